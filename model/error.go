@@ -1,0 +1,62 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Adapters translate their own failures into these; transports
+// turn them into replies, HTTP statuses or exit codes at the edge.
+const (
+	ECONFLICT  = "conflict"  // the change clashes with existing data
+	EFORBIDDEN = "forbidden" // the caller's role does not allow it
+	EINTERNAL  = "internal"  // a bug or an outage; details go to the log only
+	EINVALID   = "invalid"   // the input is wrong; the message says how to fix it
+	ENOTFOUND  = "not_found" // the thing asked for does not exist
+)
+
+// Error is a domain error: a code for programs and a message for people. The
+// message is a format string with arguments so that the engine can translate
+// it through its message catalog before showing it.
+type Error struct {
+	Code   string
+	Format string
+	Args   []any
+}
+
+// Errorf returns a domain error with the given code and message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Format: format, Args: args}
+}
+
+// Error implements the error interface with the untranslated message.
+func (e *Error) Error() string {
+	return fmt.Sprintf("focalbot error: code=%s message=%s", e.Code, e.Message())
+}
+
+// Message is the English, untranslated message.
+func (e *Error) Message() string { return fmt.Sprintf(e.Format, e.Args...) }
+
+// ErrorCode returns the code of a domain error anywhere in err's chain, or
+// EINTERNAL for any other non-nil error.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of a domain error in err's chain, or a
+// generic message for internal errors, whose details are never shown.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message()
+	}
+	return "Internal error."
+}
