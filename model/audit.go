@@ -15,3 +15,12 @@ type AuditEntry struct {
 	Before  string
 	After   string
 }
+
+// Actor is who makes a change, for the audit log.
+type Actor struct {
+	PersonID int64  // 0 for the system or the command line
+	Label    string // e.g. "Ana Ruiz <ana@example.org>", "system", "import (cli)"
+}
+
+// System is the actor for changes focalbot makes by itself.
+var System = Actor{Label: "system"}
