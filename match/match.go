@@ -1,0 +1,193 @@
+// Package match finds countries from what people type: codes, names and
+// alternative names, ignoring case, accents, punctuation and a leading "the",
+// and suggests close names when nothing matches.
+package match
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"focalbot/model"
+)
+
+// Fold returns s lower-cased, with accents removed, apostrophes and full stops
+// dropped, other punctuation turned into spaces and spaces collapsed:
+// "Côte d’Ivoire" → "cote divoire", "Guinea-Bissau" → "guinea bissau",
+// "U.S.A." → "usa".
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	if out, _, err := transform.String(t, s); err == nil {
+		s = out
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		case strings.ContainsRune("'’‘ʼ`´.", r):
+			// dropped: "d’Ivoire" → "divoire", "U.S." → "us"
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// key is the lookup form of a name: folded, without a leading "the".
+func key(s string) string {
+	return strings.TrimPrefix(Fold(s), "the ")
+}
+
+// index is built once from the model's dataset.
+type index struct {
+	countries []model.Country
+	exact     map[string]int   // key of a code, name or alt name -> country
+	names     [][]string       // per country, the keys of its name and alt names
+	conflicts map[string][]int // keys claimed by several countries (a data bug)
+}
+
+var getIndex = sync.OnceValue(func() *index {
+	x := &index{
+		countries: model.Countries(),
+		exact:     map[string]int{},
+		conflicts: map[string][]int{},
+	}
+	x.names = make([][]string, len(x.countries))
+	for i, c := range x.countries {
+		add := func(k string) {
+			if j, ok := x.exact[k]; ok && j != i {
+				x.conflicts[k] = append(x.conflicts[k], j, i)
+				return
+			}
+			x.exact[k] = i
+		}
+		add(strings.ToLower(c.Alpha2))
+		add(strings.ToLower(c.Alpha3))
+		for _, name := range append([]string{c.Name}, c.AltNames...) {
+			k := key(name)
+			add(k)
+			if !slices.Contains(x.names[i], k) {
+				x.names[i] = append(x.names[i], k)
+			}
+		}
+	}
+	return x
+})
+
+// Country finds a country by code (alpha-2 or alpha-3), name or alternative
+// name, ignoring case, accents, punctuation and a leading "the". When nothing
+// matches it returns a *model.Error with code model.ENOTFOUND that suggests up
+// to three close names, or explains what to type; empty input is
+// model.EINVALID.
+func Country(query string) (model.Country, error) {
+	k := key(query)
+	if k == "" {
+		return model.Country{}, model.Errorf(model.EINVALID,
+			"Type a country's English name or its ISO code, such as %q or %q.", "Ghana", "GH")
+	}
+	x := getIndex()
+	if i, ok := x.exact[k]; ok {
+		return clone(x.countries[i]), nil
+	}
+	suggestions := Suggest(query, 3)
+	if len(suggestions) == 0 {
+		return model.Country{}, model.Errorf(model.ENOTFOUND,
+			"Unknown country %q. Use its English name or its ISO code, such as %q or %q.", query, "Ghana", "GH")
+	}
+	names := make([]string, len(suggestions))
+	for i, c := range suggestions {
+		names[i] = c.Name
+	}
+	return model.Country{}, model.Errorf(model.ENOTFOUND, "Unknown country %q. Did you mean %s?", query, orList(names))
+}
+
+// clone copies c so that callers cannot change the index through AltNames.
+func clone(c model.Country) model.Country {
+	c.AltNames = slices.Clone(c.AltNames)
+	return c
+}
+
+// orList joins names as "A", "A or B", "A, B or C".
+func orList(names []string) string {
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// Suggest returns up to n countries whose names are close to query, closest
+// first. A name is close when it or one of its words starts with a query of at
+// least three letters ("switz", "korea"), or when its edit distance to the
+// query is small for the query's length. Unrelated input gets no suggestions.
+func Suggest(query string, n int) []model.Country {
+	q := key(query)
+	if q == "" || n <= 0 {
+		return nil
+	}
+	limit := max(1, (utf8.RuneCountInString(q)+1)/3)
+	x := getIndex()
+	type hit struct{ i, score int }
+	var hits []hit
+	for i, keys := range x.names {
+		best := -1
+		for _, k := range keys {
+			var s int
+			if len(q) >= 3 && (strings.HasPrefix(k, q) || strings.Contains(k, " "+q)) {
+				s = 0
+			} else if d := Distance(q, k); d <= limit {
+				s = d
+			} else {
+				continue
+			}
+			if best < 0 || s < best {
+				best = s
+			}
+		}
+		if best >= 0 {
+			hits = append(hits, hit{i, best})
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(a.score, b.score), cmp.Compare(a.i, b.i))
+	})
+	var out []model.Country
+	for _, h := range hits[:min(n, len(hits))] {
+		out = append(out, clone(x.countries[h.i]))
+	}
+	return out
+}
+
+// Distance is the Levenshtein distance between a and b, counted in runes.
+func Distance(a, b string) int {
+	s, t := []rune(a), []rune(b)
+	prev := make([]int, len(t)+1)
+	cur := make([]int, len(t)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(s); i++ {
+		cur[0] = i
+		for j := 1; j <= len(t); j++ {
+			cost := 1
+			if s[i-1] == t[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(t)]
+}
