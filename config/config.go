@@ -96,26 +96,13 @@ func Load(getenv func(string) string) (Config, error) {
 				return Config{}, fmt.Errorf("FOCALBOT_SECRETARIAT: %q is not an e-mail address or a Slack user ID", id)
 			}
 			c.Secretariat = append(c.Secretariat, id)
-		case isSlackUserID(id):
+		case model.IsSlackUserID(id):
 			c.Secretariat = append(c.Secretariat, id)
 		default:
 			return Config{}, fmt.Errorf("FOCALBOT_SECRETARIAT: %q is not an e-mail address or a Slack user ID", id)
 		}
 	}
 	return c, nil
-}
-
-// isSlackUserID reports whether s looks like a Slack user ID (U… or W…).
-func isSlackUserID(s string) bool {
-	if len(s) < 9 || (s[0] != 'U' && s[0] != 'W') {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // ConsoleUser is who the console speaks as when --as is not given: the first

@@ -228,3 +228,16 @@ func validLanguage(s string) bool {
 func (p *Person) IsSecretariat() bool {
 	return p != nil && p.Role == RoleSecretariat && p.Status == StatusActive
 }
+
+// IsSlackUserID reports whether s looks like a Slack user ID (U… or W…).
+func IsSlackUserID(s string) bool {
+	if len(s) < 9 || len(s) > 15 || (s[0] != 'U' && s[0] != 'W') {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}

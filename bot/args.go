@@ -1,0 +1,92 @@
+package bot
+
+import (
+	"strings"
+	"unicode"
+
+	"focalbot/model"
+)
+
+// Args is a command line split into words, with key=value options apart.
+type Args struct {
+	Words []string          // positional words, in order
+	Opts  map[string]string // options by lower-case key
+	Keys  []string          // option keys in the order given
+}
+
+// Rest joins the positional words from i on with single spaces.
+func (a Args) Rest(i int) string {
+	if i >= len(a.Words) {
+		return ""
+	}
+	return strings.Join(a.Words[i:], " ")
+}
+
+// isQuote reports whether r opens or closes a quoted string. Slack and phones
+// turn straight quotes into curly ones, so both count. Apostrophes do not:
+// they occur in names such as Côte d'Ivoire.
+func isQuote(r rune) bool { return r == '"' || r == '“' || r == '”' || r == '„' }
+
+// tokenize splits a line into words. Double quotes (straight or curly) group
+// words; they may start in the middle of a word, as in name="Ana Ruiz".
+func tokenize(line string) ([]string, error) {
+	var (
+		words   []string
+		cur     strings.Builder
+		inWord  bool
+		inQuote bool
+	)
+	for _, r := range line {
+		switch {
+		case isQuote(r):
+			inQuote = !inQuote
+			inWord = true
+		case unicode.IsSpace(r) && !inQuote:
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	if inQuote {
+		return nil, model.Errorf(model.EINVALID, "A quotation mark is not closed: put a \" at the end of the quoted words.")
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}
+
+// parseArgs sorts words into positional words and key=value options. A word is
+// an option when it starts with letters followed by "=".
+func parseArgs(words []string) Args {
+	a := Args{Opts: map[string]string{}}
+	for _, w := range words {
+		if k, v, ok := strings.Cut(w, "="); ok && isKey(k) {
+			k = strings.ToLower(k)
+			if _, dup := a.Opts[k]; !dup {
+				a.Keys = append(a.Keys, k)
+			}
+			a.Opts[k] = strings.TrimSpace(v)
+			continue
+		}
+		a.Words = append(a.Words, w)
+	}
+	return a
+}
+
+func isKey(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,107 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"focalbot/model"
+)
+
+// HandlerFunc runs a command, writing its answer to w. A domain error it
+// returns replaces the answer; any other error is logged and apologised for.
+type HandlerFunc func(ctx context.Context, w *Reply, r *Request) error
+
+// Access is who may run a command. It is checked in one place, the engine.
+type Access int
+
+// The levels of access, from the widest.
+const (
+	Anyone      Access = iota // anybody who can reach the bot, on the roster or not
+	Member                    // anyone on the roster who is not inactive
+	Secretariat               // active members of the secretariat
+)
+
+func (a Access) allows(p *model.Person) bool {
+	switch a {
+	case Anyone:
+		return true
+	case Member:
+		return p != nil && p.Status != model.StatusInactive
+	case Secretariat:
+		return p.IsSecretariat()
+	}
+	return false
+}
+
+func (a Access) denied() error {
+	if a == Secretariat {
+		return model.Errorf(model.EFORBIDDEN, msgSecretariatOnly)
+	}
+	return model.Errorf(model.EFORBIDDEN, msgMembersOnly)
+}
+
+// Command is a command declared as data: help is generated from these.
+type Command struct {
+	Name        string   // the words that select it, e.g. "me set"
+	Usage       string   // the arguments, e.g. "<field> <value>"
+	Description string   // one line
+	Examples    []string // whole command lines
+	Access      Access
+	Public      bool // on Slack, answer in the channel rather than privately
+	Run         HandlerFunc
+}
+
+// Synopsis is the name with its usage.
+func (c *Command) Synopsis() string { return strings.TrimSpace(c.Name + " " + c.Usage) }
+
+// declare lists every command the engine knows.
+func (e *Engine) declare() []*Command {
+	return []*Command{
+		{Name: "help", Usage: "[command]", Description: "List what you can ask, or explain one command.",
+			Examples: []string{"help", "help roster"}, Access: Anyone, Run: e.help},
+		{Name: "me", Description: "Show your profile.", Access: Member, Run: e.me},
+		{Name: "me set", Usage: "<name|email|tz|language|title|ministry|phone> <value>",
+			Description: "Change your own profile; \"none\" clears an optional field.",
+			Examples:    []string{"me set tz Africa/Accra", "me set title Director, Human Rights Department", "me set phone none"},
+			Access:      Member, Run: e.meSet},
+		{Name: "register", Usage: "<country> [name=…] [title=…] [ministry=…] [role=alternate]",
+			Description: "Ask to join the roster as your country's focal point; the secretariat approves.",
+			Examples:    []string{`register Ghana name="Ama Owusu" title="Director, Multilateral Affairs"`},
+			Access:      Anyone, Run: e.register},
+		{Name: "country", Usage: "<name or code>", Description: "Show a country: its regional group and focal points.",
+			Examples: []string{"country Côte d'Ivoire", "country DK"}, Access: Anyone, Public: true, Run: e.country},
+		{Name: "roster", Usage: "[country | regional group]", Description: "List the people on the roster.",
+			Examples: []string{"roster", "roster Denmark", "roster WEOG"}, Access: Anyone, Public: true, Run: e.roster},
+		{Name: "coverage", Description: "Countries with an active focal point, out of 193, by regional group.",
+			Access: Anyone, Public: true, Run: e.coverage},
+		{Name: "network", Description: "Show the network: its secretariat, address and facilitating group.",
+			Access: Anyone, Public: true, Run: e.network},
+
+		{Name: "add", Usage: "<e-mail> name=… country=… [role=…] [title=…] [ministry=…] [phone=…] [tz=…] [language=…] [slack=…] [status=…] [appointed=YYYY-MM-DD]",
+			Description: "Add a person to the roster.",
+			Examples:    []string{`add kofi@mfa.gov.gh name="Kofi Mensah" country=Ghana title="Director, Legal" tz=Africa/Accra`},
+			Access:      Secretariat, Run: e.add},
+		{Name: "update", Usage: "<person> field=value …", Description: "Change someone's details (the same fields as add, and email=).",
+			Examples: []string{`update kofi@mfa.gov.gh title="Ambassador"`, "update #12 role=alternate"},
+			Access:   Secretariat, Run: e.update},
+		{Name: "deactivate", Usage: "<person>", Description: "Take someone off the active roster (kept in the audit log).",
+			Examples: []string{"deactivate kofi@mfa.gov.gh"}, Access: Secretariat, Run: e.setStatus(model.StatusInactive)},
+		{Name: "pending", Description: "List registrations awaiting approval.", Access: Secretariat, Run: e.pending},
+		{Name: "approve", Usage: "<person>", Description: "Approve a pending registration.",
+			Examples: []string{"approve ama@mfa.gov.gh"}, Access: Secretariat, Run: e.decide(model.StatusActive)},
+		{Name: "reject", Usage: "<person>", Description: "Reject a pending registration.",
+			Examples: []string{"reject #14"}, Access: Secretariat, Run: e.decide(model.StatusInactive)},
+		{Name: "grant secretariat", Usage: "<person>", Description: "Make someone a member of the secretariat.",
+			Examples: []string{"grant secretariat jo@globalr2p.org"}, Access: Secretariat, Run: e.grant},
+		{Name: "revoke secretariat", Usage: "<person> [role=observer|focal-point|alternate] [country=…]",
+			Description: "Take the secretariat role away (they become an observer unless role= says otherwise).",
+			Examples:    []string{"revoke secretariat jo@globalr2p.org"}, Access: Secretariat, Run: e.revoke},
+		{Name: "facilitators", Usage: "<country>, <country>, …", Description: "Set the facilitating group of governments.",
+			Examples: []string{"facilitators Australia, Costa Rica, Denmark, Ghana"}, Access: Secretariat, Run: e.facilitators},
+		{Name: "network set", Usage: "[name=…] [secretariat=…] [address=…]",
+			Description: "Change the network's name, secretariat or postal address (separate address lines with |).",
+			Examples:    []string{`network set name="Global Network of R2P Focal Points"`}, Access: Secretariat, Run: e.networkSet},
+		{Name: "audit", Usage: "[person | country]", Description: "Show recent changes, for one person or country.",
+			Examples: []string{"audit", "audit Ghana", "audit kofi@mfa.gov.gh"}, Access: Secretariat, Run: e.audit},
+	}
+}

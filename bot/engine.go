@@ -1,0 +1,251 @@
+// Package bot is focalbot's command engine: commands declared as data, parsed
+// from a line of text, checked against the caller's role, run against the
+// store, and answered from the message catalog. It knows no chat system: the
+// console and Slack transports (bot/console, bot/slack) hand it a Caller and a
+// line of text and show the Reply it returns.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"focalbot/clock"
+	"focalbot/match"
+	"focalbot/model"
+)
+
+// Store is what the engine needs from storage.
+type Store interface {
+	CreatePerson(ctx context.Context, actor model.Actor, p *model.Person) error
+	UpdatePerson(ctx context.Context, actor model.Actor, id int64, update func(p *model.Person) error) (model.Person, error)
+	Person(ctx context.Context, id int64) (model.Person, error)
+	PersonByEmail(ctx context.Context, email string) (model.Person, error)
+	PersonBySlackID(ctx context.Context, slackID string) (model.Person, error)
+	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
+	Network(ctx context.Context) (model.Network, error)
+	SetNetwork(ctx context.Context, actor model.Actor, n model.Network) error
+	Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error)
+}
+
+// Caller is who wrote, as far as the transport knows.
+type Caller struct {
+	Email    string // the console's --as, or the e-mail Slack gives
+	SlackID  string
+	Name     string // a display name from the transport, used when registering
+	TimeZone string // the transport's idea of the caller's zone (Slack's tz)
+}
+
+// Request is one command being run.
+type Request struct {
+	Caller Caller
+	Person *model.Person // the caller on the roster; nil when not on it
+	Args   Args
+	Now    time.Time
+}
+
+// Actor is the caller as recorded in the audit log.
+func (r *Request) Actor() model.Actor {
+	if r.Person == nil {
+		return model.Actor{Label: r.Caller.label()}
+	}
+	return model.Actor{PersonID: r.Person.ID, Label: personLabel(*r.Person)}
+}
+
+func (c Caller) label() string {
+	switch {
+	case c.Email != "":
+		return c.Email
+	case c.SlackID != "":
+		return "<@" + c.SlackID + ">"
+	}
+	return "unknown"
+}
+
+func personLabel(p model.Person) string {
+	switch {
+	case p.Email != "":
+		return fmt.Sprintf("%s <%s>", p.Name, p.Email)
+	case p.SlackID != "":
+		return fmt.Sprintf("%s <@%s>", p.Name, p.SlackID)
+	}
+	return p.Name
+}
+
+// Reply is what the engine answers: lines of text in the caller's language.
+type Reply struct {
+	p      *message.Printer
+	lines  []string
+	Public bool   // meant for the whole channel, not just the caller
+	Code   string // the domain error code when the command failed
+}
+
+// Printf adds a line, translating format through the message catalog.
+func (w *Reply) Printf(format string, args ...any) {
+	w.lines = append(w.lines, w.p.Sprintf(format, args...))
+}
+
+// Text is the whole reply.
+func (w *Reply) Text() string { return strings.Join(w.lines, "\n") }
+
+// Engine runs commands. It is safe for concurrent use.
+type Engine struct {
+	store    Store
+	clock    clock.Clock
+	log      *slog.Logger
+	zone     *time.Location // the secretariat's zone, for dates in the audit log
+	commands []*Command
+}
+
+// New returns an engine over store. zone is the secretariat's time zone.
+func New(store Store, clk clock.Clock, log *slog.Logger, zone *time.Location) *Engine {
+	e := &Engine{store: store, clock: clk, log: log.With("component", "engine"), zone: zone}
+	e.commands = e.declare()
+	return e
+}
+
+// Commands lists every command, in help order.
+func (e *Engine) Commands() []*Command { return e.commands }
+
+// Identify finds the caller on the roster: by Slack ID, else by e-mail. A
+// Slack user found by e-mail is linked to their Slack ID for next time. It
+// returns nil, nil for someone not on the roster.
+func (e *Engine) Identify(ctx context.Context, c Caller) (*model.Person, error) {
+	if c.SlackID != "" {
+		p, err := e.store.PersonBySlackID(ctx, c.SlackID)
+		if err == nil {
+			return &p, nil
+		} else if model.ErrorCode(err) != model.ENOTFOUND {
+			return nil, err
+		}
+	}
+	if c.Email == "" {
+		return nil, nil
+	}
+	p, err := e.store.PersonByEmail(ctx, c.Email)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if c.SlackID != "" && p.SlackID == "" {
+		p, err = e.store.UpdatePerson(ctx, model.System, p.ID, func(p *model.Person) error {
+			p.SlackID = c.SlackID
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &p, nil
+}
+
+// Handle runs one line of text for caller and returns the reply. Domain errors
+// become the reply; internal errors and panics are logged and answered with
+// an apology, and never stop the bot.
+func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Reply) {
+	w = &Reply{p: printer("")}
+	defer func() {
+		if v := recover(); v != nil {
+			e.log.Error("command panicked", "text", text, "panic", v, "stack", string(debug.Stack()))
+			w.lines, w.Code = nil, model.EINTERNAL
+			w.Printf(msgInternal)
+		}
+	}()
+	person, err := e.Identify(ctx, caller)
+	if err != nil {
+		e.fail(w, text, err)
+		return w
+	}
+	if person != nil {
+		w.p = printer(person.Language)
+	}
+	words, err := tokenize(text)
+	if err != nil {
+		e.fail(w, text, err)
+		return w
+	}
+	if len(words) == 0 {
+		words = []string{"help"}
+	}
+	cmd, n := e.lookup(words)
+	if cmd == nil {
+		e.fail(w, text, e.unknownCommand(words[0]))
+		return w
+	}
+	if !cmd.Access.allows(person) {
+		e.fail(w, text, cmd.Access.denied())
+		return w
+	}
+	w.Public = cmd.Public
+	r := &Request{Caller: caller, Person: person, Args: parseArgs(words[n:]), Now: e.clock.Now()}
+	if err := cmd.Run(ctx, w, r); err != nil {
+		w.lines = nil
+		e.fail(w, text, err)
+	}
+	return w
+}
+
+func (e *Engine) fail(w *Reply, text string, err error) {
+	w.Code = model.ErrorCode(err)
+	var de *model.Error
+	if w.Code == model.EINTERNAL {
+		e.log.Error("command failed", "text", text, "err", err)
+		w.Printf(msgInternal)
+	} else if errors.As(err, &de) {
+		w.Printf(de.Format, de.Args...)
+	}
+}
+
+// lookup finds the command whose name matches the most leading words.
+func (e *Engine) lookup(words []string) (*Command, int) {
+	var best *Command
+	n := 0
+	for _, c := range e.commands {
+		name := strings.Fields(c.Name)
+		if len(name) <= n || len(name) > len(words) {
+			continue
+		}
+		ok := true
+		for i, w := range name {
+			if !strings.EqualFold(w, words[i]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			best, n = c, len(name)
+		}
+	}
+	return best, n
+}
+
+func (e *Engine) unknownCommand(word string) error {
+	best, bestD := "", 3
+	for _, c := range e.commands {
+		first := strings.Fields(c.Name)[0]
+		if d := match.Distance(strings.ToLower(word), first); d < bestD {
+			best, bestD = first, d
+		}
+	}
+	if best != "" {
+		return model.Errorf(model.EINVALID, msgUnknownCommandDidYouMean, word, best)
+	}
+	return model.Errorf(model.EINVALID, msgUnknownCommand, word)
+}
+
+// printer returns a message printer for a person's preferred language.
+func printer(lang string) *message.Printer {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		tag = language.English
+	}
+	return message.NewPrinter(tag)
+}

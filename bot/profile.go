@@ -1,0 +1,239 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"focalbot/match"
+	"focalbot/model"
+	"focalbot/roster"
+)
+
+func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Words) > 0 {
+		cmd, n := e.lookup(r.Args.Words)
+		if cmd == nil || n != len(r.Args.Words) {
+			return e.unknownCommand(r.Args.Rest(0))
+		}
+		w.Printf(msgHelpSynopsis, cmd.Synopsis(), cmd.Description)
+		for _, ex := range cmd.Examples {
+			w.Printf(msgHelpExample, ex)
+		}
+		if !cmd.Access.allows(r.Person) {
+			w.Printf(msgHelpNotForYou)
+		}
+		return nil
+	}
+	w.Printf(msgHelpIntro)
+	for _, cmd := range e.commands {
+		if cmd.Access.allows(r.Person) {
+			w.Printf(msgHelpLine, cmd.Synopsis(), cmd.Description)
+		}
+	}
+	if r.Person == nil {
+		w.Printf(msgHelpRegister)
+	}
+	return nil
+}
+
+func (e *Engine) me(ctx context.Context, w *Reply, r *Request) error {
+	e.profile(ctx, w, r.Person, r.Person, r)
+	return nil
+}
+
+func (e *Engine) meSet(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Words) < 2 && len(r.Args.Keys) == 0 {
+		return model.Errorf(model.EINVALID, msgUsage, "me set <"+strings.Join(roster.SelfFields, "|")+"> <value>")
+	}
+	p, err := e.store.UpdatePerson(ctx, r.Actor(), r.Person.ID, func(p *model.Person) error {
+		if len(r.Args.Words) > 0 {
+			if err := roster.Set(p, r.Args.Words[0], r.Args.Rest(1), roster.SelfFields); err != nil {
+				return err
+			}
+		}
+		return roster.SetAll(p, r.Args.Keys, r.Args.Opts, roster.SelfFields)
+	})
+	if err != nil {
+		return err
+	}
+	w.Printf(msgProfileUpdated)
+	e.profile(ctx, w, &p, &p, r)
+	return nil
+}
+
+func (e *Engine) register(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Words) == 0 {
+		return model.Errorf(model.EINVALID, msgUsage, `register <country> [name="Your Name"] [title=…] [ministry=…]`)
+	}
+	c, err := match.Country(r.Args.Rest(0))
+	if err != nil {
+		return err
+	}
+	allowed := []string{"name", "title", "ministry", "role", "phone", "tz", "language"}
+	if r.Person != nil {
+		if r.Person.Status != model.StatusInactive {
+			return model.Errorf(model.ECONFLICT, msgAlreadyRegistered, w.role(r.Person.Role), w.status(r.Person.Status))
+		}
+		// Someone who left may ask to come back: the secretariat approves again.
+		_, err := e.store.UpdatePerson(ctx, r.Actor(), r.Person.ID, func(p *model.Person) error {
+			p.Country, p.Role, p.Status = c.Alpha2, model.RoleFocalPoint, model.StatusPending
+			return roster.SetAll(p, r.Args.Keys, r.Args.Opts, allowed)
+		})
+		if err != nil {
+			return err
+		}
+		w.Printf(msgRegistered, c.Name)
+		return nil
+	}
+	p := model.Person{
+		Name: r.Caller.Name, Email: r.Caller.Email, SlackID: r.Caller.SlackID, TimeZone: r.Caller.TimeZone,
+		Country: c.Alpha2, Role: model.RoleFocalPoint, Status: model.StatusPending,
+	}
+	if err := roster.SetAll(&p, r.Args.Keys, r.Args.Opts, allowed); err != nil {
+		return err
+	}
+	if p.Role != model.RoleFocalPoint && p.Role != model.RoleAlternate {
+		return model.Errorf(model.EINVALID, msgRegisterRole)
+	}
+	if strings.TrimSpace(p.Name) == "" {
+		return model.Errorf(model.EINVALID, msgRegisterName, c.Name)
+	}
+	if p.Email == "" && p.SlackID == "" {
+		return model.Errorf(model.EINVALID, msgRegisterNoIdentity)
+	}
+	if err := e.store.CreatePerson(ctx, model.Actor{Label: r.Caller.label()}, &p); err != nil {
+		return err
+	}
+	w.Printf(msgRegistered, c.Name)
+	return nil
+}
+
+func (e *Engine) country(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Words) == 0 {
+		return model.Errorf(model.EINVALID, msgUsage, "country <name or code>")
+	}
+	c, err := match.Country(r.Args.Rest(0))
+	if err != nil {
+		return err
+	}
+	people, err := e.store.People(ctx, model.PeopleFilter{Countries: []string{c.Alpha2},
+		Statuses: []model.Status{model.StatusActive, model.StatusPending}})
+	if err != nil {
+		return err
+	}
+	n, err := e.store.Network(ctx)
+	if err != nil {
+		return err
+	}
+	w.Printf(msgCountryHeader, c.Name, c.Alpha2, c.Alpha3, c.Group.Name())
+	if c.Observer {
+		w.Printf(msgCountryObserver)
+	}
+	if len(c.AltNames) > 0 {
+		w.Printf(msgCountryAlso, strings.Join(c.AltNames, ", "))
+	}
+	for _, code := range n.FacilitatingGroup {
+		if code == c.Alpha2 {
+			w.Printf(msgCountryFacilitator)
+		}
+	}
+	if c.Note != "" {
+		w.Printf(msgCountryNote, c.Note)
+	}
+	shown := 0
+	for _, p := range people {
+		if p.Status == model.StatusActive || r.Person.IsSecretariat() {
+			w.Printf(msgListItem, e.personLine(w, p, r.Person))
+			shown++
+		}
+	}
+	if shown == 0 {
+		w.Printf(msgCountryNoFocalPoint)
+	}
+	return nil
+}
+
+func (e *Engine) network(ctx context.Context, w *Reply, r *Request) error {
+	n, err := e.store.Network(ctx)
+	if err != nil {
+		return err
+	}
+	var hosts []string
+	for _, code := range n.FacilitatingGroup {
+		c, _ := model.CountryByCode(code)
+		hosts = append(hosts, c.Name)
+	}
+	w.Printf(msgNetwork, n.Name, n.Secretariat, strings.ReplaceAll(n.Address, "\n", ", "), strings.Join(hosts, ", "))
+	return nil
+}
+
+// profile shows one person in full, contact details only to those allowed.
+func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person, r *Request) {
+	w.Printf(msgProfileName, p.Name, p.ID)
+	w.Printf(msgProfileRole, w.role(p.Role), w.status(p.Status))
+	if c, ok := model.CountryByCode(p.Country); ok {
+		w.Printf(msgProfileCountry, c.Name, c.Group.Name())
+	}
+	if p.Title != "" {
+		w.Printf(msgProfileTitle, p.Title)
+	}
+	if p.Organisation != "" {
+		w.Printf(msgProfileMinistry, p.Organisation)
+	}
+	if canSeeContact(viewer, *p) {
+		if p.Email != "" {
+			w.Printf(msgProfileEmail, p.Email)
+		}
+		if p.Phone != "" {
+			w.Printf(msgProfilePhone, p.Phone)
+		}
+	}
+	if p.SlackID != "" {
+		w.Printf(msgProfileSlack, p.SlackID)
+	}
+	if loc, err := model.LoadZone(p.TimeZone); err == nil {
+		w.Printf(msgProfileZone, p.TimeZone, r.Now.In(loc).Format("Mon 2 Jan 15:04"))
+	} else {
+		w.Printf(msgProfileNoZone)
+	}
+	if p.Language != "" {
+		w.Printf(msgProfileLanguage, p.Language)
+	}
+	if !p.AppointedOn.IsZero() {
+		w.Printf(msgProfileAppointed, p.AppointedOn.Format(time.DateOnly))
+	}
+}
+
+// canSeeContact reports whether viewer may see p's e-mail and phone: the
+// secretariat and the person themselves.
+func canSeeContact(viewer *model.Person, p model.Person) bool {
+	return viewer.IsSecretariat() || viewer != nil && viewer.ID == p.ID
+}
+
+// personLine is one person on one line, contact details only to those allowed.
+func (e *Engine) personLine(w *Reply, p model.Person, viewer *model.Person) string {
+	parts := []string{p.Name, w.role(p.Role)}
+	if p.Status != model.StatusActive {
+		parts[1] += " (" + w.status(p.Status) + ")"
+	}
+	if p.Title != "" {
+		parts = append(parts, p.Title)
+	}
+	if p.Organisation != "" {
+		parts = append(parts, p.Organisation)
+	}
+	if canSeeContact(viewer, p) {
+		if p.Email != "" {
+			parts = append(parts, p.Email)
+		}
+		if p.Phone != "" {
+			parts = append(parts, p.Phone)
+		}
+	}
+	if viewer.IsSecretariat() {
+		parts = append(parts, "#"+strconv.FormatInt(p.ID, 10))
+	}
+	return strings.Join(parts, " · ")
+}

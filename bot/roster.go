@@ -1,0 +1,133 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"focalbot/match"
+	"focalbot/model"
+)
+
+func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
+	f := model.PeopleFilter{Statuses: []model.Status{model.StatusActive}}
+	if r.Person.IsSecretariat() {
+		f.Statuses = append(f.Statuses, model.StatusPending)
+	}
+	title := ""
+	if q := r.Args.Rest(0); q != "" {
+		if g, ok := model.ParseGroup(q); ok {
+			for _, c := range model.CountriesInGroup(g) {
+				f.Countries = append(f.Countries, c.Alpha2)
+			}
+			title = g.Name()
+		} else {
+			c, err := match.Country(q)
+			if err != nil {
+				return err
+			}
+			f.Countries, title = []string{c.Alpha2}, c.Name
+		}
+	}
+	people, err := e.store.People(ctx, f)
+	if err != nil {
+		return err
+	}
+	if len(people) == 0 {
+		w.Printf(msgRosterEmpty)
+		return nil
+	}
+	if title != "" {
+		w.Printf(msgRosterHeaderFor, title, len(people))
+	} else {
+		w.Printf(msgRosterHeader, len(people))
+	}
+	last := "-"
+	for _, p := range people {
+		if p.Country != last {
+			last = p.Country
+			if c, ok := model.CountryByCode(p.Country); ok {
+				w.Printf(msgRosterCountry, c.Name, c.Group.Name())
+			} else {
+				w.Printf(msgRosterNoCountry)
+			}
+		}
+		w.Printf(msgListItem, e.personLine(w, p, r.Person))
+	}
+	return nil
+}
+
+func (e *Engine) coverage(ctx context.Context, w *Reply, r *Request) error {
+	people, err := e.store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint},
+		Statuses: []model.Status{model.StatusActive}})
+	if err != nil {
+		return err
+	}
+	covered := map[string]bool{}
+	for _, p := range people {
+		covered[p.Country] = true
+	}
+	members := model.MemberStates()
+	total := 0
+	for _, c := range members {
+		if covered[c.Alpha2] {
+			total++
+		}
+	}
+	w.Printf(msgCoverage, total, len(members), 100*float64(total)/float64(len(members)))
+	for _, g := range model.Groups {
+		var names []string
+		n := 0
+		for _, c := range model.CountriesInGroup(g) {
+			if c.Observer {
+				continue
+			}
+			n++
+			if covered[c.Alpha2] {
+				names = append(names, c.Name)
+			}
+		}
+		if len(names) == 0 {
+			w.Printf(msgCoverageGroupNone, g.Name(), len(names), n)
+		} else {
+			w.Printf(msgCoverageGroup, g.Name(), len(names), n, strings.Join(names, ", "))
+		}
+	}
+	var observers []string
+	for _, c := range model.Countries() {
+		if c.Observer && covered[c.Alpha2] {
+			observers = append(observers, c.Name)
+		}
+	}
+	if len(observers) > 0 {
+		w.Printf(msgCoverageObservers, strings.Join(observers, ", "))
+	}
+	return nil
+}
+
+// role is a role's name in the reader's language.
+func (w *Reply) role(r model.Role) string {
+	switch r {
+	case model.RoleFocalPoint:
+		return w.p.Sprintf(msgRoleFocalPoint)
+	case model.RoleAlternate:
+		return w.p.Sprintf(msgRoleAlternate)
+	case model.RoleSecretariat:
+		return w.p.Sprintf(msgRoleSecretariat)
+	case model.RoleObserver:
+		return w.p.Sprintf(msgRoleObserver)
+	}
+	return string(r)
+}
+
+// status is a status's name in the reader's language.
+func (w *Reply) status(s model.Status) string {
+	switch s {
+	case model.StatusPending:
+		return w.p.Sprintf(msgStatusPending)
+	case model.StatusActive:
+		return w.p.Sprintf(msgStatusActive)
+	case model.StatusInactive:
+		return w.p.Sprintf(msgStatusInactive)
+	}
+	return string(s)
+}

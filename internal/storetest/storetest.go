@@ -1,0 +1,43 @@
+// Package storetest runs a test against every storage backend: an SQLite file
+// in the test's temporary directory and a fresh PostgreSQL database from
+// pgtest. Packages that use it call pgtest.Main from their TestMain.
+package storetest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"focalbot/clock"
+	"focalbot/internal/pgtest"
+	"focalbot/storage"
+)
+
+// Backends names each backend and how to get a DSN for it.
+var Backends = []struct {
+	Name string
+	DSN  func(t testing.TB) string
+}{
+	{"sqlite", func(t testing.TB) string { return filepath.Join(t.TempDir(), "focalbot.db") }},
+	{"postgres", pgtest.DSN},
+}
+
+// Open opens a store on dsn with clk, closed when the test ends.
+func Open(t testing.TB, dsn string, clk clock.Clock) *storage.Store {
+	t.Helper()
+	s, err := storage.Open(context.Background(), dsn, storage.Options{Clock: clk})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// ForEachBackend runs fn as a subtest on a new, empty store of each backend.
+func ForEachBackend(t *testing.T, clk clock.Clock, fn func(t *testing.T, s *storage.Store)) {
+	for _, b := range Backends {
+		t.Run(b.Name, func(t *testing.T) {
+			fn(t, Open(t, b.DSN(t), clk))
+		})
+	}
+}

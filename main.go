@@ -1,0 +1,285 @@
+// Command focalbot runs the day-to-day of a network of national focal points:
+// a chat bot over a roster, with the console as its default transport.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"focalbot/bot"
+	"focalbot/bot/console"
+	"focalbot/clock"
+	"focalbot/config"
+	"focalbot/model"
+	"focalbot/roster"
+	"focalbot/storage"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, new(usageError)):
+		fmt.Fprintln(os.Stderr, "focalbot:", err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "focalbot:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake on the command line; it exits with status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `focalbot runs the day-to-day of a network of national focal points.
+
+Usage:
+  focalbot [--as e-mail] [--now time]     chat with the bot (the console when no Slack credentials are set)
+  focalbot import [--dry-run] file.csv    add or update people from a CSV file, all or nothing
+  focalbot export                         write the roster as CSV to standard output
+  focalbot version                        print the version
+  focalbot <command> --help               explain one command
+
+Settings come from the environment (see README.md), e.g. FOCALBOT_DB, FOCALBOT_DATA_DIR.
+`
+
+// run is the whole program, with its inputs and outputs passed in so that
+// tests can drive it end to end.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, stdin, stdout, stderr)
+	case "import":
+		return importCSV(ctx, args, stdout, stderr)
+	case "export":
+		return export(ctx, args, stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "focalbot %s (%s)\n", version, runtime.Version())
+		return nil
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q; run focalbot --help", cmd)}
+}
+
+// flags returns a flag set that prints its own help to w.
+func flags(name, synopsis string, w io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(w)
+	fs.Usage = func() {
+		fmt.Fprintf(w, "Usage: %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, turning mistakes into usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// app is what every command opens: configuration, logger, clock and store.
+type app struct {
+	cfg   config.Config
+	log   *slog.Logger
+	clock clock.Clock
+	zone  *time.Location
+	store *storage.Store
+}
+
+func open(ctx context.Context, stderr io.Writer, clk clock.Clock, quiet bool) (*app, error) {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	level := cfg.LogLevel
+	if quiet && level == slog.LevelInfo {
+		level = slog.LevelWarn // keep the chat readable; FOCALBOT_LOG_LEVEL=debug shows all
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(stderr, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(stderr, opts)
+	}
+	log := slog.New(h)
+	zone, _ := model.LoadZone(cfg.TimeZone) // validated by config.Load
+	if clk == nil {
+		clk = clock.System{}
+	}
+	store, err := storage.Open(ctx, cfg.DB, storage.Options{Clock: clk, Logger: log.With("component", "storage")})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := store.EnsureSecretariat(ctx, cfg.Secretariat); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("bootstrap the secretariat: %w", err)
+	}
+	return &app{cfg: cfg, log: log, clock: clk, zone: zone, store: store}, nil
+}
+
+func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flags("serve", "focalbot [--as e-mail] [--now time]", stderr)
+	as := fs.String("as", "", "in the console, who you are (an e-mail address; default: the first of FOCALBOT_SECRETARIAT)")
+	now := fs.String("now", "", "start the bot's clock at this time (RFC 3339, e.g. 2012-08-01T09:00:00-04:00; without an offset, in FOCALBOT_TZ)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q; run focalbot --help", fs.Arg(0))}
+	}
+	var clk clock.Clock
+	if *now != "" {
+		cfg, err := config.Load(os.Getenv)
+		if err != nil {
+			return err
+		}
+		t, err := parseTime(*now, cfg.TimeZone)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		clk = clock.StartingAt(t)
+	}
+	a, err := open(ctx, stderr, clk, true)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	engine := bot.New(a.store, a.clock, a.log, a.zone)
+
+	email := model.NormalizeEmail(*as)
+	if email == "" {
+		email = a.cfg.ConsoleUser()
+	}
+	if email == "" {
+		return usageError{"say who you are with --as you@example.org (or set FOCALBOT_SECRETARIAT)"}
+	}
+	if err := model.ValidateEmail(email); err != nil {
+		return usageError{"--as: " + model.ErrorMessage(err)}
+	}
+	c := &console.Console{
+		Handler:     engine,
+		Caller:      bot.Caller{Email: email},
+		In:          stdin,
+		Out:         stdout,
+		Interactive: isTerminal(stdin),
+	}
+	return c.Run(ctx)
+}
+
+// parseTime reads --now: RFC 3339, or a local date-time in the given zone.
+func parseTime(s, zone string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	loc, err := model.LoadZone(zone)
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--now: %q is not a time: use RFC 3339, e.g. 2012-08-01T09:00:00-04:00", s)
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("import", "focalbot import [--dry-run] file.csv", stderr)
+	dry := fs.Bool("dry-run", false, "check the file and report what would change, without writing")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"import takes one CSV file: focalbot import [--dry-run] file.csv"}
+	}
+	name := fs.Arg(0)
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", name, err)
+	}
+	defer f.Close()
+	people, err := roster.Read(f)
+	var bad roster.Errors
+	if errors.As(err, &bad) {
+		for _, le := range bad {
+			fmt.Fprintf(stderr, "%s:%d: %s\n", name, le.Line, model.ErrorMessage(le.Err))
+		}
+		return fmt.Errorf("%s has %d bad lines; nothing was imported", name, len(bad))
+	} else if err != nil {
+		return err
+	}
+
+	a, err := open(ctx, stderr, nil, false)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	res, err := a.store.ImportPeople(ctx, model.Actor{Label: "import of " + name}, people, *dry)
+	if err != nil {
+		if code := model.ErrorCode(err); code != model.EINTERNAL {
+			return fmt.Errorf("%s: %s; nothing was imported", name, model.ErrorMessage(err))
+		}
+		return err
+	}
+	verb := "Imported"
+	if *dry {
+		verb = "Dry run, nothing written; would have"
+	}
+	fmt.Fprintf(stdout, "%s %s: %d created, %d updated, %d unchanged.\n", verb, name, res.Created, res.Updated, res.Unchanged)
+	return nil
+}
+
+func export(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("export", "focalbot export > roster.csv", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := open(ctx, stderr, nil, false)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	people, err := a.store.People(ctx, model.PeopleFilter{})
+	if err != nil {
+		return err
+	}
+	return roster.Write(stdout, people)
+}

@@ -1,0 +1,177 @@
+package roster
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"focalbot/model"
+)
+
+// Header is the CSV header that Write writes and Read expects (in any order,
+// with any of the fields' aliases; only name and email are required).
+func Header() []string {
+	h := make([]string, len(Fields))
+	for i, f := range Fields {
+		h[i] = f.Key
+	}
+	return h
+}
+
+// Write writes people as CSV, with a header line.
+func Write(w io.Writer, people []model.Person) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(Header()); err != nil {
+		return err
+	}
+	row := make([]string, len(Fields))
+	for i := range people {
+		for j, f := range Fields {
+			row[j] = f.get(&people[i])
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// LineError is what is wrong with one line of a CSV file.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+// Errors lists every bad line of a CSV file.
+type Errors []LineError
+
+func (e Errors) Error() string {
+	lines := make([]string, len(e))
+	for i, le := range e {
+		lines[i] = fmt.Sprintf("line %d: %s", le.Line, model.ErrorMessage(le.Err))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// maxErrors stops reading a file that is wrong throughout.
+const maxErrors = 100
+
+// Read parses a whole CSV file of people. It checks every line and returns
+// either all the people or an Errors listing every bad line with its number
+// and what to fix; a person's role defaults to focal-point and status to active.
+func Read(r io.Reader) ([]model.Person, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, Errors{{Line: 1, Err: model.Errorf(model.EINVALID, msgCSVEmpty, strings.Join(Header(), ","))}}
+	} else if err != nil {
+		return nil, Errors{{Line: 1, Err: csvError(err)}}
+	}
+	cols, err := columns(header)
+	if err != nil {
+		return nil, Errors{{Line: 1, Err: err}}
+	}
+
+	var (
+		people []model.Person
+		bad    Errors
+		seen   = map[string]int{} // e-mail → line
+	)
+	for len(bad) < maxErrors {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
+			bad = append(bad, LineError{line, csvError(err)})
+			continue
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line
+		}
+		if len(rec) != len(cols) {
+			bad = append(bad, LineError{line, model.Errorf(model.EINVALID, msgCSVFieldCount, len(rec), len(cols))})
+			continue
+		}
+		p := model.Person{Role: model.RoleFocalPoint, Status: model.StatusActive}
+		if err := fill(&p, cols, rec); err != nil {
+			bad = append(bad, LineError{line, err})
+			continue
+		}
+		if first, dup := seen[p.Email]; dup {
+			bad = append(bad, LineError{line, model.Errorf(model.EINVALID, msgCSVDuplicate, p.Email, first)})
+			continue
+		}
+		seen[p.Email] = line
+		people = append(people, p)
+	}
+	if len(bad) > 0 {
+		return nil, bad
+	}
+	return people, nil
+}
+
+// columns maps a header to fields, refusing unknown or repeated columns.
+func columns(header []string) ([]Field, error) {
+	cols := make([]Field, len(header))
+	have := map[string]bool{}
+	for i, name := range header {
+		f, ok := Lookup(strings.TrimPrefix(name, "\ufeff"), nil)
+		if !ok {
+			return nil, model.Errorf(model.EINVALID, msgCSVUnknownColumn, name, Keys(nil))
+		}
+		if have[f.Key] {
+			return nil, model.Errorf(model.EINVALID, msgCSVRepeatedColumn, f.Key)
+		}
+		cols[i], have[f.Key] = f, true
+	}
+	for _, req := range []string{"name", "email"} {
+		if !have[req] {
+			return nil, model.Errorf(model.EINVALID, msgCSVMissingColumn, req)
+		}
+	}
+	return cols, nil
+}
+
+// fill sets p's fields from one record and validates the result.
+func fill(p *model.Person, cols []Field, rec []string) error {
+	for i, f := range cols {
+		v := strings.TrimSpace(rec[i])
+		if v == "" && (f.clear || f.Key == "role" || f.Key == "status") {
+			continue // optional, or left at its default
+		}
+		if err := Set(p, f.Key, v, nil); err != nil {
+			return err
+		}
+	}
+	p.Normalize()
+	return p.Validate()
+}
+
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return model.Errorf(model.EINVALID, msgCSVSyntax, pe.Err.Error())
+	}
+	return model.Errorf(model.EINVALID, msgCSVSyntax, err.Error())
+}
+
+const (
+	msgCSVEmpty          = "The file is empty: it needs a header line such as %s."
+	msgCSVFieldCount     = "It has %d fields but the header has %d: check the commas and quotes."
+	msgCSVDuplicate      = "The e-mail address %s is already on line %d."
+	msgCSVUnknownColumn  = "Unknown column %q: use %s."
+	msgCSVRepeatedColumn = "The column %q appears twice."
+	msgCSVMissingColumn  = "The header has no %q column; it is required."
+	msgCSVSyntax         = "This is not valid CSV (%s): put fields with commas or quotes in double quotes, and double any quote inside them."
+)
