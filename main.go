@@ -259,11 +259,11 @@ func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return err
 	}
-	verb := "Imported"
 	if *dry {
-		verb = "Dry run, nothing written; would have"
+		fmt.Fprintf(stdout, "Dry run of %s, nothing written: it would create %d, update %d and leave %d unchanged.\n", name, res.Created, res.Updated, res.Unchanged)
+	} else {
+		fmt.Fprintf(stdout, "Imported %s: %d created, %d updated, %d unchanged.\n", name, res.Created, res.Updated, res.Unchanged)
 	}
-	fmt.Fprintf(stdout, "%s %s: %d created, %d updated, %d unchanged.\n", verb, name, res.Created, res.Updated, res.Unchanged)
 	return nil
 }
 

@@ -305,7 +305,10 @@ func changes(before, after string) string {
 	return strings.Join(out, "; ")
 }
 
-func isEmpty(v any) bool { return v == nil || v == "" || fmt.Sprint(v) == "[]" }
+func isEmpty(v any) bool {
+	s := fmt.Sprint(v)
+	return v == nil || s == "" || s == "[]" || s == "0001-01-01T00:00:00Z"
+}
 
 func show(v any) string {
 	if isEmpty(v) {

@@ -314,4 +314,3 @@ func TestPanicIsAnsweredAndLogged(t *testing.T) {
 		t.Errorf("the engine did not survive the panic: %s", r.Text())
 	}
 }
-

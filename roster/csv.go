@@ -87,15 +87,15 @@ func Read(r io.Reader) ([]model.Person, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.StartLine
+			if !errors.As(err, &pe) {
+				return nil, err
 			}
-			bad = append(bad, LineError{line, csvError(err)})
+			bad = append(bad, LineError{pe.StartLine, csvError(err)})
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}

@@ -29,7 +29,11 @@ var Fields = []Field{
 		p.Email = model.NormalizeEmail(strings.TrimSuffix(strings.TrimPrefix(v, "<mailto:"), ">"))
 		return model.ValidateEmail(p.Email)
 	}},
-	{Key: "country", get: func(p *model.Person) string { return p.Country }, set: func(p *model.Person, v string) error {
+	{Key: "country", get: func(p *model.Person) string { return p.Country }, clear: true, set: func(p *model.Person, v string) error {
+		if v == "" {
+			p.Country = ""
+			return nil
+		}
 		c, err := match.Country(v)
 		p.Country = c.Alpha2
 		return err

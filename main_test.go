@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"focalbot/internal/pgtest"
+	"focalbot/internal/storetest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// focalbot runs the program as a user would, with input and the environment
+// set up for this test, and returns what it printed.
+func focalbot(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+// env points focalbot at a fresh database of the given backend.
+func env(t *testing.T, dsn string) {
+	t.Setenv("FOCALBOT_DATA_DIR", t.TempDir())
+	t.Setenv("FOCALBOT_DB", dsn)
+	t.Setenv("FOCALBOT_SECRETARIAT", "ruth.adler@globalcentre.example.org")
+	t.Setenv("FOCALBOT_TZ", "America/New_York")
+	t.Setenv("FOCALBOT_CONFIG", "")
+	t.Setenv("FOCALBOT_LOG_FORMAT", "")
+	t.Setenv("FOCALBOT_LOG_LEVEL", "")
+}
+
+func forEachBackend(t *testing.T, fn func(t *testing.T)) {
+	for _, b := range storetest.Backends {
+		t.Run(b.Name, func(t *testing.T) {
+			env(t, b.DSN(t))
+			fn(t)
+		})
+	}
+}
+
+func mustRun(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	out, errs, err := focalbot(t, stdin, args...)
+	if err != nil {
+		t.Fatalf("focalbot %v: %v\nstderr: %s", args, err, errs)
+	}
+	return out
+}
+
+// TestSampleRoster imports the sample file, checks coverage, imports it again
+// (nothing changes) and round-trips it through export.
+func TestSampleRoster(t *testing.T) {
+	forEachBackend(t, func(t *testing.T) {
+		out := mustRun(t, "", "import", "--dry-run", "examples/r2p-2012.csv")
+		if !strings.Contains(out, "it would create 20, update 1 and leave 0 unchanged") {
+			t.Fatalf("dry run: %s", out)
+		}
+		if out := mustRun(t, "coverage\n"); !strings.Contains(out, "0 of 193") {
+			t.Fatalf("the dry run wrote something: %s", out)
+		}
+		// Ruth Adler was bootstrapped from FOCALBOT_SECRETARIAT by the runs above.
+		out = mustRun(t, "", "import", "examples/r2p-2012.csv")
+		if !strings.Contains(out, "20 created, 1 updated, 0 unchanged") {
+			t.Fatalf("import: %s", out)
+		}
+		out = mustRun(t, "coverage\n")
+		for _, want := range []string{"17 of 193", "African: 4 of 54", "Asia-Pacific: 3 of 54", "Eastern European: 2 of 23",
+			"Latin American and Caribbean: 4 of 33", "Western European and Others: 4 of 29", "Australia, Denmark"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("coverage does not say %q:\n%s", want, out)
+			}
+		}
+		if out := mustRun(t, "", "import", "examples/r2p-2012.csv"); !strings.Contains(out, "0 created, 0 updated, 21 unchanged") {
+			t.Errorf("a second import changed something: %s", out)
+		}
+		exported := mustRun(t, "", "export")
+		if n := strings.Count(exported, "\n"); n != 22 {
+			t.Errorf("export has %d lines, want a header and 21 people:\n%s", n, exported)
+		}
+		file := filepath.Join(t.TempDir(), "roster.csv")
+		if err := os.WriteFile(file, []byte(exported), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if out := mustRun(t, "", "import", file); !strings.Contains(out, "0 created, 0 updated, 21 unchanged") {
+			t.Errorf("re-importing the export changed something: %s", out)
+		}
+		if out := mustRun(t, "pending\n"); !strings.Contains(out, "Alejandro Torres") {
+			t.Errorf("the pending registration is missing: %s", out)
+		}
+	})
+}
+
+// TestImportBadFile reports every bad line with its number and imports nothing.
+func TestImportBadFile(t *testing.T) {
+	forEachBackend(t, func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "bad.csv")
+		csv := "name,email,country,role,tz,appointed\n" +
+			"Good Person,good@example.org,Ghana,focal-point,Africa/Accra,2012-01-01\n" +
+			"No Country,nocountry@example.org,Ghnaa,focal-point,,\n" +
+			"Bad Mail,not-an-address,Denmark,,,\n" +
+			"Bad Zone,zone@example.org,Denmark,,Mars/Base,\n" +
+			"Bad Date,date@example.org,Denmark,,,29/09/2012\n" +
+			"Too,many,fields,here,,,,\n" +
+			"Twice,good@example.org,Ghana,,,\n" +
+			"\"Unclosed,quote@example.org,Ghana,,,\n"
+		if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, errs, err := focalbot(t, "", "import", file)
+		if err == nil || !strings.Contains(err.Error(), "nothing was imported") {
+			t.Fatalf("import of a bad file: err = %v", err)
+		}
+		for _, want := range []string{
+			":3: Unknown country \"Ghnaa\". Did you mean Ghana",
+			":4: \"not-an-address\" is not an e-mail address",
+			":5: Unknown time zone \"Mars/Base\"",
+			":6: \"29/09/2012\" is not a date",
+			":7: It has 8 fields but the header has 6",
+			":8: The e-mail address good@example.org is already on line 2",
+			":9: This is not valid CSV",
+		} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("stderr does not report %q:\n%s", want, errs)
+			}
+		}
+		if out := mustRun(t, "roster Ghana\n"); strings.Contains(out, "Good Person") {
+			t.Errorf("a bad file was partly imported: %s", out)
+		}
+	})
+}
+
+// TestConsoleWorkflow keeps the roster through the piped console, as the
+// secretariat and as a newcomer, with the clock set by --now.
+func TestConsoleWorkflow(t *testing.T) {
+	forEachBackend(t, func(t *testing.T) {
+		mustRun(t, "", "import", "examples/r2p-2012.csv")
+		out := mustRun(t, `register Türkiye name="Deniz Yılmaz" title="Head of Department"
+me
+`, "--as", "deniz@tr.example.org", "--now", "2012-08-01T09:00:00-04:00")
+		for _, want := range []string{"registered as a focal point for Türkiye", "pending approval", "Western European and Others"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("newcomer's session does not say %q:\n%s", want, out)
+			}
+		}
+		out = mustRun(t, `pending
+approve deniz@tr.example.org
+coverage
+update jose.solis@cr.example.org title="Vice-Minister"
+audit Costa Rica
+roster WEOG
+`, "--now", "2012-08-01T09:00:00-04:00")
+		for _, want := range []string{"Deniz Yılmaz", "Approved: Deniz Yılmaz", "18 of 193",
+			`Title: "Director de Política Exterior" → "Vice-Minister"`, "2012-08-01 09:00 EDT", "deniz@tr.example.org"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("secretariat's session does not say %q:\n%s", want, out)
+			}
+		}
+		out = mustRun(t, "roster WEOG\nadd x@example.org name=X country=Peru\n", "--as", "sarah.whitfield@au.example.org")
+		if strings.Contains(out, "deniz@tr.example.org") || !strings.Contains(out, "Deniz Yılmaz") {
+			t.Errorf("a focal point sees another's e-mail, or not the name:\n%s", out)
+		}
+		if !strings.Contains(out, "Only the secretariat can do that.") {
+			t.Errorf("a focal point could add people:\n%s", out)
+		}
+	})
+}
+
+// TestCommandLine covers version, help and mistakes on the command line.
+func TestCommandLine(t *testing.T) {
+	env(t, filepath.Join(t.TempDir(), "f.db"))
+	if out := mustRun(t, "", "version"); !strings.HasPrefix(out, "focalbot ") {
+		t.Errorf("version: %q", out)
+	}
+	for _, args := range [][]string{{"--help"}, {"import", "--help"}, {"export", "--help"}} {
+		if _, errs, err := focalbot(t, "", args...); err == nil || !strings.Contains(err.Error(), "help requested") && !strings.Contains(errs, "Usage") {
+			t.Errorf("%v: err = %v, stderr = %s", args, err, errs)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"--now", "yesterday"}, `"yesterday" is not a time`},
+		{[]string{"--as", "not-an-address"}, "is not an e-mail address"},
+		{[]string{"import"}, "import takes one CSV file"},
+		{[]string{"import", "/nonexistent.csv"}, "cannot read /nonexistent.csv"},
+	} {
+		_, _, err := focalbot(t, "", c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%v: err = %v, want it to say %q", c.args, err, c.says)
+		}
+	}
+	t.Setenv("FOCALBOT_TZ", "Mars/Base")
+	if _, _, err := focalbot(t, "coverage\n"); err == nil || !strings.HasPrefix(err.Error(), "FOCALBOT_TZ:") {
+		t.Errorf("a bad setting: err = %v", err)
+	}
+}
