@@ -3,10 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"focalbot/bot"
+	"focalbot/clock"
+	"focalbot/config"
 
 	"focalbot/internal/pgtest"
 	"focalbot/internal/storetest"
@@ -199,5 +205,25 @@ func TestCommandLine(t *testing.T) {
 	t.Setenv("FOCALBOT_TZ", "Mars/Base")
 	if _, _, err := focalbot(t, "coverage\n"); err == nil || !strings.HasPrefix(err.Error(), "FOCALBOT_TZ:") {
 		t.Errorf("a bad setting: err = %v", err)
+	}
+}
+
+// TestREADMEDocumentsEverything keeps the README's command and settings
+// tables true: every declared command and every setting must appear.
+func TestREADMEDocumentsEverything(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := bot.New(nil, clock.System{}, slog.New(slog.DiscardHandler), time.UTC)
+	for _, c := range e.Commands() {
+		if !strings.Contains(string(readme), "`"+c.Name) && !strings.Contains(string(readme), ", `"+c.Name) {
+			t.Errorf("README.md does not document the command %q", c.Name)
+		}
+	}
+	for _, s := range config.Settings {
+		if !strings.Contains(string(readme), "`"+s.Name+"`") {
+			t.Errorf("README.md does not document the setting %s", s.Name)
+		}
 	}
 }
