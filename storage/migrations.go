@@ -1,0 +1,117 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// migrationsTable records which migrations have run.
+const migrationsTable = "migrations"
+
+// migrationLock is the PostgreSQL advisory lock that replicas starting at
+// the same time take in turn while migrating ("focalbot" in ASCII).
+const migrationLock int64 = 0x666f63616c626f74
+
+// migrations lists every schema change in the order it was made. A migration
+// is never edited once released: each one declares its own frozen row types
+// (named after it) so that later changes to the live rows cannot rewrite
+// history. Add a new migration instead.
+func migrations() []*gormigrate.Migration {
+	return []*gormigrate.Migration{
+		{
+			ID: "0001_roster",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.Migrator().CreateTable(&m0001Person{}, &m0001NetworkSettings{}, &m0001AuditEntry{})
+			},
+			Rollback: func(tx *gorm.DB) error {
+				return tx.Migrator().DropTable("audit_log", "network_settings", "people")
+			},
+		},
+	}
+}
+
+// migrate brings the schema up to date in one transaction: all migrations
+// apply, or none. On PostgreSQL the transaction first takes an advisory lock,
+// so replicas starting together migrate one after the other; on SQLite the
+// transaction takes the write lock when it begins.
+func (s *Store) migrate(ctx context.Context) error {
+	all := migrations()
+	for _, m := range all {
+		apply := m.Migrate
+		m.Migrate = func(tx *gorm.DB) error {
+			s.log.Info("applying database migration", "id", m.ID, "dialect", s.dialect)
+			return apply(tx)
+		}
+	}
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		if s.dialect == DialectPostgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLock).Error; err != nil {
+				return fmt.Errorf("lock: %w", err)
+			}
+		}
+		return gormigrate.New(tx, &gormigrate.Options{
+			TableName:    migrationsTable,
+			IDColumnName: "id",
+			IDColumnSize: 255,
+			// The transaction is ours, around all migrations at once.
+			UseTransaction: false,
+			// A database migrated by a newer focalbot is not for this one.
+			ValidateUnknownMigrations: true,
+		}, all).Migrate()
+	})
+	if err != nil {
+		return fmt.Errorf("migrate %s database: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// Rows of migration 0001_roster. Frozen: do not edit.
+
+type m0001Person struct {
+	ID           int64      `gorm:"primaryKey;autoIncrement"`
+	Name         string     `gorm:"not null"`
+	Title        string     `gorm:"not null"`
+	Organisation string     `gorm:"not null"`
+	Country      string     `gorm:"not null;index:idx_people_country"`
+	Email        *string    `gorm:"uniqueIndex:idx_people_email"`
+	Phone        string     `gorm:"not null"`
+	SlackID      *string    `gorm:"uniqueIndex:idx_people_slack_id"`
+	TimeZone     string     `gorm:"not null"`
+	Language     string     `gorm:"not null"`
+	Role         string     `gorm:"not null"`
+	Status       string     `gorm:"not null;index:idx_people_status"`
+	AppointedOn  *time.Time `gorm:"type:date"`
+	CreatedAt    time.Time  `gorm:"not null"`
+	UpdatedAt    time.Time  `gorm:"not null"`
+}
+
+func (m0001Person) TableName() string { return "people" }
+
+type m0001NetworkSettings struct {
+	ID                int64     `gorm:"primaryKey;autoIncrement:false;check:network_settings_one_row,id = 1"`
+	Name              string    `gorm:"not null"`
+	Secretariat       string    `gorm:"not null"`
+	Address           string    `gorm:"not null"`
+	FacilitatingGroup string    `gorm:"not null"` // comma-separated alpha-2 codes
+	UpdatedAt         time.Time `gorm:"not null"`
+}
+
+func (m0001NetworkSettings) TableName() string { return "network_settings" }
+
+type m0001AuditEntry struct {
+	ID      int64     `gorm:"primaryKey;autoIncrement"`
+	At      time.Time `gorm:"not null;index:idx_audit_log_at"`
+	ActorID int64     `gorm:"not null;default:0"`
+	Actor   string    `gorm:"not null"`
+	Action  string    `gorm:"not null"`
+	Subject string    `gorm:"not null;index:idx_audit_log_subject"`
+	Country string    `gorm:"not null;index:idx_audit_log_country"`
+	Before  string    `gorm:"not null"`
+	After   string    `gorm:"not null"`
+}
+
+func (m0001AuditEntry) TableName() string { return "audit_log" }

@@ -1,0 +1,191 @@
+// Package storage keeps focalbot's data — the roster of people, the network's
+// settings and the audit log — in a SQL database through GORM: an SQLite file
+// by default, or PostgreSQL when given a postgres:// DSN. It migrates the
+// schema at start, converts between its own row types and the model's types,
+// and translates database failures into model errors. It knows nothing of
+// chat systems, e-mail or calendars.
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"focalbot/clock"
+	"focalbot/model"
+)
+
+// Dialects reported by Store.Dialect.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// Options configures a Store.
+type Options struct {
+	Clock  clock.Clock  // required: stamps rows and audit entries
+	Logger *slog.Logger // may be nil: logs nothing
+}
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	dialect string
+	clock   clock.Clock
+	log     *slog.Logger
+}
+
+// Open connects to the database named by dsn and brings its schema up to
+// date. A dsn starting with postgres:// or postgresql:// is a PostgreSQL
+// connection URL; anything else is the path of an SQLite file, whose
+// directory is created if need be. Open returns an internal error when the
+// database cannot be reached or migrated.
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	if opt.Clock == nil {
+		return nil, errors.New("open store: no clock")
+	}
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Store{clock: opt.Clock, log: log}
+
+	var dialector gorm.Dialector
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		s.dialect = DialectPostgres
+		dialector = postgres.Open(dsn)
+	} else {
+		s.dialect = DialectSQLite
+		path, err := sqliteDSN(dsn)
+		if err != nil {
+			return nil, err
+		}
+		dialector = sqlite.Open(path)
+	}
+
+	db, err := gorm.Open(dialector, &gorm.Config{
+		NowFunc: s.now,
+		Logger: logger.NewSlogLogger(log, logger.Config{
+			SlowThreshold:             time.Second,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true,
+		}),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", s.dialect, err)
+	}
+	s.db = db
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteDSN turns a file path (or file: URI, possibly with parameters of its
+// own) into a DSN for the SQLite driver that enforces foreign keys, uses a
+// write-ahead log, waits for locks instead of failing, and takes the write
+// lock when a transaction begins, so that concurrent transactions queue
+// rather than deadlock. It creates the file's directory.
+func sqliteDSN(dsn string) (string, error) {
+	if dsn == "" {
+		return "", errors.New("open sqlite database: no file name")
+	}
+	path, query, _ := strings.Cut(dsn, "?")
+	file := strings.TrimPrefix(path, "file:")
+	if file != ":memory:" && file != "" {
+		if dir := filepath.Dir(file); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return "", fmt.Errorf("create database directory: %w", err)
+			}
+		}
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return "", fmt.Errorf("open sqlite database: bad parameters in %q: %w", dsn, err)
+	}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if q.Get("_txlock") == "" {
+		q.Set("_txlock", "immediate")
+	}
+	return path + "?" + q.Encode(), nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	if err := sqlDB.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// Dialect reports the database in use: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect }
+
+// DB gives tests and other storage-minded packages of this module direct
+// access to the database. Writes through it bypass validation and the audit
+// log.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// now is the store's clock in UTC, cut to the microsecond that both
+// databases keep, so that a value read back equals the value written.
+func (s *Store) now() time.Time {
+	return s.clock.Now().UTC().Truncate(time.Microsecond)
+}
+
+// transaction runs fn in a transaction bound to ctx; fn's error rolls it back
+// and is returned as is.
+func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// isUniqueViolation reports whether err is a unique-constraint violation, and
+// names the column or constraint concerned as the database reported it.
+func isUniqueViolation(err error) (what string, ok bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		if pgErr.Code == "23505" {
+			return pgErr.ConstraintName + " " + pgErr.Detail, true
+		}
+		return "", false
+	}
+	// The pure-Go SQLite driver reports "constraint failed: UNIQUE constraint
+	// failed: people.email (2067)".
+	msg := err.Error()
+	if i := strings.Index(msg, "UNIQUE constraint failed:"); i >= 0 {
+		return msg[i:], true
+	}
+	return "", false
+}
+
+// errNotFound reports whether err is GORM's "record not found".
+func errNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+// internal wraps err with context, unless it is already a domain error.
+func internal(what string, err error) error {
+	var e *model.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
