@@ -78,11 +78,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 
 	db, err := gorm.Open(dialector, &gorm.Config{
 		NowFunc: s.now,
-		Logger: logger.NewSlogLogger(log, logger.Config{
+		Logger: quietLogger{logger.NewSlogLogger(log.With("component", "gorm"), logger.Config{
 			SlowThreshold:             time.Second,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
-		}),
+			ParameterizedQueries:      true,
+		})},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", s.dialect, err)
@@ -125,6 +126,24 @@ func sqliteDSN(dsn string) (string, error) {
 		q.Set("_txlock", "immediate")
 	}
 	return path + "?" + q.Encode(), nil
+}
+
+// quietLogger logs GORM's slow queries but not its failed ones: a failed
+// query's error is returned to the caller, which decides whether it is worth
+// logging (a duplicate e-mail address is the user's mistake, not an outage).
+// Query parameters, personal data, are never logged.
+type quietLogger struct{ logger.Interface }
+
+func (l quietLogger) LogMode(level logger.LogLevel) logger.Interface {
+	return quietLogger{l.Interface.LogMode(level)}
+}
+
+func (l quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), _ error) {
+	l.Interface.Trace(ctx, begin, fc, nil)
+}
+
+func (quietLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
 }
 
 // Close closes the database.

@@ -1,10 +1,12 @@
 package storage_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -764,4 +766,44 @@ func TestConcurrentUpdatesDoNotLoseChanges(t *testing.T) {
 			t.Errorf("title %q, want %q", got.Title, want)
 		}
 	})
+}
+
+func TestLogsMigrationsButNotUserMistakes(t *testing.T) {
+	forEachDSN(t, func(t *testing.T, dsn string) {
+		var buf syncBuffer
+		s, err := storage.Open(ctx, dsn, storage.Options{Clock: clock.Fixed(t0), Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if !strings.Contains(buf.String(), "applying database migration") || !strings.Contains(buf.String(), "0001_roster") {
+			t.Errorf("migration not logged:\n%s", buf.String())
+		}
+		create(t, s, ghana())
+		p := ghana()
+		wantCode(t, s.CreatePerson(ctx, admin, &p), model.ECONFLICT)
+		_, err = s.Person(ctx, 999)
+		wantCode(t, err, model.ENOTFOUND)
+		if strings.Contains(buf.String(), "level=ERROR") || strings.Contains(buf.String(), "mfa.gov.gh") {
+			t.Errorf("a user's mistake was logged:\n%s", buf.String())
+		}
+	})
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
