@@ -63,6 +63,9 @@ type server struct {
 	pgCtl   string
 	dataDir string
 	cred    *syscall.Credential // run pg_ctl as this user, when root
+	// lifeline is the write end of a pipe whose read end the watchdog
+	// holds; it closes when this process ends, however it ends.
+	lifeline *os.File
 }
 
 // Main runs the tests of a package and then stops the server this package
@@ -240,6 +243,11 @@ func start(initdb, pgCtl string) (*server, error) {
 		return fail(fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, log))
 	}
 
+	if err := s.startWatchdog(); err != nil {
+		s.stop()
+		return fail(err)
+	}
+
 	s.base = &url.URL{
 		Scheme:   "postgres",
 		User:     url.User("postgres"),
@@ -275,11 +283,48 @@ func (s *server) waitReady() error {
 	}
 }
 
+// watchdogScript waits for the test binary to end — its stdin, a pipe
+// from the binary, then reaches end of file — and then stops the server
+// immediately and removes its directory. It serves when the binary ends
+// without returning to Main: a panic, os.Exit in a test, a timeout, a kill.
+// After Main has stopped the server it finds nothing left to do.
+const watchdogScript = `cat >/dev/null
+pid=$(head -n 1 "$1/postmaster.pid" 2>/dev/null)
+if [ -n "$pid" ] && kill -QUIT "$pid" 2>/dev/null; then
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+fi
+rm -rf "$2"`
+
+// startWatchdog starts the watchdog in a process group of its own, so that
+// an interrupt meant for the tests does not stop it before it cleans up.
+// It inherits no output, so that go test does not wait for it.
+func (s *server) startWatchdog() error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("watchdog: %w", err)
+	}
+	defer r.Close()
+	cmd := exec.Command("/bin/sh", "-c", watchdogScript, "pgtest-watchdog", s.dataDir, s.dir)
+	cmd.Stdin = r
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return fmt.Errorf("watchdog: %w", err)
+	}
+	go cmd.Wait() // reap it if it ends while we run
+	s.lifeline = w
+	return nil
+}
+
 // stop shuts the server down at once (its data is thrown away) and removes
 // its directory.
 func (s *server) stop() error {
 	out, err := s.run(s.pgCtl, "stop", "-D", s.dataDir, "-m", "immediate", "-w")
-	if rmErr := os.RemoveAll(s.dir); err == nil && rmErr != nil {
+	rmErr := os.RemoveAll(s.dir)
+	if s.lifeline != nil {
+		s.lifeline.Close() // the watchdog finds nothing left to do
+	}
+	if err == nil && rmErr != nil {
 		return fmt.Errorf("remove %s: %w", s.dir, rmErr)
 	}
 	if err != nil {
