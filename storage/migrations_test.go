@@ -131,3 +131,13 @@ func TestOpenSQLiteSettings(t *testing.T) {
 		t.Errorf("Dialect() = %s", got)
 	}
 }
+
+func TestOpenSQLiteInMemory(t *testing.T) {
+	s, _ := open(t, ":memory:", clock.Fixed(t0))
+	p := create(t, s, ghana())
+	for range 5 { // on any connection of the pool
+		if _, err := s.Person(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

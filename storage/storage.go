@@ -51,8 +51,9 @@ type Store struct {
 // Open connects to the database named by dsn and brings its schema up to
 // date. A dsn starting with postgres:// or postgresql:// is a PostgreSQL
 // connection URL; anything else is the path of an SQLite file, whose
-// directory is created if need be. Open returns an internal error when the
-// database cannot be reached or migrated.
+// directory is created if need be, or ":memory:" for a database that lives
+// as long as the Store. Open returns an internal error when the database
+// cannot be reached or migrated.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if opt.Clock == nil {
 		return nil, errors.New("open store: no clock")
@@ -89,6 +90,14 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s database: %w", s.dialect, err)
 	}
 	s.db = db
+	if s.dialect == DialectSQLite && strings.Contains(dsn, ":memory:") {
+		// Each connection to ":memory:" is a database of its own: keep one.
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite database: %w", err)
+		}
+		sqlDB.SetMaxOpenConns(1)
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
