@@ -31,6 +31,15 @@ func migrations() []*gormigrate.Migration {
 				return tx.Migrator().DropTable("audit_log", "network_settings", "people")
 			},
 		},
+		{
+			ID: "0002_slack_deliveries",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.Migrator().CreateTable(&m0002SlackDelivery{})
+			},
+			Rollback: func(tx *gorm.DB) error {
+				return tx.Migrator().DropTable("slack_deliveries")
+			},
+		},
 	}
 }
 
@@ -115,3 +124,12 @@ type m0001AuditEntry struct {
 }
 
 func (m0001AuditEntry) TableName() string { return "audit_log" }
+
+// Rows of migration 0002_slack_deliveries. Frozen: do not edit.
+
+type m0002SlackDelivery struct {
+	Key        string    `gorm:"primaryKey;size:255"` // "event:Ev…" or "envelope:…"
+	ReceivedAt time.Time `gorm:"not null;index:idx_slack_deliveries_received_at"`
+}
+
+func (m0002SlackDelivery) TableName() string { return "slack_deliveries" }
