@@ -236,7 +236,7 @@ func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("cannot read %s: %w", name, err)
 	}
 	defer f.Close()
-	people, err := roster.Read(f)
+	entries, err := roster.Read(f)
 	var bad roster.Errors
 	if errors.As(err, &bad) {
 		for _, le := range bad {
@@ -252,7 +252,11 @@ func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer a.store.Close()
-	res, err := a.store.ImportPeople(ctx, model.Actor{Label: "import of " + name}, people, *dry)
+	rows := make([]storage.ImportRow, len(entries))
+	for i, e := range entries {
+		rows[i] = storage.ImportRow{Line: e.Line, Person: e.Person, Merge: e.Merge}
+	}
+	res, err := a.store.ImportPeople(ctx, model.Actor{Label: "import of " + name}, rows, *dry)
 	if err != nil {
 		if code := model.ErrorCode(err); code != model.EINTERNAL {
 			return fmt.Errorf("%s: %s; nothing was imported", name, model.ErrorMessage(err))

@@ -98,6 +98,19 @@ func TestSampleRoster(t *testing.T) {
 		if out := mustRun(t, "pending\n"); !strings.Contains(out, "Alejandro Torres") {
 			t.Errorf("the pending registration is missing: %s", out)
 		}
+
+		// A file with fewer columns changes only those columns.
+		partial := filepath.Join(t.TempDir(), "titles.csv")
+		if err := os.WriteFile(partial, []byte("email,name,title\nkwame.boateng@gh.example.org,Kwame Boateng,Ambassador\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if out := mustRun(t, "", "import", partial); !strings.Contains(out, "0 created, 1 updated, 0 unchanged") {
+			t.Errorf("partial import: %s", out)
+		}
+		out = mustRun(t, "roster Ghana\n")
+		if !strings.Contains(out, "Kwame Boateng · focal point · Ambassador · Ministry of Foreign Affairs and Regional Integration · kwame.boateng@gh.example.org · +233 30 266 4951") {
+			t.Errorf("a partial import lost the columns it did not name:\n%s", out)
+		}
 	})
 }
 

@@ -59,10 +59,31 @@ func (e Errors) Error() string {
 // maxErrors stops reading a file that is wrong throughout.
 const maxErrors = 100
 
+// Entry is one person read from a line of a CSV file.
+type Entry struct {
+	Line   int
+	Person model.Person // as a new person: columns the file lacks are at their defaults
+	set    []Field      // the columns this line sets
+}
+
+// Merge sets on dst what this line of the file says, and nothing else: a file
+// without a phone column leaves phone numbers alone, and an empty role or
+// status cell keeps the person's role or status. An empty cell of another
+// optional column clears that field, as the file says.
+func (e Entry) Merge(dst *model.Person) error {
+	for _, f := range e.set {
+		if err := f.set(dst, f.get(&e.Person)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Read parses a whole CSV file of people. It checks every line and returns
-// either all the people or an Errors listing every bad line with its number
-// and what to fix; a person's role defaults to focal-point and status to active.
-func Read(r io.Reader) ([]model.Person, error) {
+// either all the entries or an Errors listing every bad line with its number
+// and what to fix; a new person's role defaults to focal-point and status to
+// active.
+func Read(r io.Reader) ([]Entry, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -76,11 +97,18 @@ func Read(r io.Reader) ([]model.Person, error) {
 	if err != nil {
 		return nil, Errors{{Line: 1, Err: err}}
 	}
+	// With a country column each line describes a whole person and is
+	// checked as one here; a file that only updates some fields of people
+	// already on the roster is checked person by person when it is applied.
+	whole := false
+	for _, f := range cols {
+		whole = whole || f.Key == "country"
+	}
 
 	var (
-		people []model.Person
-		bad    Errors
-		seen   = map[string]int{} // e-mail → line
+		entries []Entry
+		bad     Errors
+		seen    = map[string]int{} // e-mail → line
 	)
 	for len(bad) < maxErrors {
 		rec, err := cr.Read()
@@ -103,22 +131,23 @@ func Read(r io.Reader) ([]model.Person, error) {
 			bad = append(bad, LineError{line, model.Errorf(model.EINVALID, msgCSVFieldCount, len(rec), len(cols))})
 			continue
 		}
-		p := model.Person{Role: model.RoleFocalPoint, Status: model.StatusActive}
-		if err := fill(&p, cols, rec); err != nil {
+		e := Entry{Line: line, Person: model.Person{Role: model.RoleFocalPoint, Status: model.StatusActive}}
+		if err := e.fill(cols, rec, whole); err != nil {
 			bad = append(bad, LineError{line, err})
 			continue
 		}
+		p := e.Person
 		if first, dup := seen[p.Email]; dup {
 			bad = append(bad, LineError{line, model.Errorf(model.EINVALID, msgCSVDuplicate, p.Email, first)})
 			continue
 		}
 		seen[p.Email] = line
-		people = append(people, p)
+		entries = append(entries, e)
 	}
 	if len(bad) > 0 {
 		return nil, bad
 	}
-	return people, nil
+	return entries, nil
 }
 
 // columns maps a header to fields, refusing unknown or repeated columns.
@@ -143,19 +172,27 @@ func columns(header []string) ([]Field, error) {
 	return cols, nil
 }
 
-// fill sets p's fields from one record and validates the result.
-func fill(p *model.Person, cols []Field, rec []string) error {
+// fill sets the entry's fields from one record, each checked as it is set,
+// and with whole validates the person as a whole.
+func (e *Entry) fill(cols []Field, rec []string, whole bool) error {
 	for i, f := range cols {
 		v := strings.TrimSpace(rec[i])
-		if v == "" && (f.clear || f.Key == "role" || f.Key == "status") {
-			continue // optional, or left at its default
+		switch {
+		case v == "" && (f.Key == "role" || f.Key == "status"):
+			continue // left at its default, or as it is
+		case v == "" && f.clear:
+		default:
+			if err := Set(&e.Person, f.Key, v, nil); err != nil {
+				return err
+			}
 		}
-		if err := Set(p, f.Key, v, nil); err != nil {
-			return err
-		}
+		e.set = append(e.set, f)
 	}
-	p.Normalize()
-	return p.Validate()
+	e.Person.Normalize()
+	if !whole {
+		return nil
+	}
+	return e.Person.Validate()
 }
 
 func csvError(err error) error {

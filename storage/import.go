@@ -19,41 +19,55 @@ type ImportResult struct {
 // errDryRun rolls back a dry run's transaction.
 var errDryRun = errors.New("dry run")
 
+// ImportRow is one person to import: the person as a new roster entry, the
+// line of the file it came from (for messages), and how to apply it to
+// someone already on the roster. Merge sets only what the file says, so a
+// file with fewer columns leaves the other fields alone; a nil Merge
+// replaces every field but ID and CreatedAt.
+type ImportRow struct {
+	Line   int
+	Person model.Person
+	Merge  func(dst *model.Person) error
+}
+
 // ImportPeople adds or updates many people in one transaction: all of them,
 // or none. Each is matched to the roster by e-mail address, which is
-// therefore required. A matched person's fields are all replaced by the
-// imported ones (except ID and CreatedAt); one whose data is the same is
-// neither written nor audited, so importing the same people twice changes
-// nothing the second time. Each change is audited as "person.create" or
-// "person.update". With dryRun, it computes the result and rolls back.
+// therefore required. A matched person is changed by the row's Merge; one
+// whose data ends up the same is neither written nor audited, so importing
+// the same people twice changes nothing the second time. Each change is
+// audited as "person.create" or "person.update". With dryRun, it computes
+// the result and rolls back.
 //
-// Rows are numbered from 1 in error messages, in the order of people.
+// Error messages name the row's Line (its position from 1 when Line is 0).
 //
 // Errors: EINVALID naming the first bad row (a person without an e-mail
 // address, two with the same one, or one not valid); ECONFLICT naming the
 // row whose Slack ID someone else has; EINTERNAL otherwise. On any error
 // nothing is written.
-func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, people []model.Person, dryRun bool) (ImportResult, error) {
+func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, rows []ImportRow, dryRun bool) (ImportResult, error) {
 	var res ImportResult
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		seen := make(map[string]int, len(people))
-		for i, p := range people {
-			row := i + 1
+		seen := make(map[string]int, len(rows))
+		for i, r := range rows {
+			p, row := r.Person, r.Line
+			if row == 0 {
+				row = i + 1
+			}
 			p.Normalize()
 			if p.Email == "" {
-				return model.Errorf(model.EINVALID, "Row %d has no e-mail address: an import matches people by e-mail.", row)
+				return model.Errorf(model.EINVALID, "Line %d has no e-mail address: an import matches people by e-mail.", row)
 			}
 			if first, ok := seen[p.Email]; ok {
-				return model.Errorf(model.EINVALID, "Rows %d and %d have the same e-mail address %s.", first, row, p.Email)
+				return model.Errorf(model.EINVALID, "Lines %d and %d have the same e-mail address %s.", first, row, p.Email)
 			}
 			seen[p.Email] = row
-			if err := prepare(&p); err != nil {
-				return rowError(row, err)
-			}
 
 			before, err := s.personWhere(tx, "email", p.Email)
 			switch {
 			case errNotFound(err):
+				if err := prepare(&p); err != nil {
+					return rowError(row, err)
+				}
 				if err := s.insertPerson(tx, actor, &p); err != nil {
 					return rowError(row, err)
 				}
@@ -61,6 +75,15 @@ func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, people []mo
 			case err != nil:
 				return rowError(row, err)
 			default:
+				if r.Merge != nil {
+					p = before
+					if err := r.Merge(&p); err != nil {
+						return rowError(row, err)
+					}
+				}
+				if err := prepare(&p); err != nil {
+					return rowError(row, err)
+				}
 				changed, err := s.updatePerson(tx, actor, before, &p)
 				if err != nil {
 					return rowError(row, err)
@@ -88,7 +111,7 @@ func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, people []mo
 func rowError(row int, err error) error {
 	var e *model.Error
 	if errors.As(err, &e) {
-		return model.Errorf(e.Code, "Row %d: %s", row, e.Message())
+		return model.Errorf(e.Code, "Line %d: %s", row, e.Message())
 	}
 	return fmt.Errorf("import row %d: %w", row, err)
 }

@@ -557,7 +557,11 @@ func TestImportPeople(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *storage.Store) {
 		importer := model.Actor{Label: "import (cli)"}
 		imp := func(ps []model.Person, dryRun bool) (storage.ImportResult, error) {
-			return s.ImportPeople(ctx, importer, ps, dryRun)
+			rows := make([]storage.ImportRow, len(ps))
+			for i, p := range ps {
+				rows[i] = storage.ImportRow{Person: p}
+			}
+			return s.ImportPeople(ctx, importer, rows, dryRun)
 		}
 		snapshot := func() string {
 			return toJSON(t, people(t, s, storage.PeopleFilter{})) + toJSON(t, audit(t, s, storage.AuditFilter{}))
@@ -622,20 +626,20 @@ func TestImportPeople(t *testing.T) {
 			name, code, want string
 			change           func(ps []model.Person) []model.Person
 		}{
-			{"a bad row aborts everything", model.EINVALID, "Row 3: ", func(ps []model.Person) []model.Person {
+			{"a bad row aborts everything", model.EINVALID, "Line 3: ", func(ps []model.Person) []model.Person {
 				ps[0].Title = "Should not be saved"
 				ps = append(ps, person("New Person", "GH", "new@mfa.gov.gh", model.RoleAlternate, model.StatusActive))
 				ps[2].Country = "XX"
 				return ps
 			}},
-			{"a row without e-mail", model.EINVALID, "Row 2 has no e-mail", func(ps []model.Person) []model.Person {
+			{"a row without e-mail", model.EINVALID, "Line 2 has no e-mail", func(ps []model.Person) []model.Person {
 				ps[1].Email, ps[1].SlackID = "", "U0METTE01"
 				return ps
 			}},
-			{"the same e-mail twice", model.EINVALID, "Rows 1 and 5", func(ps []model.Person) []model.Person {
+			{"the same e-mail twice", model.EINVALID, "Lines 1 and 5", func(ps []model.Person) []model.Person {
 				return append(ps, person("Kwame Again", "GH", "KWAME@mfa.gov.gh", model.RoleAlternate, model.StatusActive))
 			}},
-			{"a Slack ID someone else has", model.ECONFLICT, "Row 5: Someone on the roster already has the Slack user U0KWAME01", func(ps []model.Person) []model.Person {
+			{"a Slack ID someone else has", model.ECONFLICT, "Line 5: Someone on the roster already has the Slack user U0KWAME01", func(ps []model.Person) []model.Person {
 				ps[0].SlackID = "U0KWAME01"
 				extra := person("Other", "GH", "other@mfa.gov.gh", model.RoleAlternate, model.StatusActive)
 				extra.SlackID = "U0KWAME01"
