@@ -6,6 +6,8 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -22,6 +24,45 @@ type Config struct {
 	TimeZone    string     // FOCALBOT_TZ: the secretariat's IANA zone
 	LogFormat   string     // FOCALBOT_LOG_FORMAT: text or json
 	LogLevel    slog.Level // FOCALBOT_LOG_LEVEL: debug, info, warn or error
+
+	SlackBotToken      Secret // SLACK_BOT_TOKEN(_FILE): xoxb-…; none means the console
+	SlackAppToken      Secret // SLACK_APP_TOKEN(_FILE): xapp-…; chooses Socket Mode
+	SlackSigningSecret Secret // SLACK_SIGNING_SECRET(_FILE): verifies HTTP requests from Slack
+	SlackAPIURL        string // SLACK_API_URL: the Web API's base URL, ending in a slash
+	HTTPAddr           string // FOCALBOT_HTTP_ADDR: where the HTTP Events API is served
+}
+
+// Secret is a setting never to be shown: it prints and logs as "(hidden)".
+type Secret string
+
+// String hides the secret.
+func (Secret) String() string { return "(hidden)" }
+
+// GoString hides the secret from %#v.
+func (Secret) GoString() string { return "(hidden)" }
+
+// LogValue hides the secret from log/slog.
+func (Secret) LogValue() slog.Value { return slog.StringValue("(hidden)") }
+
+// Value is the secret itself.
+func (s Secret) Value() string { return string(s) }
+
+// Ways of running the bot, by which Slack settings are given.
+const (
+	ModeConsole = "console" // no Slack bot token
+	ModeSocket  = "socket"  // bot token and app-level token: Slack Socket Mode
+	ModeHTTP    = "http"    // bot token and signing secret: the HTTP Events API
+)
+
+// Mode is how the bot meets its users, chosen by the Slack settings.
+func (c Config) Mode() string {
+	switch {
+	case c.SlackBotToken == "":
+		return ModeConsole
+	case c.SlackAppToken != "":
+		return ModeSocket
+	}
+	return ModeHTTP
 }
 
 // Setting describes one environment variable, for validation and the README.
@@ -38,6 +79,14 @@ var Settings = []Setting{
 	{"FOCALBOT_TZ", "America/New_York", "the secretariat's IANA time zone"},
 	{"FOCALBOT_LOG_FORMAT", "text", "log format: text or json"},
 	{"FOCALBOT_LOG_LEVEL", "info", "log level: debug, info, warn or error"},
+	{"SLACK_BOT_TOKEN", "", "the Slack app's bot token (xoxb-…); without it the bot runs in the console"},
+	{"SLACK_BOT_TOKEN_FILE", "", "a file holding SLACK_BOT_TOKEN, instead of the variable"},
+	{"SLACK_APP_TOKEN", "", "an app-level token (xapp-…) with connections:write: run in Socket Mode"},
+	{"SLACK_APP_TOKEN_FILE", "", "a file holding SLACK_APP_TOKEN, instead of the variable"},
+	{"SLACK_SIGNING_SECRET", "", "the app's signing secret: serve the HTTP Events API (when there is no app token)"},
+	{"SLACK_SIGNING_SECRET_FILE", "", "a file holding SLACK_SIGNING_SECRET, instead of the variable"},
+	{"SLACK_API_URL", "https://slack.com/api/", "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)"},
+	{"FOCALBOT_HTTP_ADDR", ":8080", "address the HTTP Events API listens on (events, slash commands, interactivity)"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production).
@@ -102,7 +151,62 @@ func Load(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("FOCALBOT_SECRETARIAT: %q is not an e-mail address or a Slack user ID", id)
 		}
 	}
+	if err := c.loadSlack(lookup, get); err != nil {
+		return Config{}, err
+	}
 	return c, nil
+}
+
+// loadSlack reads and checks the Slack settings: a bad combination is an error.
+func (c *Config) loadSlack(lookup, get func(string) string) error {
+	secret := func(name string) (Secret, error) {
+		v, path := lookup(name), lookup(name+"_FILE")
+		if v != "" && path != "" {
+			return "", fmt.Errorf("%s and %s_FILE are both set; set one of them", name, name)
+		}
+		if path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return "", fmt.Errorf("%s_FILE: cannot read %s: %v", name, path, err)
+			}
+			if v = strings.TrimSpace(string(b)); v == "" {
+				return "", fmt.Errorf("%s_FILE: %s is empty", name, path)
+			}
+		}
+		return Secret(v), nil
+	}
+	var err error
+	if c.SlackBotToken, err = secret("SLACK_BOT_TOKEN"); err != nil {
+		return err
+	}
+	if c.SlackAppToken, err = secret("SLACK_APP_TOKEN"); err != nil {
+		return err
+	}
+	if c.SlackSigningSecret, err = secret("SLACK_SIGNING_SECRET"); err != nil {
+		return err
+	}
+	bot, app := c.SlackBotToken.Value(), c.SlackAppToken.Value()
+	switch {
+	case bot != "" && !strings.HasPrefix(bot, "xoxb-"):
+		return fmt.Errorf("SLACK_BOT_TOKEN: not a bot token (it starts with xoxb-; see OAuth & Permissions in the app's settings)")
+	case app != "" && !strings.HasPrefix(app, "xapp-"):
+		return fmt.Errorf("SLACK_APP_TOKEN: not an app-level token (it starts with xapp-; see Basic Information, App-Level Tokens)")
+	case bot == "" && app != "":
+		return fmt.Errorf("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Socket Mode needs both")
+	case bot == "" && c.SlackSigningSecret != "":
+		return fmt.Errorf("SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: the HTTP Events API needs both")
+	case bot != "" && app == "" && c.SlackSigningSecret == "":
+		return fmt.Errorf("SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP Events API) is")
+	}
+	c.SlackAPIURL = get("SLACK_API_URL")
+	if u, err := url.Parse(c.SlackAPIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("SLACK_API_URL: %q is not an http(s) URL, e.g. https://slack.com/api/", c.SlackAPIURL)
+	}
+	if !strings.HasSuffix(c.SlackAPIURL, "/") {
+		c.SlackAPIURL += "/"
+	}
+	c.HTTPAddr = get("FOCALBOT_HTTP_ADDR")
+	return nil
 }
 
 // ConsoleUser is who the console speaks as when --as is not given: the first
