@@ -55,7 +55,7 @@ const (
 	msgRosterEmpty     = "No one on the roster matches."
 	msgRosterHeader    = "Roster: %d people."
 	msgRosterHeaderFor = "Roster for %s: %d people."
-	msgRosterCountry   = "%s (%s)"
+	msgRosterCountry   = "%s (%s group)"
 	msgRosterNoCountry = "Secretariat and observers"
 
 	msgCoverage          = "%d of %d member states have an active focal point (%.1f%%)."

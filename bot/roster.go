@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"focalbot/match"
@@ -36,6 +37,10 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 		w.Printf(msgRosterEmpty)
 		return nil
 	}
+	// The store orders by country code; readers look for country names.
+	slices.SortStableFunc(people, func(a, b model.Person) int {
+		return strings.Compare(countryName(a.Country), countryName(b.Country))
+	})
 	if title != "" {
 		w.Printf(msgRosterHeaderFor, title, len(people))
 	} else {
@@ -102,6 +107,12 @@ func (e *Engine) coverage(ctx context.Context, w *Reply, r *Request) error {
 		w.Printf(msgCoverageObservers, strings.Join(observers, ", "))
 	}
 	return nil
+}
+
+// countryName is the name of a country code, "" for none (sorted first).
+func countryName(code string) string {
+	c, _ := model.CountryByCode(code)
+	return match.Fold(c.Name)
 }
 
 // role is a role's name in the reader's language.
