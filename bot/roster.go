@@ -115,30 +115,26 @@ func countryName(code string) string {
 	return match.Fold(c.Name)
 }
 
+// The catalog's names of roles and statuses.
+var (
+	roleNames = map[model.Role]string{model.RoleFocalPoint: msgRoleFocalPoint, model.RoleAlternate: msgRoleAlternate,
+		model.RoleSecretariat: msgRoleSecretariat, model.RoleObserver: msgRoleObserver}
+	statusNames = map[model.Status]string{model.StatusPending: msgStatusPending, model.StatusActive: msgStatusActive,
+		model.StatusInactive: msgStatusInactive}
+)
+
 // role is a role's name in the reader's language.
 func (w *Reply) role(r model.Role) string {
-	switch r {
-	case model.RoleFocalPoint:
-		return w.p.Sprintf(msgRoleFocalPoint)
-	case model.RoleAlternate:
-		return w.p.Sprintf(msgRoleAlternate)
-	case model.RoleSecretariat:
-		return w.p.Sprintf(msgRoleSecretariat)
-	case model.RoleObserver:
-		return w.p.Sprintf(msgRoleObserver)
+	if m, ok := roleNames[r]; ok {
+		return w.p.Sprintf(m)
 	}
 	return string(r)
 }
 
 // status is a status's name in the reader's language.
 func (w *Reply) status(s model.Status) string {
-	switch s {
-	case model.StatusPending:
-		return w.p.Sprintf(msgStatusPending)
-	case model.StatusActive:
-		return w.p.Sprintf(msgStatusActive)
-	case model.StatusInactive:
-		return w.p.Sprintf(msgStatusInactive)
+	if m, ok := statusNames[s]; ok {
+		return w.p.Sprintf(m)
 	}
 	return string(s)
 }

@@ -15,6 +15,7 @@ import (
 
 	"focalbot/clock"
 	"focalbot/internal/pgtest"
+	"focalbot/internal/storetest"
 	"focalbot/model"
 	"focalbot/storage"
 )
@@ -33,12 +34,9 @@ var (
 // that does not exist yet, and "postgres", on a fresh database.
 func forEachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		fn(t, filepath.Join(t.TempDir(), "data", "focalbot.db"))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		fn(t, pgtest.DSN(t))
-	})
+	for _, b := range storetest.Backends {
+		t.Run(b.Name, func(t *testing.T) { fn(t, b.DSN(t)) })
+	}
 }
 
 // forEachBackend runs fn with a new store on each database. The store's

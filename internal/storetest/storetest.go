@@ -13,12 +13,13 @@ import (
 	"focalbot/storage"
 )
 
-// Backends names each backend and how to get a DSN for it.
+// Backends names each backend and how to get a DSN for it: an SQLite file in
+// a directory that does not exist yet, and a fresh PostgreSQL database.
 var Backends = []struct {
 	Name string
 	DSN  func(t testing.TB) string
 }{
-	{"sqlite", func(t testing.TB) string { return filepath.Join(t.TempDir(), "focalbot.db") }},
+	{"sqlite", func(t testing.TB) string { return filepath.Join(t.TempDir(), "data", "focalbot.db") }},
 	{"postgres", pgtest.DSN},
 }
 
