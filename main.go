@@ -75,6 +75,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "export":
 		return export(ctx, args, stdout, stderr)
 	case "version":
+		if err := parse(flags("version", "focalbot version", stderr), args); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "focalbot %s (%s)\n", version, runtime.Version())
 		return nil
 	case "help":

@@ -195,7 +195,7 @@ func TestCommandLine(t *testing.T) {
 	if out := mustRun(t, "", "version"); !strings.HasPrefix(out, "focalbot ") {
 		t.Errorf("version: %q", out)
 	}
-	for _, args := range [][]string{{"--help"}, {"import", "--help"}, {"export", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"import", "--help"}, {"export", "--help"}, {"version", "--help"}} {
 		if _, errs, err := focalbot(t, "", args...); err == nil || !strings.Contains(err.Error(), "help requested") && !strings.Contains(errs, "Usage") {
 			t.Errorf("%v: err = %v, stderr = %s", args, err, errs)
 		}

@@ -87,6 +87,11 @@ type Reply struct {
 	Code   string // the domain error code when the command failed
 }
 
+// TextReply is a reply of plain text, for transports' tests and stand-ins.
+func TextReply(text string) *Reply {
+	return &Reply{p: printer(""), lines: []string{text}}
+}
+
 // Printf adds a line, translating format through the message catalog.
 func (w *Reply) Printf(format string, args ...any) {
 	w.lines = append(w.lines, w.p.Sprintf(format, args...))
