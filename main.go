@@ -150,6 +150,10 @@ func open(ctx context.Context, stderr io.Writer, clk clock.Clock, quiet bool) (*
 
 func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flags("serve", "focalbot [--as e-mail] [--now time]", stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "%s\nFlags of the chat:\n", usage)
+		fs.PrintDefaults()
+	}
 	as := fs.String("as", "", "in the console, who you are (an e-mail address; default: the first of FOCALBOT_SECRETARIAT)")
 	now := fs.String("now", "", "start the bot's clock at this time (RFC 3339, e.g. 2012-08-01T09:00:00-04:00; without an offset, in FOCALBOT_TZ)")
 	if err := parse(fs, args); err != nil {
