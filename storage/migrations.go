@@ -40,6 +40,15 @@ func migrations() []*gormigrate.Migration {
 				return tx.Migrator().DropTable("slack_deliveries")
 			},
 		},
+		{
+			ID: "0003_meetings_outbox",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.Migrator().CreateTable(&m0003Meeting{}, &m0003Invitation{}, &m0003Outbox{})
+			},
+			Rollback: func(tx *gorm.DB) error {
+				return tx.Migrator().DropTable("outbox", "invitations", "meetings")
+			},
+		},
 	}
 }
 
@@ -133,3 +142,65 @@ type m0002SlackDelivery struct {
 }
 
 func (m0002SlackDelivery) TableName() string { return "slack_deliveries" }
+
+// Rows of migration 0003_meetings_outbox. Frozen: do not edit.
+
+type m0003Meeting struct {
+	ID        int64     `gorm:"primaryKey;autoIncrement"`
+	UID       string    `gorm:"not null;size:255;uniqueIndex:idx_meetings_uid"`
+	Sequence  int       `gorm:"not null"`
+	Title     string    `gorm:"not null"`
+	StartAt   time.Time `gorm:"not null;index:idx_meetings_start_at"`
+	EndAt     time.Time `gorm:"not null"`
+	TimeZone  string    `gorm:"not null"`
+	Venue     string    `gorm:"not null"`
+	Address   string    `gorm:"not null"`
+	OnlineURL string    `gorm:"not null"`
+	Hosts     string    `gorm:"not null"` // comma-separated alpha-2 codes
+	Organiser string    `gorm:"not null"`
+	Agenda    string    `gorm:"not null"`
+	Status    string    `gorm:"not null"`
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
+}
+
+func (m0003Meeting) TableName() string { return "meetings" }
+
+type m0003Invitation struct {
+	ID               int64        `gorm:"primaryKey;autoIncrement"`
+	MeetingID        int64        `gorm:"not null;uniqueIndex:idx_invitations_person,priority:1;uniqueIndex:idx_invitations_email,priority:1"`
+	Meeting          m0003Meeting `gorm:"constraint:OnDelete:CASCADE"`
+	PersonID         *int64       `gorm:"uniqueIndex:idx_invitations_person,priority:2;index:idx_invitations_person_id"`
+	Person           *m0001Person `gorm:"constraint:OnDelete:SET NULL"`
+	Name             string       `gorm:"not null"`
+	Email            *string      `gorm:"uniqueIndex:idx_invitations_email,priority:2"`
+	Country          string       `gorm:"not null"`
+	Response         string       `gorm:"not null"`
+	RespondedAt      *time.Time
+	ResponseSequence int       `gorm:"not null"`
+	CreatedAt        time.Time `gorm:"not null"`
+}
+
+func (m0003Invitation) TableName() string { return "invitations" }
+
+type m0003Outbox struct {
+	ID            int64     `gorm:"primaryKey;autoIncrement"`
+	Key           string    `gorm:"not null;size:255;uniqueIndex:idx_outbox_key"`
+	Channel       string    `gorm:"not null"`
+	Kind          string    `gorm:"not null"`
+	MeetingID     int64     `gorm:"not null;index:idx_outbox_meeting"`
+	InvitationID  int64     `gorm:"not null;index:idx_outbox_invitation"`
+	Recipient     string    `gorm:"not null"`
+	Payload       string    `gorm:"not null"`
+	Status        string    `gorm:"not null;index:idx_outbox_due,priority:1"`
+	DueAt         time.Time `gorm:"not null"`
+	NextAttemptAt time.Time `gorm:"not null;index:idx_outbox_due,priority:2"`
+	Attempts      int       `gorm:"not null"`
+	LastError     string    `gorm:"not null"`
+	SentAt        *time.Time
+	ClaimedBy     string `gorm:"not null"`
+	ClaimedUntil  *time.Time
+	CreatedAt     time.Time `gorm:"not null"`
+}
+
+func (m0003Outbox) TableName() string { return "outbox" }

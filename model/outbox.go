@@ -1,0 +1,45 @@
+package model
+
+import "time"
+
+// Channel is how a message reaches someone.
+type Channel string
+
+// The channels focalbot sends through.
+const (
+	ChannelEmail Channel = "email"
+	ChannelSlack Channel = "slack"
+)
+
+// OutboxStatus is where a message to send stands.
+type OutboxStatus string
+
+// The statuses of an outbox item.
+const (
+	OutboxPending    OutboxStatus = "pending"    // to send, now or at NextAttemptAt
+	OutboxSent       OutboxStatus = "sent"       // handed to its channel
+	OutboxFailed     OutboxStatus = "failed"     // refused for good; the secretariat is told
+	OutboxSuperseded OutboxStatus = "superseded" // a newer message to the same person replaced it before it went
+)
+
+// OutboxItem is a message to send, written in the same transaction as the
+// change that causes it. Its Key is its idempotency key, e.g.
+// "meeting:3/invitation:17/email/request/seq:2": there is never more than
+// one item per key, so nothing is sent twice.
+type OutboxItem struct {
+	ID            int64
+	Key           string
+	Channel       Channel
+	Kind          string // e.g. "request", "cancel", "notice"
+	MeetingID     int64
+	InvitationID  int64
+	Recipient     string // an e-mail address or a Slack user ID
+	Payload       string // what the sender renders the message from (JSON)
+	Status        OutboxStatus
+	DueAt         time.Time
+	NextAttemptAt time.Time
+	Attempts      int
+	LastError     string
+	SentAt        time.Time
+	CreatedAt     time.Time
+}
