@@ -1,0 +1,389 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"focalbot/model"
+)
+
+type meetingRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	UID       string
+	Sequence  int
+	Title     string
+	StartAt   time.Time
+	EndAt     time.Time
+	TimeZone  string
+	Venue     string
+	Address   string
+	OnlineURL string
+	Hosts     string
+	Organiser string
+	Agenda    string
+	Status    string
+	CreatedAt time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
+}
+
+func (meetingRow) TableName() string { return "meetings" }
+
+func toMeetingRow(m model.Meeting) meetingRow {
+	return meetingRow{ID: m.ID, UID: m.UID, Sequence: m.Sequence, Title: m.Title,
+		StartAt: m.Start.UTC().Truncate(time.Microsecond), EndAt: m.End.UTC().Truncate(time.Microsecond),
+		TimeZone: m.TimeZone, Venue: m.Venue, Address: m.Address, OnlineURL: m.OnlineURL,
+		Hosts: strings.Join(m.Hosts, ","), Organiser: m.Organiser, Agenda: m.Agenda, Status: string(m.Status),
+		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
+}
+
+func (r meetingRow) model() model.Meeting {
+	var hosts []string
+	if r.Hosts != "" {
+		hosts = strings.Split(r.Hosts, ",")
+	}
+	return model.Meeting{ID: r.ID, UID: r.UID, Sequence: r.Sequence, Title: r.Title,
+		Start: r.StartAt.UTC(), End: r.EndAt.UTC(), TimeZone: r.TimeZone, Venue: r.Venue, Address: r.Address,
+		OnlineURL: r.OnlineURL, Hosts: hosts, Organiser: r.Organiser, Agenda: r.Agenda,
+		Status: model.MeetingStatus(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+type invitationRow struct {
+	ID               int64 `gorm:"primaryKey"`
+	MeetingID        int64
+	PersonID         *int64
+	Name             string
+	Email            *string
+	Country          string
+	Response         string
+	RespondedAt      *time.Time
+	ResponseSequence int
+	CreatedAt        time.Time `gorm:"autoCreateTime:false"`
+}
+
+func (invitationRow) TableName() string { return "invitations" }
+
+func toInvitationRow(i model.Invitation) invitationRow {
+	r := invitationRow{ID: i.ID, MeetingID: i.MeetingID, Name: i.Name, Email: nullable(i.Email), Country: i.Country,
+		Response: string(i.Response), ResponseSequence: i.ResponseSequence, CreatedAt: i.CreatedAt.UTC()}
+	if i.PersonID != 0 {
+		r.PersonID = &i.PersonID
+	}
+	if !i.RespondedAt.IsZero() {
+		t := i.RespondedAt.UTC()
+		r.RespondedAt = &t
+	}
+	return r
+}
+
+func (r invitationRow) model() model.Invitation {
+	i := model.Invitation{ID: r.ID, MeetingID: r.MeetingID, Name: r.Name, Email: deref(r.Email), Country: r.Country,
+		Response: model.Response(r.Response), ResponseSequence: r.ResponseSequence, CreatedAt: r.CreatedAt.UTC()}
+	if r.PersonID != nil {
+		i.PersonID = *r.PersonID
+	}
+	if r.RespondedAt != nil {
+		i.RespondedAt = r.RespondedAt.UTC()
+	}
+	return i
+}
+
+// newUID makes a globally unique iCalendar UID.
+func newUID() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make uid: %w", err)
+	}
+	return hex.EncodeToString(b) + "@focalbot", nil
+}
+
+func meetingSubject(id int64) string { return fmt.Sprintf("meeting:%d", id) }
+
+// CreateMeeting validates m, gives it a UID (unless it has one) and
+// Sequence 0, stores it and audits "meeting.create".
+//
+// Errors: EINVALID for a bad meeting; ECONFLICT for a UID in use; EINTERNAL.
+func (s *Store) CreateMeeting(ctx context.Context, actor model.Actor, m *model.Meeting) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if m.UID == "" {
+		uid, err := newUID()
+		if err != nil {
+			return err
+		}
+		m.UID = uid
+	}
+	m.Sequence, m.CreatedAt, m.UpdatedAt = 0, s.now(), s.now()
+	return s.transaction(ctx, func(tx *gorm.DB) error {
+		r := toMeetingRow(*m)
+		if err := tx.Create(&r).Error; err != nil {
+			if _, ok := isUniqueViolation(err); ok {
+				return model.Errorf(model.ECONFLICT, "A meeting with the calendar UID %s exists already.", m.UID)
+			}
+			return internal("create meeting", err)
+		}
+		*m = r.model()
+		return s.audit(tx, actor, "meeting.create", meetingSubject(m.ID), "", "", toJSON(*m))
+	})
+}
+
+// Meeting returns the meeting with that ID.
+//
+// Errors: ENOTFOUND; EINTERNAL.
+func (s *Store) Meeting(ctx context.Context, id int64) (model.Meeting, error) {
+	return s.meeting(s.db.WithContext(ctx), id, false)
+}
+
+func (s *Store) meeting(tx *gorm.DB, id int64, lock bool) (model.Meeting, error) {
+	var r meetingRow
+	if lock && s.dialect == DialectPostgres {
+		tx = tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := tx.First(&r, id).Error; errNotFound(err) {
+		return model.Meeting{}, model.Errorf(model.ENOTFOUND, "There is no meeting %d: see meetings.", id)
+	} else if err != nil {
+		return model.Meeting{}, internal("read meeting", err)
+	}
+	return r.model(), nil
+}
+
+// MeetingFilter selects meetings; zero fields mean "any".
+type MeetingFilter struct {
+	EndsAfter    time.Time // meetings still going on or to come
+	StartsBefore time.Time
+	Statuses     []model.MeetingStatus
+}
+
+// Meetings returns the meetings matching f, earliest first.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]model.Meeting, error) {
+	q := s.db.WithContext(ctx).Order("start_at, id")
+	if !f.EndsAfter.IsZero() {
+		q = q.Where("end_at > ?", f.EndsAfter.UTC())
+	}
+	if !f.StartsBefore.IsZero() {
+		q = q.Where("start_at < ?", f.StartsBefore.UTC())
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	var rows []meetingRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, internal("list meetings", err)
+	}
+	out := make([]model.Meeting, len(rows))
+	for i, r := range rows {
+		out[i] = r.model()
+	}
+	return out, nil
+}
+
+// MeetingChange is what a change to a meeting does, decided by the caller
+// inside the store's transaction: the messages it sends.
+type MeetingChange func(m *model.Meeting, invitations []model.Invitation) ([]model.OutboxItem, error)
+
+// UpdateMeeting changes a meeting in one transaction: it loads the meeting
+// and its invitations, lets change edit the meeting and say what to send,
+// saves the meeting if it changed (audited "meeting.update"), and writes the
+// messages to the outbox. The caller raises the Sequence when invitees must
+// see the change. Nothing is written when change returns an error.
+//
+// Errors: ENOTFOUND; EINVALID for a bad result; the change's own error; EINTERNAL.
+func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, id int64, change MeetingChange) (model.Meeting, error) {
+	var out model.Meeting
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		before, err := s.meeting(tx, id, true)
+		if err != nil {
+			return err
+		}
+		invs, err := s.invitations(tx, id)
+		if err != nil {
+			return err
+		}
+		after := before
+		after.Hosts = append([]string(nil), before.Hosts...)
+		items, err := change(&after, invs)
+		if err != nil {
+			return err
+		}
+		after.ID, after.UID, after.CreatedAt = before.ID, before.UID, before.CreatedAt
+		if err := after.Validate(); err != nil {
+			return err
+		}
+		if toJSON(after) != toJSON(before) {
+			after.UpdatedAt = s.now()
+			r := toMeetingRow(after)
+			if err := tx.Save(&r).Error; err != nil {
+				return internal("update meeting", err)
+			}
+			after = r.model()
+			if err := s.audit(tx, actor, "meeting.update", meetingSubject(id), "", toJSON(before), toJSON(after)); err != nil {
+				return err
+			}
+		}
+		out = after
+		return s.enqueue(tx, items)
+	})
+	return out, err
+}
+
+// Invite adds invitations to a meeting, skipping people (or guest e-mail
+// addresses) already invited, and writes what plan says to send for each new
+// invitation, all in one transaction. It returns the new invitations.
+//
+// Errors: ENOTFOUND for the meeting; ECONFLICT for a cancelled or past
+// meeting; EINVALID for an invitee with neither person nor e-mail; EINTERNAL.
+func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation,
+	plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, error) {
+	var added []model.Invitation
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		m, err := s.meeting(tx, meetingID, true)
+		if err != nil {
+			return err
+		}
+		if m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld {
+			return model.Errorf(model.ECONFLICT, "Meeting %d is %s: nobody can be invited to it.", m.ID, m.Status)
+		}
+		existing, err := s.invitations(tx, meetingID)
+		if err != nil {
+			return err
+		}
+		byPerson, byEmail := map[int64]bool{}, map[string]bool{}
+		for _, inv := range existing {
+			byPerson[inv.PersonID], byEmail[inv.Email] = true, true
+		}
+		for _, inv := range invitees {
+			inv.Email = model.NormalizeEmail(inv.Email)
+			switch {
+			case inv.PersonID == 0 && inv.Email == "":
+				return model.Errorf(model.EINVALID, "Say whom to invite: a person on the roster or an e-mail address.")
+			case inv.PersonID != 0 && byPerson[inv.PersonID], inv.Email != "" && byEmail[inv.Email]:
+				continue
+			}
+			byPerson[inv.PersonID], byEmail[inv.Email] = true, true
+			inv.ID, inv.MeetingID, inv.CreatedAt = 0, meetingID, s.now()
+			inv.Response, inv.RespondedAt, inv.ResponseSequence = model.ResponseNone, time.Time{}, 0
+			r := toInvitationRow(inv)
+			if err := tx.Create(&r).Error; err != nil {
+				return internal("invite", err)
+			}
+			inv = r.model()
+			if err := s.audit(tx, actor, "invitation.create", meetingSubject(meetingID), inv.Country, "", toJSON(inv)); err != nil {
+				return err
+			}
+			if m.Status == model.MeetingScheduled {
+				if err := s.enqueue(tx, plan(m, inv)); err != nil {
+					return err
+				}
+			}
+			added = append(added, inv)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return added, nil
+}
+
+// Invitations returns a meeting's invitations, by country then name.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Invitations(ctx context.Context, meetingID int64) ([]model.Invitation, error) {
+	return s.invitations(s.db.WithContext(ctx), meetingID)
+}
+
+func (s *Store) invitations(tx *gorm.DB, meetingID int64) ([]model.Invitation, error) {
+	var rows []invitationRow
+	if err := tx.Where("meeting_id = ?", meetingID).Find(&rows).Error; err != nil {
+		return nil, internal("list invitations", err)
+	}
+	out := make([]model.Invitation, len(rows))
+	for i, r := range rows {
+		out[i] = r.model()
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Country != out[j].Country {
+			return out[i].Country < out[j].Country
+		}
+		return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name)
+	})
+	return out, nil
+}
+
+// InvitationsOf returns the invitations of a person (or, for personID 0,
+// of a guest's e-mail address), oldest meeting first.
+//
+// Errors: EINTERNAL only.
+func (s *Store) InvitationsOf(ctx context.Context, personID int64, email string) ([]model.Invitation, error) {
+	q := s.db.WithContext(ctx).Order("meeting_id")
+	if personID != 0 {
+		q = q.Where("person_id = ?", personID)
+	} else {
+		q = q.Where("email = ?", model.NormalizeEmail(email))
+	}
+	var rows []invitationRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, internal("list invitations", err)
+	}
+	out := make([]model.Invitation, len(rows))
+	for i, r := range rows {
+		out[i] = r.model()
+	}
+	return out, nil
+}
+
+// ErrStaleResponse is returned by Respond for an answer to an older
+// sequence of the meeting than the answer already recorded.
+var ErrStaleResponse = errors.New("an answer to a newer version of the invitation is recorded")
+
+// Respond records an invitee's answer, given to the meeting's sequence seq,
+// and audits it. The latest answer wins, except that an answer to an older
+// sequence never overwrites one given to a newer sequence (a late calendar
+// reply): then nothing changes and the error is ErrStaleResponse. An
+// unchanged answer writes nothing.
+//
+// Errors: ENOTFOUND; ErrStaleResponse; EINTERNAL.
+func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error) {
+	var out model.Invitation
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		var row invitationRow
+		q := tx
+		if s.dialect == DialectPostgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		if err := q.First(&row, invitationID).Error; errNotFound(err) {
+			return model.Errorf(model.ENOTFOUND, "There is no such invitation.")
+		} else if err != nil {
+			return internal("read invitation", err)
+		}
+		before := row.model()
+		if seq < before.ResponseSequence {
+			out = before
+			return ErrStaleResponse
+		}
+		if before.Response == r && before.ResponseSequence == seq {
+			out = before
+			return nil
+		}
+		after := before
+		after.Response, after.RespondedAt, after.ResponseSequence = r, s.now(), seq
+		nr := toInvitationRow(after)
+		if err := tx.Save(&nr).Error; err != nil {
+			return internal("record answer", err)
+		}
+		out = nr.model()
+		return s.audit(tx, actor, "invitation.respond", meetingSubject(before.MeetingID), before.Country, toJSON(before), toJSON(out))
+	})
+	return out, err
+}

@@ -1,0 +1,187 @@
+package storage_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"focalbot/model"
+	"focalbot/storage"
+)
+
+func seedMeeting() model.Meeting {
+	ny, _ := time.LoadLocation("America/New_York")
+	return model.Meeting{
+		Title:    "Second Meeting of the Global Network of R2P Focal Points",
+		Start:    time.Date(2012, 9, 29, 10, 0, 0, 0, ny),
+		End:      time.Date(2012, 9, 29, 17, 0, 0, 0, ny),
+		TimeZone: "America/New_York", Venue: "New York", Hosts: []string{"AU", "CR", "DK", "GH"},
+		Organiser: "Global Centre for the Responsibility to Protect", Status: model.MeetingScheduled,
+	}
+}
+
+// plan is a stand-in for the delivery planner: one e-mail per invitation.
+func plan(kind string) func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
+	return func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
+		return []model.OutboxItem{{
+			Key:     fmt.Sprintf("meeting:%d/invitation:%d/email/%s/seq:%d", m.ID, inv.ID, kind, m.Sequence),
+			Channel: model.ChannelEmail, Kind: kind, MeetingID: m.ID, InvitationID: inv.ID, Recipient: inv.Email,
+		}}
+	}
+}
+
+func TestMeetingInvitationsAndOutbox(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *storage.Store) {
+		m := seedMeeting()
+		if err := s.CreateMeeting(ctx, admin, &m); err != nil {
+			t.Fatal(err)
+		}
+		if m.UID == "" || m.Sequence != 0 || !m.Start.Equal(seedMeeting().Start) || m.Start.Location() != time.UTC {
+			t.Fatalf("created %+v", m)
+		}
+		fp := create(t, s, ghana())
+		invitees := []model.Invitation{
+			{PersonID: fp.ID, Name: fp.Name, Email: fp.Email, Country: fp.Country},
+			{Name: "Guest", Email: "Guest@Example.org"},
+		}
+		added, err := s.Invite(ctx, admin, m.ID, invitees, plan("request"))
+		if err != nil || len(added) != 2 {
+			t.Fatalf("Invite = %v, %v", added, err)
+		}
+		// Inviting the same people again adds nobody and queues nothing new.
+		again, err := s.Invite(ctx, admin, m.ID, append(invitees, model.Invitation{Email: "guest@example.org"}), plan("request"))
+		if err != nil || len(again) != 0 {
+			t.Fatalf("second Invite = %v, %v", again, err)
+		}
+		items, _ := s.Outbox(ctx, storage.OutboxFilter{MeetingID: m.ID})
+		if len(items) != 2 {
+			t.Fatalf("outbox = %+v, want 2 requests", items)
+		}
+
+		// A change: a new sequence, updates for everyone, the old unsent
+		// requests superseded.
+		m2, err := s.UpdateMeeting(ctx, admin, m.ID, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
+			m.Start, m.End = m.Start.Add(time.Hour), m.End.Add(time.Hour)
+			m.Sequence++
+			var out []model.OutboxItem
+			for _, inv := range invs {
+				out = append(out, plan("request")(*m, inv)...)
+			}
+			return out, nil
+		})
+		if err != nil || m2.Sequence != 1 {
+			t.Fatalf("UpdateMeeting = %+v, %v", m2, err)
+		}
+		pending, _ := s.Outbox(ctx, storage.OutboxFilter{Statuses: []model.OutboxStatus{model.OutboxPending}})
+		superseded, _ := s.Outbox(ctx, storage.OutboxFilter{Statuses: []model.OutboxStatus{model.OutboxSuperseded}})
+		if len(pending) != 2 || len(superseded) != 2 {
+			t.Fatalf("pending %d, superseded %d; want 2 and 2", len(pending), len(superseded))
+		}
+
+		// Claim, send, retry, fail.
+		now := t0
+		claimed, err := s.Claim(ctx, now, 10, time.Minute)
+		if err != nil || len(claimed) != 2 {
+			t.Fatalf("Claim = %v, %v", claimed, err)
+		}
+		if again, _ := s.Claim(ctx, now, 10, time.Minute); len(again) != 0 {
+			t.Fatalf("claimed twice: %v", again)
+		}
+		if err := s.MarkSent(ctx, claimed[0].ID, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Retry(ctx, claimed[1].ID, now.Add(time.Minute), "451 try later"); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := s.Claim(ctx, now.Add(30*time.Second), 10, time.Minute); len(due) != 0 {
+			t.Fatalf("a retry was claimed before its time: %v", due)
+		}
+		due, _ := s.Claim(ctx, now.Add(2*time.Minute), 10, time.Minute)
+		if len(due) != 1 || due[0].Attempts != 1 || due[0].LastError != "451 try later" {
+			t.Fatalf("retry = %+v", due)
+		}
+		if err := s.Fail(ctx, due[0].ID, "550 no such user"); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := s.Claim(ctx, now.Add(time.Hour), 10, time.Minute); len(left) != 0 {
+			t.Fatalf("sent or failed items were claimed: %v", left)
+		}
+		// A queued key is never queued twice.
+		if err := s.Enqueue(ctx, []model.OutboxItem{{Key: claimed[0].Key, Channel: model.ChannelEmail, Kind: "request"}}); err != nil {
+			t.Fatal(err)
+		}
+		if all, _ := s.Outbox(ctx, storage.OutboxFilter{}); len(all) != 4 {
+			t.Fatalf("outbox has %d items, want 4", len(all))
+		}
+	})
+}
+
+func TestRespondLatestWinsButNotStale(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *storage.Store) {
+		m := seedMeeting()
+		if err := s.CreateMeeting(ctx, admin, &m); err != nil {
+			t.Fatal(err)
+		}
+		added, err := s.Invite(ctx, admin, m.ID, []model.Invitation{{Name: "G", Email: "g@example.org"}}, plan("request"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := added[0].ID
+		if inv, err := s.Respond(ctx, admin, id, model.ResponseYes, 1); err != nil || inv.Response != model.ResponseYes {
+			t.Fatalf("Respond = %+v, %v", inv, err)
+		}
+		if inv, err := s.Respond(ctx, admin, id, model.ResponseNo, 1); err != nil || inv.Response != model.ResponseNo {
+			t.Fatalf("the latest answer did not win: %+v, %v", inv, err)
+		}
+		if inv, err := s.Respond(ctx, admin, id, model.ResponseYes, 0); err != storage.ErrStaleResponse || inv.Response != model.ResponseNo {
+			t.Fatalf("a reply to an old sequence overwrote a newer one: %+v, %v", inv, err)
+		}
+	})
+}
+
+// TestClaimsNeverOverlap: dispatchers claiming at once never get the same item.
+func TestClaimsNeverOverlap(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *storage.Store) {
+		var items []model.OutboxItem
+		for i := range 200 {
+			items = append(items, model.OutboxItem{Key: fmt.Sprintf("k%d", i), Channel: model.ChannelEmail, Kind: "notice"})
+		}
+		if err := s.Enqueue(ctx, items); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		seen := map[int64]int{}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					got, err := s.Claim(ctx, t0.Add(time.Hour), 7, time.Minute)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(got) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, it := range got {
+						seen[it.ID]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if len(seen) != 200 {
+			t.Errorf("%d items claimed, want 200", len(seen))
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Errorf("item %d claimed %d times", id, n)
+			}
+		}
+	})
+}

@@ -1,0 +1,206 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"focalbot/model"
+)
+
+type outboxRow struct {
+	ID            int64 `gorm:"primaryKey"`
+	Key           string
+	Channel       string
+	Kind          string
+	MeetingID     int64
+	InvitationID  int64
+	Recipient     string
+	Payload       string
+	Status        string
+	DueAt         time.Time
+	NextAttemptAt time.Time
+	Attempts      int
+	LastError     string
+	SentAt        *time.Time
+	ClaimedBy     string
+	ClaimedUntil  *time.Time
+	CreatedAt     time.Time `gorm:"autoCreateTime:false"`
+}
+
+func (outboxRow) TableName() string { return "outbox" }
+
+func (r outboxRow) model() model.OutboxItem {
+	o := model.OutboxItem{ID: r.ID, Key: r.Key, Channel: model.Channel(r.Channel), Kind: r.Kind, MeetingID: r.MeetingID,
+		InvitationID: r.InvitationID, Recipient: r.Recipient, Payload: r.Payload, Status: model.OutboxStatus(r.Status),
+		DueAt: r.DueAt.UTC(), NextAttemptAt: r.NextAttemptAt.UTC(), Attempts: r.Attempts, LastError: r.LastError,
+		CreatedAt: r.CreatedAt.UTC()}
+	if r.SentAt != nil {
+		o.SentAt = r.SentAt.UTC()
+	}
+	return o
+}
+
+// Supersedes lists, for a kind of message, the kinds of earlier unsent
+// messages to the same invitee on the same channel that it makes pointless:
+// a newer invitation or a cancellation replaces an older one still waiting.
+var supersedes = map[string][]string{
+	"request": {"request"},
+	"cancel":  {"request", "cancel"},
+}
+
+// enqueue writes outbox items in tx. An item whose key exists already is
+// skipped, so that nothing is ever queued twice.
+func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) error {
+	now := s.now()
+	for _, it := range items {
+		if kinds := supersedes[it.Kind]; len(kinds) > 0 && it.InvitationID != 0 {
+			err := tx.Model(&outboxRow{}).
+				Where("invitation_id = ? AND channel = ? AND status = ? AND kind IN ? AND key <> ?",
+					it.InvitationID, it.Channel, model.OutboxPending, kinds, it.Key).
+				Updates(map[string]any{"status": model.OutboxSuperseded, "last_error": ""}).Error
+			if err != nil {
+				return internal("supersede outbox items", err)
+			}
+		}
+		due := it.DueAt
+		if due.IsZero() {
+			due = now
+		}
+		r := outboxRow{Key: it.Key, Channel: string(it.Channel), Kind: it.Kind, MeetingID: it.MeetingID,
+			InvitationID: it.InvitationID, Recipient: it.Recipient, Payload: it.Payload, Status: string(model.OutboxPending),
+			DueAt: due.UTC(), NextAttemptAt: due.UTC(), CreatedAt: now}
+		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(&r).Error
+		if err != nil {
+			return internal("enqueue", err)
+		}
+	}
+	return nil
+}
+
+// Enqueue writes outbox items on their own; an item whose key exists is skipped.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Enqueue(ctx context.Context, items []model.OutboxItem) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error { return s.enqueue(tx, items) })
+}
+
+// Claim takes up to limit pending items that are due at now and not claimed
+// by someone else, and holds them for lease: until then no other dispatcher
+// (another process on the same PostgreSQL) gets them. On PostgreSQL the rows
+// are picked with FOR UPDATE SKIP LOCKED, so concurrent claims never overlap.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]model.OutboxItem, error) {
+	token := make([]byte, 12)
+	if _, err := rand.Read(token); err != nil {
+		return nil, fmt.Errorf("claim token: %w", err)
+	}
+	by, until := hex.EncodeToString(token), now.Add(lease).UTC()
+	var rows []outboxRow
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		pick := tx.Model(&outboxRow{}).Select("id").
+			Where("status = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)",
+				model.OutboxPending, now.UTC(), now.UTC()).
+			Order("next_attempt_at, id").Limit(limit)
+		if s.dialect == DialectPostgres {
+			pick = pick.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		var ids []int64
+		if err := pick.Find(&ids).Error; err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if err := tx.Model(&outboxRow{}).Where("id IN ?", ids).
+			Updates(map[string]any{"claimed_by": by, "claimed_until": until}).Error; err != nil {
+			return err
+		}
+		return tx.Where("id IN ?", ids).Order("next_attempt_at, id").Find(&rows).Error
+	})
+	if err != nil {
+		return nil, internal("claim outbox items", err)
+	}
+	out := make([]model.OutboxItem, len(rows))
+	for i, r := range rows {
+		out[i] = r.model()
+	}
+	return out, nil
+}
+
+// MarkSent records that an item went out at.
+//
+// Errors: EINTERNAL only.
+func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	err := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id = ?", id).Updates(map[string]any{
+		"status": model.OutboxSent, "sent_at": at.UTC(), "attempts": gorm.Expr("attempts + 1"),
+		"last_error": "", "claimed_until": nil}).Error
+	if err != nil {
+		return internal("mark sent", err)
+	}
+	return nil
+}
+
+// Retry records a failed attempt and when to try again.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
+	err := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id = ?", id).Updates(map[string]any{
+		"next_attempt_at": next.UTC(), "attempts": gorm.Expr("attempts + 1"),
+		"last_error": reason, "claimed_until": nil}).Error
+	if err != nil {
+		return internal("schedule retry", err)
+	}
+	return nil
+}
+
+// Fail records that an item was refused for good, with the reason.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Fail(ctx context.Context, id int64, reason string) error {
+	err := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id = ?", id).Updates(map[string]any{
+		"status": model.OutboxFailed, "attempts": gorm.Expr("attempts + 1"),
+		"last_error": reason, "claimed_until": nil}).Error
+	if err != nil {
+		return internal("mark failed", err)
+	}
+	return nil
+}
+
+// OutboxFilter selects outbox items; zero fields mean "any".
+type OutboxFilter struct {
+	MeetingID int64
+	Statuses  []model.OutboxStatus
+	Channel   model.Channel
+}
+
+// Outbox returns the outbox items matching f, oldest first.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]model.OutboxItem, error) {
+	q := s.db.WithContext(ctx).Order("id")
+	if f.MeetingID != 0 {
+		q = q.Where("meeting_id = ?", f.MeetingID)
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	if f.Channel != "" {
+		q = q.Where("channel = ?", f.Channel)
+	}
+	var rows []outboxRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, internal("list outbox", err)
+	}
+	out := make([]model.OutboxItem, len(rows))
+	for i, r := range rows {
+		out[i] = r.model()
+	}
+	return out, nil
+}
