@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
@@ -18,6 +19,7 @@ import (
 
 	"focalbot/bot"
 	"focalbot/bot/console"
+	"focalbot/bot/slack"
 	"focalbot/clock"
 	"focalbot/config"
 	"focalbot/model"
@@ -124,7 +126,7 @@ func open(ctx context.Context, stderr io.Writer, clk clock.Clock, quiet bool) (*
 		return nil, err
 	}
 	level := cfg.LogLevel
-	if quiet && level == slog.LevelInfo {
+	if quiet && level == slog.LevelInfo && cfg.Mode() == config.ModeConsole {
 		level = slog.LevelWarn // keep the chat readable; FOCALBOT_LOG_LEVEL=debug shows all
 	}
 	opts := &slog.HandlerOptions{Level: level}
@@ -180,6 +182,9 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	}
 	defer a.store.Close()
 	engine := bot.New(a.store, a.clock, a.log, a.zone)
+	if a.cfg.Mode() != config.ModeConsole {
+		return serveSlack(ctx, a, engine)
+	}
 
 	email := model.NormalizeEmail(*as)
 	if email == "" {
@@ -199,6 +204,34 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		Interactive: isTerminal(stdin),
 	}
 	return c.Run(ctx)
+}
+
+// serveSlack puts the engine on Slack: Socket Mode with an app-level token,
+// else the HTTP Events API.
+func serveSlack(ctx context.Context, a *app, engine *bot.Engine) error {
+	t, err := slack.New(slack.Options{
+		Handler:       engine,
+		Deliveries:    a.store,
+		Clock:         a.clock,
+		Log:           a.log,
+		BotToken:      a.cfg.SlackBotToken.Value(),
+		AppToken:      a.cfg.SlackAppToken.Value(),
+		SigningSecret: a.cfg.SlackSigningSecret.Value(),
+		APIURL:        a.cfg.SlackAPIURL,
+	})
+	if err != nil {
+		return err
+	}
+	if a.cfg.Mode() == config.ModeSocket {
+		a.log.Info("starting on slack, socket mode")
+		return t.RunSocketMode(ctx)
+	}
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("FOCALBOT_HTTP_ADDR: cannot listen on %s: %w", a.cfg.HTTPAddr, err)
+	}
+	a.log.Info("starting on slack, http events api", "addr", ln.Addr().String())
+	return t.Serve(ctx, ln)
 }
 
 // parseTime reads --now: RFC 3339, or a local date-time in the given zone.

@@ -1,0 +1,264 @@
+package slack
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/slack-go/slack/slacktest"
+)
+
+// waitFor is how long a test waits for something that should happen at once.
+const waitFor = 10 * time.Second
+
+// post is a message the bot posted, or an answer through a response_url.
+type post struct {
+	Channel, ThreadTS, Text string
+	ResponseType            string // response_url answers only
+}
+
+// fakeSlack is slacktest's server with the endpoints focalbot uses that it
+// lacks or fakes too little (users.info with e-mail and time zone,
+// conversations.open, views.*, response_url, Socket Mode), recording what
+// the bot sends.
+type fakeSlack struct {
+	*slacktest.Server
+	t *testing.T
+
+	posts     chan post            // chat.postMessage
+	responses chan post            // response_url
+	homes     chan json.RawMessage // views.publish
+	modals    chan json.RawMessage // views.open
+	sockets   chan *socketConn     // Socket Mode connections, after hello
+
+	mu        sync.Mutex
+	users     map[string]map[string]any
+	failPosts []int // statuses for the next chat.postMessage calls: 429 or 5xx
+	calls     map[string]int
+	openFails []string // errors for the next apps.connections.open calls
+}
+
+func newFakeSlack(t *testing.T) *fakeSlack {
+	f := &fakeSlack{
+		t:         t,
+		posts:     make(chan post, 100),
+		responses: make(chan post, 100),
+		homes:     make(chan json.RawMessage, 100),
+		modals:    make(chan json.RawMessage, 100),
+		sockets:   make(chan *socketConn, 10),
+		users:     map[string]map[string]any{},
+		calls:     map[string]int{},
+	}
+	f.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
+		c.Handle("/auth.test", f.api("auth.test", func(url.Values) any {
+			return map[string]any{"user_id": "UBOT", "user": "focalbot", "team_id": "T1"}
+		}))
+		c.Handle("/users.info", f.api("users.info", func(v url.Values) any {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			u, ok := f.users[v.Get("user")]
+			if !ok {
+				return map[string]any{"ok": false, "error": "user_not_found"}
+			}
+			return map[string]any{"user": u}
+		}))
+		c.Handle("/conversations.open", f.api("conversations.open", func(v url.Values) any {
+			return map[string]any{"channel": map[string]any{"id": "D" + v.Get("users")}}
+		}))
+		c.Handle("/chat.postMessage", f.postMessage)
+		c.Handle("/views.publish", f.view("views.publish", f.homes))
+		c.Handle("/views.open", f.view("views.open", f.modals))
+		c.Handle("/response/", f.response)
+		c.Handle("/apps.connections.open", f.connectionsOpen)
+		c.Handle("/socket", slacktest.Websocket(f.socket))
+	})
+	f.Start()
+	t.Cleanup(f.Stop)
+	return f
+}
+
+// addUser makes a Slack user that users.info knows.
+func (f *fakeSlack) addUser(id, email, name, tz string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.users[id] = map[string]any{"id": id, "name": strings.ToLower(strings.Fields(name)[0]), "real_name": name, "tz": tz,
+		"profile": map[string]any{"email": email, "real_name": name}}
+}
+
+func (f *fakeSlack) count(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[method]
+}
+
+func (f *fakeSlack) called(method string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls[method]++
+}
+
+// responseURL is where the bot answers a slash command.
+func (f *fakeSlack) responseURL(name string) string {
+	return "http://" + f.ServerAddr + "/response/" + name
+}
+
+// api serves a Web API method with fn's answer, "ok": true unless it says.
+func (f *fakeSlack) api(method string, fn func(url.Values) any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f.called(method)
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		resp := fn(r.Form).(map[string]any)
+		if _, ok := resp["ok"]; !ok {
+			resp["ok"] = true
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(resp)
+	}
+}
+
+func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
+	f.called("chat.postMessage")
+	f.mu.Lock()
+	var status int
+	if len(f.failPosts) > 0 {
+		status, f.failPosts = f.failPosts[0], f.failPosts[1:]
+	}
+	f.mu.Unlock()
+	switch {
+	case status == http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", "7")
+		http.Error(w, "slow down", status)
+		return
+	case status != 0:
+		http.Error(w, "<html>oops</html>", status)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	f.posts <- post{Channel: r.Form.Get("channel"), ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text")}
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1348927200.000100"}`, r.Form.Get("channel"))
+}
+
+func (f *fakeSlack) view(method string, into chan json.RawMessage) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f.called(method)
+		body, _ := io.ReadAll(r.Body)
+		into <- body
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
+	}
+}
+
+func (f *fakeSlack) response(w http.ResponseWriter, r *http.Request) {
+	var m struct {
+		Text         string `json:"text"`
+		ResponseType string `json:"response_type"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	f.responses <- post{Channel: strings.TrimPrefix(r.URL.Path, "/response/"), Text: m.Text, ResponseType: m.ResponseType}
+}
+
+func (f *fakeSlack) connectionsOpen(w http.ResponseWriter, r *http.Request) {
+	f.called("apps.connections.open")
+	f.mu.Lock()
+	var fail string
+	if len(f.openFails) > 0 {
+		fail, f.openFails = f.openFails[0], f.openFails[1:]
+	}
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if fail != "" {
+		fmt.Fprintf(w, `{"ok":false,"error":%q}`, fail)
+		return
+	}
+	fmt.Fprintf(w, `{"ok":true,"url":"ws://%s/socket"}`, f.ServerAddr)
+}
+
+// socketConn is the server's end of one Socket Mode connection.
+type socketConn struct {
+	conn *websocket.Conn
+	acks chan map[string]any
+	done chan struct{}
+}
+
+// socket plays Slack's side of Socket Mode: hello, then whatever the test
+// sends, collecting the acks.
+func (f *fakeSlack) socket(c *websocket.Conn) {
+	sc := &socketConn{conn: c, acks: make(chan map[string]any, 100), done: make(chan struct{})}
+	defer close(sc.done)
+	if err := c.WriteJSON(map[string]any{"type": "hello", "num_connections": 1}); err != nil {
+		return
+	}
+	f.sockets <- sc
+	for {
+		var m map[string]any
+		if err := c.ReadJSON(&m); err != nil {
+			return
+		}
+		sc.acks <- m
+	}
+}
+
+// send sends an envelope to the bot.
+func (sc *socketConn) send(t *testing.T, v any) {
+	t.Helper()
+	if err := sc.conn.WriteJSON(v); err != nil {
+		t.Fatalf("send on the socket: %v", err)
+	}
+}
+
+// ack waits for the bot's ack of an envelope.
+func (sc *socketConn) ack(t *testing.T, envelopeID string) map[string]any {
+	t.Helper()
+	timeout := time.After(waitFor)
+	for {
+		select {
+		case m := <-sc.acks:
+			if m["envelope_id"] == envelopeID {
+				return m
+			}
+		case <-timeout:
+			t.Fatalf("no ack for envelope %s", envelopeID)
+			return nil
+		}
+	}
+}
+
+// next waits for a value on ch.
+func next[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(waitFor):
+		t.Fatalf("timed out waiting for %s", what)
+		var zero T
+		return zero
+	}
+}
+
+// none checks that nothing is waiting on ch.
+func none[T any](t *testing.T, ch <-chan T, what string) {
+	t.Helper()
+	select {
+	case v := <-ch:
+		t.Fatalf("unexpected %s: %+v", what, v)
+	default:
+	}
+}

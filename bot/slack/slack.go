@@ -1,0 +1,286 @@
+// Package slack is focalbot's Slack transport. It takes what people write to
+// the bot — direct messages, @mentions in channels, the /focal slash command,
+// button clicks — over Socket Mode or the HTTP Events API, acknowledges it at
+// once, and hands the text to the command engine on a bounded pool of
+// workers; it posts the engine's reply back where it belongs. Every delivery
+// from Slack is recorded in the database so that a retry, even after a
+// restart, has no second effect, and every call to Slack's Web API is paced
+// within Slack's rate limits.
+//
+// It knows Slack and the engine's Handle method, and nothing of commands,
+// roles or storage beyond recording deliveries: who may do what is decided
+// by the engine.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"focalbot/bot"
+	"focalbot/clock"
+)
+
+// Handler answers one line of text from a caller; *bot.Engine is one.
+type Handler interface {
+	Handle(ctx context.Context, c bot.Caller, text string) *bot.Reply
+}
+
+// Deliveries remembers which deliveries from Slack have been seen;
+// *storage.Store is one.
+type Deliveries interface {
+	// FirstDelivery records key and reports whether it is new.
+	FirstDelivery(ctx context.Context, key string) (bool, error)
+}
+
+// Options configures a Transport.
+type Options struct {
+	Handler    Handler     // required: the engine
+	Deliveries Deliveries  // required: durable dedupe of Slack's retries
+	Clock      clock.Clock // required
+	Log        *slog.Logger
+
+	BotToken      string // xoxb-…, required
+	AppToken      string // xapp-…, for Socket Mode
+	SigningSecret string // for the HTTP Events API
+	APIURL        string // the Web API's base URL; empty for Slack's own
+
+	HTTPClient *http.Client // for calls to Slack; default: a 30-second timeout
+	Workers    int          // goroutines doing the work after the ack; default 16
+	Queue      int          // work waiting for a worker before Slack is told to retry; default 1024
+}
+
+// Transport connects the engine to Slack. Create it with New, then run it
+// with RunSocketMode or Serve.
+type Transport struct {
+	handler    Handler
+	deliveries Deliveries
+	clock      clock.Clock
+	log        *slog.Logger
+	opt        Options
+
+	api      api
+	throttle *throttle
+	users    *users
+	jobs     chan job
+
+	botUserID  string        // set by start, before any work
+	socketPing time.Duration // tests shorten Socket Mode's wait for a ping
+
+	socketMinBackoff time.Duration // tests shorten the wait before reconnecting
+}
+
+// New checks opt and returns a transport; it does not contact Slack yet.
+func New(opt Options) (*Transport, error) {
+	switch {
+	case opt.Handler == nil || opt.Deliveries == nil || opt.Clock == nil:
+		return nil, errors.New("slack transport: a handler, deliveries and a clock are required")
+	case opt.BotToken == "":
+		return nil, errors.New("slack transport: no bot token")
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.HTTPClient == nil {
+		opt.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = 16
+	}
+	if opt.Queue <= 0 {
+		opt.Queue = 1024
+	}
+	log := opt.Log.With("component", "slack")
+	t := &Transport{
+		handler: opt.Handler, deliveries: opt.Deliveries, clock: opt.Clock, log: log, opt: opt,
+		jobs: make(chan job, opt.Queue),
+	}
+	t.throttle = newThrottle(newWebAPI(opt.BotToken, opt.APIURL, opt.HTTPClient), opt.Clock, log)
+	t.api = t.throttle
+	t.users = newUsers(t.api, opt.Clock, log)
+	return t, nil
+}
+
+// start checks the bot token and learns the bot's user ID, then starts the
+// workers, which stop when ctx is done.
+func (t *Transport) start(ctx context.Context) error {
+	id, err := t.api.authTest(ctx)
+	if err != nil {
+		return fmt.Errorf("slack: check the bot token (auth.test): %w", err)
+	}
+	t.botUserID = id
+	for range t.opt.Workers {
+		go t.work(ctx)
+	}
+	if f, ok := t.deliveries.(forgetter); ok {
+		go t.forgetOldDeliveries(ctx, f)
+	}
+	return nil
+}
+
+// forgetter is the optional ability to forget old deliveries; *storage.Store has it.
+type forgetter interface {
+	ForgetDeliveries(ctx context.Context, before time.Time) (int64, error)
+}
+
+// keepDeliveries is how long a delivery is remembered: Slack gives up
+// retrying an event within the hour.
+const keepDeliveries = 24 * time.Hour
+
+// forgetOldDeliveries prunes the record of deliveries every hour.
+func (t *Transport) forgetOldDeliveries(ctx context.Context, f forgetter) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := f.ForgetDeliveries(ctx, t.clock.Now().Add(-keepDeliveries)); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			t.log.Warn("cannot forget old slack deliveries", "err", err)
+		} else if n > 0 {
+			t.log.Debug("forgot old slack deliveries", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// job is work to do after the ack. A job with a key runs only the first
+// time its key is delivered.
+type job struct {
+	key  string // "event:<event_id>" or "envelope:<envelope_id>"; empty: no dedupe
+	what string // for the logs
+	run  func(ctx context.Context)
+}
+
+// submit queues j without ever blocking, and reports whether it was taken.
+func (t *Transport) submit(j job) bool {
+	select {
+	case t.jobs <- j:
+		return true
+	default:
+		t.log.Warn("too busy: work queue full", "what", j.what, "key", j.key)
+		return false
+	}
+}
+
+func (t *Transport) work(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case j := <-t.jobs:
+			t.runJob(ctx, j)
+		}
+	}
+}
+
+// runJob runs j once per key. A panic is logged and the worker goes on.
+func (t *Transport) runJob(ctx context.Context, j job) {
+	defer func() {
+		if v := recover(); v != nil {
+			t.log.Error("slack work panicked", "what", j.what, "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	if j.key != "" {
+		first, err := t.deliveries.FirstDelivery(ctx, j.key)
+		switch {
+		case err != nil:
+			// Better to answer than to stay silent: Slack has its ack and
+			// will not retry, so this is not a second effect.
+			t.log.Error("cannot record slack delivery; handling it anyway", "key", j.key, "err", err)
+		case !first:
+			t.log.Debug("slack delivery seen before; ignored", "what", j.what, "key", j.key)
+			return
+		}
+	}
+	j.run(ctx)
+}
+
+// eventJob turns an Events API event into work, or reports that there is
+// nothing to do (the bot's own messages, edits, other event types).
+func (t *Transport) eventJob(eventID string, ev slackevents.EventsAPIInnerEvent) (job, bool) {
+	key := "event:" + eventID
+	switch e := ev.Data.(type) {
+	case *slackevents.MessageEvent:
+		if !e.IsIM() || e.User == "" || e.BotID != "" || e.SubType != "" || e.User == t.botUserID {
+			return job{}, false
+		}
+		return job{key: key, what: "message.im", run: func(ctx context.Context) {
+			t.converse(ctx, e.User, e.Channel, e.ThreadTimeStamp, e.Text, false)
+		}}, true
+	case *slackevents.AppMentionEvent:
+		if e.User == "" || e.BotID != "" || e.User == t.botUserID {
+			return job{}, false
+		}
+		thread := e.ThreadTimeStamp
+		if thread == "" {
+			thread = e.TimeStamp
+		}
+		return job{key: key, what: "app_mention", run: func(ctx context.Context) {
+			t.converse(ctx, e.User, e.Channel, thread, e.Text, true)
+		}}, true
+	}
+	return job{}, false
+}
+
+// commandJob turns a /focal slash command into work; its reply goes to the
+// command's response_url.
+func (t *Transport) commandJob(key string, cmd slackapi.SlashCommand) job {
+	return job{key: key, what: "slash command", run: func(ctx context.Context) {
+		reply := t.handle(ctx, cmd.UserID, cmd.Text)
+		t.respond(ctx, cmd.ResponseURL, reply.Text(), reply.Public)
+	}}
+}
+
+// handle runs text from a Slack user through the engine.
+func (t *Transport) handle(ctx context.Context, userID, text string) *bot.Reply {
+	caller := t.users.caller(ctx, userID)
+	return t.handler.Handle(ctx, caller, normalize(text, t.botUserID))
+}
+
+// converse answers a message. In a channel, a reply not meant for everyone
+// goes to the caller's direct messages, with a pointer to it in the thread.
+func (t *Transport) converse(ctx context.Context, userID, channel, threadTS, text string, inChannel bool) {
+	reply := t.handle(ctx, userID, text)
+	if !inChannel || reply.Public {
+		t.post(ctx, channel, threadTS, reply.Text())
+		return
+	}
+	dm, err := t.api.openDM(ctx, userID)
+	if err != nil {
+		t.log.Error("cannot open a direct message", "user", userID, "err", err)
+		return
+	}
+	t.post(ctx, dm, "", reply.Text())
+	t.post(ctx, channel, threadTS, msgAnsweredInDM)
+}
+
+// post posts text, logging a failure: the work is after the ack, so there
+// is no one else to tell.
+func (t *Transport) post(ctx context.Context, channel, threadTS, text string) {
+	if err := t.api.postMessage(ctx, channel, threadTS, escape(text)); err != nil {
+		t.log.Error("cannot post to slack", "channel", channel, "err", err)
+	}
+}
+
+// respond answers through a response_url: privately unless public.
+func (t *Transport) respond(ctx context.Context, responseURL, text string, public bool) {
+	msg := &slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: escape(text)}
+	if public {
+		msg.ResponseType = slackapi.ResponseTypeInChannel
+	}
+	if err := t.api.respond(ctx, responseURL, msg); err != nil {
+		t.log.Error("cannot answer through response_url", "err", err)
+	}
+}

@@ -1,0 +1,156 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// Reconnecting after Socket Mode gives up waits from minBackoff, doubling, to
+// maxBackoff; a connection that stayed up starts again from minBackoff.
+const (
+	socketMinBackoff = time.Second
+	socketMaxBackoff = 2 * time.Minute
+)
+
+// RunSocketMode connects to Slack over Socket Mode and handles what comes in
+// until ctx is done. It supervises slack-go's client: whenever the client
+// gives up (a refused reconnect, revoked token, a panic), it logs why and
+// starts a new one after a capped backoff. It returns an error only if the
+// bot token is refused at the start.
+func (t *Transport) RunSocketMode(ctx context.Context) error {
+	if t.opt.AppToken == "" {
+		return errors.New("slack: Socket Mode needs the app-level token")
+	}
+	if err := t.start(ctx); err != nil {
+		return err
+	}
+	first := socketMinBackoff
+	if t.socketMinBackoff > 0 {
+		first = t.socketMinBackoff
+	}
+	backoff := first
+	for {
+		connected, err := t.socketSession(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if connected {
+			backoff = first
+		}
+		t.log.Warn("slack socket mode stopped; reconnecting", "why", err, "in", backoff)
+		if sleep(ctx, backoff) != nil {
+			return nil
+		}
+		backoff = min(2*backoff, socketMaxBackoff)
+	}
+}
+
+// socketSession runs one slack-go Socket Mode client until it returns, and
+// reports whether it ever connected and why it stopped.
+func (t *Transport) socketSession(ctx context.Context) (connected bool, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	opts := []slackapi.Option{slackapi.OptionAppLevelToken(t.opt.AppToken), slackapi.OptionHTTPClient(t.opt.HTTPClient)}
+	if t.opt.APIURL != "" {
+		opts = append(opts, slackapi.OptionAPIURL(t.opt.APIURL))
+	}
+	client := socketmode.New(slackapi.New(t.opt.BotToken, opts...), socketmode.OptionPingInterval(t.pingInterval()))
+
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- fmt.Errorf("socket mode client panicked: %v", v)
+				t.log.Error("slack socket mode client panicked", "panic", v, "stack", string(debug.Stack()))
+			}
+		}()
+		done <- client.RunContext(ctx)
+	}()
+	for {
+		select {
+		case err := <-done:
+			return connected, err
+		case ev := <-client.Events:
+			if ev.Type == socketmode.EventTypeConnected {
+				connected = true
+			}
+			t.onSocketEvent(ctx, client, ev)
+		}
+	}
+}
+
+// pingInterval is how long Socket Mode waits for Slack's ping before it
+// takes the connection for dead.
+func (t *Transport) pingInterval() time.Duration {
+	if t.socketPing > 0 {
+		return t.socketPing
+	}
+	return 30 * time.Second
+}
+
+// onSocketEvent acks a request from Slack at once and queues its work.
+func (t *Transport) onSocketEvent(ctx context.Context, client *socketmode.Client, ev socketmode.Event) {
+	defer func() {
+		if v := recover(); v != nil {
+			t.log.Error("slack socket mode event panicked", "type", ev.Type, "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	switch ev.Type {
+	case socketmode.EventTypeConnecting:
+		t.log.Debug("slack socket mode connecting")
+	case socketmode.EventTypeConnected:
+		t.log.Info("slack socket mode connected")
+	case socketmode.EventTypeConnectionError:
+		if e, ok := ev.Data.(*slackapi.ConnectionErrorEvent); ok {
+			t.log.Warn("slack socket mode cannot connect; slack-go retries", "why", e.ErrorObj, "attempt", e.Attempt, "in", e.Backoff)
+		}
+	case socketmode.EventTypeInvalidAuth:
+		t.log.Error("slack refused the app-level token (SLACK_APP_TOKEN)")
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+		t.log.Warn("slack socket mode trouble", "type", ev.Type, "data", fmt.Sprintf("%v", ev.Data))
+	case socketmode.EventTypeEventsAPI:
+		e, ok := ev.Data.(slackevents.EventsAPIEvent)
+		if !ok || ev.Request == nil {
+			return
+		}
+		if ev.Request.RetryAttempt > 0 {
+			t.log.Info("slack retried an event", "envelope_id", ev.Request.EnvelopeID, "attempt", ev.Request.RetryAttempt, "reason", ev.Request.RetryReason)
+		}
+		if cb, _ := e.Data.(*slackevents.EventsAPICallbackEvent); cb != nil {
+			if j, ok := t.eventJob(cb.EventID, e.InnerEvent); ok && !t.submit(j) {
+				return // no ack: Slack will deliver it again later
+			}
+		}
+		t.ack(ctx, client, ev.Request, nil)
+	case socketmode.EventTypeSlashCommand:
+		cmd, ok := ev.Data.(slackapi.SlashCommand)
+		if !ok || ev.Request == nil {
+			return
+		}
+		if !t.submit(t.commandJob("envelope:"+ev.Request.EnvelopeID, cmd)) {
+			t.ack(ctx, client, ev.Request, slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: msgBusy})
+			return
+		}
+		t.ack(ctx, client, ev.Request, nil)
+	case socketmode.EventTypeInteractive:
+		cb, ok := ev.Data.(slackapi.InteractionCallback)
+		if !ok || ev.Request == nil {
+			return
+		}
+		t.ack(ctx, client, ev.Request, t.interact(cb))
+	}
+}
+
+// ack acknowledges an envelope, with a payload or none.
+func (t *Transport) ack(ctx context.Context, client *socketmode.Client, req *socketmode.Request, payload any) {
+	if err := client.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+		t.log.Warn("cannot ack a slack envelope", "envelope_id", req.EnvelopeID, "err", err)
+	}
+}

@@ -1,0 +1,67 @@
+package slack
+
+import (
+	"regexp"
+	"strings"
+)
+
+// slackToken matches Slack's markup in message text: <@U123>, <@U123|name>,
+// <#C123|general>, <!here>, <mailto:a@b.org|a@b.org>, <https://…|label>.
+var slackToken = regexp.MustCompile(`<([^<>|]*)(?:\|([^<>]*))?>`)
+
+// quotes maps the typographic quotes that Slack clients put in place of
+// straight ones to the straight quotes the command parser understands.
+var quotes = strings.NewReplacer("“", `"`, "”", `"`, "„", `"`, "‘", "'", "’", "'")
+
+// normalize turns the text of a Slack message into a command line: mentions
+// of the bot are dropped, other markup becomes what the user typed (a
+// mention of someone else stays a mention, which the engine takes as a
+// person), and Slack's HTML escapes are undone.
+func normalize(text, botUserID string) string {
+	text = slackToken.ReplaceAllStringFunc(text, func(tok string) string {
+		m := slackToken.FindStringSubmatch(tok)
+		target, label := m[1], m[2]
+		switch {
+		case strings.HasPrefix(target, "@"):
+			if botUserID != "" && target[1:] == botUserID {
+				return ""
+			}
+			return "<" + target + ">"
+		case strings.HasPrefix(target, "#"):
+			if label != "" {
+				return "#" + label
+			}
+			return target
+		case strings.HasPrefix(target, "!"):
+			return "@" + strings.TrimPrefix(target, "!")
+		case strings.HasPrefix(target, "mailto:"):
+			return strings.TrimPrefix(target, "mailto:")
+		case label != "":
+			return label
+		}
+		return target
+	})
+	text = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(text)
+	return strings.TrimSpace(quotes.Replace(text))
+}
+
+// keepToken matches the markup the engine writes on purpose and Slack must
+// render: user mentions and dates shown in the reader's zone.
+var keepToken = regexp.MustCompile(`<@[UW][A-Z0-9]+>|<!date\^[0-9]+\^[^<>|]*(?:\^[^<>|]*)?\|[^<>]*>`)
+
+// escape makes the engine's plain text safe to post: &, < and > are escaped
+// as Slack requires, except in the markup of keepToken, so that "<country>"
+// in the help shows as typed and "<@U123>" still mentions someone.
+func escape(text string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range keepToken.FindAllStringIndex(text, -1) {
+		b.WriteString(escapeChars.Replace(text[last:loc[0]]))
+		b.WriteString(text[loc[0]:loc[1]])
+		last = loc[1]
+	}
+	b.WriteString(escapeChars.Replace(text[last:]))
+	return b.String()
+}
+
+var escapeChars = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -1,0 +1,40 @@
+package slack
+
+import "testing"
+
+func TestNormalize(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"a plain command is unchanged", "roster Ghana", "roster Ghana"},
+		{"the bot's mention is dropped", "<@UBOT> coverage", "coverage"},
+		{"the bot's mention with a label is dropped", "<@UBOT|focalbot>  me", "me"},
+		{"someone else's mention stays a mention", "<@UBOT> approve <@U0AMA01>", "approve <@U0AMA01>"},
+		{"a labelled mention loses its label", "approve <@U0AMA01|ama>", "approve <@U0AMA01>"},
+		{"a mailto link is the address", "add <mailto:kofi@mfa.gov.gh|kofi@mfa.gov.gh> name=Kofi", "add kofi@mfa.gov.gh name=Kofi"},
+		{"a web link is its label", "network set address=<http://example.org|example.org>", "network set address=example.org"},
+		{"a bare link is its address", "see <https://example.org>", "see https://example.org"},
+		{"a channel is its name", "roster <#C123|general>", "roster #general"},
+		{"HTML escapes are undone", "update #3 title=&quot;A&amp;B&quot; &lt;x&gt;", "update #3 title=&quot;A&B&quot; <x>"},
+		{"typographic quotes become straight", "add a@b.org name=“Ama Owusu” title=‘x’", `add a@b.org name="Ama Owusu" title='x'`},
+		{"an escaped ampersand is unescaped once", "&amp;lt;", "&lt;"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := normalize(tc.in, "UBOT"); got != tc.want {
+				t.Errorf("normalize(%q) = %q; want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestEscape(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"placeholders show as typed", "register <country> & more", "register &lt;country&gt; &amp; more"},
+		{"mentions stay mentions", "Slack: <@U0AMA01> <x>", "Slack: <@U0AMA01> &lt;x&gt;"},
+		{"dates stay dates", "<!date^1348927200^{date_long_pretty}|29 Sep 2012, New York>", "<!date^1348927200^{date_long_pretty}|29 Sep 2012, New York>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := escape(tc.in); got != tc.want {
+				t.Errorf("escape(%q) = %q; want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,237 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/url"
+	"sync"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"focalbot/clock"
+)
+
+// A budget is a rate with a burst: at most burst calls at once, then one
+// every interval.
+type budget struct {
+	interval time.Duration
+	burst    int
+}
+
+func perMinute(n, burst int) budget {
+	return budget{interval: time.Minute / time.Duration(n), burst: burst}
+}
+
+// Slack's published limits, per method and workspace, by tier; and for
+// chat.postMessage about one message per second in each channel. The
+// throttle keeps a little under them.
+var (
+	tier2 = perMinute(20, 3)
+	tier3 = perMinute(50, 5)
+	tier4 = perMinute(100, 10)
+
+	methodBudgets = map[string]budget{
+		"auth.test":          tier4,
+		"users.info":         tier4,
+		"conversations.open": tier3,
+		"chat.postMessage":   perMinute(600, 20), // "several hundred a minute" across the workspace
+		"views.publish":      tier4,
+		"views.open":         tier4,
+		"response_url":       tier4,
+	}
+	channelBudget = budget{interval: time.Second, burst: 2}
+)
+
+// bucket is a GCRA rate limiter on the injected clock: tat is the
+// theoretical arrival time of the next call.
+type bucket struct {
+	budget
+	tat time.Time
+}
+
+// reserve books a call at now and returns how long it must wait.
+func (b *bucket) reserve(now time.Time) time.Duration {
+	if b.tat.Before(now) {
+		b.tat = now
+	}
+	wait := b.tat.Sub(now) - time.Duration(b.burst-1)*b.interval
+	b.tat = b.tat.Add(b.interval)
+	return max(wait, 0)
+}
+
+// throttle wraps an api: it paces calls within Slack's budgets before Slack
+// has to refuse them, holds a method back for as long as a 429 says, and
+// retries 429s, server errors and broken connections with capped backoff.
+type throttle struct {
+	next  api
+	clock clock.Clock
+	log   *slog.Logger
+	wait  func(ctx context.Context, d time.Duration) error
+
+	attempts   int           // tries per call, the first included
+	backoff    time.Duration // the first wait after a server or connection error
+	maxBackoff time.Duration
+
+	mu       sync.Mutex
+	methods  map[string]*bucket
+	channels map[string]*bucket
+	until    map[string]time.Time // a method may not be called before this (Retry-After)
+}
+
+func newThrottle(next api, clk clock.Clock, log *slog.Logger) *throttle {
+	return &throttle{
+		next: next, clock: clk, log: log, wait: sleep,
+		attempts: 5, backoff: time.Second, maxBackoff: 30 * time.Second,
+		methods: map[string]*bucket{}, channels: map[string]*bucket{}, until: map[string]time.Time{},
+	}
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// admit books one call of method (in channel, for chat.postMessage) and
+// returns how long to wait before making it.
+func (t *throttle) admit(method, channel string) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.clock.Now()
+	d := t.until[method].Sub(now)
+	if b, ok := methodBudgets[method]; ok {
+		if t.methods[method] == nil {
+			t.methods[method] = &bucket{budget: b}
+		}
+		d = max(d, t.methods[method].reserve(now))
+	}
+	if channel != "" {
+		if len(t.channels) > 10000 {
+			t.forgetIdleChannels(now)
+		}
+		if t.channels[channel] == nil {
+			t.channels[channel] = &bucket{budget: channelBudget}
+		}
+		d = max(d, t.channels[channel].reserve(now))
+	}
+	return d
+}
+
+// forgetIdleChannels drops the pacing of channels that have been quiet.
+func (t *throttle) forgetIdleChannels(now time.Time) {
+	for id, b := range t.channels {
+		if b.tat.Before(now) {
+			delete(t.channels, id)
+		}
+	}
+}
+
+// hold keeps method back until d from now, as a 429's Retry-After asks.
+func (t *throttle) hold(method string, d time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if until := t.clock.Now().Add(d); until.After(t.until[method]) {
+		t.until[method] = until
+	}
+}
+
+// do makes one call within the budgets, retrying what can be retried.
+func (t *throttle) do(ctx context.Context, method, channel string, call func(ctx context.Context) error) error {
+	backoff := t.backoff
+	for attempt := 1; ; attempt++ {
+		if err := t.wait(ctx, t.admit(method, channel)); err != nil {
+			return err
+		}
+		err := call(ctx)
+		if err == nil || attempt >= t.attempts || ctx.Err() != nil {
+			return err
+		}
+		var limited *slackapi.RateLimitedError
+		switch {
+		case errors.As(err, &limited):
+			d := max(limited.RetryAfter, time.Second)
+			t.log.Warn("slack rate limit hit; waiting as asked", "method", method, "retry_after", d, "attempt", attempt)
+			t.hold(method, d)
+		case transient(err):
+			t.log.Warn("slack call failed; retrying", "method", method, "err", err, "in", backoff, "attempt", attempt)
+			if err := t.wait(ctx, backoff); err != nil {
+				return err
+			}
+			backoff = min(2*backoff, t.maxBackoff)
+		default:
+			return err
+		}
+	}
+}
+
+// transient reports whether err is worth retrying: a server error or a
+// connection that failed.
+func transient(err error) bool {
+	var status slackapi.StatusCodeError
+	if errors.As(err, &status) {
+		return status.Retryable()
+	}
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne)
+}
+
+func (t *throttle) authTest(ctx context.Context) (id string, err error) {
+	err = t.do(ctx, "auth.test", "", func(ctx context.Context) error {
+		id, err = t.next.authTest(ctx)
+		return err
+	})
+	return id, err
+}
+
+func (t *throttle) userInfo(ctx context.Context, userID string) (u *slackapi.User, err error) {
+	err = t.do(ctx, "users.info", "", func(ctx context.Context) error {
+		u, err = t.next.userInfo(ctx, userID)
+		return err
+	})
+	return u, err
+}
+
+func (t *throttle) openDM(ctx context.Context, userID string) (id string, err error) {
+	err = t.do(ctx, "conversations.open", "", func(ctx context.Context) error {
+		id, err = t.next.openDM(ctx, userID)
+		return err
+	})
+	return id, err
+}
+
+func (t *throttle) postMessage(ctx context.Context, channelID, threadTS, text string) error {
+	return t.do(ctx, "chat.postMessage", channelID, func(ctx context.Context) error {
+		return t.next.postMessage(ctx, channelID, threadTS, text)
+	})
+}
+
+func (t *throttle) respond(ctx context.Context, responseURL string, msg *slackapi.WebhookMessage) error {
+	return t.do(ctx, "response_url", "", func(ctx context.Context) error {
+		return t.next.respond(ctx, responseURL, msg)
+	})
+}
+
+func (t *throttle) publishHome(ctx context.Context, userID string, view slackapi.HomeTabViewRequest) error {
+	return t.do(ctx, "views.publish", "", func(ctx context.Context) error {
+		return t.next.publishHome(ctx, userID, view)
+	})
+}
+
+func (t *throttle) openModal(ctx context.Context, triggerID string, view slackapi.ModalViewRequest) error {
+	return t.do(ctx, "views.open", "", func(ctx context.Context) error {
+		return t.next.openModal(ctx, triggerID, view)
+	})
+}

@@ -1,0 +1,74 @@
+package slack
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"focalbot/bot"
+	"focalbot/clock"
+	"focalbot/model"
+)
+
+// callerTTL is how long a user's profile from users.info is trusted.
+const callerTTL = 5 * time.Minute
+
+// users finds out who a Slack user is, through users.info, and remembers
+// it for callerTTL so that a conversation costs one lookup.
+type users struct {
+	api   api
+	clock clock.Clock
+	log   *slog.Logger
+
+	mu    sync.Mutex
+	cache map[string]cachedCaller
+}
+
+type cachedCaller struct {
+	caller bot.Caller
+	at     time.Time
+}
+
+func newUsers(a api, clk clock.Clock, log *slog.Logger) *users {
+	return &users{api: a, clock: clk, log: log, cache: map[string]cachedCaller{}}
+}
+
+// caller returns who userID is. When Slack cannot say, the caller is known
+// by Slack ID alone, which still finds a person already linked to it.
+func (u *users) caller(ctx context.Context, userID string) bot.Caller {
+	now := u.clock.Now()
+	u.mu.Lock()
+	c, ok := u.cache[userID]
+	u.mu.Unlock()
+	if ok && now.Sub(c.at) < callerTTL {
+		return c.caller
+	}
+	info, err := u.api.userInfo(ctx, userID)
+	if err != nil {
+		u.log.Warn("cannot look up slack user; going by their ID alone", "user", userID, "err", err)
+		return bot.Caller{SlackID: userID}
+	}
+	caller := bot.Caller{
+		SlackID:  userID,
+		Email:    model.NormalizeEmail(info.Profile.Email),
+		Name:     firstOf(info.RealName, info.Profile.RealName, info.Profile.DisplayName, info.Name),
+		TimeZone: info.TZ,
+	}
+	u.mu.Lock()
+	if len(u.cache) > 10000 {
+		clear(u.cache)
+	}
+	u.cache[userID] = cachedCaller{caller: caller, at: now}
+	u.mu.Unlock()
+	return caller
+}
+
+func firstOf(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
