@@ -1,0 +1,237 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"focalbot/clock"
+	"focalbot/model"
+)
+
+// Store is what the dispatcher needs from storage.
+type Store interface {
+	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]model.OutboxItem, error)
+	MarkSent(ctx context.Context, id int64, at time.Time) error
+	Retry(ctx context.Context, id int64, next time.Time, reason string) error
+	Fail(ctx context.Context, id int64, reason string) error
+	Enqueue(ctx context.Context, items []model.OutboxItem) error
+	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
+}
+
+// Sender sends one outbox item through its channel. An error it returns is
+// temporary (the item is tried again later) unless it is Permanent.
+type Sender interface {
+	Send(ctx context.Context, it model.OutboxItem, p Payload) error
+}
+
+// SenderFunc adapts a function to Sender.
+type SenderFunc func(ctx context.Context, it model.OutboxItem, p Payload) error
+
+// Send calls f.
+func (f SenderFunc) Send(ctx context.Context, it model.OutboxItem, p Payload) error {
+	return f(ctx, it, p)
+}
+
+// permanent marks an error that retrying cannot fix.
+type permanent struct{ err error }
+
+func (e permanent) Error() string { return e.err.Error() }
+func (e permanent) Unwrap() error { return e.err }
+
+// Permanent wraps err so that the dispatcher gives up on the item and tells
+// the secretariat.
+func Permanent(err error) error { return permanent{err} }
+
+// IsPermanent reports whether err was marked Permanent.
+func IsPermanent(err error) bool { return errors.As(err, new(permanent)) }
+
+// RetryAfter is implemented by errors that say when to try again, such as
+// Slack's rate-limit answer.
+type RetryAfter interface{ RetryAfter() time.Duration }
+
+// Dispatcher sends due outbox items. Several may run against one PostgreSQL
+// database: claims never overlap, so each item is sent by one of them.
+type Dispatcher struct {
+	Store     Store
+	Senders   map[model.Channel]Sender
+	Clock     clock.Clock
+	Log       *slog.Logger
+	Planner   Planner
+	Batch     int           // items claimed at a time; default 100
+	Lease     time.Duration // how long a claim holds; default 5 minutes
+	Workers   int           // items sent at once; default 8
+	MaxTries  int           // attempts before giving up on a temporary failure; default 12
+	kick      chan struct{}
+	startOnce sync.Once
+}
+
+func (d *Dispatcher) defaults() {
+	d.startOnce.Do(func() {
+		d.kick = make(chan struct{}, 1)
+		if d.Batch == 0 {
+			d.Batch = 100
+		}
+		if d.Lease == 0 {
+			d.Lease = 5 * time.Minute
+		}
+		if d.Workers == 0 {
+			d.Workers = 8
+		}
+		if d.MaxTries == 0 {
+			d.MaxTries = 12
+		}
+	})
+}
+
+// Kick asks a running dispatcher to look at the outbox now.
+func (d *Dispatcher) Kick() {
+	d.defaults()
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run dispatches whenever kicked and every interval, until ctx ends.
+func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) error {
+	d.defaults()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := d.Dispatch(ctx); err != nil && ctx.Err() == nil {
+			d.Log.Error("dispatch", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-d.kick:
+		}
+	}
+}
+
+// Dispatch sends every item due now, batch by batch, and returns how many
+// went out.
+func (d *Dispatcher) Dispatch(ctx context.Context) (int, error) {
+	d.defaults()
+	sent := 0
+	for {
+		items, err := d.Store.Claim(ctx, d.Clock.Now(), d.Batch, d.Lease)
+		if err != nil {
+			return sent, err
+		}
+		if len(items) == 0 {
+			return sent, nil
+		}
+		var (
+			wg   sync.WaitGroup
+			mu   sync.Mutex
+			errs []error
+			sem  = make(chan struct{}, d.Workers)
+		)
+		for _, it := range items {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				ok, err := d.deliver(ctx, it)
+				mu.Lock()
+				defer mu.Unlock()
+				if ok {
+					sent++
+				}
+				if err != nil {
+					errs = append(errs, err)
+				}
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return sent, err
+		}
+		if len(items) < d.Batch {
+			return sent, nil
+		}
+	}
+}
+
+// deliver sends one item and records the outcome; its error is a failure
+// to record, never a failure to send.
+func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, error) {
+	log := d.Log.With("item", it.ID, "key", it.Key, "channel", it.Channel)
+	p, err := Decode(it)
+	var sendErr error
+	if err != nil {
+		sendErr = Permanent(err)
+	} else if s, ok := d.Senders[it.Channel]; !ok {
+		sendErr = Permanent(fmt.Errorf("no sender for channel %q", it.Channel))
+	} else {
+		sendErr = safeSend(ctx, s, it, p)
+	}
+	now := d.Clock.Now()
+	switch {
+	case sendErr == nil:
+		log.Debug("sent")
+		return true, d.Store.MarkSent(ctx, it.ID, now)
+	case IsPermanent(sendErr) || it.Attempts+1 >= d.MaxTries:
+		log.Warn("delivery failed for good", "err", sendErr, "attempts", it.Attempts+1)
+		if err := d.Store.Fail(ctx, it.ID, sendErr.Error()); err != nil {
+			return false, err
+		}
+		return false, d.report(ctx, it, p, sendErr)
+	default:
+		next := now.Add(Backoff(it.Attempts))
+		var ra RetryAfter
+		if errors.As(sendErr, &ra) && now.Add(ra.RetryAfter()).After(next) {
+			next = now.Add(ra.RetryAfter())
+		}
+		log.Info("delivery failed, will retry", "err", sendErr, "attempts", it.Attempts+1, "next", next)
+		return false, d.Store.Retry(ctx, it.ID, next, sendErr.Error())
+	}
+}
+
+// safeSend turns a sender's panic into a temporary error.
+func safeSend(ctx context.Context, s Sender, it model.OutboxItem, p Payload) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("sender panicked: %v", v)
+		}
+	}()
+	return s.Send(ctx, it, p)
+}
+
+// Backoff is the wait before attempt n+1: 30 s doubling to at most 1 hour.
+func Backoff(attempts int) time.Duration {
+	d := 30 * time.Second
+	for range attempts {
+		d *= 2
+		if d >= time.Hour {
+			return time.Hour
+		}
+	}
+	return d
+}
+
+// report tells the secretariat that an item could not be delivered. A
+// failed notice is only logged, so that failures never cascade.
+func (d *Dispatcher) report(ctx context.Context, it model.OutboxItem, p Payload, cause error) error {
+	if it.Kind == KindNotice {
+		return nil
+	}
+	sec, err := d.Store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleSecretariat}, Statuses: []model.Status{model.StatusActive}})
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf(msgDeliveryFailed, it.Kind, p.Meeting.Title, p.Invitee.Name, it.Recipient, it.Channel, cause)
+	var items []model.OutboxItem
+	for _, s := range sec {
+		items = append(items, d.Planner.Notice(fmt.Sprintf("failure:%d", it.ID), s, text)...)
+	}
+	return d.Store.Enqueue(ctx, items)
+}
+
+const msgDeliveryFailed = "Could not deliver the %s for %q to %s (%s, by %s): %v. Check the address on the roster."

@@ -1,0 +1,147 @@
+package delivery_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"focalbot/clock"
+	"focalbot/delivery"
+	"focalbot/internal/pgtest"
+	"focalbot/internal/storetest"
+	"focalbot/model"
+	"focalbot/storage"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+var (
+	ctx = context.Background()
+	t0  = time.Date(2012, 8, 1, 13, 0, 0, 0, time.UTC)
+)
+
+// recorder is a sender that records what it sent and fails as told.
+type recorder struct {
+	mu   sync.Mutex
+	sent map[string]int
+	fail func(it model.OutboxItem) error
+}
+
+func (r *recorder) Send(_ context.Context, it model.OutboxItem, p delivery.Payload) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		if err := r.fail(it); err != nil {
+			return err
+		}
+	}
+	r.sent[it.Key]++
+	return nil
+}
+
+func setup(t *testing.T, s *storage.Store, clk *clock.Offset, rec *recorder) (*delivery.Dispatcher, model.Meeting) {
+	t.Helper()
+	sec := model.Person{Name: "Ruth", Email: "ruth@example.org", Role: model.RoleSecretariat, Status: model.StatusActive}
+	if err := s.CreatePerson(ctx, model.System, &sec); err != nil {
+		t.Fatal(err)
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	m := model.Meeting{Title: "Second Meeting", Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), End: time.Date(2012, 9, 29, 17, 0, 0, 0, ny),
+		TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingScheduled}
+	if err := s.CreateMeeting(ctx, model.System, &m); err != nil {
+		t.Fatal(err)
+	}
+	pl := delivery.Planner{Organiser: delivery.Organiser{Name: "Global Centre", Email: "ruth@example.org"}, Channels: []model.Channel{model.ChannelEmail}}
+	var invitees []model.Invitation
+	for i := range 20 {
+		invitees = append(invitees, model.Invitation{Name: fmt.Sprintf("Guest %d", i), Email: fmt.Sprintf("g%d@example.org", i)})
+	}
+	_, err := s.Invite(ctx, model.System, m.ID, invitees, func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
+		return pl.Invitation(delivery.KindRequest, m, inv, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &delivery.Dispatcher{Store: s, Clock: clk, Planner: pl, Batch: 7, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: rec}}
+	return d, m
+}
+
+func TestDispatchSendsEachOnceAndRetries(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+		clk := clock.Fixed(t0)
+		down := true
+		rec := &recorder{sent: map[string]int{}, fail: func(it model.OutboxItem) error {
+			switch {
+			case it.Recipient == "g3@example.org":
+				return delivery.Permanent(errors.New("550 no such user"))
+			case down && it.Recipient == "g5@example.org":
+				return errors.New("421 service not available")
+			}
+			return nil
+		}}
+		d, _ := setup(t, s, clk, rec)
+		n, err := d.Dispatch(ctx)
+		if err != nil || n != 19 { // 18 invitations and the failure notice to the secretariat
+			t.Fatalf("Dispatch = %d, %v; want 19 sent", n, err)
+		}
+		// Nothing is due again until the retry's time.
+		if n, _ := d.Dispatch(ctx); n != 0 {
+			t.Fatalf("sent %d more at once", n)
+		}
+		down = false
+		clk.Advance(delivery.Backoff(0))
+		n, err = d.Dispatch(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("after the backoff: Dispatch = %d, %v; want the retry", n, err)
+		}
+		for k, c := range rec.sent {
+			if c != 1 {
+				t.Errorf("%s sent %d times", k, c)
+			}
+		}
+		failed, _ := s.Outbox(ctx, storage.OutboxFilter{Statuses: []model.OutboxStatus{model.OutboxFailed}})
+		if len(failed) != 1 || failed[0].Recipient != "g3@example.org" {
+			t.Errorf("failed = %+v", failed)
+		}
+		notices := 0
+		for k := range rec.sent {
+			if len(k) > 8 && k[:8] == "failure:" {
+				notices++
+			}
+		}
+		if notices != 1 {
+			t.Errorf("%d failure notices to the secretariat, want 1", notices)
+		}
+	})
+}
+
+// TestTwoDispatchersSendEachOnce: two dispatchers on one database, as two
+// replicas would run, send every item exactly once between them.
+func TestTwoDispatchersSendEachOnce(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+		clk := clock.Fixed(t0)
+		rec := &recorder{sent: map[string]int{}}
+		d1, _ := setup(t, s, clk, rec)
+		d2 := &delivery.Dispatcher{Store: s, Clock: clk, Planner: d1.Planner, Batch: 3, Log: d1.Log, Senders: d1.Senders}
+		var wg sync.WaitGroup
+		for _, d := range []*delivery.Dispatcher{d1, d2} {
+			wg.Add(1)
+			go func() { defer wg.Done(); d.Dispatch(ctx) }()
+		}
+		wg.Wait()
+		if len(rec.sent) != 20 {
+			t.Errorf("%d items sent, want 20", len(rec.sent))
+		}
+		for k, c := range rec.sent {
+			if c != 1 {
+				t.Errorf("%s sent %d times", k, c)
+			}
+		}
+	})
+}
