@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/message"
 
 	"focalbot/clock"
+	"focalbot/delivery"
 	"focalbot/match"
 	"focalbot/model"
 )
@@ -33,6 +34,25 @@ type Store interface {
 	Network(ctx context.Context) (model.Network, error)
 	SetNetwork(ctx context.Context, actor model.Actor, n model.Network) error
 	Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error)
+
+	CreateMeeting(ctx context.Context, actor model.Actor, m *model.Meeting) error
+	Meeting(ctx context.Context, id int64) (model.Meeting, error)
+	Meetings(ctx context.Context, f model.MeetingFilter) ([]model.Meeting, error)
+	UpdateMeeting(ctx context.Context, actor model.Actor, id int64, change func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error)) (model.Meeting, error)
+	Invite(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation, plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, error)
+	Invitations(ctx context.Context, meetingID int64) ([]model.Invitation, error)
+	InvitationsOf(ctx context.Context, personID int64, email string) ([]model.Invitation, error)
+	Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error)
+	Outbox(ctx context.Context, f model.OutboxFilter) ([]model.OutboxItem, error)
+}
+
+// Option configures an engine.
+type Option func(*Engine)
+
+// WithDelivery sets how the engine plans messages (invitations, updates,
+// cancellations) and how it tells the dispatcher that some are waiting.
+func WithDelivery(pl delivery.Planner, kick func()) Option {
+	return func(e *Engine) { e.planner, e.kick = pl, kick }
 }
 
 // Caller is who wrote, as far as the transport knows.
@@ -107,11 +127,19 @@ type Engine struct {
 	log      *slog.Logger
 	zone     *time.Location // the secretariat's zone, for dates in the audit log
 	commands []*Command
+	planner  delivery.Planner
+	kick     func()
 }
 
 // New returns an engine over store. zone is the secretariat's time zone.
-func New(store Store, clk clock.Clock, log *slog.Logger, zone *time.Location) *Engine {
-	e := &Engine{store: store, clock: clk, log: log.With("component", "engine"), zone: zone}
+// Without WithDelivery, invitations go out by e-mail from the network's
+// secretariat with no organiser address set.
+func New(store Store, clk clock.Clock, log *slog.Logger, zone *time.Location, opts ...Option) *Engine {
+	e := &Engine{store: store, clock: clk, log: log.With("component", "engine"), zone: zone,
+		planner: delivery.Planner{Channels: []model.Channel{model.ChannelEmail}}, kick: func() {}}
+	for _, o := range opts {
+		o(e)
+	}
 	e.commands = e.declare()
 	return e
 }

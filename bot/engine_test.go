@@ -117,6 +117,15 @@ func TestPermissionMatrix(t *testing.T) {
 		{"facilitators Australia, Costa Rica, Denmark, Ghana", secretariat},
 		{"network set name=\"Global Network of R2P Focal Points\"", secretariat},
 		{"audit", secretariat},
+		{"meetings", everyone},
+		{"next", everyone},
+		{"rsvp yes", everyone},
+		{`meeting create title="Network meeting" start="2012-09-29 10:00" end=17:00 venue="New York"`, secretariat},
+		{"meeting change 1 venue=Geneva", secretariat},
+		{"invite 1 all", secretariat},
+		{"status 1", secretariat},
+		{"meeting schedule 1", secretariat},
+		{"meeting cancel 1", secretariat},
 	}
 	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
 		w := newWorld(t, s)

@@ -1,5 +1,7 @@
 package model
 
+import "time"
+
 // PeopleFilter selects people from the roster; an empty field means "any".
 type PeopleFilter struct {
 	Countries []string // alpha-2 codes
@@ -12,4 +14,18 @@ type AuditFilter struct {
 	Subject string // e.g. "person:12"
 	Country string // alpha-2 code
 	Limit   int
+}
+
+// MeetingFilter selects meetings; zero fields mean "any".
+type MeetingFilter struct {
+	EndsAfter    time.Time // meetings still going on or to come
+	StartsBefore time.Time
+	Statuses     []MeetingStatus
+}
+
+// OutboxFilter selects outbox items; zero fields mean "any".
+type OutboxFilter struct {
+	MeetingID int64
+	Statuses  []OutboxStatus
+	Channel   Channel
 }

@@ -156,12 +156,8 @@ func (s *Store) meeting(tx *gorm.DB, id int64, lock bool) (model.Meeting, error)
 	return r.model(), nil
 }
 
-// MeetingFilter selects meetings; zero fields mean "any".
-type MeetingFilter struct {
-	EndsAfter    time.Time // meetings still going on or to come
-	StartsBefore time.Time
-	Statuses     []model.MeetingStatus
-}
+// MeetingFilter selects meetings; it is the model's type.
+type MeetingFilter = model.MeetingFilter
 
 // Meetings returns the meetings matching f, earliest first.
 //
@@ -190,7 +186,7 @@ func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]model.Meeting,
 
 // MeetingChange is what a change to a meeting does, decided by the caller
 // inside the store's transaction: the messages it sends.
-type MeetingChange func(m *model.Meeting, invitations []model.Invitation) ([]model.OutboxItem, error)
+type MeetingChange = func(m *model.Meeting, invitations []model.Invitation) ([]model.OutboxItem, error)
 
 // UpdateMeeting changes a meeting in one transaction: it loads the meeting
 // and its invitations, lets change edit the meeting and say what to send,

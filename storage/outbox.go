@@ -173,12 +173,8 @@ func (s *Store) Fail(ctx context.Context, id int64, reason string) error {
 	return nil
 }
 
-// OutboxFilter selects outbox items; zero fields mean "any".
-type OutboxFilter struct {
-	MeetingID int64
-	Statuses  []model.OutboxStatus
-	Channel   model.Channel
-}
+// OutboxFilter selects outbox items; it is the model's type.
+type OutboxFilter = model.OutboxFilter
 
 // Outbox returns the outbox items matching f, oldest first.
 //

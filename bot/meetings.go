@@ -1,0 +1,677 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"focalbot/delivery"
+	"focalbot/match"
+	"focalbot/model"
+	"focalbot/storage"
+)
+
+// meetingFields are the options of meeting create and meeting change.
+var meetingFields = []string{"title", "start", "end", "duration", "tz", "venue", "address", "online", "hosts", "agenda"}
+
+func (e *Engine) meetingCreate(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Keys) == 0 {
+		return model.Errorf(model.EINVALID, msgUsage, `meeting create title="…" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="…" [hosts="…"] [agenda="…"] [draft=yes]`)
+	}
+	n, err := e.store.Network(ctx)
+	if err != nil {
+		return err
+	}
+	m := model.Meeting{TimeZone: e.zone.String(), Organiser: n.Secretariat, Status: model.MeetingScheduled,
+		Hosts: slices.Clone(n.FacilitatingGroup)}
+	opts := r.Args.Opts
+	if d := opts["draft"]; d != "" {
+		delete(opts, "draft")
+		if d == "yes" || d == "true" {
+			m.Status = model.MeetingDraft
+		}
+	}
+	if err := setMeeting(&m, r.Args.Keys, opts); err != nil {
+		return err
+	}
+	if m.End.IsZero() && !m.Start.IsZero() {
+		m.End = m.Start.Add(2 * time.Hour)
+	}
+	if err := e.store.CreateMeeting(ctx, r.Actor(), &m); err != nil {
+		return err
+	}
+	w.Printf(msgMeetingCreated, m.ID, m.Title)
+	e.showMeeting(w, m, r)
+	if m.Status == model.MeetingScheduled {
+		w.Printf(msgMeetingInviteHint, m.ID, m.ID)
+	}
+	return nil
+}
+
+// setMeeting applies meeting options in order. Times are read in the
+// meeting's zone, so tz= applies to the start and end given with it.
+func setMeeting(m *model.Meeting, keys []string, opts map[string]string) error {
+	if tz := opts["tz"]; tz != "" {
+		loc, err := model.LoadZone(tz)
+		if err != nil {
+			return err
+		}
+		// Keep the wall-clock times when only the zone changes.
+		if !m.Start.IsZero() {
+			s, e := m.Start.In(m.Location()), m.End.In(m.Location())
+			m.Start = time.Date(s.Year(), s.Month(), s.Day(), s.Hour(), s.Minute(), 0, 0, loc)
+			m.End = time.Date(e.Year(), e.Month(), e.Day(), e.Hour(), e.Minute(), 0, 0, loc)
+		}
+		m.TimeZone = loc.String()
+	}
+	loc := m.Location()
+	length := m.End.Sub(m.Start)
+	for _, k := range keys {
+		v := strings.TrimSpace(opts[k])
+		switch k {
+		case "tz", "draft":
+		case "title":
+			m.Title = v
+		case "start":
+			t, err := parseWhen(v, loc, time.Time{})
+			if err != nil {
+				return err
+			}
+			m.Start = t
+			if !slices.Contains(keys, "end") && !slices.Contains(keys, "duration") && length > 0 {
+				m.End = t.Add(length) // moving a meeting keeps its length
+			}
+		case "end":
+			t, err := parseWhen(v, loc, m.Start)
+			if err != nil {
+				return err
+			}
+			m.End = t
+		case "duration":
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return model.Errorf(model.EINVALID, msgBadDuration, v)
+			}
+			m.End = m.Start.Add(d)
+		case "venue":
+			m.Venue = v
+		case "address":
+			m.Address = v
+		case "online":
+			m.OnlineURL = v
+		case "agenda":
+			m.Agenda = strings.ReplaceAll(v, `\n`, "\n")
+		case "hosts":
+			m.Hosts = nil
+			for _, part := range strings.Split(v, ",") {
+				if part = strings.TrimSpace(part); part == "" {
+					continue
+				}
+				c, err := match.Country(part)
+				if err != nil {
+					return err
+				}
+				if !slices.Contains(m.Hosts, c.Alpha2) {
+					m.Hosts = append(m.Hosts, c.Alpha2)
+				}
+			}
+		default:
+			return model.Errorf(model.EINVALID, msgUnknownMeetingField, k, strings.Join(meetingFields, ", "))
+		}
+	}
+	m.Start, m.End = m.Start.UTC(), m.End.UTC()
+	return nil
+}
+
+// parseWhen reads a date and time in loc; a time alone is on the day of base.
+func parseWhen(s string, loc *time.Location, base time.Time) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05", time.RFC3339} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	if !base.IsZero() {
+		if t, err := time.ParseInLocation("15:04", s, loc); err == nil {
+			b := base.In(loc)
+			return time.Date(b.Year(), b.Month(), b.Day(), t.Hour(), t.Minute(), 0, 0, loc), nil
+		}
+	}
+	return time.Time{}, model.Errorf(model.EINVALID, msgBadWhen, s)
+}
+
+// meetingArg reads the meeting number that a command starts with.
+func (e *Engine) meetingArg(ctx context.Context, r *Request) (model.Meeting, error) {
+	if len(r.Args.Words) == 0 {
+		return model.Meeting{}, model.Errorf(model.EINVALID, msgNameMeeting)
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args.Words[0], "#"), 10, 64)
+	if err != nil {
+		return model.Meeting{}, model.Errorf(model.EINVALID, msgBadMeetingNumber, r.Args.Words[0])
+	}
+	return e.store.Meeting(ctx, id)
+}
+
+func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error {
+	m, err := e.meetingArg(ctx, r)
+	if err != nil {
+		return err
+	}
+	if len(r.Args.Keys) == 0 {
+		return model.Errorf(model.EINVALID, msgUsage, "meeting change <number> field=value … (fields: "+strings.Join(meetingFields, ", ")+")")
+	}
+	people, err := e.peopleByID(ctx)
+	if err != nil {
+		return err
+	}
+	before := m
+	m, err = e.store.UpdateMeeting(ctx, r.Actor(), m.ID, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
+		if m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld {
+			return nil, model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+		}
+		old := *m
+		if err := setMeeting(m, r.Args.Keys, r.Args.Opts); err != nil {
+			return nil, err
+		}
+		if sameMeeting(old, *m) {
+			return nil, nil
+		}
+		// Every change invitees see raises the sequence, so calendars apply it.
+		m.Sequence++
+		if m.Status != model.MeetingScheduled {
+			return nil, nil
+		}
+		return e.planAll(delivery.KindRequest, *m, invs, people), nil
+	})
+	if err != nil {
+		return err
+	}
+	if m.Sequence == before.Sequence {
+		w.Printf(msgMeetingUnchanged, m.ID)
+		return nil
+	}
+	e.kick()
+	w.Printf(msgMeetingChanged, m.ID, m.Sequence)
+	e.showMeeting(w, m, r)
+	return nil
+}
+
+func sameMeeting(a, b model.Meeting) bool {
+	return a.Title == b.Title && a.Start.Equal(b.Start) && a.End.Equal(b.End) && a.TimeZone == b.TimeZone &&
+		a.Venue == b.Venue && a.Address == b.Address && a.OnlineURL == b.OnlineURL && a.Agenda == b.Agenda &&
+		slices.Equal(a.Hosts, b.Hosts)
+}
+
+func (e *Engine) meetingSchedule(ctx context.Context, w *Reply, r *Request) error {
+	return e.setMeetingStatus(ctx, w, r, model.MeetingScheduled, delivery.KindRequest, msgMeetingScheduled)
+}
+
+func (e *Engine) meetingCancel(ctx context.Context, w *Reply, r *Request) error {
+	return e.setMeetingStatus(ctx, w, r, model.MeetingCancelled, delivery.KindCancel, msgMeetingCancelled)
+}
+
+// setMeetingStatus schedules or cancels a meeting and tells every invitee.
+func (e *Engine) setMeetingStatus(ctx context.Context, w *Reply, r *Request, to model.MeetingStatus, kind, done string) error {
+	m, err := e.meetingArg(ctx, r)
+	if err != nil {
+		return err
+	}
+	people, err := e.peopleByID(ctx)
+	if err != nil {
+		return err
+	}
+	m, err = e.store.UpdateMeeting(ctx, r.Actor(), m.ID, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
+		switch {
+		case m.Status == to:
+			return nil, model.Errorf(model.ECONFLICT, msgMeetingAlready, m.ID, m.Status)
+		case m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld:
+			return nil, model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+		}
+		wasDraft := m.Status == model.MeetingDraft
+		m.Status = to
+		if to == model.MeetingCancelled && wasDraft {
+			return nil, nil // nobody was told of it
+		}
+		if to == model.MeetingCancelled {
+			m.Sequence++
+		}
+		return e.planAll(kind, *m, invs, people), nil
+	})
+	if err != nil {
+		return err
+	}
+	e.kick()
+	w.Printf(done, m.ID, m.Title)
+	return nil
+}
+
+// planAll plans one kind of message about m for every invitation.
+func (e *Engine) planAll(kind string, m model.Meeting, invs []model.Invitation, people map[int64]model.Person) []model.OutboxItem {
+	var items []model.OutboxItem
+	for _, inv := range invs {
+		var p *model.Person
+		if person, ok := people[inv.PersonID]; ok {
+			p = &person
+		}
+		items = append(items, e.planner.Invitation(kind, m, inv, p)...)
+	}
+	return items
+}
+
+func (e *Engine) peopleByID(ctx context.Context) (map[int64]model.Person, error) {
+	all, err := e.store.People(ctx, model.PeopleFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]model.Person, len(all))
+	for _, p := range all {
+		byID[p.ID] = p
+	}
+	return byID, nil
+}
+
+func (e *Engine) invite(ctx context.Context, w *Reply, r *Request) error {
+	m, err := e.meetingArg(ctx, r)
+	if err != nil {
+		return err
+	}
+	who := r.Args.Rest(1)
+	if who == "" {
+		return model.Errorf(model.EINVALID, msgUsage, `invite <meeting> all | <regional group> | <country>, … | <person> | guest <e-mail> name="…" [country=…]`)
+	}
+	var invitees []model.Invitation
+	if strings.EqualFold(r.Args.Words[1], "guest") {
+		inv, err := guest(r)
+		if err != nil {
+			return err
+		}
+		invitees = append(invitees, inv)
+	} else {
+		people, err := e.selectPeople(ctx, who)
+		if err != nil {
+			return err
+		}
+		for _, p := range people {
+			invitees = append(invitees, model.Invitation{PersonID: p.ID, Name: p.Name, Email: p.Email, Country: p.Country})
+		}
+	}
+	byID, err := e.peopleByID(ctx)
+	if err != nil {
+		return err
+	}
+	added, err := e.store.Invite(ctx, r.Actor(), m.ID, invitees, func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
+		return e.planAll(delivery.KindRequest, m, []model.Invitation{inv}, byID)
+	})
+	if err != nil {
+		return err
+	}
+	e.kick()
+	w.Printf(msgInvited, m.ID, len(added), len(invitees)-len(added))
+	if m.Status == model.MeetingDraft && len(added) > 0 {
+		w.Printf(msgInvitedDraft, m.ID)
+	}
+	return nil
+}
+
+// guest reads "guest <e-mail> name=… [country=…]".
+func guest(r *Request) (model.Invitation, error) {
+	if len(r.Args.Words) != 3 || r.Args.Opts["name"] == "" {
+		return model.Invitation{}, model.Errorf(model.EINVALID, msgUsage, `invite <meeting> guest <e-mail> name="…" [country=…]`)
+	}
+	inv := model.Invitation{Email: model.NormalizeEmail(r.Args.Words[2]), Name: r.Args.Opts["name"]}
+	if err := model.ValidateEmail(inv.Email); err != nil {
+		return inv, err
+	}
+	if strings.ContainsAny(inv.Name, "\r\n") {
+		return inv, model.Errorf(model.EINVALID, msgGuestName)
+	}
+	if c := r.Args.Opts["country"]; c != "" {
+		country, err := match.Country(c)
+		if err != nil {
+			return inv, err
+		}
+		inv.Country = country.Alpha2
+	}
+	return inv, nil
+}
+
+// selectPeople reads whom to invite: "all" (active focal points and
+// alternates), a regional group, countries separated by commas, or people.
+func (e *Engine) selectPeople(ctx context.Context, who string) ([]model.Person, error) {
+	f := model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint, model.RoleAlternate}, Statuses: []model.Status{model.StatusActive}}
+	switch {
+	case strings.EqualFold(who, "all"):
+		return e.store.People(ctx, f)
+	}
+	if g, ok := model.ParseGroup(who); ok {
+		for _, c := range model.CountriesInGroup(g) {
+			f.Countries = append(f.Countries, c.Alpha2)
+		}
+		return e.store.People(ctx, f)
+	}
+	var out []model.Person
+	for _, part := range strings.Split(who, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		if c, err := match.Country(part); err == nil {
+			f.Countries = []string{c.Alpha2}
+			people, err := e.store.People(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			if len(people) == 0 {
+				return nil, model.Errorf(model.ENOTFOUND, msgNoFocalPointIn, c.Name)
+			}
+			out = append(out, people...)
+			continue
+		}
+		p, err := e.findPerson(ctx, part)
+		if err != nil {
+			return nil, model.Errorf(model.ENOTFOUND, msgNoInvitee, part)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error {
+	m, err := e.meetingArg(ctx, r)
+	if err != nil {
+		return err
+	}
+	invs, err := e.store.Invitations(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	e.showMeeting(w, m, r)
+	counts := map[model.Response]int{}
+	for _, inv := range invs {
+		counts[inv.Response]++
+	}
+	w.Printf(msgStatusCounts, len(invs), counts[model.ResponseYes], counts[model.ResponseMaybe], counts[model.ResponseNo], counts[model.ResponseNone])
+	coming := map[string]bool{}
+	for _, inv := range invs {
+		if inv.Response == model.ResponseYes && inv.Country != "" {
+			coming[inv.Country] = true
+		}
+	}
+	w.Printf(msgStatusCountries, len(coming))
+	for _, g := range model.Groups {
+		var names []string
+		for _, c := range model.CountriesInGroup(g) {
+			if coming[c.Alpha2] {
+				names = append(names, c.Name)
+			}
+		}
+		if len(names) > 0 {
+			w.Printf(msgCoverageGroup, g.Name(), len(names), len(model.CountriesInGroup(g)), strings.Join(names, ", "))
+		}
+	}
+	for _, resp := range []model.Response{model.ResponseYes, model.ResponseMaybe, model.ResponseNo, model.ResponseNone} {
+		var names []string
+		for _, inv := range invs {
+			if inv.Response == resp {
+				names = append(names, inviteeLabel(inv))
+			}
+		}
+		if len(names) > 0 {
+			w.Printf(msgStatusList, w.response(resp), strings.Join(names, ", "))
+		}
+	}
+	failed, err := e.store.Outbox(ctx, model.OutboxFilter{MeetingID: m.ID, Statuses: []model.OutboxStatus{model.OutboxFailed}})
+	if err != nil {
+		return err
+	}
+	for _, f := range failed {
+		w.Printf(msgStatusFailed, f.Channel, f.Recipient, f.LastError)
+	}
+	pending, err := e.store.Outbox(ctx, model.OutboxFilter{MeetingID: m.ID, Statuses: []model.OutboxStatus{model.OutboxPending}})
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		w.Printf(msgStatusPendingMail, len(pending))
+	}
+	return nil
+}
+
+func inviteeLabel(inv model.Invitation) string {
+	if c, ok := model.CountryByCode(inv.Country); ok {
+		return fmt.Sprintf("%s (%s)", inv.Name, c.Name)
+	}
+	return inv.Name
+}
+
+func (e *Engine) meetings(ctx context.Context, w *Reply, r *Request) error {
+	all, err := e.visibleMeetings(ctx, r)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		w.Printf(msgNoMeetings)
+		return nil
+	}
+	var upcoming, past []model.Meeting
+	for _, m := range all {
+		if m.End.After(r.Now) {
+			upcoming = append(upcoming, m)
+		} else {
+			past = append(past, m)
+		}
+	}
+	if len(upcoming) > 0 {
+		w.Printf(msgMeetingsUpcoming)
+		for _, m := range upcoming {
+			w.Printf(msgMeetingLine, m.ID, m.Title, e.when(w, m, r), w.meetingStatus(m.Status))
+		}
+	}
+	if len(past) > 0 {
+		w.Printf(msgMeetingsPast)
+		for i := len(past) - 1; i >= 0; i-- {
+			m := past[i]
+			w.Printf(msgMeetingLine, m.ID, m.Title, e.when(w, m, r), w.meetingStatus(m.Status))
+		}
+	}
+	return nil
+}
+
+// visibleMeetings are all meetings for the secretariat, and for others the
+// ones they are invited to (drafts excepted).
+func (e *Engine) visibleMeetings(ctx context.Context, r *Request) ([]model.Meeting, error) {
+	all, err := e.store.Meetings(ctx, model.MeetingFilter{})
+	if err != nil || r.Person.IsSecretariat() {
+		return all, err
+	}
+	invs, err := e.myInvitations(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Meeting
+	for _, m := range all {
+		if _, ok := invs[m.ID]; ok && m.Status != model.MeetingDraft {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// myInvitations are the caller's invitations by meeting.
+func (e *Engine) myInvitations(ctx context.Context, r *Request) (map[int64]model.Invitation, error) {
+	var id int64
+	email := r.Caller.Email
+	if r.Person != nil {
+		id = r.Person.ID
+	}
+	invs, err := e.store.InvitationsOf(ctx, id, email)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]model.Invitation, len(invs))
+	for _, inv := range invs {
+		out[inv.MeetingID] = inv
+	}
+	return out, nil
+}
+
+func (e *Engine) next(ctx context.Context, w *Reply, r *Request) error {
+	m, inv, err := e.nextInvited(ctx, r)
+	if err != nil {
+		return err
+	}
+	e.showMeeting(w, m, r)
+	w.Printf(msgYourAnswer, w.response(inv.Response), m.ID)
+	return nil
+}
+
+// nextInvited is the next scheduled meeting the caller is invited to.
+func (e *Engine) nextInvited(ctx context.Context, r *Request) (model.Meeting, model.Invitation, error) {
+	invs, err := e.myInvitations(ctx, r)
+	if err != nil {
+		return model.Meeting{}, model.Invitation{}, err
+	}
+	upcoming, err := e.store.Meetings(ctx, model.MeetingFilter{EndsAfter: r.Now, Statuses: []model.MeetingStatus{model.MeetingScheduled}})
+	if err != nil {
+		return model.Meeting{}, model.Invitation{}, err
+	}
+	for _, m := range upcoming {
+		if inv, ok := invs[m.ID]; ok {
+			return m, inv, nil
+		}
+	}
+	return model.Meeting{}, model.Invitation{}, model.Errorf(model.ENOTFOUND, msgNoNextMeeting)
+}
+
+func (e *Engine) rsvp(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Words) == 0 {
+		return model.Errorf(model.EINVALID, msgUsage, "rsvp yes|no|maybe [meeting]")
+	}
+	resp, err := model.ParseResponse(r.Args.Words[0])
+	if err != nil {
+		return err
+	}
+	var (
+		m   model.Meeting
+		inv model.Invitation
+	)
+	if len(r.Args.Words) > 1 {
+		r.Args.Words = r.Args.Words[1:]
+		if m, err = e.meetingArg(ctx, r); err != nil {
+			return err
+		}
+		invs, err := e.myInvitations(ctx, r)
+		if err != nil {
+			return err
+		}
+		var ok bool
+		if inv, ok = invs[m.ID]; !ok {
+			return model.Errorf(model.ENOTFOUND, msgNotInvited, m.ID)
+		}
+	} else if m, inv, err = e.nextInvited(ctx, r); err != nil {
+		return err
+	}
+	if m.Status != model.MeetingScheduled {
+		return model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+	}
+	if _, err := e.store.Respond(ctx, r.Actor(), inv.ID, resp, m.Sequence); err != nil && !errors.Is(err, storage.ErrStaleResponse) {
+		return err
+	}
+	w.Printf(msgAnswered, w.response(resp), m.Title)
+	return nil
+}
+
+// showMeeting describes a meeting, its time in the venue's zone and in the reader's.
+func (e *Engine) showMeeting(w *Reply, m model.Meeting, r *Request) {
+	w.Printf(msgMeetingTitle, m.ID, m.Title, w.meetingStatus(m.Status))
+	w.Printf(msgMeetingWhen, e.when(w, m, r))
+	if m.Venue != "" {
+		w.Printf(msgMeetingWhere, strings.TrimSuffix(m.Venue+", "+m.Address, ", "))
+	}
+	if m.OnlineURL != "" {
+		w.Printf(msgMeetingOnline, m.OnlineURL)
+	}
+	if len(m.Hosts) > 0 {
+		var names []string
+		for _, h := range m.Hosts {
+			c, _ := model.CountryByCode(h)
+			names = append(names, c.Name)
+		}
+		w.Printf(msgMeetingHosts, strings.Join(names, ", "), m.Organiser)
+	}
+	if m.Agenda != "" {
+		w.Printf(msgMeetingAgenda, m.Agenda)
+	}
+}
+
+// when is a meeting's time in the venue's zone and, when it differs, in the reader's.
+func (e *Engine) when(w *Reply, m model.Meeting, r *Request) string {
+	venue := m.Location()
+	text := span(m.Start.In(venue), m.End.In(venue)) + " " + w.p.Sprintf(msgVenueTime, placeOf(venue))
+	if loc := e.readerZone(r); loc != nil && loc.String() != venue.String() {
+		s, en := m.Start.In(loc), m.End.In(loc)
+		if s.Format("-0700") != m.Start.In(venue).Format("-0700") {
+			text += "; " + w.p.Sprintf(msgYourTime, span(s, en), loc.String())
+		}
+	}
+	return text
+}
+
+// readerZone is the caller's zone: their profile's, else the transport's.
+func (e *Engine) readerZone(r *Request) *time.Location {
+	for _, z := range []string{personZone(r.Person), r.Caller.TimeZone} {
+		if loc, err := model.LoadZone(z); err == nil {
+			return loc
+		}
+	}
+	return nil
+}
+
+func personZone(p *model.Person) string {
+	if p == nil {
+		return ""
+	}
+	return p.TimeZone
+}
+
+// span writes "Sat 29 Sep 2012, 10:00–17:00 EDT", or with both dates when
+// the meeting runs over several days.
+func span(s, e time.Time) string {
+	if s.Format("2006-01-02") == e.Format("2006-01-02") {
+		return s.Format("Mon 2 Jan 2006, 15:04") + "–" + e.Format("15:04 MST")
+	}
+	return s.Format("Mon 2 Jan 2006, 15:04 MST") + " – " + e.Format("Mon 2 Jan 2006, 15:04 MST")
+}
+
+// placeOf is a zone's city, e.g. "New York" for America/New_York.
+func placeOf(loc *time.Location) string {
+	name := loc.String()
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	return strings.ReplaceAll(name, "_", " ")
+}
+
+// The catalog's names of answers and meeting statuses.
+var (
+	responseNames = map[model.Response]string{model.ResponseYes: msgResponseYes, model.ResponseNo: msgResponseNo,
+		model.ResponseMaybe: msgResponseMaybe, model.ResponseNone: msgResponseNone, model.ResponseDelegate: msgResponseDelegated}
+	meetingStatusNames = map[model.MeetingStatus]string{model.MeetingDraft: msgMeetingDraft, model.MeetingScheduled: msgMeetingIsScheduled,
+		model.MeetingCancelled: msgMeetingIsCancelled, model.MeetingHeld: msgMeetingHeld}
+)
+
+func (w *Reply) response(r model.Response) string {
+	if m, ok := responseNames[r]; ok {
+		return w.p.Sprintf(m)
+	}
+	return string(r)
+}
+
+func (w *Reply) meetingStatus(s model.MeetingStatus) string {
+	if m, ok := meetingStatusNames[s]; ok {
+		return w.p.Sprintf(m)
+	}
+	return string(s)
+}

@@ -1,0 +1,113 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"focalbot/clock"
+	"focalbot/internal/storetest"
+	"focalbot/model"
+	"focalbot/storage"
+)
+
+// TestSeedMeeting schedules the second network meeting, invites focal points
+// and a guest, moves it once, and follows the answers; the outbox holds one
+// invitation and one update per invitee, and nothing twice.
+func TestSeedMeeting(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		steps := []struct{ as, line, want string }{
+			{"sec", `meeting create title="Second Meeting of the Global Network of R2P Focal Points" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York" hosts="Australia, Costa Rica, Denmark, Ghana"`,
+				"Meeting 1 created"},
+			{"sec", "invite 1 all", "Meeting 1: 2 newly invited, 0 invited already."},
+			{"sec", "invite 1 all", "Meeting 1: 0 newly invited, 2 invited already."},
+			{"sec", `invite 1 guest amb@br.example.org name="Amb. Maria Silva" country=Brazil`, "1 newly invited"},
+			{"fp", "next", "Sat 29 Sep 2012, 10:00–17:00 EDT (New York time)"},
+			{"sec", `meeting change 1 start="2012-09-29 11:00"`, "version 1"},
+			{"fp", "next", "11:00–18:00 EDT"},
+			{"fp", "rsvp yes", "your answer is coming"},
+			{"alt", "rsvp maybe 1", "maybe"},
+			{"sec", "status 1", "Invited: 3 — coming: 1, maybe: 1, not coming: 0, no answer yet: 1"},
+			{"sec", "status 1", "African: 1 of 54 — Ghana"},
+			{"sec", "status 1", "no answer yet: Amb. Maria Silva (Brazil)"},
+			{"obs", "rsvp yes", "not invited to any coming meeting"},
+			{"sec", "meeting change 1 venue=Geneva tz=Europe/Zurich", "version 2"},
+			{"fp", "meetings", "Sat 29 Sep 2012, 11:00–18:00 CEST (Zurich time)"},
+		}
+		for _, st := range steps {
+			r := w.as(st.as+"@example.org", st.line)
+			if !strings.Contains(r.Text(), st.want) {
+				t.Fatalf("%s: %q answered:\n%s\nwant it to contain %q", st.as, st.line, r.Text(), st.want)
+			}
+		}
+		items, err := s.Outbox(context.Background(), model.OutboxFilter{MeetingID: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := map[string]int{}
+		bySeq := map[string]int{}
+		for _, it := range items {
+			keys[it.Key]++
+			bySeq[it.Key[strings.LastIndex(it.Key, "/")+1:]]++
+		}
+		for k, n := range keys {
+			if n != 1 {
+				t.Errorf("%s queued %d times", k, n)
+			}
+		}
+		if want := map[string]int{"seq:0": 3, "seq:1": 3, "seq:2": 3}; fmt.Sprint(bySeq) != fmt.Sprint(want) {
+			t.Errorf("outbox by sequence = %v, want %v", bySeq, want)
+		}
+		// Cancelling tells everyone; an answer to a cancelled meeting is refused.
+		if r := w.as("sec@example.org", "meeting cancel 1"); !strings.Contains(r.Text(), "cancelled") {
+			t.Fatalf("cancel: %s", r.Text())
+		}
+		if r := w.as("fp@example.org", "rsvp no 1"); r.Code != model.ECONFLICT {
+			t.Errorf("rsvp to a cancelled meeting: %s", r.Text())
+		}
+		cancels, _ := s.Outbox(context.Background(), model.OutboxFilter{MeetingID: 1})
+		n := 0
+		for _, it := range cancels {
+			if it.Kind == "cancel" && strings.HasSuffix(it.Key, "seq:3") {
+				n++
+			}
+		}
+		if n != 3 {
+			t.Errorf("%d cancellations queued, want 3", n)
+		}
+	})
+}
+
+func TestMeetingBadInput(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		w.as("sec@example.org", `meeting create title="M" start="2012-09-29 10:00" venue=NY`)
+		for _, c := range []struct{ line, code, says string }{
+			{`meeting create title="M" start="29/09/2012 10:00" venue=NY`, model.EINVALID, "YYYY-MM-DD HH:MM"},
+			{`meeting create title="M" start="2012-09-29 10:00" end=09:00 venue=NY`, model.EINVALID, "end after it starts"},
+			{`meeting create title="M" start="2012-09-29 10:00" tz=Mars/Base venue=NY`, model.EINVALID, "IANA"},
+			{`meeting create title="M" start="2012-09-29 10:00"`, model.EINVALID, "venue="},
+			{`meeting create title="M" start="2012-09-29 10:00" venue=NY hosts="Atlantis"`, model.ENOTFOUND, "Atlantis"},
+			{`meeting change 9 venue=Geneva`, model.ENOTFOUND, "no meeting 9"},
+			{`meeting change one venue=Geneva`, model.EINVALID, "not a meeting number"},
+			{`meeting change 1 colour=blue`, model.EINVALID, "Unknown meeting field"},
+			{`invite 1 Narnia`, model.ENOTFOUND, "Narnia"},
+			{`invite 1 guest not-an-address name=X`, model.EINVALID, "e-mail address"},
+			{`invite 1 Peru`, model.ENOTFOUND, "no active focal point"},
+		} {
+			before := w.snapshot()
+			r := w.as("sec@example.org", c.line)
+			if r.Code != c.code || !strings.Contains(r.Text(), c.says) {
+				t.Errorf("%q: %s (%s), want %s saying %q", c.line, r.Text(), r.Code, c.code, c.says)
+			}
+			if w.snapshot() != before {
+				t.Errorf("%q changed something", c.line)
+			}
+		}
+		if r := w.as("fp@example.org", "rsvp perhaps not"); r.Code != model.EINVALID {
+			t.Errorf("rsvp perhaps not: %s", r.Text())
+		}
+	})
+}
