@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,6 +31,9 @@ type Config struct {
 	SlackSigningSecret Secret // SLACK_SIGNING_SECRET(_FILE): verifies HTTP requests from Slack
 	SlackAPIURL        string // SLACK_API_URL: the Web API's base URL, ending in a slash
 	HTTPAddr           string // FOCALBOT_HTTP_ADDR: where the HTTP Events API is served
+	SMTPURL            Secret // FOCALBOT_SMTP_URL(_FILE): where mail goes; none means .eml files
+	MailFrom           string // FOCALBOT_MAIL_FROM: the organiser's address
+	MailFromName       string // its display name, when FOCALBOT_MAIL_FROM gives one
 }
 
 // Secret is a setting never to be shown: it prints and logs as "(hidden)".
@@ -87,6 +91,9 @@ var Settings = []Setting{
 	{"SLACK_SIGNING_SECRET_FILE", "", "a file holding SLACK_SIGNING_SECRET, instead of the variable"},
 	{"SLACK_API_URL", "https://slack.com/api/", "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)"},
 	{"FOCALBOT_HTTP_ADDR", ":8080", "address the HTTP Events API listens on (events, slash commands, interactivity)"},
+	{"FOCALBOT_SMTP_URL", "", "where invitations are mailed: smtp://user:password@host:587 (STARTTLS) or smtps://…:465; without it, .eml files in <data dir>/outbox"},
+	{"FOCALBOT_SMTP_URL_FILE", "", "a file holding FOCALBOT_SMTP_URL, instead of the variable"},
+	{"FOCALBOT_MAIL_FROM", "<first e-mail of FOCALBOT_SECRETARIAT>", "the organiser's mailbox invitations come from and replies go to, e.g. \"Global Centre <secretariat@example.org>\""},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production).
@@ -151,30 +158,37 @@ func Load(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("FOCALBOT_SECRETARIAT: %q is not an e-mail address or a Slack user ID", id)
 		}
 	}
+	if err := c.loadMail(lookup); err != nil {
+		return Config{}, err
+	}
 	if err := c.loadSlack(lookup, get); err != nil {
 		return Config{}, err
 	}
 	return c, nil
 }
 
+// readSecret reads a secret from the variable name or from the file that
+// name_FILE names, never both.
+func readSecret(lookup func(string) string, name string) (Secret, error) {
+	v, path := lookup(name), lookup(name+"_FILE")
+	if v != "" && path != "" {
+		return "", fmt.Errorf("%s and %s_FILE are both set; set one of them", name, name)
+	}
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: cannot read %s: %v", name, path, err)
+		}
+		if v = strings.TrimSpace(string(b)); v == "" {
+			return "", fmt.Errorf("%s_FILE: %s is empty", name, path)
+		}
+	}
+	return Secret(v), nil
+}
+
 // loadSlack reads and checks the Slack settings: a bad combination is an error.
 func (c *Config) loadSlack(lookup, get func(string) string) error {
-	secret := func(name string) (Secret, error) {
-		v, path := lookup(name), lookup(name+"_FILE")
-		if v != "" && path != "" {
-			return "", fmt.Errorf("%s and %s_FILE are both set; set one of them", name, name)
-		}
-		if path != "" {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return "", fmt.Errorf("%s_FILE: cannot read %s: %v", name, path, err)
-			}
-			if v = strings.TrimSpace(string(b)); v == "" {
-				return "", fmt.Errorf("%s_FILE: %s is empty", name, path)
-			}
-		}
-		return Secret(v), nil
-	}
+	secret := func(name string) (Secret, error) { return readSecret(lookup, name) }
 	var err error
 	if c.SlackBotToken, err = secret("SLACK_BOT_TOKEN"); err != nil {
 		return err
@@ -218,4 +232,29 @@ func (c Config) ConsoleUser() string {
 		}
 	}
 	return ""
+}
+
+// loadMail reads and checks the mail settings.
+func (c *Config) loadMail(lookup func(string) string) error {
+	var err error
+	if c.SMTPURL, err = readSecret(lookup, "FOCALBOT_SMTP_URL"); err != nil {
+		return err
+	}
+	if u := c.SMTPURL.Value(); u != "" {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "smtp" && p.Scheme != "smtps") || p.Host == "" {
+			return fmt.Errorf("FOCALBOT_SMTP_URL: not an SMTP URL (write smtp://user:password@host:587 or smtps://user:password@host:465)")
+		}
+	}
+	from := lookup("FOCALBOT_MAIL_FROM")
+	if from == "" {
+		c.MailFrom = c.ConsoleUser()
+		return nil
+	}
+	a, err := mail.ParseAddress(from)
+	if err != nil {
+		return fmt.Errorf("FOCALBOT_MAIL_FROM: %q is not a mailbox (write name@example.org or \"Name <name@example.org>\")", from)
+	}
+	c.MailFrom, c.MailFromName = model.NormalizeEmail(a.Address), a.Name
+	return nil
 }

@@ -57,10 +57,25 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		{"FOCALBOT_LOG_LEVEL", "loud", "debug, info, warn or error"},
 		{"FOCALBOT_SECRETARIAT", "ruth", "not an e-mail address or a Slack user ID"},
 		{"FOCALBOT_CONFIG", "/nonexistent/focalbot.env", "cannot read"},
+		{"FOCALBOT_SMTP_URL", "ftp://user:s3cret@mail.example.org", "not an SMTP URL"},
+		{"FOCALBOT_MAIL_FROM", "the secretariat", "not a mailbox"},
 	} {
 		_, err := Load(env(map[string]string{c.name: c.value}))
 		if err == nil || !strings.HasPrefix(err.Error(), c.name+": ") || !strings.Contains(err.Error(), c.says) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s=%s: error %v, want one line naming the setting and saying %q", c.name, c.value, err, c.says)
 		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: the error shows the password: %v", c.name, err)
+		}
+	}
+}
+
+func TestMailFrom(t *testing.T) {
+	c, err := Load(env(map[string]string{"FOCALBOT_MAIL_FROM": "Global Centre <Secretariat@GlobalR2P.example.org>"}))
+	if err != nil || c.MailFrom != "secretariat@globalr2p.example.org" || c.MailFromName != "Global Centre" {
+		t.Errorf("MailFrom = %q %q, %v", c.MailFromName, c.MailFrom, err)
+	}
+	if c, _ := Load(env(nil)); c.MailFrom != "secretariat@example.org" {
+		t.Errorf("default MailFrom = %q, want the first secretariat e-mail", c.MailFrom)
 	}
 }
