@@ -1,0 +1,379 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// Sender delivers composed messages: from is the envelope sender, to the
+// envelope recipients, msg the RFC 5322 bytes made by Compose.
+type Sender interface {
+	Send(ctx context.Context, from string, to []string, msg []byte) error
+}
+
+// SMTP delivers messages to one SMTP server. It keeps one connection open and
+// reuses it across sends, reconnecting when the server has dropped it, and
+// is safe for concurrent use: sends take turns on that connection.
+type SMTP struct {
+	addr        string // host:port
+	host        string
+	implicitTLS bool
+	requireTLS  bool
+	user, pass  string
+	tlsConfig   *tls.Config
+	localName   string
+	timeout     time.Duration // 0: go-smtp's RFC 5321 command timeouts
+	redacted    string
+
+	turn chan struct{} // held by the one Send using conn
+	conn *smtpConn     // nil while not connected
+}
+
+// smtpConn is an open, greeted (and, where possible, encrypted and
+// authenticated) session.
+type smtpConn struct {
+	c     *smtp.Client
+	raw   net.Conn
+	dirty bool // the last transaction failed half-way: RSET before the next
+}
+
+// SMTPOption changes how an SMTP sender connects.
+type SMTPOption func(*SMTP)
+
+// WithTLSConfig sets the TLS configuration, for example RootCAs holding a
+// private or test CA. Its ServerName defaults to the URL's host. Verification
+// stays on unless cfg turns it off.
+func WithTLSConfig(cfg *tls.Config) SMTPOption {
+	return func(s *SMTP) { s.tlsConfig = cfg.Clone() }
+}
+
+// WithLocalName sets the name sent in EHLO (default "localhost").
+func WithLocalName(name string) SMTPOption {
+	return func(s *SMTP) { s.localName = name }
+}
+
+// WithTimeout bounds connecting and each SMTP command, the final reply to
+// DATA included (default: 30 s to connect, go-smtp's RFC 5321 timeouts for
+// commands). A context deadline given to Send applies as well.
+func WithTimeout(d time.Duration) SMTPOption {
+	return func(s *SMTP) { s.timeout = d }
+}
+
+// NewSMTP returns a sender for a URL of the form
+//
+//	smtp://[user:password@]host[:port][?starttls=required]   (port 587 by default)
+//	smtps://[user:password@]host[:port]                       (implicit TLS, port 465 by default)
+//
+// Over smtp:// the connection is upgraded with STARTTLS whenever the server
+// offers it, and ?starttls=required refuses to send when it does not. With a
+// user, AUTH PLAIN is used, only over TLS unless the host is loopback.
+// NewSMTP does not connect; a malformed URL is an error that names the
+// problem and never shows the password.
+func NewSMTP(rawURL string, opts ...SMTPOption) (*SMTP, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the whole URL, password included
+		}
+		return nil, fmt.Errorf("smtp url: %w", err)
+	}
+	redacted := u.Redacted()
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("smtp url %s: %s", redacted, fmt.Sprintf(format, args...))
+	}
+
+	s := &SMTP{localName: "localhost", redacted: redacted, turn: make(chan struct{}, 1)}
+	port := ""
+	switch strings.ToLower(u.Scheme) {
+	case "smtp":
+		port = "587"
+	case "smtps":
+		port, s.implicitTLS = "465", true
+	default:
+		return nil, bad("scheme must be smtp or smtps, not %q", u.Scheme)
+	}
+	if u.Opaque != "" || u.Host == "" {
+		return nil, bad("no host (write smtp://host:port)")
+	}
+	s.host = u.Hostname()
+	if s.host == "" {
+		return nil, bad("no host (write smtp://host:port)")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, bad("port %q is not a number from 1 to 65535", p)
+		}
+		port = p
+	}
+	s.addr = net.JoinHostPort(s.host, port)
+	if u.Path != "" && u.Path != "/" {
+		return nil, bad("unexpected path %q", u.Path)
+	}
+	for k, v := range u.Query() {
+		switch {
+		case k == "starttls" && s.implicitTLS:
+			return nil, bad("starttls does not apply to smtps, which is TLS from the start")
+		case k == "starttls" && len(v) == 1 && v[0] == "required":
+			s.requireTLS = true
+		case k == "starttls" && len(v) == 1 && v[0] == "opportunistic":
+		case k == "starttls":
+			return nil, bad("starttls must be required or opportunistic, not %q", strings.Join(v, ","))
+		default:
+			return nil, bad("unknown parameter %q (only starttls=required)", k)
+		}
+	}
+	if u.User != nil {
+		s.user = u.User.Username()
+		s.pass, _ = u.User.Password()
+	}
+
+	for _, o := range opts {
+		o(s)
+	}
+	if s.tlsConfig == nil {
+		s.tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	if s.tlsConfig.ServerName == "" {
+		s.tlsConfig.ServerName = s.host
+	}
+	return s, nil
+}
+
+// String returns the server's URL with the password replaced by "xxxxx".
+func (s *SMTP) String() string { return s.redacted }
+
+// Send delivers msg to the recipients in to. It reuses the open connection;
+// when the server has dropped it, Send connects again and retries once, but
+// only when the server cannot have taken the message. Errors say whether to
+// retry through Temporary: an SMTP 4xx reply or a connection failure is
+// temporary, a 5xx reply (such as 550 for an unknown recipient) is not.
+func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) error {
+	if len(to) == 0 {
+		return permanent(fmt.Errorf("send via %s: no recipients", s.redacted))
+	}
+	select {
+	case s.turn <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("send via %s: %w", s.redacted, ctx.Err())
+	}
+	defer func() { <-s.turn }()
+
+	if err := s.send(ctx, from, to, msg); err != nil {
+		return fmt.Errorf("send via %s: %w", s.redacted, err)
+	}
+	return nil
+}
+
+func (s *SMTP) send(ctx context.Context, from string, to []string, msg []byte) error {
+	reused := s.conn != nil
+	if !reused {
+		if err := s.connect(ctx); err != nil {
+			return err
+		}
+	}
+	started, err := s.transact(ctx, from, to, msg)
+	if err != nil && reused && !started && s.conn == nil && ctx.Err() == nil {
+		// The kept connection had gone stale before the server took anything.
+		if err := s.connect(ctx); err != nil {
+			return err
+		}
+		_, err = s.transact(ctx, from, to, msg)
+	}
+	return err
+}
+
+// transact runs one mail transaction on the open connection. started tells
+// whether the server accepted MAIL FROM, after which a retry could deliver
+// twice. A failure that leaves the connection unusable closes it.
+func (s *SMTP) transact(ctx context.Context, from string, to []string, msg []byte) (started bool, err error) {
+	sc := s.conn
+	stop := context.AfterFunc(ctx, func() { sc.raw.Close() })
+	defer func() {
+		if !stop() { // ctx ended and closed the connection under us
+			s.conn = nil
+			if err != nil {
+				err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+			}
+			return
+		}
+		if err == nil {
+			return
+		}
+		var se *smtp.SMTPError
+		if errors.As(err, &se) && se.Code != 421 {
+			sc.dirty = true
+			return
+		}
+		sc.c.Close()
+		s.conn = nil
+	}()
+
+	if sc.dirty {
+		if err := sc.c.Reset(); err != nil {
+			return false, fmt.Errorf("rset: %w", err)
+		}
+		sc.dirty = false
+	}
+	var opts *smtp.MailOptions
+	if !isASCII(from) || !isASCII(strings.Join(to, "")) {
+		opts = &smtp.MailOptions{UTF8: true}
+	}
+	if err := sc.c.Mail(from, opts); err != nil {
+		return false, fmt.Errorf("mail from: %w", err)
+	}
+	for _, rcpt := range to {
+		if err := sc.c.Rcpt(rcpt, nil); err != nil {
+			return true, fmt.Errorf("rcpt to %s: %w", rcpt, err)
+		}
+	}
+	w, err := sc.c.Data()
+	if err != nil {
+		return true, fmt.Errorf("data: %w", err)
+	}
+	if _, err := w.Write(msg); err != nil {
+		return true, fmt.Errorf("data: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return true, fmt.Errorf("data: %w", err)
+	}
+	return true, nil
+}
+
+// connect opens a session: TCP (or TLS for smtps), EHLO, STARTTLS when the
+// server offers it, and AUTH PLAIN when the URL has a user.
+//
+// go-smtp cannot upgrade a session it has greeted without asking for
+// STARTTLS, so when a server offers STARTTLS the first connection only
+// learns that, and a second one is opened with it: one extra connection per
+// reconnect, not per message.
+func (s *SMTP) connect(ctx context.Context) error {
+	sc, offered, err := s.open(ctx, false)
+	if err == nil && offered {
+		_ = sc.c.Quit()
+		sc, _, err = s.open(ctx, true)
+	}
+	if err != nil {
+		return err
+	}
+	s.conn = sc
+	return nil
+}
+
+// open dials, greets, upgrades with STARTTLS when startTLS is set and
+// authenticates, unless the server offers STARTTLS that was not asked for:
+// then it returns the greeted session with offered set and does not
+// authenticate, so no password goes out before TLS.
+func (s *SMTP) open(ctx context.Context, startTLS bool) (sc *smtpConn, offered bool, err error) {
+	raw, err := s.dial(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	stop := context.AfterFunc(ctx, func() { raw.Close() })
+	defer func() {
+		if !stop() {
+			err = fmt.Errorf("connect: %w (%v)", ctx.Err(), err)
+		}
+		if err != nil {
+			raw.Close()
+			sc = nil
+		}
+	}()
+
+	var c *smtp.Client
+	if startTLS {
+		if c, err = smtp.NewClientStartTLS(raw, s.tlsConfig); err != nil {
+			return nil, false, fmt.Errorf("starttls: %w", err)
+		}
+	} else {
+		c = smtp.NewClient(raw)
+	}
+	if s.timeout > 0 {
+		c.CommandTimeout, c.SubmissionTimeout = s.timeout, s.timeout
+	}
+	if err := c.Hello(s.localName); err != nil {
+		return nil, false, fmt.Errorf("ehlo: %w", err)
+	}
+	sc = &smtpConn{c: c, raw: raw}
+	if !s.implicitTLS && !startTLS {
+		if ok, _ := c.Extension("STARTTLS"); ok {
+			return sc, true, nil
+		}
+		if s.requireTLS {
+			return nil, false, permanent(errors.New("server does not offer STARTTLS, which starttls=required insists on"))
+		}
+		if s.user != "" && !isLoopback(s.host) {
+			return nil, false, permanent(errors.New("server offers no TLS; refusing to send the password in clear"))
+		}
+	}
+	if s.user != "" {
+		if err := c.Auth(sasl.NewPlainClient("", s.user, s.pass)); err != nil {
+			return nil, false, fmt.Errorf("auth plain as %s: %w", s.user, err)
+		}
+	}
+	return sc, false, nil
+}
+
+func (s *SMTP) dial(ctx context.Context) (net.Conn, error) {
+	d := &net.Dialer{Timeout: 30 * time.Second}
+	if s.timeout > 0 {
+		d.Timeout = s.timeout
+	}
+	var (
+		raw net.Conn
+		err error
+	)
+	if s.implicitTLS {
+		raw, err = (&tls.Dialer{NetDialer: d, Config: s.tlsConfig}).DialContext(ctx, "tcp", s.addr)
+	} else {
+		raw, err = d.DialContext(ctx, "tcp", s.addr)
+	}
+	if err != nil {
+		return nil, err // "dial tcp host:port: connect: connection refused"
+	}
+	return raw, nil
+}
+
+// Close ends the open connection, if any, with QUIT. A later Send connects
+// again.
+func (s *SMTP) Close() error {
+	s.turn <- struct{}{}
+	defer func() { <-s.turn }()
+	if s.conn == nil {
+		return nil
+	}
+	c := s.conn.c
+	s.conn = nil
+	if err := c.Quit(); err != nil {
+		c.Close()
+		return fmt.Errorf("quit %s: %w", s.redacted, err)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,391 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+const organizer = "secretariat@focalbot.example.org"
+
+func newTestSMTP(t testing.TB, rawURL string, opts ...SMTPOption) *SMTP {
+	t.Helper()
+	s, err := NewSMTP(rawURL, append([]SMTPOption{WithTimeout(5 * time.Second)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func composeTo(t testing.TB, email string) []byte {
+	t.Helper()
+	m := invitation(t)
+	m.To.Email = email
+	raw, err := Compose(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func TestSMTPRoundTrip(t *testing.T) {
+	ts := startServer(t, serverConfig{})
+	s := newTestSMTP(t, "smtp://"+ts.Addr)
+	m := invitation(t)
+	raw, err := Compose(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), m.From.Email, []string{m.To.Email}, raw); err != nil {
+		t.Fatal(err)
+	}
+	got := ts.Received()
+	if len(got) != 1 {
+		t.Fatalf("server received %d messages, want 1", len(got))
+	}
+	if got[0].From != m.From.Email || len(got[0].To) != 1 || got[0].To[0] != m.To.Email {
+		t.Errorf("envelope = %s → %v, want %s → [%s]", got[0].From, got[0].To, m.From.Email, m.To.Email)
+	}
+	checkInvitationLayout(t, got[0].Data, m, "invite.ics")
+}
+
+func TestSMTPReusesOneConnection(t *testing.T) {
+	ts := startServer(t, serverConfig{})
+	s := newTestSMTP(t, "smtp://"+ts.Addr)
+	raw := composeTo(t, "ama.mensah@example.gh")
+	const n = 25
+	for range n {
+		if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(ts.Received()); got != n {
+		t.Errorf("server received %d messages, want %d", got, n)
+	}
+	if c := ts.Conns(); c != 1 {
+		t.Errorf("%d messages took %d connections, want 1", n, c)
+	}
+}
+
+func TestSMTPConcurrentSendsShareTheConnection(t *testing.T) {
+	ts := startServer(t, serverConfig{})
+	s := newTestSMTP(t, "smtp://"+ts.Addr)
+	raw := composeTo(t, "ama.mensah@example.gh")
+	var wg sync.WaitGroup
+	errs := make(chan error, 80)
+	for range 8 {
+		wg.Go(func() {
+			for range 10 {
+				errs <- s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, c := len(ts.Received()), ts.Conns(); got != 80 || c != 1 {
+		t.Errorf("server received %d messages over %d connections, want 80 over 1", got, c)
+	}
+}
+
+func TestSMTPServerGoesDownAndComesBack(t *testing.T) {
+	ts := startServer(t, serverConfig{})
+	addr := ts.Addr
+	s := newTestSMTP(t, "smtp://"+addr)
+	raw := composeTo(t, "ama.mensah@example.gh")
+	send := func() error {
+		return s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw)
+	}
+	if err := send(); err != nil {
+		t.Fatal(err)
+	}
+
+	ts.Close() // drops the kept connection and refuses new ones
+	for range 2 {
+		err := send()
+		if err == nil {
+			t.Fatal("Send succeeded while the server was down")
+		}
+		if !Temporary(err) {
+			t.Errorf("Temporary(%v) = false while the server is down", err)
+		}
+	}
+
+	back := startServer(t, serverConfig{addr: addr})
+	for range 3 {
+		if err := send(); err != nil {
+			t.Fatalf("Send after the server came back: %v", err)
+		}
+	}
+	if got, c := len(back.Received()), back.Conns(); got != 3 || c != 1 {
+		t.Errorf("restarted server received %d messages over %d connections, want 3 over 1", got, c)
+	}
+}
+
+func TestSMTPStaleConnectionIsReplacedTransparently(t *testing.T) {
+	ts := startServer(t, serverConfig{})
+	s := newTestSMTP(t, "smtp://"+ts.Addr)
+	raw := composeTo(t, "ama.mensah@example.gh")
+	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
+		t.Fatal(err)
+	}
+	s.conn.raw.Close() // as when a server drops an idle connection
+	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
+		t.Fatalf("Send on a dropped connection: %v", err)
+	}
+	if got, c := len(ts.Received()), ts.Conns(); got != 2 || c != 2 {
+		t.Errorf("server received %d messages over %d connections, want 2 over 2", got, c)
+	}
+}
+
+func TestSMTPRejections(t *testing.T) {
+	ts := startServer(t, serverConfig{rcptError: rcptErrors})
+	s := newTestSMTP(t, "smtp://"+ts.Addr)
+	for _, tc := range []struct {
+		name, to  string
+		code      int
+		temporary bool
+	}{
+		{"550 unknown user is permanent", "unknown@example.org", 550, false},
+		{"451 greylisting is temporary", "greylist@example.org", 451, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.Send(context.Background(), organizer, []string{tc.to}, composeTo(t, tc.to))
+			var se *smtp.SMTPError
+			if !errors.As(err, &se) || se.Code != tc.code {
+				t.Fatalf("Send = %v, want SMTP %d", err, tc.code)
+			}
+			if Temporary(err) != tc.temporary {
+				t.Errorf("Temporary(%v) = %v, want %v", err, !tc.temporary, tc.temporary)
+			}
+			// The session is reset and the same connection delivers the next message.
+			if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, composeTo(t, "ama.mensah@example.gh")); err != nil {
+				t.Fatalf("Send after a rejection: %v", err)
+			}
+		})
+	}
+	got := ts.Received()
+	if len(got) != 2 || got[0].To[0] != "ama.mensah@example.gh" {
+		t.Errorf("server received %v, want only the two good messages", got)
+	}
+	if c := ts.Conns(); c != 1 {
+		t.Errorf("rejections took %d connections, want 1", c)
+	}
+}
+
+func TestSMTPStartTLS(t *testing.T) {
+	serverTLS, pool := selfSigned(t)
+	ts := startServer(t, serverConfig{tls: serverTLS})
+	raw := composeTo(t, "ama.mensah@example.gh")
+	send := func(s *SMTP) error {
+		return s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw)
+	}
+
+	t.Run("trusted certificate", func(t *testing.T) {
+		s := newTestSMTP(t, "smtp://"+ts.Addr+"?starttls=required", WithTLSConfig(&tls.Config{RootCAs: pool}))
+		for range 3 {
+			if err := send(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := ts.Received()
+		if len(got) != 3 || !got[0].TLS || !got[2].TLS {
+			t.Errorf("received %d messages, TLS = %v", len(got), len(got) > 0 && got[0].TLS)
+		}
+	})
+	t.Run("self-signed certificate is refused by default", func(t *testing.T) {
+		s := newTestSMTP(t, "smtp://"+ts.Addr)
+		err := send(s)
+		if err == nil {
+			t.Fatal("Send trusted a self-signed certificate")
+		}
+		if Temporary(err) {
+			t.Errorf("Temporary(%v) = true for a certificate that does not verify", err)
+		}
+	})
+	t.Run("required but not offered", func(t *testing.T) {
+		plain := startServer(t, serverConfig{})
+		s := newTestSMTP(t, "smtp://"+plain.Addr+"?starttls=required")
+		err := send(s)
+		if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
+			t.Fatalf("Send = %v, want a refusal naming STARTTLS", err)
+		}
+		if Temporary(err) {
+			t.Errorf("Temporary(%v) = true", err)
+		}
+		if n := len(plain.Received()); n != 0 {
+			t.Errorf("server received %d messages in clear", n)
+		}
+	})
+}
+
+func TestSMTPImplicitTLS(t *testing.T) {
+	serverTLS, pool := selfSigned(t)
+	ts := startServer(t, serverConfig{tls: serverTLS, implicit: true, user: "focalbot", pass: "s3cret-pw"})
+	s := newTestSMTP(t, "smtps://focalbot:s3cret-pw@"+ts.Addr, WithTLSConfig(&tls.Config{RootCAs: pool}))
+	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, composeTo(t, "ama.mensah@example.gh")); err != nil {
+		t.Fatal(err)
+	}
+	got := ts.Received()
+	if len(got) != 1 || !got[0].TLS || got[0].User != "focalbot" {
+		t.Errorf("received %+v, want one message over TLS from user focalbot", got)
+	}
+}
+
+func TestSMTPAuthPlain(t *testing.T) {
+	serverTLS, pool := selfSigned(t)
+	const pass = "s3cret-pw"
+	raw := composeTo(t, "ama.mensah@example.gh")
+	send := func(s *SMTP) error {
+		return s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw)
+	}
+
+	t.Run("over STARTTLS", func(t *testing.T) {
+		ts := startServer(t, serverConfig{tls: serverTLS, user: "focalbot", pass: pass})
+		s := newTestSMTP(t, "smtp://focalbot:"+pass+"@"+ts.Addr, WithTLSConfig(&tls.Config{RootCAs: pool}))
+		if err := send(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := ts.Received(); len(got) != 1 || got[0].User != "focalbot" || !got[0].TLS {
+			t.Errorf("received %+v, want one message over TLS from user focalbot", got)
+		}
+	})
+	t.Run("in clear to a loopback server", func(t *testing.T) {
+		ts := startServer(t, serverConfig{user: "focalbot", pass: pass})
+		s := newTestSMTP(t, "smtp://focalbot:"+pass+"@"+ts.Addr)
+		if err := send(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := ts.Received(); len(got) != 1 || got[0].User != "focalbot" {
+			t.Errorf("received %+v, want one message from user focalbot", got)
+		}
+	})
+	t.Run("wrong password is permanent and never shown", func(t *testing.T) {
+		ts := startServer(t, serverConfig{user: "focalbot", pass: pass})
+		s := newTestSMTP(t, "smtp://focalbot:wrong-pw@"+ts.Addr)
+		err := send(s)
+		if err == nil {
+			t.Fatal("Send succeeded with a wrong password")
+		}
+		if Temporary(err) {
+			t.Errorf("Temporary(%v) = true for bad credentials", err)
+		}
+		if strings.Contains(err.Error(), "wrong-pw") {
+			t.Errorf("error shows the password: %v", err)
+		}
+		if s.String() != "smtp://focalbot:xxxxx@"+ts.Addr {
+			t.Errorf("String() = %q", s.String())
+		}
+	})
+	t.Run("no password in clear to a remote host", func(t *testing.T) {
+		ts := startServer(t, serverConfig{user: "focalbot", pass: pass})
+		s := newTestSMTP(t, "smtp://focalbot:"+pass+"@mail.example.org")
+		s.addr = ts.Addr // a remote name, reached here on loopback
+		err := send(s)
+		if err == nil || !strings.Contains(err.Error(), "refusing to send the password") {
+			t.Fatalf("Send = %v, want a refusal to send the password in clear", err)
+		}
+		if Temporary(err) {
+			t.Errorf("Temporary(%v) = true", err)
+		}
+	})
+}
+
+func TestSMTPContextEnds(t *testing.T) {
+	ts := startServer(t, serverConfig{})
+	s := newTestSMTP(t, "smtp://"+ts.Addr)
+	raw := composeTo(t, "ama.mensah@example.gh")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := s.Send(ctx, organizer, []string{"ama.mensah@example.gh"}, raw)
+	if !errors.Is(err, context.Canceled) || !Temporary(err) {
+		t.Fatalf("Send with an ended context = %v (temporary %v), want a temporary context.Canceled", err, Temporary(err))
+	}
+	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
+		t.Fatalf("Send after an ended context: %v", err)
+	}
+}
+
+func TestSMTPNoRecipients(t *testing.T) {
+	s := newTestSMTP(t, "smtp://127.0.0.1:1")
+	err := s.Send(context.Background(), organizer, nil, []byte("x"))
+	if err == nil || Temporary(err) {
+		t.Fatalf("Send without recipients = %v, want a permanent error", err)
+	}
+}
+
+func TestNewSMTP(t *testing.T) {
+	for _, tc := range []struct {
+		url       string
+		addr      string
+		implicit  bool
+		requireTL bool
+		user      string
+	}{
+		{"smtp://mail.example.org", "mail.example.org:587", false, false, ""},
+		{"smtp://mail.example.org:25", "mail.example.org:25", false, false, ""},
+		{"SMTP://mail.example.org:2525/", "mail.example.org:2525", false, false, ""},
+		{"smtp://bot%40example.org:p%40ss@mail.example.org?starttls=required", "mail.example.org:587", false, true, "bot@example.org"},
+		{"smtp://mail.example.org?starttls=opportunistic", "mail.example.org:587", false, false, ""},
+		{"smtps://bot:pw@mail.example.org", "mail.example.org:465", true, false, "bot"},
+		{"smtp://[::1]:1025", "[::1]:1025", false, false, ""},
+	} {
+		s, err := NewSMTP(tc.url)
+		if err != nil {
+			t.Errorf("NewSMTP(%q): %v", tc.url, err)
+			continue
+		}
+		if s.addr != tc.addr || s.implicitTLS != tc.implicit || s.requireTLS != tc.requireTL || s.user != tc.user {
+			t.Errorf("NewSMTP(%q) = addr %s implicit %v required %v user %q", tc.url, s.addr, s.implicitTLS, s.requireTLS, s.user)
+		}
+	}
+
+	for _, tc := range []struct{ url, want string }{
+		{"http://u:hunter2@mail.example.org", "scheme must be smtp or smtps"},
+		{"mail.example.org:25", "scheme must be smtp or smtps"},
+		{"smtp://u:hunter2@", "no host"},
+		{"smtp:mail.example.org", "no host"},
+		{"smtp://u:hunter2@mail.example.org:99999", "port"},
+		{"smtp://u:hunter2@mail.example.org:smtp", "port"},
+		{"smtp://u:hunter2@mail.example.org/inbox", "unexpected path"},
+		{"smtp://u:hunter2@mail.example.org?starttls=yes", "starttls must be required or opportunistic"},
+		{"smtp://u:hunter2@mail.example.org?tls=on", "unknown parameter"},
+		{"smtps://u:hunter2@mail.example.org?starttls=required", "starttls does not apply to smtps"},
+		{"smtp://u:hunter2@mail example.org", "invalid character"},
+		{"smtp://u:hunter2%zz@mail.example.org", "invalid"},
+	} {
+		s, err := NewSMTP(tc.url)
+		if err == nil {
+			t.Errorf("NewSMTP(%q) = %v, want an error", tc.url, s)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("NewSMTP(%q) = %v, want an error containing %q", tc.url, err, tc.want)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("NewSMTP(%q) error shows the password: %v", tc.url, err)
+		}
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "127.0.0.1": true, "127.0.0.2": true, "::1": true,
+		"mail.example.org": false, "10.0.0.1": false, "192.0.2.1": false,
+	} {
+		if got := isLoopback(host); got != want {
+			t.Errorf("isLoopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
