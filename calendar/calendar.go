@@ -109,8 +109,8 @@ type Event struct {
 //   - MethodPublish (feeds): attendees are left out, nothing asks for an answer.
 //   - MethodReply: exactly one attendee, with their PartStat.
 //
-// All but MethodPublish need an organizer and at least one attendee. Errors
-// say what is wrong with which event.
+// Every event needs an organizer, and all but MethodPublish at least one
+// attendee. Errors say what is wrong with which event.
 func Encode(w io.Writer, method Method, events ...Event) error {
 	cal, err := build(method, events)
 	if err != nil {
@@ -246,15 +246,15 @@ func (ev *Event) component(method Method) (*ical.Component, error) {
 		e.SetStatus(ical.EventConfirmed)
 	}
 
-	if ev.Organizer.Email != "" {
-		p, err := address(ical.PropOrganizer, ev.Organizer)
-		if err != nil {
-			return nil, fmt.Errorf("organizer: %w", err)
-		}
-		e.Props.Add(p)
-	} else if method != MethodPublish {
-		return nil, fmt.Errorf("METHOD %s needs an ORGANIZER", method)
+	// iTIP (RFC 5546) wants the ORGANIZER with every method, PUBLISH too.
+	if ev.Organizer.Email == "" {
+		return nil, errors.New("the event needs an ORGANIZER")
 	}
+	org, err := address(ical.PropOrganizer, ev.Organizer)
+	if err != nil {
+		return nil, fmt.Errorf("organizer: %w", err)
+	}
+	e.Props.Add(org)
 
 	if method == MethodPublish {
 		return e.Component, nil
