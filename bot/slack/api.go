@@ -83,3 +83,28 @@ func (a *webAPI) openModal(ctx context.Context, triggerID string, view slackapi.
 	_, err := a.client.OpenViewContext(ctx, triggerID, view)
 	return err
 }
+
+// SlashCommand is the app's slash command, as declared in slack/manifest.yaml.
+const SlashCommand = "/focal"
+
+// The bot token scopes the transport needs, and why; slack/manifest.yaml
+// must ask for exactly these (its test checks).
+var (
+	// methodScopes: what each Web API method called needs.
+	methodScopes = map[string][]string{
+		"auth.test":          nil,
+		"users.info":         {"users:read", "users:read.email"},
+		"conversations.open": {"im:write"},
+		"chat.postMessage":   {"chat:write"},
+		"views.publish":      nil,
+		"views.open":         nil,
+	}
+	// eventScopes: the events handled, and what receiving each needs.
+	eventScopes = map[string][]string{
+		"message.im":      {"im:history"},
+		"app_mention":     {"app_mentions:read"},
+		"app_home_opened": nil,
+	}
+	// commandScope lets the app have a slash command.
+	commandScope = "commands"
+)
