@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -22,6 +23,8 @@ import (
 	"focalbot/bot/slack"
 	"focalbot/clock"
 	"focalbot/config"
+	"focalbot/delivery"
+	"focalbot/mail"
 	"focalbot/model"
 	"focalbot/roster"
 	"focalbot/storage"
@@ -181,7 +184,23 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return err
 	}
 	defer a.store.Close()
-	engine := bot.New(a.store, a.clock, a.log, a.zone)
+	planner, disp, err := a.delivery(ctx)
+	if err != nil {
+		return err
+	}
+	engine := bot.New(a.store, a.clock, a.log, a.zone, bot.WithDelivery(planner, disp.Kick))
+	dctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- disp.Run(dctx, dispatchInterval) }()
+	defer func() {
+		stop()
+		<-done
+		// Send what the last commands queued before leaving, so that a
+		// scripted console session leaves its messages in the outbox folder.
+		if _, err := disp.Dispatch(context.WithoutCancel(ctx)); err != nil {
+			a.log.Error("dispatch before exit", "err", err)
+		}
+	}()
 	if a.cfg.Mode() != config.ModeConsole {
 		return serveSlack(ctx, a, engine)
 	}
@@ -208,6 +227,49 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 
 // serveSlack puts the engine on Slack: Socket Mode with an app-level token,
 // else the HTTP Events API.
+// dispatchInterval is how often the dispatcher looks for due messages when
+// nothing kicks it: retries and messages due later.
+const dispatchInterval = 15 * time.Second
+
+// delivery sets up sending: e-mail over SMTP, or into <data dir>/outbox.
+func (a *app) delivery(ctx context.Context) (delivery.Planner, *delivery.Dispatcher, error) {
+	var (
+		sender mail.Sender
+		err    error
+	)
+	if u := a.cfg.SMTPURL.Value(); u != "" {
+		sender, err = mail.NewSMTP(u)
+	} else {
+		sender, err = mail.NewDir(filepath.Join(a.cfg.DataDir, "outbox"))
+	}
+	if err != nil {
+		return delivery.Planner{}, nil, fmt.Errorf("mail: %w", err)
+	}
+	if a.cfg.MailFrom == "" {
+		return delivery.Planner{}, nil, errors.New("FOCALBOT_MAIL_FROM: set the organiser's e-mail address (FOCALBOT_SECRETARIAT has none)")
+	}
+	n, err := a.store.Network(ctx)
+	if err != nil {
+		return delivery.Planner{}, nil, err
+	}
+	name := a.cfg.MailFromName
+	if name == "" {
+		name = n.Secretariat
+	}
+	planner := delivery.Planner{
+		Organiser: delivery.Organiser{Name: name, Email: a.cfg.MailFrom},
+		Channels:  []model.Channel{model.ChannelEmail},
+	}
+	disp := &delivery.Dispatcher{
+		Store:   a.store,
+		Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: &delivery.Email{Mail: sender, Clock: a.clock}},
+		Clock:   a.clock,
+		Log:     a.log.With("component", "delivery"),
+		Planner: planner,
+	}
+	return planner, disp, nil
+}
+
 func serveSlack(ctx context.Context, a *app, engine *bot.Engine) error {
 	t, err := slack.New(slack.Options{
 		Handler:       engine,

@@ -114,7 +114,8 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) error {
 	}
 }
 
-// Dispatch sends every item due now, batch by batch, and returns how many
+// Dispatch sends every item due now, batch by batch, until none is left
+// (sending may queue more, such as a failure notice), and returns how many
 // went out.
 func (d *Dispatcher) Dispatch(ctx context.Context) (int, error) {
 	d.defaults()
@@ -152,9 +153,6 @@ func (d *Dispatcher) Dispatch(ctx context.Context) (int, error) {
 		wg.Wait()
 		if err := errors.Join(errs...); err != nil {
 			return sent, err
-		}
-		if len(items) < d.Batch {
-			return sent, nil
 		}
 	}
 }

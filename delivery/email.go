@@ -1,0 +1,214 @@
+package delivery
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	"text/template"
+	"time"
+
+	"focalbot/calendar"
+	"focalbot/clock"
+	"focalbot/mail"
+	"focalbot/model"
+)
+
+// Email sends outbox items as e-mail: invitations, updates and
+// cancellations as iMIP messages carrying an iCalendar object, notices as
+// plain mail.
+type Email struct {
+	Mail  mail.Sender
+	Clock clock.Clock
+}
+
+// Send renders and sends one item. Failures that retrying cannot mend (SMTP
+// 5xx, a message that cannot be made) are returned as Permanent.
+func (e *Email) Send(ctx context.Context, it model.OutboxItem, p Payload) error {
+	msg, err := e.message(it, p)
+	if err != nil {
+		return Permanent(err)
+	}
+	raw, err := mail.Compose(msg)
+	if err != nil {
+		return Permanent(err)
+	}
+	if err := e.Mail.Send(ctx, p.Organiser.Email, []string{it.Recipient}, raw); err != nil {
+		if !mail.Temporary(err) {
+			return Permanent(err)
+		}
+		return err
+	}
+	return nil
+}
+
+// message builds the e-mail for an item.
+func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
+	now := e.Clock.Now()
+	msg := mail.Message{
+		From:      mail.Address{Name: p.Organiser.Name, Email: p.Organiser.Email},
+		To:        mail.Address{Name: p.Invitee.Name, Email: it.Recipient},
+		Date:      now,
+		MessageID: messageID(it, p.Organiser.Email),
+	}
+	if p.Kind == KindNotice {
+		msg.Subject, msg.Text = subjectNotice, p.Text
+		return msg, nil
+	}
+	ev := Event(p.Meeting, p.Organiser, []calendar.Attendee{{Person: calendar.Person{Name: p.Invitee.Name, Email: it.Recipient}, PartStat: calendar.NeedsAction, RSVP: true}}, now)
+	method := calendar.MethodRequest
+	if p.Kind == KindCancel {
+		method, ev.Cancelled = calendar.MethodCancel, true
+	}
+	var ics bytes.Buffer
+	if err := calendar.Encode(&ics, method, ev); err != nil {
+		return mail.Message{}, err
+	}
+	msg.Calendar, msg.Method = ics.Bytes(), string(method)
+	v := newView(p)
+	msg.Subject = v.Subject
+	var text, html bytes.Buffer
+	if err := textInvitation.Execute(&text, v); err != nil {
+		return mail.Message{}, fmt.Errorf("render text: %w", err)
+	}
+	if err := htmlInvitation.Execute(&html, v); err != nil {
+		return mail.Message{}, fmt.Errorf("render html: %w", err)
+	}
+	msg.Text, msg.HTML = text.String(), html.String()
+	return msg, nil
+}
+
+// Event is a meeting as a calendar event, stamped now.
+func Event(m model.Meeting, org Organiser, attendees []calendar.Attendee, now time.Time) calendar.Event {
+	return calendar.Event{
+		UID: m.UID, Sequence: m.Sequence, Stamp: now,
+		Summary: m.Title, Description: m.Agenda, Location: location(m), URL: m.OnlineURL,
+		Start: m.Start, End: m.End, Zone: m.Location(),
+		Organizer: calendar.Person{Name: org.Name, Email: org.Email},
+		Attendees: attendees,
+		Cancelled: m.Status == model.MeetingCancelled,
+	}
+}
+
+func location(m model.Meeting) string {
+	parts := []string{}
+	for _, s := range []string{m.Venue, m.Address} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 {
+		return m.OnlineURL
+	}
+	return strings.Join(parts, ", ")
+}
+
+// messageID is stable per outbox item, so that a message sent again after a
+// crash is recognised as the same one.
+func messageID(it model.OutboxItem, from string) string {
+	sum := sha256.Sum256([]byte(it.Key))
+	domain := "focalbot.invalid"
+	if i := strings.LastIndexByte(from, '@'); i >= 0 {
+		domain = from[i+1:]
+	}
+	return fmt.Sprintf("%s@%s", hex.EncodeToString(sum[:12]), domain)
+}
+
+// view is what the invitation templates show.
+type view struct {
+	Subject, Heading string
+	Meeting          model.Meeting
+	Invitee          Invitee
+	VenueTime        string // the time in the venue's zone
+	ReaderTime       string // the time in the reader's zone; empty when the same
+	Where            string
+	Hosts            string
+	Cancelled        bool
+	Update           bool
+}
+
+func newView(p Payload) view {
+	m := p.Meeting
+	venue := m.Location()
+	v := view{Meeting: m, Invitee: p.Invitee, Where: location(m), Cancelled: p.Kind == KindCancel, Update: m.Sequence > 0}
+	v.VenueTime = fmt.Sprintf("%s (%s)", Span(m.Start.In(venue), m.End.In(venue)), venue)
+	if loc, err := model.LoadZone(p.Invitee.TimeZone); err == nil && m.Start.In(loc).Format("-0700") != m.Start.In(venue).Format("-0700") {
+		v.ReaderTime = fmt.Sprintf("%s (%s)", Span(m.Start.In(loc), m.End.In(loc)), loc)
+	}
+	var hosts []string
+	for _, h := range m.Hosts {
+		c, _ := model.CountryByCode(h)
+		hosts = append(hosts, c.Name)
+	}
+	v.Hosts = strings.Join(hosts, ", ")
+	day := m.Start.In(venue).Format("2 January 2006")
+	switch {
+	case v.Cancelled:
+		v.Subject, v.Heading = fmt.Sprintf(subjectCancelled, m.Title, day), headingCancelled
+	case v.Update:
+		v.Subject, v.Heading = fmt.Sprintf(subjectUpdated, m.Title, day), headingUpdated
+	default:
+		v.Subject, v.Heading = fmt.Sprintf(subjectInvitation, m.Title, day), headingInvitation
+	}
+	return v
+}
+
+// Span writes "Sat 29 Sep 2012, 10:00–17:00 EDT", or with both dates when
+// the meeting runs over several days.
+func Span(s, e time.Time) string {
+	if s.Format("2006-01-02") == e.Format("2006-01-02") {
+		return s.Format("Mon 2 Jan 2006, 15:04") + "–" + e.Format("15:04 MST")
+	}
+	return s.Format("Mon 2 Jan 2006, 15:04 MST") + " – " + e.Format("Mon 2 Jan 2006, 15:04 MST")
+}
+
+// The e-mail catalog: subjects, headings and bodies of what focalbot mails.
+const (
+	subjectInvitation = "Invitation: %s, %s"
+	subjectUpdated    = "Updated invitation: %s, %s"
+	subjectCancelled  = "Cancelled: %s, %s"
+	subjectNotice     = "focalbot: delivery problem"
+	headingInvitation = "You are invited"
+	headingUpdated    = "The meeting has changed"
+	headingCancelled  = "The meeting is cancelled"
+)
+
+var textInvitation = template.Must(template.New("text").Parse(`Dear {{.Invitee.Name}},
+
+{{.Heading}}: {{.Meeting.Title}}
+
+When:  {{.VenueTime}}{{if .ReaderTime}}
+       your time: {{.ReaderTime}}{{end}}{{if .Where}}
+Where: {{.Where}}{{end}}{{if .Meeting.OnlineURL}}
+Online: {{.Meeting.OnlineURL}}{{end}}{{if .Hosts}}
+Hosts: {{.Hosts}}, with {{.Meeting.Organiser}}{{end}}
+{{if .Meeting.Agenda}}
+Agenda:
+{{.Meeting.Agenda}}
+{{end}}{{if .Cancelled}}
+Your calendar removes the meeting when you open this message.
+{{else}}
+Please answer with the Accept, Tentative or Decline buttons of your calendar.
+{{end}}
+{{.Meeting.Organiser}}
+`))
+
+var htmlInvitation = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
+<html><body style="font-family: sans-serif">
+<p>Dear {{.Invitee.Name}},</p>
+<h2>{{.Heading}}: {{.Meeting.Title}}</h2>
+<table>
+<tr><th align="left">When</th><td>{{.VenueTime}}{{if .ReaderTime}}<br>your time: {{.ReaderTime}}{{end}}</td></tr>
+{{if .Where}}<tr><th align="left">Where</th><td>{{.Where}}</td></tr>{{end}}
+{{if .Meeting.OnlineURL}}<tr><th align="left">Online</th><td><a href="{{.Meeting.OnlineURL}}">{{.Meeting.OnlineURL}}</a></td></tr>{{end}}
+{{if .Hosts}}<tr><th align="left">Hosts</th><td>{{.Hosts}}, with {{.Meeting.Organiser}}</td></tr>{{end}}
+</table>
+{{if .Meeting.Agenda}}<h3>Agenda</h3><pre>{{.Meeting.Agenda}}</pre>{{end}}
+{{if .Cancelled}}<p>Your calendar removes the meeting when you open this message.</p>
+{{else}}<p>Please answer with the Accept, Tentative or Decline buttons of your calendar.</p>{{end}}
+<p>{{.Meeting.Organiser}}</p>
+</body></html>
+`))
