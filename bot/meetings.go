@@ -609,11 +609,11 @@ func (e *Engine) showMeeting(w *Reply, m model.Meeting, r *Request) {
 // when is a meeting's time in the venue's zone and, when it differs, in the reader's.
 func (e *Engine) when(w *Reply, m model.Meeting, r *Request) string {
 	venue := m.Location()
-	text := span(m.Start.In(venue), m.End.In(venue)) + " " + w.p.Sprintf(msgVenueTime, placeOf(venue))
+	text := delivery.Span(m.Start.In(venue), m.End.In(venue)) + " " + w.p.Sprintf(msgVenueTime, placeOf(venue))
 	if loc := e.readerZone(r); loc != nil && loc.String() != venue.String() {
 		s, en := m.Start.In(loc), m.End.In(loc)
 		if s.Format("-0700") != m.Start.In(venue).Format("-0700") {
-			text += "; " + w.p.Sprintf(msgYourTime, span(s, en), loc.String())
+			text += "; " + w.p.Sprintf(msgYourTime, delivery.Span(s, en), loc.String())
 		}
 	}
 	return text
@@ -634,15 +634,6 @@ func personZone(p *model.Person) string {
 		return ""
 	}
 	return p.TimeZone
-}
-
-// span writes "Sat 29 Sep 2012, 10:00–17:00 EDT", or with both dates when
-// the meeting runs over several days.
-func span(s, e time.Time) string {
-	if s.Format("2006-01-02") == e.Format("2006-01-02") {
-		return s.Format("Mon 2 Jan 2006, 15:04") + "–" + e.Format("15:04 MST")
-	}
-	return s.Format("Mon 2 Jan 2006, 15:04 MST") + " – " + e.Format("Mon 2 Jan 2006, 15:04 MST")
 }
 
 // placeOf is a zone's city, e.g. "New York" for America/New_York.
