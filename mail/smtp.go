@@ -21,6 +21,11 @@ type Sender interface {
 	Send(ctx context.Context, from string, to []string, msg []byte) error
 }
 
+var (
+	_ Sender = (*SMTP)(nil)
+	_ Sender = (*Dir)(nil)
+)
+
 // SMTP delivers messages to one SMTP server. It keeps one connection open and
 // reuses it across sends, reconnecting when the server has dropped it, and
 // is safe for concurrent use: sends take turns on that connection.
@@ -76,7 +81,9 @@ func WithTimeout(d time.Duration) SMTPOption {
 //
 // Over smtp:// the connection is upgraded with STARTTLS whenever the server
 // offers it, and ?starttls=required refuses to send when it does not. With a
-// user, AUTH PLAIN is used, only over TLS unless the host is loopback.
+// user (user and password percent-encoded), AUTH PLAIN is used, only over
+// TLS unless the host is loopback. Certificates are verified unless a
+// WithTLSConfig option says otherwise.
 // NewSMTP does not connect; a malformed URL is an error that names the
 // problem and never shows the password.
 func NewSMTP(rawURL string, opts ...SMTPOption) (*SMTP, error) {
