@@ -28,7 +28,11 @@ var (
 
 // SMTP delivers messages to one SMTP server. It keeps one connection open and
 // reuses it across sends, reconnecting when the server has dropped it, and
-// is safe for concurrent use: sends take turns on that connection.
+// is safe for concurrent use: sends take turns on that connection. A
+// transaction the server refused half-way (a 550 for one recipient) is
+// followed by RSET before the next; a completed one needs none, since the
+// end of DATA already clears the server's state (RFC 5321 4.1.1.4), and
+// go-smtp follows each RSET with a new EHLO, two round trips per message.
 type SMTP struct {
 	addr        string // host:port
 	host        string
@@ -168,6 +172,11 @@ func (s *SMTP) String() string { return s.redacted }
 func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) error {
 	if len(to) == 0 {
 		return permanent(fmt.Errorf("send via %s: no recipients", s.redacted))
+	}
+	for _, a := range append([]string{from}, to...) {
+		if strings.ContainsAny(a, "\r\n<>") {
+			return permanent(fmt.Errorf("send via %s: malformed envelope address %q", s.redacted, a))
+		}
 	}
 	select {
 	case s.turn <- struct{}{}:

@@ -317,11 +317,18 @@ func TestSMTPContextEnds(t *testing.T) {
 	}
 }
 
-func TestSMTPNoRecipients(t *testing.T) {
-	s := newTestSMTP(t, "smtp://127.0.0.1:1")
-	err := s.Send(context.Background(), organizer, nil, []byte("x"))
-	if err == nil || Temporary(err) {
-		t.Fatalf("Send without recipients = %v, want a permanent error", err)
+func TestSMTPRefusesBadEnvelopes(t *testing.T) {
+	s := newTestSMTP(t, "smtp://127.0.0.1:1") // never reached
+	for name, env := range map[string][]string{
+		"no recipients":          {organizer},
+		"CRLF in the sender":     {organizer + "\r\nRCPT TO:<evil@example.org>", "a@example.org"},
+		"CRLF in a recipient":    {organizer, "a@example.org>\r\nRCPT TO:<evil@example.org"},
+		"brackets in the sender": {"<a@example.org>", "a@example.org"},
+	} {
+		err := s.Send(context.Background(), env[0], env[1:], []byte("x"))
+		if err == nil || Temporary(err) {
+			t.Errorf("%s: Send = %v, want a permanent error", name, err)
+		}
 	}
 }
 
