@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -394,5 +395,55 @@ func TestIsLoopback(t *testing.T) {
 		if got := isLoopback(host); got != want {
 			t.Errorf("isLoopback(%q) = %v, want %v", host, got, want)
 		}
+	}
+}
+
+// rawListener accepts connections on 127.0.0.1 and hands each to handle,
+// for servers that misbehave below SMTP.
+func rawListener(t *testing.T, handle func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go handle(c)
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func TestSMTPContextDeadlineAbortsASilentServer(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	addr := rawListener(t, func(c net.Conn) { // accepts, never greets
+		<-release
+		c.Close()
+	})
+	s := newTestSMTP(t, "smtp://"+addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := s.Send(ctx, organizer, []string{"ama.mensah@example.gh"}, []byte("Subject: x\r\n\r\nx\r\n"))
+	if !errors.Is(err, context.DeadlineExceeded) || !Temporary(err) {
+		t.Fatalf("Send = %v, want a temporary context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Send took %v to give up", d)
+	}
+}
+
+func TestSMTPTLSHandshakeInterruptedIsTemporary(t *testing.T) {
+	addr := rawListener(t, func(c net.Conn) { c.Close() }) // hangs up mid-handshake
+	s := newTestSMTP(t, "smtps://"+addr)
+	err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, []byte("Subject: x\r\n\r\nx\r\n"))
+	if err == nil || !Temporary(err) {
+		t.Fatalf("Send = %v, want a temporary error", err)
 	}
 }
