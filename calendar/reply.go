@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -23,8 +24,12 @@ type Reply struct {
 	DelegatedFrom string
 }
 
-// maxReply bounds what ParseReply reads: real replies are a few kilobytes.
-const maxReply = 1 << 20
+// Bounds on what ParseReply reads: real replies are a few kilobytes, with
+// parameters of a few hundred octets.
+const (
+	maxReply  = 1 << 20 // 1 MiB
+	maxParams = 8 << 10
+)
 
 // ParseReply reads an attendee's answer from a METHOD:REPLY calendar, as
 // sent back by Outlook, Gmail, Apple Calendar or Thunderbird. The input is
@@ -43,7 +48,16 @@ func ParseReply(r io.Reader, sender string) (reply Reply, err error) {
 			reply, err = Reply{}, fmt.Errorf("the calendar is malformed: %v", v)
 		}
 	}()
-	cal, err := ical.NewDecoder(io.LimitReader(r, maxReply)).Decode()
+	data, err := io.ReadAll(io.LimitReader(r, maxReply+1))
+	switch {
+	case err != nil:
+		return Reply{}, fmt.Errorf("read the calendar: %w", err)
+	case len(data) > maxReply:
+		return Reply{}, errors.New("the calendar is larger than 1 MiB")
+	case paramsTooLong(data):
+		return Reply{}, fmt.Errorf("the calendar has a property whose parameters are longer than %d octets", maxParams)
+	}
+	cal, err := ical.NewDecoder(bytes.NewReader(data)).Decode()
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return Reply{}, errors.New("the calendar is empty or cut short")
@@ -87,7 +101,7 @@ func ParseReply(r io.Reader, sender string) (reply Reply, err error) {
 	// DTSTAMP only orders replies: one that is not in UTC is read as UTC,
 	// and one that cannot be read is left out rather than losing the answer.
 	if p := ev.Props.Get(ical.PropDateTimeStamp); p != nil {
-		v := strings.TrimSuffix(strings.TrimSpace(p.Value), "Z")
+		v := strings.TrimSuffix(strings.ToUpper(strings.TrimSpace(p.Value)), "Z")
 		if t, err := time.Parse("20060102T150405", v); err == nil {
 			reply.Stamp = t
 		}
@@ -151,4 +165,33 @@ func mailbox(s string) string {
 		s = s[7:]
 	}
 	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// paramsTooLong reports whether a content line of data has a name and
+// parameters (everything before the colon that starts its value, outside
+// quotes) longer than maxParams octets, folded lines joined. go-ical reads
+// parameter values in quadratic time: 64 KiB of them take a second.
+func paramsTooLong(data []byte) bool {
+	n, quoted, inValue := 0, false, false
+	for i, c := range data {
+		switch {
+		case c == '\r':
+			continue
+		case c == '\n':
+			if i+1 < len(data) && (data[i+1] == ' ' || data[i+1] == '\t') {
+				continue // folded: the line goes on
+			}
+			n, quoted, inValue = 0, false, false
+		case inValue:
+		case c == '"':
+			quoted = !quoted
+		case c == ':' && !quoted:
+			inValue = true
+		default:
+			if n++; n > maxParams {
+				return true
+			}
+		}
+	}
+	return false
 }
