@@ -44,10 +44,18 @@ type Store interface {
 	InvitationsOf(ctx context.Context, personID int64, email string) ([]model.Invitation, error)
 	Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error)
 	Outbox(ctx context.Context, f model.OutboxFilter) ([]model.OutboxItem, error)
+	FeedToken(ctx context.Context, actor model.Actor, personID int64, reset bool) (string, error)
 }
 
 // Option configures an engine.
 type Option func(*Engine)
+
+// WithFeeds sets the public base URL where calendar feeds are served, such
+// as https://focalbot.example.org; without it the feed command says that
+// feeds are not served.
+func WithFeeds(baseURL string) Option {
+	return func(e *Engine) { e.feedURL = strings.TrimSuffix(baseURL, "/") }
+}
 
 // WithDelivery sets how the engine plans messages (invitations, updates,
 // cancellations) and how it tells the dispatcher that some are waiting.
@@ -129,6 +137,7 @@ type Engine struct {
 	commands []*Command
 	planner  delivery.Planner
 	kick     func()
+	feedURL  string
 }
 
 // New returns an engine over store. zone is the secretariat's time zone.

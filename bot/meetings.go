@@ -16,7 +16,7 @@ import (
 )
 
 // meetingFields are the options of meeting create and meeting change.
-var meetingFields = []string{"title", "start", "end", "duration", "tz", "venue", "address", "online", "hosts", "agenda"}
+var meetingFields = []string{"title", "start", "end", "duration", "tz", "venue", "address", "online", "hosts", "agenda", "public"}
 
 func (e *Engine) meetingCreate(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Keys) == 0 {
@@ -105,6 +105,15 @@ func setMeeting(m *model.Meeting, keys []string, opts map[string]string) error {
 			m.OnlineURL = v
 		case "agenda":
 			m.Agenda = strings.ReplaceAll(v, `\n`, "\n")
+		case "public":
+			switch strings.ToLower(v) {
+			case "yes", "true":
+				m.Public = true
+			case "no", "false":
+				m.Public = false
+			default:
+				return model.Errorf(model.EINVALID, msgYesOrNo, k, k)
+			}
 		case "hosts":
 			m.Hosts = nil
 			for _, part := range strings.Split(v, ",") {
@@ -190,7 +199,11 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 		return err
 	}
 	if m.Sequence == before.Sequence {
-		w.Printf(msgMeetingUnchanged, m.ID)
+		if m.Public != before.Public {
+			w.Printf(msgMeetingPublic, m.ID, m.Public)
+		} else {
+			w.Printf(msgMeetingUnchanged, m.ID)
+		}
 		return nil
 	}
 	e.kick()
@@ -665,4 +678,23 @@ func (w *Reply) meetingStatus(s model.MeetingStatus) string {
 		return w.p.Sprintf(m)
 	}
 	return string(s)
+}
+
+func (e *Engine) feed(ctx context.Context, w *Reply, r *Request) error {
+	if e.feedURL == "" {
+		return model.Errorf(model.ECONFLICT, msgNoFeeds)
+	}
+	reset := len(r.Args.Words) == 1 && strings.EqualFold(r.Args.Words[0], "reset")
+	if len(r.Args.Words) > 0 && !reset {
+		return model.Errorf(model.EINVALID, msgUsage, "feed [reset]")
+	}
+	token, err := e.store.FeedToken(ctx, r.Actor(), r.Person.ID, reset)
+	if err != nil {
+		return err
+	}
+	if reset {
+		w.Printf(msgFeedReset)
+	}
+	w.Printf(msgFeed, e.feedURL+"/feeds/"+token+".ics", e.feedURL+"/feeds/network.ics")
+	return nil
 }

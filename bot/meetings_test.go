@@ -3,8 +3,12 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
+
+	"focalbot/bot"
 
 	"focalbot/clock"
 	"focalbot/internal/storetest"
@@ -110,4 +114,26 @@ func TestMeetingBadInput(t *testing.T) {
 			t.Errorf("rsvp perhaps not: %s", r.Text())
 		}
 	})
+}
+
+func TestFeedLink(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	if r := w.as("fp@example.org", "feed"); r.Code != model.ECONFLICT || !strings.Contains(r.Text(), "FOCALBOT_PUBLIC_URL") {
+		t.Errorf("feed without a public URL: %s", r.Text())
+	}
+	e := bot.New(s, clock.Fixed(start), slog.New(slog.DiscardHandler), time.UTC, bot.WithFeeds("https://focalbot.example.org/"))
+	ask := func(line string) string {
+		return e.Handle(context.Background(), bot.Caller{Email: "fp@example.org"}, line).Text()
+	}
+	first := ask("feed")
+	if !strings.Contains(first, "https://focalbot.example.org/feeds/") || !strings.Contains(first, "/feeds/network.ics") {
+		t.Fatalf("feed: %s", first)
+	}
+	if again := ask("feed"); again != first {
+		t.Errorf("the link changed without reset:\n%s\n%s", first, again)
+	}
+	if reset := ask("feed reset"); reset == first || !strings.Contains(reset, "no longer works") {
+		t.Errorf("feed reset: %s", reset)
+	}
 }

@@ -139,6 +139,12 @@ const (
 	msgVenueTime           = "(%s time)"
 	msgYourTime            = "your time: %s (%s)"
 
+	msgYesOrNo       = "Write %s=yes or %s=no."
+	msgMeetingPublic = "Meeting %d: listed in the public network feed: %t."
+	msgNoFeeds       = "Calendar feeds are not served here: the administrator sets FOCALBOT_PUBLIC_URL to serve them."
+	msgFeed          = "Your calendar feed (keep the link to yourself; feed reset makes a new one): %s\nThe network's public meetings: %s\nSubscribe to a link from your calendar app (\"add calendar from URL\")."
+	msgFeedReset     = "Your old feed link no longer works."
+
 	msgResponseYes        = "coming"
 	msgResponseNo         = "not coming"
 	msgResponseMaybe      = "maybe"

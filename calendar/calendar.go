@@ -117,6 +117,7 @@ func Encode(w io.Writer, method Method, events ...Event) error {
 		return err
 	}
 	var buf bytes.Buffer
+	buf.Grow(4096)
 	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
 		return fmt.Errorf("encode calendar: %w", err)
 	}

@@ -34,6 +34,7 @@ type Meeting struct {
 	Organiser string   // the organising secretariat
 	Agenda    string
 	Status    MeetingStatus
+	Public    bool // listed in the network's public calendar feed
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -31,6 +31,7 @@ type meetingRow struct {
 	Organiser string
 	Agenda    string
 	Status    string
+	Public    bool
 	CreatedAt time.Time `gorm:"autoCreateTime:false"`
 	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
 }
@@ -41,7 +42,7 @@ func toMeetingRow(m model.Meeting) meetingRow {
 	return meetingRow{ID: m.ID, UID: m.UID, Sequence: m.Sequence, Title: m.Title,
 		StartAt: m.Start.UTC().Truncate(time.Microsecond), EndAt: m.End.UTC().Truncate(time.Microsecond),
 		TimeZone: m.TimeZone, Venue: m.Venue, Address: m.Address, OnlineURL: m.OnlineURL,
-		Hosts: strings.Join(m.Hosts, ","), Organiser: m.Organiser, Agenda: m.Agenda, Status: string(m.Status),
+		Hosts: strings.Join(m.Hosts, ","), Organiser: m.Organiser, Agenda: m.Agenda, Status: string(m.Status), Public: m.Public,
 		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
 }
 
@@ -53,7 +54,7 @@ func (r meetingRow) model() model.Meeting {
 	return model.Meeting{ID: r.ID, UID: r.UID, Sequence: r.Sequence, Title: r.Title,
 		Start: r.StartAt.UTC(), End: r.EndAt.UTC(), TimeZone: r.TimeZone, Venue: r.Venue, Address: r.Address,
 		OnlineURL: r.OnlineURL, Hosts: hosts, Organiser: r.Organiser, Agenda: r.Agenda,
-		Status: model.MeetingStatus(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		Status: model.MeetingStatus(r.Status), Public: r.Public, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 type invitationRow struct {

@@ -49,6 +49,21 @@ func migrations() []*gormigrate.Migration {
 				return tx.Migrator().DropTable("outbox", "invitations", "meetings")
 			},
 		},
+		{
+			ID: "0004_feeds",
+			Migrate: func(tx *gorm.DB) error {
+				if err := tx.Exec("ALTER TABLE meetings ADD COLUMN public BOOLEAN NOT NULL DEFAULT FALSE").Error; err != nil {
+					return err
+				}
+				return tx.Migrator().CreateTable(&m0004FeedToken{})
+			},
+			Rollback: func(tx *gorm.DB) error {
+				if err := tx.Migrator().DropTable("feed_tokens"); err != nil {
+					return err
+				}
+				return tx.Exec("ALTER TABLE meetings DROP COLUMN public").Error
+			},
+		},
 	}
 }
 
@@ -204,3 +219,14 @@ type m0003Outbox struct {
 }
 
 func (m0003Outbox) TableName() string { return "outbox" }
+
+// Rows of migration 0004_feeds. Frozen: do not edit.
+
+type m0004FeedToken struct {
+	PersonID  int64       `gorm:"primaryKey;autoIncrement:false"`
+	Person    m0001Person `gorm:"constraint:OnDelete:CASCADE"`
+	Token     string      `gorm:"not null;size:64;uniqueIndex:idx_feed_tokens_token"`
+	CreatedAt time.Time   `gorm:"not null"`
+}
+
+func (m0004FeedToken) TableName() string { return "feed_tokens" }
