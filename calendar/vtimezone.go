@@ -104,7 +104,7 @@ type observance struct {
 func transition(t time.Time) *observance {
 	name, offset := t.Zone()
 	_, before := t.Add(-time.Second).Zone()
-	o := &observance{onset: t, from: before, to: offset, name: name, dst: t.IsDST(), count: 1, last: t}
+	o := &observance{onset: t, from: before, to: offset, name: name, dst: daylight(t), count: 1, last: t}
 	wall := o.wall()
 	o.month = wall.Month()
 	if wall.Day()+7 > daysIn(wall.Month(), wall.Year()) {
@@ -113,6 +113,22 @@ func transition(t time.Time) *observance {
 		o.week = (wall.Day()-1)/7 + 1
 	}
 	return o
+}
+
+// daylight reports whether the period starting at t is summer time. The
+// database gives Europe/Dublin a negative DST in winter; calendars (Outlook
+// first) expect DAYLIGHT to be the later clock, so that is what it is here.
+func daylight(t time.Time) bool {
+	_, offset := t.Zone()
+	_, before := t.Add(-time.Second).Zone()
+	switch dst := t.IsDST(); {
+	case dst && offset < before:
+		return false // negative DST: winter
+	case !dst && t.Add(-time.Second).IsDST() && offset > before:
+		return true // the summer of a zone with negative DST
+	default:
+		return dst
+	}
 }
 
 // recurs reports whether o's transition comes again under the same rule
