@@ -154,7 +154,7 @@ func (t *Transport) serveInteraction(w http.ResponseWriter, r *http.Request, bod
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
-	if resp := t.interact(cb); resp != nil {
+	if resp := t.interact(r.Context(), cb); resp != nil {
 		writeJSON(w, resp)
 		return
 	}

@@ -1,8 +1,54 @@
 package slack
 
-// Every sentence the Slack transport itself shows a person. The engine's
-// replies come from its own catalog in package bot.
+// Every sentence and label the Slack transport itself shows a person, in one
+// place. The engine's replies come from its own catalog in package bot.
 const (
 	msgAnsweredInDM = "I have sent you the answer in a direct message."
 	msgBusy         = "I am very busy right now and could not take that in. Please try again in a minute."
+	msgTooSlow      = "That took too long on my side; please try again."
+
+	// App Home.
+	msgHomeTitle       = "focalbot"
+	msgHomeIntro       = "Write to me in the Messages tab, mention me in a channel, or use /focal anywhere. Type help to see what I can do."
+	msgHomeNotOnRoster = "You are not on the roster yet. If your government has appointed you as its focal point (or alternate), register and the secretariat will approve."
+	msgHomeProfile     = "Your profile"
+	msgHomeCountry     = "Your country"
+	msgHomeCoverage    = "Coverage"
+	msgHomePending     = "Registrations awaiting approval"
+	msgHomeNoPending   = "None."
+	msgHomePendingItem = "*%s* — %s, %s"
+	msgHomePendingMore = "…and %d more: type pending to see them all."
+	msgButtonRegister  = "Register"
+	msgButtonEdit      = "Edit my profile"
+	msgButtonAdd       = "Add a person"
+	msgButtonApprove   = "Approve"
+	msgButtonReject    = "Reject"
+	msgConfirmTitle    = "Reject this registration?"
+	msgConfirmReject   = "%s will not be added to the roster."
+	msgConfirmYes      = "Reject"
+	msgConfirmNo       = "Cancel"
+	msgModalSubmit     = "Save"
+	msgModalCancel     = "Cancel"
+	msgModalRegister   = "Register"
+	msgModalProfile    = "Your profile"
+	msgModalAdd        = "Add a person"
+	msgFieldCountry    = "Country"
+	msgFieldName       = "Name"
+	msgFieldEmail      = "E-mail address"
+	msgFieldTitle      = "Title"
+	msgFieldMinistry   = "Ministry or mission"
+	msgFieldPhone      = "Phone"
+	msgFieldZone       = "Time zone"
+	msgFieldRole       = "Role"
+	msgHintZone        = "An IANA zone such as Africa/Accra or Europe/Copenhagen."
+	msgHintPhone       = "International format, e.g. +233 30 266 4951."
+	msgChooseCountry   = "Choose a country"
+	msgRoleFocalPoint  = "Focal point"
+	msgRoleAlternate   = "Alternate"
+	msgRoleSecretariat = "Secretariat"
+	msgRoleObserver    = "Observer"
+	msgErrorRequired   = "Please fill this in."
+	msgErrorBadEmail   = "This is not an e-mail address."
+	msgErrorBadPhone   = "This is not a phone number: use digits, spaces and a leading +."
+	msgErrorBadZone    = "This is not a time zone: use a name such as Africa/Accra."
 )

@@ -230,6 +230,11 @@ func (t *Transport) eventJob(eventID string, ev slackevents.EventsAPIInnerEvent)
 		return job{key: key, what: "app_mention", run: func(ctx context.Context) {
 			t.converse(ctx, e.User, e.Channel, thread, e.Text, true)
 		}}, true
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab != "home" || e.User == "" {
+			return job{}, false
+		}
+		return t.homeJob(key, e.User), true
 	}
 	return job{}, false
 }

@@ -144,7 +144,16 @@ func (t *Transport) onSocketEvent(ctx context.Context, client *socketmode.Client
 		if !ok || ev.Request == nil {
 			return
 		}
-		t.ack(ctx, client, ev.Request, t.interact(cb))
+		// A modal submission runs the engine before the ack: not in the
+		// loop that reads from Slack.
+		go func() {
+			defer func() {
+				if v := recover(); v != nil {
+					t.log.Error("slack interaction panicked", "panic", v, "stack", string(debug.Stack()))
+				}
+			}()
+			t.ack(ctx, client, ev.Request, t.interact(ctx, cb))
+		}()
 	}
 }
 

@@ -1,0 +1,271 @@
+package slack
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"focalbot/model"
+)
+
+// Callback IDs of the modals, and the block IDs of their fields (which are
+// also the keys of field errors).
+const (
+	modalRegister = "register"
+	modalProfile  = "profile"
+	modalAdd      = "add"
+
+	fieldCountry  = "country"
+	fieldName     = "name"
+	fieldEmail    = "email"
+	fieldTitle    = "title"
+	fieldMinistry = "ministry"
+	fieldPhone    = "phone"
+	fieldZone     = "tz"
+	fieldRole     = "role"
+)
+
+// submitTimeout bounds the engine's work on a modal submission, which Slack
+// needs answered within three seconds.
+const submitTimeout = 2 * time.Second
+
+// modal builds the modal a button opens, filled in from what is known of
+// the caller.
+func (t *Transport) modal(ctx context.Context, action, userID string) (slackapi.ModalViewRequest, bool) {
+	caller := t.users.caller(ctx, userID)
+	var me *model.Person
+	if hs, ok := t.handler.(homeSource); ok {
+		if home, err := hs.Home(ctx, caller); err == nil {
+			me = home.Person
+		}
+	}
+	switch action {
+	case actionRegister:
+		return modalView(modalRegister, msgModalRegister,
+			countryInput(""),
+			textInput(fieldName, msgFieldName, caller.Name, "", false),
+			textInput(fieldTitle, msgFieldTitle, "", "", true),
+			textInput(fieldMinistry, msgFieldMinistry, "", "", true),
+			roleInput(false),
+		), true
+	case actionProfile:
+		if me == nil {
+			return slackapi.ModalViewRequest{}, false
+		}
+		return modalView(modalProfile, msgModalProfile,
+			textInput(fieldName, msgFieldName, me.Name, "", false),
+			textInput(fieldTitle, msgFieldTitle, me.Title, "", true),
+			textInput(fieldMinistry, msgFieldMinistry, me.Organisation, "", true),
+			textInput(fieldPhone, msgFieldPhone, me.Phone, msgHintPhone, true),
+			textInput(fieldZone, msgFieldZone, firstOf(me.TimeZone, caller.TimeZone), msgHintZone, true),
+		), true
+	case actionAdd:
+		return modalView(modalAdd, msgModalAdd,
+			textInput(fieldEmail, msgFieldEmail, "", "", false),
+			textInput(fieldName, msgFieldName, "", "", false),
+			countryInput(""),
+			roleInput(true),
+			textInput(fieldTitle, msgFieldTitle, "", "", true),
+			textInput(fieldMinistry, msgFieldMinistry, "", "", true),
+		), true
+	}
+	return slackapi.ModalViewRequest{}, false
+}
+
+func modalView(callbackID, title string, blocks ...slackapi.Block) slackapi.ModalViewRequest {
+	return slackapi.ModalViewRequest{
+		Type: slackapi.VTModal, CallbackID: callbackID, Title: plain(title),
+		Submit: plain(msgModalSubmit), Close: plain(msgModalCancel),
+		Blocks: slackapi.Blocks{BlockSet: blocks},
+	}
+}
+
+func textInput(id, label, initial, hint string, optional bool) *slackapi.InputBlock {
+	el := slackapi.NewPlainTextInputBlockElement(nil, id)
+	el.InitialValue = initial
+	var h *slackapi.TextBlockObject
+	if hint != "" {
+		h = plain(hint)
+	}
+	b := slackapi.NewInputBlock(id, plain(label), h, el)
+	b.Optional = optional
+	return b
+}
+
+// countryInput is a select of every country, grouped by regional group
+// (a group of at most 100 options, as Slack allows).
+func countryInput(initial string) *slackapi.InputBlock {
+	groups := map[model.Group][]*slackapi.OptionBlockObject{}
+	var order []model.Group
+	for _, c := range model.Countries() {
+		if _, ok := groups[c.Group]; !ok {
+			order = append(order, c.Group)
+		}
+		groups[c.Group] = append(groups[c.Group], slackapi.NewOptionBlockObject(c.Alpha2, plain(c.Name), nil))
+	}
+	var og []*slackapi.OptionGroupBlockObject
+	for _, g := range order {
+		og = append(og, slackapi.NewOptionGroupBlockElement(plain(groupLabel(g)), groups[g]...))
+	}
+	el := slackapi.NewOptionsGroupSelectBlockElement(slackapi.OptTypeStatic, plain(msgChooseCountry), fieldCountry, og...)
+	return slackapi.NewInputBlock(fieldCountry, plain(msgFieldCountry), nil, el)
+}
+
+func groupLabel(g model.Group) string {
+	if s := string(g); s != "" {
+		return s
+	}
+	return "—"
+}
+
+func roleInput(all bool) *slackapi.InputBlock {
+	opts := []*slackapi.OptionBlockObject{
+		slackapi.NewOptionBlockObject(string(model.RoleFocalPoint), plain(msgRoleFocalPoint), nil),
+		slackapi.NewOptionBlockObject(string(model.RoleAlternate), plain(msgRoleAlternate), nil),
+	}
+	if all {
+		opts = append(opts,
+			slackapi.NewOptionBlockObject(string(model.RoleSecretariat), plain(msgRoleSecretariat), nil),
+			slackapi.NewOptionBlockObject(string(model.RoleObserver), plain(msgRoleObserver), nil))
+	}
+	el := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, nil, fieldRole, opts...)
+	el.InitialOption = opts[0]
+	return slackapi.NewInputBlock(fieldRole, plain(msgFieldRole), nil, el)
+}
+
+// form is a modal's submitted values by block ID.
+type form map[string]string
+
+func formOf(v slackapi.View) form {
+	f := form{}
+	for block, actions := range v.State.Values {
+		for _, a := range actions {
+			switch {
+			case a.SelectedOption.Value != "":
+				f[block] = a.SelectedOption.Value
+			default:
+				f[block] = strings.TrimSpace(a.Value)
+			}
+		}
+	}
+	return f
+}
+
+// check returns what is wrong with the fields of a modal, by block ID.
+func (f form) check(required ...string) map[string]string {
+	errs := map[string]string{}
+	for _, id := range required {
+		if f[id] == "" {
+			errs[id] = msgErrorRequired
+		}
+	}
+	if v := f[fieldEmail]; v != "" && model.ValidateEmail(model.NormalizeEmail(v)) != nil {
+		errs[fieldEmail] = msgErrorBadEmail
+	}
+	if v := f[fieldPhone]; v != "" && model.ValidatePhone(v) != nil {
+		errs[fieldPhone] = msgErrorBadPhone
+	}
+	if v := f[fieldZone]; v != "" {
+		if _, err := model.LoadZone(v); err != nil {
+			errs[fieldZone] = msgErrorBadZone
+		}
+	}
+	return errs
+}
+
+// quote makes a value one word of a command line.
+func quote(v string) string {
+	v = strings.Map(func(r rune) rune {
+		switch r {
+		case '"', '“', '”', '„':
+			return '\''
+		case '\n', '\r', '\t':
+			return ' '
+		}
+		return r
+	}, v)
+	return `"` + v + `"`
+}
+
+// option is key=value for a command line, or nothing when v is empty.
+func option(key, v string) string {
+	if v == "" {
+		return ""
+	}
+	return " " + key + "=" + quote(v)
+}
+
+// commands turns a submitted modal into the command lines that do what it
+// asks, and names the field where the engine's complaint belongs.
+func (f form) commands(callbackID string) (lines []string, errorField string) {
+	switch callbackID {
+	case modalRegister:
+		return []string{"register " + f[fieldCountry] + option("name", f[fieldName]) + option("title", f[fieldTitle]) +
+			option("ministry", f[fieldMinistry]) + option("role", f[fieldRole])}, fieldCountry
+	case modalAdd:
+		return []string{"add " + quote(f[fieldEmail]) + option("name", f[fieldName]) + option("country", f[fieldCountry]) +
+			option("role", f[fieldRole]) + option("title", f[fieldTitle]) + option("ministry", f[fieldMinistry])}, fieldEmail
+	case modalProfile:
+		for _, field := range []string{fieldName, fieldTitle, fieldMinistry, fieldPhone, fieldZone} {
+			v := f[field]
+			if v == "" && field != fieldName {
+				v = "none"
+			}
+			lines = append(lines, "me set "+field+" "+quote(v))
+		}
+		return lines, fieldName
+	}
+	return nil, ""
+}
+
+// required lists the fields a modal cannot do without.
+var required = map[string][]string{
+	modalRegister: {fieldCountry, fieldName},
+	modalAdd:      {fieldEmail, fieldName, fieldCountry},
+	modalProfile:  {fieldName},
+}
+
+// submitModal answers a modal submission in the ack itself, as Slack
+// requires: field errors keep the modal open; otherwise the engine's answer
+// goes to the caller's direct messages and their App Home is refreshed.
+func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCallback) *slackapi.ViewSubmissionResponse {
+	f := formOf(cb.View)
+	id := cb.View.CallbackID
+	if errs := f.check(required[id]...); len(errs) > 0 {
+		return slackapi.NewErrorsViewSubmissionResponse(errs)
+	}
+	lines, errorField := f.commands(id)
+	if lines == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, submitTimeout)
+	defer cancel()
+	var answers []string
+	for _, line := range lines {
+		reply := t.handle(ctx, cb.User.ID, line)
+		if ctx.Err() != nil {
+			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{errorField: msgTooSlow})
+		}
+		if reply.Code != "" {
+			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{errorField: reply.Text()})
+		}
+		answers = append(answers, reply.Text())
+	}
+	t.submit(job{what: "modal answer", run: func(ctx context.Context) {
+		t.dm(ctx, cb.User.ID, answers[len(answers)-1])
+		t.publishHome(ctx, cb.User.ID)
+	}})
+	return nil
+}
+
+// dm posts text to a user's direct messages with the bot.
+func (t *Transport) dm(ctx context.Context, userID, text string) {
+	ch, err := t.api.openDM(ctx, userID)
+	if err != nil {
+		t.log.Error("cannot open a direct message", "user", userID, "err", err)
+		return
+	}
+	t.post(ctx, ch, "", text)
+}
