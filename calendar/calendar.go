@@ -110,8 +110,16 @@ type Event struct {
 //   - MethodReply: exactly one attendee, with their PartStat.
 //
 // Every event needs an organizer, and all but MethodPublish at least one
-// attendee. Errors say what is wrong with which event.
+// attendee. A feed may have no events; the other methods need one. Errors
+// say what is wrong with which event.
 func Encode(w io.Writer, method Method, events ...Event) error {
+	if len(events) == 0 && method == MethodPublish {
+		// The feed of someone with no meetings. go-ical refuses a VCALENDAR
+		// without components (RFC 5545 wants one), but calendar apps read
+		// an empty feed, and Google Calendar serves them so.
+		_, err := io.WriteString(w, "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nPRODID:"+ProductID+"\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+		return err
+	}
 	cal, err := build(method, events)
 	if err != nil {
 		return err

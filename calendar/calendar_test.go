@@ -147,6 +147,7 @@ func goldenCases(t testing.TB) []goldenCase {
 		{"names", MethodRequest, []Event{names}},
 		{"agenda", MethodRequest, []Event{agenda}},
 		{"feed", MethodPublish, feed},
+		{"feed-empty", MethodPublish, nil},
 	}
 }
 
@@ -413,8 +414,8 @@ func TestEncodeErrors(t *testing.T) {
 			}
 		})
 	}
-	if err := Encode(new(bytes.Buffer), MethodPublish); err == nil {
-		t.Error("an empty calendar was accepted")
+	if err := Encode(new(bytes.Buffer), MethodRequest); err == nil {
+		t.Error("an invitation without an event was accepted")
 	}
 }
 

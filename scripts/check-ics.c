@@ -50,6 +50,7 @@ static void utc(icalcomponent *ev, icalproperty_kind kind, char *out, size_t siz
 
 int main(int argc, char **argv) {
 	int status = 0;
+	printf("parser\tlibical %d.%d.%d\n", ICAL_MAJOR_VERSION, ICAL_MINOR_VERSION, ICAL_PATCH_VERSION);
 	for (int i = 1; i < argc; i++) {
 		char *text = slurp(argv[i]);
 		if (!text) { perror(argv[i]); status = 1; continue; }

@@ -8,6 +8,7 @@ import ICAL from "ical.js";
 const version = JSON.parse(readFileSync(new URL("node_modules/ical.js/package.json", import.meta.url))).version;
 const utc = (t) => (t ? t.toJSDate().toISOString().replace(".000Z", "Z") : "-");
 
+console.log(`parser\tical.js ${version}`);
 for (const file of process.argv.slice(2)) {
   try {
     const cal = new ICAL.Component(ICAL.parse(readFileSync(file, "utf8")));

@@ -20,6 +20,7 @@ def utc(prop):
 def main(files):
     version = "icalendar " + icalendar.__version__
     status = 0
+    print("parser\t" + version)
     for name in files:
         try:
             with open(name, "rb") as f:
