@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	"focalbot/clock"
 	"focalbot/config"
 	"focalbot/delivery"
+	"focalbot/feed"
 	"focalbot/mail"
 	"focalbot/model"
 	"focalbot/roster"
@@ -188,7 +190,14 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	engine := bot.New(a.store, a.clock, a.log, a.zone, bot.WithDelivery(planner, disp.Kick))
+	engine := bot.New(a.store, a.clock, a.log, a.zone, bot.WithDelivery(planner, disp.Kick), bot.WithFeeds(a.cfg.PublicURL))
+	if a.cfg.PublicURL != "" && a.cfg.Mode() != config.ModeHTTP {
+		stopFeeds, err := serveFeeds(ctx, a, planner.Organiser)
+		if err != nil {
+			return err
+		}
+		defer stopFeeds()
+	}
 	dctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- disp.Run(dctx, dispatchInterval) }()
@@ -268,6 +277,25 @@ func (a *app) delivery(ctx context.Context) (delivery.Planner, *delivery.Dispatc
 		Planner: planner,
 	}
 	return planner, disp, nil
+}
+
+// serveFeeds serves the calendar feeds on FOCALBOT_HTTP_ADDR until the
+// returned function is called.
+func serveFeeds(ctx context.Context, a *app, org delivery.Organiser) (func(), error) {
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("FOCALBOT_HTTP_ADDR: cannot listen on %s: %w", a.cfg.HTTPAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET "+feed.Prefix, &feed.Handler{Store: a.store, Organiser: org, Clock: a.clock, Log: a.log.With("component", "feed")})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	go srv.Serve(ln)
+	a.log.Info("serving calendar feeds", "addr", ln.Addr().String(), "url", a.cfg.PublicURL+feed.Prefix)
+	return func() {
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+	}, nil
 }
 
 func serveSlack(ctx context.Context, a *app, engine *bot.Engine) error {

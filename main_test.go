@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -239,4 +244,126 @@ func TestREADMEDocumentsEverything(t *testing.T) {
 			t.Errorf("README.md does not document the setting %s", s.Name)
 		}
 	}
+}
+
+// TestSeedScenarioInTheConsole replays the second network meeting of 2012
+// through the console: invitations, one change of time, answers and status;
+// with no SMTP server configured the messages land as .eml files.
+func TestSeedScenarioInTheConsole(t *testing.T) {
+	forEachBackend(t, func(t *testing.T) {
+		mustRun(t, "", "import", "examples/r2p-2012.csv")
+		now := "--now=2012-08-01T09:00:00-04:00"
+		out := mustRun(t, `meeting create title="Second Meeting of the Global Network of R2P Focal Points" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York" hosts="Australia, Costa Rica, Denmark, Ghana"
+invite 1 all
+invite 1 guest amb.silva@br.example.org name="Amb. Maria Silva" country=Brazil
+invite 1 guest envoy@no.example.org name="Kari Nordmann" country=Norway
+meeting change 1 start="2012-09-29 11:00"
+`, now, "--as", "ruth.adler@globalcentre.example.org")
+		if !strings.Contains(out, "Meeting 1: 19 newly invited") || !strings.Contains(out, "version 1") {
+			t.Fatalf("the secretariat's session:\n%s", out)
+		}
+		for _, who := range []string{"kwame.boateng@gh.example.org", "mette.sorensen@dk.example.org"} {
+			if out := mustRun(t, "next\nrsvp yes\n", now, "--as", who); !strings.Contains(out, "11:00–18:00 EDT") || !strings.Contains(out, "your answer is coming") {
+				t.Errorf("%s:\n%s", who, out)
+			}
+		}
+		mustRun(t, "rsvp maybe\n", now, "--as", "jose.solis@cr.example.org")
+		out = mustRun(t, "status 1\n", now, "--as", "ruth.adler@globalcentre.example.org")
+		for _, want := range []string{"Invited: 21 — coming: 2, maybe: 1, not coming: 0, no answer yet: 18",
+			"African: 1 of 54 — Ghana", "Western European and Others: 1 of 29 — Denmark"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("status does not say %q:\n%s", want, out)
+			}
+		}
+		files, err := filepath.Glob(filepath.Join(os.Getenv("FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		requests, updates := 0, 0
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			switch {
+			case bytes.Contains(b, []byte("Subject: Invitation:")):
+				requests++
+			case bytes.Contains(b, []byte("Subject: Updated invitation:")):
+				updates++
+			}
+			if !bytes.Contains(b, []byte("method=REQUEST")) {
+				t.Errorf("%s is not an invitation", f)
+			}
+		}
+		// Every invitee gets the update; an invitation still unsent when the
+		// meeting moved was replaced by it, so at most one each.
+		if updates != 21 || requests > 21 {
+			t.Errorf("outbox folder: %d invitations and %d updates, want at most 21 and exactly 21", requests, updates)
+		}
+	})
+}
+
+// TestFeedsOverHTTP asks for the feed link in the console and reads it
+// while the bot runs.
+func TestFeedsOverHTTP(t *testing.T) {
+	env(t, filepath.Join(t.TempDir(), "f.db"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	t.Setenv("FOCALBOT_HTTP_ADDR", addr)
+	t.Setenv("FOCALBOT_PUBLIC_URL", "http://"+addr)
+	mustRun(t, "", "import", "examples/r2p-2012.csv")
+	mustRun(t, `meeting create title="Second Meeting" start="2012-09-29 10:00" end=17:00 venue="New York" public=yes
+invite 1 Ghana
+`, "--as", "ruth.adler@globalcentre.example.org")
+
+	in, w := io.Pipe()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(context.Background(), []string{"--as", "kwame.boateng@gh.example.org"}, in, out, io.Discard)
+	}()
+	fmt.Fprintln(w, "feed")
+	var link string
+	for deadline := time.Now().Add(10 * time.Second); link == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if i := strings.Index(out.String(), "http://"+addr+"/feeds/"); i >= 0 {
+			link = strings.Fields(out.String()[i:])[0]
+		}
+	}
+	if link == "" || strings.HasSuffix(link, "network.ics") {
+		t.Fatalf("no feed link in:\n%s", out.String())
+	}
+	for _, u := range []string{link, "http://" + addr + "/feeds/network.ics"} {
+		res, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(body), "SUMMARY:Second Meeting") {
+			t.Errorf("%s: %d\n%s", u, res.StatusCode, body)
+		}
+	}
+	w.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncBuffer is a buffer safe to write and read at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

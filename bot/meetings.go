@@ -421,7 +421,7 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 			}
 		}
 		if len(names) > 0 {
-			w.Printf(msgCoverageGroup, g.Name(), len(names), len(model.CountriesInGroup(g)), strings.Join(names, ", "))
+			w.Printf(msgCoverageGroup, g.Name(), len(names), len(groupMembers(g)), strings.Join(names, ", "))
 		}
 	}
 	for _, resp := range []model.Response{model.ResponseYes, model.ResponseMaybe, model.ResponseNo, model.ResponseNone} {

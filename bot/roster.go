@@ -81,20 +81,16 @@ func (e *Engine) coverage(ctx context.Context, w *Reply, r *Request) error {
 	w.Printf(msgCoverage, total, len(members), 100*float64(total)/float64(len(members)))
 	for _, g := range model.Groups {
 		var names []string
-		n := 0
-		for _, c := range model.CountriesInGroup(g) {
-			if c.Observer {
-				continue
-			}
-			n++
+		members := groupMembers(g)
+		for _, c := range members {
 			if covered[c.Alpha2] {
 				names = append(names, c.Name)
 			}
 		}
 		if len(names) == 0 {
-			w.Printf(msgCoverageGroupNone, g.Name(), len(names), n)
+			w.Printf(msgCoverageGroupNone, g.Name(), len(names), len(members))
 		} else {
-			w.Printf(msgCoverageGroup, g.Name(), len(names), n, strings.Join(names, ", "))
+			w.Printf(msgCoverageGroup, g.Name(), len(names), len(members), strings.Join(names, ", "))
 		}
 	}
 	var observers []string
@@ -107,6 +103,17 @@ func (e *Engine) coverage(ctx context.Context, w *Reply, r *Request) error {
 		w.Printf(msgCoverageObservers, strings.Join(observers, ", "))
 	}
 	return nil
+}
+
+// groupMembers are the member states of a regional group, without observers.
+func groupMembers(g model.Group) []model.Country {
+	var out []model.Country
+	for _, c := range model.CountriesInGroup(g) {
+		if !c.Observer {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // countryName is the name of a country code, "" for none (sorted first).

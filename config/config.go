@@ -31,6 +31,7 @@ type Config struct {
 	SlackSigningSecret Secret // SLACK_SIGNING_SECRET(_FILE): verifies HTTP requests from Slack
 	SlackAPIURL        string // SLACK_API_URL: the Web API's base URL, ending in a slash
 	HTTPAddr           string // FOCALBOT_HTTP_ADDR: where the HTTP Events API is served
+	PublicURL          string // FOCALBOT_PUBLIC_URL: base URL of the HTTP server, for feed links
 	SMTPURL            Secret // FOCALBOT_SMTP_URL(_FILE): where mail goes; none means .eml files
 	MailFrom           string // FOCALBOT_MAIL_FROM: the organiser's address
 	MailFromName       string // its display name, when FOCALBOT_MAIL_FROM gives one
@@ -91,6 +92,7 @@ var Settings = []Setting{
 	{"SLACK_SIGNING_SECRET_FILE", "", "a file holding SLACK_SIGNING_SECRET, instead of the variable"},
 	{"SLACK_API_URL", "https://slack.com/api/", "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)"},
 	{"FOCALBOT_HTTP_ADDR", ":8080", "address the HTTP Events API listens on (events, slash commands, interactivity)"},
+	{"FOCALBOT_PUBLIC_URL", "", "the public base URL of focalbot's HTTP server, e.g. https://focalbot.example.org: serves calendar feeds (at FOCALBOT_HTTP_ADDR) and makes their links"},
 	{"FOCALBOT_SMTP_URL", "", "where invitations are mailed: smtp://user:password@host:587 (STARTTLS) or smtps://…:465; without it, .eml files in <data dir>/outbox"},
 	{"FOCALBOT_SMTP_URL_FILE", "", "a file holding FOCALBOT_SMTP_URL, instead of the variable"},
 	{"FOCALBOT_MAIL_FROM", "<first e-mail of FOCALBOT_SECRETARIAT>", "the organiser's mailbox invitations come from and replies go to, e.g. \"Global Centre <secretariat@example.org>\""},
@@ -156,6 +158,11 @@ func Load(getenv func(string) string) (Config, error) {
 			c.Secretariat = append(c.Secretariat, id)
 		default:
 			return Config{}, fmt.Errorf("FOCALBOT_SECRETARIAT: %q is not an e-mail address or a Slack user ID", id)
+		}
+	}
+	if c.PublicURL = strings.TrimSuffix(lookup("FOCALBOT_PUBLIC_URL"), "/"); c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return Config{}, fmt.Errorf("FOCALBOT_PUBLIC_URL: %q is not an http(s) URL, e.g. https://focalbot.example.org", c.PublicURL)
 		}
 	}
 	if err := c.loadMail(lookup); err != nil {

@@ -59,6 +59,7 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		{"FOCALBOT_CONFIG", "/nonexistent/focalbot.env", "cannot read"},
 		{"FOCALBOT_SMTP_URL", "ftp://user:s3cret@mail.example.org", "not an SMTP URL"},
 		{"FOCALBOT_MAIL_FROM", "the secretariat", "not a mailbox"},
+		{"FOCALBOT_PUBLIC_URL", "focalbot.example.org", "not an http(s) URL"},
 	} {
 		_, err := Load(env(map[string]string{c.name: c.value}))
 		if err == nil || !strings.HasPrefix(err.Error(), c.name+": ") || !strings.Contains(err.Error(), c.says) || strings.Contains(err.Error(), "\n") {
