@@ -15,6 +15,9 @@ import (
 // calendar.
 var ErrNoCalendar = errors.New("mail has no calendar part")
 
+// errFound stops walking the MIME tree once the text/calendar part is read.
+var errFound = errors.New("found")
+
 // maxCalendar bounds the calendar read from a mail; replies are a few KiB.
 const maxCalendar = 1 << 20
 
@@ -64,9 +67,9 @@ func ExtractCalendar(r io.Reader) (method string, ics []byte, from string, err e
 			return nil
 		}
 		ics, method = b, strings.ToUpper(params["method"])
-		return io.EOF // found: stop walking
+		return errFound
 	})
-	if err != nil && err != io.EOF {
+	if err != nil && err != errFound {
 		return "", nil, "", fmt.Errorf("read mail: %w", err)
 	}
 	if ics == nil {

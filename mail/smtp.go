@@ -297,8 +297,12 @@ func (s *SMTP) open(ctx context.Context, startTLS bool) (sc *smtpConn, offered b
 	}
 	stop := context.AfterFunc(ctx, func() { raw.Close() })
 	defer func() {
-		if !stop() {
-			err = fmt.Errorf("connect: %w (%v)", ctx.Err(), err)
+		if !stop() { // ctx ended and closed the connection
+			if err != nil {
+				err = fmt.Errorf("connect: %w (%v)", ctx.Err(), err)
+			} else {
+				err = fmt.Errorf("connect: %w", ctx.Err())
+			}
 		}
 		if err != nil {
 			raw.Close()
