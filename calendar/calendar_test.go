@@ -139,6 +139,10 @@ func goldenCases(t testing.TB) []goldenCase {
 		acrossDST,
 	}
 
+	answer := seed
+	answer.Attendees = []Attendee{{Person: Person{Name: "Nataša Kovač", Email: "natasa.kovac@mvep.example.hr"}, PartStat: Tentative}}
+	answer.Stamp = seedNow.Add(48 * time.Hour)
+
 	return []goldenCase{
 		{"request", MethodRequest, []Event{seed}},
 		{"update", MethodRequest, []Event{moved}},
@@ -148,6 +152,7 @@ func goldenCases(t testing.TB) []goldenCase {
 		{"agenda", MethodRequest, []Event{agenda}},
 		{"feed", MethodPublish, feed},
 		{"feed-empty", MethodPublish, nil},
+		{"reply", MethodReply, []Event{answer}},
 	}
 }
 
