@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"focalbot/internal/smtptest"
 )
 
 // The product target: inviting by e-mail through *SMTP is at least as fast as
@@ -38,7 +40,7 @@ func benchInvitations(b *testing.B) (rcpts []string, msgs [][]byte) {
 }
 
 func BenchmarkSMTPSend(b *testing.B) {
-	ts := startServer(b, serverConfig{})
+	ts := smtptest.Start(b, smtptest.Config{})
 	rcpts, msgs := benchInvitations(b)
 	s, err := NewSMTP("smtp://" + ts.Addr)
 	if err != nil {
@@ -60,7 +62,7 @@ func BenchmarkSMTPSend(b *testing.B) {
 }
 
 func BenchmarkPlainSMTPClient(b *testing.B) {
-	ts := startServer(b, serverConfig{})
+	ts := smtptest.Start(b, smtptest.Config{})
 	rcpts, msgs := benchInvitations(b)
 	c, err := smtp.Dial(ts.Addr)
 	if err != nil {

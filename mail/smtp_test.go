@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"focalbot/internal/smtptest"
 )
 
 const organizer = "secretariat@focalbot.example.org"
@@ -37,7 +39,7 @@ func composeTo(t testing.TB, email string) []byte {
 }
 
 func TestSMTPRoundTrip(t *testing.T) {
-	ts := startServer(t, serverConfig{})
+	ts := smtptest.Start(t, smtptest.Config{})
 	s := newTestSMTP(t, "smtp://"+ts.Addr)
 	m := invitation(t)
 	raw, err := Compose(m)
@@ -58,7 +60,7 @@ func TestSMTPRoundTrip(t *testing.T) {
 }
 
 func TestSMTPReusesOneConnection(t *testing.T) {
-	ts := startServer(t, serverConfig{})
+	ts := smtptest.Start(t, smtptest.Config{})
 	s := newTestSMTP(t, "smtp://"+ts.Addr)
 	raw := composeTo(t, "ama.mensah@example.gh")
 	const n = 25
@@ -76,7 +78,7 @@ func TestSMTPReusesOneConnection(t *testing.T) {
 }
 
 func TestSMTPConcurrentSendsShareTheConnection(t *testing.T) {
-	ts := startServer(t, serverConfig{})
+	ts := smtptest.Start(t, smtptest.Config{})
 	s := newTestSMTP(t, "smtp://"+ts.Addr)
 	raw := composeTo(t, "ama.mensah@example.gh")
 	var wg sync.WaitGroup
@@ -101,7 +103,7 @@ func TestSMTPConcurrentSendsShareTheConnection(t *testing.T) {
 }
 
 func TestSMTPServerGoesDownAndComesBack(t *testing.T) {
-	ts := startServer(t, serverConfig{})
+	ts := smtptest.Start(t, smtptest.Config{})
 	addr := ts.Addr
 	s := newTestSMTP(t, "smtp://"+addr)
 	raw := composeTo(t, "ama.mensah@example.gh")
@@ -123,7 +125,7 @@ func TestSMTPServerGoesDownAndComesBack(t *testing.T) {
 		}
 	}
 
-	back := startServer(t, serverConfig{addr: addr})
+	back := smtptest.Start(t, smtptest.Config{Addr: addr})
 	for range 3 {
 		if err := send(); err != nil {
 			t.Fatalf("Send after the server came back: %v", err)
@@ -135,7 +137,7 @@ func TestSMTPServerGoesDownAndComesBack(t *testing.T) {
 }
 
 func TestSMTPStaleConnectionIsReplacedTransparently(t *testing.T) {
-	ts := startServer(t, serverConfig{})
+	ts := smtptest.Start(t, smtptest.Config{})
 	s := newTestSMTP(t, "smtp://"+ts.Addr)
 	raw := composeTo(t, "ama.mensah@example.gh")
 	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
@@ -151,7 +153,7 @@ func TestSMTPStaleConnectionIsReplacedTransparently(t *testing.T) {
 }
 
 func TestSMTPRejections(t *testing.T) {
-	ts := startServer(t, serverConfig{rcptError: rcptErrors})
+	ts := smtptest.Start(t, smtptest.Config{RcptError: smtptest.RcptErrors})
 	s := newTestSMTP(t, "smtp://"+ts.Addr)
 	for _, tc := range []struct {
 		name, to  string
@@ -186,8 +188,8 @@ func TestSMTPRejections(t *testing.T) {
 }
 
 func TestSMTPStartTLS(t *testing.T) {
-	serverTLS, pool := selfSigned(t)
-	ts := startServer(t, serverConfig{tls: serverTLS})
+	serverTLS, pool := smtptest.SelfSigned(t)
+	ts := smtptest.Start(t, smtptest.Config{TLS: serverTLS})
 	raw := composeTo(t, "ama.mensah@example.gh")
 	send := func(s *SMTP) error {
 		return s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw)
@@ -216,7 +218,7 @@ func TestSMTPStartTLS(t *testing.T) {
 		}
 	})
 	t.Run("required but not offered", func(t *testing.T) {
-		plain := startServer(t, serverConfig{})
+		plain := smtptest.Start(t, smtptest.Config{})
 		s := newTestSMTP(t, "smtp://"+plain.Addr+"?starttls=required")
 		err := send(s)
 		if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
@@ -232,8 +234,8 @@ func TestSMTPStartTLS(t *testing.T) {
 }
 
 func TestSMTPImplicitTLS(t *testing.T) {
-	serverTLS, pool := selfSigned(t)
-	ts := startServer(t, serverConfig{tls: serverTLS, implicit: true, user: "focalbot", pass: "s3cret-pw"})
+	serverTLS, pool := smtptest.SelfSigned(t)
+	ts := smtptest.Start(t, smtptest.Config{TLS: serverTLS, Implicit: true, User: "focalbot", Pass: "s3cret-pw"})
 	s := newTestSMTP(t, "smtps://focalbot:s3cret-pw@"+ts.Addr, WithTLSConfig(&tls.Config{RootCAs: pool}))
 	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, composeTo(t, "ama.mensah@example.gh")); err != nil {
 		t.Fatal(err)
@@ -245,7 +247,7 @@ func TestSMTPImplicitTLS(t *testing.T) {
 }
 
 func TestSMTPAuthPlain(t *testing.T) {
-	serverTLS, pool := selfSigned(t)
+	serverTLS, pool := smtptest.SelfSigned(t)
 	const pass = "s3cret-pw"
 	raw := composeTo(t, "ama.mensah@example.gh")
 	send := func(s *SMTP) error {
@@ -253,7 +255,7 @@ func TestSMTPAuthPlain(t *testing.T) {
 	}
 
 	t.Run("over STARTTLS", func(t *testing.T) {
-		ts := startServer(t, serverConfig{tls: serverTLS, user: "focalbot", pass: pass})
+		ts := smtptest.Start(t, smtptest.Config{TLS: serverTLS, User: "focalbot", Pass: pass})
 		s := newTestSMTP(t, "smtp://focalbot:"+pass+"@"+ts.Addr, WithTLSConfig(&tls.Config{RootCAs: pool}))
 		if err := send(s); err != nil {
 			t.Fatal(err)
@@ -263,7 +265,7 @@ func TestSMTPAuthPlain(t *testing.T) {
 		}
 	})
 	t.Run("in clear to a loopback server", func(t *testing.T) {
-		ts := startServer(t, serverConfig{user: "focalbot", pass: pass})
+		ts := smtptest.Start(t, smtptest.Config{User: "focalbot", Pass: pass})
 		s := newTestSMTP(t, "smtp://focalbot:"+pass+"@"+ts.Addr)
 		if err := send(s); err != nil {
 			t.Fatal(err)
@@ -273,7 +275,7 @@ func TestSMTPAuthPlain(t *testing.T) {
 		}
 	})
 	t.Run("wrong password is permanent and never shown", func(t *testing.T) {
-		ts := startServer(t, serverConfig{user: "focalbot", pass: pass})
+		ts := smtptest.Start(t, smtptest.Config{User: "focalbot", Pass: pass})
 		s := newTestSMTP(t, "smtp://focalbot:wrong-pw@"+ts.Addr)
 		err := send(s)
 		if err == nil {
@@ -290,7 +292,7 @@ func TestSMTPAuthPlain(t *testing.T) {
 		}
 	})
 	t.Run("no password in clear to a remote host", func(t *testing.T) {
-		ts := startServer(t, serverConfig{user: "focalbot", pass: pass})
+		ts := smtptest.Start(t, smtptest.Config{User: "focalbot", Pass: pass})
 		s := newTestSMTP(t, "smtp://focalbot:"+pass+"@mail.example.org")
 		s.addr = ts.Addr // a remote name, reached here on loopback
 		err := send(s)
@@ -304,7 +306,7 @@ func TestSMTPAuthPlain(t *testing.T) {
 }
 
 func TestSMTPContextEnds(t *testing.T) {
-	ts := startServer(t, serverConfig{})
+	ts := smtptest.Start(t, smtptest.Config{})
 	s := newTestSMTP(t, "smtp://"+ts.Addr)
 	raw := composeTo(t, "ama.mensah@example.gh")
 	ctx, cancel := context.WithCancel(context.Background())
