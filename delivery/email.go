@@ -60,8 +60,9 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 	}
 	ev := Event(p.Meeting, p.Organiser, []calendar.Attendee{{Person: calendar.Person{Name: p.Invitee.Name, Email: it.Recipient}, PartStat: calendar.NeedsAction, RSVP: true}}, now)
 	method := calendar.MethodRequest
-	if p.Kind == KindCancel {
-		method, ev.Cancelled = calendar.MethodCancel, true
+	ev.Cancelled = p.Kind == KindCancel
+	if ev.Cancelled {
+		method = calendar.MethodCancel
 	}
 	var ics bytes.Buffer
 	if err := calendar.Encode(&ics, method, ev); err != nil {
