@@ -56,6 +56,13 @@ func (c *Command) Synopsis() string { return strings.TrimSpace(c.Name + " " + c.
 
 // declare lists every command the engine knows.
 func (e *Engine) declare() []*Command {
+	cmds := e.coreCommands()
+	cmds = append(cmds, e.outreachCommands()...)
+	return append(cmds, e.pollCommands()...)
+}
+
+// coreCommands are the roster and meeting commands.
+func (e *Engine) coreCommands() []*Command {
 	return []*Command{
 		{Name: "help", Usage: "[command]", Description: "List what you can ask, or explain one command.",
 			Examples: []string{"help", "help roster"}, Access: Anyone, Run: e.help},

@@ -45,6 +45,9 @@ type Store interface {
 	Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error)
 	Outbox(ctx context.Context, f model.OutboxFilter) ([]model.OutboxItem, error)
 	FeedToken(ctx context.Context, actor model.Actor, personID int64, reset bool) (string, error)
+
+	OutreachStore
+	PollStore
 }
 
 // Option configures an engine.
