@@ -30,7 +30,7 @@ type post struct {
 // the bot sends.
 type fakeSlack struct {
 	*slacktest.Server
-	t *testing.T
+	t testing.TB
 
 	posts     chan post            // chat.postMessage
 	responses chan post            // response_url
@@ -45,7 +45,7 @@ type fakeSlack struct {
 	openFails []string // errors for the next apps.connections.open calls
 }
 
-func newFakeSlack(t *testing.T) *fakeSlack {
+func newFakeSlack(t testing.TB) *fakeSlack {
 	f := &fakeSlack{
 		t:         t,
 		posts:     make(chan post, 100),

@@ -55,7 +55,8 @@ func (t *Transport) Serve(ctx context.Context, ln net.Listener) error {
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("slack: stop http server: %w", err)
+		t.log.Warn("slack http server did not stop in time; closing its connections", "err", err)
+		_ = srv.Close()
 	}
 	return nil
 }

@@ -52,7 +52,7 @@ type Options struct {
 	SigningSecret string // for the HTTP Events API
 	APIURL        string // the Web API's base URL; empty for Slack's own
 
-	HTTPClient *http.Client // for calls to Slack; default: a 30-second timeout
+	HTTPClient *http.Client // for calls to Slack; default: a 30-second timeout, a kept connection per worker
 	Workers    int          // goroutines doing the work after the ack; default 16
 	Queue      int          // work waiting for a worker before Slack is told to retry; default 1024
 }
@@ -88,11 +88,14 @@ func New(opt Options) (*Transport, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	if opt.HTTPClient == nil {
-		opt.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
 	if opt.Workers <= 0 {
 		opt.Workers = 16
+	}
+	if opt.HTTPClient == nil {
+		// Keep a connection to Slack open for each worker.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = opt.Workers
+		opt.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 	if opt.Queue <= 0 {
 		opt.Queue = 1024

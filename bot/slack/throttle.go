@@ -71,6 +71,9 @@ type throttle struct {
 	log   *slog.Logger
 	wait  func(ctx context.Context, d time.Duration) error
 
+	budgets    map[string]budget // by method; see methodBudgets
+	perChannel budget            // chat.postMessage in one channel
+
 	attempts   int           // tries per call, the first included
 	backoff    time.Duration // the first wait after a server or connection error
 	maxBackoff time.Duration
@@ -84,6 +87,7 @@ type throttle struct {
 func newThrottle(next api, clk clock.Clock, log *slog.Logger) *throttle {
 	return &throttle{
 		next: next, clock: clk, log: log, wait: sleep,
+		budgets: methodBudgets, perChannel: channelBudget,
 		attempts: 5, backoff: time.Second, maxBackoff: 30 * time.Second,
 		methods: map[string]*bucket{}, channels: map[string]*bucket{}, until: map[string]time.Time{},
 	}
@@ -111,7 +115,7 @@ func (t *throttle) admit(method, channel string) time.Duration {
 	defer t.mu.Unlock()
 	now := t.clock.Now()
 	d := t.until[method].Sub(now)
-	if b, ok := methodBudgets[method]; ok {
+	if b, ok := t.budgets[method]; ok {
 		if t.methods[method] == nil {
 			t.methods[method] = &bucket{budget: b}
 		}
@@ -122,7 +126,7 @@ func (t *throttle) admit(method, channel string) time.Duration {
 			t.forgetIdleChannels(now)
 		}
 		if t.channels[channel] == nil {
-			t.channels[channel] = &bucket{budget: channelBudget}
+			t.channels[channel] = &bucket{budget: t.perChannel}
 		}
 		d = max(d, t.channels[channel].reserve(now))
 	}

@@ -54,7 +54,8 @@ func (b *logBuffer) String() string {
 
 // bot is a running transport over a store, against a fake Slack.
 type testBot struct {
-	t     *testing.T
+	t     testing.TB
+	tr    *Transport
 	slack *fakeSlack
 	store *storage.Store
 	clock *clock.Offset
@@ -67,11 +68,12 @@ type botOptions struct {
 	dsn     string
 	handler Handler // default: the real engine
 	socket  bool
+	workers int // default 1
 }
 
 // startBot runs a transport in HTTP mode (or Socket Mode) until the test ends
 // or stop is called. It has one worker, so work is done in the order it came.
-func startBot(t *testing.T, fs *fakeSlack, o botOptions) *testBot {
+func startBot(t testing.TB, fs *fakeSlack, o botOptions) *testBot {
 	t.Helper()
 	b := &testBot{t: t, slack: fs, clock: clock.Fixed(t0), logs: &logBuffer{}}
 	b.store = storetest.Open(t, o.dsn, b.clock)
@@ -81,7 +83,7 @@ func startBot(t *testing.T, fs *fakeSlack, o botOptions) *testBot {
 		h = bot.New(b.store, b.clock, log, time.UTC)
 	}
 	opt := Options{Handler: h, Deliveries: b.store, Clock: b.clock, Log: log,
-		BotToken: "xoxb-test", SigningSecret: secret, APIURL: fs.GetAPIURL(), Workers: 1}
+		BotToken: "xoxb-test", SigningSecret: secret, APIURL: fs.GetAPIURL(), Workers: max(o.workers, 1)}
 	if o.socket {
 		opt.AppToken = "xapp-test"
 	}
@@ -89,6 +91,7 @@ func startBot(t *testing.T, fs *fakeSlack, o botOptions) *testBot {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b.tr = tr
 	tr.socketPing = time.Minute
 	tr.socketMinBackoff = time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
@@ -201,7 +204,7 @@ func ama() model.Person {
 		Role: model.RoleFocalPoint, Status: model.StatusActive, Phone: "+233 30 000 0000"}
 }
 
-func sqliteDSN(t *testing.T) string { return storetest.Backends[0].DSN(t) }
+func sqliteDSN(t testing.TB) string { return storetest.Backends[0].DSN(t) }
 
 // TestHTTPRequestsMustBeSigned proves that forged, stale, unsigned and
 // tampered requests get 401 and do nothing, and a signed one works.
