@@ -18,7 +18,7 @@ type Store interface {
 	MarkSent(ctx context.Context, id int64, at time.Time) error
 	Retry(ctx context.Context, id int64, next time.Time, reason string) error
 	Fail(ctx context.Context, id int64, reason string) error
-	Enqueue(ctx context.Context, items []model.OutboxItem) error
+	Enqueue(ctx context.Context, items []model.OutboxItem) ([]model.OutboxItem, error)
 	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
 }
 
@@ -229,7 +229,8 @@ func (d *Dispatcher) report(ctx context.Context, it model.OutboxItem, p Payload,
 	for _, s := range sec {
 		items = append(items, d.Planner.Notice(fmt.Sprintf("failure:%d", it.ID), s, text)...)
 	}
-	return d.Store.Enqueue(ctx, items)
+	_, err = d.Store.Enqueue(ctx, items)
+	return err
 }
 
 const msgDeliveryFailed = "Could not deliver the %s for %q to %s (%s, by %s): %v. Check the address on the roster."

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -35,8 +37,13 @@ type Meeting struct {
 	Agenda    string
 	Status    MeetingStatus
 	Public    bool // listed in the network's public calendar feed
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// SeriesID and Occurrence link a meeting planned from a series to the
+	// occurrence it is for; there is at most one meeting per occurrence.
+	SeriesID   int64
+	Occurrence time.Time
+	Reminders  []time.Duration // offsets before the start; nil: DefaultReminders
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Limits on a meeting's fields.
@@ -92,7 +99,17 @@ func (m *Meeting) Validate() error {
 	default:
 		return Errorf(EINVALID, "Unknown meeting status %q.", m.Status)
 	}
-	return nil
+	return ValidateReminders(m.Reminders)
+}
+
+// ReminderOffsets are the meeting's reminder offsets, largest first.
+func (m *Meeting) ReminderOffsets() []time.Duration {
+	offsets := slices.Clone(m.Reminders)
+	if offsets == nil {
+		offsets = slices.Clone(DefaultReminders)
+	}
+	slices.SortFunc(offsets, func(a, b time.Duration) int { return cmp.Compare(b, a) })
+	return offsets
 }
 
 // Response is an invitee's answer.

@@ -20,6 +20,7 @@ const (
 	OutboxSent       OutboxStatus = "sent"       // handed to its channel
 	OutboxFailed     OutboxStatus = "failed"     // refused for good; the secretariat is told
 	OutboxSuperseded OutboxStatus = "superseded" // a newer message to the same person replaced it before it went
+	OutboxSkipped    OutboxStatus = "skipped"    // decided against, e.g. a reminder whose moment passed while the bot was down
 )
 
 // OutboxItem is a message to send, written in the same transaction as the

@@ -17,33 +17,65 @@ import (
 )
 
 type meetingRow struct {
-	ID        int64 `gorm:"primaryKey"`
-	UID       string
-	Sequence  int
-	Title     string
-	StartAt   time.Time
-	EndAt     time.Time
-	TimeZone  string
-	Venue     string
-	Address   string
-	OnlineURL string
-	Hosts     string
-	Organiser string
-	Agenda    string
-	Status    string
-	Public    bool
-	CreatedAt time.Time `gorm:"autoCreateTime:false"`
-	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
+	ID         int64 `gorm:"primaryKey"`
+	UID        string
+	Sequence   int
+	Title      string
+	StartAt    time.Time
+	EndAt      time.Time
+	TimeZone   string
+	Venue      string
+	Address    string
+	OnlineURL  string
+	Hosts      string
+	Organiser  string
+	Agenda     string
+	Status     string
+	Public     bool
+	SeriesID   *int64
+	Occurrence *time.Time
+	Reminders  string
+	CreatedAt  time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt  time.Time `gorm:"autoUpdateTime:false"`
 }
 
 func (meetingRow) TableName() string { return "meetings" }
 
 func toMeetingRow(m model.Meeting) meetingRow {
-	return meetingRow{ID: m.ID, UID: m.UID, Sequence: m.Sequence, Title: m.Title,
+	r := meetingRow{ID: m.ID, UID: m.UID, Sequence: m.Sequence, Title: m.Title,
 		StartAt: m.Start.UTC().Truncate(time.Microsecond), EndAt: m.End.UTC().Truncate(time.Microsecond),
 		TimeZone: m.TimeZone, Venue: m.Venue, Address: m.Address, OnlineURL: m.OnlineURL,
 		Hosts: strings.Join(m.Hosts, ","), Organiser: m.Organiser, Agenda: m.Agenda, Status: string(m.Status), Public: m.Public,
-		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
+		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(), Reminders: durations(m.Reminders)}
+	if m.SeriesID != 0 {
+		id, at := m.SeriesID, m.Occurrence.UTC()
+		r.SeriesID, r.Occurrence = &id, &at
+	}
+	return r
+}
+
+// durations writes offsets as "336h0m0s,48h0m0s"; nil as "".
+func durations(ds []time.Duration) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// parseDurations reads what durations wrote; a bad value is skipped (it was
+// validated when written).
+func parseDurations(s string) []time.Duration {
+	if s == "" {
+		return nil
+	}
+	var out []time.Duration
+	for _, p := range strings.Split(s, ",") {
+		if d, err := time.ParseDuration(p); err == nil {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func (r meetingRow) model() model.Meeting {
@@ -51,10 +83,15 @@ func (r meetingRow) model() model.Meeting {
 	if r.Hosts != "" {
 		hosts = strings.Split(r.Hosts, ",")
 	}
-	return model.Meeting{ID: r.ID, UID: r.UID, Sequence: r.Sequence, Title: r.Title,
+	m := model.Meeting{ID: r.ID, UID: r.UID, Sequence: r.Sequence, Title: r.Title,
 		Start: r.StartAt.UTC(), End: r.EndAt.UTC(), TimeZone: r.TimeZone, Venue: r.Venue, Address: r.Address,
 		OnlineURL: r.OnlineURL, Hosts: hosts, Organiser: r.Organiser, Agenda: r.Agenda,
-		Status: model.MeetingStatus(r.Status), Public: r.Public, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		Status: model.MeetingStatus(r.Status), Public: r.Public, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		Reminders: parseDurations(r.Reminders)}
+	if r.SeriesID != nil && r.Occurrence != nil {
+		m.SeriesID, m.Occurrence = *r.SeriesID, r.Occurrence.UTC()
+	}
+	return m
 }
 
 type invitationRow struct {
@@ -229,7 +266,8 @@ func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, id int64, 
 			}
 		}
 		out = after
-		return s.enqueue(tx, items)
+		_, err = s.enqueue(tx, items)
+		return err
 	})
 	return out, err
 }
@@ -279,7 +317,7 @@ func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, 
 				return err
 			}
 			if m.Status == model.MeetingScheduled {
-				if err := s.enqueue(tx, plan(m, inv)); err != nil {
+				if _, err := s.enqueue(tx, plan(m, inv)); err != nil {
 					return err
 				}
 			}

@@ -64,6 +64,13 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("ALTER TABLE meetings DROP COLUMN public").Error
 			},
 		},
+		{
+			ID:      "0005_series",
+			Migrate: migrate0005,
+			Rollback: func(tx *gorm.DB) error {
+				return tx.Migrator().DropTable("coverage_snapshots", "attendance", "reminder_mutes", "series")
+			},
+		},
 	}
 }
 

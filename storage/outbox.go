@@ -54,10 +54,13 @@ var supersedes = map[string][]string{
 	"cancel":  {"request", "cancel"},
 }
 
-// enqueue writes outbox items in tx. An item whose key exists already is
-// skipped, so that nothing is ever queued twice.
-func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) error {
+// enqueue writes outbox items in tx and returns those it wrote. An item
+// whose key exists already is skipped, so that nothing is ever queued twice.
+// An item may be written with the status OutboxSkipped, to record durably
+// that a message was decided against.
+func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) ([]model.OutboxItem, error) {
 	now := s.now()
+	var written []model.OutboxItem
 	for _, it := range items {
 		if kinds := supersedes[it.Kind]; len(kinds) > 0 && it.InvitationID != 0 {
 			err := tx.Model(&outboxRow{}).
@@ -65,29 +68,42 @@ func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) error {
 					it.InvitationID, it.Channel, model.OutboxPending, kinds, it.Key).
 				Updates(map[string]any{"status": model.OutboxSuperseded, "last_error": ""}).Error
 			if err != nil {
-				return internal("supersede outbox items", err)
+				return nil, internal("supersede outbox items", err)
 			}
 		}
 		due := it.DueAt
 		if due.IsZero() {
 			due = now
 		}
+		status := it.Status
+		if status == "" {
+			status = model.OutboxPending
+		}
 		r := outboxRow{Key: it.Key, Channel: string(it.Channel), Kind: it.Kind, MeetingID: it.MeetingID,
-			InvitationID: it.InvitationID, Recipient: it.Recipient, Payload: it.Payload, Status: string(model.OutboxPending),
+			InvitationID: it.InvitationID, Recipient: it.Recipient, Payload: it.Payload, Status: string(status),
 			DueAt: due.UTC(), NextAttemptAt: due.UTC(), CreatedAt: now}
-		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(&r).Error
-		if err != nil {
-			return internal("enqueue", err)
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(&r)
+		if res.Error != nil {
+			return nil, internal("enqueue", res.Error)
+		}
+		if res.RowsAffected == 1 {
+			written = append(written, r.model())
 		}
 	}
-	return nil
+	return written, nil
 }
 
-// Enqueue writes outbox items on their own; an item whose key exists is skipped.
+// Enqueue writes outbox items on their own and returns those it wrote; an
+// item whose key exists is skipped.
 //
 // Errors: EINTERNAL only.
-func (s *Store) Enqueue(ctx context.Context, items []model.OutboxItem) error {
-	return s.transaction(ctx, func(tx *gorm.DB) error { return s.enqueue(tx, items) })
+func (s *Store) Enqueue(ctx context.Context, items []model.OutboxItem) ([]model.OutboxItem, error) {
+	var written []model.OutboxItem
+	err := s.transaction(ctx, func(tx *gorm.DB) (err error) {
+		written, err = s.enqueue(tx, items)
+		return err
+	})
+	return written, err
 }
 
 // Claim takes up to limit pending items that are due at now and not claimed

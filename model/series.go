@@ -1,0 +1,77 @@
+package model
+
+import (
+	"strings"
+	"time"
+)
+
+// DefaultReminders are the reminder offsets of a meeting that sets none.
+var DefaultReminders = []time.Duration{14 * 24 * time.Hour, 2 * 24 * time.Hour, 2 * time.Hour}
+
+// Series is a meeting that recurs, such as the network's annual meeting
+// during the UN General Assembly's high-level week. Its Rule is an iCalendar
+// RRULE (RFC 5545) evaluated from Start in the series' zone.
+type Series struct {
+	ID        int64
+	Name      string
+	Rule      string    // e.g. "FREQ=YEARLY;BYMONTH=9;BYDAY=-1SA"
+	Start     time.Time // the first occurrence, which also gives the time of day (UTC)
+	TimeZone  string
+	Duration  time.Duration
+	Venue     string
+	Address   string
+	Hosts     []string
+	PlanAhead time.Duration   // how long before an occurrence a draft is planned
+	Reminders []time.Duration // offsets before the start; nil: DefaultReminders
+	Active    bool
+	CreatedAt time.Time
+}
+
+// Validate checks everything but the rule, which needs a recurrence library
+// (package scheduler checks it).
+func (s *Series) Validate() error {
+	s.Name = strings.TrimSpace(s.Name)
+	switch {
+	case s.Name == "":
+		return Errorf(EINVALID, "A series needs a name: name=\"…\".")
+	case strings.ContainsAny(s.Name+s.Venue+s.Address, "\r\n"):
+		return Errorf(EINVALID, "The name, venue and address must each be on one line.")
+	case s.Start.IsZero():
+		return Errorf(EINVALID, "A series needs its first meeting: start=\"YYYY-MM-DD HH:MM\".")
+	case s.Duration <= 0 || s.Duration > MaxMeetingLen:
+		return Errorf(EINVALID, "A meeting of the series must last between a minute and 14 days: duration=7h.")
+	case s.Venue == "":
+		return Errorf(EINVALID, "Say where the series meets: venue=\"…\".")
+	case s.PlanAhead < 24*time.Hour || s.PlanAhead > 730*24*time.Hour:
+		return Errorf(EINVALID, "Plan between 1 and 730 days ahead: plan=120d.")
+	}
+	if _, err := LoadZone(s.TimeZone); err != nil {
+		return err
+	}
+	for _, h := range s.Hosts {
+		if _, ok := CountryByCode(h); !ok {
+			return Errorf(EINVALID, "Unknown host country code %q.", h)
+		}
+	}
+	return ValidateReminders(s.Reminders)
+}
+
+// ValidateReminders checks reminder offsets: up to 5, each between 5 minutes
+// and 60 days before the start.
+func ValidateReminders(offsets []time.Duration) error {
+	if len(offsets) > 5 {
+		return Errorf(EINVALID, "At most 5 reminders, e.g. reminders=14d,2d,2h.")
+	}
+	for _, o := range offsets {
+		if o < 5*time.Minute || o > 60*24*time.Hour {
+			return Errorf(EINVALID, "A reminder must come between 5 minutes and 60 days before the meeting.")
+		}
+	}
+	return nil
+}
+
+// Attendance is who came to a meeting, by country (delegates count for theirs).
+type Attendance struct {
+	MeetingID int64
+	Countries []string // alpha-2 codes
+}
