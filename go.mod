@@ -14,6 +14,7 @@ require (
 	golang.org/x/text v0.44.0
 	gorm.io/driver/postgres v1.6.3
 	gorm.io/gorm v1.31.2
+	github.com/robfig/cron/v3 v3.0.1
 )
 
 require (
@@ -31,7 +32,7 @@ require (
 	github.com/mattn/go-isatty v0.0.17 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
-	github.com/teambition/rrule-go v1.8.2 // indirect
+	github.com/teambition/rrule-go v1.8.2
 	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.7.0 // indirect
 	modernc.org/libc v1.22.5 // indirect

@@ -29,6 +29,7 @@ import (
 	"focalbot/mail"
 	"focalbot/model"
 	"focalbot/roster"
+	"focalbot/scheduler"
 	"focalbot/storage"
 )
 
@@ -169,7 +170,10 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q; run focalbot --help", fs.Arg(0))}
 	}
-	var clk clock.Clock
+	var (
+		clk clock.Clock
+		sim *clock.Offset
+	)
 	if *now != "" {
 		cfg, err := config.Load(os.Getenv)
 		if err != nil {
@@ -179,7 +183,8 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		if err != nil {
 			return usageError{err.Error()}
 		}
-		clk = clock.StartingAt(t)
+		sim = clock.StartingAt(t)
+		clk = sim
 	}
 	a, err := open(ctx, stderr, clk, true)
 	if err != nil {
@@ -190,7 +195,19 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	engine := bot.New(a.store, a.clock, a.log, a.zone, bot.WithDelivery(planner, disp.Kick), bot.WithFeeds(a.cfg.PublicURL))
+	sched := &scheduler.Scheduler{Store: a.store, Clock: a.clock, Log: a.log.With("component", "scheduler"),
+		Planner: planner, Zone: a.zone, Kick: disp.Kick}
+	opts := []bot.Option{bot.WithDelivery(planner, disp.Kick), bot.WithFeeds(a.cfg.PublicURL)}
+	if sim != nil && a.cfg.Mode() == config.ModeConsole {
+		opts = append(opts, bot.WithSimulatedClock(sim, func(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error) {
+			n, err := sched.Advance(ctx, clk, d)
+			if err == nil {
+				_, err = disp.Dispatch(ctx)
+			}
+			return n, err
+		}))
+	}
+	engine := bot.New(a.store, a.clock, a.log, a.zone, opts...)
 	if a.cfg.PublicURL != "" && a.cfg.Mode() != config.ModeHTTP {
 		stopFeeds, err := serveFeeds(ctx, a, planner.Organiser)
 		if err != nil {
@@ -199,10 +216,12 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		defer stopFeeds()
 	}
 	dctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
+	done := make(chan error, 2)
 	go func() { done <- disp.Run(dctx, dispatchInterval) }()
+	go func() { done <- sched.Run(dctx) }()
 	defer func() {
 		stop()
+		<-done
 		<-done
 		// Send what the last commands queued before leaving, so that a
 		// scripted console session leaves its messages in the outbox folder.

@@ -57,6 +57,7 @@ func (c *Command) Synopsis() string { return strings.TrimSpace(c.Name + " " + c.
 // declare lists every command the engine knows.
 func (e *Engine) declare() []*Command {
 	cmds := e.coreCommands()
+	cmds = append(cmds, e.cycleCommands()...)
 	cmds = append(cmds, e.outreachCommands()...)
 	return append(cmds, e.pollCommands()...)
 }

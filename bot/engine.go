@@ -48,6 +48,7 @@ type Store interface {
 
 	OutreachStore
 	PollStore
+	CycleStore
 }
 
 // Option configures an engine.
@@ -141,6 +142,8 @@ type Engine struct {
 	planner  delivery.Planner
 	kick     func()
 	feedURL  string
+	simClock *clock.Offset
+	advance  func(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error)
 }
 
 // New returns an engine over store. zone is the secretariat's time zone.

@@ -126,6 +126,16 @@ func TestPermissionMatrix(t *testing.T) {
 		{"status 1", secretariat},
 		{"meeting schedule 1", secretariat},
 		{"meeting cancel 1", secretariat},
+		{"series", secretariat},
+		{`series create name="Annual meeting" rule=unga start="2012-09-29 10:00" duration=7h venue="New York"`, secretariat},
+		{"series stop 1", secretariat},
+		{"series start 1", secretariat},
+		{"mute all", members},
+		{"unmute all", members},
+		{"attendance 1", secretariat},
+		{"outbox", secretariat},
+		{"clock", secretariat},
+		{"clock advance 1d", secretariat},
 		// Last: an inactive person who registers is pending afterwards.
 		{"register Chile", everyone},
 	}

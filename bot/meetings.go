@@ -16,7 +16,7 @@ import (
 )
 
 // meetingFields are the options of meeting create and meeting change.
-var meetingFields = []string{"title", "start", "end", "duration", "tz", "venue", "address", "online", "hosts", "agenda", "public"}
+var meetingFields = []string{"title", "start", "end", "duration", "tz", "venue", "address", "online", "hosts", "agenda", "public", "reminders"}
 
 func (e *Engine) meetingCreate(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Keys) == 0 {
@@ -105,6 +105,12 @@ func setMeeting(m *model.Meeting, keys []string, opts map[string]string) error {
 			m.OnlineURL = v
 		case "agenda":
 			m.Agenda = strings.ReplaceAll(v, `\n`, "\n")
+		case "reminders":
+			offsets, err := parseSpans(v)
+			if err != nil {
+				return err
+			}
+			m.Reminders = offsets
 		case "public":
 			switch strings.ToLower(v) {
 			case "yes", "true":
@@ -199,10 +205,10 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 		return err
 	}
 	if m.Sequence == before.Sequence {
-		if m.Public != before.Public {
-			w.Printf(msgMeetingPublic, m.ID, m.Public)
-		} else {
+		if m.UpdatedAt.Equal(before.UpdatedAt) {
 			w.Printf(msgMeetingUnchanged, m.ID)
+		} else {
+			w.Printf(msgMeetingSaved, m.ID, m.Public, reminderList(m))
 		}
 		return nil
 	}
@@ -697,4 +703,20 @@ func (e *Engine) feed(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgFeed, e.feedURL+"/feeds/"+token+".ics", e.feedURL+"/feeds/network.ics")
 	return nil
+}
+
+// reminderList writes a meeting's reminder offsets, e.g. "14d, 2d, 2h".
+func reminderList(m model.Meeting) string {
+	var parts []string
+	for _, o := range m.ReminderOffsets() {
+		switch {
+		case o%(24*time.Hour) == 0:
+			parts = append(parts, fmt.Sprintf("%dd", o/(24*time.Hour)))
+		case o%time.Hour == 0:
+			parts = append(parts, fmt.Sprintf("%dh", o/time.Hour))
+		default:
+			parts = append(parts, fmt.Sprintf("%dm", o/time.Minute))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

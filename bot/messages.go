@@ -139,11 +139,11 @@ const (
 	msgVenueTime           = "(%s time)"
 	msgYourTime            = "your time: %s (%s)"
 
-	msgYesOrNo       = "Write %s=yes or %s=no."
-	msgMeetingPublic = "Meeting %d: listed in the public network feed: %t."
-	msgNoFeeds       = "Calendar feeds are not served here: the administrator sets FOCALBOT_PUBLIC_URL to serve them."
-	msgFeed          = "Your calendar feed (keep the link to yourself; feed reset makes a new one): %s\nThe network's public meetings: %s\nSubscribe to a link from your calendar app (\"add calendar from URL\")."
-	msgFeedReset     = "Your old feed link no longer works."
+	msgYesOrNo      = "Write %s=yes or %s=no."
+	msgMeetingSaved = "Meeting %d saved (invitees need no update): in the public feed: %t; reminders: %s before."
+	msgNoFeeds      = "Calendar feeds are not served here: the administrator sets FOCALBOT_PUBLIC_URL to serve them."
+	msgFeed         = "Your calendar feed (keep the link to yourself; feed reset makes a new one): %s\nThe network's public meetings: %s\nSubscribe to a link from your calendar app (\"add calendar from URL\")."
+	msgFeedReset    = "Your old feed link no longer works."
 
 	msgResponseYes        = "coming"
 	msgResponseNo         = "not coming"
@@ -154,4 +154,29 @@ const (
 	msgMeetingIsScheduled = "scheduled"
 	msgMeetingIsCancelled = "cancelled"
 	msgMeetingHeld        = "held"
+)
+
+// Series, reminders, attendance, the outbox and the clock.
+const (
+	msgBadSpan            = "%q is not a duration: write it like 14d, 2d12h, 6h or 90m."
+	msgUnknownSeriesField = "Unknown series field %q: use name, rule, start, duration, tz, venue, address, hosts, plan, reminders."
+	msgSeriesCreated      = "Series %d created: %s"
+	msgSeriesNext         = "Next meeting: %s; its draft is planned from %s."
+	msgSeriesEnded        = "Its rule has no further meeting."
+	msgNoSeries           = "No series yet: see help series create."
+	msgSeriesLine         = "  %d. %s (%s) — next: %s; planning on: %t"
+	msgBadSeriesNumber    = "%q is not a series number: see series."
+	msgSeriesActive       = "Series %d (%s): planning on: %t."
+	msgMutedAll           = "You will get no more reminders (unmute all to get them again)."
+	msgMuted              = "You will get no more reminders for meeting %d."
+	msgUnmutedAll         = "You will get reminders again."
+	msgUnmuted            = "You will get reminders for meeting %d again."
+	msgAttendance         = "%d. %s (%s): %d countries came — %s"
+	msgOutboxEmpty        = "Nothing has been sent or queued."
+	msgOutboxCounts       = "%d messages: %d sent, %d waiting, %d failed, %d replaced by a newer one, %d skipped. The latest:"
+	msgOutboxLine         = "  %s  %s  %s by %s to %s"
+	msgClock              = "The bot's time: %s."
+	msgClockReal          = "The clock is the real one: start the console with --now to move it on with clock advance."
+	msgClockTooFar        = "Advance at most 400 days at a time."
+	msgClockAdvanced      = "The bot's time is now %s (%d scheduler ticks on the way)."
 )

@@ -54,8 +54,20 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 		Date:      now,
 		MessageID: messageID(it, p.Organiser.Email),
 	}
-	if p.Kind == KindNotice {
+	switch p.Kind {
+	case KindNotice:
 		msg.Subject, msg.Text = subjectNotice, p.Text
+		return msg, nil
+	case KindReminder, KindNudge:
+		v := newView(p)
+		var text, html bytes.Buffer
+		if err := textReminder.Execute(&text, v); err != nil {
+			return mail.Message{}, fmt.Errorf("render text: %w", err)
+		}
+		if err := htmlReminder.Execute(&html, v); err != nil {
+			return mail.Message{}, fmt.Errorf("render html: %w", err)
+		}
+		msg.Subject, msg.Text, msg.HTML = v.Subject, text.String(), html.String()
 		return msg, nil
 	}
 	ev := Event(p.Meeting, p.Organiser, []calendar.Attendee{{Person: calendar.Person{Name: p.Invitee.Name, Email: it.Recipient}, PartStat: calendar.NeedsAction, RSVP: true}}, now)
@@ -129,6 +141,8 @@ type view struct {
 	Hosts            string
 	Cancelled        bool
 	Update           bool
+	Nudge            bool   // a reminder to someone who has not answered
+	In               string // for reminders: "in 2 days"
 }
 
 func newView(p Payload) view {
@@ -147,6 +161,9 @@ func newView(p Payload) view {
 	v.Hosts = strings.Join(hosts, ", ")
 	day := m.Start.In(venue).Format("2 January 2006")
 	switch {
+	case p.Kind == KindReminder || p.Kind == KindNudge:
+		v.Nudge, v.In = p.Kind == KindNudge, inWords(p.Offset)
+		v.Subject, v.Heading = fmt.Sprintf(subjectReminder, m.Title, v.In), headingReminder
 	case v.Cancelled:
 		v.Subject, v.Heading = fmt.Sprintf(subjectCancelled, m.Title, day), headingCancelled
 	case v.Update:
@@ -166,8 +183,24 @@ func Span(s, e time.Time) string {
 	return s.Format("Mon 2 Jan 2006, 15:04 MST") + " – " + e.Format("Mon 2 Jan 2006, 15:04 MST")
 }
 
+// inWords writes a reminder offset as people say it: "in 14 days", "in 2 hours".
+func inWords(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
+		return fmt.Sprintf(inDays, int(d/(24*time.Hour)))
+	case d >= 2*time.Hour && d%time.Hour == 0:
+		return fmt.Sprintf(inHours, int(d/time.Hour))
+	}
+	return fmt.Sprintf(inMinutes, int(d/time.Minute))
+}
+
 // The e-mail catalog: subjects, headings and bodies of what focalbot mails.
 const (
+	subjectReminder   = "Reminder: %s, %s"
+	headingReminder   = "A reminder"
+	inDays            = "in %d days"
+	inHours           = "in %d hours"
+	inMinutes         = "in %d minutes"
 	subjectInvitation = "Invitation: %s, %s"
 	subjectUpdated    = "Updated invitation: %s, %s"
 	subjectCancelled  = "Cancelled: %s, %s"
@@ -210,6 +243,38 @@ var htmlInvitation = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE
 {{if .Meeting.Agenda}}<h3>Agenda</h3><pre>{{.Meeting.Agenda}}</pre>{{end}}
 {{if .Cancelled}}<p>Your calendar removes the meeting when you open this message.</p>
 {{else}}<p>Please answer with the Accept, Tentative or Decline buttons of your calendar.</p>{{end}}
+<p>{{.Meeting.Organiser}}</p>
+</body></html>
+`))
+
+var textReminder = template.Must(template.New("reminder").Parse(`Dear {{.Invitee.Name}},
+
+{{.Meeting.Title}} begins {{.In}}.
+
+When:  {{.VenueTime}}{{if .ReaderTime}}
+       your time: {{.ReaderTime}}{{end}}{{if .Where}}
+Where: {{.Where}}{{end}}{{if .Meeting.OnlineURL}}
+Online: {{.Meeting.OnlineURL}}{{end}}
+{{if .Nudge}}
+We have not had your answer yet: please accept or decline the invitation in
+your calendar, or tell the bot "rsvp yes", "rsvp maybe" or "rsvp no".
+{{end}}
+To stop these reminders, tell the bot "mute {{.Meeting.ID}}" (or "mute all").
+
+{{.Meeting.Organiser}}
+`))
+
+var htmlReminder = htmltemplate.Must(htmltemplate.New("reminder").Parse(`<!DOCTYPE html>
+<html><body style="font-family: sans-serif">
+<p>Dear {{.Invitee.Name}},</p>
+<p><strong>{{.Meeting.Title}}</strong> begins {{.In}}.</p>
+<table>
+<tr><th align="left">When</th><td>{{.VenueTime}}{{if .ReaderTime}}<br>your time: {{.ReaderTime}}{{end}}</td></tr>
+{{if .Where}}<tr><th align="left">Where</th><td>{{.Where}}</td></tr>{{end}}
+{{if .Meeting.OnlineURL}}<tr><th align="left">Online</th><td><a href="{{.Meeting.OnlineURL}}">{{.Meeting.OnlineURL}}</a></td></tr>{{end}}
+</table>
+{{if .Nudge}}<p>We have not had your answer yet: please accept or decline the invitation in your calendar, or tell the bot <code>rsvp yes</code>, <code>rsvp maybe</code> or <code>rsvp no</code>.</p>{{end}}
+<p>To stop these reminders, tell the bot <code>mute {{.Meeting.ID}}</code> (or <code>mute all</code>).</p>
 <p>{{.Meeting.Organiser}}</p>
 </body></html>
 `))

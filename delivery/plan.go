@@ -10,15 +10,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	"focalbot/model"
 )
 
 // Kinds of outbox item.
 const (
-	KindRequest = "request" // an invitation, or an update of one (METHOD:REQUEST)
-	KindCancel  = "cancel"  // a cancellation (METHOD:CANCEL)
-	KindNotice  = "notice"  // a plain message to the secretariat
+	KindRequest  = "request"  // an invitation, or an update of one (METHOD:REQUEST)
+	KindCancel   = "cancel"   // a cancellation (METHOD:CANCEL)
+	KindReminder = "reminder" // a reminder to someone coming (or maybe coming)
+	KindNudge    = "nudge"    // a reminder to someone who has not answered
+	KindNotice   = "notice"   // a plain message, e.g. to the secretariat
 )
 
 // Invitee is who a message goes to, as known when it was queued.
@@ -43,7 +46,8 @@ type Payload struct {
 	Meeting   model.Meeting
 	Invitee   Invitee
 	Organiser Organiser
-	Text      string `json:",omitempty"` // for notices
+	Text      string        `json:",omitempty"` // for notices
+	Offset    time.Duration `json:",omitempty"` // for reminders: how long before the start
 }
 
 // Decode reads an item's payload.
@@ -66,28 +70,41 @@ type Planner struct {
 // message when they have a Slack ID and Slack is in use. person is the
 // invitee on the roster, nil for a guest.
 func (pl Planner) Invitation(kind string, m model.Meeting, inv model.Invitation, person *model.Person) []model.OutboxItem {
-	who := Invitee{Name: inv.Name, Email: inv.Email}
+	return pl.forInvitee(Payload{Kind: kind}, m, inv, person, func(ch model.Channel) string {
+		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/seq:%d", m.ID, inv.ID, ch, kind, m.Sequence)
+	})
+}
+
+// Reminder plans a reminder (KindReminder or KindNudge) offset before a
+// meeting's start for one invitee. The key names the offset and the
+// meeting's sequence, so each reminder goes once for each version of the
+// meeting.
+func (pl Planner) Reminder(kind string, offset time.Duration, m model.Meeting, inv model.Invitation, person *model.Person) []model.OutboxItem {
+	return pl.forInvitee(Payload{Kind: kind, Offset: offset}, m, inv, person, func(ch model.Channel) string {
+		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/%s/seq:%d", m.ID, inv.ID, ch, kind, offset, m.Sequence)
+	})
+}
+
+// forInvitee plans one message p about m for an invitee on every channel
+// they can be reached by, keyed by key.
+func (pl Planner) forInvitee(p Payload, m model.Meeting, inv model.Invitation, person *model.Person, key func(model.Channel) string) []model.OutboxItem {
+	p.Meeting, p.Organiser = m, pl.Organiser
+	p.Invitee = Invitee{Name: inv.Name, Email: inv.Email}
 	if person != nil {
-		who = Invitee{Name: person.Name, Email: person.Email, SlackID: person.SlackID, TimeZone: person.TimeZone, Language: person.Language}
+		p.Invitee = Invitee{Name: person.Name, Email: person.Email, SlackID: person.SlackID, TimeZone: person.TimeZone, Language: person.Language}
 	}
+	payload := encode(p)
 	var items []model.OutboxItem
 	for _, ch := range pl.Channels {
-		to := who.Email
+		to := p.Invitee.Email
 		if ch == model.ChannelSlack {
-			to = who.SlackID
+			to = p.Invitee.SlackID
 		}
 		if to == "" {
 			continue
 		}
-		items = append(items, model.OutboxItem{
-			Key:          fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/seq:%d", m.ID, inv.ID, ch, kind, m.Sequence),
-			Channel:      ch,
-			Kind:         kind,
-			MeetingID:    m.ID,
-			InvitationID: inv.ID,
-			Recipient:    to,
-			Payload:      encode(Payload{Kind: kind, Meeting: m, Invitee: who, Organiser: pl.Organiser}),
-		})
+		items = append(items, model.OutboxItem{Key: key(ch), Channel: ch, Kind: p.Kind, MeetingID: m.ID,
+			InvitationID: inv.ID, Recipient: to, Payload: payload})
 	}
 	return items
 }

@@ -42,8 +42,12 @@ type Meeting struct {
 	SeriesID   int64
 	Occurrence time.Time
 	Reminders  []time.Duration // offsets before the start; nil: DefaultReminders
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// RemindedThrough is the moment up to which the reminders of sequence
+	// RemindedSequence have been queued (the scheduler's durable mark).
+	RemindedThrough  time.Time
+	RemindedSequence int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Limits on a meeting's fields.

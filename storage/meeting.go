@@ -17,26 +17,28 @@ import (
 )
 
 type meetingRow struct {
-	ID         int64 `gorm:"primaryKey"`
-	UID        string
-	Sequence   int
-	Title      string
-	StartAt    time.Time
-	EndAt      time.Time
-	TimeZone   string
-	Venue      string
-	Address    string
-	OnlineURL  string
-	Hosts      string
-	Organiser  string
-	Agenda     string
-	Status     string
-	Public     bool
-	SeriesID   *int64
-	Occurrence *time.Time
-	Reminders  string
-	CreatedAt  time.Time `gorm:"autoCreateTime:false"`
-	UpdatedAt  time.Time `gorm:"autoUpdateTime:false"`
+	ID               int64 `gorm:"primaryKey"`
+	UID              string
+	Sequence         int
+	Title            string
+	StartAt          time.Time
+	EndAt            time.Time
+	TimeZone         string
+	Venue            string
+	Address          string
+	OnlineURL        string
+	Hosts            string
+	Organiser        string
+	Agenda           string
+	Status           string
+	Public           bool
+	SeriesID         *int64
+	Occurrence       *time.Time
+	Reminders        string
+	RemindedThrough  *time.Time
+	RemindedSequence int
+	CreatedAt        time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt        time.Time `gorm:"autoUpdateTime:false"`
 }
 
 func (meetingRow) TableName() string { return "meetings" }
@@ -46,7 +48,12 @@ func toMeetingRow(m model.Meeting) meetingRow {
 		StartAt: m.Start.UTC().Truncate(time.Microsecond), EndAt: m.End.UTC().Truncate(time.Microsecond),
 		TimeZone: m.TimeZone, Venue: m.Venue, Address: m.Address, OnlineURL: m.OnlineURL,
 		Hosts: strings.Join(m.Hosts, ","), Organiser: m.Organiser, Agenda: m.Agenda, Status: string(m.Status), Public: m.Public,
-		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(), Reminders: durations(m.Reminders)}
+		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(), Reminders: durations(m.Reminders),
+		RemindedSequence: m.RemindedSequence}
+	if !m.RemindedThrough.IsZero() {
+		t := m.RemindedThrough.UTC()
+		r.RemindedThrough = &t
+	}
 	if m.SeriesID != 0 {
 		id, at := m.SeriesID, m.Occurrence.UTC()
 		r.SeriesID, r.Occurrence = &id, &at
@@ -87,7 +94,10 @@ func (r meetingRow) model() model.Meeting {
 		Start: r.StartAt.UTC(), End: r.EndAt.UTC(), TimeZone: r.TimeZone, Venue: r.Venue, Address: r.Address,
 		OnlineURL: r.OnlineURL, Hosts: hosts, Organiser: r.Organiser, Agenda: r.Agenda,
 		Status: model.MeetingStatus(r.Status), Public: r.Public, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
-		Reminders: parseDurations(r.Reminders)}
+		Reminders: parseDurations(r.Reminders), RemindedSequence: r.RemindedSequence}
+	if r.RemindedThrough != nil {
+		m.RemindedThrough = r.RemindedThrough.UTC()
+	}
 	if r.SeriesID != nil && r.Occurrence != nil {
 		m.SeriesID, m.Occurrence = *r.SeriesID, r.Occurrence.UTC()
 	}
@@ -421,4 +431,28 @@ func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int
 		return s.audit(tx, actor, "invitation.respond", meetingSubject(before.MeetingID), before.Country, toJSON(before), toJSON(out))
 	})
 	return out, err
+}
+
+// QueueReminders writes reminder items and moves the meeting's reminder mark
+// to through for sequence seq, in one transaction, and returns the items it
+// wrote. It changes nothing when the meeting has changed sequence since the
+// caller read it.
+//
+// Errors: EINTERNAL only.
+func (s *Store) QueueReminders(ctx context.Context, meetingID int64, seq int, through time.Time, items []model.OutboxItem) ([]model.OutboxItem, error) {
+	var written []model.OutboxItem
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&meetingRow{}).Where("id = ? AND sequence = ?", meetingID, seq).
+			Updates(map[string]any{"reminded_through": through.UTC(), "reminded_sequence": seq})
+		if res.Error != nil {
+			return internal("mark reminders", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil // the meeting changed: the next tick plans for its new version
+		}
+		var err error
+		written, err = s.enqueue(tx, items)
+		return err
+	})
+	return written, err
 }

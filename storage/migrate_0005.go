@@ -10,7 +10,7 @@ import (
 // and the weekly coverage snapshots of the digest.
 func migrate0005(tx *gorm.DB) error {
 	m := tx.Migrator()
-	for _, col := range []string{"SeriesID", "Occurrence", "Reminders"} {
+	for _, col := range []string{"SeriesID", "Occurrence", "Reminders", "RemindedThrough", "RemindedSequence"} {
 		if err := m.AddColumn(&m0005Meeting{}, col); err != nil {
 			return err
 		}
@@ -28,6 +28,10 @@ type m0005Meeting struct {
 	SeriesID   *int64     `gorm:"uniqueIndex:idx_meetings_occurrence,priority:1"`
 	Occurrence *time.Time `gorm:"uniqueIndex:idx_meetings_occurrence,priority:2"`
 	Reminders  string     `gorm:"not null;default:''"` // comma-separated durations, e.g. "336h0m0s,48h0m0s"
+	// The reminders of sequence RemindedSequence are queued up to the
+	// moment RemindedThrough: a tick with nothing new due reads no further.
+	RemindedThrough  *time.Time
+	RemindedSequence int `gorm:"not null;default:0"`
 }
 
 func (m0005Meeting) TableName() string { return "meetings" }

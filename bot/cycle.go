@@ -1,0 +1,315 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"focalbot/clock"
+	"focalbot/delivery"
+	"focalbot/match"
+	"focalbot/model"
+	"focalbot/scheduler"
+)
+
+// CycleStore is what the series, reminder and attendance commands need.
+type CycleStore interface {
+	CreateSeries(ctx context.Context, actor model.Actor, sr *model.Series) error
+	SeriesList(ctx context.Context, active bool) ([]model.Series, error)
+	SetSeriesActive(ctx context.Context, actor model.Actor, id int64, active bool) (model.Series, error)
+	Mute(ctx context.Context, personID, meetingID int64, mute bool) error
+	RecordAttendance(ctx context.Context, actor model.Actor, meetingID int64, countries []string) (model.Meeting, error)
+	Attendance(ctx context.Context, meetingID int64) ([]string, error)
+}
+
+// WithSimulatedClock lets the secretariat move the bot's clock on with
+// "clock advance", ticking the scheduler on the way (console demos).
+func WithSimulatedClock(clk *clock.Offset, advance func(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error)) Option {
+	return func(e *Engine) { e.simClock, e.advance = clk, advance }
+}
+
+func (e *Engine) cycleCommands() []*Command {
+	return []*Command{
+		{Name: "series", Description: "The meeting series and their next meetings.", Access: Secretariat, Run: e.seriesList},
+		{Name: "series create", Usage: `name="…" rule=<unga|yearly|…|RRULE> start="YYYY-MM-DD HH:MM" duration=7h [tz=…] venue="…" [address=…] [hosts=…] [plan=120d] [reminders=14d,2d,2h]`,
+			Description: "Define a recurring meeting; drafts are planned when an occurrence comes within the planning window.",
+			Examples:    []string{`series create name="Annual Meeting of the Global Network of R2P Focal Points" rule=unga start="2012-09-29 10:00" duration=7h tz=America/New_York venue="New York" plan=120d`},
+			Access:      Secretariat, Run: e.seriesCreate},
+		{Name: "series stop", Usage: "<series>", Description: "Stop planning a series.", Access: Secretariat, Run: e.seriesActive(false)},
+		{Name: "series start", Usage: "<series>", Description: "Plan a stopped series again.", Access: Secretariat, Run: e.seriesActive(true)},
+		{Name: "mute", Usage: "<meeting> | all", Description: "Stop reminders for one meeting, or for all.", Examples: []string{"mute 1", "mute all"},
+			Access: Member, Run: e.mute(true)},
+		{Name: "unmute", Usage: "<meeting> | all", Description: "Get reminders again.", Access: Member, Run: e.mute(false)},
+		{Name: "attendance", Usage: "<meeting> [<country>, …]", Description: "Record which countries came (marks the meeting held), or show it.",
+			Examples: []string{"attendance 1 Ghana, Denmark, Costa Rica, Australia"}, Access: Secretariat, Run: e.attendance},
+		{Name: "outbox", Usage: "[meeting]", Description: "The latest messages sent, waiting or failed.", Access: Secretariat, Run: e.outbox},
+		{Name: "clock", Description: "The bot's time (in a console demo: clock advance <duration> moves it on).", Access: Secretariat, Run: e.clockShow},
+		{Name: "clock advance", Usage: "<duration, e.g. 14d or 6h>", Description: "Move the simulated clock on, running every scheduled job on the way (console only).",
+			Examples: []string{"clock advance 14d"}, Access: Secretariat, Run: e.clockAdvance},
+	}
+}
+
+// parseSpan reads a duration with days: "14d", "2d12h", "90m", "2h".
+func parseSpan(s string) (time.Duration, error) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	var d time.Duration
+	if i := strings.IndexByte(s, 'd'); i > 0 {
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 {
+			return 0, model.Errorf(model.EINVALID, msgBadSpan, s)
+		}
+		d, s = time.Duration(n)*24*time.Hour, s[i+1:]
+	}
+	if s != "" {
+		rest, err := time.ParseDuration(s)
+		if err != nil || rest < 0 {
+			return 0, model.Errorf(model.EINVALID, msgBadSpan, s)
+		}
+		d += rest
+	}
+	if d <= 0 {
+		return 0, model.Errorf(model.EINVALID, msgBadSpan, s)
+	}
+	return d, nil
+}
+
+// parseSpans reads "14d,2d,2h".
+func parseSpans(s string) ([]time.Duration, error) {
+	var out []time.Duration
+	for _, part := range strings.Split(s, ",") {
+		d, err := parseSpan(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, model.ValidateReminders(out)
+}
+
+func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
+	o := r.Args.Opts
+	n, err := e.store.Network(ctx)
+	if err != nil {
+		return err
+	}
+	sr := model.Series{Name: o["name"], Venue: o["venue"], Address: o["address"], TimeZone: e.zone.String(),
+		Hosts: slices.Clone(n.FacilitatingGroup), PlanAhead: 120 * 24 * time.Hour, Active: true}
+	for _, k := range r.Args.Keys {
+		switch k {
+		case "name", "venue", "address":
+		case "rule":
+			if sr.Rule, err = scheduler.ParseRule(o[k]); err != nil {
+				return err
+			}
+		case "tz":
+			if _, err := model.LoadZone(o[k]); err != nil {
+				return err
+			}
+			sr.TimeZone = o[k]
+		case "duration":
+			if sr.Duration, err = parseSpan(o[k]); err != nil {
+				return err
+			}
+		case "plan":
+			if sr.PlanAhead, err = parseSpan(o[k]); err != nil {
+				return err
+			}
+		case "reminders":
+			if sr.Reminders, err = parseSpans(o[k]); err != nil {
+				return err
+			}
+		case "hosts":
+			m := model.Meeting{}
+			if err := setMeeting(&m, []string{"hosts"}, o); err != nil {
+				return err
+			}
+			sr.Hosts = m.Hosts
+		case "start":
+		default:
+			return model.Errorf(model.EINVALID, msgUnknownSeriesField, k)
+		}
+	}
+	if sr.Rule == "" {
+		return model.Errorf(model.EINVALID, msgUsage, `series create name="…" rule=unga start="YYYY-MM-DD HH:MM" duration=7h venue="…"`)
+	}
+	loc, _ := model.LoadZone(sr.TimeZone)
+	if sr.Start, err = parseWhen(o["start"], loc, time.Time{}); err != nil {
+		return err
+	}
+	next, ok, err := scheduler.Next(sr, r.Now)
+	if err != nil {
+		return err
+	}
+	if err := e.store.CreateSeries(ctx, r.Actor(), &sr); err != nil {
+		return err
+	}
+	w.Printf(msgSeriesCreated, sr.ID, sr.Name)
+	if ok {
+		w.Printf(msgSeriesNext, delivery.Span(next.In(loc), next.Add(sr.Duration).In(loc)), next.Add(-sr.PlanAhead).In(loc).Format("2 Jan 2006"))
+	} else {
+		w.Printf(msgSeriesEnded)
+	}
+	return nil
+}
+
+func (e *Engine) seriesList(ctx context.Context, w *Reply, r *Request) error {
+	all, err := e.store.SeriesList(ctx, false)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		w.Printf(msgNoSeries)
+		return nil
+	}
+	for _, sr := range all {
+		next := "—"
+		if t, ok, err := scheduler.Next(sr, r.Now); err == nil && ok {
+			loc, _ := model.LoadZone(sr.TimeZone)
+			next = delivery.Span(t.In(loc), t.Add(sr.Duration).In(loc))
+		}
+		w.Printf(msgSeriesLine, sr.ID, sr.Name, sr.Rule, next, sr.Active)
+	}
+	return nil
+}
+
+func (e *Engine) seriesActive(active bool) HandlerFunc {
+	return func(ctx context.Context, w *Reply, r *Request) error {
+		id, err := strconv.ParseInt(r.Args.Rest(0), 10, 64)
+		if err != nil {
+			return model.Errorf(model.EINVALID, msgBadSeriesNumber, r.Args.Rest(0))
+		}
+		sr, err := e.store.SetSeriesActive(ctx, r.Actor(), id, active)
+		if err != nil {
+			return err
+		}
+		w.Printf(msgSeriesActive, sr.ID, sr.Name, sr.Active)
+		return nil
+	}
+}
+
+// mute returns a handler that mutes or unmutes reminders.
+func (e *Engine) mute(on bool) HandlerFunc {
+	return func(ctx context.Context, w *Reply, r *Request) error {
+		var id int64
+		if !strings.EqualFold(r.Args.Rest(0), "all") {
+			m, err := e.meetingArg(ctx, r)
+			if err != nil {
+				return err
+			}
+			id = m.ID
+		}
+		if err := e.store.Mute(ctx, r.Person.ID, id, on); err != nil {
+			return err
+		}
+		switch {
+		case on && id == 0:
+			w.Printf(msgMutedAll)
+		case on:
+			w.Printf(msgMuted, id)
+		case id == 0:
+			w.Printf(msgUnmutedAll)
+		default:
+			w.Printf(msgUnmuted, id)
+		}
+		return nil
+	}
+}
+
+func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
+	m, err := e.meetingArg(ctx, r)
+	if err != nil {
+		return err
+	}
+	if list := r.Args.Rest(1); list != "" {
+		var codes []string
+		for _, part := range strings.Split(list, ",") {
+			if part = strings.TrimSpace(part); part == "" {
+				continue
+			}
+			c, err := match.Country(part)
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(codes, c.Alpha2) {
+				codes = append(codes, c.Alpha2)
+			}
+		}
+		if m, err = e.store.RecordAttendance(ctx, r.Actor(), m.ID, codes); err != nil {
+			return err
+		}
+	}
+	codes, err := e.store.Attendance(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, code := range codes {
+		c, _ := model.CountryByCode(code)
+		names = append(names, c.Name)
+	}
+	w.Printf(msgAttendance, m.ID, m.Title, w.meetingStatus(m.Status), len(codes), strings.Join(names, ", "))
+	return nil
+}
+
+func (e *Engine) outbox(ctx context.Context, w *Reply, r *Request) error {
+	f := model.OutboxFilter{}
+	if len(r.Args.Words) > 0 {
+		m, err := e.meetingArg(ctx, r)
+		if err != nil {
+			return err
+		}
+		f.MeetingID = m.ID
+	}
+	items, err := e.store.Outbox(ctx, f)
+	if err != nil {
+		return err
+	}
+	if len(items) == 0 {
+		w.Printf(msgOutboxEmpty)
+		return nil
+	}
+	count := map[model.OutboxStatus]int{}
+	for _, it := range items {
+		count[it.Status]++
+	}
+	w.Printf(msgOutboxCounts, len(items), count[model.OutboxSent], count[model.OutboxPending], count[model.OutboxFailed],
+		count[model.OutboxSuperseded], count[model.OutboxSkipped])
+	for _, it := range items[max(0, len(items)-20):] {
+		when := it.DueAt
+		if !it.SentAt.IsZero() {
+			when = it.SentAt
+		}
+		w.Printf(msgOutboxLine, when.In(e.zone).Format("2006-01-02 15:04 MST"), it.Status, it.Kind, it.Channel, it.Recipient)
+	}
+	return nil
+}
+
+func (e *Engine) clockShow(ctx context.Context, w *Reply, r *Request) error {
+	w.Printf(msgClock, r.Now.In(e.zone).Format("Mon 2 Jan 2006 15:04 MST"))
+	if e.simClock == nil {
+		w.Printf(msgClockReal)
+	}
+	return nil
+}
+
+func (e *Engine) clockAdvance(ctx context.Context, w *Reply, r *Request) error {
+	if e.simClock == nil {
+		return model.Errorf(model.ECONFLICT, msgClockReal)
+	}
+	d, err := parseSpan(r.Args.Rest(0))
+	if err != nil {
+		return err
+	}
+	if d > 400*24*time.Hour {
+		return model.Errorf(model.EINVALID, msgClockTooFar)
+	}
+	ticks, err := e.advance(ctx, e.simClock, d)
+	if err != nil {
+		return fmt.Errorf("advance the clock: %w", err)
+	}
+	w.Printf(msgClockAdvanced, e.simClock.Now().In(e.zone).Format("Mon 2 Jan 2006 15:04 MST"), ticks)
+	return nil
+}

@@ -1,0 +1,156 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"focalbot/model"
+)
+
+// attendance asks the secretariat, once per meeting, to record who came
+// after a scheduled meeting has ended.
+func (s *Scheduler) attendance(ctx context.Context, now time.Time) error {
+	ended, err := s.Store.Meetings(ctx, model.MeetingFilter{StartsBefore: now, Statuses: []model.MeetingStatus{model.MeetingScheduled}})
+	if err != nil {
+		return err
+	}
+	for _, m := range ended {
+		if m.End.After(now) {
+			continue
+		}
+		if err := s.notify(ctx, fmt.Sprintf("meeting:%d/attendance", m.ID), fmt.Sprintf(msgRecordAttendance, m.Title, m.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// digest sends the secretariat its weekly digest on Monday from 08:00 in
+// the secretariat's zone: coverage by regional group and its change since
+// last week, RSVPs for the next meeting, and deliveries that failed.
+func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
+	local := now.In(s.Zone)
+	if local.Weekday() != time.Monday || local.Hour() < 8 {
+		return nil
+	}
+	week := local.Format(time.DateOnly)
+	covered, err := s.covered(ctx)
+	if err != nil {
+		return err
+	}
+	before, hadBefore, err := s.Store.CoverageSnapshot(ctx, local.AddDate(0, 0, -7).Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, msgDigestTitle, week)
+	fmt.Fprintf(&b, msgDigestCoverage, len(covered), len(model.MemberStates()))
+	for _, g := range model.Groups {
+		n, total := 0, 0
+		for _, c := range model.CountriesInGroup(g) {
+			if c.Observer {
+				continue
+			}
+			total++
+			if slices.Contains(covered, c.Alpha2) {
+				n++
+			}
+		}
+		fmt.Fprintf(&b, msgDigestGroup, g.Name(), n, total)
+	}
+	if hadBefore {
+		gained, lost := diff(before, covered), diff(covered, before)
+		fmt.Fprintf(&b, msgDigestChange, names(gained), names(lost))
+	} else {
+		b.WriteString(msgDigestNoBaseline)
+	}
+	if err := s.nextMeetingRSVPs(ctx, now, &b); err != nil {
+		return err
+	}
+	failed, err := s.Store.Outbox(ctx, model.OutboxFilter{Statuses: []model.OutboxStatus{model.OutboxFailed}})
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, f := range failed {
+		if f.CreatedAt.After(now.AddDate(0, 0, -7)) {
+			if n == 0 {
+				b.WriteString(msgDigestFailedHead)
+			}
+			n++
+			fmt.Fprintf(&b, msgDigestFailed, f.Kind, f.Recipient, f.LastError)
+		}
+	}
+	if n == 0 {
+		b.WriteString(msgDigestNoFailures)
+	}
+	if err := s.notify(ctx, "digest:"+week, b.String()); err != nil {
+		return err
+	}
+	return s.Store.SaveCoverageSnapshot(ctx, week, covered)
+}
+
+func (s *Scheduler) nextMeetingRSVPs(ctx context.Context, now time.Time, b *strings.Builder) error {
+	next, err := s.Store.Meetings(ctx, model.MeetingFilter{EndsAfter: now, Statuses: []model.MeetingStatus{model.MeetingScheduled}})
+	if err != nil {
+		return err
+	}
+	if len(next) == 0 {
+		b.WriteString(msgDigestNoMeeting)
+		return nil
+	}
+	m := next[0]
+	invs, err := s.Store.Invitations(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	count := map[model.Response]int{}
+	for _, inv := range invs {
+		count[inv.Response]++
+	}
+	fmt.Fprintf(b, msgDigestRSVPs, m.Title, m.Start.In(m.Location()).Format("2 Jan 2006"), len(invs),
+		count[model.ResponseYes], count[model.ResponseMaybe], count[model.ResponseNo], count[model.ResponseNone])
+	return nil
+}
+
+// covered are the member states with an active focal point, sorted.
+func (s *Scheduler) covered(ctx context.Context) ([]string, error) {
+	fps, err := s.Store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint}, Statuses: []model.Status{model.StatusActive}})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range fps {
+		if c, ok := model.CountryByCode(p.Country); ok && !c.Observer && !slices.Contains(out, p.Country) {
+			out = append(out, p.Country)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// diff are the codes in b that are not in a.
+func diff(a, b []string) []string {
+	var out []string
+	for _, c := range b {
+		if !slices.Contains(a, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func names(codes []string) string {
+	if len(codes) == 0 {
+		return "—"
+	}
+	out := make([]string, len(codes))
+	for i, code := range codes {
+		c, _ := model.CountryByCode(code)
+		out[i] = c.Name
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,127 @@
+// Package scheduler keeps the network's rhythm: robfig/cron ticks, and on
+// each tick the scheduler asks the database what is due at the injected
+// clock's time — occurrences of a series to plan, reminders and nudges to
+// send, attendance to record, outreach follow-ups, the weekly digest — and
+// queues messages in the outbox. It never sends anything itself and keeps
+// nothing in memory between ticks, so several replicas and restarts are
+// safe: every message has an idempotency key, and every occurrence is
+// planned once.
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"focalbot/clock"
+	"focalbot/delivery"
+	"focalbot/model"
+)
+
+// Store is what the scheduler reads and writes.
+type Store interface {
+	SeriesList(ctx context.Context, active bool) ([]model.Series, error)
+	PlanOccurrence(ctx context.Context, m *model.Meeting, notices func(m model.Meeting) []model.OutboxItem) (bool, error)
+	Meetings(ctx context.Context, f model.MeetingFilter) ([]model.Meeting, error)
+	Invitations(ctx context.Context, meetingID int64) ([]model.Invitation, error)
+	Muted(ctx context.Context, meetingID int64) (map[int64]bool, error)
+	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
+	Enqueue(ctx context.Context, items []model.OutboxItem) ([]model.OutboxItem, error)
+	QueueReminders(ctx context.Context, meetingID int64, seq int, through time.Time, items []model.OutboxItem) ([]model.OutboxItem, error)
+	Outbox(ctx context.Context, f model.OutboxFilter) ([]model.OutboxItem, error)
+	CoverageSnapshot(ctx context.Context, week string) ([]string, bool, error)
+	SaveCoverageSnapshot(ctx context.Context, week string, countries []string) error
+}
+
+// Scheduler decides what is due.
+type Scheduler struct {
+	Store   Store
+	Clock   clock.Clock
+	Log     *slog.Logger
+	Planner delivery.Planner
+	Zone    *time.Location // the secretariat's zone: the digest goes out Monday 08:00 there
+	Kick    func()         // tells the dispatcher that messages are waiting; may be nil
+}
+
+// Tick runs every job once at the clock's time. Jobs are independent: one
+// failing does not stop the others; their errors are joined.
+func (s *Scheduler) Tick(ctx context.Context) error {
+	now := s.Clock.Now()
+	jobs := []struct {
+		name string
+		run  func(context.Context, time.Time) error
+	}{
+		{"plan", s.plan},
+		{"reminders", s.reminders},
+		{"attendance", s.attendance},
+		{"digest", s.digest},
+	}
+	var errs []error
+	for _, j := range jobs {
+		if err := j.run(ctx, now); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", j.name, err))
+		}
+	}
+	if s.Kick != nil {
+		s.Kick()
+	}
+	return errors.Join(errs...)
+}
+
+// Run ticks at once — catching up on what fell due while the bot was not
+// running — and then every minute with robfig/cron, until ctx ends.
+func (s *Scheduler) Run(ctx context.Context) error {
+	tick := func() {
+		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("scheduler tick", "err", err)
+		}
+	}
+	c := cron.New(cron.WithLocation(time.UTC), cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
+	if _, err := c.AddFunc("@every 1m", tick); err != nil {
+		return fmt.Errorf("schedule tick: %w", err)
+	}
+	tick()
+	c.Start()
+	<-ctx.Done()
+	<-c.Stop().Done()
+	return nil
+}
+
+// Advance moves a simulated clock on by d, ticking every step of the way
+// (an hour at most between ticks), as the bot would have had it been
+// running all along. It returns the number of ticks.
+func (s *Scheduler) Advance(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error) {
+	const step = time.Hour
+	ticks := 0
+	for left := d; left > 0; left -= step {
+		clk.Advance(min(step, left))
+		if err := s.Tick(ctx); err != nil {
+			return ticks, err
+		}
+		ticks++
+	}
+	return ticks, nil
+}
+
+// secretariat are the active members of the secretariat.
+func (s *Scheduler) secretariat(ctx context.Context) ([]model.Person, error) {
+	return s.Store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleSecretariat}, Statuses: []model.Status{model.StatusActive}})
+}
+
+// notify queues a notice to every member of the secretariat, once per key.
+func (s *Scheduler) notify(ctx context.Context, key, text string) error {
+	sec, err := s.secretariat(ctx)
+	if err != nil {
+		return err
+	}
+	var items []model.OutboxItem
+	for _, p := range sec {
+		items = append(items, s.Planner.Notice(key, p, text)...)
+	}
+	_, err = s.Store.Enqueue(ctx, items)
+	return err
+}
