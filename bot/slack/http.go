@@ -136,6 +136,10 @@ func (t *Transport) serveCommand(w http.ResponseWriter, r *http.Request, body []
 		http.Error(w, "bad slash command", http.StatusBadRequest)
 		return
 	}
+	if r.PostForm.Get("ssl_check") == "1" || cmd.UserID == "" {
+		w.WriteHeader(http.StatusOK) // Slack checking the certificate: nothing to do
+		return
+	}
 	if !t.submit(t.commandJob("", cmd)) {
 		writeJSON(w, slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: msgBusy})
 		return

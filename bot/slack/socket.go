@@ -114,7 +114,8 @@ func (t *Transport) onSocketEvent(ctx context.Context, client *socketmode.Client
 	case socketmode.EventTypeInvalidAuth:
 		t.log.Error("slack refused the app-level token (SLACK_APP_TOKEN)")
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
-		t.log.Warn("slack socket mode trouble", "type", ev.Type, "data", fmt.Sprintf("%v", ev.Data))
+		// Only the cause: the message itself may hold what people wrote.
+		t.log.Warn("slack socket mode trouble", "type", ev.Type, "why", socketTrouble(ev.Data))
 	case socketmode.EventTypeEventsAPI:
 		e, ok := ev.Data.(slackevents.EventsAPIEvent)
 		if !ok || ev.Request == nil {
@@ -162,4 +163,17 @@ func (t *Transport) ack(ctx context.Context, client *socketmode.Client, req *soc
 	if err := client.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
 		t.log.Warn("cannot ack a slack envelope", "envelope_id", req.EnvelopeID, "err", err)
 	}
+}
+
+// socketTrouble is the cause of a Socket Mode error event.
+func socketTrouble(data any) string {
+	switch e := data.(type) {
+	case *slackapi.IncomingEventError:
+		return e.Error()
+	case *socketmode.ErrorBadMessage:
+		return e.Cause.Error()
+	case *socketmode.ErrorWriteFailed:
+		return e.Cause.Error()
+	}
+	return fmt.Sprintf("%T", data)
 }

@@ -80,3 +80,30 @@ func TestSocketModeSupervised(t *testing.T) {
 		t.Errorf("apps.connections.open called %d times; want 3", n)
 	}
 }
+
+// TestSocketModeInteractions proves that over Socket Mode a modal's field
+// errors come back in the envelope's ack, and a button click is acked and
+// done.
+func TestSocketModeInteractions(t *testing.T) {
+	fs := newFakeSlack(t)
+	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t), socket: true})
+	roster(b)
+	sc := next(t, fs.sockets, "a socket mode connection")
+
+	sc.send(t, envelope("env-1", "interactive", submission("U2", modalAdd,
+		map[string]string{"email": "not an address", "name": "Kofi"}, map[string]string{"country": "GH", "role": "focal-point"}), 0))
+	ack := sc.ack(t, "env-1")
+	payload, _ := ack["payload"].(map[string]any)
+	errs, _ := payload["errors"].(map[string]any)
+	if payload["response_action"] != "errors" || errs[fieldEmail] != msgErrorBadEmail {
+		t.Errorf("ack %v; want the e-mail field's error", ack)
+	}
+
+	sc.send(t, envelope("env-2", "interactive", click("U2", actionApprove, "#3"), 0))
+	if ack := sc.ack(t, "env-2"); ack["payload"] != nil {
+		t.Errorf("a click's ack has a payload: %v", ack)
+	}
+	if got := next(t, fs.posts, "the approval"); got.Channel != "DU2" || !strings.Contains(got.Text, "Mette Holm") {
+		t.Errorf("approval %+v", got)
+	}
+}

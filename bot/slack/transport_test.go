@@ -357,6 +357,24 @@ func TestSlashCommands(t *testing.T) {
 	}
 }
 
+// TestSSLCheck proves Slack's periodic certificate check of the slash
+// command URL is answered and does nothing.
+func TestSSLCheck(t *testing.T) {
+	fs := newFakeSlack(t)
+	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t)})
+	resp, body := b.request(PathCommands, "application/x-www-form-urlencoded", "ssl_check=1&token=x", nil)
+	if resp.StatusCode != http.StatusOK || body != "" {
+		t.Errorf("ssl_check answered %s %q", resp.Status, body)
+	}
+	b.request(PathCommands, "application/x-www-form-urlencoded", slashCommand(fs, "U1", "network", "r1"), nil)
+	if got := next(t, fs.responses, "the next answer"); got.Channel != "r1" {
+		t.Errorf("answer %+v", got)
+	}
+	if n := fs.count("users.info"); n != 1 {
+		t.Errorf("users.info called %d times; want 1, for the command only", n)
+	}
+}
+
 // TestRetriesHaveOneEffect proves that an event delivered again — a retry,
 // and a retry after a restart — is acked and has no second effect, on
 // SQLite and PostgreSQL.
