@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"focalbot/model"
 )
@@ -171,5 +172,19 @@ func TestModals(t *testing.T) {
 	ama, err := b.store.PersonByEmail(context.Background(), "ama@mfa.gov.gh")
 	if err != nil || ama.Title != "Ambassador" || ama.TimeZone != "Africa/Accra" || ama.Phone != "" {
 		t.Errorf("Ama = %+v, %v", ama, err)
+	}
+}
+
+// TestDirectMessage proves the outbox's way in: a direct message, escaped,
+// with dates kept for Slack to show in each reader's zone.
+func TestDirectMessage(t *testing.T) {
+	fs := newFakeSlack(t)
+	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t)})
+	at := DateToken(t0, time.UTC)
+	if err := b.tr.DirectMessage(context.Background(), "U7", "Reminder <meeting> at "+at); err != nil {
+		t.Fatal(err)
+	}
+	if got := next(t, fs.posts, "the message"); got.Channel != "DU7" || got.Text != "Reminder &lt;meeting&gt; at "+at {
+		t.Errorf("message %+v", got)
 	}
 }

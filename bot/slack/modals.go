@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -260,12 +261,25 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 	return nil
 }
 
-// dm posts text to a user's direct messages with the bot.
+// dm posts text to a user's direct messages with the bot, logging a failure.
 func (t *Transport) dm(ctx context.Context, userID, text string) {
+	if err := t.DirectMessage(ctx, userID, text); err != nil {
+		t.log.Error("cannot send a direct message", "user", userID, "err", err)
+	}
+}
+
+// DirectMessage posts text to a user's direct messages with the bot, paced
+// within Slack's rate limits and retried as they allow; for senders such as
+// the outbox's. The text is escaped for Slack, except mentions and
+// DateToken's dates. It returns Slack's error when retries ran out or Slack
+// refused (an unknown user, say).
+func (t *Transport) DirectMessage(ctx context.Context, userID, text string) error {
 	ch, err := t.api.openDM(ctx, userID)
 	if err != nil {
-		t.log.Error("cannot open a direct message", "user", userID, "err", err)
-		return
+		return fmt.Errorf("open a direct message with %s: %w", userID, err)
 	}
-	t.post(ctx, ch, "", text)
+	if err := t.api.postMessage(ctx, ch, "", escape(text)); err != nil {
+		return fmt.Errorf("post a direct message to %s: %w", userID, err)
+	}
+	return nil
 }

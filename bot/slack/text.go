@@ -1,8 +1,10 @@
 package slack
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // slackToken matches Slack's markup in message text: <@U123>, <@U123|name>,
@@ -65,3 +67,11 @@ func escape(text string) string {
 }
 
 var escapeChars = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// DateToken shows a time in Slack so that each reader sees it in their own
+// time zone ("Saturday, September 29th, 2012 at 10:00 AM"); clients that
+// cannot render it show the fallback, the time in the venue's zone, named.
+func DateToken(at time.Time, venue *time.Location) string {
+	fallback := at.In(venue).Format("Monday 2 January 2006, 15:04") + " " + venue.String()
+	return fmt.Sprintf("<!date^%d^{date_long_pretty} at {time}|%s>", at.Unix(), strings.NewReplacer("|", "/", "<", "", ">", "").Replace(fallback))
+}

@@ -1,6 +1,9 @@
 package slack
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestNormalize(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
@@ -36,5 +39,20 @@ func TestEscape(t *testing.T) {
 				t.Errorf("escape(%q) = %q; want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestDateToken(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip(err)
+	}
+	got := DateToken(time.Date(2012, 9, 29, 14, 0, 0, 0, time.UTC), ny)
+	want := "<!date^1348927200^{date_long_pretty} at {time}|Saturday 29 September 2012, 10:00 America/New_York>"
+	if got != want {
+		t.Errorf("DateToken = %q; want %q", got, want)
+	}
+	if escape("Meeting: "+got) != "Meeting: "+got {
+		t.Errorf("escape changes the date token: %q", escape(got))
 	}
 }
