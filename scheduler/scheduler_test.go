@@ -1,0 +1,342 @@
+package scheduler_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"focalbot/clock"
+	"focalbot/delivery"
+	"focalbot/internal/pgtest"
+	"focalbot/internal/storetest"
+	"focalbot/model"
+	"focalbot/scheduler"
+	"focalbot/storage"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+var (
+	ctx   = context.Background()
+	ny, _ = time.LoadLocation("America/New_York")
+	quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+	pl    = delivery.Planner{Organiser: delivery.Organiser{Name: "Global Centre", Email: "sec@example.org"}, Channels: []model.Channel{model.ChannelEmail}}
+)
+
+func newScheduler(s *storage.Store, clk clock.Clock) *scheduler.Scheduler {
+	return &scheduler.Scheduler{Store: s, Clock: clk, Log: quiet, Planner: pl, Zone: ny}
+}
+
+func person(t *testing.T, s *storage.Store, name, email, country string, role model.Role) model.Person {
+	t.Helper()
+	p := model.Person{Name: name, Email: email, Country: country, Role: role, Status: model.StatusActive}
+	if err := s.CreatePerson(ctx, model.System, &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestNextOccurrence(t *testing.T) {
+	rule, err := scheduler.ParseRule("unga")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := model.Series{Rule: rule, Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), TimeZone: "America/New_York"}
+	for _, c := range []struct {
+		after time.Time
+		want  time.Time
+	}{
+		{time.Date(2012, 8, 1, 0, 0, 0, 0, ny), time.Date(2012, 9, 29, 10, 0, 0, 0, ny)},
+		{time.Date(2012, 9, 29, 10, 0, 0, 0, ny), time.Date(2013, 9, 28, 10, 0, 0, 0, ny)}, // the last Saturday of September 2013
+		{time.Date(2013, 10, 1, 0, 0, 0, 0, ny), time.Date(2014, 9, 27, 10, 0, 0, 0, ny)},
+	} {
+		got, ok, err := scheduler.Next(sr, c.after)
+		if err != nil || !ok || !got.Equal(c.want) {
+			t.Errorf("Next after %s = %s, %v, %v; want %s", c.after, got.In(ny), ok, err, c.want)
+		}
+	}
+	for _, bad := range []string{"FREQ=SECONDLY", "FREQ=DAILY", "every now and then", ""} {
+		if _, err := scheduler.ParseRule(bad); model.ErrorCode(err) != model.EINVALID {
+			t.Errorf("ParseRule(%q) = %v, want EINVALID", bad, err)
+		}
+	}
+}
+
+// TestPlanSeriesOnce plans the 2013 meeting of the annual series when it
+// enters the 120-day window, once, however often and by however many
+// schedulers it is ticked.
+func TestPlanSeriesOnce(t *testing.T) {
+	start := time.Date(2013, 5, 1, 9, 0, 0, 0, ny)
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		clk := clock.Fixed(start)
+		person(t, s, "Ruth", "ruth@example.org", "", model.RoleSecretariat)
+		rule, _ := scheduler.ParseRule("unga")
+		sr := model.Series{Name: "Annual meeting", Rule: rule, Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), TimeZone: "America/New_York",
+			Duration: 7 * time.Hour, Venue: "New York", Hosts: []string{"AU", "CR", "DK", "GH"}, PlanAhead: 120 * 24 * time.Hour, Active: true}
+		if err := s.CreateSeries(ctx, model.System, &sr); err != nil {
+			t.Fatal(err)
+		}
+		a, b := newScheduler(s, clk), newScheduler(s, clk)
+		if err := a.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if ms, _ := s.Meetings(ctx, model.MeetingFilter{}); len(ms) != 0 {
+			t.Fatalf("planned %d meetings 150 days ahead", len(ms))
+		}
+		clk.Set(time.Date(2013, 6, 1, 9, 0, 0, 0, ny)) // 119 days before 28 September 2013
+		var wg sync.WaitGroup
+		for _, sc := range []*scheduler.Scheduler{a, b, a, b} {
+			wg.Add(1)
+			go func() { defer wg.Done(); sc.Tick(ctx) }()
+		}
+		wg.Wait()
+		ms, _ := s.Meetings(ctx, model.MeetingFilter{})
+		if len(ms) != 1 || ms[0].Status != model.MeetingDraft || !ms[0].Start.Equal(time.Date(2013, 9, 28, 10, 0, 0, 0, ny)) || ms[0].SeriesID != sr.ID {
+			t.Fatalf("planned %+v", ms)
+		}
+		notices, _ := s.Outbox(ctx, model.OutboxFilter{})
+		if len(notices) != 1 || !strings.Contains(notices[0].Payload, "meeting schedule") {
+			t.Fatalf("notices = %+v", notices)
+		}
+	})
+}
+
+// world is a scheduled meeting with one invitee of each kind.
+type world struct {
+	s       *storage.Store
+	clk     *clock.Offset
+	meeting model.Meeting
+	want    map[string]string // invitee e-mail → the kind of reminder they should get ("" for none)
+}
+
+func newWorld(t *testing.T, s *storage.Store, at time.Time) *world {
+	t.Helper()
+	w := &world{s: s, clk: clock.Fixed(at)}
+	person(t, s, "Ruth", "ruth@example.org", "", model.RoleSecretariat)
+	m := model.Meeting{Title: "Third Meeting", Start: time.Date(2013, 9, 28, 10, 0, 0, 0, ny), End: time.Date(2013, 9, 28, 17, 0, 0, 0, ny),
+		TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingScheduled}
+	if err := s.CreateMeeting(ctx, model.System, &m); err != nil {
+		t.Fatal(err)
+	}
+	w.meeting = m
+	answers := []struct {
+		email string
+		r     model.Response
+		mute  bool
+		want  string
+	}{
+		{"yes@gh.example.org", model.ResponseYes, false, delivery.KindReminder},
+		{"maybe@dk.example.org", model.ResponseMaybe, false, delivery.KindReminder},
+		{"silent@cr.example.org", model.ResponseNone, false, delivery.KindNudge},
+		{"no@au.example.org", model.ResponseNo, false, ""},
+		{"muted@cl.example.org", model.ResponseYes, true, ""},
+	}
+	w.want = map[string]string{}
+	for _, a := range answers {
+		p := person(t, s, a.email, a.email, strings.ToUpper(strings.Split(strings.Split(a.email, "@")[1], ".")[0]), model.RoleFocalPoint)
+		invs, err := s.Invite(ctx, model.System, m.ID, []model.Invitation{{PersonID: p.ID, Name: p.Name, Email: p.Email, Country: p.Country}},
+			func(model.Meeting, model.Invitation) []model.OutboxItem { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.r != model.ResponseNone {
+			if _, err := s.Respond(ctx, model.System, invs[0].ID, a.r, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if a.mute {
+			if err := s.Mute(ctx, p.ID, m.ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.want[a.email] = a.want
+	}
+	return w
+}
+
+// reminders returns the queued reminders by invitee: kind and offset, by status.
+func (w *world) reminders(t *testing.T) map[string][]string {
+	t.Helper()
+	items, err := w.s.Outbox(ctx, model.OutboxFilter{MeetingID: w.meeting.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, it := range items {
+		if it.Kind == delivery.KindReminder || it.Kind == delivery.KindNudge {
+			p, _ := delivery.Decode(it)
+			out[it.Recipient] = append(out[it.Recipient], it.Kind+" "+p.Offset.String()+" "+string(it.Status))
+		}
+	}
+	return out
+}
+
+// TestRemindersThroughTheWeeks moves the clock through the weeks before
+// the meeting, an hour at a time: each invitee gets what their answer calls
+// for at 14 days, 2 days and 2 hours, exactly once.
+func TestRemindersThroughTheWeeks(t *testing.T) {
+	at := time.Date(2013, 9, 1, 9, 0, 0, 0, ny)
+	storetest.ForEachBackend(t, clock.Fixed(at), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s, at)
+		sc := newScheduler(s, w.clk)
+		if _, err := sc.Advance(ctx, w.clk, 28*24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		got := w.reminders(t)
+		for email, kind := range w.want {
+			var want []string
+			if kind != "" {
+				want = []string{kind + " 336h0m0s pending", kind + " 48h0m0s pending", kind + " 2h0m0s pending"}
+			}
+			if strings.Join(got[email], "|") != strings.Join(want, "|") {
+				t.Errorf("%s got %v, want %v", email, got[email], want)
+			}
+		}
+	})
+}
+
+// TestCatchUpAfterDowntime: the bot is down from 20 days before the meeting
+// until 1 day before. At restart the 2-day reminder still goes (the meeting
+// has not started and the 2-hour one is not due); the 14-day one is skipped
+// and recorded. After the meeting has started, nothing more goes.
+func TestCatchUpAfterDowntime(t *testing.T) {
+	at := time.Date(2013, 9, 8, 9, 0, 0, 0, ny)
+	storetest.ForEachBackend(t, clock.Fixed(at), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s, at)
+		sc := newScheduler(s, w.clk)
+		if err := sc.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		w.clk.Set(time.Date(2013, 9, 27, 9, 0, 0, 0, ny))
+		if err := sc.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got := w.reminders(t)["yes@gh.example.org"]
+		if want := "reminder 336h0m0s skipped|reminder 48h0m0s pending"; strings.Join(got, "|") != want {
+			t.Errorf("after downtime: %v, want %s", got, want)
+		}
+		w.clk.Set(time.Date(2013, 9, 28, 11, 0, 0, 0, ny)) // the meeting began an hour ago
+		if err := sc.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.reminders(t)["yes@gh.example.org"]; len(got) != 2 {
+			t.Errorf("a reminder went after the meeting began: %v", got)
+		}
+	})
+}
+
+// TestMovingAMeetingRemindsForTheNewTime: reminders follow the meeting's
+// current version.
+func TestMovingAMeetingRemindsForTheNewTime(t *testing.T) {
+	at := time.Date(2013, 9, 14, 11, 0, 0, 0, ny)
+	storetest.ForEachBackend(t, clock.Fixed(at), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s, at)
+		sc := newScheduler(s, w.clk)
+		if err := sc.Tick(ctx); err != nil { // the 14-day reminders
+			t.Fatal(err)
+		}
+		_, err := s.UpdateMeeting(ctx, model.System, w.meeting.ID, func(m *model.Meeting, _ []model.Invitation) ([]model.OutboxItem, error) {
+			m.Start, m.End, m.Sequence = m.Start.AddDate(0, 0, 14), m.End.AddDate(0, 0, 14), m.Sequence+1
+			return nil, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sc.Advance(ctx, w.clk, 20*24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		got := w.reminders(t)["yes@gh.example.org"]
+		if len(got) != 2 || !strings.Contains(got[0], "336h") || !strings.Contains(got[1], "336h") { // 14 days before the old date, then before the new one
+			t.Errorf("reminders = %v", got)
+		}
+	})
+}
+
+// counter is a sender that counts what it sends, by outbox key.
+type counter struct {
+	mu   sync.Mutex
+	sent map[string]int
+}
+
+func (c *counter) Send(_ context.Context, it model.OutboxItem, _ delivery.Payload) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent[it.Key]++
+	return nil
+}
+
+// TestTwoProcessesOnePostgres runs two focalbot "processes" — each with its
+// own connection pool, scheduler and dispatcher — on one PostgreSQL database
+// through a simulated week and a half around a meeting, ticking and
+// dispatching at the same moments, and counts every message: each is sent
+// exactly once.
+func TestTwoProcessesOnePostgres(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	at := time.Date(2013, 9, 16, 7, 0, 0, 0, ny) // a Monday morning, 12 days before the meeting
+	clk := clock.Fixed(at)
+	s1 := storetest.Open(t, dsn, clk)
+	s2 := storetest.Open(t, dsn, clk)
+	w := newWorld(t, s1, at)
+	rule, _ := scheduler.ParseRule("unga")
+	sr := model.Series{Name: "Annual meeting", Rule: rule, Start: time.Date(2013, 9, 28, 10, 0, 0, 0, ny), TimeZone: "America/New_York",
+		Duration: 7 * time.Hour, Venue: "New York", PlanAhead: 370 * 24 * time.Hour, Active: true}
+	if err := s1.CreateSeries(ctx, model.System, &sr); err != nil {
+		t.Fatal(err)
+	}
+	sent := &counter{sent: map[string]int{}}
+	type process struct {
+		sched *scheduler.Scheduler
+		disp  *delivery.Dispatcher
+	}
+	var procs []process
+	for _, s := range []*storage.Store{s1, s2} {
+		procs = append(procs, process{
+			sched: newScheduler(s, clk),
+			disp: &delivery.Dispatcher{Store: s, Clock: clk, Log: quiet, Planner: pl, Batch: 3,
+				Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: sent}},
+		})
+	}
+	for range 14 * 24 { // two weeks, an hour at a time
+		clk.Advance(time.Hour)
+		var wg sync.WaitGroup
+		for _, p := range procs {
+			wg.Add(2)
+			go func() { defer wg.Done(); p.sched.Tick(ctx) }()
+			go func() { defer wg.Done(); p.disp.Dispatch(ctx) }()
+		}
+		wg.Wait()
+	}
+	for _, p := range procs {
+		if _, err := p.disp.Dispatch(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, err := s1.Outbox(ctx, model.OutboxFilter{Statuses: []model.OutboxStatus{model.OutboxSent}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, it := range items {
+		if sent.sent[it.Key] != 1 {
+			t.Errorf("%s sent %d times", it.Key, sent.sent[it.Key])
+		}
+		kinds[it.Kind]++
+	}
+	if len(sent.sent) != len(items) {
+		t.Errorf("sent %d messages, the outbox records %d", len(sent.sent), len(items))
+	}
+	// 2 reminders and 1 nudge at 14 days (caught up at the first tick: the
+	// 2-day one was not yet due), 2 days and 2 hours; notices to the one
+	// secretariat member: drafts of the series' 2013 and 2014 meetings, the
+	// attendance prompt and the digests of two Mondays.
+	if kinds[delivery.KindReminder] != 6 || kinds[delivery.KindNudge] != 3 || kinds[delivery.KindNotice] != 5 {
+		t.Errorf("sent by kind: %v", kinds)
+	}
+	if ms, _ := s1.Meetings(ctx, model.MeetingFilter{}); len(ms) != 3 || w.meeting.ID != ms[0].ID {
+		t.Errorf("meetings = %d, want the meeting and two drafts", len(ms))
+	}
+}
