@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"focalbot/clock"
@@ -23,6 +24,10 @@ var Backends = []struct {
 	{"postgres", pgtest.DSN},
 }
 
+// dsns remembers the DSN of each store opened here, for tests that start
+// another process on the same database.
+var dsns sync.Map // *storage.Store → string
+
 // Open opens a store on dsn with clk, closed when the test ends.
 func Open(t testing.TB, dsn string, clk clock.Clock) *storage.Store {
 	t.Helper()
@@ -30,8 +35,18 @@ func Open(t testing.TB, dsn string, clk clock.Clock) *storage.Store {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	t.Cleanup(func() { s.Close() })
+	dsns.Store(s, dsn)
+	t.Cleanup(func() { s.Close(); dsns.Delete(s) })
 	return s
+}
+
+// DSNOf is the DSN a store was opened on.
+func DSNOf(t testing.TB, s *storage.Store) string {
+	dsn, ok := dsns.Load(s)
+	if !ok {
+		t.Fatal("storetest: the store was not opened by storetest")
+	}
+	return dsn.(string)
 }
 
 // ForEachBackend runs fn as a subtest on a new, empty store of each backend.
