@@ -71,6 +71,13 @@ func migrations() []*gormigrate.Migration {
 				return tx.Migrator().DropTable("coverage_snapshots", "attendance", "reminder_mutes", "series")
 			},
 		},
+		{
+			ID:      "0007_polls",
+			Migrate: migrate0007,
+			Rollback: func(tx *gorm.DB) error {
+				return tx.Migrator().DropTable("poll_votes", "poll_slots", "polls")
+			},
+		},
 	}
 }
 
