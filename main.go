@@ -200,11 +200,10 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	opts := []bot.Option{bot.WithDelivery(planner, disp.Kick), bot.WithFeeds(a.cfg.PublicURL)}
 	if sim != nil && a.cfg.Mode() == config.ModeConsole {
 		opts = append(opts, bot.WithSimulatedClock(sim, func(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error) {
-			n, err := sched.Advance(ctx, clk, d)
-			if err == nil {
-				_, err = disp.Dispatch(ctx)
-			}
-			return n, err
+			return sched.Advance(ctx, clk, d, func(ctx context.Context) error {
+				_, err := disp.Dispatch(ctx)
+				return err
+			})
 		}))
 	}
 	engine := bot.New(a.store, a.clock, a.log, a.zone, opts...)
@@ -230,7 +229,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		}
 	}()
 	if a.cfg.Mode() != config.ModeConsole {
-		return serveSlack(ctx, a, engine)
+		return serveSlack(ctx, a, engine, planner.Organiser)
 	}
 
 	email := model.NormalizeEmail(*as)
@@ -253,8 +252,6 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	return c.Run(ctx)
 }
 
-// serveSlack puts the engine on Slack: Socket Mode with an app-level token,
-// else the HTTP Events API.
 // dispatchInterval is how often the dispatcher looks for due messages when
 // nothing kicks it: retries and messages due later.
 const dispatchInterval = 15 * time.Second
@@ -317,8 +314,19 @@ func serveFeeds(ctx context.Context, a *app, org delivery.Organiser) (func(), er
 	}, nil
 }
 
-func serveSlack(ctx context.Context, a *app, engine *bot.Engine) error {
+// serveSlack puts the engine on Slack: Socket Mode with an app-level token,
+// else the HTTP Events API, which also serves the calendar feeds when
+// FOCALBOT_PUBLIC_URL is set.
+func serveSlack(ctx context.Context, a *app, engine *bot.Engine, org delivery.Organiser) error {
+	var feeds http.Handler
+	if a.cfg.PublicURL != "" && a.cfg.Mode() == config.ModeHTTP {
+		// One address for Slack's requests and the calendar feeds.
+		mux := http.NewServeMux()
+		mux.Handle("GET "+feed.Prefix, &feed.Handler{Store: a.store, Organiser: org, Clock: a.clock, Log: a.log.With("component", "feed")})
+		feeds = mux
+	}
 	t, err := slack.New(slack.Options{
+		Also:          feeds,
 		Handler:       engine,
 		Deliveries:    a.store,
 		Clock:         a.clock,

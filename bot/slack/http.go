@@ -67,6 +67,9 @@ func (t *Transport) httpHandler() http.Handler {
 	mux.Handle("POST "+PathEvents, t.verified(t.serveEvent))
 	mux.Handle("POST "+PathCommands, t.verified(t.serveCommand))
 	mux.Handle("POST "+PathInteractive, t.verified(t.serveInteraction))
+	if t.opt.Also != nil {
+		mux.Handle("/", t.opt.Also)
+	}
 	return mux
 }
 

@@ -52,6 +52,7 @@ type Options struct {
 	SigningSecret string // for the HTTP Events API
 	APIURL        string // the Web API's base URL; empty for Slack's own
 
+	Also       http.Handler // HTTP mode: served for every path that is not Slack's (calendar feeds)
 	HTTPClient *http.Client // for calls to Slack; default: a 30-second timeout, a kept connection per worker
 	Workers    int          // goroutines doing the work after the ack; default 16
 	Queue      int          // work waiting for a worker before Slack is told to retry; default 1024

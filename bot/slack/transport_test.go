@@ -68,7 +68,8 @@ type botOptions struct {
 	dsn     string
 	handler Handler // default: the real engine
 	socket  bool
-	workers int // default 1
+	workers int          // default 1
+	also    http.Handler // other routes in HTTP mode
 }
 
 // startBot runs a transport in HTTP mode (or Socket Mode) until the test ends
@@ -83,7 +84,7 @@ func startBot(t testing.TB, fs *fakeSlack, o botOptions) *testBot {
 		h = bot.New(b.store, b.clock, log, time.UTC)
 	}
 	opt := Options{Handler: h, Deliveries: b.store, Clock: b.clock, Log: log,
-		BotToken: "xoxb-test", SigningSecret: secret, APIURL: fs.GetAPIURL(), Workers: max(o.workers, 1)}
+		BotToken: "xoxb-test", SigningSecret: secret, APIURL: fs.GetAPIURL(), Workers: max(o.workers, 1), Also: o.also}
 	if o.socket {
 		opt.AppToken = "xapp-test"
 	}
@@ -253,6 +254,26 @@ func TestHTTPRequestsMustBeSigned(t *testing.T) {
 		t.Errorf("reply %+v", p)
 	}
 	none(t, fs.posts, "post")
+}
+
+// TestOtherRoutes proves that other routes (the calendar feeds) share the
+// address in HTTP mode, while Slack's paths stay verified.
+func TestOtherRoutes(t *testing.T) {
+	fs := newFakeSlack(t)
+	feeds := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "BEGIN:VCALENDAR") })
+	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t), also: feeds})
+	resp, err := http.Get(b.url + "/feeds/abc.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "BEGIN:VCALENDAR" {
+		t.Errorf("feed answered %s %q", resp.Status, body)
+	}
+	if resp, _ := b.request(PathEvents, "application/json", "{}", func(h http.Header) { h.Del("X-Slack-Signature") }); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("unsigned event answered %s", resp.Status)
+	}
 }
 
 func TestURLVerification(t *testing.T) {
