@@ -282,7 +282,7 @@ func (e *Engine) outbox(ctx context.Context, w *Reply, r *Request) error {
 		if !it.SentAt.IsZero() {
 			when = it.SentAt
 		}
-		w.Printf(msgOutboxLine, when.In(e.zone).Format("2006-01-02 15:04 MST"), it.Status, it.Kind, it.Channel, it.Recipient)
+		w.Printf(msgOutboxLine, when.In(e.zone).Format("2006-01-02 15:04 MST"), it.Status, it.Key, it.Recipient)
 	}
 	return nil
 }

@@ -174,7 +174,7 @@ const (
 	msgAttendance         = "%d. %s (%s): %d countries came — %s"
 	msgOutboxEmpty        = "Nothing has been sent or queued."
 	msgOutboxCounts       = "%d messages: %d sent, %d waiting, %d failed, %d replaced by a newer one, %d skipped. The latest:"
-	msgOutboxLine         = "  %s  %s  %s by %s to %s"
+	msgOutboxLine         = "  %s  %s  %s → %s"
 	msgClock              = "The bot's time: %s."
 	msgClockReal          = "The clock is the real one: start the console with --now to move it on with clock advance."
 	msgClockTooFar        = "Advance at most 400 days at a time."

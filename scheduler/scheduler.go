@@ -93,14 +93,20 @@ func (s *Scheduler) Run(ctx context.Context) error {
 
 // Advance moves a simulated clock on by d, ticking every step of the way
 // (an hour at most between ticks), as the bot would have had it been
-// running all along. It returns the number of ticks.
-func (s *Scheduler) Advance(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error) {
+// running all along, and calling after (when not nil) after each tick — to
+// dispatch what the tick queued at that moment. It returns the number of ticks.
+func (s *Scheduler) Advance(ctx context.Context, clk *clock.Offset, d time.Duration, after func(context.Context) error) (int, error) {
 	const step = time.Hour
 	ticks := 0
 	for left := d; left > 0; left -= step {
 		clk.Advance(min(step, left))
 		if err := s.Tick(ctx); err != nil {
 			return ticks, err
+		}
+		if after != nil {
+			if err := after(ctx); err != nil {
+				return ticks, err
+			}
 		}
 		ticks++
 	}

@@ -183,7 +183,7 @@ func TestRemindersThroughTheWeeks(t *testing.T) {
 	storetest.ForEachBackend(t, clock.Fixed(at), func(t *testing.T, s *storage.Store) {
 		w := newWorld(t, s, at)
 		sc := newScheduler(s, w.clk)
-		if _, err := sc.Advance(ctx, w.clk, 28*24*time.Hour); err != nil {
+		if _, err := sc.Advance(ctx, w.clk, 28*24*time.Hour, nil); err != nil {
 			t.Fatal(err)
 		}
 		got := w.reminders(t)
@@ -246,7 +246,7 @@ func TestMovingAMeetingRemindsForTheNewTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := sc.Advance(ctx, w.clk, 20*24*time.Hour); err != nil {
+		if _, err := sc.Advance(ctx, w.clk, 20*24*time.Hour, nil); err != nil {
 			t.Fatal(err)
 		}
 		got := w.reminders(t)["yes@gh.example.org"]
