@@ -142,6 +142,12 @@ func TestPermissionMatrix(t *testing.T) {
 		{"outbox", secretariat},
 		{"clock", secretariat},
 		{"clock advance 1d", secretariat},
+		{"outreach", secretariat},
+		{"outreach Kenya", secretariat},
+		{"outreach log Kenya Called the mission. follow up 2012-12-01", secretariat},
+		{"outreach stage Kenya interested", secretariat},
+		{"outreach owner Kenya sec@example.org", secretariat},
+		{"outreach follow-up Kenya 2012-12-01", secretariat},
 		// Last: an inactive person who registers is pending afterwards.
 		{"register Chile", everyone},
 	}

@@ -1,7 +1,492 @@
 package bot
 
+import (
+	"context"
+	"strings"
+	"time"
+
+	"focalbot/match"
+	"focalbot/model"
+)
+
 // OutreachStore is what the outreach commands need from storage.
-type OutreachStore interface{}
+type OutreachStore interface {
+	Outreach(ctx context.Context, country string) (model.Outreach, []model.OutreachNote, error)
+	Outreaches(ctx context.Context) ([]model.Outreach, error)
+	UpdateOutreach(ctx context.Context, actor model.Actor, country string, change func(o *model.Outreach) error) (model.Outreach, error)
+	AddOutreachNote(ctx context.Context, actor model.Actor, country, text string, followUp time.Time) (model.OutreachNote, error)
+	FollowUpsDue(ctx context.Context, day time.Time) ([]model.Outreach, error)
+}
+
+// Outreach.
+const (
+	msgOutreachHeader        = "Outreach: %d countries without an active focal point."
+	msgOutreachHeaderGroup   = "Outreach in the %s group: %d countries without an active focal point."
+	msgOutreachGroup         = "%s group (%d):"
+	msgOutreachStage         = "  %s (%d):"
+	msgOutreachItem          = "    • %s — %s"
+	msgOutreachNames         = "    %s"
+	msgOutreachStageListed   = "  %s (%d): outreach %s lists them"
+	msgOutreachCountry       = "%s (%s group): %s — %s"
+	msgOutreachAppointed     = "%s (%s group): appointed — active focal point: %s"
+	msgOutreachLog           = "Log:"
+	msgOutreachLogLine       = "  • %s %s: %s"
+	msgOutreachNoNotes       = "No notes yet: outreach log %s <note> adds one."
+	msgOutreachNoted         = "Noted for %s."
+	msgOutreachDue           = "Follow-ups due by %s (%d):"
+	msgOutreachNoneDue       = "No follow-ups due by %s."
+	msgOutreachDueItem       = "  • %s — %s; %s"
+	msgOutreachOwner         = "owner %s"
+	msgOutreachNoOwner       = "no owner"
+	msgOutreachFollowUp      = "follow up %s"
+	msgOutreachOverdue       = "follow up %s (overdue)"
+	msgOutreachNoOwnerHint   = "No one owns the outreach to %s, so no one is reminded: outreach owner %s <person> sets one."
+	msgOutreachUsage         = "outreach [country | regional group | due]"
+	msgOutreachUsageLog      = "outreach log <country> <note…> [follow up YYYY-MM-DD]"
+	msgOutreachUsageStage    = "outreach stage <country> <not-contacted|contacted|interested|appointed|declined>"
+	msgOutreachUsageOwner    = "outreach owner <country> <person|none>"
+	msgOutreachUsageFollowUp = "outreach follow-up <country> <YYYY-MM-DD|none>"
+	msgOutreachNoNote        = "Write the note after the country, e.g. outreach log %s Met the deputy permanent representative."
+	msgOutreachNoOptions     = "A note cannot hold words with = in them such as %s=…: write them another way (e.g. %s: …)."
+	msgOutreachBadDate       = "%q is not a date: write it as YYYY-MM-DD, e.g. 2012-10-15."
+	msgOutreachPastDate      = "%s is in the past (today is %s where you are): choose today or a later day."
+	msgOutreachHasFocalPoint = "%s has an active focal point (%s), so it counts as appointed: outreach is for countries without one."
+	msgOutreachNotOwner      = "%s is not an active member of the secretariat: only they can own outreach."
+
+	msgStageNotContacted = "not contacted"
+	msgStageContacted    = "contacted"
+	msgStageInterested   = "interested"
+	msgStageAppointed    = "appointed"
+	msgStageDeclined     = "declined"
+)
+
+// stageNames are the catalog's names of the outreach stages.
+var stageNames = map[model.Stage]string{model.StageNotContacted: msgStageNotContacted, model.StageContacted: msgStageContacted,
+	model.StageInterested: msgStageInterested, model.StageAppointed: msgStageAppointed, model.StageDeclined: msgStageDeclined}
+
+// stage is a stage's name in the reader's language.
+func (w *Reply) stage(s model.Stage) string {
+	if m, ok := stageNames[s]; ok {
+		return w.p.Sprintf(m)
+	}
+	return string(s)
+}
 
 // outreachCommands declares the outreach commands.
-func (e *Engine) outreachCommands() []*Command { return nil }
+func (e *Engine) outreachCommands() []*Command {
+	return []*Command{
+		{Name: "outreach", Usage: "[country | regional group | due]",
+			Description: "The outreach pipeline: countries without an active focal point by stage, with owner and follow-up; one country's log; or the follow-ups due today.",
+			Examples:    []string{"outreach", "outreach GRULAC", "outreach Kenya", "outreach due"},
+			Access:      Secretariat, Run: e.outreach},
+		{Name: "outreach log", Usage: "<country> <note…> [follow up YYYY-MM-DD]",
+			Description: "Add a note to the outreach log of a country (a first note marks it contacted), and the day to follow up.",
+			Examples:    []string{"outreach log Kenya Met the deputy permanent representative follow up 2012-10-15"},
+			Access:      Secretariat, Run: e.outreachLog},
+		{Name: "outreach stage", Usage: "<country> <not-contacted|contacted|interested|appointed|declined>",
+			Description: "Move a country along the outreach pipeline.",
+			Examples:    []string{"outreach stage Kenya interested"}, Access: Secretariat, Run: e.outreachStage},
+		{Name: "outreach owner", Usage: "<country> <person|none>",
+			Description: "Put a member of the secretariat in charge of the outreach to a country.",
+			Examples:    []string{"outreach owner Kenya jo@globalr2p.org"}, Access: Secretariat, Run: e.outreachOwner},
+		{Name: "outreach follow-up", Usage: "<country> <YYYY-MM-DD|none>",
+			Description: "Set or clear the day to follow up with a country; its owner is reminded that morning.",
+			Examples:    []string{"outreach follow-up Kenya 2012-10-15"}, Access: Secretariat, Run: e.outreachFollowUp},
+	}
+}
+
+// outreachWorld is what the outreach views need besides the records: who
+// is on the roster, and the active focal points of each country.
+type outreachWorld struct {
+	people map[int64]model.Person
+	focal  map[string][]string // alpha-2 → names of its active focal points
+	today  time.Time           // the caller's today, as midnight UTC
+}
+
+func (e *Engine) outreachWorld(ctx context.Context, r *Request) (outreachWorld, error) {
+	people, err := e.store.People(ctx, model.PeopleFilter{})
+	if err != nil {
+		return outreachWorld{}, err
+	}
+	ow := outreachWorld{people: map[int64]model.Person{}, focal: map[string][]string{}, today: e.outreachToday(r)}
+	for _, p := range people {
+		ow.people[p.ID] = p
+		if p.Role == model.RoleFocalPoint && p.Status == model.StatusActive {
+			ow.focal[p.Country] = append(ow.focal[p.Country], p.Name)
+		}
+	}
+	return ow, nil
+}
+
+// outreachZone is the caller's zone, else the secretariat's.
+func (e *Engine) outreachZone(r *Request) *time.Location {
+	if loc := e.readerZone(r); loc != nil {
+		return loc
+	}
+	return e.zone
+}
+
+// outreachToday is the caller's date, as midnight UTC.
+func (e *Engine) outreachToday(r *Request) time.Time {
+	y, m, d := r.Now.In(e.outreachZone(r)).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// details is the owner and follow-up of o, for one line.
+func (ow outreachWorld) details(w *Reply, o model.Outreach) string {
+	parts := []string{w.p.Sprintf(msgOutreachNoOwner)}
+	if p, ok := ow.people[o.OwnerID]; ok {
+		parts[0] = w.p.Sprintf(msgOutreachOwner, p.Name)
+	}
+	switch {
+	case o.FollowUp.IsZero():
+	case o.FollowUp.Before(ow.today) && o.Stage.Open():
+		parts = append(parts, w.p.Sprintf(msgOutreachOverdue, outreachDate(o.FollowUp)))
+	default:
+		parts = append(parts, w.p.Sprintf(msgOutreachFollowUp, outreachDate(o.FollowUp)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func outreachDate(t time.Time) string { return t.Format("2006-01-02") }
+
+// outreach shows the pipeline, a regional group's part of it, one
+// country's outreach, or the follow-ups due.
+func (e *Engine) outreach(ctx context.Context, w *Reply, r *Request) error {
+	q := r.Args.Rest(0)
+	if len(r.Args.Keys) > 0 {
+		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsage)
+	}
+	ow, err := e.outreachWorld(ctx, r)
+	if err != nil {
+		return err
+	}
+	switch g, isGroup := model.ParseGroup(q); {
+	case q == "":
+		return e.outreachPipeline(ctx, w, ow, model.Groups, false)
+	case strings.EqualFold(q, "due"):
+		return e.outreachDue(ctx, w, ow)
+	case isGroup:
+		return e.outreachPipeline(ctx, w, ow, []model.Group{g}, true)
+	}
+	c, err := match.Country(q)
+	if err != nil {
+		return err
+	}
+	return e.outreachCountry(ctx, w, r, ow, c)
+}
+
+// outreachPipeline lists the countries of groups that have no active focal
+// point, by stage: each with its owner and follow-up, except those not
+// contacted that have neither, which are named only when full is set.
+// Observer states are listed only once their outreach is recorded.
+func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, ow outreachWorld, groups []model.Group, full bool) error {
+	all, err := e.store.Outreaches(ctx)
+	if err != nil {
+		return err
+	}
+	records := map[string]model.Outreach{}
+	for _, o := range all {
+		records[o.Country] = o
+	}
+	type entry struct {
+		country model.Country
+		o       model.Outreach
+	}
+	pipeline := map[model.Group][]entry{}
+	total := 0
+	for _, g := range groups {
+		for _, c := range model.CountriesInGroup(g) {
+			o, recorded := records[c.Alpha2]
+			if len(ow.focal[c.Alpha2]) > 0 || c.Observer && !recorded {
+				continue
+			}
+			if !recorded {
+				o = model.NewOutreach(c.Alpha2)
+			}
+			pipeline[g] = append(pipeline[g], entry{c, o})
+			total++
+		}
+	}
+	if full {
+		w.Printf(msgOutreachHeaderGroup, groups[0].Name(), total)
+	} else {
+		w.Printf(msgOutreachHeader, total)
+	}
+	for _, g := range groups {
+		entries := pipeline[g]
+		if len(entries) == 0 {
+			continue
+		}
+		if !full {
+			w.Printf(msgOutreachGroup, g.Name(), len(entries))
+		}
+		for _, st := range model.Stages {
+			var listed []entry
+			var bare []string
+			for _, en := range entries {
+				switch {
+				case en.o.Stage != st:
+				case st == model.StageNotContacted && en.o.OwnerID == 0 && en.o.FollowUp.IsZero():
+					bare = append(bare, en.country.Name)
+				default:
+					listed = append(listed, en)
+				}
+			}
+			if len(listed)+len(bare) == 0 {
+				continue
+			}
+			if len(bare) > 0 && !full {
+				w.Printf(msgOutreachStageListed, w.stage(st), len(listed)+len(bare), g)
+			} else {
+				w.Printf(msgOutreachStage, w.stage(st), len(listed)+len(bare))
+			}
+			for _, en := range listed {
+				w.Printf(msgOutreachItem, en.country.Name, ow.details(w, en.o))
+			}
+			if len(bare) > 0 && full {
+				w.Printf(msgOutreachNames, strings.Join(bare, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// outreachCountry shows a country's stage, owner, follow-up and log. A
+// country with an active focal point is appointed, whatever is recorded.
+func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow outreachWorld, c model.Country) error {
+	o, notes, err := e.store.Outreach(ctx, c.Alpha2)
+	if err != nil {
+		return err
+	}
+	if names := ow.focal[c.Alpha2]; len(names) > 0 {
+		w.Printf(msgOutreachAppointed, c.Name, c.Group.Name(), strings.Join(names, ", "))
+	} else {
+		w.Printf(msgOutreachCountry, c.Name, c.Group.Name(), w.stage(o.Stage), ow.details(w, o))
+	}
+	if len(notes) == 0 {
+		w.Printf(msgOutreachNoNotes, c.Name)
+		return nil
+	}
+	loc := e.outreachZone(r)
+	w.Printf(msgOutreachLog)
+	for _, n := range notes {
+		w.Printf(msgOutreachLogLine, n.At.In(loc).Format("2006-01-02 15:04"), n.Author, n.Text)
+	}
+	return nil
+}
+
+// outreachDue lists the follow-ups due by the caller's today: those whose
+// owners are reminded.
+func (e *Engine) outreachDue(ctx context.Context, w *Reply, ow outreachWorld) error {
+	due, err := e.store.FollowUpsDue(ctx, ow.today)
+	if err != nil {
+		return err
+	}
+	if len(due) == 0 {
+		w.Printf(msgOutreachNoneDue, outreachDate(ow.today))
+		return nil
+	}
+	w.Printf(msgOutreachDue, outreachDate(ow.today), len(due))
+	for _, o := range due {
+		c, _ := model.CountryByCode(o.Country)
+		w.Printf(msgOutreachDueItem, c.Name, w.stage(o.Stage), ow.details(w, o))
+	}
+	return nil
+}
+
+// maxCountryWords is the most words a country's name takes ("United
+// Kingdom of Great Britain and Northern Ireland").
+const maxCountryWords = 8
+
+// leadingCountry finds the country named by the most leading words and
+// returns it with the words that follow. When no leading words name a
+// country, the error is that of the first word, with suggestions.
+func leadingCountry(words []string) (model.Country, []string, error) {
+	for n := min(len(words), maxCountryWords); n >= 1; n-- {
+		if c, err := match.Country(strings.Join(words[:n], " ")); err == nil {
+			return c, words[n:], nil
+		}
+	}
+	first := ""
+	if len(words) > 0 {
+		first = words[0]
+	}
+	_, err := match.Country(first)
+	return model.Country{}, nil, err
+}
+
+// parseOutreachDay reads a follow-up day, refusing days before today.
+func parseOutreachDay(s string, today time.Time) (time.Time, error) {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, model.Errorf(model.EINVALID, msgOutreachBadDate, s)
+	}
+	if d.Before(today) {
+		return time.Time{}, model.Errorf(model.EINVALID, msgOutreachPastDate, s, outreachDate(today))
+	}
+	return d, nil
+}
+
+// trailingFollowUp splits "… follow up 2012-10-15" (or "follow-up", or
+// "followup") from the end of words. Words ending in "follow up" and no
+// date are left as they are: "we will follow up" is part of a note.
+func trailingFollowUp(words []string, today time.Time) ([]string, time.Time, error) {
+	n := len(words)
+	if n < 2 || words[n-1] == "" || words[n-1][0] < '0' || words[n-1][0] > '9' {
+		return words, time.Time{}, nil
+	}
+	var rest []string
+	switch {
+	case n >= 3 && strings.EqualFold(words[n-3], "follow") && strings.EqualFold(words[n-2], "up"):
+		rest = words[:n-3]
+	case strings.EqualFold(words[n-2], "follow-up") || strings.EqualFold(words[n-2], "followup"):
+		rest = words[:n-2]
+	default:
+		return words, time.Time{}, nil
+	}
+	d, err := parseOutreachDay(words[n-1], today)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return rest, d, nil
+}
+
+func (e *Engine) outreachLog(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Keys) > 0 {
+		k := r.Args.Keys[0]
+		return model.Errorf(model.EINVALID, msgOutreachNoOptions, k, k)
+	}
+	if len(r.Args.Words) == 0 {
+		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsageLog)
+	}
+	c, words, err := leadingCountry(r.Args.Words)
+	if err != nil {
+		return err
+	}
+	ow, err := e.outreachWorld(ctx, r)
+	if err != nil {
+		return err
+	}
+	words, followUp, err := trailingFollowUp(words, ow.today)
+	if err != nil {
+		return err
+	}
+	if len(words) == 0 {
+		return model.Errorf(model.EINVALID, msgOutreachNoNote, c.Name)
+	}
+	if _, err := e.store.AddOutreachNote(ctx, r.Actor(), c.Alpha2, strings.Join(words, " "), followUp); err != nil {
+		return err
+	}
+	w.Printf(msgOutreachNoted, c.Name)
+	return e.outreachSummary(ctx, w, ow, c)
+}
+
+func (e *Engine) outreachStage(ctx context.Context, w *Reply, r *Request) error {
+	words := r.Args.Words
+	if len(words) < 2 || len(r.Args.Keys) > 0 {
+		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsageStage)
+	}
+	// The stage is the shortest tail that reads as one: "not contacted".
+	i := 1
+	for ; i < len(words); i++ {
+		if _, err := model.ParseStage(strings.Join(words[i:], " ")); err == nil {
+			break
+		}
+	}
+	if i == len(words) {
+		_, err := model.ParseStage(words[len(words)-1])
+		return err
+	}
+	st, _ := model.ParseStage(strings.Join(words[i:], " "))
+	c, err := match.Country(strings.Join(words[:i], " "))
+	if err != nil {
+		return err
+	}
+	return e.changeOutreach(ctx, w, r, c, func(o *model.Outreach) error {
+		o.Stage = st
+		return nil
+	})
+}
+
+func (e *Engine) outreachOwner(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Words) < 2 || len(r.Args.Keys) > 0 {
+		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsageOwner)
+	}
+	c, rest, err := leadingCountry(r.Args.Words)
+	if err != nil {
+		return err
+	} else if len(rest) == 0 {
+		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsageOwner)
+	}
+	var owner int64
+	if ref := strings.Join(rest, " "); !strings.EqualFold(ref, "none") {
+		p, err := e.findPerson(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if !p.IsSecretariat() {
+			return model.Errorf(model.EINVALID, msgOutreachNotOwner, p.Name)
+		}
+		owner = p.ID
+	}
+	return e.changeOutreach(ctx, w, r, c, func(o *model.Outreach) error {
+		o.OwnerID = owner
+		return nil
+	})
+}
+
+func (e *Engine) outreachFollowUp(ctx context.Context, w *Reply, r *Request) error {
+	words := r.Args.Words
+	if len(words) < 2 || len(r.Args.Keys) > 0 {
+		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsageFollowUp)
+	}
+	c, err := match.Country(strings.Join(words[:len(words)-1], " "))
+	if err != nil {
+		return err
+	}
+	var day time.Time
+	if last := words[len(words)-1]; !strings.EqualFold(last, "none") {
+		if day, err = parseOutreachDay(last, e.outreachToday(r)); err != nil {
+			return err
+		}
+	}
+	return e.changeOutreach(ctx, w, r, c, func(o *model.Outreach) error {
+		o.FollowUp = day
+		return nil
+	})
+}
+
+// changeOutreach applies change to a country without an active focal point
+// and shows the result.
+func (e *Engine) changeOutreach(ctx context.Context, w *Reply, r *Request, c model.Country, change func(o *model.Outreach) error) error {
+	ow, err := e.outreachWorld(ctx, r)
+	if err != nil {
+		return err
+	}
+	if names := ow.focal[c.Alpha2]; len(names) > 0 {
+		return model.Errorf(model.ECONFLICT, msgOutreachHasFocalPoint, c.Name, strings.Join(names, ", "))
+	}
+	if _, err := e.store.UpdateOutreach(ctx, r.Actor(), c.Alpha2, change); err != nil {
+		return err
+	}
+	return e.outreachSummary(ctx, w, ow, c)
+}
+
+// outreachSummary shows a country's outreach in one line, and a hint when a
+// follow-up has no owner to be reminded.
+func (e *Engine) outreachSummary(ctx context.Context, w *Reply, ow outreachWorld, c model.Country) error {
+	o, _, err := e.store.Outreach(ctx, c.Alpha2)
+	if err != nil {
+		return err
+	}
+	if names := ow.focal[c.Alpha2]; len(names) > 0 {
+		w.Printf(msgOutreachAppointed, c.Name, c.Group.Name(), strings.Join(names, ", "))
+		return nil
+	}
+	w.Printf(msgOutreachCountry, c.Name, c.Group.Name(), w.stage(o.Stage), ow.details(w, o))
+	if o.OwnerID == 0 && !o.FollowUp.IsZero() && o.Stage.Open() {
+		w.Printf(msgOutreachNoOwnerHint, c.Name, c.Name)
+	}
+	return nil
+}

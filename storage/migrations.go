@@ -78,6 +78,15 @@ func migrations() []*gormigrate.Migration {
 				return tx.Migrator().DropTable("poll_votes", "poll_slots", "polls")
 			},
 		},
+		{
+			ID: "0006_outreach",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.Migrator().CreateTable(&m0006Outreach{}, &m0006OutreachNote{})
+			},
+			Rollback: func(tx *gorm.DB) error {
+				return tx.Migrator().DropTable("outreach_notes", "outreach")
+			},
+		},
 	}
 }
 
