@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,12 +14,12 @@ import (
 
 // PollStore is what the availability poll commands need from storage.
 type PollStore interface {
-	CreatePoll(ctx context.Context, actor model.Actor, p *model.Poll) error
+	CreatePoll(ctx context.Context, actor model.Actor, p *model.Poll, notices func(p model.Poll) []model.OutboxItem) error
 	Poll(ctx context.Context, id int64) (model.Poll, error)
 	Polls(ctx context.Context, openOnly bool) ([]model.Poll, error)
 	Vote(ctx context.Context, actor model.Actor, pollID, personID int64, country string, slotIDs []int64) (model.Vote, error)
 	Votes(ctx context.Context, pollID int64) ([]model.Vote, error)
-	ClosePoll(ctx context.Context, actor model.Actor, id int64) (model.Poll, error)
+	ClosePoll(ctx context.Context, actor model.Actor, id int64, notices func(p model.Poll, votes []model.Vote) []model.OutboxItem) (model.Poll, error)
 }
 
 // Availability polls.
@@ -32,6 +33,7 @@ const (
 	msgBadPollNumber       = "%q is not a poll number: see poll."
 	msgBadSlotNumber       = "%q is not a slot of poll %d: give numbers from 1 to %d, e.g. 1,3, or none."
 	msgPollCreated         = "Poll %d created: %s, %d slots."
+	msgPollQuestion        = "Which of these times can you attend for %s?"
 	msgPollCreatedHint     = "Focal points and alternates answer with: poll answer %d <slot numbers | none>. See the answers with poll %d; close it with poll close %d."
 	msgPollHeader          = "Poll %d: %s"
 	msgPollOpenUntil       = "Open for answers until %s."
@@ -141,9 +143,23 @@ func (e *Engine) pollCreate(ctx context.Context, w *Reply, r *Request) error {
 	if p.Slots, err = parseSlots(opts["slots"], loc); err != nil {
 		return err
 	}
-	if err := e.store.CreatePoll(ctx, r.Actor(), &p); err != nil {
+	members, err := e.store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint, model.RoleAlternate},
+		Statuses: []model.Status{model.StatusActive}})
+	if err != nil {
 		return err
 	}
+	// Every focal point and alternate is asked, in their own language and zone.
+	ask := func(p model.Poll) []model.OutboxItem {
+		var items []model.OutboxItem
+		for _, m := range members {
+			items = append(items, e.planner.Notice(fmt.Sprintf("poll:%d/ask", p.ID), m, e.pollQuestion(p, m, r.Now))...)
+		}
+		return items
+	}
+	if err := e.store.CreatePoll(ctx, r.Actor(), &p, ask); err != nil {
+		return err
+	}
+	e.kick()
 	w.Printf(msgPollCreated, p.ID, p.Title, len(p.Slots))
 	e.showPoll(w, r, p)
 	w.Printf(msgPollCreatedHint, p.ID, p.ID, p.ID)
@@ -367,6 +383,18 @@ func slotChoice(p model.Poll, s string) ([]int64, error) {
 	return ids, nil
 }
 
+// pollQuestion is the message that asks a focal point which slots they can attend.
+func (e *Engine) pollQuestion(p model.Poll, to model.Person, now time.Time) string {
+	w, r := &Reply{p: printer(to.Language)}, &Request{Person: &to, Now: now}
+	w.Printf(msgPollQuestion, p.Title)
+	for i, s := range p.Slots {
+		w.Printf(msgPollSlot, i+1, e.slotTime(w, r, s))
+	}
+	w.Printf(msgPollOpenUntil, e.pollDeadline(w, r, p))
+	w.Printf(msgPollNotAnswered, p.ID)
+	return w.Text()
+}
+
 // slotNumbers lists the numbers of the slots with those IDs, e.g. "1, 3".
 func slotNumbers(p model.Poll, ids []int64) string {
 	var nums []string
@@ -383,7 +411,7 @@ func (e *Engine) pollClose(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if p, err = e.store.ClosePoll(ctx, r.Actor(), p.ID); err != nil {
+	if p, err = e.store.ClosePoll(ctx, r.Actor(), p.ID, nil); err != nil {
 		return err
 	}
 	votes, err := e.store.Votes(ctx, p.ID)

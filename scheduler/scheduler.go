@@ -35,6 +35,8 @@ type Store interface {
 	Outbox(ctx context.Context, f model.OutboxFilter) ([]model.OutboxItem, error)
 	CoverageSnapshot(ctx context.Context, week string) ([]string, bool, error)
 	SaveCoverageSnapshot(ctx context.Context, week string, countries []string) error
+	PollsDue(ctx context.Context, now time.Time) ([]model.Poll, error)
+	ClosePoll(ctx context.Context, actor model.Actor, id int64, notices func(p model.Poll, votes []model.Vote) []model.OutboxItem) (model.Poll, error)
 }
 
 // Scheduler decides what is due.
@@ -58,6 +60,7 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		{"plan", s.plan},
 		{"reminders", s.reminders},
 		{"attendance", s.attendance},
+		{"polls", s.polls},
 		{"digest", s.digest},
 	}
 	var errs []error

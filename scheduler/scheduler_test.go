@@ -340,3 +340,33 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 		t.Errorf("meetings = %d, want the meeting and two drafts", len(ms))
 	}
 }
+
+// TestPollClosesAtItsDeadline: the tick after a poll's deadline closes it
+// and sends the secretariat the ranking, once.
+func TestPollClosesAtItsDeadline(t *testing.T) {
+	at := time.Date(2013, 5, 1, 9, 0, 0, 0, ny)
+	storetest.ForEachBackend(t, clock.Fixed(at), func(t *testing.T, s *storage.Store) {
+		clk := clock.Fixed(at)
+		person(t, s, "Ruth", "ruth@example.org", "", model.RoleSecretariat)
+		gh := person(t, s, "Kwame", "kwame@gh.example.org", "GH", model.RoleFocalPoint)
+		slot := func(day int) model.Slot {
+			return model.Slot{Start: time.Date(2013, 9, day, 10, 0, 0, 0, ny), End: time.Date(2013, 9, day, 17, 0, 0, 0, ny), TimeZone: "America/New_York"}
+		}
+		p := model.Poll{Title: "2013 meeting", Deadline: at.Add(48 * time.Hour), Hosts: []string{"GH"}, Slots: []model.Slot{slot(21), slot(28)}}
+		if err := s.CreatePoll(ctx, model.System, &p, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Vote(ctx, model.System, p.ID, gh.ID, "GH", []int64{p.Slots[1].ID}); err != nil {
+			t.Fatal(err)
+		}
+		sc := newScheduler(s, clk)
+		if _, err := sc.Advance(ctx, clk, 72*time.Hour, nil); err != nil {
+			t.Fatal(err)
+		}
+		closed, _ := s.Poll(ctx, p.ID)
+		notices, _ := s.Outbox(ctx, model.OutboxFilter{})
+		if closed.Status != model.PollClosed || len(notices) != 1 || !strings.Contains(notices[0].Payload, "1. slot 2, Sat 28 Sep 2013") {
+			t.Errorf("poll %s; notices %+v", closed.Status, notices)
+		}
+	})
+}

@@ -87,12 +87,13 @@ func pollSubject(id int64) string { return fmt.Sprintf("poll:%d", id) }
 
 // CreatePoll validates p (which sorts its slots), checks that its deadline
 // is still to come and that its meeting, when it has one, is a draft or
-// scheduled, and stores it open with its slots, audited as "poll.create". It
+// scheduled, and stores it open with its slots, audited as "poll.create",
+// with the messages notices plans (when not nil) in the same transaction. It
 // sets the IDs of the poll and its slots.
 //
 // Errors: EINVALID for a bad poll or a past deadline; ENOTFOUND for an
 // unknown meeting; ECONFLICT for a cancelled or held meeting; EINTERNAL.
-func (s *Store) CreatePoll(ctx context.Context, actor model.Actor, p *model.Poll) error {
+func (s *Store) CreatePoll(ctx context.Context, actor model.Actor, p *model.Poll, notices func(p model.Poll) []model.OutboxItem) error {
 	q := *p
 	q.ID, q.Status = 0, model.PollOpen
 	q.Deadline = q.Deadline.UTC().Truncate(time.Microsecond)
@@ -140,7 +141,14 @@ func (s *Store) CreatePoll(ctx context.Context, actor model.Actor, p *model.Poll
 			}
 			q.Slots[i].ID = sr.ID
 		}
-		return s.audit(tx, actor, "poll.create", pollSubject(q.ID), "", "", toJSON(q))
+		if err := s.audit(tx, actor, "poll.create", pollSubject(q.ID), "", "", toJSON(q)); err != nil {
+			return err
+		}
+		if notices == nil {
+			return nil
+		}
+		_, err := s.enqueue(tx, notices(q))
+		return err
 	})
 	if err != nil {
 		return err
@@ -291,8 +299,12 @@ func (s *Store) Vote(ctx context.Context, actor model.Actor, pollID, personID in
 //
 // Errors: EINTERNAL only.
 func (s *Store) Votes(ctx context.Context, pollID int64) ([]model.Vote, error) {
+	return s.votes(s.db.WithContext(ctx), pollID)
+}
+
+func (s *Store) votes(tx *gorm.DB, pollID int64) ([]model.Vote, error) {
 	var rows []pollVoteRow
-	if err := s.db.WithContext(ctx).Where("poll_id = ?", pollID).Order("country, person_id").Find(&rows).Error; err != nil {
+	if err := tx.Where("poll_id = ?", pollID).Order("country, person_id").Find(&rows).Error; err != nil {
 		return nil, internal("list votes", err)
 	}
 	out := make([]model.Vote, len(rows))
@@ -302,10 +314,12 @@ func (s *Store) Votes(ctx context.Context, pollID int64) ([]model.Vote, error) {
 	return out, nil
 }
 
-// ClosePoll closes an open poll, audited as "poll.close", and returns it.
+// ClosePoll closes an open poll, audited as "poll.close", with the
+// messages notices plans from it and its votes (when not nil) in the same
+// transaction, and returns it.
 //
 // Errors: ENOTFOUND; ECONFLICT when it is closed already; EINTERNAL.
-func (s *Store) ClosePoll(ctx context.Context, actor model.Actor, id int64) (model.Poll, error) {
+func (s *Store) ClosePoll(ctx context.Context, actor model.Actor, id int64, notices func(p model.Poll, votes []model.Vote) []model.OutboxItem) (model.Poll, error) {
 	var out model.Poll
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		before, err := s.poll(tx, id, true)
@@ -322,7 +336,18 @@ func (s *Store) ClosePoll(ctx context.Context, actor model.Actor, id int64) (mod
 		}
 		out = before
 		out.Status = model.PollClosed
-		return s.audit(tx, actor, "poll.close", pollSubject(id), "", toJSON(before), toJSON(out))
+		if err := s.audit(tx, actor, "poll.close", pollSubject(id), "", toJSON(before), toJSON(out)); err != nil {
+			return err
+		}
+		if notices == nil {
+			return nil
+		}
+		votes, err := s.votes(tx, id)
+		if err != nil {
+			return err
+		}
+		_, err = s.enqueue(tx, notices(out, votes))
+		return err
 	})
 	return out, err
 }

@@ -23,7 +23,7 @@ func newPoll(meetingID int64) model.Poll {
 
 func createPoll(t *testing.T, s *storage.Store, p model.Poll) model.Poll {
 	t.Helper()
-	if err := s.CreatePoll(ctx, admin, &p); err != nil {
+	if err := s.CreatePoll(ctx, admin, &p, nil); err != nil {
 		t.Fatalf("CreatePoll: %v", err)
 	}
 	return p
@@ -91,11 +91,11 @@ func TestPollLifecycle(t *testing.T) {
 			t.Errorf("a refused vote changed the votes: %+v", again)
 		}
 
-		closed, err := s.ClosePoll(ctx, admin, p.ID)
+		closed, err := s.ClosePoll(ctx, admin, p.ID, nil)
 		if err != nil || closed.Status != model.PollClosed || len(closed.Slots) != 3 {
 			t.Fatalf("ClosePoll = %+v, %v", closed, err)
 		}
-		_, err = s.ClosePoll(ctx, admin, p.ID)
+		_, err = s.ClosePoll(ctx, admin, p.ID, nil)
 		wantCode(t, err, model.ECONFLICT)
 		_, err = s.Vote(ctx, admin, p.ID, gh.ID, "GH", []int64{s1})
 		wantCode(t, err, model.ECONFLICT)
@@ -153,7 +153,7 @@ func TestCreatePollRefusesBadPolls(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				p := newPoll(m.ID)
 				c.change(&p)
-				wantCode(t, s.CreatePoll(ctx, admin, &p), c.code)
+				wantCode(t, s.CreatePoll(ctx, admin, &p, nil), c.code)
 			})
 		}
 		if all, err := s.Polls(ctx, false); err != nil || len(all) != 0 {
@@ -173,7 +173,7 @@ func TestPollsDue(t *testing.T) {
 			p.Deadline = t0.Add(time.Duration(h) * time.Hour)
 			ids = append(ids, createPoll(t, s, p).ID)
 		}
-		if _, err := s.ClosePoll(ctx, admin, ids[0]); err != nil {
+		if _, err := s.ClosePoll(ctx, admin, ids[0], nil); err != nil {
 			t.Fatal(err)
 		}
 		gh := create(t, s, ghana())
