@@ -35,6 +35,9 @@ func (t *Transport) Serve(ctx context.Context, ln net.Listener) error {
 		return errors.New("slack: the HTTP Events API needs the signing secret")
 	}
 	if err := t.start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
 		return err
 	}
 	srv := &http.Server{

@@ -29,6 +29,9 @@ func (t *Transport) RunSocketMode(ctx context.Context) error {
 		return errors.New("slack: Socket Mode needs the app-level token")
 	}
 	if err := t.start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
 		return err
 	}
 	first := socketMinBackoff
