@@ -30,7 +30,8 @@ func (s *Scheduler) attendance(ctx context.Context, now time.Time) error {
 
 // digest sends the secretariat its weekly digest on Monday from 08:00 in
 // the secretariat's zone: coverage by regional group and its change since
-// last week, RSVPs for the next meeting, and deliveries that failed.
+// last week, outreach follow-ups due, RSVPs for the next meeting, and
+// deliveries that failed.
 func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 	local := now.In(s.Zone)
 	if local.Weekday() != time.Monday || local.Hour() < 8 {
@@ -67,6 +68,12 @@ func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 	} else {
 		b.WriteString(msgDigestNoBaseline)
 	}
+	today, _ := time.Parse(time.DateOnly, week)
+	follow, err := s.Store.FollowUpsDue(ctx, today)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(&b, msgDigestFollowUps, len(follow))
 	if err := s.nextMeetingRSVPs(ctx, now, &b); err != nil {
 		return err
 	}

@@ -13,6 +13,10 @@ const (
 	msgPollMissing = "     missing hosts: %s\n"
 	msgPollPick    = "Pick a slot with: poll pick %d <slot number>."
 
+	msgFollowUps       = "Good morning. Outreach follow-ups due today: %d.\n%sLog what happened with: outreach log <country> <note> [follow up YYYY-MM-DD]."
+	msgFollowUpLine    = "  %s (%s), due %s\n"
+	msgDigestFollowUps = "Outreach follow-ups due: %d.\n"
+
 	msgDigestTitle      = "Weekly digest, week of %s\n"
 	msgDigestCoverage   = "Coverage: %d of %d member states have an active focal point.\n"
 	msgDigestGroup      = "  %s: %d of %d\n"

@@ -36,6 +36,7 @@ type Store interface {
 	CoverageSnapshot(ctx context.Context, week string) ([]string, bool, error)
 	SaveCoverageSnapshot(ctx context.Context, week string, countries []string) error
 	PollsDue(ctx context.Context, now time.Time) ([]model.Poll, error)
+	FollowUpsDue(ctx context.Context, day time.Time) ([]model.Outreach, error)
 	ClosePoll(ctx context.Context, actor model.Actor, id int64, notices func(p model.Poll, votes []model.Vote) []model.OutboxItem) (model.Poll, error)
 }
 
@@ -61,6 +62,7 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		{"reminders", s.reminders},
 		{"attendance", s.attendance},
 		{"polls", s.polls},
+		{"follow-ups", s.followUps},
 		{"digest", s.digest},
 	}
 	var errs []error

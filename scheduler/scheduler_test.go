@@ -370,3 +370,47 @@ func TestPollClosesAtItsDeadline(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowUpsEachMorning: an owner in Copenhagen gets the follow-ups due
+// by each day once, from 08:00 their time; none before.
+func TestFollowUpsEachMorning(t *testing.T) {
+	cph, _ := time.LoadLocation("Europe/Copenhagen")
+	at := time.Date(2012, 10, 15, 0, 0, 0, 0, cph)
+	storetest.ForEachBackend(t, clock.Fixed(at), func(t *testing.T, s *storage.Store) {
+		clk := clock.Fixed(at)
+		owner := model.Person{Name: "Anna", Email: "anna@example.org", TimeZone: "Europe/Copenhagen", Role: model.RoleSecretariat, Status: model.StatusActive}
+		if err := s.CreatePerson(ctx, model.System, &owner); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.UpdateOutreach(ctx, model.System, "BR", func(o *model.Outreach) error {
+			o.Stage, o.OwnerID, o.FollowUp = model.StageContacted, owner.ID, time.Date(2012, 10, 15, 0, 0, 0, 0, time.UTC)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := newScheduler(s, clk)
+		if _, err := sc.Advance(ctx, clk, 7*time.Hour, nil); err != nil { // until 07:00 in Copenhagen
+			t.Fatal(err)
+		}
+		if items, _ := s.Outbox(ctx, model.OutboxFilter{}); len(items) != 0 {
+			t.Fatalf("follow-ups sent before 08:00: %+v", items)
+		}
+		if _, err := sc.Advance(ctx, clk, 36*time.Hour, nil); err != nil { // through the next morning
+			t.Fatal(err)
+		}
+		all, _ := s.Outbox(ctx, model.OutboxFilter{})
+		var items []model.OutboxItem
+		for _, it := range all {
+			if strings.HasPrefix(it.Key, "followups:") {
+				items = append(items, it)
+			} else if !strings.HasPrefix(it.Key, "digest:2012-10-15") || !strings.Contains(it.Payload, "Outreach follow-ups due: 1.") {
+				t.Errorf("unexpected notice %s: %s", it.Key, it.Payload)
+			}
+		}
+		if len(items) != 2 || !strings.Contains(items[0].Key, "followups:2012-10-15") || !strings.Contains(items[1].Key, "followups:2012-10-16") ||
+			!strings.Contains(items[0].Payload, "Brazil (contacted)") {
+			t.Errorf("follow-up notices: %+v", items)
+		}
+	})
+}

@@ -1,0 +1,62 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"focalbot/model"
+)
+
+// morning is the hour, in each owner's zone, from which their follow-ups of
+// the day are sent.
+const morning = 8
+
+// followUps sends each owner, once a day from 08:00 in their own zone, the
+// outreach follow-ups due by that day.
+func (s *Scheduler) followUps(ctx context.Context, now time.Time) error {
+	owners, err := s.secretariat(ctx)
+	if err != nil {
+		return err
+	}
+	due := map[string][]model.Outreach{} // by owner's local date
+	for _, o := range owners {
+		local := now.In(s.zoneOf(o))
+		if local.Hour() < morning {
+			continue
+		}
+		day := local.Format(time.DateOnly)
+		list, ok := due[day]
+		if !ok {
+			d, _ := time.Parse(time.DateOnly, day)
+			if list, err = s.Store.FollowUpsDue(ctx, d); err != nil {
+				return err
+			}
+			due[day] = list
+		}
+		var lines []string
+		for _, f := range list {
+			if f.OwnerID == o.ID {
+				c, _ := model.CountryByCode(f.Country)
+				lines = append(lines, fmt.Sprintf(msgFollowUpLine, c.Name, f.Stage, f.FollowUp.Format("2 Jan 2006")))
+			}
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		text := fmt.Sprintf(msgFollowUps, len(lines), strings.Join(lines, ""))
+		if _, err := s.Store.Enqueue(ctx, s.Planner.Notice(fmt.Sprintf("followups:%s", day), o, text)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// zoneOf is a person's zone, else the secretariat's.
+func (s *Scheduler) zoneOf(p model.Person) *time.Location {
+	if loc, err := model.LoadZone(p.TimeZone); err == nil {
+		return loc
+	}
+	return s.Zone
+}
