@@ -173,6 +173,20 @@ func TestModals(t *testing.T) {
 	if err != nil || ama.Title != "Ambassador" || ama.TimeZone != "Africa/Accra" || ama.Phone != "" {
 		t.Errorf("Ama = %+v, %v", ama, err)
 	}
+
+	// Saving again without a change changes nothing.
+	before, err := b.store.Audit(context.Background(), model.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack := b.interaction(submission("U1", modalProfile, map[string]string{"name": "Ama Owusu", "title": "Ambassador", "tz": "Africa/Accra"}, nil)); ack != "" {
+		t.Fatalf("unchanged profile acked with %s", ack)
+	}
+	after, err := b.store.Audit(context.Background(), model.AuditFilter{Limit: 1000})
+	if err != nil || len(after) != len(before) {
+		t.Errorf("an unchanged profile was audited: %d entries, then %d (%v)", len(before), len(after), err)
+	}
+	none(t, fs.posts, "answer to an unchanged profile")
 }
 
 // TestDirectMessage proves the outbox's way in: a direct message, escaped,

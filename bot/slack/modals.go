@@ -198,27 +198,40 @@ func option(key, v string) string {
 	return " " + key + "=" + quote(v)
 }
 
-// commands turns a submitted modal into the command lines that do what it
-// asks, and names the field where the engine's complaint belongs.
-func (f form) commands(callbackID string) (lines []string, errorField string) {
+// command is one command line a modal runs, and the field where the
+// engine's complaint about it belongs.
+type command struct{ line, field string }
+
+// commands turns a submitted modal into the commands that do what it asks.
+// For the profile, only fields that differ from me change.
+func (f form) commands(callbackID string, me *model.Person) []command {
 	switch callbackID {
 	case modalRegister:
-		return []string{"register " + f[fieldCountry] + option("name", f[fieldName]) + option("title", f[fieldTitle]) +
-			option("ministry", f[fieldMinistry]) + option("role", f[fieldRole])}, fieldCountry
+		return []command{{"register " + f[fieldCountry] + option("name", f[fieldName]) + option("title", f[fieldTitle]) +
+			option("ministry", f[fieldMinistry]) + option("role", f[fieldRole]), fieldCountry}}
 	case modalAdd:
-		return []string{"add " + quote(f[fieldEmail]) + option("name", f[fieldName]) + option("country", f[fieldCountry]) +
-			option("role", f[fieldRole]) + option("title", f[fieldTitle]) + option("ministry", f[fieldMinistry])}, fieldEmail
+		return []command{{"add " + quote(f[fieldEmail]) + option("name", f[fieldName]) + option("country", f[fieldCountry]) +
+			option("role", f[fieldRole]) + option("title", f[fieldTitle]) + option("ministry", f[fieldMinistry]), fieldEmail}}
 	case modalProfile:
+		var now map[string]string
+		if me != nil {
+			now = map[string]string{fieldName: me.Name, fieldTitle: me.Title, fieldMinistry: me.Organisation,
+				fieldPhone: me.Phone, fieldZone: me.TimeZone}
+		}
+		var cmds []command
 		for _, field := range []string{fieldName, fieldTitle, fieldMinistry, fieldPhone, fieldZone} {
 			v := f[field]
-			if v == "" && field != fieldName {
+			if now != nil && v == now[field] {
+				continue
+			}
+			if v == "" {
 				v = "none"
 			}
-			lines = append(lines, "me set "+field+" "+quote(v))
+			cmds = append(cmds, command{"me set " + field + " " + quote(v), field})
 		}
-		return lines, fieldName
+		return cmds
 	}
-	return nil, ""
+	return nil
 }
 
 // required lists the fields a modal cannot do without.
@@ -237,20 +250,26 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 	if errs := f.check(required[id]...); len(errs) > 0 {
 		return slackapi.NewErrorsViewSubmissionResponse(errs)
 	}
-	lines, errorField := f.commands(id)
-	if lines == nil {
-		return nil
-	}
 	ctx, cancel := context.WithTimeout(ctx, submitTimeout)
 	defer cancel()
+	var me *model.Person
+	if hs, ok := t.handler.(homeSource); ok && id == modalProfile {
+		if home, err := hs.Home(ctx, t.users.caller(ctx, cb.User.ID)); err == nil {
+			me = home.Person
+		}
+	}
+	cmds := f.commands(id, me)
+	if len(cmds) == 0 {
+		return nil
+	}
 	var answers []string
-	for _, line := range lines {
-		reply := t.handle(ctx, cb.User.ID, line)
+	for _, c := range cmds {
+		reply := t.handle(ctx, cb.User.ID, c.line)
 		if ctx.Err() != nil {
-			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{errorField: msgTooSlow})
+			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{c.field: msgTooSlow})
 		}
 		if reply.Code != "" {
-			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{errorField: reply.Text()})
+			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{c.field: reply.Text()})
 		}
 		answers = append(answers, reply.Text())
 	}
