@@ -214,6 +214,10 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		}
 		defer stopFeeds()
 	}
+	// Catch up on what fell due while the bot was not running, before serving.
+	if err := sched.Tick(ctx); err != nil {
+		a.log.Error("scheduler tick at start", "err", err)
+	}
 	dctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 2)
 	go func() { done <- disp.Run(dctx, dispatchInterval) }()

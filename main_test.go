@@ -367,3 +367,76 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestWholeCycle2012To2013 runs the network's year in the console on a
+// simulated clock, restarting the bot between sessions (sometimes after
+// "downtime"): the series plans the 2013 meeting, a poll picks its slot,
+// invitations go out, reminders and nudges arrive at their offsets,
+// outreach follow-ups and weekly digests arrive; no message goes twice.
+func TestWholeCycle2012To2013(t *testing.T) {
+	forEachBackend(t, func(t *testing.T) {
+		mustRun(t, "", "import", "examples/r2p-2012.csv")
+		ruth := "ruth.adler@globalcentre.example.org"
+		session := func(now, as, script string, wants ...string) {
+			t.Helper()
+			out := mustRun(t, script, "--now="+now, "--as", as)
+			for _, w := range wants {
+				if !strings.Contains(out, w) {
+					t.Fatalf("the session at %s as %s does not say %q:\n%s", now, as, w, out)
+				}
+			}
+		}
+		session("2012-10-01T09:00", ruth, `series create name="Annual Meeting of the Global Network of R2P Focal Points" rule=unga start="2012-09-29 10:00" duration=7h tz=America/New_York venue="New York" plan=120d
+outreach owner Brazil Ruth Adler
+outreach log Brazil Met the deputy permanent representative follow up 2012-10-15
+clock advance 15d
+`, "Series 1 created", "Next meeting: Sat 28 Sep 2013, 10:00–17:00 EDT", "Tue 16 Oct 2012 09:00 EDT")
+		// Months later: the series plans the 2013 meeting when it comes within 120 days.
+		session("2013-05-28T09:00", ruth, `meetings
+clock advance 4d
+meetings
+poll create 1 deadline="2013-06-10 17:00" slots="2013-09-21 10:00-17:00, 2013-09-28 10:00-17:00"
+`, "No meetings", "Annual Meeting of the Global Network of R2P Focal Points — Sat 28 Sep 2013", "(draft)", "Poll 1 created")
+		session("2013-06-01T10:00", "kwame.boateng@gh.example.org", "poll answer 1 1\n", "slots you can attend are now: 1")
+		session("2013-06-01T10:05", "mette.sorensen@dk.example.org", "poll answer 1 1,2\n", "now: 1, 2")
+		session("2013-06-01T10:10", "jose.solis@cr.example.org", "poll answer 1 1\n", "now: 1")
+		session("2013-06-01T11:00", ruth, `clock advance 10d
+poll pick 1 1
+meeting schedule 1
+invite 1 all
+`, "Poll 1: slot 1 picked for meeting 1", "Meeting 1 is scheduled", "Meeting 1: 19 newly invited")
+		session("2013-06-12T09:00", "kwame.boateng@gh.example.org", "next\nrsvp yes\n", "Sat 21 Sep 2013, 10:00–17:00 EDT", "your answer is coming")
+		// Back after the summer: reminders at 14 days, 2 days and 2 hours.
+		session("2013-09-06T09:00", ruth, "clock advance 16d\noutbox\n", "Sun 22 Sep 2013 09:00 EDT")
+
+		out := mustRun(t, "outbox\n", "--now=2013-09-22T09:00", "--as", ruth)
+		for _, want := range []string{"0 failed", "0 waiting"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("outbox does not say %q:\n%s", want, out)
+			}
+		}
+		count := map[string]int{}
+		files, _ := filepath.Glob(filepath.Join(os.Getenv("FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			for _, subject := range []string{"Subject: Reminder:", "Subject: Invitation:", "Subject: focalbot: Weekly digest", "Subject: focalbot: Good morning"} {
+				if bytes.Contains(b, []byte(subject)) {
+					count[subject]++
+				}
+			}
+			if bytes.Contains(b, []byte("Subject: Reminder:")) && bytes.Contains(b, []byte("kwame.boateng")) &&
+				bytes.Contains(b, []byte("We have not had your answer")) {
+				t.Errorf("Kwame, who said yes, got a nudge")
+			}
+		}
+		// 19 invitees × 3 offsets (Kwame reminded, the others nudged).
+		if count["Subject: Reminder:"] != 57 || count["Subject: Invitation:"] != 19 {
+			t.Errorf("mail in the outbox folder: %v", count)
+		}
+		// Notices to Ruth, the secretariat: the follow-up due each morning
+		// (she owns Brazil's outreach) and the digest of each Monday lived.
+		if count["Subject: focalbot: Weekly digest"] != 7 || count["Subject: focalbot: Good morning"] != 35 {
+			t.Errorf("notices in the outbox folder: %v", count)
+		}
+	})
+}

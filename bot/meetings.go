@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -194,28 +195,40 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 		if sameMeeting(old, *m) {
 			return nil, nil
 		}
-		// Every change invitees see raises the sequence, so calendars apply it.
-		m.Sequence++
+		// Every change invitees see raises the sequence, so calendars apply
+		// it; a draft's changes are seen by nobody yet.
 		if m.Status != model.MeetingScheduled {
 			return nil, nil
 		}
+		m.Sequence++
 		return e.planAll(delivery.KindRequest, *m, invs, people), nil
 	})
 	if err != nil {
 		return err
 	}
-	if m.Sequence == before.Sequence {
-		if m.UpdatedAt.Equal(before.UpdatedAt) {
-			w.Printf(msgMeetingUnchanged, m.ID)
-		} else {
-			w.Printf(msgMeetingSaved, m.ID, m.Public, reminderList(m))
-		}
+	switch {
+	case !differs(before, m):
+		w.Printf(msgMeetingUnchanged, m.ID)
+		return nil
+	case m.Status == model.MeetingDraft:
+		w.Printf(msgDraftChanged, m.ID)
+		e.showMeeting(w, m, r)
+		return nil
+	case m.Sequence == before.Sequence:
+		w.Printf(msgMeetingSaved, m.ID, m.Public, reminderList(m))
 		return nil
 	}
 	e.kick()
 	w.Printf(msgMeetingChanged, m.ID, m.Sequence)
 	e.showMeeting(w, m, r)
 	return nil
+}
+
+// differs reports whether two versions of a meeting differ in anything
+// but the time they were saved.
+func differs(a, b model.Meeting) bool {
+	a.UpdatedAt, b.UpdatedAt = time.Time{}, time.Time{}
+	return !reflect.DeepEqual(a, b)
 }
 
 func sameMeeting(a, b model.Meeting) bool {

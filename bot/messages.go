@@ -109,6 +109,7 @@ const (
 	msgMeetingClosed       = "Meeting %d is %s: it can no longer change."
 	msgMeetingAlready      = "Meeting %d is %s already."
 	msgMeetingUnchanged    = "Nothing changed in meeting %d."
+	msgDraftChanged        = "Meeting %d changed; it is a draft, so nobody is told until you schedule it."
 	msgMeetingChanged      = "Meeting %d changed (version %d); every invitee is sent an update."
 	msgMeetingScheduled    = "Meeting %d is scheduled: invitations are on their way. (%s)"
 	msgMeetingCancelled    = "Meeting %d is cancelled; every invitee is told. (%s)"

@@ -56,7 +56,7 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 	}
 	switch p.Kind {
 	case KindNotice:
-		msg.Subject, msg.Text = subjectNotice, p.Text
+		msg.Subject, msg.Text = noticeSubject(p.Text), p.Text
 		return msg, nil
 	case KindReminder, KindNudge:
 		v := newView(p)
@@ -183,6 +183,17 @@ func Span(s, e time.Time) string {
 	return s.Format("Mon 2 Jan 2006, 15:04 MST") + " – " + e.Format("Mon 2 Jan 2006, 15:04 MST")
 }
 
+// noticeSubject is a notice's first line, cut at a word near 90 characters.
+func noticeSubject(text string) string {
+	line, _, _ := strings.Cut(text, "\n")
+	if len(line) > 90 {
+		if i := strings.LastIndexByte(line[:90], ' '); i > 40 {
+			line = line[:i] + " …"
+		}
+	}
+	return "focalbot: " + line
+}
+
 // inWords writes a reminder offset as people say it: "in 14 days", "in 2 hours".
 func inWords(d time.Duration) string {
 	switch {
@@ -204,7 +215,6 @@ const (
 	subjectInvitation = "Invitation: %s, %s"
 	subjectUpdated    = "Updated invitation: %s, %s"
 	subjectCancelled  = "Cancelled: %s, %s"
-	subjectNotice     = "focalbot: delivery problem"
 	headingInvitation = "You are invited"
 	headingUpdated    = "The meeting has changed"
 	headingCancelled  = "The meeting is cancelled"

@@ -77,8 +77,8 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Run ticks at once — catching up on what fell due while the bot was not
-// running — and then every minute with robfig/cron, until ctx ends.
+// Run ticks every minute with robfig/cron until ctx ends. Call Tick once
+// before, at start, to catch up on what fell due while the bot was not running.
 func (s *Scheduler) Run(ctx context.Context) error {
 	tick := func() {
 		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
@@ -89,7 +89,6 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	if _, err := c.AddFunc("@every 1m", tick); err != nil {
 		return fmt.Errorf("schedule tick: %w", err)
 	}
-	tick()
 	c.Start()
 	<-ctx.Done()
 	<-c.Stop().Done()
