@@ -229,21 +229,26 @@ func TestBadInputChangesNothing(t *testing.T) {
 	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
 		w := newWorld(t, s)
 		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				before := w.snapshot()
-				r := w.as(c.as+"@example.org", c.line)
-				if r.Code != c.code {
-					t.Errorf("code = %q, want %q; reply: %s", r.Code, c.code, r.Text())
-				}
-				if !strings.Contains(r.Text(), c.says) {
-					t.Errorf("reply %q does not say %q", r.Text(), c.says)
-				}
-				if after := w.snapshot(); after != before {
-					t.Errorf("a refused command changed the data:\n%s", diff(before, after))
-				}
-			})
+			t.Run(c.name, func(t *testing.T) { w.refuses(t, c.as, c.line, c.code, c.says) })
 		}
 	})
+}
+
+// refuses runs line as the person with the local part as, and checks that it
+// fails with code, says says, and changes nothing.
+func (w *world) refuses(t *testing.T, as, line, code, says string) {
+	t.Helper()
+	before := w.snapshot()
+	r := w.as(as+"@example.org", line)
+	if r.Code != code {
+		t.Errorf("%q: code = %q, want %q; reply: %s", line, r.Code, code, r.Text())
+	}
+	if !strings.Contains(r.Text(), says) {
+		t.Errorf("%q: reply %q does not say %q", line, r.Text(), says)
+	}
+	if after := w.snapshot(); after != before {
+		t.Errorf("%q was refused but changed the data:\n%s", line, diff(before, after))
+	}
 }
 
 func diff(a, b string) string {

@@ -101,14 +101,7 @@ func TestMeetingBadInput(t *testing.T) {
 			{`invite 1 guest not-an-address name=X`, model.EINVALID, "e-mail address"},
 			{`invite 1 Peru`, model.ENOTFOUND, "no active focal point"},
 		} {
-			before := w.snapshot()
-			r := w.as("sec@example.org", c.line)
-			if r.Code != c.code || !strings.Contains(r.Text(), c.says) {
-				t.Errorf("%q: %s (%s), want %s saying %q", c.line, r.Text(), r.Code, c.code, c.says)
-			}
-			if w.snapshot() != before {
-				t.Errorf("%q changed something", c.line)
-			}
+			w.refuses(t, "sec", c.line, c.code, c.says)
 		}
 		if r := w.as("fp@example.org", "rsvp perhaps not"); r.Code != model.EINVALID {
 			t.Errorf("rsvp perhaps not: %s", r.Text())

@@ -159,19 +159,7 @@ func TestPollBadInputChangesNothing(t *testing.T) {
 			}
 		}
 		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				before := w.snapshot()
-				r := w.as(c.as+"@example.org", c.line)
-				if r.Code != c.code {
-					t.Errorf("code = %q, want %q; reply: %s", r.Code, c.code, r.Text())
-				}
-				if !strings.Contains(r.Text(), c.says) {
-					t.Errorf("reply %q does not say %q", r.Text(), c.says)
-				}
-				if after := w.snapshot(); after != before {
-					t.Errorf("a refused command changed the data:\n%s", diff(before, after))
-				}
-			})
+			t.Run(c.name, func(t *testing.T) { w.refuses(t, c.as, c.line, c.code, c.says) })
 		}
 	})
 }
