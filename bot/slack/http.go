@@ -48,6 +48,11 @@ func (t *Transport) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	defer func() {
+		if ctx.Err() == nil { // the server failed: stop the work too
+			t.drain()
+		}
+	}()
 	t.log.Info("serving the slack events api", "addr", ln.Addr().String(),
 		"paths", []string{PathEvents, PathCommands, PathInteractive})
 	select {
@@ -61,6 +66,7 @@ func (t *Transport) Serve(ctx context.Context, ln net.Listener) error {
 		t.log.Warn("slack http server did not stop in time; closing its connections", "err", err)
 		_ = srv.Close()
 	}
+	t.drain()
 	return nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -70,7 +71,12 @@ type Transport struct {
 	api      api
 	throttle *throttle
 	users    *users
-	jobs     chan job
+
+	mu       sync.Mutex
+	jobs     chan job // closed by drain
+	closed   bool
+	workers  sync.WaitGroup
+	stopWork context.CancelFunc // cancels the workers' context; set by start
 
 	botUserID  string        // set by start, before any work
 	socketPing time.Duration // tests shorten Socket Mode's wait for a ping
@@ -120,8 +126,12 @@ func (t *Transport) start(ctx context.Context) error {
 		return fmt.Errorf("slack: check the bot token (auth.test): %w", err)
 	}
 	t.botUserID = id
+	// The workers outlive ctx: on the way out, drain lets them finish
+	// what was acked, for a while.
+	work, stop := context.WithCancel(context.WithoutCancel(ctx))
+	t.stopWork = stop
 	for range t.opt.Workers {
-		go t.work(ctx)
+		t.workers.Go(func() { t.work(work) })
 	}
 	if f, ok := t.deliveries.(forgetter); ok {
 		go t.forgetOldDeliveries(ctx, f)
@@ -169,6 +179,11 @@ type job struct {
 
 // submit queues j without ever blocking, and reports whether it was taken.
 func (t *Transport) submit(j job) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false
+	}
 	select {
 	case t.jobs <- j:
 		return true
@@ -179,14 +194,38 @@ func (t *Transport) submit(j job) bool {
 }
 
 func (t *Transport) work(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case j := <-t.jobs:
-			t.runJob(ctx, j)
-		}
+	for j := range t.jobs {
+		t.runJob(ctx, j)
 	}
+}
+
+// drainTimeout bounds how long stopping waits for acked work to be done.
+const drainTimeout = 10 * time.Second
+
+// drain takes no more work and waits for the workers to finish what was
+// acked, for up to drainTimeout; then it cancels what is left.
+func (t *Transport) drain() {
+	t.mu.Lock()
+	if !t.closed {
+		t.closed = true
+		close(t.jobs)
+	}
+	t.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		t.workers.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(drainTimeout)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		t.log.Warn("slack work still running when stopping; cancelling it", "left", len(t.jobs))
+		t.stopWork()
+		<-done
+	}
+	t.stopWork()
 }
 
 // runJob runs j once per key. A panic is logged and the worker goes on.

@@ -38,6 +38,7 @@ func (t *Transport) RunSocketMode(ctx context.Context) error {
 	if t.socketMinBackoff > 0 {
 		first = t.socketMinBackoff
 	}
+	defer t.drain()
 	backoff := first
 	for {
 		connected, err := t.socketSession(ctx)

@@ -444,6 +444,25 @@ func TestRetriesHaveOneEffect(t *testing.T) {
 	}
 }
 
+// TestStopFinishesAckedWork proves that stopping the bot first does the
+// work it has acked: Slack will not deliver those events again.
+func TestStopFinishesAckedWork(t *testing.T) {
+	fs := newFakeSlack(t)
+	fs.addUser("U1", "ama@mfa.gov.gh", "Ama Owusu", "Africa/Accra")
+	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t)})
+	for i := range 5 {
+		b.event(dm(fmt.Sprintf("Ev%d", i), "U1", "network"))
+	}
+	b.stop()
+	for i := range 5 {
+		select {
+		case <-fs.posts:
+		default:
+			t.Fatalf("stopped with %d of 5 acked events unanswered", 5-i)
+		}
+	}
+}
+
 // panicky panics on "boom" and passes anything else to the engine.
 type panicky struct{ next Handler }
 
