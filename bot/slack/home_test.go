@@ -201,4 +201,21 @@ func TestDirectMessage(t *testing.T) {
 	if got := next(t, fs.posts, "the message"); got.Channel != "DU7" || got.Text != "Reminder &lt;meeting&gt; at "+at {
 		t.Errorf("message %+v", got)
 	}
+
+	// A long text goes as several messages, split between lines.
+	line := strings.Repeat("x", 99)
+	if err := b.tr.DirectMessage(context.Background(), "U7", strings.Repeat(line+"\n", 80)); err != nil {
+		t.Fatal(err)
+	}
+	var total int
+	for range 3 {
+		got := next(t, fs.posts, "a part of the long message")
+		if len(got.Text) > maxMessage || strings.HasPrefix(got.Text, "\n") {
+			t.Errorf("part of %d characters: %.40q…", len(got.Text), got.Text)
+		}
+		total += strings.Count(got.Text, line)
+	}
+	if total != 80 {
+		t.Errorf("%d lines arrived; want 80", total)
+	}
 }

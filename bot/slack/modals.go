@@ -297,8 +297,10 @@ func (t *Transport) DirectMessage(ctx context.Context, userID, text string) erro
 	if err != nil {
 		return fmt.Errorf("open a direct message with %s: %w", userID, err)
 	}
-	if err := t.api.postMessage(ctx, ch, "", escape(text)); err != nil {
-		return fmt.Errorf("post a direct message to %s: %w", userID, err)
+	for _, part := range split(escape(text), maxMessage) {
+		if err := t.api.postMessage(ctx, ch, "", part); err != nil {
+			return fmt.Errorf("post a direct message to %s: %w", userID, err)
+		}
 	}
 	return nil
 }

@@ -317,18 +317,31 @@ func (t *Transport) converse(ctx context.Context, userID, channel, threadTS, tex
 // post posts text, logging a failure: the work is after the ack, so there
 // is no one else to tell.
 func (t *Transport) post(ctx context.Context, channel, threadTS, text string) {
-	if err := t.api.postMessage(ctx, channel, threadTS, escape(text)); err != nil {
-		t.log.Error("cannot post to slack", "channel", channel, "err", err)
+	for _, part := range split(escape(text), maxMessage) {
+		if err := t.api.postMessage(ctx, channel, threadTS, part); err != nil {
+			t.log.Error("cannot post to slack", "channel", channel, "err", err)
+			return
+		}
 	}
 }
 
 // respond answers through a response_url: privately unless public.
 func (t *Transport) respond(ctx context.Context, responseURL, text string, public bool) {
-	msg := &slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: escape(text)}
+	typ := slackapi.ResponseTypeEphemeral
 	if public {
-		msg.ResponseType = slackapi.ResponseTypeInChannel
+		typ = slackapi.ResponseTypeInChannel
 	}
-	if err := t.api.respond(ctx, responseURL, msg); err != nil {
-		t.log.Error("cannot answer through response_url", "err", err)
+	parts := split(escape(text), maxMessage)
+	if len(parts) > maxResponses {
+		parts = parts[:maxResponses] // a response_url takes five answers
+	}
+	for _, part := range parts {
+		if err := t.api.respond(ctx, responseURL, &slackapi.WebhookMessage{ResponseType: typ, Text: part}); err != nil {
+			t.log.Error("cannot answer through response_url", "err", err)
+			return
+		}
 	}
 }
+
+// maxResponses is how many times Slack lets a response_url be used.
+const maxResponses = 5

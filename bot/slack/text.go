@@ -75,3 +75,44 @@ func DateToken(at time.Time, venue *time.Location) string {
 	fallback := at.In(venue).Format("Monday 2 January 2006, 15:04") + " " + venue.String()
 	return fmt.Sprintf("<!date^%d^{date_long_pretty} at {time}|%s>", at.Unix(), strings.NewReplacer("|", "/", "<", "", ">", "").Replace(fallback))
 }
+
+// maxMessage is where a long reply is split: Slack advises messages under
+// 4,000 characters and cuts them at 40,000.
+const maxMessage = 3500
+
+// split cuts text into messages of at most max characters, between lines
+// where it can.
+func split(text string, max int) []string {
+	var parts []string
+	var cur strings.Builder
+	n := 0 // characters in cur
+	flush := func() {
+		if n > 0 {
+			parts = append(parts, cur.String())
+			cur.Reset()
+			n = 0
+		}
+	}
+	for _, line := range strings.Split(text, "\n") {
+		r := []rune(line)
+		if n > 0 && n+1+len(r) > max {
+			flush()
+		}
+		for len(r) > max {
+			flush()
+			parts = append(parts, string(r[:max]))
+			r = r[max:]
+		}
+		if n > 0 {
+			cur.WriteByte('\n')
+			n++
+		}
+		cur.WriteString(string(r))
+		n += len(r)
+	}
+	flush()
+	if len(parts) == 0 {
+		return []string{""}
+	}
+	return parts
+}

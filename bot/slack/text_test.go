@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -54,5 +55,27 @@ func TestDateToken(t *testing.T) {
 	}
 	if escape("Meeting: "+got) != "Meeting: "+got {
 		t.Errorf("escape changes the date token: %q", escape(got))
+	}
+}
+
+func TestSplit(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   string
+		max  int
+		want []string
+	}{
+		{"a short text is one message", "a\nb", 10, []string{"a\nb"}},
+		{"lines stay whole", "aaaa\nbbbb\ncc", 9, []string{"aaaa\nbbbb", "cc"}},
+		{"a line longer than a message is cut", "abcdefgh\nij", 3, []string{"abc", "def", "gh", "ij"}},
+		{"characters, not bytes", "ééé\nü", 4, []string{"ééé", "ü"}},
+		{"nothing is one empty message", "", 5, []string{""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := split(tc.in, tc.max)
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("split(%q, %d) = %q; want %q", tc.in, tc.max, got, tc.want)
+			}
+		})
 	}
 }
