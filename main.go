@@ -207,6 +207,13 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		}))
 	}
 	engine := bot.New(a.store, a.clock, a.log, a.zone, opts...)
+	var slackBot *slack.Transport
+	if a.cfg.Mode() != config.ModeConsole {
+		if slackBot, err = newSlack(a, engine, planner.Organiser); err != nil {
+			return err
+		}
+		disp.Senders[model.ChannelSlack] = slackBot // before the dispatcher runs
+	}
 	if a.cfg.PublicURL != "" && a.cfg.Mode() != config.ModeHTTP {
 		stopFeeds, err := serveFeeds(ctx, a, planner.Organiser)
 		if err != nil {
@@ -232,8 +239,8 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 			a.log.Error("dispatch before exit", "err", err)
 		}
 	}()
-	if a.cfg.Mode() != config.ModeConsole {
-		return serveSlack(ctx, a, engine, planner.Organiser)
+	if slackBot != nil {
+		return runSlack(ctx, a, slackBot)
 	}
 
 	email := model.NormalizeEmail(*as)
@@ -289,6 +296,9 @@ func (a *app) delivery(ctx context.Context) (delivery.Planner, *delivery.Dispatc
 		Organiser: delivery.Organiser{Name: name, Email: a.cfg.MailFrom},
 		Channels:  []model.Channel{model.ChannelEmail},
 	}
+	if a.cfg.Mode() != config.ModeConsole {
+		planner.Channels = append(planner.Channels, model.ChannelSlack)
+	}
 	disp := &delivery.Dispatcher{
 		Store:   a.store,
 		Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: &delivery.Email{Mail: sender, Clock: a.clock}},
@@ -321,7 +331,8 @@ func serveFeeds(ctx context.Context, a *app, org delivery.Organiser) (func(), er
 // serveSlack puts the engine on Slack: Socket Mode with an app-level token,
 // else the HTTP Events API, which also serves the calendar feeds when
 // FOCALBOT_PUBLIC_URL is set.
-func serveSlack(ctx context.Context, a *app, engine *bot.Engine, org delivery.Organiser) error {
+// newSlack makes the Slack transport; it does not contact Slack yet.
+func newSlack(a *app, engine *bot.Engine, org delivery.Organiser) (*slack.Transport, error) {
 	var feeds http.Handler
 	if a.cfg.PublicURL != "" && a.cfg.Mode() == config.ModeHTTP {
 		// One address for Slack's requests and the calendar feeds.
@@ -329,7 +340,7 @@ func serveSlack(ctx context.Context, a *app, engine *bot.Engine, org delivery.Or
 		mux.Handle("GET "+feed.Prefix, &feed.Handler{Store: a.store, Organiser: org, Clock: a.clock, Log: a.log.With("component", "feed")})
 		feeds = mux
 	}
-	t, err := slack.New(slack.Options{
+	return slack.New(slack.Options{
 		Also:          feeds,
 		Handler:       engine,
 		Deliveries:    a.store,
@@ -340,9 +351,10 @@ func serveSlack(ctx context.Context, a *app, engine *bot.Engine, org delivery.Or
 		SigningSecret: a.cfg.SlackSigningSecret.Value(),
 		APIURL:        a.cfg.SlackAPIURL,
 	})
-	if err != nil {
-		return err
-	}
+}
+
+// runSlack runs the transport in Socket Mode or over the HTTP Events API.
+func runSlack(ctx context.Context, a *app, t *slack.Transport) error {
 	if a.cfg.Mode() == config.ModeSocket {
 		a.log.Info("starting on slack, socket mode")
 		return t.RunSocketMode(ctx)

@@ -19,6 +19,9 @@ type api interface {
 	openDM(ctx context.Context, userID string) (channelID string, err error)
 	// postMessage posts text to a channel, in a thread when threadTS is set.
 	postMessage(ctx context.Context, channelID, threadTS, text string) error
+	// postBlocks posts a Block Kit message, with text as its notification
+	// and fallback.
+	postBlocks(ctx context.Context, channelID, text string, blocks []slackapi.Block) error
 	// respond answers a slash command or an interaction through its response_url.
 	respond(ctx context.Context, responseURL string, msg *slackapi.WebhookMessage) error
 	// publishHome shows a user their App Home tab.
@@ -67,6 +70,11 @@ func (a *webAPI) postMessage(ctx context.Context, channelID, threadTS, text stri
 		opts = append(opts, slackapi.MsgOptionTS(threadTS))
 	}
 	_, _, err := a.client.PostMessageContext(ctx, channelID, opts...)
+	return err
+}
+
+func (a *webAPI) postBlocks(ctx context.Context, channelID, text string, blocks []slackapi.Block) error {
+	_, _, err := a.client.PostMessageContext(ctx, channelID, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...))
 	return err
 }
 

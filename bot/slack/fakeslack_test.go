@@ -21,7 +21,9 @@ const waitFor = 10 * time.Second
 // post is a message the bot posted, or an answer through a response_url.
 type post struct {
 	Channel, ThreadTS, Text string
+	Blocks                  string // Block Kit JSON, when the message has blocks
 	ResponseType            string // response_url answers only
+	ReplaceOriginal         bool   // response_url answers only
 }
 
 // fakeSlack is slacktest's server with the endpoints focalbot uses that it
@@ -147,7 +149,7 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	f.posts <- post{Channel: r.Form.Get("channel"), ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text")}
+	f.posts <- post{Channel: r.Form.Get("channel"), ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")}
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1348927200.000100"}`, r.Form.Get("channel"))
 }
@@ -164,14 +166,17 @@ func (f *fakeSlack) view(method string, into chan json.RawMessage) http.HandlerF
 
 func (f *fakeSlack) response(w http.ResponseWriter, r *http.Request) {
 	var m struct {
-		Text         string `json:"text"`
-		ResponseType string `json:"response_type"`
+		Text            string          `json:"text"`
+		ResponseType    string          `json:"response_type"`
+		ReplaceOriginal bool            `json:"replace_original"`
+		Blocks          json.RawMessage `json:"blocks"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	f.responses <- post{Channel: strings.TrimPrefix(r.URL.Path, "/response/"), Text: m.Text, ResponseType: m.ResponseType}
+	f.responses <- post{Channel: strings.TrimPrefix(r.URL.Path, "/response/"), Text: m.Text, ResponseType: m.ResponseType,
+		ReplaceOriginal: m.ReplaceOriginal, Blocks: string(m.Blocks)}
 }
 
 func (f *fakeSlack) connectionsOpen(w http.ResponseWriter, r *http.Request) {

@@ -13,6 +13,10 @@ func (t *Transport) interact(ctx context.Context, cb slackapi.InteractionCallbac
 	switch cb.Type {
 	case slackapi.InteractionTypeBlockActions:
 		for _, a := range cb.ActionCallback.BlockActions {
+			if _, ok := rsvpWords[a.ActionID]; ok {
+				t.submit(t.rsvpJob(cb, a))
+				continue
+			}
 			t.submit(t.actionJob(cb.User.ID, cb.TriggerID, a))
 		}
 	case slackapi.InteractionTypeViewSubmission:

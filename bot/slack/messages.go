@@ -52,3 +52,22 @@ const (
 	msgErrorBadPhone   = "This is not a phone number: use digits, spaces and a leading +."
 	msgErrorBadZone    = "This is not a time zone: use a name such as Africa/Accra."
 )
+
+// Invitations, reminders and notices sent from the outbox.
+const (
+	msgInvitation         = "*You are invited:* %s"
+	msgInvitationChanged  = "*The meeting has changed:* %s"
+	msgInvitationWhen     = "*When:* %s"
+	msgInvitationWhere    = "*Where:* %s"
+	msgInvitationOnline   = "*Online:* %s"
+	msgInvitationHosts    = "*Hosts:* %s, with %s"
+	msgInvitationAgenda   = "*Agenda:*\n%s"
+	msgInvitationHow      = "Answer with the buttons, or with `/focal rsvp yes|maybe|no %s`. The invitation is also in your e-mail, for your calendar."
+	msgInvitationFallback = "You are invited: %s, %s"
+	msgButtonAccept       = "Accept"
+	msgButtonMaybe        = "Maybe"
+	msgButtonDecline      = "Decline"
+	msgCancelled          = "*Cancelled:* %s, %s. It is off your calendar."
+	msgReminder           = "*Reminder:* %s, %s. To stop reminders: `/focal mute %d`."
+	msgNudge              = "*Reminder:* %s, %s. We have not had your answer: `/focal rsvp yes|maybe|no %d`, or `/focal mute %d`."
+)

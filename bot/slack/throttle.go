@@ -222,6 +222,12 @@ func (t *throttle) postMessage(ctx context.Context, channelID, threadTS, text st
 	})
 }
 
+func (t *throttle) postBlocks(ctx context.Context, channelID, text string, blocks []slackapi.Block) error {
+	return t.do(ctx, "chat.postMessage", channelID, func(ctx context.Context) error {
+		return t.next.postBlocks(ctx, channelID, text, blocks)
+	})
+}
+
 func (t *throttle) respond(ctx context.Context, responseURL string, msg *slackapi.WebhookMessage) error {
 	return t.do(ctx, "response_url", "", func(ctx context.Context) error {
 		return t.next.respond(ctx, responseURL, msg)

@@ -1,0 +1,160 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"focalbot/delivery"
+	"focalbot/model"
+)
+
+// Buttons of an invitation: the value is the meeting's number.
+const (
+	actionRSVPYes   = "rsvp_yes"
+	actionRSVPMaybe = "rsvp_maybe"
+	actionRSVPNo    = "rsvp_no"
+	blockAnswer     = "rsvp_answer" // the line under an invitation that shows the reader's answer
+)
+
+// rsvpWords are what each button answers, as the rsvp command takes it.
+var rsvpWords = map[string]string{actionRSVPYes: "yes", actionRSVPMaybe: "maybe", actionRSVPNo: "no"}
+
+// Send delivers an outbox item to its Slack recipient as a direct message:
+// an invitation with Accept / Maybe / Decline buttons, a cancellation, a
+// reminder or a notice. Times are Slack date tokens, shown in each reader's
+// zone with the venue's as fallback. A recipient Slack cannot reach is a
+// permanent failure; a rate limit says when to try again.
+func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Payload) error {
+	var err error
+	switch p.Kind {
+	case delivery.KindRequest:
+		text, blocks := invitationBlocks(p)
+		var ch string
+		if ch, err = t.api.openDM(ctx, it.Recipient); err == nil {
+			err = t.api.postBlocks(ctx, ch, text, blocks)
+		}
+	default:
+		err = t.DirectMessage(ctx, it.Recipient, outboxText(p))
+	}
+	return sendError(err)
+}
+
+// invitationBlocks is an invitation or its update: what, when, where, and
+// the buttons to answer.
+func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
+	m := p.Meeting
+	heading := msgInvitation
+	if m.Sequence > 0 {
+		heading = msgInvitationChanged
+	}
+	lines := []string{fmt.Sprintf(heading, m.Title), fmt.Sprintf(msgInvitationWhen, when(m))}
+	if where := strings.Trim(m.Venue+", "+m.Address, ", "); where != "" {
+		lines = append(lines, fmt.Sprintf(msgInvitationWhere, where))
+	}
+	if m.OnlineURL != "" {
+		lines = append(lines, fmt.Sprintf(msgInvitationOnline, m.OnlineURL))
+	}
+	if len(m.Hosts) > 0 {
+		var names []string
+		for _, h := range m.Hosts {
+			c, _ := model.CountryByCode(h)
+			names = append(names, c.Name)
+		}
+		lines = append(lines, fmt.Sprintf(msgInvitationHosts, strings.Join(names, ", "), m.Organiser))
+	}
+	blocks := []slackapi.Block{section(strings.Join(lines, "\n"))} // section escapes all but date tokens
+	if m.Agenda != "" {
+		blocks = append(blocks, section(fmt.Sprintf(msgInvitationAgenda, m.Agenda)))
+	}
+	id := strconv.FormatInt(m.ID, 10)
+	blocks = append(blocks,
+		slackapi.NewActionBlock("rsvp",
+			button(actionRSVPYes, id, msgButtonAccept, "primary"),
+			button(actionRSVPMaybe, id, msgButtonMaybe, ""),
+			button(actionRSVPNo, id, msgButtonDecline, "danger")),
+		slackapi.NewContextBlock(blockAnswer, slackapi.NewTextBlockObject(slackapi.MarkdownType, fmt.Sprintf(msgInvitationHow, id), false, false)))
+	return fmt.Sprintf(msgInvitationFallback, m.Title, m.Start.In(m.Location()).Format("2 Jan 2006")), blocks
+}
+
+// when is a meeting's start and end as Slack date tokens.
+func when(m model.Meeting) string {
+	venue := m.Location()
+	end := m.End.In(venue)
+	return DateToken(m.Start, venue) + " – " +
+		fmt.Sprintf("<!date^%d^{time}|%s>", m.End.Unix(), end.Format("15:04 MST"))
+}
+
+// outboxText is a cancellation, a reminder, a nudge or a notice as text.
+func outboxText(p delivery.Payload) string {
+	m := p.Meeting
+	switch p.Kind {
+	case delivery.KindCancel:
+		return fmt.Sprintf(msgCancelled, m.Title, when(m))
+	case delivery.KindReminder:
+		return fmt.Sprintf(msgReminder, m.Title, when(m), m.ID)
+	case delivery.KindNudge:
+		return fmt.Sprintf(msgNudge, m.Title, when(m), m.ID, m.ID)
+	}
+	return p.Text
+}
+
+// rsvpJob answers an invitation's button through the engine's rsvp command,
+// and shows the answer under the invitation, in place.
+func (t *Transport) rsvpJob(cb slackapi.InteractionCallback, a *slackapi.BlockAction) job {
+	return job{what: "button " + a.ActionID, run: func(ctx context.Context) {
+		reply := t.handle(ctx, cb.User.ID, "rsvp "+rsvpWords[a.ActionID]+" "+a.Value)
+		blocks := slices.DeleteFunc(slices.Clone(cb.Message.Blocks.BlockSet), func(b slackapi.Block) bool {
+			return b.ID() == blockAnswer
+		})
+		blocks = append(blocks, slackapi.NewContextBlock(blockAnswer,
+			slackapi.NewTextBlockObject(slackapi.MarkdownType, escape(reply.Text()), false, false)))
+		msg := &slackapi.WebhookMessage{ReplaceOriginal: true, Text: cb.Message.Text, Blocks: &slackapi.Blocks{BlockSet: blocks}}
+		if err := t.api.respond(ctx, cb.ResponseURL, msg); err != nil {
+			t.log.Error("cannot show the answer under the invitation", "err", err)
+			t.dm(ctx, cb.User.ID, reply.Text())
+		}
+	}}
+}
+
+// unreachable are Slack's errors for a recipient it cannot deliver to:
+// retrying will not help.
+var unreachable = []string{"user_not_found", "channel_not_found", "is_archived", "account_inactive",
+	"user_disabled", "cannot_dm_bot", "not_in_channel", "messages_tab_disabled"}
+
+// sendError sorts a failure for the dispatcher.
+func sendError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var limited *slackapi.RateLimitedError
+	if errors.As(err, &limited) {
+		return retryAfter{err: err, after: limited.RetryAfter}
+	}
+	var se slackapi.SlackErrorResponse
+	if errors.As(err, &se) && slices.Contains(unreachable, se.Err) {
+		return delivery.Permanent(err)
+	}
+	for _, code := range unreachable { // slack-go also returns some as plain errors
+		if err.Error() == code || strings.HasSuffix(err.Error(), ": "+code) {
+			return delivery.Permanent(err)
+		}
+	}
+	return err
+}
+
+// retryAfter is a rate-limited send: the dispatcher waits as Slack asked.
+type retryAfter struct {
+	err   error
+	after time.Duration
+}
+
+func (e retryAfter) Error() string             { return e.err.Error() }
+func (e retryAfter) Unwrap() error             { return e.err }
+func (e retryAfter) RetryAfter() time.Duration { return e.after }

@@ -1,0 +1,109 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"focalbot/delivery"
+	"focalbot/model"
+)
+
+// TestInvitationBySlack sends an invitation from the outbox as a DM with
+// buttons; a click answers through the engine and shows the answer under
+// the invitation, in place.
+func TestInvitationBySlack(t *testing.T) {
+	fs := newFakeSlack(t)
+	b := startBot(t, fs, botOptions{dsn: filepath.Join(t.TempDir(), "f.db")})
+	roster(b)
+	ctx := context.Background()
+	ny, _ := time.LoadLocation("America/New_York")
+	m := model.Meeting{Title: "Second Meeting of the Global Network of R2P Focal Points <& friends>",
+		Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), End: time.Date(2012, 9, 29, 17, 0, 0, 0, ny),
+		TimeZone: "America/New_York", Venue: "New York", Hosts: []string{"AU", "CR", "DK", "GH"},
+		Organiser: "Global Centre for the Responsibility to Protect", Status: model.MeetingScheduled}
+	if err := b.store.CreateMeeting(ctx, model.System, &m); err != nil {
+		t.Fatal(err)
+	}
+	ama, err := b.store.PersonByEmail(ctx, "ama@mfa.gov.gh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := func() error {
+		_, err := b.store.UpdatePerson(ctx, model.System, ama.ID, func(p *model.Person) error { p.SlackID = "U1"; return nil })
+		return err
+	}(); err != nil {
+		t.Fatal(err)
+	}
+	ama.SlackID = "U1"
+	pl := delivery.Planner{Organiser: delivery.Organiser{Name: "Global Centre", Email: "sec@example.org"}, Channels: []model.Channel{model.ChannelSlack}}
+	invs, err := b.store.Invite(ctx, model.System, m.ID, []model.Invitation{{PersonID: ama.ID, Name: ama.Name, Email: ama.Email, Country: "GH"}},
+		func(model.Meeting, model.Invitation) []model.OutboxItem { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := pl.Invitation(delivery.KindRequest, m, invs[0], &ama)
+	if len(items) != 1 || items[0].Recipient != "U1" {
+		t.Fatalf("planned %+v", items)
+	}
+	p, _ := delivery.Decode(items[0])
+	if err := b.tr.Send(ctx, items[0], p); err != nil {
+		t.Fatal(err)
+	}
+	dm := next(t, fs.posts, "the invitation")
+	for _, want := range []string{`"action_id":"rsvp_yes"`, `"action_id":"rsvp_no"`, "\\u003c!date^1348927200^{date_long_pretty} at {time}|Saturday 29 September 2012, 10:00 America/New_York\\u003e",
+		"\\u0026lt;\\u0026amp; friends\\u0026gt;"} {
+		if !strings.Contains(dm.Blocks, want) {
+			t.Errorf("the invitation lacks %s:\n%s", want, dm.Blocks)
+		}
+	}
+	if dm.Channel != "DU1" || !strings.HasPrefix(dm.Text, "You are invited") {
+		t.Errorf("invitation posted to %s with fallback %q", dm.Channel, dm.Text)
+	}
+
+	var blocks []any
+	if err := json.Unmarshal([]byte(dm.Blocks), &blocks); err != nil {
+		t.Fatal(err)
+	}
+	press := click("U1", actionRSVPYes, "1")
+	press["response_url"] = fs.responseURL("invitation")
+	press["message"] = map[string]any{"text": dm.Text, "blocks": blocks}
+	b.interaction(press)
+	answer := next(t, fs.responses, "the answer under the invitation")
+	if !answer.ReplaceOriginal || !strings.Contains(answer.Blocks, "your answer is coming") || !strings.Contains(answer.Blocks, `"rsvp_yes"`) {
+		t.Errorf("the invitation was not updated in place: %+v", answer)
+	}
+	got, _ := b.store.Invitations(ctx, m.ID)
+	if got[0].Response != model.ResponseYes {
+		t.Errorf("the answer was not recorded: %s", got[0].Response)
+	}
+
+	// A reminder is a plain DM with a date token.
+	rem := pl.Reminder(delivery.KindNudge, 48*time.Hour, m, got[0], &ama)
+	rp, _ := delivery.Decode(rem[0])
+	if err := b.tr.Send(ctx, rem[0], rp); err != nil {
+		t.Fatal(err)
+	}
+	if dm := next(t, fs.posts, "the reminder"); !strings.Contains(dm.Text, "<!date^1348927200^") || !strings.Contains(dm.Text, "rsvp yes|maybe|no 1") {
+		t.Errorf("reminder: %q", dm.Text)
+	}
+}
+
+func TestSendErrors(t *testing.T) {
+	if err := sendError(slackapi.SlackErrorResponse{Err: "user_not_found"}); !delivery.IsPermanent(err) {
+		t.Errorf("an unknown user is not permanent: %v", err)
+	}
+	var ra delivery.RetryAfter
+	if err := sendError(&slackapi.RateLimitedError{RetryAfter: 7 * time.Second}); !errors.As(err, &ra) || ra.RetryAfter() != 7*time.Second {
+		t.Errorf("a rate limit does not say when to retry: %v", err)
+	}
+	if err := sendError(errors.New("connection reset")); delivery.IsPermanent(err) {
+		t.Errorf("a connection failure is permanent: %v", err)
+	}
+}
