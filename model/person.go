@@ -3,6 +3,7 @@ package model
 import (
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -196,8 +197,15 @@ func ValidatePhone(s string) error {
 	return nil
 }
 
+// zones caches loaded time zones: time.LoadLocation reads the zone file
+// from disk every time, and every message shows times in zones.
+var zones sync.Map // name → *time.Location
+
 // LoadZone loads an IANA time zone, refusing "Local" and empty names.
 func LoadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	if name == "" || name == "Local" {
 		return nil, Errorf(EINVALID, "Unknown time zone %q: use an IANA name such as Europe/Copenhagen or America/New_York.", name)
 	}
@@ -205,6 +213,7 @@ func LoadZone(name string) (*time.Location, error) {
 	if err != nil {
 		return nil, Errorf(EINVALID, "Unknown time zone %q: use an IANA name such as Europe/Copenhagen or America/New_York.", name)
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
 

@@ -66,7 +66,8 @@ func TestKillHelper(t *testing.T) {
 // reminder due is sent. Nothing is queued twice. A message that the SMTP
 // server accepted just before a kill, before the process could record it,
 // goes again with the same Message-ID, which receivers use to discard the
-// copy: that is the one duplicate SMTP allows, and at most one per kill.
+// copy: that is the duplicate SMTP allows, and at most two workers' worth
+// per kill.
 func TestKillAndRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills processes")
@@ -148,9 +149,11 @@ func TestKillAndRestart(t *testing.T) {
 		for _, n := range ids {
 			copies += n - 1
 		}
-		if len(ids) != due || copies > kills {
+		// The dispatcher records sends in groups of one per worker, so a kill
+		// can lose the record of at most two groups (see Dispatcher.record).
+		if limit := kills * 2 * 2; len(ids) != due || copies > limit {
 			t.Errorf("the server received %d distinct messages (%d copies after %d kills), want %d and at most %d copies",
-				len(ids), copies, kills, due, kills)
+				len(ids), copies, kills, due, limit)
 		}
 		t.Logf("%d kills, %d messages, %d copies resent after a kill", kills, len(ids), copies)
 	})

@@ -88,7 +88,7 @@ func TestMeetingInvitationsAndOutbox(t *testing.T) {
 		if again, _ := s.Claim(ctx, now, 10, time.Minute); len(again) != 0 {
 			t.Fatalf("claimed twice: %v", again)
 		}
-		if err := s.MarkSent(ctx, claimed[0].ID, now); err != nil {
+		if err := s.MarkSent(ctx, now, claimed[0].ID); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.Retry(ctx, claimed[1].ID, now.Add(time.Minute), "451 try later"); err != nil {

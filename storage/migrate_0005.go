@@ -15,8 +15,10 @@ func migrate0005(tx *gorm.DB) error {
 			return err
 		}
 	}
-	if err := m.CreateIndex(&m0005Meeting{}, "idx_meetings_occurrence"); err != nil {
-		return err
+	for _, idx := range []string{"idx_meetings_occurrence", "idx_meetings_status_start"} {
+		if err := m.CreateIndex(&m0005Meeting{}, idx); err != nil {
+			return err
+		}
 	}
 	return m.CreateTable(&m0005Series{}, &m0005Mute{}, &m0005Attendance{}, &m0005CoverageSnapshot{})
 }
@@ -32,6 +34,9 @@ type m0005Meeting struct {
 	// moment RemindedThrough: a tick with nothing new due reads no further.
 	RemindedThrough  *time.Time
 	RemindedSequence int `gorm:"not null;default:0"`
+	// The scheduler reads meetings by status and start.
+	Status  string    `gorm:"index:idx_meetings_status_start,priority:1"`
+	StartAt time.Time `gorm:"index:idx_meetings_status_start,priority:2"`
 }
 
 func (m0005Meeting) TableName() string { return "meetings" }

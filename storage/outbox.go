@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -108,8 +110,9 @@ func (s *Store) Enqueue(ctx context.Context, items []model.OutboxItem) ([]model.
 
 // Claim takes up to limit pending items that are due at now and not claimed
 // by someone else, and holds them for lease: until then no other dispatcher
-// (another process on the same PostgreSQL) gets them. On PostgreSQL the rows
-// are picked with FOR UPDATE SKIP LOCKED, so concurrent claims never overlap.
+// (another process on the same PostgreSQL) gets them. It is one statement;
+// on PostgreSQL the rows are picked with FOR UPDATE SKIP LOCKED, so
+// concurrent claims never overlap and never wait for each other.
 //
 // Errors: EINTERNAL only.
 func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]model.OutboxItem, error) {
@@ -117,32 +120,26 @@ func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.
 	if _, err := rand.Read(token); err != nil {
 		return nil, fmt.Errorf("claim token: %w", err)
 	}
-	by, until := hex.EncodeToString(token), now.Add(lease).UTC()
+	lock := ""
+	if s.dialect == DialectPostgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
 	var rows []outboxRow
-	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		pick := tx.Model(&outboxRow{}).Select("id").
-			Where("status = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)",
-				model.OutboxPending, now.UTC(), now.UTC()).
-			Order("next_attempt_at, id").Limit(limit)
-		if s.dialect == DialectPostgres {
-			pick = pick.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
-		}
-		var ids []int64
-		if err := pick.Find(&ids).Error; err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		if err := tx.Model(&outboxRow{}).Where("id IN ?", ids).
-			Updates(map[string]any{"claimed_by": by, "claimed_until": until}).Error; err != nil {
-			return err
-		}
-		return tx.Where("id IN ?", ids).Order("next_attempt_at, id").Find(&rows).Error
-	})
+	err := s.db.WithContext(ctx).Raw(`UPDATE outbox SET claimed_by = ?, claimed_until = ?
+		WHERE id IN (SELECT id FROM outbox
+			WHERE status = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+			ORDER BY next_attempt_at, id LIMIT ?`+lock+`)
+		RETURNING *`,
+		hex.EncodeToString(token), now.Add(lease).UTC(), model.OutboxPending, now.UTC(), now.UTC(), limit).Scan(&rows).Error
 	if err != nil {
 		return nil, internal("claim outbox items", err)
 	}
+	slices.SortFunc(rows, func(a, b outboxRow) int {
+		if c := a.NextAttemptAt.Compare(b.NextAttemptAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
 	out := make([]model.OutboxItem, len(rows))
 	for i, r := range rows {
 		out[i] = r.model()
@@ -150,11 +147,26 @@ func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.
 	return out, nil
 }
 
-// MarkSent records that an item went out at.
+// mark updates one outbox row in a single statement, outside any
+// transaction: the dispatcher records every send this way, so it must be cheap.
+func (s *Store) mark(ctx context.Context, id int64, what string, set map[string]any) error {
+	err := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).
+		Model(&outboxRow{}).Where("id = ?", id).Updates(set).Error
+	if err != nil {
+		return internal(what, err)
+	}
+	return nil
+}
+
+// MarkSent records that the items ids went out at, in one statement.
 //
 // Errors: EINTERNAL only.
-func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	err := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id = ?", id).Updates(map[string]any{
+func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).
+		Model(&outboxRow{}).Where("id IN ?", ids).Updates(map[string]any{
 		"status": model.OutboxSent, "sent_at": at.UTC(), "attempts": gorm.Expr("attempts + 1"),
 		"last_error": "", "claimed_until": nil}).Error
 	if err != nil {
@@ -167,26 +179,18 @@ func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
 //
 // Errors: EINTERNAL only.
 func (s *Store) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
-	err := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id = ?", id).Updates(map[string]any{
+	return s.mark(ctx, id, "schedule retry", map[string]any{
 		"next_attempt_at": next.UTC(), "attempts": gorm.Expr("attempts + 1"),
-		"last_error": reason, "claimed_until": nil}).Error
-	if err != nil {
-		return internal("schedule retry", err)
-	}
-	return nil
+		"last_error": reason, "claimed_until": nil})
 }
 
 // Fail records that an item was refused for good, with the reason.
 //
 // Errors: EINTERNAL only.
 func (s *Store) Fail(ctx context.Context, id int64, reason string) error {
-	err := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id = ?", id).Updates(map[string]any{
+	return s.mark(ctx, id, "mark failed", map[string]any{
 		"status": model.OutboxFailed, "attempts": gorm.Expr("attempts + 1"),
-		"last_error": reason, "claimed_until": nil}).Error
-	if err != nil {
-		return internal("mark failed", err)
-	}
-	return nil
+		"last_error": reason, "claimed_until": nil})
 }
 
 // OutboxFilter selects outbox items; it is the model's type.

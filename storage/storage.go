@@ -90,13 +90,18 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s database: %w", s.dialect, err)
 	}
 	s.db = db
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", s.dialect, err)
+	}
 	if s.dialect == DialectSQLite && strings.Contains(dsn, ":memory:") {
 		// Each connection to ":memory:" is a database of its own: keep one.
-		sqlDB, err := db.DB()
-		if err != nil {
-			return nil, fmt.Errorf("open sqlite database: %w", err)
-		}
 		sqlDB.SetMaxOpenConns(1)
+	} else {
+		// Keep open the connections the dispatcher's and Slack's workers use:
+		// reopening one costs a PostgreSQL backend, or SQLite's schema read.
+		sqlDB.SetMaxOpenConns(maxConns)
+		sqlDB.SetMaxIdleConns(maxConns)
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
@@ -104,6 +109,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// maxConns bounds the connections a store opens and keeps.
+const maxConns = 16
 
 // sqliteDSN turns a file path (or file: URI, possibly with parameters of its
 // own) into a DSN for the SQLite driver that enforces foreign keys, uses a
