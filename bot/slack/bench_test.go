@@ -124,6 +124,7 @@ func benchLoad(b *testing.B, dsn string) {
 	}
 	roundTrips := now().Sub(start)
 	b.StopTimer()
+	bt.stop() // while replies are still being taken
 
 	slices.Sort(latencies)
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

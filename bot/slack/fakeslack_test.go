@@ -149,7 +149,9 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	f.posts <- post{Channel: r.Form.Get("channel"), ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")}
+	if !deliver(r, f.posts, post{Channel: r.Form.Get("channel"), ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")}) {
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1348927200.000100"}`, r.Form.Get("channel"))
 }
@@ -158,7 +160,9 @@ func (f *fakeSlack) view(method string, into chan json.RawMessage) http.HandlerF
 	return func(w http.ResponseWriter, r *http.Request) {
 		f.called(method)
 		body, _ := io.ReadAll(r.Body)
-		into <- body
+		if !deliver(r, into, json.RawMessage(body)) {
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V1"}}`)
 	}
@@ -175,8 +179,18 @@ func (f *fakeSlack) response(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	f.responses <- post{Channel: strings.TrimPrefix(r.URL.Path, "/response/"), Text: m.Text, ResponseType: m.ResponseType,
-		ReplaceOriginal: m.ReplaceOriginal, Blocks: string(m.Blocks)}
+	deliver(r, f.responses, post{Channel: strings.TrimPrefix(r.URL.Path, "/response/"), Text: m.Text, ResponseType: m.ResponseType,
+		ReplaceOriginal: m.ReplaceOriginal, Blocks: string(m.Blocks)})
+}
+
+// deliver hands v to the test, unless the bot gave up on the request.
+func deliver[T any](r *http.Request, ch chan T, v T) bool {
+	select {
+	case ch <- v:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 func (f *fakeSlack) connectionsOpen(w http.ResponseWriter, r *http.Request) {
