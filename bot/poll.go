@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -152,7 +151,7 @@ func (e *Engine) pollCreate(ctx context.Context, w *Reply, r *Request) error {
 	ask := func(p model.Poll) []model.OutboxItem {
 		var items []model.OutboxItem
 		for _, m := range members {
-			items = append(items, e.planner.Notice(fmt.Sprintf("poll:%d/ask", p.ID), m, e.pollQuestion(p, m, r.Now))...)
+			items = append(items, e.planner.PollQuestion(p, m, e.pollQuestion(p, m, r.Now))...)
 		}
 		return items
 	}

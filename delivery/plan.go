@@ -22,6 +22,7 @@ const (
 	KindReminder = "reminder" // a reminder to someone coming (or maybe coming)
 	KindNudge    = "nudge"    // a reminder to someone who has not answered
 	KindNotice   = "notice"   // a plain message, e.g. to the secretariat
+	KindPoll     = "poll"     // an availability poll's question: a notice, with the poll to answer on Slack
 )
 
 // Invitee is who a message goes to, as known when it was queued.
@@ -48,6 +49,7 @@ type Payload struct {
 	Organiser Organiser
 	Text      string        `json:",omitempty"` // for notices
 	Offset    time.Duration `json:",omitempty"` // for reminders: how long before the start
+	Poll      *model.Poll   `json:",omitempty"` // for poll questions
 }
 
 // Decode reads an item's payload.
@@ -105,6 +107,18 @@ func (pl Planner) forInvitee(p Payload, m model.Meeting, inv model.Invitation, p
 		}
 		items = append(items, model.OutboxItem{Key: key(ch), Channel: ch, Kind: p.Kind, MeetingID: m.ID,
 			InvitationID: inv.ID, Recipient: to, Payload: payload})
+	}
+	return items
+}
+
+// PollQuestion plans the question of an availability poll to one person:
+// text for e-mail, and on Slack the poll's slots to tick.
+func (pl Planner) PollQuestion(p model.Poll, to model.Person, text string) []model.OutboxItem {
+	items := pl.Notice(fmt.Sprintf("poll:%d/ask", p.ID), to, text)
+	for i := range items {
+		pq, _ := Decode(items[i])
+		pq.Kind, pq.Poll = KindPoll, &p
+		items[i].Kind, items[i].Payload = KindPoll, encode(pq)
 	}
 	return items
 }

@@ -17,6 +17,13 @@ func (t *Transport) interact(ctx context.Context, cb slackapi.InteractionCallbac
 				t.submit(t.rsvpJob(cb, a))
 				continue
 			}
+			switch a.ActionID {
+			case actionPollAnswer:
+				t.submit(t.pollJob(cb, a))
+				continue
+			case actionPollSlots:
+				continue // ticking a slot: the answer goes with the button
+			}
 			t.submit(t.actionJob(cb.User.ID, cb.TriggerID, a))
 		}
 	case slackapi.InteractionTypeViewSubmission:

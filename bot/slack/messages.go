@@ -69,5 +69,10 @@ const (
 	msgButtonDecline      = "Decline"
 	msgCancelled          = "*Cancelled:* %s, %s. It is off your calendar."
 	msgReminder           = "*Reminder:* %s, %s. To stop reminders: `/focal mute %d`."
+	msgPollQuestion       = "*Which of these times can you attend for %s?* Tick them and send your answer by %s."
+	msgPollSlotLabel      = "%d. %s"
+	msgPollHow            = "Or answer with `/focal poll answer %s 1,3` (or `none`). You can change your answer until the poll closes."
+	msgPollFallback       = "A poll: which times can you attend for %s?"
+	msgButtonSendAnswer   = "Send my answer"
 	msgNudge              = "*Reminder:* %s, %s. We have not had your answer: `/focal rsvp yes|maybe|no %d`, or `/focal mute %d`."
 )

@@ -20,7 +20,11 @@ const (
 	actionRSVPYes   = "rsvp_yes"
 	actionRSVPMaybe = "rsvp_maybe"
 	actionRSVPNo    = "rsvp_no"
-	blockAnswer     = "rsvp_answer" // the line under an invitation that shows the reader's answer
+	blockAnswer     = "rsvp_answer" // the line under an invitation or a poll that shows the reader's answer
+
+	blockPoll        = "poll"        // a poll question's slots and button
+	actionPollSlots  = "poll_slots"  // the slots ticked; option values are slot numbers
+	actionPollAnswer = "poll_answer" // the button; its value is the poll's number
 )
 
 // rsvpWords are what each button answers, as the rsvp command takes it.
@@ -34,8 +38,11 @@ var rsvpWords = map[string]string{actionRSVPYes: "yes", actionRSVPMaybe: "maybe"
 func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Payload) error {
 	var err error
 	switch p.Kind {
-	case delivery.KindRequest:
+	case delivery.KindRequest, delivery.KindPoll:
 		text, blocks := invitationBlocks(p)
+		if p.Kind == delivery.KindPoll {
+			text, blocks = pollBlocks(p)
+		}
 		var ch string
 		if ch, err = t.api.openDM(ctx, it.Recipient); err == nil {
 			err = t.api.postBlocks(ctx, ch, text, blocks)
@@ -83,6 +90,61 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 	return fmt.Sprintf(msgInvitationFallback, m.Title, m.Start.In(m.Location()).Format("2 Jan 2006")), blocks
 }
 
+// pollBlocks is an availability poll's question: its slots to tick, in
+// each reader's zone, and a button to send the answer.
+func pollBlocks(p delivery.Payload) (string, []slackapi.Block) {
+	poll := p.Poll
+	var options []*slackapi.OptionBlockObject
+	for i, sl := range poll.Slots {
+		label := fmt.Sprintf(msgPollSlotLabel, i+1, when(model.Meeting{Start: sl.Start, End: sl.End, TimeZone: sl.TimeZone}))
+		options = append(options, slackapi.NewOptionBlockObject(strconv.Itoa(i+1),
+			slackapi.NewTextBlockObject(slackapi.MarkdownType, label, false, false), nil))
+	}
+	id := strconv.FormatInt(poll.ID, 10)
+	deadline := DateToken(poll.Deadline, poll.Slots[0].Location())
+	blocks := []slackapi.Block{
+		section(fmt.Sprintf(msgPollQuestion, poll.Title, deadline)),
+		slackapi.NewActionBlock(blockPoll,
+			slackapi.NewCheckboxGroupsBlockElement(actionPollSlots, options...),
+			button(actionPollAnswer, id, msgButtonSendAnswer, "primary")),
+		slackapi.NewContextBlock(blockAnswer, slackapi.NewTextBlockObject(slackapi.MarkdownType, fmt.Sprintf(msgPollHow, id), false, false)),
+	}
+	return fmt.Sprintf(msgPollFallback, poll.Title), blocks
+}
+
+// pollJob sends the slots ticked in a poll's question to the engine's poll
+// answer command, and shows the answer under the question, in place.
+func (t *Transport) pollJob(cb slackapi.InteractionCallback, a *slackapi.BlockAction) job {
+	return job{what: "button " + a.ActionID, run: func(ctx context.Context) {
+		var ticked []string
+		if cb.BlockActionState != nil {
+			for _, o := range cb.BlockActionState.Values[blockPoll][actionPollSlots].SelectedOptions {
+				ticked = append(ticked, o.Value)
+			}
+		}
+		answer := strings.Join(ticked, ",")
+		if answer == "" {
+			answer = "none"
+		}
+		t.answerInPlace(ctx, cb, t.handle(ctx, cb.User.ID, "poll answer "+a.Value+" "+answer).Text())
+	}}
+}
+
+// answerInPlace replaces the answer line under a message with text,
+// through the interaction's response_url, or sends text as a DM when it cannot.
+func (t *Transport) answerInPlace(ctx context.Context, cb slackapi.InteractionCallback, text string) {
+	blocks := slices.DeleteFunc(slices.Clone(cb.Message.Blocks.BlockSet), func(b slackapi.Block) bool {
+		return b.ID() == blockAnswer
+	})
+	blocks = append(blocks, slackapi.NewContextBlock(blockAnswer,
+		slackapi.NewTextBlockObject(slackapi.MarkdownType, escape(text), false, false)))
+	msg := &slackapi.WebhookMessage{ReplaceOriginal: true, Text: cb.Message.Text, Blocks: &slackapi.Blocks{BlockSet: blocks}}
+	if err := t.api.respond(ctx, cb.ResponseURL, msg); err != nil {
+		t.log.Error("cannot show the answer in place", "err", err)
+		t.dm(ctx, cb.User.ID, text)
+	}
+}
+
 // when is a meeting's start and end as Slack date tokens.
 func when(m model.Meeting) string {
 	venue := m.Location()
@@ -109,17 +171,7 @@ func outboxText(p delivery.Payload) string {
 // and shows the answer under the invitation, in place.
 func (t *Transport) rsvpJob(cb slackapi.InteractionCallback, a *slackapi.BlockAction) job {
 	return job{what: "button " + a.ActionID, run: func(ctx context.Context) {
-		reply := t.handle(ctx, cb.User.ID, "rsvp "+rsvpWords[a.ActionID]+" "+a.Value)
-		blocks := slices.DeleteFunc(slices.Clone(cb.Message.Blocks.BlockSet), func(b slackapi.Block) bool {
-			return b.ID() == blockAnswer
-		})
-		blocks = append(blocks, slackapi.NewContextBlock(blockAnswer,
-			slackapi.NewTextBlockObject(slackapi.MarkdownType, escape(reply.Text()), false, false)))
-		msg := &slackapi.WebhookMessage{ReplaceOriginal: true, Text: cb.Message.Text, Blocks: &slackapi.Blocks{BlockSet: blocks}}
-		if err := t.api.respond(ctx, cb.ResponseURL, msg); err != nil {
-			t.log.Error("cannot show the answer under the invitation", "err", err)
-			t.dm(ctx, cb.User.ID, reply.Text())
-		}
+		t.answerInPlace(ctx, cb, t.handle(ctx, cb.User.ID, "rsvp "+rsvpWords[a.ActionID]+" "+a.Value).Text())
 	}}
 }
 

@@ -107,3 +107,53 @@ func TestSendErrors(t *testing.T) {
 		t.Errorf("a connection failure is permanent: %v", err)
 	}
 }
+
+// TestPollBySlack puts an availability poll to a focal point as a DM with
+// the slots to tick; the button sends the ticked slots to the engine.
+func TestPollBySlack(t *testing.T) {
+	fs := newFakeSlack(t)
+	b := startBot(t, fs, botOptions{dsn: filepath.Join(t.TempDir(), "f.db")})
+	roster(b)
+	ctx := context.Background()
+	ama, _ := b.store.PersonByEmail(ctx, "ama@mfa.gov.gh")
+	if _, err := b.store.UpdatePerson(ctx, model.System, ama.ID, func(p *model.Person) error { p.SlackID = "U1"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	ama.SlackID = "U1"
+	ny, _ := time.LoadLocation("America/New_York")
+	slot := func(day int) model.Slot {
+		return model.Slot{Start: time.Date(2013, 9, day, 10, 0, 0, 0, ny), End: time.Date(2013, 9, day, 17, 0, 0, 0, ny), TimeZone: "America/New_York"}
+	}
+	poll := model.Poll{Title: "the 2013 meeting", Deadline: t0.Add(30 * 24 * time.Hour), Slots: []model.Slot{slot(21), slot(28)}}
+	if err := b.store.CreatePoll(ctx, model.System, &poll, nil); err != nil {
+		t.Fatal(err)
+	}
+	pl := delivery.Planner{Channels: []model.Channel{model.ChannelSlack}}
+	items := pl.PollQuestion(poll, ama, "Which of these times can you attend?")
+	p, _ := delivery.Decode(items[0])
+	if err := b.tr.Send(ctx, items[0], p); err != nil {
+		t.Fatal(err)
+	}
+	dm := next(t, fs.posts, "the poll")
+	if !strings.Contains(dm.Blocks, `"type":"checkboxes"`) || !strings.Contains(dm.Blocks, `"action_id":"poll_answer"`) || !strings.Contains(dm.Blocks, "2. \\u003c!date^") {
+		t.Fatalf("the poll DM: %s", dm.Blocks)
+	}
+	var blocks []any
+	if err := json.Unmarshal([]byte(dm.Blocks), &blocks); err != nil {
+		t.Fatal(err)
+	}
+	press := click("U1", actionPollAnswer, "1")
+	press["response_url"] = fs.responseURL("poll")
+	press["message"] = map[string]any{"text": dm.Text, "blocks": blocks}
+	press["state"] = map[string]any{"values": map[string]any{blockPoll: map[string]any{actionPollSlots: map[string]any{
+		"type": "checkboxes", "selected_options": []map[string]any{{"value": "2", "text": map[string]any{"type": "mrkdwn", "text": "2"}}}}}}}
+	b.interaction(press)
+	answer := next(t, fs.responses, "the answer under the poll")
+	if !answer.ReplaceOriginal || !strings.Contains(answer.Blocks, "slots you can attend are now: 2") {
+		t.Errorf("the poll was not answered in place: %+v", answer)
+	}
+	votes, _ := b.store.Votes(ctx, poll.ID)
+	if len(votes) != 1 || votes[0].Country != "GH" || len(votes[0].SlotIDs) != 1 || votes[0].SlotIDs[0] != poll.Slots[1].ID {
+		t.Errorf("votes = %+v", votes)
+	}
+}
