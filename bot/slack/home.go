@@ -18,6 +18,8 @@ const (
 	actionRegister = "open_register"
 	actionProfile  = "open_profile"
 	actionAdd      = "open_add"
+	actionSchedule = "meeting_schedule" // value: a draft meeting's number; runs the engine's meeting schedule
+	actionSkip     = "meeting_cancel"   // value: a draft meeting's number; runs the engine's meeting cancel
 )
 
 // Block Kit limits that slack-go does not check.
@@ -69,12 +71,15 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 			blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeCountry)),
 				section(answer("country "+home.Person.Country)))
 		}
+		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeNext)), section(answer("next")))
 	}
 	if home.Secretariat {
 		blocks = append(blocks, slackapi.NewDividerBlock(),
 			slackapi.NewHeaderBlock(plain(msgHomeCoverage)), section(answer("coverage")),
 			slackapi.NewHeaderBlock(plain(msgHomePending)))
 		blocks = append(blocks, pendingBlocks(home.Pending)...)
+		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeDrafts)))
+		blocks = append(blocks, draftBlocks(home.Drafts)...)
 		blocks = append(blocks, slackapi.NewActionBlock("home_add", button(actionAdd, "", msgButtonAdd, "")))
 	}
 	view := slackapi.HomeTabViewRequest{Type: slackapi.VTHomeTab, Blocks: slackapi.Blocks{BlockSet: blocks}}
@@ -103,6 +108,27 @@ func pendingBlocks(pending []model.Person) []slackapi.Block {
 		blocks = append(blocks,
 			section(fmt.Sprintf(msgHomePendingItem, p.Name, c.Name, p.Role)),
 			slackapi.NewActionBlock("pending_"+id, button(actionApprove, value, msgButtonApprove, "primary"), reject))
+	}
+	return blocks
+}
+
+// draftBlocks lists planned meetings with Confirm and Skip buttons.
+func draftBlocks(drafts []model.Meeting) []slackapi.Block {
+	if len(drafts) == 0 {
+		return []slackapi.Block{section(msgHomeNoDrafts)}
+	}
+	var blocks []slackapi.Block
+	for i, m := range drafts {
+		if i == maxPendingShown {
+			break
+		}
+		id := strconv.FormatInt(m.ID, 10)
+		skip := button(actionSkip, id, msgButtonSkip, "danger")
+		skip.Confirm = slackapi.NewConfirmationBlockObject(plain(msgConfirmTitle),
+			plain(fmt.Sprintf(msgConfirmSkip, m.Title)), plain(msgConfirmYes), plain(msgConfirmNo))
+		blocks = append(blocks,
+			section(fmt.Sprintf(msgHomeDraftItem, m.ID, m.Title, when(m), m.ID)),
+			slackapi.NewActionBlock("draft_"+id, button(actionSchedule, id, msgButtonSchedule, "primary"), skip))
 	}
 	return blocks
 }

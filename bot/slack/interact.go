@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"strings"
 
 	slackapi "github.com/slack-go/slack"
 )
@@ -41,6 +42,10 @@ func (t *Transport) actionJob(userID, triggerID string, a *slackapi.BlockAction)
 		switch a.ActionID {
 		case actionApprove, actionReject:
 			reply := t.handle(ctx, userID, a.ActionID+" "+a.Value)
+			t.dm(ctx, userID, reply.Text())
+			t.publishHome(ctx, userID)
+		case actionSchedule, actionSkip:
+			reply := t.handle(ctx, userID, strings.ReplaceAll(a.ActionID, "_", " ")+" "+a.Value)
 			t.dm(ctx, userID, reply.Text())
 			t.publishHome(ctx, userID)
 		case actionRegister, actionProfile, actionAdd:

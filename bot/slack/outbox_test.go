@@ -157,3 +157,35 @@ func TestPollBySlack(t *testing.T) {
 		t.Errorf("votes = %+v", votes)
 	}
 }
+
+// TestDraftOnAppHome: a meeting the scheduler planned waits on the
+// secretariat's App Home with Confirm and Skip; Confirm schedules it.
+func TestDraftOnAppHome(t *testing.T) {
+	fs := newFakeSlack(t)
+	b := startBot(t, fs, botOptions{dsn: filepath.Join(t.TempDir(), "f.db")})
+	roster(b)
+	ctx := context.Background()
+	ny, _ := time.LoadLocation("America/New_York")
+	m := model.Meeting{Title: "Annual Meeting 2013", Start: time.Date(2013, 9, 28, 10, 0, 0, 0, ny), End: time.Date(2013, 9, 28, 17, 0, 0, 0, ny),
+		TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingDraft}
+	if err := b.store.CreateMeeting(ctx, model.System, &m); err != nil {
+		t.Fatal(err)
+	}
+	b.event(homeOpened("Ev1", "U2"))
+	home := string(next(t, fs.homes, "the secretariat's home"))
+	if !strings.Contains(home, "Meetings to confirm") || !strings.Contains(home, "Annual Meeting 2013") || !strings.Contains(home, `"action_id":"meeting_schedule"`) {
+		t.Fatalf("the home does not offer the draft:\n%s", home)
+	}
+	b.interaction(click("U2", actionSchedule, "1"))
+	if dm := next(t, fs.posts, "the answer to Confirm"); !strings.Contains(dm.Text, "Meeting 1 is scheduled") {
+		t.Errorf("confirm answered %q", dm.Text)
+	}
+	if got, _ := b.store.Meeting(ctx, m.ID); got.Status != model.MeetingScheduled {
+		t.Errorf("the meeting is %s", got.Status)
+	}
+	// A focal point cannot confirm: the engine checks the role.
+	b.interaction(click("U1", actionSkip, "1"))
+	if dm := next(t, fs.posts, "the answer to a focal point's Skip"); !strings.Contains(dm.Text, "Only the secretariat") {
+		t.Errorf("a focal point's skip answered %q", dm.Text)
+	}
+}
