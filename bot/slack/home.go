@@ -13,13 +13,14 @@ import (
 
 // Action IDs of the buttons the bot shows.
 const (
-	actionApprove  = "approve" // value "#<person id>"; runs the engine's approve
-	actionReject   = "reject"  // value "#<person id>"; runs the engine's reject
-	actionRegister = "open_register"
-	actionProfile  = "open_profile"
-	actionAdd      = "open_add"
-	actionSchedule = "meeting_schedule" // value: a draft meeting's number; runs the engine's meeting schedule
-	actionSkip     = "meeting_cancel"   // value: a draft meeting's number; runs the engine's meeting cancel
+	actionApprove    = "approve" // value "#<person id>"; runs the engine's approve
+	actionReject     = "reject"  // value "#<person id>"; runs the engine's reject
+	actionRegister   = "open_register"
+	actionProfile    = "open_profile"
+	actionAdd        = "open_add"
+	actionNewMeeting = "open_meeting"
+	actionSchedule   = "meeting_schedule" // value: a draft meeting's number; runs the engine's meeting schedule
+	actionSkip       = "meeting_cancel"   // value: a draft meeting's number; runs the engine's meeting cancel
 )
 
 // Block Kit limits that slack-go does not check.
@@ -80,6 +81,7 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 		blocks = append(blocks, pendingBlocks(home.Pending)...)
 		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeDrafts)))
 		blocks = append(blocks, draftBlocks(home.Drafts)...)
+		blocks = append(blocks, slackapi.NewActionBlock("home_meeting", button(actionNewMeeting, "", msgButtonNewMeeting, "")))
 		blocks = append(blocks, slackapi.NewActionBlock("home_add", button(actionAdd, "", msgButtonAdd, "")))
 	}
 	view := slackapi.HomeTabViewRequest{Type: slackapi.VTHomeTab, Blocks: slackapi.Blocks{BlockSet: blocks}}

@@ -48,7 +48,7 @@ func (t *Transport) actionJob(userID, triggerID string, a *slackapi.BlockAction)
 			reply := t.handle(ctx, userID, strings.ReplaceAll(a.ActionID, "_", " ")+" "+a.Value)
 			t.dm(ctx, userID, reply.Text())
 			t.publishHome(ctx, userID)
-		case actionRegister, actionProfile, actionAdd:
+		case actionRegister, actionProfile, actionAdd, actionNewMeeting:
 			view, ok := t.modal(ctx, a.ActionID, userID)
 			if !ok {
 				return

@@ -17,6 +17,7 @@ const (
 	modalRegister = "register"
 	modalProfile  = "profile"
 	modalAdd      = "add"
+	modalMeeting  = "meeting"
 
 	fieldCountry  = "country"
 	fieldName     = "name"
@@ -26,6 +27,14 @@ const (
 	fieldPhone    = "phone"
 	fieldZone     = "tz"
 	fieldRole     = "role"
+
+	fieldMeetingTitle = "meeting_title"
+	fieldStart        = "start"
+	fieldEnd          = "end"
+	fieldVenue        = "venue"
+	fieldAddress      = "address"
+	fieldHosts        = "hosts"
+	fieldAgenda       = "agenda"
 )
 
 // submitTimeout bounds the engine's work on a modal submission, which Slack
@@ -61,6 +70,17 @@ func (t *Transport) modal(ctx context.Context, action, userID string) (slackapi.
 			textInput(fieldMinistry, msgFieldMinistry, me.Organisation, "", true),
 			textInput(fieldPhone, msgFieldPhone, me.Phone, msgHintPhone, true),
 			textInput(fieldZone, msgFieldZone, firstOf(me.TimeZone, caller.TimeZone), msgHintZone, true),
+		), true
+	case actionNewMeeting:
+		return modalView(modalMeeting, msgModalMeeting,
+			textInput(fieldMeetingTitle, msgFieldMeetingTitle, "", "", false),
+			textInput(fieldStart, msgFieldStart, "", msgHintStart, false),
+			textInput(fieldEnd, msgFieldEnd, "", msgHintEnd, false),
+			textInput(fieldZone, msgFieldMeetingZone, caller.TimeZone, msgHintZone, false),
+			textInput(fieldVenue, msgFieldVenue, "", "", false),
+			textInput(fieldAddress, msgFieldAddress, "", "", true),
+			textInput(fieldHosts, msgFieldHosts, "", msgHintHosts, true),
+			textInput(fieldAgenda, msgFieldAgenda, "", "", true),
 		), true
 	case actionAdd:
 		return modalView(modalAdd, msgModalAdd,
@@ -212,6 +232,10 @@ func (f form) commands(callbackID string, me *model.Person) []command {
 	case modalAdd:
 		return []command{{"add " + quote(f[fieldEmail]) + option("name", f[fieldName]) + option("country", f[fieldCountry]) +
 			option("role", f[fieldRole]) + option("title", f[fieldTitle]) + option("ministry", f[fieldMinistry]), fieldEmail}}
+	case modalMeeting:
+		return []command{{"meeting create" + option("title", f[fieldMeetingTitle]) + option("start", f[fieldStart]) +
+			option("end", f[fieldEnd]) + option("tz", f[fieldZone]) + option("venue", f[fieldVenue]) +
+			option("address", f[fieldAddress]) + option("hosts", f[fieldHosts]) + option("agenda", f[fieldAgenda]), ""}}
 	case modalProfile:
 		var now map[string]string
 		if me != nil {
@@ -239,6 +263,40 @@ var required = map[string][]string{
 	modalRegister: {fieldCountry, fieldName},
 	modalAdd:      {fieldEmail, fieldName, fieldCountry},
 	modalProfile:  {fieldName},
+	modalMeeting:  {fieldMeetingTitle, fieldStart, fieldEnd, fieldZone, fieldVenue},
+}
+
+// meetingField is the field of the meeting modal that an answer of the
+// engine's meeting create is about, since the engine answers in sentences:
+// the field whose value the answer quotes, else the one its words name, else
+// the title.
+func meetingField(answer string, f form) string {
+	for _, id := range []string{fieldStart, fieldEnd, fieldZone, fieldVenue, fieldHosts, fieldAddress, fieldMeetingTitle} {
+		if v := f[id]; v != "" && strings.Contains(answer, fmt.Sprintf("%q", v)) {
+			return id
+		}
+	}
+	for _, host := range strings.Split(f[fieldHosts], ",") {
+		if h := strings.TrimSpace(host); h != "" && strings.Contains(answer, fmt.Sprintf("%q", h)) {
+			return fieldHosts
+		}
+	}
+	a := strings.ToLower(answer)
+	switch {
+	case strings.Contains(a, "time zone"):
+		return fieldZone
+	case strings.Contains(a, "end"):
+		return fieldEnd
+	case strings.Contains(a, "date and time") || strings.Contains(a, "start"):
+		return fieldStart
+	case strings.Contains(a, "venue") || strings.Contains(a, "where"):
+		return fieldVenue
+	case strings.Contains(a, "country"):
+		return fieldHosts
+	case strings.Contains(a, "agenda"):
+		return fieldAgenda
+	}
+	return fieldMeetingTitle
 }
 
 // submitModal answers a modal submission in the ack itself, as Slack
@@ -269,7 +327,11 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{c.field: msgTooSlow})
 		}
 		if reply.Code != "" {
-			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{c.field: reply.Text()})
+			field := c.field
+			if field == "" {
+				field = meetingField(reply.Text(), f)
+			}
+			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{field: reply.Text()})
 		}
 		answers = append(answers, reply.Text())
 	}

@@ -189,3 +189,40 @@ func TestDraftOnAppHome(t *testing.T) {
 		t.Errorf("a focal point's skip answered %q", dm.Text)
 	}
 }
+
+// TestMeetingModal: the secretariat creates a meeting from a modal; a bad
+// field comes back as an error next to it, and nothing is created.
+func TestMeetingModal(t *testing.T) {
+	fs := newFakeSlack(t)
+	b := startBot(t, fs, botOptions{dsn: filepath.Join(t.TempDir(), "f.db")})
+	roster(b)
+	b.interaction(click("U2", actionNewMeeting, ""))
+	if view := string(next(t, fs.modals, "the meeting modal")); !strings.Contains(view, `"callback_id":"meeting"`) || !strings.Contains(view, `"America/New_York"`) {
+		t.Fatalf("modal: %s", view)
+	}
+	fields := map[string]string{fieldMeetingTitle: "Third Meeting", fieldStart: "28/09/2013 10:00", fieldEnd: "17:00",
+		fieldZone: "America/New_York", fieldVenue: "New York", fieldHosts: "Australia, Ghana"}
+	ack := b.interaction(submission("U2", modalMeeting, fields, nil))
+	if !strings.Contains(ack, `"response_action":"errors"`) || !strings.Contains(ack, `"start":`) || !strings.Contains(ack, "YYYY-MM-DD HH:MM") {
+		t.Fatalf("a bad start was not shown next to its field: %s", ack)
+	}
+	if ms, _ := b.store.Meetings(context.Background(), model.MeetingFilter{}); len(ms) != 0 {
+		t.Fatalf("a refused form created %d meetings", len(ms))
+	}
+	fields[fieldStart] = "2013-09-28 10:00"
+	if ack := b.interaction(submission("U2", modalMeeting, fields, nil)); strings.Contains(ack, "errors") {
+		t.Fatalf("a good form was refused: %s", ack)
+	}
+	if dm := next(t, fs.posts, "the answer to the form"); !strings.Contains(dm.Text, "Meeting 1 created: Third Meeting") {
+		t.Errorf("the form answered %q", dm.Text)
+	}
+	ms, _ := b.store.Meetings(context.Background(), model.MeetingFilter{})
+	if len(ms) != 1 || strings.Join(ms[0].Hosts, ",") != "AU,GH" {
+		t.Errorf("meetings = %+v", ms)
+	}
+	// A focal point's submission is refused by the engine, next to the title.
+	ack = b.interaction(submission("U1", modalMeeting, fields, nil))
+	if !strings.Contains(ack, `"meeting_title":"Only the secretariat`) {
+		t.Errorf("a focal point's form: %s", ack)
+	}
+}
