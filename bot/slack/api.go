@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 
@@ -22,6 +23,9 @@ type api interface {
 	// postBlocks posts a Block Kit message, with text as its notification
 	// and fallback.
 	postBlocks(ctx context.Context, channelID, text string, blocks []slackapi.Block) error
+	// uploadFile shares a file in a channel (files.getUploadURLExternal,
+	// the upload, files.completeUploadExternal).
+	uploadFile(ctx context.Context, channelID, name, title string, content []byte) error
 	// respond answers a slash command or an interaction through its response_url.
 	respond(ctx context.Context, responseURL string, msg *slackapi.WebhookMessage) error
 	// publishHome shows a user their App Home tab.
@@ -78,6 +82,12 @@ func (a *webAPI) postBlocks(ctx context.Context, channelID, text string, blocks 
 	return err
 }
 
+func (a *webAPI) uploadFile(ctx context.Context, channelID, name, title string, content []byte) error {
+	_, err := a.client.UploadFileContext(ctx, slackapi.UploadFileParameters{Channel: channelID, Filename: name, Title: title,
+		FileSize: len(content), Reader: bytes.NewReader(content)})
+	return err
+}
+
 func (a *webAPI) respond(ctx context.Context, responseURL string, msg *slackapi.WebhookMessage) error {
 	return slackapi.PostWebhookCustomHTTPContext(ctx, responseURL, a.http, msg)
 }
@@ -104,8 +114,12 @@ var (
 		"users.info":         {"users:read", "users:read.email"},
 		"conversations.open": {"im:write"},
 		"chat.postMessage":   {"chat:write"},
-		"views.publish":      nil,
-		"views.open":         nil,
+		// files.getUploadURLExternal and files.completeUploadExternal: the
+		// .ics file of an invitation.
+		"files.getUploadURLExternal":   {"files:write"},
+		"files.completeUploadExternal": {"files:write"},
+		"views.publish":                nil,
+		"views.open":                   nil,
 	}
 	// eventScopes: the events handled, and what receiving each needs.
 	eventScopes = map[string][]string{

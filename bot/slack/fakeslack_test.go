@@ -39,12 +39,14 @@ type fakeSlack struct {
 	homes     chan json.RawMessage // views.publish
 	modals    chan json.RawMessage // views.open
 	sockets   chan *socketConn     // Socket Mode connections, after hello
+	files     chan post            // files shared: Channel, Text = the file's content
 
 	mu        sync.Mutex
 	users     map[string]map[string]any
 	failPosts []int // statuses for the next chat.postMessage calls: 429 or 5xx
 	calls     map[string]int
 	openFails []string // errors for the next apps.connections.open calls
+	uploaded  string   // the last file uploaded
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -55,6 +57,7 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		homes:     make(chan json.RawMessage, 100),
 		modals:    make(chan json.RawMessage, 100),
 		sockets:   make(chan *socketConn, 10),
+		files:     make(chan post, 100),
 		users:     map[string]map[string]any{},
 		calls:     map[string]int{},
 	}
@@ -75,6 +78,17 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 			return map[string]any{"channel": map[string]any{"id": "D" + v.Get("users")}}
 		}))
 		c.Handle("/chat.postMessage", f.postMessage)
+		c.Handle("/files.getUploadURLExternal", f.api("files.getUploadURLExternal", func(v url.Values) any {
+			return map[string]any{"upload_url": "http://" + f.ServerAddr + "/upload/" + v.Get("filename"), "file_id": "F1"}
+		}))
+		c.Handle("/upload/", f.upload)
+		c.Handle("/files.completeUploadExternal", f.api("files.completeUploadExternal", func(v url.Values) any {
+			f.mu.Lock()
+			content := f.uploaded
+			f.mu.Unlock()
+			f.files <- post{Channel: v.Get("channel_id"), Text: content}
+			return map[string]any{"files": []map[string]any{{"id": "F1", "title": "invite.ics"}}}
+		}))
 		c.Handle("/views.publish", f.view("views.publish", f.homes))
 		c.Handle("/views.open", f.view("views.open", f.modals))
 		c.Handle("/response/", f.response)
@@ -154,6 +168,20 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1348927200.000100"}`, r.Form.Get("channel"))
+}
+
+// upload receives a file's content, as Slack's upload URL does.
+func (f *fakeSlack) upload(w http.ResponseWriter, r *http.Request) {
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	b, _ := io.ReadAll(file)
+	f.mu.Lock()
+	f.uploaded = string(b)
+	f.mu.Unlock()
+	_, _ = io.WriteString(w, "OK")
 }
 
 func (f *fakeSlack) view(method string, into chan json.RawMessage) http.HandlerFunc {

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
+	"focalbot/calendar"
 	"focalbot/delivery"
 	"focalbot/model"
 )
@@ -47,10 +49,30 @@ func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Pa
 		if ch, err = t.api.openDM(ctx, it.Recipient); err == nil {
 			err = t.api.postBlocks(ctx, ch, text, blocks)
 		}
+		if err == nil && p.Kind == delivery.KindRequest {
+			t.shareCalendar(ctx, ch, p)
+		}
 	default:
 		err = t.DirectMessage(ctx, it.Recipient, outboxText(p))
 	}
 	return sendError(err)
+}
+
+// shareCalendar puts the meeting's .ics file under an invitation, for
+// calendars that take a file (answers go by the buttons). The message is
+// what matters: a failed upload is logged, not retried, so that the
+// invitation is never posted twice.
+func (t *Transport) shareCalendar(ctx context.Context, channelID string, p delivery.Payload) {
+	var ics bytes.Buffer
+	ev := delivery.Event(p.Meeting, p.Organiser, nil, t.clock.Now())
+	ev.Cancelled = false
+	err := calendar.Encode(&ics, calendar.MethodPublish, ev)
+	if err == nil {
+		err = t.api.uploadFile(ctx, channelID, "invite.ics", p.Meeting.Title, ics.Bytes())
+	}
+	if err != nil {
+		t.log.Warn("cannot share the invitation's calendar file", "meeting", p.Meeting.ID, "err", err)
+	}
 }
 
 // invitationBlocks is an invitation or its update: what, when, where, and

@@ -66,6 +66,10 @@ func TestInvitationBySlack(t *testing.T) {
 	if dm.Channel != "DU1" || !strings.HasPrefix(dm.Text, "You are invited") {
 		t.Errorf("invitation posted to %s with fallback %q", dm.Channel, dm.Text)
 	}
+	if file := next(t, fs.files, "the calendar file"); file.Channel != "DU1" || !strings.Contains(file.Text, "BEGIN:VEVENT") ||
+		!strings.Contains(file.Text, "UID:"+m.UID) || !strings.Contains(file.Text, "DTSTART;TZID=America/New_York:20120929T100000") {
+		t.Errorf("the calendar file shared in %s:\n%s", file.Channel, file.Text)
+	}
 
 	var blocks []any
 	if err := json.Unmarshal([]byte(dm.Blocks), &blocks); err != nil {

@@ -41,6 +41,8 @@ var (
 		"views.publish":      tier4,
 		"views.open":         tier4,
 		"response_url":       tier4,
+		// An upload is files.getUploadURLExternal then files.completeUploadExternal, both tier 4.
+		"files.completeUploadExternal": perMinute(50, 5),
 	}
 	channelBudget = budget{interval: time.Second, burst: 2}
 )
@@ -225,6 +227,12 @@ func (t *throttle) postMessage(ctx context.Context, channelID, threadTS, text st
 func (t *throttle) postBlocks(ctx context.Context, channelID, text string, blocks []slackapi.Block) error {
 	return t.do(ctx, "chat.postMessage", channelID, func(ctx context.Context) error {
 		return t.next.postBlocks(ctx, channelID, text, blocks)
+	})
+}
+
+func (t *throttle) uploadFile(ctx context.Context, channelID, name, title string, content []byte) error {
+	return t.do(ctx, "files.completeUploadExternal", channelID, func(ctx context.Context) error {
+		return t.next.uploadFile(ctx, channelID, name, title, content)
 	})
 }
 
