@@ -3,22 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"net"
-	"net/http"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/slack-go/slack/slacktest"
-
-	"focalbot/clock"
 )
 
 // lockedBuffer is a log sink that goroutines may share.
@@ -43,21 +32,7 @@ func (l *lockedBuffer) String() string {
 // and a signing secret, against a fake Slack, and has a conversation with it
 // over the HTTP Events API.
 func TestSlackHTTPEndToEnd(t *testing.T) {
-	posts := make(chan string, 10)
-	fake := slacktest.NewTestServer(func(c slacktest.Customize) {
-		c.Handle("/users.info", func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprint(w, `{"ok":true,"user":{"id":"U0RUTH001","real_name":"Ruth Adler","tz":"America/New_York",
-				"profile":{"email":"ruth.adler@globalcentre.example.org"}}}`)
-		})
-		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
-			_ = r.ParseForm()
-			posts <- r.Form.Get("channel") + ": " + r.Form.Get("text")
-			fmt.Fprint(w, `{"ok":true,"ts":"1.2"}`)
-		})
-	})
-	fake.Start()
-	defer fake.Stop()
-
+	fake, posts := fakeWebAPI(t, slackUser{"U0RUTH001", "Ruth Adler", "ruth.adler@globalcentre.example.org", "America/New_York"})
 	env(t, filepath.Join(t.TempDir(), "focalbot.db"))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -86,39 +61,11 @@ func TestSlackHTTPEndToEnd(t *testing.T) {
 		}
 	}()
 
-	body := `{"type":"event_callback","event_id":"EvE2E1","event":{"type":"message","channel_type":"im","channel":"D0RUTH","user":"U0RUTH001","text":"me","ts":"1.1"}}`
-	ts := strconv.FormatInt(clock.System{}.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
-	send := func() (*http.Response, error) {
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/events", strings.NewReader(body))
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-		return http.DefaultClient.Do(req)
-	}
-	deadline := time.After(10 * time.Second)
-	for {
-		resp, err := send()
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("event answered %s", resp.Status)
-			}
-			break
-		}
-		select {
-		case <-deadline:
-			t.Fatalf("focalbot never listened on %s: %v\n%s", addr, err, logs)
-		case <-time.After(20 * time.Millisecond): // waiting for the server to listen
-		}
-	}
-	select {
-	case got := <-posts:
-		if !strings.HasPrefix(got, "D0RUTH: ") || !strings.Contains(got, "Role: secretariat") || !strings.Contains(got, "Slack: <@U0RUTH001>") {
-			t.Errorf("reply %q", got)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("no reply\n%s", logs)
+	slackPost(t, addr, secret, "/slack/events", "application/json",
+		`{"type":"event_callback","event_id":"EvE2E1","event":{"type":"message","channel_type":"im","channel":"D0RUTH","user":"U0RUTH001","text":"me","ts":"1.1"}}`)
+	got := waitFor(t, posts, "D0RUTH: ")
+	if !strings.Contains(got, "Role: secretariat") || !strings.Contains(got, "Slack: <@U0RUTH001>") {
+		t.Errorf("reply %q", got)
 	}
 }
 
