@@ -99,13 +99,15 @@ func (d *Dispatcher) Kick() {
 	}
 }
 
-// Run dispatches whenever kicked and every interval, until ctx ends.
+// Run dispatches whenever kicked and every interval, until ctx ends. A
+// batch under way when ctx ends is finished, not cut off: a send cut off
+// half-way would be recorded as failed and wait for its retry.
 func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) error {
 	d.defaults()
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := d.Dispatch(ctx); err != nil && ctx.Err() == nil {
+		if _, err := d.dispatch(context.WithoutCancel(ctx), ctx.Done()); err != nil {
 			d.Log.Error("dispatch", "err", err)
 		}
 		select {
@@ -121,9 +123,19 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) error {
 // (sending may queue more, such as a failure notice), and returns how many
 // went out.
 func (d *Dispatcher) Dispatch(ctx context.Context) (int, error) {
+	return d.dispatch(ctx, nil)
+}
+
+// dispatch is Dispatch that stops between batches once stop is closed.
+func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, error) {
 	d.defaults()
 	sent := 0
 	for {
+		select {
+		case <-stop:
+			return sent, nil
+		default:
+		}
 		items, err := d.Store.Claim(ctx, d.Clock.Now(), d.Batch, d.Lease)
 		if err != nil {
 			return sent, err
