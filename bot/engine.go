@@ -73,6 +73,10 @@ type Caller struct {
 	SlackID  string
 	Name     string // a display name from the transport, used when registering
 	TimeZone string // the transport's idea of the caller's zone (Slack's tz)
+	// Span, when set, is how the transport shows a meeting's time so that
+	// each reader sees it in their own zone (Slack's date tokens); without
+	// it the engine writes the venue's time and the reader's.
+	Span func(start, end time.Time, venue *time.Location) string
 }
 
 // Request is one command being run.

@@ -641,6 +641,9 @@ func (e *Engine) showMeeting(w *Reply, m model.Meeting, r *Request) {
 // when is a meeting's time in the venue's zone and, when it differs, in the reader's.
 func (e *Engine) when(w *Reply, m model.Meeting, r *Request) string {
 	venue := m.Location()
+	if r.Caller.Span != nil {
+		return r.Caller.Span(m.Start, m.End, venue)
+	}
 	text := delivery.Span(m.Start.In(venue), m.End.In(venue)) + " " + w.p.Sprintf(msgVenueTime, placeOf(venue))
 	if loc := e.readerZone(r); loc != nil && loc.String() != venue.String() {
 		s, en := m.Start.In(loc), m.End.In(loc)

@@ -168,11 +168,14 @@ func (t *Transport) answerInPlace(ctx context.Context, cb slackapi.InteractionCa
 }
 
 // when is a meeting's start and end as Slack date tokens.
-func when(m model.Meeting) string {
-	venue := m.Location()
-	end := m.End.In(venue)
-	return DateToken(m.Start, venue) + " – " +
-		fmt.Sprintf("<!date^%d^{time}|%s>", m.End.Unix(), end.Format("15:04 MST"))
+func when(m model.Meeting) string { return span(m.Start, m.End, m.Location()) }
+
+// span is a time span as Slack date tokens, which each reader sees in their
+// own zone; the fallbacks give the venue's time. It is how the engine shows
+// meeting times to Slack callers (bot.Caller.Span).
+func span(start, end time.Time, venue *time.Location) string {
+	return DateToken(start, venue) + " – " +
+		fmt.Sprintf("<!date^%d^{time}|%s>", end.Unix(), end.In(venue).Format("15:04 MST"))
 }
 
 // outboxText is a cancellation, a reminder, a nudge or a notice as text.
