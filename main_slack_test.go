@@ -6,27 +6,10 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"focalbot/internal/syncbuf"
 )
-
-// lockedBuffer is a log sink that goroutines may share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestSlackHTTPEndToEnd starts focalbot as a user would with a bot token
 // and a signing secret, against a fake Slack, and has a conversation with it
@@ -48,7 +31,7 @@ func TestSlackHTTPEndToEnd(t *testing.T) {
 	t.Setenv("FOCALBOT_HTTP_ADDR", addr)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, strings.NewReader(""), &bytes.Buffer{}, logs) }()
 	defer func() {

@@ -11,16 +11,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"focalbot/bot"
 	"focalbot/clock"
 	"focalbot/config"
-
 	"focalbot/internal/pgtest"
 	"focalbot/internal/storetest"
+	"focalbot/internal/syncbuf"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -318,7 +317,7 @@ invite 1 Ghana
 `, "--as", "ruth.adler@globalcentre.example.org")
 
 	in, w := io.Pipe()
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(context.Background(), []string{"--as", "kwame.boateng@gh.example.org"}, in, out, io.Discard)
@@ -348,24 +347,6 @@ invite 1 Ghana
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-}
-
-// syncBuffer is a buffer safe to write and read at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestWholeCycle2012To2013 runs the network's year in the console on a

@@ -1,7 +1,6 @@
 package storage_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"focalbot/clock"
 	"focalbot/internal/pgtest"
 	"focalbot/internal/storetest"
+	"focalbot/internal/syncbuf"
 	"focalbot/model"
 	"focalbot/storage"
 )
@@ -772,7 +772,7 @@ func TestConcurrentUpdatesDoNotLoseChanges(t *testing.T) {
 
 func TestLogsMigrationsButNotUserMistakes(t *testing.T) {
 	forEachDSN(t, func(t *testing.T, dsn string) {
-		var buf syncBuffer
+		var buf syncbuf.Buffer
 		s, err := storage.Open(ctx, dsn, storage.Options{Clock: clock.Fixed(t0), Logger: slog.New(slog.NewTextHandler(&buf, nil))})
 		if err != nil {
 			t.Fatal(err)
@@ -790,22 +790,4 @@ func TestLogsMigrationsButNotUserMistakes(t *testing.T) {
 			t.Errorf("a user's mistake was logged:\n%s", buf.String())
 		}
 	})
-}
-
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -23,6 +22,7 @@ import (
 	"focalbot/clock"
 	"focalbot/internal/pgtest"
 	"focalbot/internal/storetest"
+	"focalbot/internal/syncbuf"
 	"focalbot/model"
 	"focalbot/storage"
 )
@@ -34,24 +34,6 @@ const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 // t0 is when the tests happen: the second network meeting.
 var t0 = time.Date(2012, 9, 29, 14, 0, 0, 0, time.UTC)
 
-// logBuffer collects the transport's logs for a test to read.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // bot is a running transport over a store, against a fake Slack.
 type testBot struct {
 	t     testing.TB
@@ -59,7 +41,7 @@ type testBot struct {
 	slack *fakeSlack
 	store *storage.Store
 	clock *clock.Offset
-	logs  *logBuffer
+	logs  *syncbuf.Buffer
 	url   string // the HTTP Events API's base URL, in HTTP mode
 	stop  func()
 }
@@ -76,7 +58,7 @@ type botOptions struct {
 // or stop is called. It has one worker, so work is done in the order it came.
 func startBot(t testing.TB, fs *fakeSlack, o botOptions) *testBot {
 	t.Helper()
-	b := &testBot{t: t, slack: fs, clock: clock.Fixed(t0), logs: &logBuffer{}}
+	b := &testBot{t: t, slack: fs, clock: clock.Fixed(t0), logs: &syncbuf.Buffer{}}
 	b.store = storetest.Open(t, o.dsn, b.clock)
 	log := slog.New(slog.NewTextHandler(b.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := o.handler
