@@ -10,10 +10,16 @@ import (
 	"focalbot/model"
 )
 
+// attendanceWindow is how long after a meeting ends the secretariat is
+// asked to record attendance, if the bot was not running when it ended.
+const attendanceWindow = 7 * 24 * time.Hour
+
 // attendance asks the secretariat, once per meeting, to record who came
-// after a scheduled meeting has ended.
+// after a scheduled meeting has ended (within attendanceWindow, so that
+// meetings long past are not read again on every tick).
 func (s *Scheduler) attendance(ctx context.Context, now time.Time) error {
-	ended, err := s.Store.Meetings(ctx, model.MeetingFilter{StartsBefore: now, Statuses: []model.MeetingStatus{model.MeetingScheduled}})
+	ended, err := s.Store.Meetings(ctx, model.MeetingFilter{StartsBefore: now, EndsAfter: now.Add(-attendanceWindow),
+		Statuses: []model.MeetingStatus{model.MeetingScheduled}})
 	if err != nil {
 		return err
 	}
@@ -38,6 +44,11 @@ func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	week := local.Format(time.DateOnly)
+	// The week's snapshot is saved with its digest: once it exists, the
+	// digest is queued, and the ticks of the rest of Monday read no further.
+	if _, sent, err := s.Store.CoverageSnapshot(ctx, week); err != nil || sent {
+		return err
+	}
 	covered, err := s.covered(ctx)
 	if err != nil {
 		return err

@@ -26,10 +26,7 @@ func (s *Scheduler) reminders(ctx context.Context, now time.Time) error {
 	if err != nil || len(meetings) == 0 {
 		return err
 	}
-	people, err := s.peopleByID(ctx)
-	if err != nil {
-		return err
-	}
+	var people map[int64]model.Person // read only when some reminder is due
 	for _, m := range meetings {
 		if !m.Start.After(now) {
 			continue
@@ -47,6 +44,11 @@ func (s *Scheduler) reminders(ctx context.Context, now time.Time) error {
 		moment := m.Start.Add(-offsets[due])
 		if m.RemindedSequence == m.Sequence && !moment.After(m.RemindedThrough) {
 			continue // queued on an earlier tick
+		}
+		if people == nil {
+			if people, err = s.peopleByID(ctx); err != nil {
+				return err
+			}
 		}
 		invs, err := s.Store.Invitations(ctx, m.ID)
 		if err != nil {
