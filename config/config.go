@@ -93,7 +93,7 @@ var Settings = []Setting{
 	{"SLACK_API_URL", "https://slack.com/api/", "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)"},
 	{"FOCALBOT_HTTP_ADDR", ":8080", "address of the HTTP server: Slack's HTTP Events API (events, slash commands, interactivity) and the calendar feeds"},
 	{"FOCALBOT_PUBLIC_URL", "", "the public base URL of focalbot's HTTP server, e.g. https://focalbot.example.org: serves calendar feeds (at FOCALBOT_HTTP_ADDR) and makes their links"},
-	{"FOCALBOT_SMTP_URL", "", "where invitations are mailed: smtp://user:password@host:587 (STARTTLS) or smtps://…:465; without it, .eml files in <data dir>/outbox"},
+	{"FOCALBOT_SMTP_URL", "", "where invitations are mailed: smtp://user:password@host:587 (STARTTLS) or smtps://…:465, ?connections=N (default 3); without it, .eml files in <data dir>/outbox"},
 	{"FOCALBOT_SMTP_URL_FILE", "", "a file holding FOCALBOT_SMTP_URL, instead of the variable"},
 	{"FOCALBOT_MAIL_FROM", "<first e-mail of FOCALBOT_SECRETARIAT>", "the organiser's mailbox invitations come from and replies go to, e.g. \"Global Centre <secretariat@example.org>\""},
 }

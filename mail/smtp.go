@@ -26,9 +26,11 @@ var (
 	_ Sender = (*Dir)(nil)
 )
 
-// SMTP delivers messages to one SMTP server. It keeps one connection open and
-// reuses it across sends, reconnecting when the server has dropped it, and
-// is safe for concurrent use: sends take turns on that connection. A
+// SMTP delivers messages to one SMTP server. It keeps its connections open
+// and reuses them across sends, reconnecting when the server has dropped one,
+// and is safe for concurrent use: up to a few sends (three unless the URL
+// says ?connections=N) run at once, each on a connection of its own, so that
+// one message's round trips overlap another's. A
 // transaction the server refused half-way (a 550 for one recipient) is
 // followed by RSET before the next; a completed one needs none, since the
 // end of DATA already clears the server's state (RFC 5321 4.1.1.4), and
@@ -44,9 +46,17 @@ type SMTP struct {
 	timeout     time.Duration // 0: go-smtp's RFC 5321 command timeouts
 	redacted    string
 
-	turn chan struct{} // held by the one Send using conn
-	conn *smtpConn     // nil while not connected
+	slots chan struct{}  // one per connection in use: at most cap(slots) sends at once
+	idle  chan *smtpConn // open connections not in use
 }
+
+// DefaultConnections is how many connections an SMTP sender opens at most,
+// unless its URL says otherwise: enough to overlap the round trips of one
+// message with the work on the next, few enough for any submission server.
+const DefaultConnections = 3
+
+// maxConnections bounds ?connections=N.
+const maxConnections = 16
 
 // smtpConn is an open, greeted (and, where possible, encrypted and
 // authenticated) session.
@@ -83,6 +93,9 @@ func WithTimeout(d time.Duration) SMTPOption {
 //	smtp://[user:password@]host[:port][?starttls=required]   (port 587 by default)
 //	smtps://[user:password@]host[:port]                       (implicit TLS, port 465 by default)
 //
+// and ?connections=N (1 to 16, default 3) sets how many connections carry
+// messages at once.
+//
 // Over smtp:// the connection is upgraded with STARTTLS whenever the server
 // offers it, and ?starttls=required refuses to send when it does not. With a
 // user (user and password percent-encoded), AUTH PLAIN is used, only over
@@ -104,7 +117,8 @@ func NewSMTP(rawURL string, opts ...SMTPOption) (*SMTP, error) {
 		return fmt.Errorf("smtp url %s: %s", redacted, fmt.Sprintf(format, args...))
 	}
 
-	s := &SMTP{localName: "localhost", redacted: redacted, turn: make(chan struct{}, 1)}
+	s := &SMTP{localName: "localhost", redacted: redacted}
+	conns := DefaultConnections
 	port := ""
 	switch strings.ToLower(u.Scheme) {
 	case "smtp":
@@ -140,10 +154,17 @@ func NewSMTP(rawURL string, opts ...SMTPOption) (*SMTP, error) {
 		case k == "starttls" && len(v) == 1 && v[0] == "opportunistic":
 		case k == "starttls":
 			return nil, bad("starttls must be required or opportunistic, not %q", strings.Join(v, ","))
+		case k == "connections":
+			n, err := strconv.Atoi(strings.Join(v, ","))
+			if err != nil || n < 1 || n > maxConnections {
+				return nil, bad("connections must be a number from 1 to %d, not %q", maxConnections, strings.Join(v, ","))
+			}
+			conns = n
 		default:
-			return nil, bad("unknown parameter %q (only starttls=required)", k)
+			return nil, bad("unknown parameter %q (only starttls and connections)", k)
 		}
 	}
+	s.slots, s.idle = make(chan struct{}, conns), make(chan *smtpConn, conns)
 	if u.User != nil {
 		s.user = u.User.Username()
 		s.pass, _ = u.User.Password()
@@ -164,7 +185,7 @@ func NewSMTP(rawURL string, opts ...SMTPOption) (*SMTP, error) {
 // String returns the server's URL with the password replaced by "xxxxx".
 func (s *SMTP) String() string { return s.redacted }
 
-// Send delivers msg to the recipients in to. It reuses the open connection;
+// Send delivers msg to the recipients in to. It reuses an open connection;
 // when the server has dropped it, Send connects again and retries once, but
 // only when the server cannot have taken the message. Errors say whether to
 // retry through Temporary: an SMTP 4xx reply or a connection failure is
@@ -179,45 +200,57 @@ func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) e
 		}
 	}
 	select {
-	case s.turn <- struct{}{}:
+	case s.slots <- struct{}{}:
 	case <-ctx.Done():
 		return fmt.Errorf("send via %s: %w", s.redacted, ctx.Err())
 	}
-	defer func() { <-s.turn }()
-
-	if err := s.send(ctx, from, to, msg); err != nil {
+	defer func() { <-s.slots }()
+	var sc *smtpConn
+	select {
+	case sc = <-s.idle:
+	default:
+	}
+	sc, err := s.send(ctx, sc, from, to, msg)
+	if sc != nil {
+		s.idle <- sc // never blocks: every open connection holds a slot while in use
+	}
+	if err != nil {
 		return fmt.Errorf("send via %s: %w", s.redacted, err)
 	}
 	return nil
 }
 
-func (s *SMTP) send(ctx context.Context, from string, to []string, msg []byte) error {
-	reused := s.conn != nil
+// send runs one transaction on sc, or on a new connection when sc is nil,
+// and returns the connection to keep (nil when it was closed).
+func (s *SMTP) send(ctx context.Context, sc *smtpConn, from string, to []string, msg []byte) (*smtpConn, error) {
+	reused := sc != nil
 	if !reused {
-		if err := s.connect(ctx); err != nil {
-			return err
+		var err error
+		if sc, err = s.connect(ctx); err != nil {
+			return nil, err
 		}
 	}
-	started, err := s.transact(ctx, from, to, msg)
-	if err != nil && reused && !started && s.conn == nil && ctx.Err() == nil {
+	sc, started, err := s.transact(ctx, sc, from, to, msg)
+	if err != nil && reused && !started && sc == nil && ctx.Err() == nil {
 		// The kept connection had gone stale before the server took anything.
-		if err := s.connect(ctx); err != nil {
-			return err
+		if sc, err = s.connect(ctx); err != nil {
+			return nil, err
 		}
-		_, err = s.transact(ctx, from, to, msg)
+		sc, _, err = s.transact(ctx, sc, from, to, msg)
 	}
-	return err
+	return sc, err
 }
 
-// transact runs one mail transaction on the open connection. started tells
-// whether the server accepted MAIL FROM, after which a retry could deliver
-// twice. A failure that leaves the connection unusable closes it.
-func (s *SMTP) transact(ctx context.Context, from string, to []string, msg []byte) (started bool, err error) {
-	sc := s.conn
+// transact runs one mail transaction on sc and returns the connection to
+// keep. started tells whether the server accepted MAIL FROM, after which a
+// retry could deliver twice. A failure that leaves the connection unusable
+// closes it, and keep is nil.
+func (s *SMTP) transact(ctx context.Context, sc *smtpConn, from string, to []string, msg []byte) (keep *smtpConn, started bool, err error) {
+	keep = sc
 	stop := context.AfterFunc(ctx, func() { sc.raw.Close() })
 	defer func() {
 		if !stop() { // ctx ended and closed the connection under us
-			s.conn = nil
+			keep = nil
 			if err != nil {
 				err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 			}
@@ -232,12 +265,12 @@ func (s *SMTP) transact(ctx context.Context, from string, to []string, msg []byt
 			return
 		}
 		sc.c.Close()
-		s.conn = nil
+		keep = nil
 	}()
 
 	if sc.dirty {
 		if err := sc.c.Reset(); err != nil {
-			return false, fmt.Errorf("rset: %w", err)
+			return keep, false, fmt.Errorf("rset: %w", err)
 		}
 		sc.dirty = false
 	}
@@ -246,24 +279,24 @@ func (s *SMTP) transact(ctx context.Context, from string, to []string, msg []byt
 		opts = &smtp.MailOptions{UTF8: true}
 	}
 	if err := sc.c.Mail(from, opts); err != nil {
-		return false, fmt.Errorf("mail from: %w", err)
+		return keep, false, fmt.Errorf("mail from: %w", err)
 	}
 	for _, rcpt := range to {
 		if err := sc.c.Rcpt(rcpt, nil); err != nil {
-			return true, fmt.Errorf("rcpt to %s: %w", rcpt, err)
+			return keep, true, fmt.Errorf("rcpt to %s: %w", rcpt, err)
 		}
 	}
 	w, err := sc.c.Data()
 	if err != nil {
-		return true, fmt.Errorf("data: %w", err)
+		return keep, true, fmt.Errorf("data: %w", err)
 	}
 	if _, err := w.Write(msg); err != nil {
-		return true, fmt.Errorf("data: %w", err)
+		return keep, true, fmt.Errorf("data: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return true, fmt.Errorf("data: %w", err)
+		return keep, true, fmt.Errorf("data: %w", err)
 	}
-	return true, nil
+	return keep, true, nil
 }
 
 // connect opens a session: TCP (or TLS for smtps), EHLO, STARTTLS when the
@@ -273,17 +306,16 @@ func (s *SMTP) transact(ctx context.Context, from string, to []string, msg []byt
 // STARTTLS, so when a server offers STARTTLS the first connection only
 // learns that, and a second one is opened with it: one extra connection per
 // reconnect, not per message.
-func (s *SMTP) connect(ctx context.Context) error {
+func (s *SMTP) connect(ctx context.Context) (*smtpConn, error) {
 	sc, offered, err := s.open(ctx, false)
 	if err == nil && offered {
 		_ = sc.c.Quit()
 		sc, _, err = s.open(ctx, true)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s.conn = sc
-	return nil
+	return sc, nil
 }
 
 // open dials, greets, upgrades with STARTTLS when startTLS is set and
@@ -364,21 +396,29 @@ func (s *SMTP) dial(ctx context.Context) (net.Conn, error) {
 	return raw, nil
 }
 
-// Close ends the open connection, if any, with QUIT. A later Send connects
-// again.
+// Close waits for the sends under way and ends the open connections with
+// QUIT. A later Send connects again.
 func (s *SMTP) Close() error {
-	s.turn <- struct{}{}
-	defer func() { <-s.turn }()
-	if s.conn == nil {
-		return nil
+	for range cap(s.slots) {
+		s.slots <- struct{}{}
 	}
-	c := s.conn.c
-	s.conn = nil
-	if err := c.Quit(); err != nil {
-		c.Close()
-		return fmt.Errorf("quit %s: %w", s.redacted, err)
+	defer func() {
+		for range cap(s.slots) {
+			<-s.slots
+		}
+	}()
+	var errs []error
+	for {
+		select {
+		case sc := <-s.idle:
+			if err := sc.c.Quit(); err != nil {
+				sc.c.Close()
+				errs = append(errs, fmt.Errorf("quit %s: %w", s.redacted, err))
+			}
+		default:
+			return errors.Join(errs...)
+		}
 	}
-	return nil
 }
 
 func isLoopback(host string) bool {

@@ -1,10 +1,13 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -77,28 +80,50 @@ func TestSMTPReusesOneConnection(t *testing.T) {
 	}
 }
 
-func TestSMTPConcurrentSendsShareTheConnection(t *testing.T) {
-	ts := smtptest.Start(t, smtptest.Config{})
-	s := newTestSMTP(t, "smtp://"+ts.Addr)
-	raw := composeTo(t, "ama.mensah@example.gh")
-	var wg sync.WaitGroup
-	errs := make(chan error, 80)
-	for range 8 {
-		wg.Go(func() {
-			for range 10 {
-				errs <- s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw)
+// TestSMTPConcurrentSendsShareTheConnections: 80 sends from 8 goroutines
+// go over at most the URL's number of connections, each message whole.
+func TestSMTPConcurrentSendsShareTheConnections(t *testing.T) {
+	for _, tc := range []struct {
+		query string
+		max   int
+	}{{"", DefaultConnections}, {"?connections=1", 1}, {"?connections=5", 5}} {
+		t.Run("max="+strconv.Itoa(tc.max), func(t *testing.T) {
+			ts := smtptest.Start(t, smtptest.Config{})
+			s := newTestSMTP(t, "smtp://"+ts.Addr+tc.query)
+			var wg sync.WaitGroup
+			errs := make(chan error, 80)
+			for g := range 8 {
+				msgs := map[string][]byte{}
+				for i := range 10 {
+					to := fmt.Sprintf("fp%d-%d@example.org", g, i)
+					msgs[to] = composeTo(t, to)
+				}
+				wg.Go(func() {
+					for to, msg := range msgs {
+						errs <- s.Send(context.Background(), organizer, []string{to}, msg)
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := ts.Received()
+			if len(got) != 80 || ts.Conns() > tc.max || ts.Conns() < 1 {
+				t.Errorf("server received %d messages over %d connections, want 80 over 1 to %d", len(got), ts.Conns(), tc.max)
+			}
+			for _, m := range got {
+				if !bytes.Contains(m.Data, []byte(m.To[0])) {
+					t.Errorf("message for %s carries another's body", m.To[0])
+				}
+			}
+			if err := s.Close(); err != nil {
+				t.Errorf("Close: %v", err)
 			}
 		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got, c := len(ts.Received()), ts.Conns(); got != 80 || c != 1 {
-		t.Errorf("server received %d messages over %d connections, want 80 over 1", got, c)
 	}
 }
 
@@ -143,7 +168,9 @@ func TestSMTPStaleConnectionIsReplacedTransparently(t *testing.T) {
 	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
 		t.Fatal(err)
 	}
-	s.conn.raw.Close() // as when a server drops an idle connection
+	sc := <-s.idle
+	sc.raw.Close() // as when a server drops an idle connection
+	s.idle <- sc
 	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
 		t.Fatalf("Send on a dropped connection: %v", err)
 	}
@@ -350,6 +377,7 @@ func TestNewSMTP(t *testing.T) {
 		{"smtp://mail.example.org?starttls=opportunistic", "mail.example.org:587", false, false, ""},
 		{"smtps://bot:pw@mail.example.org", "mail.example.org:465", true, false, "bot"},
 		{"smtp://[::1]:1025", "[::1]:1025", false, false, ""},
+		{"smtp://mail.example.org?connections=16", "mail.example.org:587", false, false, ""},
 	} {
 		s, err := NewSMTP(tc.url)
 		if err != nil {
@@ -371,6 +399,9 @@ func TestNewSMTP(t *testing.T) {
 		{"smtp://u:hunter2@mail.example.org/inbox", "unexpected path"},
 		{"smtp://u:hunter2@mail.example.org?starttls=yes", "starttls must be required or opportunistic"},
 		{"smtp://u:hunter2@mail.example.org?tls=on", "unknown parameter"},
+		{"smtp://u:hunter2@mail.example.org?connections=0", "connections must be a number from 1 to 16"},
+		{"smtp://u:hunter2@mail.example.org?connections=17", "connections must be a number from 1 to 16"},
+		{"smtp://u:hunter2@mail.example.org?connections=many", "connections must be a number from 1 to 16"},
 		{"smtps://u:hunter2@mail.example.org?starttls=required", "starttls does not apply to smtps"},
 		{"smtp://u:hunter2@mail example.org", "invalid character"},
 		{"smtp://u:hunter2%zz@mail.example.org", "invalid"},
