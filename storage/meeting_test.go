@@ -2,9 +2,12 @@ package storage_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"focalbot/model"
 	"focalbot/storage"
@@ -136,6 +139,27 @@ func TestRespondLatestWinsButNotStale(t *testing.T) {
 		}
 		if inv, err := s.Respond(ctx, admin, id, model.ResponseYes, 0); err != storage.ErrStaleResponse || inv.Response != model.ResponseNo {
 			t.Fatalf("a reply to an old sequence overwrote a newer one: %+v, %v", inv, err)
+		}
+	})
+}
+
+// TestClaimReadsTheIndexInOrder: a claim takes the first due items from
+// idx_outbox_due as they come, without reading and sorting every pending
+// item, so its cost follows the batch, not the backlog.
+func TestClaimReadsTheIndexInOrder(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *storage.Store) {
+		if _, err := s.Enqueue(ctx, []model.OutboxItem{{Key: "k", Channel: model.ChannelEmail, Kind: "notice"}}); err != nil {
+			t.Fatal(err)
+		}
+		plan := planOf(t, s, func(db *gorm.DB) bool {
+			return strings.Contains(db.Statement.SQL.String(), "UPDATE outbox SET claimed_by")
+		},
+			func() error {
+				_, err := s.Claim(ctx, t0.Add(time.Hour), 100, time.Minute)
+				return err
+			})
+		if !strings.Contains(plan, "idx_outbox_due") || strings.Contains(plan, "Sort") || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("the claim does not read idx_outbox_due in order:\n%s", plan)
 		}
 	})
 }

@@ -87,6 +87,11 @@ func migrations() []*gormigrate.Migration {
 				return tx.Migrator().DropTable("outreach_notes", "outreach")
 			},
 		},
+		{
+			ID:       "0008_outbox_claim_order",
+			Migrate:  migrate0008,
+			Rollback: rollback0008,
+		},
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -310,74 +309,11 @@ func TestFollowUpsDue(t *testing.T) {
 	})
 }
 
-// followUpsDuePlan is the database's plan for the query FollowUpsDue runs,
-// captured as it runs. PostgreSQL is told to avoid sequential scans, which
-// it would rightly prefer on a table this small.
+// followUpsDuePlan is the database's plan for the query FollowUpsDue runs.
 func followUpsDuePlan(t *testing.T, s *storage.Store, day time.Time) string {
 	t.Helper()
-	var (
-		mu   sync.Mutex
-		sql  string
-		vars []any
-	)
-	err := s.DB().Callback().Query().After("gorm:query").Register("outreach_test:capture", func(db *gorm.DB) {
-		if db.Statement.Table == "outreach" {
-			mu.Lock()
-			defer mu.Unlock()
-			sql, vars = db.Statement.SQL.String(), db.Statement.Vars
-		}
+	return planOf(t, s, func(db *gorm.DB) bool { return db.Statement.Table == "outreach" }, func() error {
+		_, err := s.FollowUpsDue(ctx, day)
+		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.DB().Callback().Query().Remove("outreach_test:capture") })
-	if _, err := s.FollowUpsDue(ctx, day); err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if sql == "" {
-		t.Fatal("FollowUpsDue ran no query on outreach")
-	}
-	sqlDB, err := s.DB().DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	explain := "EXPLAIN QUERY PLAN "
-	if s.Dialect() == storage.DialectPostgres {
-		explain = "EXPLAIN "
-		if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
-			t.Fatal(err)
-		}
-		defer conn.ExecContext(ctx, "RESET enable_seqscan")
-	}
-	rows, err := conn.QueryContext(ctx, explain+sql, vars...)
-	if err != nil {
-		t.Fatalf("explain %s: %v", sql, err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var plan strings.Builder
-	for rows.Next() {
-		cells := make([]any, len(cols))
-		for i := range cells {
-			cells[i] = new(any)
-		}
-		if err := rows.Scan(cells...); err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range cells {
-			fmt.Fprintf(&plan, "%v ", *c.(*any))
-		}
-		plan.WriteString("\n")
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return plan.String()
 }
