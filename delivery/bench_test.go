@@ -39,16 +39,10 @@ import (
 const benchReminders = 10_000
 
 // dispatchConfigs are the Dispatcher settings measured, the defaults first.
-// idle, when set, raises the connection pool's idle connections from
-// database/sql's default of 2, which storage.Open keeps: with more workers
-// than idle connections the pool closes and reopens connections all the
-// time (on SQLite each new connection reads the schema again, on PostgreSQL
-// it is a new server process).
-var dispatchConfigs = []struct{ workers, batch, idle int }{
-	{8, 100, 0},
-	{1, 100, 0},
-	{16, 500, 0},
-	{8, 100, 16},
+var dispatchConfigs = []struct{ workers, batch int }{
+	{8, 100},
+	{1, 100},
+	{16, 500},
 }
 
 func BenchmarkDispatchDueReminders(b *testing.B) {
@@ -62,21 +56,10 @@ func BenchmarkDispatchDueReminders(b *testing.B) {
 			filled := false
 			for _, cfg := range dispatchConfigs {
 				name := fmt.Sprintf("workers=%d,batch=%d", cfg.workers, cfg.batch)
-				if cfg.idle > 0 {
-					name += fmt.Sprintf(",idle=%d", cfg.idle)
-				}
 				b.Run(name, func(b *testing.B) {
 					if !filled {
 						queueReminders(b, s)
 						filled = true
-					}
-					if cfg.idle > 0 {
-						pool, err := s.DB().DB()
-						if err != nil {
-							b.Fatal(err)
-						}
-						pool.SetMaxIdleConns(cfg.idle)
-						defer pool.SetMaxIdleConns(2) // database/sql's default, as storage.Open leaves it
 					}
 					srv := smtptest.Start(b, smtptest.Config{})
 					sender, err := mail.NewSMTP("smtp://" + srv.Addr)
@@ -141,7 +124,7 @@ var (
 
 // queueReminders adds a meeting with benchReminders guests to an empty
 // store and queues a 2-day reminder to each, due now.
-func queueReminders(b *testing.B, s *storage.Store) {
+func queueReminders(b testing.TB, s *storage.Store) {
 	b.Helper()
 	ny, _ := time.LoadLocation("America/New_York")
 	m := model.Meeting{Title: "Third Meeting of the Global Network of R2P Focal Points",

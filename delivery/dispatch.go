@@ -68,8 +68,9 @@ type Dispatcher struct {
 	kick      chan struct{}
 	startOnce sync.Once
 
-	mu   sync.Mutex
-	sent []int64 // sent but not yet recorded; see record
+	mu        sync.Mutex
+	sent      []int64    // sent but not yet recorded; see record
+	recording sync.Mutex // held while recording
 }
 
 func (d *Dispatcher) defaults() {
@@ -127,56 +128,81 @@ func (d *Dispatcher) Dispatch(ctx context.Context) (int, error) {
 }
 
 // dispatch is Dispatch that stops between batches once stop is closed.
+//
+// It is a pipeline: Workers goroutines render and send while the next batch
+// is claimed, as soon as the last item of the current one has been taken, so
+// that neither the claim nor the recording of sends leaves the workers idle.
 func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, error) {
 	d.defaults()
-	sent := 0
-	for {
-		select {
-		case <-stop:
-			return sent, nil
-		default:
-		}
-		items, err := d.Store.Claim(ctx, d.Clock.Now(), d.Batch, d.Lease)
-		if err != nil {
-			return sent, err
-		}
-		if len(items) == 0 {
-			return sent, nil
-		}
-		var (
-			wg   sync.WaitGroup
-			mu   sync.Mutex
-			errs []error
-			sem  = make(chan struct{}, d.Workers)
-		)
-		for _, it := range items {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer func() { <-sem; wg.Done() }()
+	var (
+		mu       sync.Mutex
+		sent     int
+		errs     []error
+		work     = make(chan model.OutboxItem)
+		inflight sync.WaitGroup // items handed to a worker and not yet done
+		workers  sync.WaitGroup
+	)
+	for range d.Workers {
+		workers.Go(func() {
+			for it := range work {
 				ok, err := d.deliver(ctx, it)
 				mu.Lock()
-				defer mu.Unlock()
 				if ok {
 					sent++
 				}
 				if err != nil {
 					errs = append(errs, err)
 				}
-			}()
+				mu.Unlock()
+				inflight.Done()
+			}
+		})
+	}
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(errs) > 0
+	}
+	claimErr := d.feed(ctx, stop, work, &inflight, failed)
+	close(work)
+	workers.Wait()
+	errs = append(errs, claimErr, d.record(ctx, true))
+	return sent, errors.Join(errs...)
+}
+
+// feed claims batch after batch and hands their items to the workers, until
+// nothing is due, stop is closed, or a worker failed to record an outcome.
+func (d *Dispatcher) feed(ctx context.Context, stop <-chan struct{}, work chan<- model.OutboxItem, inflight *sync.WaitGroup, failed func() bool) error {
+	for !failed() {
+		select {
+		case <-stop:
+			return nil
+		default:
 		}
-		wg.Wait()
-		errs = append(errs, d.record(ctx, true))
-		if err := errors.Join(errs...); err != nil {
-			return sent, err
+		items, err := d.Store.Claim(ctx, d.Clock.Now(), d.Batch, d.Lease)
+		if err == nil && len(items) == 0 {
+			// Nothing due: once the items under way are done (sending may
+			// queue more, such as a failure notice), look once more.
+			inflight.Wait()
+			items, err = d.Store.Claim(ctx, d.Clock.Now(), d.Batch, d.Lease)
+		}
+		if err != nil || len(items) == 0 {
+			return err
+		}
+		for _, it := range items {
+			inflight.Add(1)
+			work <- it
 		}
 	}
+	return nil
 }
 
 // deliver sends one item and records the outcome; its error is a failure
 // to record, never a failure to send.
 func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, error) {
-	log := d.Log.With("item", it.ID, "key", it.Key, "channel", it.Channel)
+	// slog.With formats the item's attributes at once: only when something
+	// is logged, not on every send.
+	log := func() *slog.Logger { return d.Log.With("item", it.ID, "key", it.Key, "channel", it.Channel) }
 	p, err := Decode(it)
 	var sendErr error
 	if err != nil {
@@ -189,13 +215,15 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	now := d.Clock.Now()
 	switch {
 	case sendErr == nil:
-		log.Debug("sent")
+		if d.Log.Enabled(ctx, slog.LevelDebug) {
+			log().Debug("sent")
+		}
 		d.mu.Lock()
 		d.sent = append(d.sent, it.ID)
 		d.mu.Unlock()
 		return true, d.record(ctx, false)
 	case IsPermanent(sendErr) || it.Attempts+1 >= d.MaxTries:
-		log.Warn("delivery failed for good", "err", sendErr, "attempts", it.Attempts+1)
+		log().Warn("delivery failed for good", "err", sendErr, "attempts", it.Attempts+1)
 		if err := d.Store.Fail(ctx, it.ID, sendErr.Error()); err != nil {
 			return false, err
 		}
@@ -206,26 +234,39 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 		if errors.As(sendErr, &ra) && now.Add(ra.RetryAfter()).After(next) {
 			next = now.Add(ra.RetryAfter())
 		}
-		log.Info("delivery failed, will retry", "err", sendErr, "attempts", it.Attempts+1, "next", next)
+		log().Info("delivery failed, will retry", "err", sendErr, "attempts", it.Attempts+1, "next", next)
 		return false, d.Store.Retry(ctx, it.ID, next, sendErr.Error())
 	}
 }
 
-// record writes down the items sent, in one statement for several: once as
-// many are waiting as there are workers, and at the end of every batch
-// (all). Recording each send on its own was most of the dispatcher's cost.
-// A crash can thus lose the record of at most two workers' worth of sends,
-// which go again, with the same Message-ID, on restart.
+// record writes down the items sent, in one statement for several, one
+// statement at a time: a worker that finds as many sends waiting as there
+// are workers records them, while the others go on sending, unless another
+// is already recording (the sends wait for its next round); at the end of
+// every run all are recorded (all). Recording each send on its own was
+// most of the dispatcher's cost. A crash loses the record of the sends of
+// about one recording's time, at least Workers, which go again, with the
+// same Message-ID, on restart.
 func (d *Dispatcher) record(ctx context.Context, all bool) error {
-	d.mu.Lock()
-	if len(d.sent) == 0 || !all && len(d.sent) < d.Workers {
-		d.mu.Unlock()
+	if all {
+		d.recording.Lock()
+	} else if !d.recording.TryLock() {
 		return nil
 	}
-	ids := d.sent
-	d.sent = nil
-	d.mu.Unlock()
-	return d.Store.MarkSent(ctx, d.Clock.Now(), ids...)
+	defer d.recording.Unlock()
+	for {
+		d.mu.Lock()
+		if len(d.sent) == 0 || !all && len(d.sent) < d.Workers {
+			d.mu.Unlock()
+			return nil
+		}
+		ids := d.sent
+		d.sent = nil
+		d.mu.Unlock()
+		if err := d.Store.MarkSent(ctx, d.Clock.Now(), ids...); err != nil {
+			return err
+		}
+	}
 }
 
 // safeSend turns a sender's panic into a temporary error.

@@ -145,3 +145,49 @@ func TestTwoDispatchersSendEachOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestRunStopsWithNothingLeftClaimed: a dispatcher told to stop in the
+// middle of its work finishes the items it has claimed (the next batch is
+// claimed while the last items of one are still sending) and records every
+// send, so that nothing waits for a lease to run out and nothing goes twice.
+func TestRunStopsWithNothingLeftClaimed(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+		clk := clock.Fixed(t0)
+		run, stop := context.WithCancel(ctx)
+		defer stop()
+		rec := &recorder{sent: map[string]int{}}
+		rec.fail = func(model.OutboxItem) error {
+			if len(rec.sent) == 9 { // in the second batch of 7
+				stop()
+			}
+			return nil
+		}
+		d, _ := setup(t, s, clk, rec)
+		d.Workers = 3
+		if err := d.Run(run, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.Outbox(ctx, storage.OutboxFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := 0
+		for _, it := range all {
+			switch {
+			case it.Status == model.OutboxSent && rec.sent[it.Key] == 1:
+				sent++
+			case it.Status == model.OutboxPending && rec.sent[it.Key] == 0:
+			default:
+				t.Errorf("%s: %s, sent %d times", it.Key, it.Status, rec.sent[it.Key])
+			}
+		}
+		if sent != len(rec.sent) || sent < 9 || sent == len(all) {
+			t.Errorf("%d of %d items sent and recorded, %d sent; want the batches under way, not all", sent, len(all), len(rec.sent))
+		}
+		// What was left goes out on the next run, at the same moment: none
+		// of it is held by a claim.
+		if n, err := d.Dispatch(ctx); err != nil || sent+n != len(all) {
+			t.Errorf("the next run sent %d, %v; want the %d left", n, err, len(all)-sent)
+		}
+	})
+}
