@@ -56,17 +56,23 @@ type RetryAfter interface{ RetryAfter() time.Duration }
 // Dispatcher sends due outbox items. Several may run against one PostgreSQL
 // database: claims never overlap, so each item is sent by one of them.
 type Dispatcher struct {
-	Store     Store
-	Senders   map[model.Channel]Sender
-	Clock     clock.Clock
-	Log       *slog.Logger
-	Planner   Planner
-	Batch     int           // items claimed at a time; default 100
-	Lease     time.Duration // how long a claim holds; default 5 minutes
-	Workers   int           // items sent at once; default 8
-	MaxTries  int           // attempts before giving up on a temporary failure; default 12
-	kick      chan struct{}
-	startOnce sync.Once
+	Store   Store
+	Senders map[model.Channel]Sender
+	Clock   clock.Clock
+	Log     *slog.Logger
+	Planner Planner
+	Batch   int           // items claimed at a time; default 100
+	Lease   time.Duration // how long a claim holds; default 5 minutes
+	Workers int           // items sent at once; default 8
+	// RecordEvery is how many sends are recorded in one statement; default
+	// 16. Recording each send on its own was most of the dispatcher's cost;
+	// larger groups cost less, but a crash loses the record of up to about
+	// twice this many sends (and Workers more under way), which go again,
+	// with the same Message-ID, on restart.
+	RecordEvery int
+	MaxTries    int // attempts before giving up on a temporary failure; default 12
+	kick        chan struct{}
+	startOnce   sync.Once
 
 	mu        sync.Mutex
 	sent      []int64    // sent but not yet recorded; see record
@@ -87,6 +93,9 @@ func (d *Dispatcher) defaults() {
 		}
 		if d.MaxTries == 0 {
 			d.MaxTries = 12
+		}
+		if d.RecordEvery == 0 {
+			d.RecordEvery = 16
 		}
 	})
 }
@@ -239,14 +248,11 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	}
 }
 
-// record writes down the items sent, in one statement for several, one
-// statement at a time: a worker that finds as many sends waiting as there
-// are workers records them, while the others go on sending, unless another
-// is already recording (the sends wait for its next round); at the end of
-// every run all are recorded (all). Recording each send on its own was
-// most of the dispatcher's cost. A crash loses the record of the sends of
-// about one recording's time, at least Workers, which go again, with the
-// same Message-ID, on restart.
+// record writes down the items sent, RecordEvery or more in one statement,
+// one statement at a time: a worker that finds enough sends waiting records
+// them while the others go on sending, unless another is already recording
+// (whose next round takes them). At the end of every run all are recorded
+// (all).
 func (d *Dispatcher) record(ctx context.Context, all bool) error {
 	if all {
 		d.recording.Lock()
@@ -256,7 +262,7 @@ func (d *Dispatcher) record(ctx context.Context, all bool) error {
 	defer d.recording.Unlock()
 	for {
 		d.mu.Lock()
-		if len(d.sent) == 0 || !all && len(d.sent) < d.Workers {
+		if len(d.sent) == 0 || !all && len(d.sent) < d.RecordEvery {
 			d.mu.Unlock()
 			return nil
 		}

@@ -24,6 +24,10 @@ import (
 // meeting of newWorld, when the 2-day reminders and nudges are due.
 var killAt = time.Date(2013, 9, 27, 9, 0, 0, 0, ny)
 
+// The killed dispatcher's workers and recording groups: small, so that a
+// run of 63 messages takes many groups and a kill lands in the middle.
+const killWorkers, killRecordEvery = 2, 2
+
 // TestKillHelper is the process that TestKillAndRestart kills: it ticks the
 // scheduler and dispatches over SMTP until nothing is left to send.
 func TestKillHelper(t *testing.T) {
@@ -41,7 +45,7 @@ func TestKillHelper(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := newScheduler(s, clk)
-	d := &delivery.Dispatcher{Store: s, Clock: clk, Log: quiet, Planner: pl, Batch: 5, Workers: 2, Lease: time.Second,
+	d := &delivery.Dispatcher{Store: s, Clock: clk, Log: quiet, Planner: pl, Batch: 5, Workers: killWorkers, RecordEvery: killRecordEvery, Lease: time.Second,
 		Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: &delivery.Email{Mail: sender, Clock: clk}}}
 	for {
 		if err := sc.Tick(ctx); err != nil {
@@ -66,8 +70,8 @@ func TestKillHelper(t *testing.T) {
 // reminder due is sent. Nothing is queued twice. A message that the SMTP
 // server accepted just before a kill, before the process could record it,
 // goes again with the same Message-ID, which receivers use to discard the
-// copy: that is the duplicate SMTP allows, and at most two workers' worth
-// per kill.
+// copy: that is the duplicate SMTP allows, and at most about two groups of
+// recorded sends and the sends under way per kill.
 func TestKillAndRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills processes")
@@ -82,8 +86,13 @@ func TestKillAndRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		dsn := storetest.DSNOf(t, s)
-		srv := smtptest.Start(t, smtptest.Config{})
+		// A server that takes 20 ms over each message makes a run last
+		// long enough for a kill to land in it.
+		srv := smtptest.Start(t, smtptest.Config{Delay: 20 * time.Millisecond})
+		// run starts the process and, unless kill is 0, kills it that long
+		// after the server has had a new message from it.
 		run := func(kill time.Duration) bool {
+			before := len(srv.Received())
 			cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelper$", "-test.count=1")
 			cmd.Env = append(os.Environ(), "FOCALBOT_KILL_DSN="+dsn, "FOCALBOT_KILL_SMTP="+srv.Addr)
 			var out bytes.Buffer
@@ -99,25 +108,37 @@ func TestKillAndRestart(t *testing.T) {
 				}
 				return false
 			}
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("a run failed before it was killed: %v\n%s", err, out.String())
+			sending := time.NewTicker(time.Millisecond)
+			defer sending.Stop()
+			var deadline <-chan time.Time
+			for {
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Fatalf("a run failed before it was killed: %v\n%s", err, out.String())
+					}
+					return false // it finished before the kill
+				case <-sending.C:
+					if deadline == nil && len(srv.Received()) > before {
+						deadline = time.After(kill)
+					}
+				case <-deadline:
+					cmd.Process.Kill()
+					<-done
+					return true
 				}
-				return false // it finished before the kill
-			case <-time.After(kill):
-				cmd.Process.Kill()
-				<-done
-				return true
 			}
 		}
 		kills := 0
 		for range 8 {
-			if run(time.Duration(50+rand.IntN(400)) * time.Millisecond) {
+			if run(time.Duration(1+rand.IntN(100)) * time.Millisecond) {
 				kills++
 			}
 		}
 		run(0)
+		if kills < 2 {
+			t.Errorf("only %d runs were killed while sending: the test shows little", kills)
+		}
 
 		items, err := s.Outbox(ctx, model.OutboxFilter{MeetingID: w.meeting.ID})
 		if err != nil {
@@ -149,9 +170,10 @@ func TestKillAndRestart(t *testing.T) {
 		for _, n := range ids {
 			copies += n - 1
 		}
-		// The dispatcher records sends in groups of one per worker, so a kill
-		// can lose the record of at most two groups (see Dispatcher.record).
-		if limit := kills * 2 * 2; len(ids) != due || copies > limit {
+		// The dispatcher records sends in groups, so a kill can lose the
+		// record of the group being written, the one gathering and the
+		// sends under way (see Dispatcher.RecordEvery).
+		if limit := kills * (2*killRecordEvery + killWorkers); len(ids) != due || copies > limit {
 			t.Errorf("the server received %d distinct messages (%d copies after %d kills), want %d and at most %d copies",
 				len(ids), copies, kills, due, limit)
 		}

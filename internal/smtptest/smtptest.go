@@ -46,6 +46,7 @@ type Config struct {
 	User      string // requires AUTH PLAIN with user and pass when set
 	Pass      string
 	RcptError func(to string) error // refuses a recipient when it returns an error
+	Delay     time.Duration         // how long the server takes over each message it accepts
 }
 
 // Message is one message received: envelope, data and session facts.
@@ -171,6 +172,7 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	s.cur.Data = b
+	time.Sleep(s.ts.cfg.Delay)
 	s.ts.mu.Lock()
 	s.ts.received = append(s.ts.received, s.cur)
 	s.ts.mu.Unlock()
