@@ -139,15 +139,16 @@ func (d *Dispatcher) Dispatch(ctx context.Context) (int, error) {
 // dispatch is Dispatch that stops between batches once stop is closed.
 //
 // It is a pipeline: Workers goroutines render and send while the next batch
-// is claimed, as soon as the last item of the current one has been taken, so
-// that neither the claim nor the recording of sends leaves the workers idle.
+// is claimed, as soon as the last item of the current one is queued for
+// them, so that neither the claim nor the recording of sends leaves the
+// workers idle.
 func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, error) {
 	d.defaults()
 	var (
 		mu       sync.Mutex
 		sent     int
 		errs     []error
-		work     = make(chan model.OutboxItem)
+		work     = make(chan model.OutboxItem, d.Workers)
 		inflight sync.WaitGroup // items handed to a worker and not yet done
 		workers  sync.WaitGroup
 	)

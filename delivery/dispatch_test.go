@@ -157,13 +157,15 @@ func TestRunStopsWithNothingLeftClaimed(t *testing.T) {
 		defer stop()
 		rec := &recorder{sent: map[string]int{}}
 		rec.fail = func(model.OutboxItem) error {
-			if len(rec.sent) == 9 { // in the second batch of 7
+			if len(rec.sent) == 9 { // in the third batch of 3
 				stop()
 			}
 			return nil
 		}
 		d, _ := setup(t, s, clk, rec)
-		d.Workers = 3
+		// Batches of 3 and 2 workers: when it stops, at most the 2 sending,
+		// the 2 waiting for a worker and a batch of 3 are claimed.
+		d.Batch, d.Workers = 3, 2
 		if err := d.Run(run, time.Hour); err != nil {
 			t.Fatal(err)
 		}
