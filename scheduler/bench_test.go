@@ -174,14 +174,15 @@ func populate(b *testing.B, s *storage.Store, reminders int) {
 		numbers(invitees) + `INSERT INTO invitations (id, meeting_id, person_id, name, email, country, response, response_sequence, created_at)
 		SELECT n+1, n/` + fmt.Sprint(inviteesPerMeeting) + ` + 1, NULL, 'Guest ' || n, 'guest' || n || '@example.org', '', 'yes', 0, ` + now + `
 		FROM k`,
-		numbers(reminders) + `INSERT INTO outbox (id, key, channel, kind, meeting_id, invitation_id, recipient, payload, status,
+		numbers(reminders) + `INSERT INTO outbox (id, key, channel, kind, meeting_id, invitation_id, recipient, status,
 			due_at, next_attempt_at, attempts, last_error, claimed_by, created_at)
 		SELECT n+1, 'meeting:' || (m+1) || '/invitation:' || (i+1) || '/email/reminder/' || o || '/seq:0', 'email', 'reminder', m+1, i+1,
-			'guest' || i || '@example.org', ?, 'pending', ` + at(fmt.Sprintf("m*%d - secs", gap)) + `, ` + at(fmt.Sprintf("m*%d - secs", gap)) + `,
+			'guest' || i || '@example.org', 'pending', ` + at(fmt.Sprintf("m*%d - secs", gap)) + `, ` + at(fmt.Sprintf("m*%d - secs", gap)) + `,
 			0, '', '', ` + now + `
 		FROM (SELECT n, n/` + fmt.Sprint(perMeeting) + ` AS m, n/` + fmt.Sprint(perInvitee) + ` AS i,
 			CASE n%` + fmt.Sprint(perInvitee) + ` ` + strings.Join(offsets, " ") + ` END AS o,
 			CASE n%` + fmt.Sprint(perInvitee) + ` ` + strings.Join(secs, " ") + ` END AS secs FROM k) AS r`,
+		`INSERT INTO outbox_payloads (outbox_id, payload) SELECT id, ? FROM outbox`,
 	}
 	db := s.DB().WithContext(ctx)
 	for i, q := range stmts {
@@ -207,7 +208,7 @@ func populate(b *testing.B, s *storage.Store, reminders int) {
 			"SELECT setval(pg_get_serial_sequence('meetings', 'id'), (SELECT max(id) FROM meetings))",
 			"SELECT setval(pg_get_serial_sequence('invitations', 'id'), (SELECT max(id) FROM invitations))",
 			"SELECT setval(pg_get_serial_sequence('outbox', 'id'), (SELECT max(id) FROM outbox))",
-			"VACUUM ANALYZE meetings, invitations, outbox",
+			"VACUUM ANALYZE meetings, invitations, outbox, outbox_payloads",
 		} {
 			if err := db.Exec(q).Error; err != nil {
 				b.Fatalf("populate: %s: %v", q, err)

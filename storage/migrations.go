@@ -92,7 +92,25 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0008,
 			Rollback: rollback0008,
 		},
+		{
+			ID:       "0009_outbox_payloads",
+			Migrate:  migrate0009,
+			Rollback: rollback0009,
+		},
 	}
+}
+
+// migrator runs migrations in tx, recording them in migrationsTable.
+func migrator(tx *gorm.DB, all []*gormigrate.Migration) *gormigrate.Gormigrate {
+	return gormigrate.New(tx, &gormigrate.Options{
+		TableName:    migrationsTable,
+		IDColumnName: "id",
+		IDColumnSize: 255,
+		// The transaction is the caller's, around all migrations at once.
+		UseTransaction: false,
+		// A database migrated by a newer focalbot is not for this one.
+		ValidateUnknownMigrations: true,
+	}, all)
 }
 
 // migrate brings the schema up to date in one transaction: all migrations
@@ -114,15 +132,7 @@ func (s *Store) migrate(ctx context.Context) error {
 				return fmt.Errorf("lock: %w", err)
 			}
 		}
-		return gormigrate.New(tx, &gormigrate.Options{
-			TableName:    migrationsTable,
-			IDColumnName: "id",
-			IDColumnSize: 255,
-			// The transaction is ours, around all migrations at once.
-			UseTransaction: false,
-			// A database migrated by a newer focalbot is not for this one.
-			ValidateUnknownMigrations: true,
-		}, all).Migrate()
+		return migrator(tx, all).Migrate()
 	})
 	if err != nil {
 		return fmt.Errorf("migrate %s database: %w", s.dialect, err)

@@ -23,7 +23,7 @@ type outboxRow struct {
 	MeetingID     int64
 	InvitationID  int64
 	Recipient     string
-	Payload       string
+	Payload       string `gorm:"->;-:migration"` // in outbox_payloads; read where joined
 	Status        string
 	DueAt         time.Time
 	NextAttemptAt time.Time
@@ -36,6 +36,21 @@ type outboxRow struct {
 }
 
 func (outboxRow) TableName() string { return "outbox" }
+
+// payloadRow is an outbox item's payload, kept apart from the row that
+// changes as the item is claimed and sent (see migration 0009).
+type payloadRow struct {
+	OutboxID int64 `gorm:"primaryKey;autoIncrement:false"`
+	Payload  string
+}
+
+func (payloadRow) TableName() string { return "outbox_payloads" }
+
+// withPayloads is the outbox joined with its payloads.
+func withPayloads(q *gorm.DB) *gorm.DB {
+	return q.Model(&outboxRow{}).Select("outbox.*, outbox_payloads.payload").
+		Joins("LEFT JOIN outbox_payloads ON outbox_payloads.outbox_id = outbox.id")
+}
 
 func (r outboxRow) model() model.OutboxItem {
 	o := model.OutboxItem{ID: r.ID, Key: r.Key, Channel: model.Channel(r.Channel), Kind: r.Kind, MeetingID: r.MeetingID,
@@ -62,7 +77,10 @@ var supersedes = map[string][]string{
 // that a message was decided against.
 func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) ([]model.OutboxItem, error) {
 	now := s.now()
-	var written []model.OutboxItem
+	var (
+		written  []model.OutboxItem
+		payloads []payloadRow
+	)
 	for _, it := range items {
 		if kinds := supersedes[it.Kind]; len(kinds) > 0 && it.InvitationID != 0 {
 			err := tx.Model(&outboxRow{}).
@@ -82,15 +100,20 @@ func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) ([]model.OutboxIt
 			status = model.OutboxPending
 		}
 		r := outboxRow{Key: it.Key, Channel: string(it.Channel), Kind: it.Kind, MeetingID: it.MeetingID,
-			InvitationID: it.InvitationID, Recipient: it.Recipient, Payload: it.Payload, Status: string(status),
+			InvitationID: it.InvitationID, Recipient: it.Recipient, Status: string(status),
 			DueAt: due.UTC(), NextAttemptAt: due.UTC(), CreatedAt: now}
 		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(&r)
 		if res.Error != nil {
 			return nil, internal("enqueue", res.Error)
 		}
 		if res.RowsAffected == 1 {
+			r.Payload = it.Payload
 			written = append(written, r.model())
+			payloads = append(payloads, payloadRow{OutboxID: r.ID, Payload: it.Payload})
 		}
+	}
+	if err := tx.CreateInBatches(payloads, 400).Error; err != nil {
+		return nil, internal("enqueue payloads", err)
 	}
 	return written, nil
 }
@@ -133,6 +156,9 @@ func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.
 		hex.EncodeToString(token), now.Add(lease).UTC(), model.OutboxPending, now.UTC(), now.UTC(), limit).Scan(&rows).Error
 	if err != nil {
 		return nil, internal("claim outbox items", err)
+	}
+	if err := s.loadPayloads(ctx, rows); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(rows, func(a, b outboxRow) int {
 		if c := a.NextAttemptAt.Compare(b.NextAttemptAt); c != 0 {
@@ -200,7 +226,7 @@ type OutboxFilter = model.OutboxFilter
 //
 // Errors: EINTERNAL only.
 func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]model.OutboxItem, error) {
-	q := s.db.WithContext(ctx).Order("id")
+	q := s.db.WithContext(ctx).Order("outbox.id")
 	if f.MeetingID != 0 {
 		q = q.Where("meeting_id = ?", f.MeetingID)
 	}
@@ -211,7 +237,7 @@ func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]model.OutboxItem,
 		q = q.Where("channel = ?", f.Channel)
 	}
 	var rows []outboxRow
-	if err := q.Find(&rows).Error; err != nil {
+	if err := withPayloads(q).Find(&rows).Error; err != nil {
 		return nil, internal("list outbox", err)
 	}
 	out := make([]model.OutboxItem, len(rows))
@@ -219,4 +245,27 @@ func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]model.OutboxItem,
 		out[i] = r.model()
 	}
 	return out, nil
+}
+
+// loadPayloads reads the payloads of rows just claimed.
+func (s *Store) loadPayloads(ctx context.Context, rows []outboxRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var payloads []payloadRow
+	if err := s.db.WithContext(ctx).Where("outbox_id IN ?", ids).Find(&payloads).Error; err != nil {
+		return internal("read outbox payloads", err)
+	}
+	byID := make(map[int64]string, len(payloads))
+	for _, p := range payloads {
+		byID[p.OutboxID] = p.Payload
+	}
+	for i := range rows {
+		rows[i].Payload = byID[rows[i].ID]
+	}
+	return nil
 }
