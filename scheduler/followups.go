@@ -14,19 +14,26 @@ import (
 const morning = 8
 
 // followUps sends each owner, once a day from 08:00 in their own zone, the
-// outreach follow-ups due by that day.
+// outreach follow-ups due by that day. Each owner's day is looked at once by
+// this process (the rest of the day's ticks skip it), and the message's key
+// makes it go once whatever other processes or restarts do.
 func (s *Scheduler) followUps(ctx context.Context, now time.Time) error {
 	owners, err := s.secretariat(ctx)
 	if err != nil {
 		return err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.followedUp == nil {
+		s.followedUp = map[int64]string{}
+	}
 	due := map[string][]model.Outreach{} // by owner's local date
 	for _, o := range owners {
 		local := now.In(s.zoneOf(o))
-		if local.Hour() < morning {
+		day := local.Format(time.DateOnly)
+		if local.Hour() < morning || s.followedUp[o.ID] == day {
 			continue
 		}
-		day := local.Format(time.DateOnly)
 		list, ok := due[day]
 		if !ok {
 			d, _ := time.Parse(time.DateOnly, day)
@@ -42,13 +49,13 @@ func (s *Scheduler) followUps(ctx context.Context, now time.Time) error {
 				lines = append(lines, fmt.Sprintf(msgFollowUpLine, c.Name, f.Stage, f.FollowUp.Format("2 Jan 2006")))
 			}
 		}
-		if len(lines) == 0 {
-			continue
+		if len(lines) > 0 {
+			text := fmt.Sprintf(msgFollowUps, len(lines), strings.Join(lines, ""))
+			if _, err := s.Store.Enqueue(ctx, s.Planner.Notice(fmt.Sprintf("followups:%s", day), o, text)); err != nil {
+				return err
+			}
 		}
-		text := fmt.Sprintf(msgFollowUps, len(lines), strings.Join(lines, ""))
-		if _, err := s.Store.Enqueue(ctx, s.Planner.Notice(fmt.Sprintf("followups:%s", day), o, text)); err != nil {
-			return err
-		}
+		s.followedUp[o.ID] = day
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -48,6 +49,9 @@ type Scheduler struct {
 	Planner delivery.Planner
 	Zone    *time.Location // the secretariat's zone: the digest goes out Monday 08:00 there
 	Kick    func()         // tells the dispatcher that messages are waiting; may be nil
+
+	mu         sync.Mutex
+	followedUp map[int64]string // owner → the local day whose follow-ups were looked at
 }
 
 // Tick runs every job once at the clock's time. Jobs are independent: one

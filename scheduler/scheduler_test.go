@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -371,6 +372,17 @@ func TestPollClosesAtItsDeadline(t *testing.T) {
 	})
 }
 
+// countingStore counts the scheduler's look-ups of follow-ups due.
+type countingStore struct {
+	*storage.Store
+	followUpsDue int
+}
+
+func (c *countingStore) FollowUpsDue(ctx context.Context, day time.Time) ([]model.Outreach, error) {
+	c.followUpsDue++
+	return c.Store.FollowUpsDue(ctx, day)
+}
+
 // TestFollowUpsEachMorning: an owner in Copenhagen gets the follow-ups due
 // by each day once, from 08:00 their time; none before.
 func TestFollowUpsEachMorning(t *testing.T) {
@@ -389,7 +401,14 @@ func TestFollowUpsEachMorning(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Bo owns nothing due: he gets nothing.
+		bo := model.Person{Name: "Bo", Email: "bo@example.org", TimeZone: "Europe/Copenhagen", Role: model.RoleSecretariat, Status: model.StatusActive}
+		if err := s.CreatePerson(ctx, model.System, &bo); err != nil {
+			t.Fatal(err)
+		}
+		counted := &countingStore{Store: s}
 		sc := newScheduler(s, clk)
+		sc.Store = counted
 		if _, err := sc.Advance(ctx, clk, 7*time.Hour, nil); err != nil { // until 07:00 in Copenhagen
 			t.Fatal(err)
 		}
@@ -399,10 +418,17 @@ func TestFollowUpsEachMorning(t *testing.T) {
 		if _, err := sc.Advance(ctx, clk, 36*time.Hour, nil); err != nil { // through the next morning
 			t.Fatal(err)
 		}
+		// Each morning's first tick looks for follow-ups, the rest of the
+		// day's ticks do not. (Monday's digest looks once more.)
+		if counted.followUpsDue != 3 {
+			t.Errorf("follow-ups were looked for %d times over two mornings and a digest, want 3", counted.followUpsDue)
+		}
 		all, _ := s.Outbox(ctx, model.OutboxFilter{})
 		var items []model.OutboxItem
 		for _, it := range all {
-			if strings.HasPrefix(it.Key, "followups:") {
+			if strings.HasSuffix(it.Key, fmt.Sprintf("/to:%d/email", bo.ID)) && !strings.HasPrefix(it.Key, "digest:") {
+				t.Errorf("Bo, with nothing due, was sent %s: %s", it.Key, it.Payload)
+			} else if strings.HasPrefix(it.Key, "followups:") {
 				items = append(items, it)
 			} else if !strings.HasPrefix(it.Key, "digest:2012-10-15") || !strings.Contains(it.Payload, "Outreach follow-ups due: 1.") {
 				t.Errorf("unexpected notice %s: %s", it.Key, it.Payload)
