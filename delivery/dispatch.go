@@ -183,6 +183,7 @@ func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, e
 // feed claims batch after batch and hands their items to the workers, until
 // nothing is due, stop is closed, or a worker failed to record an outcome.
 func (d *Dispatcher) feed(ctx context.Context, stop <-chan struct{}, work chan<- model.OutboxItem, inflight *sync.WaitGroup, failed func() bool) error {
+	handed := 0 // items handed to the workers since the outbox was last found empty
 	for !failed() {
 		select {
 		case <-stop:
@@ -190,10 +191,11 @@ func (d *Dispatcher) feed(ctx context.Context, stop <-chan struct{}, work chan<-
 		default:
 		}
 		items, err := d.Store.Claim(ctx, d.Clock.Now(), d.Batch, d.Lease)
-		if err == nil && len(items) == 0 {
+		if err == nil && len(items) == 0 && handed > 0 {
 			// Nothing due: once the items under way are done (sending may
 			// queue more, such as a failure notice), look once more.
 			inflight.Wait()
+			handed = 0
 			items, err = d.Store.Claim(ctx, d.Clock.Now(), d.Batch, d.Lease)
 		}
 		if err != nil || len(items) == 0 {
@@ -201,6 +203,7 @@ func (d *Dispatcher) feed(ctx context.Context, stop <-chan struct{}, work chan<-
 		}
 		for _, it := range items {
 			inflight.Add(1)
+			handed++
 			work <- it
 		}
 	}
