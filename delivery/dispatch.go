@@ -14,7 +14,7 @@ import (
 
 // Store is what the dispatcher needs from storage.
 type Store interface {
-	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]model.OutboxItem, error)
+	Claim(ctx context.Context, now time.Time, channel model.Channel, limit int, lease time.Duration) ([]model.OutboxItem, error)
 	MarkSent(ctx context.Context, at time.Time, ids ...int64) error
 	Retry(ctx context.Context, id int64, next time.Time, reason string) error
 	Fail(ctx context.Context, id int64, reason string) error
@@ -53,8 +53,9 @@ func IsPermanent(err error) bool { return errors.As(err, new(permanent)) }
 // Slack's rate-limit answer.
 type RetryAfter interface{ RetryAfter() time.Duration }
 
-// Dispatcher sends due outbox items. Several may run against one PostgreSQL
-// database: claims never overlap, so each item is sent by one of them.
+// Dispatcher sends due outbox items, each channel's apart from the others'.
+// Several may run against one PostgreSQL database: claims never overlap, so
+// each item is sent by one of them.
 type Dispatcher struct {
 	Store   Store
 	Senders map[model.Channel]Sender
@@ -63,7 +64,7 @@ type Dispatcher struct {
 	Planner Planner
 	Batch   int           // items claimed at a time; default 100
 	Lease   time.Duration // how long a claim holds; default 5 minutes
-	Workers int           // items sent at once; default 8
+	Workers int           // items sent at once on each channel; default 8
 	// RecordEvery is how many sends are recorded in one statement; default
 	// 16. Recording each send on its own was most of the dispatcher's cost;
 	// larger groups cost less, but a crash loses the record of up to about
@@ -136,21 +137,56 @@ func (d *Dispatcher) Dispatch(ctx context.Context) (int, error) {
 	return d.dispatch(ctx, nil)
 }
 
-// dispatch is Dispatch that stops between batches once stop is closed.
-//
-// It is a pipeline: Workers goroutines render and send while the next batch
-// is claimed, as soon as the last item of the current one is queued for
-// them, so that neither the claim nor the recording of sends leaves the
-// workers idle.
+// channels are the outbox's channels. Each is dispatched in a lane of its
+// own, so that e-mail never waits behind Slack's pacing.
+var channels = []model.Channel{model.ChannelEmail, model.ChannelSlack}
+
+// dispatch is Dispatch that stops between batches once stop is closed. It
+// runs the lanes of all channels at once, and again while they found
+// something to send: sending may queue more, such as a failure notice on
+// another channel.
 func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, error) {
 	d.defaults()
+	sent := 0
+	for {
+		var (
+			wg     sync.WaitGroup
+			mu     sync.Mutex
+			handed int
+			errs   []error
+		)
+		for _, ch := range channels {
+			wg.Go(func() {
+				n, h, err := d.lane(ctx, stop, ch)
+				mu.Lock()
+				defer mu.Unlock()
+				sent, handed, errs = sent+n, handed+h, append(errs, err)
+			})
+		}
+		wg.Wait()
+		errs = append(errs, d.record(ctx, true))
+		if err := errors.Join(errs...); err != nil || handed == 0 {
+			return sent, err
+		}
+		select {
+		case <-stop:
+			return sent, nil
+		default:
+		}
+	}
+}
+
+// lane sends the due items of one channel and returns how many went out and
+// how many it tried. It is a pipeline: Workers goroutines render and send
+// while the next batch is claimed, as soon as the last item of the current
+// one is queued for them, so that neither the claim nor the recording of
+// sends leaves the workers idle.
+func (d *Dispatcher) lane(ctx context.Context, stop <-chan struct{}, ch model.Channel) (sent, handed int, err error) {
 	var (
-		mu       sync.Mutex
-		sent     int
-		errs     []error
-		work     = make(chan model.OutboxItem, d.Workers)
-		inflight sync.WaitGroup // items handed to a worker and not yet done
-		workers  sync.WaitGroup
+		mu      sync.Mutex
+		errs    []error
+		work    = make(chan model.OutboxItem, d.Workers)
+		workers sync.WaitGroup
 	)
 	for range d.Workers {
 		workers.Go(func() {
@@ -164,7 +200,6 @@ func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, e
 					errs = append(errs, err)
 				}
 				mu.Unlock()
-				inflight.Done()
 			}
 		})
 	}
@@ -173,41 +208,33 @@ func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, e
 		defer mu.Unlock()
 		return len(errs) > 0
 	}
-	claimErr := d.feed(ctx, stop, work, &inflight, failed)
+	handed, claimErr := d.feed(ctx, stop, ch, work, failed)
 	close(work)
 	workers.Wait()
-	errs = append(errs, claimErr, d.record(ctx, true))
-	return sent, errors.Join(errs...)
+	return sent, handed, errors.Join(append(errs, claimErr)...)
 }
 
-// feed claims batch after batch and hands their items to the workers, until
-// nothing is due, stop is closed, or a worker failed to record an outcome.
-func (d *Dispatcher) feed(ctx context.Context, stop <-chan struct{}, work chan<- model.OutboxItem, inflight *sync.WaitGroup, failed func() bool) error {
-	handed := 0 // items handed to the workers since the outbox was last found empty
+// feed claims batch after batch of a channel's items and hands them to the
+// workers, until nothing is due, stop is closed, or a worker failed to
+// record an outcome. It returns how many items it handed.
+func (d *Dispatcher) feed(ctx context.Context, stop <-chan struct{}, ch model.Channel, work chan<- model.OutboxItem, failed func() bool) (int, error) {
+	handed := 0
 	for !failed() {
 		select {
 		case <-stop:
-			return nil
+			return handed, nil
 		default:
 		}
-		items, err := d.Store.Claim(ctx, d.Clock.Now(), d.Batch, d.Lease)
-		if err == nil && len(items) == 0 && handed > 0 {
-			// Nothing due: once the items under way are done (sending may
-			// queue more, such as a failure notice), look once more.
-			inflight.Wait()
-			handed = 0
-			items, err = d.Store.Claim(ctx, d.Clock.Now(), d.Batch, d.Lease)
-		}
+		items, err := d.Store.Claim(ctx, d.Clock.Now(), ch, d.Batch, d.Lease)
 		if err != nil || len(items) == 0 {
-			return err
+			return handed, err
 		}
 		for _, it := range items {
-			inflight.Add(1)
 			handed++
 			work <- it
 		}
 	}
-	return nil
+	return handed, nil
 }
 
 // deliver sends one item and records the outcome; its error is a failure

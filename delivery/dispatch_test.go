@@ -193,3 +193,56 @@ func TestRunStopsWithNothingLeftClaimed(t *testing.T) {
 		}
 	})
 }
+
+// TestEmailDoesNotWaitForSlack: while Slack's pacing holds its messages
+// back, e-mail goes out at once: each channel has its own lane.
+func TestEmailDoesNotWaitForSlack(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+		var items []model.OutboxItem
+		for i := range 30 {
+			ch, to := model.ChannelSlack, fmt.Sprintf("U%d", i)
+			if i%3 == 0 {
+				ch, to = model.ChannelEmail, fmt.Sprintf("fp%d@example.org", i)
+			}
+			items = append(items, model.OutboxItem{Key: fmt.Sprintf("k%d", i), Channel: ch, Kind: delivery.KindNotice, Recipient: to,
+				Payload: `{"Kind":"notice","Text":"Hello"}`})
+		}
+		if _, err := s.Enqueue(ctx, items); err != nil {
+			t.Fatal(err)
+		}
+		release := make(chan struct{})
+		var once sync.Once
+		free := func() { once.Do(func() { close(release) }) }
+		defer free() // also when the test fails while Slack is held back
+		mails := &recorder{sent: map[string]int{}}
+		slack := delivery.SenderFunc(func(ctx context.Context, _ model.OutboxItem, _ delivery.Payload) error {
+			<-release // as Slack's rate limits would
+			return nil
+		})
+		d := &delivery.Dispatcher{Store: s, Clock: clock.Fixed(t0), Batch: 4, Workers: 2, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: mails, model.ChannelSlack: slack}}
+		done := make(chan int)
+		go func() {
+			n, err := d.Dispatch(ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			done <- n
+		}()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			mails.mu.Lock()
+			n := len(mails.sent)
+			mails.mu.Unlock()
+			if n == 10 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d of 10 e-mails sent while Slack was held back", n)
+			}
+		}
+		free()
+		if n := <-done; n != 30 {
+			t.Errorf("Dispatch sent %d, want 30", n)
+		}
+	})
+}

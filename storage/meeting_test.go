@@ -84,11 +84,11 @@ func TestMeetingInvitationsAndOutbox(t *testing.T) {
 
 		// Claim, send, retry, fail.
 		now := t0
-		claimed, err := s.Claim(ctx, now, 10, time.Minute)
+		claimed, err := s.Claim(ctx, now, model.ChannelEmail, 10, time.Minute)
 		if err != nil || len(claimed) != 2 {
 			t.Fatalf("Claim = %v, %v", claimed, err)
 		}
-		if again, _ := s.Claim(ctx, now, 10, time.Minute); len(again) != 0 {
+		if again, _ := s.Claim(ctx, now, model.ChannelEmail, 10, time.Minute); len(again) != 0 {
 			t.Fatalf("claimed twice: %v", again)
 		}
 		if err := s.MarkSent(ctx, now, claimed[0].ID); err != nil {
@@ -97,17 +97,17 @@ func TestMeetingInvitationsAndOutbox(t *testing.T) {
 		if err := s.Retry(ctx, claimed[1].ID, now.Add(time.Minute), "451 try later"); err != nil {
 			t.Fatal(err)
 		}
-		if due, _ := s.Claim(ctx, now.Add(30*time.Second), 10, time.Minute); len(due) != 0 {
+		if due, _ := s.Claim(ctx, now.Add(30*time.Second), model.ChannelEmail, 10, time.Minute); len(due) != 0 {
 			t.Fatalf("a retry was claimed before its time: %v", due)
 		}
-		due, _ := s.Claim(ctx, now.Add(2*time.Minute), 10, time.Minute)
+		due, _ := s.Claim(ctx, now.Add(2*time.Minute), model.ChannelEmail, 10, time.Minute)
 		if len(due) != 1 || due[0].Attempts != 1 || due[0].LastError != "451 try later" {
 			t.Fatalf("retry = %+v", due)
 		}
 		if err := s.Fail(ctx, due[0].ID, "550 no such user"); err != nil {
 			t.Fatal(err)
 		}
-		if left, _ := s.Claim(ctx, now.Add(time.Hour), 10, time.Minute); len(left) != 0 {
+		if left, _ := s.Claim(ctx, now.Add(time.Hour), model.ChannelEmail, 10, time.Minute); len(left) != 0 {
 			t.Fatalf("sent or failed items were claimed: %v", left)
 		}
 		// A queued key is never queued twice.
@@ -155,11 +155,41 @@ func TestClaimReadsTheIndexInOrder(t *testing.T) {
 			return strings.Contains(db.Statement.SQL.String(), "UPDATE outbox SET claimed_by")
 		},
 			func() error {
-				_, err := s.Claim(ctx, t0.Add(time.Hour), 100, time.Minute)
+				_, err := s.Claim(ctx, t0.Add(time.Hour), model.ChannelEmail, 100, time.Minute)
 				return err
 			})
 		if !strings.Contains(plan, "idx_outbox_due") || strings.Contains(plan, "Sort") || strings.Contains(plan, "TEMP B-TREE") {
 			t.Errorf("the claim does not read idx_outbox_due in order:\n%s", plan)
+		}
+	})
+}
+
+// TestClaimsAreByChannel: a claim takes the items of one channel, however
+// many of another wait before them.
+func TestClaimsAreByChannel(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *storage.Store) {
+		var items []model.OutboxItem
+		for i := range 30 {
+			ch := model.ChannelSlack
+			if i >= 25 {
+				ch = model.ChannelEmail
+			}
+			items = append(items, model.OutboxItem{Key: fmt.Sprintf("k%d", i), Channel: ch, Kind: "notice"})
+		}
+		if _, err := s.Enqueue(ctx, items); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Claim(ctx, t0.Add(time.Hour), model.ChannelEmail, 10, time.Minute)
+		if err != nil || len(got) != 5 {
+			t.Fatalf("e-mail claim = %d items, %v; want the 5 e-mails", len(got), err)
+		}
+		for _, it := range got {
+			if it.Channel != model.ChannelEmail {
+				t.Errorf("an e-mail claim took %s", it.Key)
+			}
+		}
+		if got, _ := s.Claim(ctx, t0.Add(time.Hour), model.ChannelSlack, 100, time.Minute); len(got) != 25 {
+			t.Errorf("Slack claim = %d items, want 25", len(got))
 		}
 	})
 }
@@ -182,7 +212,7 @@ func TestClaimsNeverOverlap(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for {
-					got, err := s.Claim(ctx, t0.Add(time.Hour), 7, time.Minute)
+					got, err := s.Claim(ctx, t0.Add(time.Hour), model.ChannelEmail, 7, time.Minute)
 					if err != nil {
 						t.Error(err)
 						return

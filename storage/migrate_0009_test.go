@@ -7,6 +7,7 @@ import (
 
 	"focalbot/clock"
 	"focalbot/internal/pgtest"
+	"focalbot/model"
 )
 
 // TestMigration0009KeepsPayloads: payloads queued before migration 0009 are
@@ -39,7 +40,7 @@ func TestMigration0009KeepsPayloads(t *testing.T) {
 			if s.db.Migrator().HasColumn("outbox", "payload") {
 				t.Error("the outbox still has its payload column")
 			}
-			items, err := s.Claim(t.Context(), s.now(), 10, time.Minute)
+			items, err := s.Claim(t.Context(), s.now(), model.ChannelEmail, 10, time.Minute)
 			if err != nil || len(items) != 1 || items[0].Payload != `{"Kind":"notice","Text":"Hello"}` {
 				t.Fatalf("claimed after the migration: %+v, %v", items, err)
 			}

@@ -131,14 +131,14 @@ func (s *Store) Enqueue(ctx context.Context, items []model.OutboxItem) ([]model.
 	return written, err
 }
 
-// Claim takes up to limit pending items that are due at now and not claimed
-// by someone else, and holds them for lease: until then no other dispatcher
-// (another process on the same PostgreSQL) gets them. It is one statement;
-// on PostgreSQL the rows are picked with FOR UPDATE SKIP LOCKED, so
-// concurrent claims never overlap and never wait for each other.
+// Claim takes up to limit pending items of a channel that are due at now
+// and not claimed by someone else, and holds them for lease: until then no
+// other dispatcher (another process on the same PostgreSQL) gets them. It is
+// one statement; on PostgreSQL the rows are picked with FOR UPDATE SKIP
+// LOCKED, so concurrent claims never overlap and never wait for each other.
 //
 // Errors: EINTERNAL only.
-func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]model.OutboxItem, error) {
+func (s *Store) Claim(ctx context.Context, now time.Time, channel model.Channel, limit int, lease time.Duration) ([]model.OutboxItem, error) {
 	token := make([]byte, 12)
 	if _, err := rand.Read(token); err != nil {
 		return nil, fmt.Errorf("claim token: %w", err)
@@ -150,10 +150,10 @@ func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.
 	var rows []outboxRow
 	err := s.db.WithContext(ctx).Raw(`UPDATE outbox SET claimed_by = ?, claimed_until = ?
 		WHERE id IN (SELECT id FROM outbox
-			WHERE status = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+			WHERE status = ? AND channel = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
 			ORDER BY next_attempt_at, id LIMIT ?`+lock+`)
 		RETURNING *`,
-		hex.EncodeToString(token), now.Add(lease).UTC(), model.OutboxPending, now.UTC(), now.UTC(), limit).Scan(&rows).Error
+		hex.EncodeToString(token), now.Add(lease).UTC(), model.OutboxPending, channel, now.UTC(), now.UTC(), limit).Scan(&rows).Error
 	if err != nil {
 		return nil, internal("claim outbox items", err)
 	}
