@@ -113,7 +113,7 @@ func New(opt Options) (*Transport, error) {
 		jobs: make(chan job, opt.Queue),
 	}
 	t.throttle = newThrottle(newWebAPI(opt.BotToken, opt.APIURL, opt.HTTPClient), opt.Clock, log)
-	t.api = t.throttle
+	t.api = newDMs(t.throttle)
 	t.users = newUsers(t.api, opt.Clock, log)
 	return t, nil
 }
