@@ -16,6 +16,7 @@ import (
 type Store interface {
 	Claim(ctx context.Context, now time.Time, channel model.Channel, limit int, lease time.Duration) ([]model.OutboxItem, error)
 	MarkSent(ctx context.Context, at time.Time, ids ...int64) error
+	Renew(ctx context.Context, claim string, until time.Time, ids ...int64) (int64, error)
 	Retry(ctx context.Context, id int64, next time.Time, reason string) error
 	Fail(ctx context.Context, id int64, reason string) error
 	Enqueue(ctx context.Context, items []model.OutboxItem) ([]model.OutboxItem, error)
@@ -76,8 +77,9 @@ type Dispatcher struct {
 	startOnce   sync.Once
 
 	mu        sync.Mutex
-	sent      []int64    // sent but not yet recorded; see record
-	recording sync.Mutex // held while recording
+	sent      []int64          // sent but not yet recorded; see record
+	held      map[int64]string // claimed and not yet recorded: item → claim; see renew
+	recording sync.Mutex       // held while recording
 }
 
 func (d *Dispatcher) defaults() {
@@ -147,6 +149,10 @@ var channels = []model.Channel{model.ChannelEmail, model.ChannelSlack}
 // another channel.
 func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, error) {
 	d.defaults()
+	renewing := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() { defer close(renewed); d.renew(ctx, renewing) }()
+	defer func() { close(renewing); <-renewed }()
 	sent := 0
 	for {
 		var (
@@ -214,6 +220,59 @@ func (d *Dispatcher) lane(ctx context.Context, stop <-chan struct{}, ch model.Ch
 	return sent, handed, errors.Join(append(errs, claimErr)...)
 }
 
+// hold notes items just claimed, until they are recorded.
+func (d *Dispatcher) hold(items []model.OutboxItem) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.held == nil {
+		d.held = map[int64]string{}
+	}
+	for _, it := range items {
+		d.held[it.ID] = it.ClaimedBy
+	}
+}
+
+// release forgets items recorded as sent, failed or to retry.
+func (d *Dispatcher) release(ids ...int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, id := range ids {
+		delete(d.held, id)
+	}
+}
+
+// renew extends the claims on the items held (claimed, not yet recorded)
+// every third of the lease, until done is closed, so that items waiting on
+// Slack's pacing, or sent and waiting to be recorded, are never claimed
+// again by another dispatcher. A renewal that fails is logged: the next one
+// may work, within the lease.
+func (d *Dispatcher) renew(ctx context.Context, done <-chan struct{}) {
+	t := time.NewTicker(max(d.Lease/3, 10*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+		}
+		claims := map[string][]int64{}
+		d.mu.Lock()
+		for id, claim := range d.held {
+			claims[claim] = append(claims[claim], id)
+		}
+		d.mu.Unlock()
+		for claim, ids := range claims {
+			n, err := d.Store.Renew(ctx, claim, d.Clock.Now().Add(d.Lease), ids...)
+			switch {
+			case err != nil:
+				d.Log.Warn("cannot renew the outbox claim", "items", len(ids), "err", err)
+			case n < int64(len(ids)):
+				d.Log.Warn("outbox items were claimed by another dispatcher: their lease ran out", "items", int64(len(ids))-n)
+			}
+		}
+	}
+}
+
 // feed claims batch after batch of a channel's items and hands them to the
 // workers, until nothing is due, stop is closed, or a worker failed to
 // record an outcome. It returns how many items it handed.
@@ -229,6 +288,7 @@ func (d *Dispatcher) feed(ctx context.Context, stop <-chan struct{}, ch model.Ch
 		if err != nil || len(items) == 0 {
 			return handed, err
 		}
+		d.hold(items)
 		for _, it := range items {
 			handed++
 			work <- it
@@ -264,6 +324,7 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 		return true, d.record(ctx, false)
 	case IsPermanent(sendErr) || it.Attempts+1 >= d.MaxTries:
 		log().Warn("delivery failed for good", "err", sendErr, "attempts", it.Attempts+1)
+		defer d.release(it.ID)
 		if err := d.Store.Fail(ctx, it.ID, sendErr.Error()); err != nil {
 			return false, err
 		}
@@ -275,6 +336,7 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 			next = now.Add(ra.RetryAfter())
 		}
 		log().Info("delivery failed, will retry", "err", sendErr, "attempts", it.Attempts+1, "next", next)
+		defer d.release(it.ID)
 		return false, d.Store.Retry(ctx, it.ID, next, sendErr.Error())
 	}
 }
@@ -300,7 +362,9 @@ func (d *Dispatcher) record(ctx context.Context, all bool) error {
 		ids := d.sent
 		d.sent = nil
 		d.mu.Unlock()
-		if err := d.Store.MarkSent(ctx, d.Clock.Now(), ids...); err != nil {
+		err := d.Store.MarkSent(ctx, d.Clock.Now(), ids...)
+		d.release(ids...) // recorded, or left for their lease to run out
+		if err != nil {
 			return err
 		}
 	}

@@ -246,3 +246,52 @@ func TestEmailDoesNotWaitForSlack(t *testing.T) {
 		}
 	})
 }
+
+// TestClaimsOutlastingTheirLeaseAreRenewed: a dispatcher whose sends take
+// longer than the lease (as Slack's pacing can) renews its claims, so that a
+// second dispatcher never takes and sends the items it still holds.
+func TestClaimsOutlastingTheirLeaseAreRenewed(t *testing.T) {
+	storetest.ForEachBackend(t, clock.System{}, func(t *testing.T, s *storage.Store) {
+		var items []model.OutboxItem
+		for i := range 12 {
+			items = append(items, model.OutboxItem{Key: fmt.Sprintf("k%d", i), Channel: model.ChannelSlack, Kind: delivery.KindNotice,
+				Recipient: fmt.Sprintf("U%d", i), Payload: `{"Kind":"notice","Text":"Hello"}`})
+		}
+		if _, err := s.Enqueue(ctx, items); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		sent := map[string]int{}
+		slow := delivery.SenderFunc(func(_ context.Context, it model.OutboxItem, _ delivery.Payload) error {
+			time.Sleep(60 * time.Millisecond) // 12 sends one at a time: 720 ms, the lease is 150 ms
+			mu.Lock()
+			defer mu.Unlock()
+			sent[it.Key]++
+			return nil
+		})
+		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+		first := &delivery.Dispatcher{Store: s, Clock: clock.System{}, Batch: 12, Workers: 1, Lease: 150 * time.Millisecond, Log: quiet,
+			Senders: map[model.Channel]delivery.Sender{model.ChannelSlack: slow}}
+		second := &delivery.Dispatcher{Store: s, Clock: clock.System{}, Batch: 12, Workers: 4, Lease: 150 * time.Millisecond, Log: quiet,
+			Senders: map[model.Channel]delivery.Sender{model.ChannelSlack: slow}}
+		done := make(chan error)
+		go func() { _, err := first.Dispatch(ctx); done <- err }()
+		time.Sleep(30 * time.Millisecond) // the first has claimed all 12
+		for range 10 {                    // the second keeps looking, well past the lease
+			if _, err := second.Dispatch(ctx); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, it := range items {
+			if sent[it.Key] != 1 {
+				t.Errorf("%s sent %d times", it.Key, sent[it.Key])
+			}
+		}
+	})
+}

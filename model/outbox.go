@@ -43,4 +43,5 @@ type OutboxItem struct {
 	LastError     string
 	SentAt        time.Time
 	CreatedAt     time.Time
+	ClaimedBy     string // the claim holding the item, on items a claim returned
 }

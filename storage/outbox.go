@@ -56,7 +56,7 @@ func (r outboxRow) model() model.OutboxItem {
 	o := model.OutboxItem{ID: r.ID, Key: r.Key, Channel: model.Channel(r.Channel), Kind: r.Kind, MeetingID: r.MeetingID,
 		InvitationID: r.InvitationID, Recipient: r.Recipient, Payload: r.Payload, Status: model.OutboxStatus(r.Status),
 		DueAt: r.DueAt.UTC(), NextAttemptAt: r.NextAttemptAt.UTC(), Attempts: r.Attempts, LastError: r.LastError,
-		CreatedAt: r.CreatedAt.UTC()}
+		CreatedAt: r.CreatedAt.UTC(), ClaimedBy: r.ClaimedBy}
 	if r.SentAt != nil {
 		o.SentAt = r.SentAt.UTC()
 	}
@@ -171,6 +171,25 @@ func (s *Store) Claim(ctx context.Context, now time.Time, channel model.Channel,
 		out[i] = r.model()
 	}
 	return out, nil
+}
+
+// Renew extends the claim that holds the items ids until until, for the
+// items it still holds: a dispatcher whose sends outlast their lease (Slack's
+// pacing can) keeps them from being claimed again by another. It returns
+// how many it renewed.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Renew(ctx context.Context, claim string, until time.Time, ids ...int64) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).Model(&outboxRow{}).
+		Where("id IN ? AND claimed_by = ? AND status = ?", ids, claim, model.OutboxPending).
+		Update("claimed_until", until.UTC())
+	if res.Error != nil {
+		return 0, internal("renew outbox claim", res.Error)
+	}
+	return res.RowsAffected, nil
 }
 
 // mark updates one outbox row in a single statement, outside any
