@@ -80,6 +80,7 @@ type Dispatcher struct {
 	sent      []int64          // sent but not yet recorded; see record
 	held      map[int64]string // claimed and not yet recorded: item → claim; see renew
 	recording sync.Mutex       // held while recording
+	running   sync.Mutex       // held by the one run at a time
 }
 
 func (d *Dispatcher) defaults() {
@@ -149,6 +150,11 @@ var channels = []model.Channel{model.ChannelEmail, model.ChannelSlack}
 // another channel.
 func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, error) {
 	d.defaults()
+	// One run at a time: Run's and a Dispatch called meanwhile (the
+	// console's clock advance) take turns, so that a clock moved on in
+	// between cannot make one take what the other has claimed.
+	d.running.Lock()
+	defer d.running.Unlock()
 	renewing := make(chan struct{})
 	renewed := make(chan struct{})
 	go func() { defer close(renewed); d.renew(ctx, renewing) }()
