@@ -73,19 +73,28 @@ type Dispatcher struct {
 	// with the same Message-ID, on restart.
 	RecordEvery int
 	MaxTries    int // attempts before giving up on a temporary failure; default 12
-	kick        chan struct{}
 	startOnce   sync.Once
+	kick        map[model.Channel]chan struct{}
+	running     map[model.Channel]*sync.Mutex // held by the one run of a lane at a time
 
 	mu        sync.Mutex
-	sent      []int64          // sent but not yet recorded; see record
-	held      map[int64]string // claimed and not yet recorded: item → claim; see renew
-	recording sync.Mutex       // held while recording
-	running   sync.Mutex       // held by the one run at a time
+	sent      []int64         // sent but not yet recorded; see record
+	held      map[int64]claim // claimed and not yet recorded; see renew
+	recording sync.Mutex      // held while recording
+}
+
+// claim is what holds an item: the claim's token, on the item's channel.
+type claim struct {
+	token   string
+	channel model.Channel
 }
 
 func (d *Dispatcher) defaults() {
 	d.startOnce.Do(func() {
-		d.kick = make(chan struct{}, 1)
+		d.kick, d.running, d.held = map[model.Channel]chan struct{}{}, map[model.Channel]*sync.Mutex{}, map[int64]claim{}
+		for _, ch := range channels {
+			d.kick[ch], d.running[ch] = make(chan struct{}, 1), new(sync.Mutex)
+		}
 		if d.Batch == 0 {
 			d.Batch = 100
 		}
@@ -107,30 +116,41 @@ func (d *Dispatcher) defaults() {
 // Kick asks a running dispatcher to look at the outbox now.
 func (d *Dispatcher) Kick() {
 	d.defaults()
-	select {
-	case d.kick <- struct{}{}:
-	default:
+	for _, k := range d.kick {
+		select {
+		case k <- struct{}{}:
+		default:
+		}
 	}
 }
 
-// Run dispatches whenever kicked and every interval, until ctx ends. A
-// batch under way when ctx ends is finished, not cut off: a send cut off
-// half-way would be recorded as failed and wait for its retry.
+// Run dispatches whenever kicked and every interval, until ctx ends, each
+// channel on its own: e-mail queued while Slack messages wait on Slack's
+// pacing goes out at once. A batch under way when ctx ends is finished, not
+// cut off: a send cut off half-way would be recorded as failed and wait for
+// its retry.
 func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) error {
 	d.defaults()
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := d.dispatch(context.WithoutCancel(ctx), ctx.Done()); err != nil {
-			d.Log.Error("dispatch", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-d.kick:
-		}
+	var wg sync.WaitGroup
+	for _, ch := range channels {
+		wg.Go(func() {
+			t := time.NewTicker(interval)
+			defer t.Stop()
+			for {
+				if _, _, err := d.runLane(context.WithoutCancel(ctx), ctx.Done(), ch); err != nil {
+					d.Log.Error("dispatch", "channel", ch, "err", err)
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				case <-d.kick[ch]:
+				}
+			}
+		})
 	}
+	wg.Wait()
+	return nil
 }
 
 // Dispatch sends every item due now, batch by batch, until none is left
@@ -150,15 +170,6 @@ var channels = []model.Channel{model.ChannelEmail, model.ChannelSlack}
 // another channel.
 func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, error) {
 	d.defaults()
-	// One run at a time: Run's and a Dispatch called meanwhile (the
-	// console's clock advance) take turns, so that a clock moved on in
-	// between cannot make one take what the other has claimed.
-	d.running.Lock()
-	defer d.running.Unlock()
-	renewing := make(chan struct{})
-	renewed := make(chan struct{})
-	go func() { defer close(renewed); d.renew(ctx, renewing) }()
-	defer func() { close(renewing); <-renewed }()
 	sent := 0
 	for {
 		var (
@@ -169,14 +180,13 @@ func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, e
 		)
 		for _, ch := range channels {
 			wg.Go(func() {
-				n, h, err := d.lane(ctx, stop, ch)
+				n, h, err := d.runLane(ctx, stop, ch)
 				mu.Lock()
 				defer mu.Unlock()
 				sent, handed, errs = sent+n, handed+h, append(errs, err)
 			})
 		}
 		wg.Wait()
-		errs = append(errs, d.record(ctx, true))
 		if err := errors.Join(errs...); err != nil || handed == 0 {
 			return sent, err
 		}
@@ -186,6 +196,21 @@ func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, e
 		default:
 		}
 	}
+}
+
+// runLane runs a channel's lane, renewing its claims while it runs, and
+// records what it sent. One run of a lane at a time: Run's and a Dispatch
+// called meanwhile (the console's clock advance) take turns, so that a
+// clock moved on in between cannot make one take what the other claimed.
+func (d *Dispatcher) runLane(ctx context.Context, stop <-chan struct{}, ch model.Channel) (sent, handed int, err error) {
+	d.running[ch].Lock()
+	defer d.running[ch].Unlock()
+	renewing, renewed := make(chan struct{}), make(chan struct{})
+	go func() { defer close(renewed); d.renew(ctx, ch, renewing) }()
+	sent, handed, err = d.lane(ctx, stop, ch)
+	close(renewing)
+	<-renewed
+	return sent, handed, errors.Join(err, d.record(ctx, true))
 }
 
 // lane sends the due items of one channel and returns how many went out and
@@ -230,11 +255,8 @@ func (d *Dispatcher) lane(ctx context.Context, stop <-chan struct{}, ch model.Ch
 func (d *Dispatcher) hold(items []model.OutboxItem) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.held == nil {
-		d.held = map[int64]string{}
-	}
 	for _, it := range items {
-		d.held[it.ID] = it.ClaimedBy
+		d.held[it.ID] = claim{it.ClaimedBy, it.Channel}
 	}
 }
 
@@ -247,12 +269,12 @@ func (d *Dispatcher) release(ids ...int64) {
 	}
 }
 
-// renew extends the claims on the items held (claimed, not yet recorded)
-// every third of the lease, until done is closed, so that items waiting on
+// renew extends the claims on a channel's items held (claimed, not yet
+// recorded) every third of the lease, until done is closed, so that items waiting on
 // Slack's pacing, or sent and waiting to be recorded, are never claimed
 // again by another dispatcher. A renewal that fails is logged: the next one
 // may work, within the lease.
-func (d *Dispatcher) renew(ctx context.Context, done <-chan struct{}) {
+func (d *Dispatcher) renew(ctx context.Context, ch model.Channel, done <-chan struct{}) {
 	t := time.NewTicker(max(d.Lease/3, 10*time.Millisecond))
 	defer t.Stop()
 	for {
@@ -263,12 +285,14 @@ func (d *Dispatcher) renew(ctx context.Context, done <-chan struct{}) {
 		}
 		claims := map[string][]int64{}
 		d.mu.Lock()
-		for id, claim := range d.held {
-			claims[claim] = append(claims[claim], id)
+		for id, c := range d.held {
+			if c.channel == ch {
+				claims[c.token] = append(claims[c.token], id)
+			}
 		}
 		d.mu.Unlock()
-		for claim, ids := range claims {
-			n, err := d.Store.Renew(ctx, claim, d.Clock.Now().Add(d.Lease), ids...)
+		for token, ids := range claims {
+			n, err := d.Store.Renew(ctx, token, d.Clock.Now().Add(d.Lease), ids...)
 			switch {
 			case err != nil:
 				d.Log.Warn("cannot renew the outbox claim", "items", len(ids), "err", err)
@@ -413,8 +437,11 @@ func (d *Dispatcher) report(ctx context.Context, it model.OutboxItem, p Payload,
 	for _, s := range sec {
 		items = append(items, d.Planner.Notice(fmt.Sprintf("failure:%d", it.ID), s, text)...)
 	}
-	_, err = d.Store.Enqueue(ctx, items)
-	return err
+	if _, err = d.Store.Enqueue(ctx, items); err != nil {
+		return err
+	}
+	d.Kick() // the notice may go by another channel, whose lane may be waiting
+	return nil
 }
 
 const msgDeliveryFailed = "Could not deliver the %s for %q to %s (%s, by %s): %v. Check the address on the roster."

@@ -295,3 +295,58 @@ func TestClaimsOutlastingTheirLeaseAreRenewed(t *testing.T) {
 		}
 	})
 }
+
+// TestRunSendsNewEmailWhileSlackWaits: in a running dispatcher, an e-mail
+// queued while Slack messages are held back by Slack's pacing goes out at
+// once, not after them.
+func TestRunSendsNewEmailWhileSlackWaits(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+		queue := func(ch model.Channel, keys ...string) {
+			t.Helper()
+			var items []model.OutboxItem
+			for _, k := range keys {
+				items = append(items, model.OutboxItem{Key: k, Channel: ch, Kind: delivery.KindNotice, Recipient: k,
+					Payload: `{"Kind":"notice","Text":"Hello"}`})
+			}
+			if _, err := s.Enqueue(ctx, items); err != nil {
+				t.Fatal(err)
+			}
+		}
+		release, slackStarted := make(chan struct{}), make(chan struct{}, 10)
+		var once sync.Once
+		free := func() { once.Do(func() { close(release) }) }
+		defer free()
+		mails := &recorder{sent: map[string]int{}}
+		slack := delivery.SenderFunc(func(context.Context, model.OutboxItem, delivery.Payload) error {
+			slackStarted <- struct{}{}
+			<-release
+			return nil
+		})
+		d := &delivery.Dispatcher{Store: s, Clock: clock.Fixed(t0), Workers: 1, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: mails, model.ChannelSlack: slack}}
+		run, stop := context.WithCancel(ctx)
+		stopped := make(chan error)
+		go func() { stopped <- d.Run(run, time.Hour) }()
+		queue(model.ChannelSlack, "U1", "U2", "U3")
+		d.Kick()
+		<-slackStarted // Slack's lane is now held back
+		queue(model.ChannelEmail, "a@example.org", "b@example.org")
+		d.Kick()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			mails.mu.Lock()
+			n := len(mails.sent)
+			mails.mu.Unlock()
+			if n == 2 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d of 2 e-mails sent while Slack was held back", n)
+			}
+		}
+		free()
+		stop()
+		if err := <-stopped; err != nil {
+			t.Fatal(err)
+		}
+	})
+}
