@@ -41,16 +41,16 @@ const inviteEach = 1000
 // and channel and kicks the dispatcher), then a running delivery.Dispatcher
 // sending every item — e-mail through delivery.Email and mail.SMTP to a
 // go-smtp server on 127.0.0.1, Slack through the Transport (conversations.open,
-// then chat.postMessage, paced by its throttle) to the fake Web API — until
-// the SMTP server holds 1,000 messages, the fake Slack 1,000 posts, and the
-// meeting has no pending outbox item.
+// then chat.postMessage and the calendar file, paced by its throttle) to the
+// fake Web API — until the SMTP server holds 1,000 messages, the fake Slack
+// 1,000 posts and 1,000 files, and the meeting has no pending outbox item.
 //
 // Reported beside s/op: plain-smtp-s, reference (a): the same 1,000 e-mails,
 // composed beforehand from this iteration's outbox items, sent by a bare
 // go-smtp client on one connection to the same server; slack-min-s,
 // reference (b): when the throttle's budgets in force let the last of 1,000
-// conversations.open + chat.postMessage pairs (to 1,000 different DM
-// channels) go at the earliest, with every call instant; ratio: s/op ÷
+// invitations (conversations.open, chat.postMessage, the calendar file, to
+// 1,000 different DM channels) go at the earliest, with every call instant; ratio: s/op ÷
 // max(a, b), against the target of 1.2. Also when the invite command
 // answered, and when the last e-mail and the last Slack post arrived.
 //
@@ -127,7 +127,7 @@ func benchInvite(b *testing.B, dsn string) {
 	go func() { defer close(stopped); _ = d.Run(runCtx, time.Second) }()
 	defer func() { stopRun(); <-stopped }()
 
-	var posts atomic.Int64
+	var posts, files atomic.Int64
 	stopDrain := make(chan struct{})
 	defer close(stopDrain)
 	go func() {
@@ -135,6 +135,8 @@ func benchInvite(b *testing.B, dsn string) {
 			select {
 			case <-fs.posts:
 				posts.Add(1)
+			case <-fs.files:
+				files.Add(1)
 			case <-stopDrain:
 				return
 			}
@@ -159,13 +161,13 @@ func benchInvite(b *testing.B, dsn string) {
 		var mailAt, postsAt time.Duration
 		for mailAt == 0 || postsAt == 0 {
 			if time.Since(start) > timeout {
-				b.Fatalf("after %s: %d of %d e-mails, %d of %d Slack posts", timeout,
-					len(srv.Received()), wantMail, posts.Load(), wantPosts)
+				b.Fatalf("after %s: %d of %d e-mails, %d of %d Slack posts, %d of %d calendar files", timeout,
+					len(srv.Received()), wantMail, posts.Load(), wantPosts, files.Load(), wantPosts)
 			}
 			if mailAt == 0 && len(srv.Received()) >= wantMail {
 				mailAt = time.Since(start)
 			}
-			if postsAt == 0 && posts.Load() >= wantPosts {
+			if postsAt == 0 && posts.Load() >= wantPosts && files.Load() >= wantPosts {
 				postsAt = time.Since(start)
 			}
 			time.Sleep(2 * time.Millisecond)
@@ -183,6 +185,9 @@ func benchInvite(b *testing.B, dsn string) {
 		}
 		if got := posts.Load(); got != wantPosts {
 			b.Fatalf("the fake Slack received %d posts, want %d", got, wantPosts)
+		}
+		if got := files.Load(); got != wantPosts {
+			b.Fatalf("the fake Slack received %d calendar files, want %d", got, wantPosts)
 		}
 		plain += plainSMTP(b, srv.Addr, composeInvitations(b, bt.store, m.ID, bt.clock))
 		iter++
@@ -290,10 +295,11 @@ func plainSMTP(b *testing.B, addr string, msgs []capturedMail) time.Duration {
 }
 
 // slackMinimum is when the last of n invitations can reach Slack at the
-// earliest under the budgets: each is a conversations.open and then a
-// chat.postMessage to a channel of its own, every call asked for as soon
-// as allowed and taking no time. It books the calls on the throttle's own
-// buckets, on a virtual clock.
+// earliest under the budgets: each is a conversations.open, then a
+// chat.postMessage and a calendar file (files.completeUploadExternal) to a
+// channel of its own, every call asked for as soon as allowed and taking no
+// time. It books the calls on the throttle's own buckets, on a virtual
+// clock.
 func slackMinimum(budgets map[string]budget, perChannel budget, n int) time.Duration {
 	var t0 time.Time
 	bucketOf := func(method string) *bucket {
@@ -302,13 +308,16 @@ func slackMinimum(budgets map[string]budget, perChannel budget, n int) time.Dura
 		}
 		return &bucket{budget: budget{burst: 1}} // no budget: no wait
 	}
-	open, post := bucketOf("conversations.open"), bucketOf("chat.postMessage")
+	open, post, upload := bucketOf("conversations.open"), bucketOf("chat.postMessage"), bucketOf("files.completeUploadExternal")
 	var last time.Time
 	for range n {
 		opened := t0.Add(open.reserve(t0)) // every open asked for at once
 		channel := &bucket{budget: perChannel}
-		wait := max(post.reserve(opened), channel.reserve(opened))
-		last = opened.Add(wait)
+		posted := opened.Add(max(post.reserve(opened), channel.reserve(opened)))
+		shared := posted.Add(max(upload.reserve(posted), channel.reserve(posted)))
+		if shared.After(last) {
+			last = shared
+		}
 	}
 	return last.Sub(t0)
 }
