@@ -52,7 +52,9 @@ type SMTP struct {
 
 // DefaultConnections is how many connections an SMTP sender opens at most,
 // unless its URL says otherwise: enough to overlap the round trips of one
-// message with the work on the next, few enough for any submission server.
+// message with the work on the next, and no more than submission servers
+// allow (Exchange Online takes three per mailbox and answers a fourth with
+// "432 4.3.2 concurrent connection limit exceeded", a temporary error).
 const DefaultConnections = 3
 
 // maxConnections bounds ?connections=N.
