@@ -2,8 +2,6 @@ package slack
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"sync"
 
 	slackapi "github.com/slack-go/slack"
@@ -65,7 +63,7 @@ func (d *dms) uploadFile(ctx context.Context, channelID, name, title string, con
 
 // forgetIfGone forgets a DM channel that err says is gone, and returns err.
 func (d *dms) forgetIfGone(channelID string, err error) error {
-	if err == nil || !isGone(err) {
+	if err == nil || !isSlackError(err, "channel_not_found", "is_archived") {
 		return err
 	}
 	d.mu.Lock()
@@ -75,13 +73,4 @@ func (d *dms) forgetIfGone(channelID string, err error) error {
 		delete(d.users, channelID)
 	}
 	return err
-}
-
-// isGone reports whether Slack answered that a channel is not there.
-func isGone(err error) bool {
-	var se slackapi.SlackErrorResponse
-	if errors.As(err, &se) {
-		return se.Err == "channel_not_found" || se.Err == "is_archived"
-	}
-	return strings.HasSuffix(err.Error(), "channel_not_found") || strings.HasSuffix(err.Error(), "is_archived")
 }

@@ -214,16 +214,24 @@ func sendError(err error) error {
 	if errors.As(err, &limited) {
 		return retryAfter{err: err, after: limited.RetryAfter}
 	}
-	var se slackapi.SlackErrorResponse
-	if errors.As(err, &se) && slices.Contains(unreachable, se.Err) {
+	if isSlackError(err, unreachable...) {
 		return delivery.Permanent(err)
 	}
-	for _, code := range unreachable { // slack-go also returns some as plain errors
+	return err
+}
+
+// isSlackError reports whether err is Slack's answer with one of codes.
+func isSlackError(err error, codes ...string) bool {
+	var se slackapi.SlackErrorResponse
+	if errors.As(err, &se) {
+		return slices.Contains(codes, se.Err)
+	}
+	for _, code := range codes { // slack-go also returns some as plain errors
 		if err.Error() == code || strings.HasSuffix(err.Error(), ": "+code) {
-			return delivery.Permanent(err)
+			return true
 		}
 	}
-	return err
+	return false
 }
 
 // retryAfter is a rate-limited send: the dispatcher waits as Slack asked.
