@@ -270,10 +270,10 @@ func (d *Dispatcher) release(ids ...int64) {
 }
 
 // renew extends the claims on a channel's items held (claimed, not yet
-// recorded) every third of the lease, until done is closed, so that items waiting on
-// Slack's pacing, or sent and waiting to be recorded, are never claimed
-// again by another dispatcher. A renewal that fails is logged: the next one
-// may work, within the lease.
+// recorded) every third of the lease, until done is closed, so that items
+// waiting on Slack's pacing, or sent and waiting to be recorded, are never
+// claimed again by another dispatcher. A renewal that fails is logged: the
+// next one may work, within the lease.
 func (d *Dispatcher) renew(ctx context.Context, ch model.Channel, done <-chan struct{}) {
 	t := time.NewTicker(max(d.Lease/3, 10*time.Millisecond))
 	defer t.Stop()

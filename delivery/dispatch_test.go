@@ -44,6 +44,45 @@ func (r *recorder) Send(_ context.Context, it model.OutboxItem, p delivery.Paylo
 	return nil
 }
 
+// waitSent waits until the recorder has sent n items, or fails saying what
+// it was waiting for.
+func (r *recorder) waitSent(t *testing.T, n int, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		r.mu.Lock()
+		got := len(r.sent)
+		r.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d %s", got, n, what)
+		}
+	}
+}
+
+// heldSlack is a Slack sender held back, as by Slack's rate limits, until
+// released; started hears of each send it begins.
+type heldSlack struct {
+	released chan struct{}
+	once     sync.Once
+	started  chan struct{}
+}
+
+func newHeldSlack(t *testing.T) *heldSlack {
+	h := &heldSlack{released: make(chan struct{}), started: make(chan struct{}, 100)}
+	t.Cleanup(h.release) // also when the test fails while Slack is held back
+	return h
+}
+
+func (h *heldSlack) release() { h.once.Do(func() { close(h.released) }) }
+
+func (h *heldSlack) Send(context.Context, model.OutboxItem, delivery.Payload) error {
+	h.started <- struct{}{}
+	<-h.released
+	return nil
+}
+
 func setup(t *testing.T, s *storage.Store, clk *clock.Offset, rec *recorder) (*delivery.Dispatcher, model.Meeting) {
 	t.Helper()
 	sec := model.Person{Name: "Ruth", Email: "ruth@example.org", Role: model.RoleSecretariat, Status: model.StatusActive}
@@ -210,15 +249,7 @@ func TestEmailDoesNotWaitForSlack(t *testing.T) {
 		if _, err := s.Enqueue(ctx, items); err != nil {
 			t.Fatal(err)
 		}
-		release := make(chan struct{})
-		var once sync.Once
-		free := func() { once.Do(func() { close(release) }) }
-		defer free() // also when the test fails while Slack is held back
-		mails := &recorder{sent: map[string]int{}}
-		slack := delivery.SenderFunc(func(ctx context.Context, _ model.OutboxItem, _ delivery.Payload) error {
-			<-release // as Slack's rate limits would
-			return nil
-		})
+		mails, slack := &recorder{sent: map[string]int{}}, newHeldSlack(t)
 		d := &delivery.Dispatcher{Store: s, Clock: clock.Fixed(t0), Batch: 4, Workers: 2, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: mails, model.ChannelSlack: slack}}
 		done := make(chan int)
@@ -229,18 +260,8 @@ func TestEmailDoesNotWaitForSlack(t *testing.T) {
 			}
 			done <- n
 		}()
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-			mails.mu.Lock()
-			n := len(mails.sent)
-			mails.mu.Unlock()
-			if n == 10 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%d of 10 e-mails sent while Slack was held back", n)
-			}
-		}
-		free()
+		mails.waitSent(t, 10, "e-mails sent while Slack was held back")
+		slack.release()
 		if n := <-done; n != 30 {
 			t.Errorf("Dispatch sent %d, want 30", n)
 		}
@@ -312,16 +333,7 @@ func TestRunSendsNewEmailWhileSlackWaits(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		release, slackStarted := make(chan struct{}), make(chan struct{}, 10)
-		var once sync.Once
-		free := func() { once.Do(func() { close(release) }) }
-		defer free()
-		mails := &recorder{sent: map[string]int{}}
-		slack := delivery.SenderFunc(func(context.Context, model.OutboxItem, delivery.Payload) error {
-			slackStarted <- struct{}{}
-			<-release
-			return nil
-		})
+		mails, slack := &recorder{sent: map[string]int{}}, newHeldSlack(t)
 		d := &delivery.Dispatcher{Store: s, Clock: clock.Fixed(t0), Workers: 1, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: mails, model.ChannelSlack: slack}}
 		run, stop := context.WithCancel(ctx)
@@ -329,21 +341,11 @@ func TestRunSendsNewEmailWhileSlackWaits(t *testing.T) {
 		go func() { stopped <- d.Run(run, time.Hour) }()
 		queue(model.ChannelSlack, "U1", "U2", "U3")
 		d.Kick()
-		<-slackStarted // Slack's lane is now held back
+		<-slack.started // Slack's lane is now held back
 		queue(model.ChannelEmail, "a@example.org", "b@example.org")
 		d.Kick()
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-			mails.mu.Lock()
-			n := len(mails.sent)
-			mails.mu.Unlock()
-			if n == 2 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%d of 2 e-mails sent while Slack was held back", n)
-			}
-		}
-		free()
+		mails.waitSent(t, 2, "e-mails sent while Slack was held back")
+		slack.release()
 		stop()
 		if err := <-stopped; err != nil {
 			t.Fatal(err)
