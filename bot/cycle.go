@@ -263,21 +263,26 @@ func (e *Engine) outbox(ctx context.Context, w *Reply, r *Request) error {
 		}
 		f.MeetingID = m.ID
 	}
-	items, err := e.store.Outbox(ctx, f)
+	count, err := e.store.OutboxCounts(ctx, f)
 	if err != nil {
 		return err
 	}
-	if len(items) == 0 {
+	total := 0
+	for _, n := range count {
+		total += n
+	}
+	if total == 0 {
 		w.Printf(msgOutboxEmpty)
 		return nil
 	}
-	count := map[model.OutboxStatus]int{}
-	for _, it := range items {
-		count[it.Status]++
-	}
-	w.Printf(msgOutboxCounts, len(items), count[model.OutboxSent], count[model.OutboxPending], count[model.OutboxFailed],
+	w.Printf(msgOutboxCounts, total, count[model.OutboxSent], count[model.OutboxPending], count[model.OutboxFailed],
 		count[model.OutboxSuperseded], count[model.OutboxSkipped])
-	for _, it := range items[max(0, len(items)-20):] {
+	f.Latest = 20
+	latest, err := e.store.Outbox(ctx, f)
+	if err != nil {
+		return err
+	}
+	for _, it := range latest {
 		when := it.DueAt
 		if !it.SentAt.IsZero() {
 			when = it.SentAt

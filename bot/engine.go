@@ -44,6 +44,7 @@ type Store interface {
 	InvitationsOf(ctx context.Context, personID int64, email string) ([]model.Invitation, error)
 	Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error)
 	Outbox(ctx context.Context, f model.OutboxFilter) ([]model.OutboxItem, error)
+	OutboxCounts(ctx context.Context, f model.OutboxFilter) (map[model.OutboxStatus]int, error)
 	FeedToken(ctx context.Context, actor model.Actor, personID int64, reset bool) (string, error)
 
 	OutreachStore

@@ -461,12 +461,12 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 	for _, f := range failed {
 		w.Printf(msgStatusFailed, f.Channel, f.Recipient, f.LastError)
 	}
-	pending, err := e.store.Outbox(ctx, model.OutboxFilter{MeetingID: m.ID, Statuses: []model.OutboxStatus{model.OutboxPending}})
+	count, err := e.store.OutboxCounts(ctx, model.OutboxFilter{MeetingID: m.ID, Statuses: []model.OutboxStatus{model.OutboxPending}})
 	if err != nil {
 		return err
 	}
-	if len(pending) > 0 {
-		w.Printf(msgStatusPendingMail, len(pending))
+	if n := count[model.OutboxPending]; n > 0 {
+		w.Printf(msgStatusPendingMail, n)
 	}
 	return nil
 }

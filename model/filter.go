@@ -28,4 +28,5 @@ type OutboxFilter struct {
 	MeetingID int64
 	Statuses  []OutboxStatus
 	Channel   Channel
+	Latest    int // when set, only the latest so many items
 }

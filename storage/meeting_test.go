@@ -194,6 +194,33 @@ func TestClaimsAreByChannel(t *testing.T) {
 	})
 }
 
+// TestOutboxCountsAndLatest: the outbox counted by status, and its latest
+// items, oldest of them first.
+func TestOutboxCountsAndLatest(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *storage.Store) {
+		var items []model.OutboxItem
+		for i := range 7 {
+			items = append(items, model.OutboxItem{Key: fmt.Sprintf("k%d", i), Channel: model.ChannelEmail, Kind: "notice", Payload: fmt.Sprint(i)})
+		}
+		items[6].Status = model.OutboxSkipped
+		if _, err := s.Enqueue(ctx, items); err != nil {
+			t.Fatal(err)
+		}
+		claimed, _ := s.Claim(ctx, t0.Add(time.Hour), model.ChannelEmail, 2, time.Minute)
+		if err := s.MarkSent(ctx, t0, claimed[0].ID, claimed[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		counts, err := s.OutboxCounts(ctx, storage.OutboxFilter{})
+		if err != nil || counts[model.OutboxSent] != 2 || counts[model.OutboxPending] != 4 || counts[model.OutboxSkipped] != 1 || len(counts) != 3 {
+			t.Errorf("OutboxCounts = %v, %v; want 2 sent, 4 pending, 1 skipped", counts, err)
+		}
+		latest, err := s.Outbox(ctx, storage.OutboxFilter{Latest: 3})
+		if err != nil || len(latest) != 3 || latest[0].Key != "k4" || latest[2].Key != "k6" || latest[2].Payload != "6" {
+			t.Errorf("latest 3 = %+v, %v; want k4, k5, k6 with their payloads", latest, err)
+		}
+	})
+}
+
 // TestClaimsNeverOverlap: dispatchers claiming at once never get the same item.
 func TestClaimsNeverOverlap(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *storage.Store) {

@@ -245,7 +245,43 @@ type OutboxFilter = model.OutboxFilter
 //
 // Errors: EINTERNAL only.
 func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]model.OutboxItem, error) {
-	q := s.db.WithContext(ctx).Order("outbox.id")
+	q := outboxWhere(s.db.WithContext(ctx), f).Order("outbox.id DESC")
+	if f.Latest > 0 {
+		q = q.Limit(f.Latest)
+	}
+	var rows []outboxRow
+	if err := withPayloads(q).Find(&rows).Error; err != nil {
+		return nil, internal("list outbox", err)
+	}
+	out := make([]model.OutboxItem, len(rows))
+	for i, r := range rows {
+		out[len(rows)-1-i] = r.model()
+	}
+	return out, nil
+}
+
+// OutboxCounts counts the outbox items matching f by status, in one query
+// that reads no payload.
+//
+// Errors: EINTERNAL only.
+func (s *Store) OutboxCounts(ctx context.Context, f OutboxFilter) (map[model.OutboxStatus]int, error) {
+	var rows []struct {
+		Status string
+		N      int
+	}
+	err := outboxWhere(s.db.WithContext(ctx).Model(&outboxRow{}), f).Select("status, count(*) AS n").Group("status").Scan(&rows).Error
+	if err != nil {
+		return nil, internal("count outbox", err)
+	}
+	counts := map[model.OutboxStatus]int{}
+	for _, r := range rows {
+		counts[model.OutboxStatus(r.Status)] = r.N
+	}
+	return counts, nil
+}
+
+// outboxWhere narrows q to the items f selects.
+func outboxWhere(q *gorm.DB, f OutboxFilter) *gorm.DB {
 	if f.MeetingID != 0 {
 		q = q.Where("meeting_id = ?", f.MeetingID)
 	}
@@ -255,15 +291,7 @@ func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]model.OutboxItem,
 	if f.Channel != "" {
 		q = q.Where("channel = ?", f.Channel)
 	}
-	var rows []outboxRow
-	if err := withPayloads(q).Find(&rows).Error; err != nil {
-		return nil, internal("list outbox", err)
-	}
-	out := make([]model.OutboxItem, len(rows))
-	for i, r := range rows {
-		out[i] = r.model()
-	}
-	return out, nil
+	return q
 }
 
 // loadPayloads reads the payloads of rows just claimed.
