@@ -30,7 +30,7 @@ type Offset struct {
 
 // StartingAt returns a clock that reads start now and then advances in real time.
 func StartingAt(start time.Time) *Offset {
-	return &Offset{offset: start.Sub(time.Now())}
+	return &Offset{offset: time.Until(start)}
 }
 
 // Fixed returns a clock that stands still at t until advanced; for tests.

@@ -46,7 +46,7 @@ func ExtractCalendar(r io.Reader) (method string, ics []byte, from string, err e
 	from = addrs[0].Address
 
 	var attached []byte // the first .ics attachment, used when no text/calendar
-	err = e.Walk(func(_ []int, part *message.Entity, err error) error {
+	err = e.Walk(func(_ []int, part *message.Entity, _ error) error {
 		if part == nil || part.MultipartReader() != nil {
 			return nil // a part in an unknown charset still reads, as is
 		}

@@ -29,7 +29,6 @@ func perMinute(n, burst int) budget {
 // chat.postMessage about one message per second in each channel. The
 // throttle keeps a little under them.
 var (
-	tier2 = perMinute(20, 3)
 	tier3 = perMinute(50, 5)
 	tier4 = perMinute(100, 10)
 
