@@ -78,12 +78,14 @@ func (pl Planner) Invitation(kind string, m model.Meeting, inv model.Invitation,
 }
 
 // Reminder plans a reminder (KindReminder or KindNudge) offset before a
-// meeting's start for one invitee. The key names the offset and the
-// meeting's sequence, so each reminder goes once for each version of the
-// meeting.
+// meeting's start for one invitee. The key names the offset and the moment
+// it falls on, not the meeting's sequence nor the kind: a change that does
+// not move the meeting (a new link, say) or a new answer never sends a
+// reminder again, and a meeting moved later is reminded of at its new time.
 func (pl Planner) Reminder(kind string, offset time.Duration, m model.Meeting, inv model.Invitation, person *model.Person) []model.OutboxItem {
+	at := m.Start.Add(-offset).UTC().Format("20060102T150405Z")
 	return pl.forInvitee(Payload{Kind: kind, Offset: offset}, m, inv, person, func(ch model.Channel) string {
-		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/%s/seq:%d", m.ID, inv.ID, ch, kind, offset, m.Sequence)
+		return fmt.Sprintf("meeting:%d/invitation:%d/%s/remind/%s/at:%s", m.ID, inv.ID, ch, offset, at)
 	})
 }
 

@@ -20,6 +20,9 @@ const maxReminder = 60 * 24 * time.Hour
 // passed, only the latest is sent, and only while the meeting has not
 // started; the earlier ones are recorded as skipped and logged. So a bot that
 // was down for a week sends the 2-day reminder, not the 14-day one too.
+//
+// A change to a meeting never sends a reminder whose offset has passed
+// again: only a meeting moved later is reminded of again, at its new time.
 func (s *Scheduler) reminders(ctx context.Context, now time.Time) error {
 	meetings, err := s.Store.Meetings(ctx, model.MeetingFilter{EndsAfter: now, StartsBefore: now.Add(maxReminder),
 		Statuses: []model.MeetingStatus{model.MeetingScheduled}})
@@ -42,8 +45,21 @@ func (s *Scheduler) reminders(ctx context.Context, now time.Time) error {
 			continue
 		}
 		moment := m.Start.Add(-offsets[due])
-		if m.RemindedSequence == m.Sequence && !moment.After(m.RemindedThrough) {
+		var from time.Time // offsets whose moment is after from are planned
+		if m.RemindedSequence == m.Sequence {
+			from = m.RemindedThrough
+		}
+		if !moment.After(from) {
 			continue // queued on an earlier tick
+		}
+		// A new version of a meeting that was reminded of already: an
+		// offset queued for an earlier version at the same moment or later
+		// (the meeting did not move, or moved earlier) is not sent again.
+		var earlier map[reminded]time.Time
+		if m.RemindedSequence != m.Sequence && !m.RemindedThrough.IsZero() {
+			if earlier, err = s.queuedReminders(ctx, m.ID); err != nil {
+				return err
+			}
 		}
 		if people == nil {
 			if people, err = s.peopleByID(ctx); err != nil {
@@ -69,14 +85,20 @@ func (s *Scheduler) reminders(ctx context.Context, now time.Time) error {
 				person = &p
 			}
 			for i := 0; i <= due; i++ {
-				planned := s.Planner.Reminder(kind, offsets[i], m, inv, person)
-				for j := range planned {
-					planned[j].DueAt = m.Start.Add(-offsets[i])
-					if i < due {
-						planned[j].Status = model.OutboxSkipped
-					}
+				at := m.Start.Add(-offsets[i])
+				if !at.After(from) {
+					continue
 				}
-				items = append(items, planned...)
+				for _, it := range s.Planner.Reminder(kind, offsets[i], m, inv, person) {
+					if t, ok := earlier[reminded{it.InvitationID, it.Channel, offsets[i]}]; ok && !t.Before(at) {
+						continue
+					}
+					it.DueAt = at
+					if i < due {
+						it.Status = model.OutboxSkipped
+					}
+					items = append(items, it)
+				}
 			}
 		}
 		written, err := s.Store.QueueReminders(ctx, m.ID, m.Sequence, moment, items)
@@ -91,6 +113,38 @@ func (s *Scheduler) reminders(ctx context.Context, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// reminded names a reminder whatever its version and kind: to one invitee,
+// on one channel, so long before the start.
+type reminded struct {
+	invitation int64
+	channel    model.Channel
+	offset     time.Duration
+}
+
+// queuedReminders are the reminders and nudges queued for a meeting (sent,
+// waiting or decided against), each with the latest moment it was due at.
+func (s *Scheduler) queuedReminders(ctx context.Context, meetingID int64) (map[reminded]time.Time, error) {
+	items, err := s.Store.Outbox(ctx, model.OutboxFilter{MeetingID: meetingID})
+	if err != nil {
+		return nil, err
+	}
+	out := map[reminded]time.Time{}
+	for _, it := range items {
+		if it.Kind != delivery.KindReminder && it.Kind != delivery.KindNudge {
+			continue
+		}
+		p, err := delivery.Decode(it)
+		if err != nil {
+			return nil, err
+		}
+		k := reminded{it.InvitationID, it.Channel, p.Offset}
+		if t, ok := out[k]; !ok || it.DueAt.After(t) {
+			out[k] = it.DueAt
+		}
+	}
+	return out, nil
 }
 
 // reminderKind is what an invitee's answer calls for: a reminder, a nudge or nothing.

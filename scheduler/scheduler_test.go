@@ -440,3 +440,62 @@ func TestFollowUpsEachMorning(t *testing.T) {
 		}
 	})
 }
+
+// TestAChangeSendsNoPassedReminderAgain: the 14-day reminders go; five days
+// later a change raises the sequence, and nobody gets a second "begins in 14
+// days" — neither when the meeting keeps its time (a new link) nor when it
+// moves earlier, nor the invitee who has answered since their 14-day nudge.
+// The 2-day and 2-hour reminders still go, once.
+func TestAChangeSendsNoPassedReminderAgain(t *testing.T) {
+	at := time.Date(2013, 9, 14, 11, 0, 0, 0, ny) // an hour after the 14-day moment
+	for _, c := range []struct {
+		name   string
+		change func(m *model.Meeting)
+	}{
+		{"a new link", func(m *model.Meeting) { m.OnlineURL = "https://meet.example.org/r2p" }},
+		{"moved three days earlier", func(m *model.Meeting) { m.Start, m.End = m.Start.AddDate(0, 0, -3), m.End.AddDate(0, 0, -3) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.ForEachBackend(t, clock.Fixed(at), func(t *testing.T, s *storage.Store) {
+				w := newWorld(t, s, at)
+				sc := newScheduler(s, w.clk)
+				if err := sc.Tick(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := sc.Advance(ctx, w.clk, 5*24*time.Hour, nil); err != nil {
+					t.Fatal(err)
+				}
+				invs, _ := s.Invitations(ctx, w.meeting.ID)
+				for _, inv := range invs {
+					if inv.Email == "silent@cr.example.org" {
+						if _, err := s.Respond(ctx, model.System, inv.ID, model.ResponseYes, 0); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				_, err := s.UpdateMeeting(ctx, model.System, w.meeting.ID, func(m *model.Meeting, _ []model.Invitation) ([]model.OutboxItem, error) {
+					c.change(m)
+					m.Sequence++
+					return nil, nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := sc.Advance(ctx, w.clk, 10*24*time.Hour, nil); err != nil {
+					t.Fatal(err)
+				}
+				got := w.reminders(t)
+				want := map[string]string{
+					"yes@gh.example.org":    "reminder 336h0m0s pending|reminder 48h0m0s pending|reminder 2h0m0s pending",
+					"maybe@dk.example.org":  "reminder 336h0m0s pending|reminder 48h0m0s pending|reminder 2h0m0s pending",
+					"silent@cr.example.org": "nudge 336h0m0s pending|reminder 48h0m0s pending|reminder 2h0m0s pending",
+				}
+				for email, w := range want {
+					if g := strings.Join(got[email], "|"); g != w {
+						t.Errorf("%s got %s, want %s", email, g, w)
+					}
+				}
+			})
+		})
+	}
+}
