@@ -499,3 +499,31 @@ func TestAChangeSendsNoPassedReminderAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestTicksUseUpNoMeetingNumbers: a month of hourly ticks with a draft
+// already planned leaves the meeting numbers dense: the next meeting is 2.
+func TestTicksUseUpNoMeetingNumbers(t *testing.T) {
+	at := time.Date(2013, 6, 1, 9, 0, 0, 0, ny) // the 2013 occurrence is within the 120-day window
+	storetest.ForEachBackend(t, clock.Fixed(at), func(t *testing.T, s *storage.Store) {
+		clk := clock.Fixed(at)
+		person(t, s, "Ruth", "ruth@example.org", "", model.RoleSecretariat)
+		rule, _ := scheduler.ParseRule("unga")
+		sr := model.Series{Name: "Annual meeting", Rule: rule, Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), TimeZone: "America/New_York",
+			Duration: 7 * time.Hour, Venue: "New York", PlanAhead: 120 * 24 * time.Hour, Active: true}
+		if err := s.CreateSeries(ctx, model.System, &sr); err != nil {
+			t.Fatal(err)
+		}
+		sc := newScheduler(s, clk)
+		if n, err := sc.Advance(ctx, clk, 30*24*time.Hour, nil); err != nil || n != 720 {
+			t.Fatalf("ticks %d, %v", n, err)
+		}
+		m := model.Meeting{Title: "Workshop", Start: clk.Now().Add(30 * 24 * time.Hour), End: clk.Now().Add(31 * 24 * time.Hour),
+			TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingDraft}
+		if err := s.CreateMeeting(ctx, model.System, &m); err != nil {
+			t.Fatal(err)
+		}
+		if ms, _ := s.Meetings(ctx, model.MeetingFilter{}); len(ms) != 2 || m.ID != 2 {
+			t.Errorf("after 720 ticks: %d meetings, the new one is meeting %d, want 2", len(ms), m.ID)
+		}
+	})
+}

@@ -112,7 +112,11 @@ func (s *Store) SetSeriesActive(ctx context.Context, actor model.Actor, id int64
 // and queues the notices that ask the secretariat about it, in one
 // transaction. When a meeting for that occurrence exists already it does
 // nothing and returns false: each occurrence is planned once, however many
-// schedulers run.
+// schedulers run. It looks before it inserts, so that the ticks that find
+// the occurrence planned use up no meeting number (an insert that a unique
+// key refuses would, on SQLite and PostgreSQL alike); on PostgreSQL the
+// series' row is locked meanwhile, so that schedulers planning at the same
+// moment take turns.
 //
 // Errors: EINVALID; EINTERNAL.
 func (s *Store) PlanOccurrence(ctx context.Context, m *model.Meeting, notices func(m model.Meeting) []model.OutboxItem) (bool, error) {
@@ -126,6 +130,19 @@ func (s *Store) PlanOccurrence(ctx context.Context, m *model.Meeting, notices fu
 	m.UID, m.Sequence, m.CreatedAt, m.UpdatedAt = uid, 0, s.now(), s.now()
 	created := false
 	err = s.transaction(ctx, func(tx *gorm.DB) error {
+		if s.dialect == DialectPostgres {
+			if err := tx.Exec("SELECT id FROM series WHERE id = ? FOR UPDATE", m.SeriesID).Error; err != nil {
+				return internal("lock series", err)
+			}
+		}
+		var planned int64
+		if err := tx.Model(&meetingRow{}).Where("series_id = ? AND occurrence = ?", m.SeriesID, m.Occurrence.UTC()).
+			Count(&planned).Error; err != nil {
+			return internal("look for occurrence", err)
+		}
+		if planned > 0 {
+			return nil
+		}
 		r := toMeetingRow(*m)
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
 		if res.Error != nil {
