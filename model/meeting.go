@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -57,6 +58,24 @@ const (
 	MaxMeetingLen = 14 * 24 * time.Hour
 )
 
+// The years a date may fall in. Others are typing mistakes ("0012-09-29"),
+// and the recurrence and calendar code is not made for them: dates are
+// checked before they reach it.
+const (
+	MinYear = 1900
+	MaxYear = 2199
+)
+
+// ValidateYear checks that t falls between MinYear and MaxYear (EINVALID).
+func ValidateYear(t time.Time) error {
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		// Years as text, so that no printer groups their digits.
+		return Errorf(EINVALID, "The year %s is out of range: give a date from %s to %s.",
+			strconv.Itoa(y), strconv.Itoa(MinYear), strconv.Itoa(MaxYear))
+	}
+	return nil
+}
+
 // Location is the meeting's time zone; UTC if the zone is unknown.
 func (m *Meeting) Location() *time.Location {
 	loc, err := LoadZone(m.TimeZone)
@@ -86,6 +105,12 @@ func (m *Meeting) Validate() error {
 		return Errorf(EINVALID, "A meeting cannot last more than 14 days.")
 	case m.Venue == "" && m.OnlineURL == "":
 		return Errorf(EINVALID, "Say where the meeting is: venue=\"…\" or online=https://….")
+	}
+	if err := ValidateYear(m.Start); err != nil {
+		return err
+	}
+	if err := ValidateYear(m.End); err != nil {
+		return err
 	}
 	if _, err := LoadZone(m.TimeZone); err != nil {
 		return err

@@ -79,8 +79,17 @@ func (p *Poll) Validate() error {
 	case len(p.Slots) < MinPollSlots || len(p.Slots) > MaxPollSlots:
 		return Errorf(EINVALID, "A poll offers %d to %d slots, not %d.", MinPollSlots, MaxPollSlots, len(p.Slots))
 	}
+	if err := ValidateYear(p.Deadline); err != nil {
+		return err
+	}
 	slices.SortStableFunc(p.Slots, func(a, b Slot) int { return a.Start.Compare(b.Start) })
 	for i, s := range p.Slots {
+		if err := ValidateYear(s.Start); err != nil {
+			return err
+		}
+		if err := ValidateYear(s.End); err != nil {
+			return err
+		}
 		switch {
 		case !s.End.After(s.Start):
 			return Errorf(EINVALID, "Slot %d must end after it starts.", i+1)

@@ -45,6 +45,9 @@ func (s *Series) Validate() error {
 	case s.PlanAhead < 24*time.Hour || s.PlanAhead > 730*24*time.Hour:
 		return Errorf(EINVALID, "Plan between 1 and 730 days ahead: plan=120d.")
 	}
+	if err := ValidateYear(s.Start); err != nil {
+		return err
+	}
 	if _, err := LoadZone(s.TimeZone); err != nil {
 		return err
 	}

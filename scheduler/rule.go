@@ -49,6 +49,9 @@ func presetNames() []string {
 // false when the rule has ended. Occurrences keep the first meeting's time
 // of day in the series' zone, across daylight-saving changes.
 func Next(sr model.Series, t time.Time) (time.Time, bool, error) {
+	if err := model.ValidateYear(sr.Start); err != nil {
+		return time.Time{}, false, err // the recurrence library is not made for such years
+	}
 	loc, err := model.LoadZone(sr.TimeZone)
 	if err != nil {
 		return time.Time{}, false, err
