@@ -1,8 +1,11 @@
 package bot_test
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"focalbot/clock"
 	"focalbot/internal/storetest"
@@ -32,6 +35,39 @@ func TestAbsurdYearsAreRefused(t *testing.T) {
 		}
 		if strings.Contains(w.logs.String(), "panic") {
 			t.Errorf("the engine recovered from a panic:\n%s", w.logs)
+		}
+	})
+}
+
+// TestNoInvitationsToThePast: by the bot's clock (1 August 2012, not the
+// wall clock), a meeting that has ended cannot be created, scheduled or
+// invited to; the answer says why, and nothing changes.
+func TestNoInvitationsToThePast(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		w.refuses(t, "sec", `meeting create title="Second Meeting" start="2012-07-31 10:00" end=17:00 tz=America/New_York venue="New York"`,
+			model.EINVALID, "That meeting would have ended on Tue 31 Jul 2012 17:00 EDT, which has passed")
+		w.refuses(t, "sec", `meeting create title="Second Meeting" start="2012-07-31 10:00" venue="New York" draft=yes`,
+			model.EINVALID, "which has passed")
+		for _, st := range []model.MeetingStatus{model.MeetingScheduled, model.MeetingDraft} {
+			m := model.Meeting{Title: "Past " + string(st), Start: start.Add(-48 * time.Hour), End: start.Add(-40 * time.Hour),
+				TimeZone: "America/New_York", Venue: "New York", Status: st}
+			if err := s.CreateMeeting(context.Background(), model.System, &m); err != nil {
+				t.Fatal(err)
+			}
+			n := strconv.FormatInt(m.ID, 10)
+			w.refuses(t, "sec", "invite "+n+" all", model.ECONFLICT, "ended on Mon 30 Jul 2012 17:00 EDT: nobody can be invited to it any more")
+			w.refuses(t, "sec", "invite "+n+` guest amb@br.example.org name="Amb. Maria Silva"`, model.ECONFLICT, "nobody can be invited")
+			if st == model.MeetingDraft {
+				w.refuses(t, "sec", "meeting schedule "+n, model.ECONFLICT, "ended on Mon 30 Jul 2012 17:00 EDT: it can no longer be announced")
+			}
+			if items, _ := s.Outbox(context.Background(), model.OutboxFilter{MeetingID: m.ID}); len(items) != 0 {
+				t.Errorf("meeting %s: %d messages queued", n, len(items))
+			}
+		}
+		// A meeting under way still takes invitations.
+		if r := w.as("sec@example.org", `meeting create title="Today" start="2012-08-01 08:00" end=18:00 tz=America/New_York venue="New York"`); r.Code != "" {
+			t.Fatalf("a meeting under way was refused: %s", r.Text())
 		}
 	})
 }

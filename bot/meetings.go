@@ -42,6 +42,12 @@ func (e *Engine) meetingCreate(ctx context.Context, w *Reply, r *Request) error 
 	if m.End.IsZero() && !m.Start.IsZero() {
 		m.End = m.Start.Add(2 * time.Hour)
 	}
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if m.Ended(r.Now) {
+		return model.Errorf(model.EINVALID, msgMeetingInPast, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
+	}
 	if err := e.store.CreateMeeting(ctx, r.Actor(), &m); err != nil {
 		return err
 	}
@@ -261,6 +267,8 @@ func (e *Engine) setMeetingStatus(ctx context.Context, w *Reply, r *Request, to 
 			return nil, model.Errorf(model.ECONFLICT, msgMeetingAlready, m.ID, m.Status)
 		case m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld:
 			return nil, model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+		case to == model.MeetingScheduled && m.Ended(r.Now):
+			return nil, model.Errorf(model.ECONFLICT, msgMeetingEnded, m.ID, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
 		}
 		wasDraft := m.Status == model.MeetingDraft
 		m.Status = to

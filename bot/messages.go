@@ -108,6 +108,8 @@ const (
 	msgBadMeetingNumber    = "%q is not a meeting number: see meetings."
 	msgMeetingClosed       = "Meeting %d is %s: it can no longer change."
 	msgMeetingAlready      = "Meeting %d is %s already."
+	msgMeetingInPast       = "That meeting would have ended on %s, which has passed: nobody can be invited to it. Check the date (start=\"YYYY-MM-DD HH:MM\")."
+	msgMeetingEnded        = "Meeting %d ended on %s: it can no longer be announced, and nobody can be invited to it."
 	msgMeetingUnchanged    = "Nothing changed in meeting %d."
 	msgDraftChanged        = "Meeting %d changed; it is a draft, so nobody is told until you schedule it."
 	msgMeetingChanged      = "Meeting %d changed (version %d); every invitee is sent an update."

@@ -76,6 +76,10 @@ func ValidateYear(t time.Time) error {
 	return nil
 }
 
+// Ended reports whether the meeting is over at now: nobody can be invited
+// to it any more.
+func (m *Meeting) Ended(now time.Time) bool { return !m.End.After(now) }
+
 // Location is the meeting's time zone; UTC if the zone is unknown.
 func (m *Meeting) Location() *time.Location {
 	loc, err := LoadZone(m.TimeZone)
