@@ -385,7 +385,8 @@ poll create 1 deadline="2013-06-10 17:00" slots="2013-09-21 10:00-17:00, 2013-09
 poll pick 1 1
 meeting schedule 1
 invite 1 all
-`, "Poll 1: slot 1 picked for meeting 1", "Meeting 1 is scheduled", "Meeting 1: 19 newly invited")
+`, "Poll 1: slot 1 picked for meeting 1", "Meeting 1 is scheduled", "Invitations on their way: 19.", "Invited as its series asks: 19 new.",
+			"Meeting 1: 0 newly invited, 19 invited already.")
 		session("2013-06-12T09:00", "kwame.boateng@gh.example.org", "next\nrsvp yes\n", "Sat 21 Sep 2013, 10:00–17:00 EDT", "your answer is coming")
 		// Back after the summer: reminders at 14 days, 2 days and 2 hours.
 		session("2013-09-06T09:00", ruth, "clock advance 16d\noutbox\n", "Sun 22 Sep 2013 09:00 EDT")

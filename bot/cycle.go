@@ -19,6 +19,7 @@ import (
 type CycleStore interface {
 	CreateSeries(ctx context.Context, actor model.Actor, sr *model.Series) error
 	SeriesList(ctx context.Context, active bool) ([]model.Series, error)
+	Series(ctx context.Context, id int64) (model.Series, error)
 	SetSeriesActive(ctx context.Context, actor model.Actor, id int64, active bool) (model.Series, error)
 	Mute(ctx context.Context, personID, meetingID int64, mute bool) error
 	RecordAttendance(ctx context.Context, actor model.Actor, meetingID int64, countries []string) (model.Meeting, error)
@@ -34,8 +35,8 @@ func WithSimulatedClock(clk *clock.Offset, advance func(ctx context.Context, clk
 func (e *Engine) cycleCommands() []*Command {
 	return []*Command{
 		{Name: "series", Description: "The meeting series and their next meetings.", Access: Secretariat, Run: e.seriesList},
-		{Name: "series create", Usage: `name="…" rule=<unga|yearly|…|RRULE> start="YYYY-MM-DD HH:MM" duration=7h [tz=…] venue="…" [address=…] [hosts=…] [plan=120d] [reminders=14d,2d,2h]`,
-			Description: "Define a recurring meeting; drafts are planned when an occurrence comes within the planning window.",
+		{Name: "series create", Usage: `name="…" rule=<unga|yearly|…|RRULE> start="YYYY-MM-DD HH:MM" duration=7h [tz=…] venue="…" [address=…] [hosts=…] [plan=120d] [reminders=14d,2d,2h] [invitees=all|<regional group>|<countries>]`,
+			Description: "Define a recurring meeting; drafts are planned when an occurrence comes within the planning window, and confirming one invites the series' invitees (all active focal points and alternates unless invitees= says otherwise).",
 			Examples:    []string{`series create name="Annual Meeting of the Global Network of R2P Focal Points" rule=unga start="2012-09-29 10:00" duration=7h tz=America/New_York venue="New York" plan=120d`},
 			Access:      Secretariat, Run: e.seriesCreate},
 		{Name: "series stop", Usage: "<series>", Description: "Stop planning a series.", Access: Secretariat, Run: e.seriesActive(false)},
@@ -127,6 +128,10 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 				return err
 			}
 			sr.Hosts = m.Hosts
+		case "invitees":
+			if sr.Invitees, err = parseInvitees(o[k]); err != nil {
+				return err
+			}
 		case "start":
 		default:
 			return model.Errorf(model.EINVALID, msgUnknownSeriesField, k)
@@ -152,7 +157,49 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 	} else {
 		w.Printf(msgSeriesEnded)
 	}
+	switch v := sr.Invitees; {
+	case v.All():
+		w.Printf(msgSeriesInviteesAll)
+	case v.Group != "":
+		w.Printf(msgSeriesInviteesGroup, v.Group.Name())
+	default:
+		var names []string
+		for _, code := range v.Countries {
+			c, _ := model.CountryByCode(code)
+			names = append(names, c.Name)
+		}
+		w.Printf(msgSeriesInviteesCountries, strings.Join(names, ", "))
+	}
 	return nil
+}
+
+// parseInvitees reads a series' default invitees: "all", a regional group,
+// or countries separated by commas.
+func parseInvitees(s string) (model.Invitees, error) {
+	s = strings.TrimSpace(s)
+	if strings.EqualFold(s, "all") {
+		return model.Invitees{}, nil
+	}
+	if g, ok := model.ParseGroup(s); ok {
+		return model.Invitees{Group: g}, nil
+	}
+	var v model.Invitees
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		c, err := match.Country(part)
+		if err != nil {
+			return model.Invitees{}, err
+		}
+		if !slices.Contains(v.Countries, c.Alpha2) {
+			v.Countries = append(v.Countries, c.Alpha2)
+		}
+	}
+	if len(v.Countries) == 0 {
+		return model.Invitees{}, model.Errorf(model.EINVALID, msgBadInvitees)
+	}
+	return v, nil
 }
 
 func (e *Engine) seriesList(ctx context.Context, w *Reply, r *Request) error {

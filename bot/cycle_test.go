@@ -2,14 +2,17 @@ package bot_test
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"focalbot/clock"
+	"focalbot/delivery"
 	"focalbot/internal/storetest"
 	"focalbot/model"
+	"focalbot/scheduler"
 	"focalbot/storage"
 )
 
@@ -68,6 +71,64 @@ func TestNoInvitationsToThePast(t *testing.T) {
 		// A meeting under way still takes invitations.
 		if r := w.as("sec@example.org", `meeting create title="Today" start="2012-08-01 08:00" end=18:00 tz=America/New_York venue="New York"`); r.Code != "" {
 			t.Fatalf("a meeting under way was refused: %s", r.Text())
+		}
+	})
+}
+
+// TestConfirmingASeriesDraftInvitesItsInvitees: a series keeps its default
+// invitees (everyone, a regional group or countries); confirming a draft it
+// planned invites the active focal points and alternates they name, sends
+// their invitations, and says how many.
+func TestConfirmingASeriesDraftInvitesItsInvitees(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		for _, c := range []struct{ invitees, says string }{
+			{"", "invites every active focal point and alternate"},
+			{" invitees=all", "invites every active focal point and alternate"},
+			{" invitees=african", "invites the active focal points and alternates of the African group"},
+			{` invitees="Denmark, Ghana"`, "invites the active focal points and alternates of Denmark, Ghana"},
+		} {
+			r := w.as("sec@example.org", `series create name="Annual meeting" rule=unga start="2012-09-29 10:00" duration=7h venue="New York"`+c.invitees)
+			if r.Code != "" || !strings.Contains(r.Text(), c.says) {
+				t.Fatalf("series create%s: %s", c.invitees, r.Text())
+			}
+		}
+		w.refuses(t, "sec", `series create name="A" rule=unga start="2012-09-29 10:00" duration=7h venue="New York" invitees=Narnia`, model.ENOTFOUND, "Narnia")
+		w.refuses(t, "sec", `series create name="A" rule=unga start="2012-09-29 10:00" duration=7h venue="New York" invitees=","`, model.EINVALID, "invitees=all")
+
+		pl := delivery.Planner{Organiser: delivery.Organiser{Name: "Global Centre", Email: "sec@example.org"}, Channels: []model.Channel{model.ChannelEmail}}
+		sc := &scheduler.Scheduler{Store: s, Clock: clock.Fixed(start), Log: slog.New(slog.DiscardHandler), Planner: pl, Zone: time.UTC}
+		if err := sc.Tick(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		drafts, _ := s.Meetings(context.Background(), model.MeetingFilter{Statuses: []model.MeetingStatus{model.MeetingDraft}})
+		if len(drafts) != 4 {
+			t.Fatalf("%d drafts planned, want one per series", len(drafts))
+		}
+		// Active: Kwame (Ghana, focal point) and Anders (Denmark, alternate).
+		for i, want := range []struct {
+			invited   int
+			countries string
+		}{{2, "DK GH"}, {2, "DK GH"}, {1, "GH"}, {2, "DK GH"}} {
+			m := drafts[i]
+			n := strconv.FormatInt(m.ID, 10)
+			r := w.as("sec@example.org", "meeting schedule "+n)
+			if says := "Invitations on their way: " + strconv.Itoa(want.invited) + "."; r.Code != "" || !strings.Contains(r.Text(), says) ||
+				!strings.Contains(r.Text(), "Invited as its series asks: "+strconv.Itoa(want.invited)+" new.") {
+				t.Errorf("meeting schedule %s (series %d): %s; want it to say %q", n, m.SeriesID, r.Text(), says)
+			}
+			if r := w.as("sec@example.org", "status "+n); !strings.Contains(r.Text(), "Invited: "+strconv.Itoa(want.invited)+" ") {
+				t.Errorf("status %s: %s", n, r.Text())
+			}
+			invs, _ := s.Invitations(context.Background(), m.ID)
+			var countries []string
+			for _, inv := range invs {
+				countries = append(countries, inv.Country)
+			}
+			requests, _ := s.OutboxCounts(context.Background(), model.OutboxFilter{MeetingID: m.ID, Statuses: []model.OutboxStatus{model.OutboxPending}})
+			if strings.Join(countries, " ") != want.countries || requests[model.OutboxPending] != want.invited {
+				t.Errorf("meeting %s: invited %v with %d invitations queued, want %s", n, countries, requests[model.OutboxPending], want.countries)
+			}
 		}
 	})
 }

@@ -257,11 +257,24 @@ func (e *Engine) setMeetingStatus(ctx context.Context, w *Reply, r *Request, to 
 	if err != nil {
 		return err
 	}
+	if to == model.MeetingScheduled && m.Ended(r.Now) {
+		return model.Errorf(model.ECONFLICT, msgMeetingEnded, m.ID, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
+	}
 	people, err := e.peopleByID(ctx)
 	if err != nil {
 		return err
 	}
+	// Confirming a draft of a series invites the series' invitees first:
+	// the draft's invitations are stored, and scheduling sends them all.
+	seriesInvited := -1
+	if to == model.MeetingScheduled && m.Status == model.MeetingDraft && m.SeriesID != 0 {
+		if seriesInvited, err = e.inviteSeriesInvitees(ctx, r, m, people); err != nil {
+			return err
+		}
+	}
+	invited := 0
 	m, err = e.store.UpdateMeeting(ctx, r.Actor(), m.ID, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
+		invited = len(invs)
 		switch {
 		case m.Status == to:
 			return nil, model.Errorf(model.ECONFLICT, msgMeetingAlready, m.ID, m.Status)
@@ -284,8 +297,41 @@ func (e *Engine) setMeetingStatus(ctx context.Context, w *Reply, r *Request, to 
 		return err
 	}
 	e.kick()
-	w.Printf(done, m.ID, m.Title)
+	switch {
+	case to != model.MeetingScheduled:
+		w.Printf(done, m.ID, m.Title)
+	case invited == 0:
+		w.Printf(msgScheduledNobody, m.ID, m.Title, m.ID)
+	default:
+		w.Printf(done, m.ID, m.Title, invited)
+	}
+	if seriesInvited >= 0 {
+		w.Printf(msgSeriesInvited, seriesInvited)
+	}
 	return nil
+}
+
+// inviteSeriesInvitees invites to draft m the default invitees of its
+// series, on the roster of today, and returns how many were new.
+func (e *Engine) inviteSeriesInvitees(ctx context.Context, r *Request, m model.Meeting, byID map[int64]model.Person) (int, error) {
+	sr, err := e.store.Series(ctx, m.SeriesID)
+	if err != nil {
+		return 0, err
+	}
+	people, err := e.store.People(ctx, sr.Invitees.Filter())
+	if err != nil {
+		return 0, err
+	}
+	invitees := make([]model.Invitation, 0, len(people))
+	for _, p := range people {
+		invitees = append(invitees, model.Invitation{PersonID: p.ID, Name: p.Name, Email: p.Email, Country: p.Country})
+	}
+	// While m is a draft nothing is sent; should it have been scheduled
+	// meanwhile, its new invitees are sent their invitations as usual.
+	added, err := e.store.Invite(ctx, r.Actor(), m.ID, invitees, func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
+		return e.planAll(delivery.KindRequest, m, []model.Invitation{inv}, byID)
+	})
+	return len(added), err
 }
 
 // planAll plans one kind of message about m for every invitation.

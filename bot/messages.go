@@ -108,12 +108,10 @@ const (
 	msgBadMeetingNumber    = "%q is not a meeting number: see meetings."
 	msgMeetingClosed       = "Meeting %d is %s: it can no longer change."
 	msgMeetingAlready      = "Meeting %d is %s already."
-	msgMeetingInPast       = "That meeting would have ended on %s, which has passed: nobody can be invited to it. Check the date (start=\"YYYY-MM-DD HH:MM\")."
-	msgMeetingEnded        = "Meeting %d ended on %s: it can no longer be announced, and nobody can be invited to it."
 	msgMeetingUnchanged    = "Nothing changed in meeting %d."
 	msgDraftChanged        = "Meeting %d changed; it is a draft, so nobody is told until you schedule it."
 	msgMeetingChanged      = "Meeting %d changed (version %d); every invitee is sent an update."
-	msgMeetingScheduled    = "Meeting %d is scheduled: invitations are on their way. (%s)"
+	msgMeetingScheduled    = "Meeting %d is scheduled (%s). Invitations on their way: %d."
 	msgMeetingCancelled    = "Meeting %d is cancelled; every invitee is told. (%s)"
 	msgInvited             = "Meeting %d: %d newly invited, %d invited already."
 	msgInvitedDraft        = "Meeting %d is a draft: invitations go out when you schedule it (meeting schedule <number>)."
@@ -162,7 +160,7 @@ const (
 // Series, reminders, attendance, the outbox and the clock.
 const (
 	msgBadSpan            = "%q is not a duration: write it like 14d, 2d12h, 6h or 90m."
-	msgUnknownSeriesField = "Unknown series field %q: use name, rule, start, duration, tz, venue, address, hosts, plan, reminders."
+	msgUnknownSeriesField = "Unknown series field %q: use name, rule, start, duration, tz, venue, address, hosts, plan, reminders, invitees."
 	msgSeriesCreated      = "Series %d created: %s"
 	msgSeriesNext         = "Next meeting: %s; its draft is planned from %s."
 	msgSeriesEnded        = "Its rule has no further meeting."
@@ -182,4 +180,16 @@ const (
 	msgClockReal          = "The clock is the real one: start the console with --now to move it on with clock advance."
 	msgClockTooFar        = "Advance at most 400 days at a time."
 	msgClockAdvanced      = "The bot's time is now %s (%d scheduler ticks on the way)."
+)
+
+// A series' invitees, and meetings that have ended.
+const (
+	msgBadInvitees             = "Say whom the series invites: invitees=all, a regional group (invitees=African) or countries (invitees=\"Ghana, Denmark\")."
+	msgSeriesInviteesAll       = "Confirming one of its drafts (meeting schedule) invites every active focal point and alternate."
+	msgSeriesInviteesGroup     = "Confirming one of its drafts (meeting schedule) invites the active focal points and alternates of the %s group."
+	msgSeriesInviteesCountries = "Confirming one of its drafts (meeting schedule) invites the active focal points and alternates of %s."
+	msgScheduledNobody         = "Meeting %d is scheduled (%s), but nobody is invited yet: invite %d all (or a regional group, countries or people)."
+	msgSeriesInvited           = "Invited as its series asks: %d new."
+	msgMeetingInPast           = "That meeting would have ended on %s, which has passed: nobody can be invited to it. Check the date (start=\"YYYY-MM-DD HH:MM\")."
+	msgMeetingEnded            = "Meeting %d ended on %s: it can no longer be announced, and nobody can be invited to it."
 )

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -23,8 +24,51 @@ type Series struct {
 	Hosts     []string
 	PlanAhead time.Duration   // how long before an occurrence a draft is planned
 	Reminders []time.Duration // offsets before the start; nil: DefaultReminders
+	Invitees  Invitees        // whom confirming a draft of the series invites
 	Active    bool
 	CreatedAt time.Time
+}
+
+// Invitees are whom confirming a draft meeting of a series invites: the
+// active focal points and alternates of every country (the zero value), of
+// one regional group, or of some countries. They are looked up when the
+// draft is confirmed, so the roster of that day counts.
+type Invitees struct {
+	Group     Group    // a regional group; empty for all or for Countries
+	Countries []string // alpha-2 codes; empty for all or for Group
+}
+
+// All reports whether the invitees are every active focal point and alternate.
+func (v Invitees) All() bool { return v.Group == "" && len(v.Countries) == 0 }
+
+// Filter selects the invitees on the roster.
+func (v Invitees) Filter() PeopleFilter {
+	f := PeopleFilter{Roles: []Role{RoleFocalPoint, RoleAlternate}, Statuses: []Status{StatusActive}}
+	if v.Group != "" {
+		for _, c := range CountriesInGroup(v.Group) {
+			f.Countries = append(f.Countries, c.Alpha2)
+		}
+	} else {
+		f.Countries = slices.Clone(v.Countries)
+	}
+	return f
+}
+
+// Validate checks that the invitees name a known group or known countries,
+// not both.
+func (v Invitees) Validate() error {
+	if v.Group != "" {
+		if v.Group.Name() == "" || len(v.Countries) > 0 {
+			return Errorf(EINVALID, "Invite all, a regional group or countries: invitees=all, invitees=African or invitees=\"Ghana, Denmark\".")
+		}
+		return nil
+	}
+	for _, c := range v.Countries {
+		if _, ok := CountryByCode(c); !ok {
+			return Errorf(EINVALID, "Unknown invitee country code %q.", c)
+		}
+	}
+	return nil
 }
 
 // Validate checks everything but the rule, which needs a recurrence library
@@ -55,6 +99,9 @@ func (s *Series) Validate() error {
 		if _, ok := CountryByCode(h); !ok {
 			return Errorf(EINVALID, "Unknown host country code %q.", h)
 		}
+	}
+	if err := s.Invitees.Validate(); err != nil {
+		return err
 	}
 	return ValidateReminders(s.Reminders)
 }

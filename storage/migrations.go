@@ -97,6 +97,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0009,
 			Rollback: rollback0009,
 		},
+		{
+			ID:       "0010_series_invitees",
+			Migrate:  migrate0010,
+			Rollback: rollback0010,
+		},
 	}
 }
 

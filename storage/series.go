@@ -25,8 +25,12 @@ type seriesRow struct {
 	Hosts     string
 	PlanDays  int
 	Reminders string
-	Active    bool
-	CreatedAt time.Time `gorm:"autoCreateTime:false"`
+	// InviteeGroup and InviteeCountries (comma-separated) are the default
+	// invitees; both empty: everyone.
+	InviteeGroup     string
+	InviteeCountries string
+	Active           bool
+	CreatedAt        time.Time `gorm:"autoCreateTime:false"`
 }
 
 func (seriesRow) TableName() string { return "series" }
@@ -34,7 +38,9 @@ func (seriesRow) TableName() string { return "series" }
 func toSeriesRow(s model.Series) seriesRow {
 	return seriesRow{ID: s.ID, Name: s.Name, Rule: s.Rule, StartAt: s.Start.UTC(), TimeZone: s.TimeZone,
 		Minutes: int(s.Duration / time.Minute), Venue: s.Venue, Address: s.Address, Hosts: strings.Join(s.Hosts, ","),
-		PlanDays: int(s.PlanAhead / (24 * time.Hour)), Reminders: durations(s.Reminders), Active: s.Active, CreatedAt: s.CreatedAt.UTC()}
+		PlanDays: int(s.PlanAhead / (24 * time.Hour)), Reminders: durations(s.Reminders),
+		InviteeGroup: string(s.Invitees.Group), InviteeCountries: strings.Join(s.Invitees.Countries, ","),
+		Active: s.Active, CreatedAt: s.CreatedAt.UTC()}
 }
 
 func (r seriesRow) model() model.Series {
@@ -42,10 +48,14 @@ func (r seriesRow) model() model.Series {
 	if r.Hosts != "" {
 		hosts = strings.Split(r.Hosts, ",")
 	}
+	invitees := model.Invitees{Group: model.Group(r.InviteeGroup)}
+	if r.InviteeCountries != "" {
+		invitees.Countries = strings.Split(r.InviteeCountries, ",")
+	}
 	return model.Series{ID: r.ID, Name: r.Name, Rule: r.Rule, Start: r.StartAt.UTC(), TimeZone: r.TimeZone,
 		Duration: time.Duration(r.Minutes) * time.Minute, Venue: r.Venue, Address: r.Address, Hosts: hosts,
-		PlanAhead: time.Duration(r.PlanDays) * 24 * time.Hour, Reminders: parseDurations(r.Reminders), Active: r.Active,
-		CreatedAt: r.CreatedAt.UTC()}
+		PlanAhead: time.Duration(r.PlanDays) * 24 * time.Hour, Reminders: parseDurations(r.Reminders), Invitees: invitees,
+		Active: r.Active, CreatedAt: r.CreatedAt.UTC()}
 }
 
 // CreateSeries stores a series (its rule checked by the caller) and audits it.
@@ -83,6 +93,19 @@ func (s *Store) SeriesList(ctx context.Context, active bool) ([]model.Series, er
 		out[i] = r.model()
 	}
 	return out, nil
+}
+
+// Series returns the series with that ID.
+//
+// Errors: ENOTFOUND; EINTERNAL.
+func (s *Store) Series(ctx context.Context, id int64) (model.Series, error) {
+	var r seriesRow
+	if err := s.db.WithContext(ctx).First(&r, id).Error; errNotFound(err) {
+		return model.Series{}, model.Errorf(model.ENOTFOUND, "There is no series %d: see series.", id)
+	} else if err != nil {
+		return model.Series{}, internal("read series", err)
+	}
+	return r.model(), nil
 }
 
 // SetSeriesActive starts or stops the planning of a series.
