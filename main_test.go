@@ -314,7 +314,7 @@ func TestFeedsOverHTTP(t *testing.T) {
 	mustRun(t, "", "import", "examples/r2p-2012.csv")
 	mustRun(t, `meeting create title="Second Meeting" start="2012-09-29 10:00" end=17:00 venue="New York" public=yes
 invite 1 Ghana
-`, "--as", "ruth.adler@globalcentre.example.org")
+`, "--now=2012-08-01T09:00", "--as", "ruth.adler@globalcentre.example.org") // invitations go only to meetings to come
 
 	in, w := io.Pipe()
 	out := &syncbuf.Buffer{}
