@@ -660,9 +660,8 @@ func (e *Engine) when(w *Reply, m model.Meeting, r *Request) string {
 	}
 	text := delivery.Span(m.Start.In(venue), m.End.In(venue)) + " " + w.p.Sprintf(msgVenueTime, placeOf(venue))
 	if loc := e.readerZone(r); loc != nil && loc.String() != venue.String() {
-		s, en := m.Start.In(loc), m.End.In(loc)
-		if s.Format("-0700") != m.Start.In(venue).Format("-0700") {
-			text += "; " + w.p.Sprintf(msgYourTime, delivery.Span(s, en), loc.String())
+		if !delivery.SameClocks(m.Start, m.End, venue, loc) {
+			text += "; " + w.p.Sprintf(msgYourTime, delivery.Span(m.Start.In(loc), m.End.In(loc)), loc.String())
 		}
 	}
 	return text

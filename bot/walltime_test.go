@@ -68,3 +68,26 @@ func TestWallTimesTheClocksSkipOrRepeat(t *testing.T) {
 		}
 	})
 }
+
+// TestSpansAcrossAClockChange shows a meeting that begins in EDT and ends in
+// EST with each end labelled, in the venue's zone and in the reader's, whose
+// clocks stay at UTC−4 and so differ from New York's only at the end.
+func TestSpansAcrossAClockChange(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		steps := []struct{ as, line, want string }{
+			{"sec", `meeting create title="Night session" start="2012-11-04 00:30" end=03:30 tz=America/New_York venue="New York"`,
+				"When: Sun 4 Nov 2012, 00:30 EDT–03:30 EST (New York time)"},
+			{"sec", "invite 1 all", "Meeting 1: 2 newly invited"},
+			{"fp", "me set tz America/Santo_Domingo", "updated"},
+			{"fp", "meetings", "Sun 4 Nov 2012, 00:30 EDT–03:30 EST (New York time); your time: Sun 4 Nov 2012, 00:30–04:30 AST (America/Santo_Domingo)"},
+			{"sec", `meeting change 1 start="2012-11-04 01:30 -04:00" end="2012-11-04 01:30 -05:00"`, "Sun 4 Nov 2012, 01:30 EDT–01:30 EST (New York time)"},
+			{"sec", `meeting change 1 start="2012-11-03 10:00" end=17:00`, "Sat 3 Nov 2012, 10:00–17:00 EDT (New York time)"},
+		}
+		for _, st := range steps {
+			if r := w.as(st.as+"@example.org", st.line); r.Code != "" || !strings.Contains(r.Text(), st.want) {
+				t.Fatalf("%s: %q answered:\n%s\nwant it to contain %q", st.as, st.line, r.Text(), st.want)
+			}
+		}
+	})
+}
