@@ -61,18 +61,28 @@ func setMeeting(m *model.Meeting, keys []string, opts map[string]string) error {
 		if err != nil {
 			return err
 		}
-		// Keep the wall-clock times when only the zone changes.
+		// Keep the wall-clock times when only the zone changes; a time
+		// given with tz= replaces the old one, which then need not exist
+		// in the new zone.
+		given := func(ks ...string) bool {
+			return slices.ContainsFunc(ks, func(k string) bool { return slices.Contains(keys, k) })
+		}
 		if !m.Start.IsZero() {
 			s, e := m.Start.In(m.Location()), m.End.In(m.Location())
-			start, err := model.WallTime(s.Year(), s.Month(), s.Day(), s.Hour(), s.Minute(), 0, loc)
-			if err != nil {
-				return err
+			if !given("start") {
+				start, err := model.WallTime(s.Year(), s.Month(), s.Day(), s.Hour(), s.Minute(), 0, loc)
+				if err != nil {
+					return err
+				}
+				m.Start = start
 			}
-			end, err := model.WallTime(e.Year(), e.Month(), e.Day(), e.Hour(), e.Minute(), 0, loc)
-			if err != nil {
-				return err
+			if !given("start", "end", "duration") {
+				end, err := model.WallTime(e.Year(), e.Month(), e.Day(), e.Hour(), e.Minute(), 0, loc)
+				if err != nil {
+					return err
+				}
+				m.End = end
 			}
-			m.Start, m.End = start, end
 		}
 		m.TimeZone = loc.String()
 	}

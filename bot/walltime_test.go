@@ -59,6 +59,8 @@ func TestWallTimesTheClocksSkipOrRepeat(t *testing.T) {
 			{`poll create 0 deadline="2012-10-01 17:00" tz=America/New_York slots="2012-11-04 00:30-2012-11-04 01:30 -05:00, 2013-09-24 10:00-17:00"`, "Poll 1"},
 			{"poll close 1", "closed"},
 			{"poll pick 1 1", `start="2012-11-04 00:30" end="2012-11-04 01:30 -05:00" tz=America/New_York`},
+			// A start given with tz= replaces the one the new zone skips.
+			{`meeting change 2 tz=America/New_York start="2013-03-10 05:00"`, "Sun 10 Mar 2013, 05:00–07:30 EDT (New York time)"},
 			{`meeting change 1 start="2012-11-04 01:30 -05:00" end="2012-11-04 03:00"`, "Sun 4 Nov 2012, 01:30–03:00 EST (New York time)"},
 		}
 		for _, st := range steps {
