@@ -13,8 +13,8 @@ import (
 // The answers for 02:30 on 10 March 2013 and 01:30 on 4 November 2012 in New
 // York: the first is skipped when the clocks go forward, the second shown twice.
 const (
-	saysSkipped  = "2013-03-10 02:30 does not exist in America/New_York: the clocks go forward from 02:00 EST to 03:00 EDT"
-	saysRepeated = "2012-11-04 01:30 happens twice in America/New_York: the clocks go back from 02:00 EDT to 01:00 EST. " +
+	saysSkipped  = `"2013-03-10 02:30" does not exist in America/New_York: the clocks go forward from 02:00 EST to 03:00 EDT`
+	saysRepeated = `"2012-11-04 01:30" happens twice in America/New_York: the clocks go back from 02:00 EDT to 01:00 EST. ` +
 		"Say which one with its offset: 2012-11-04 01:30 -04:00 for the first (EDT), or 2012-11-04 01:30 -05:00 for the second (EST)."
 )
 

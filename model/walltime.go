@@ -4,8 +4,8 @@ import "time"
 
 // The answers for wall times that a zone's clocks skip or show twice.
 const (
-	msgWallSkipped  = "%s does not exist in %s: the clocks go forward from %s to %s, skipping the times between. Choose a time before or after that gap."
-	msgWallRepeated = "%s happens twice in %s: the clocks go back from %s to %s. Say which one with its offset: %s for the first (%s), or %s for the second (%s)."
+	msgWallSkipped  = "%q does not exist in %s: the clocks go forward from %s to %s, skipping the times between. Choose a time before or after that gap."
+	msgWallRepeated = "%q happens twice in %s: the clocks go back from %s to %s. Say which one with its offset: %s for the first (%s), or %s for the second (%s)."
 )
 
 // WallLayout is how a wall time is named in WallTime's answers, and
