@@ -187,9 +187,10 @@ func Span(s, e time.Time) string {
 }
 
 // SpanEnds is Span's two ends apart: the start with its date, the end with
-// its date only on another day, and the zone at the end, or at both ends
-// when their offsets differ. Two offsets under one abbreviation (Moscow's
-// MSK in 2014) are told apart by the offset from UTC.
+// its date only on another day; the zone at the end, and at the start too
+// when the span runs over several days or the offsets differ. Two offsets
+// under one abbreviation (Moscow's MSK in 2014) are told apart by the
+// offset from UTC.
 func SpanEnds(s, e time.Time) (from, to string) {
 	sameDay := s.Format(time.DateOnly) == e.Format(time.DateOnly)
 	sName, sOffset := s.Zone()

@@ -74,7 +74,11 @@ var escapeChars = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // abbreviation at that time and the zone's name, so that a time in the hour
 // the clocks repeat says which one it is.
 func DateToken(at time.Time, venue *time.Location) string {
-	return dateToken(at, "{date_long_pretty} at {time}", at.In(venue).Format("Monday 2 January 2006, 15:04 MST")+" ("+venue.String()+")")
+	fallback := at.In(venue).Format("Monday 2 January 2006, 15:04 MST")
+	if name, _ := at.In(venue).Zone(); name != venue.String() {
+		fallback += " (" + venue.String() + ")"
+	}
+	return dateToken(at, "{date_long_pretty} at {time}", fallback)
 }
 
 // dateToken is a Slack date token with a fallback made safe for the markup.
