@@ -367,17 +367,25 @@ func runSlack(ctx context.Context, a *app, t *slack.Transport) error {
 	return t.Serve(ctx, ln)
 }
 
-// parseTime reads --now: RFC 3339, or a local date-time in the given zone.
+// parseTime reads --now: RFC 3339 or a date-time with its offset, or a
+// local date-time in the given zone, refused when that zone's clocks skip
+// it or show it twice.
 func parseTime(s, zone string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	for _, layout := range []string{time.RFC3339, model.WallOffsetLayout} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
 	}
 	loc, err := model.LoadZone(zone)
 	if err != nil {
 		return time.Time{}, err
 	}
 	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+		if w, err := time.Parse(layout, s); err == nil {
+			t, err := model.WallTime(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), loc)
+			if err != nil {
+				return time.Time{}, fmt.Errorf("--now: %s", model.ErrorMessage(err))
+			}
 			return t, nil
 		}
 	}

@@ -168,7 +168,7 @@ func TestSeedScenarioThroughSlack(t *testing.T) {
 	slackPost(t, addr, secret, "/slack/interactive", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode())
 	waitFor(t, posts, "your answer is coming")
 	say(4, "U0KWAME01", "next")
-	if next := waitFor(t, posts, "DU0KWAME01: 1. Second Meeting"); !strings.Contains(next, "<!date^1821884400^{date_long_pretty} at {time}|Saturday 25 September 2027, 11:00 America/New_York>") {
+	if next := waitFor(t, posts, "DU0KWAME01: 1. Second Meeting"); !strings.Contains(next, "<!date^1821884400^{date_long_pretty} at {time}|Saturday 25 September 2027, 11:00 EDT (America/New_York)>") {
 		t.Errorf("next on Slack does not give the time as a date token: %s", next)
 	}
 	say(5, "U0RUTH001", "status 1")

@@ -210,6 +210,8 @@ func TestCommandLine(t *testing.T) {
 	}{
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"--now", "yesterday"}, `"yesterday" is not a time`},
+		{[]string{"--now", "2013-03-10T02:30"}, `--now: "2013-03-10 02:30" does not exist in America/New_York: the clocks go forward from 02:00 EST to 03:00 EDT`},
+		{[]string{"--now", "2012-11-04T01:30"}, "2012-11-04 01:30 -04:00 for the first (EDT), or 2012-11-04 01:30 -05:00 for the second (EST)"},
 		{[]string{"--as", "not-an-address"}, "is not an e-mail address"},
 		{[]string{"import"}, "import takes one CSV file"},
 		{[]string{"import", "/nonexistent.csv"}, "cannot read /nonexistent.csv"},

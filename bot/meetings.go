@@ -67,11 +67,28 @@ func setMeeting(m *model.Meeting, keys []string, opts map[string]string) error {
 		if err != nil {
 			return err
 		}
-		// Keep the wall-clock times when only the zone changes.
+		// Keep the wall-clock times when only the zone changes; a time
+		// given with tz= replaces the old one, which then need not exist
+		// in the new zone.
+		given := func(ks ...string) bool {
+			return slices.ContainsFunc(ks, func(k string) bool { return slices.Contains(keys, k) })
+		}
 		if !m.Start.IsZero() {
 			s, e := m.Start.In(m.Location()), m.End.In(m.Location())
-			m.Start = time.Date(s.Year(), s.Month(), s.Day(), s.Hour(), s.Minute(), 0, 0, loc)
-			m.End = time.Date(e.Year(), e.Month(), e.Day(), e.Hour(), e.Minute(), 0, 0, loc)
+			if !given("start") {
+				start, err := model.WallTime(s.Year(), s.Month(), s.Day(), s.Hour(), s.Minute(), 0, loc)
+				if err != nil {
+					return err
+				}
+				m.Start = start
+			}
+			if !given("start", "end", "duration") {
+				end, err := model.WallTime(e.Year(), e.Month(), e.Day(), e.Hour(), e.Minute(), 0, loc)
+				if err != nil {
+					return err
+				}
+				m.End = end
+			}
 		}
 		m.TimeZone = loc.String()
 	}
@@ -150,16 +167,23 @@ func setMeeting(m *model.Meeting, keys []string, opts map[string]string) error {
 }
 
 // parseWhen reads a date and time in loc; a time alone is on the day of base.
+// A time written with its offset is that instant; any other is a wall time
+// in loc, which model.WallTime refuses when loc's clocks skip it or show it twice.
 func parseWhen(s string, loc *time.Location, base time.Time) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05", time.RFC3339} {
+	for _, layout := range []string{model.WallOffsetLayout, time.RFC3339} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t, nil
 		}
 	}
+	for _, layout := range []string{model.WallLayout, "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return model.WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), loc)
+		}
+	}
 	if !base.IsZero() {
-		if t, err := time.ParseInLocation("15:04", s, loc); err == nil {
+		if t, err := time.Parse("15:04", s); err == nil {
 			b := base.In(loc)
-			return time.Date(b.Year(), b.Month(), b.Day(), t.Hour(), t.Minute(), 0, 0, loc), nil
+			return model.WallTime(b.Year(), b.Month(), b.Day(), t.Hour(), t.Minute(), 0, loc)
 		}
 	}
 	return time.Time{}, model.Errorf(model.EINVALID, msgBadWhen, s)
@@ -700,9 +724,8 @@ func (e *Engine) when(w *Reply, m model.Meeting, r *Request) string {
 	}
 	text := delivery.Span(m.Start.In(venue), m.End.In(venue)) + " " + w.p.Sprintf(msgVenueTime, placeOf(venue))
 	if loc := e.readerZone(r); loc != nil && loc.String() != venue.String() {
-		s, en := m.Start.In(loc), m.End.In(loc)
-		if s.Format("-0700") != m.Start.In(venue).Format("-0700") {
-			text += "; " + w.p.Sprintf(msgYourTime, delivery.Span(s, en), loc.String())
+		if !delivery.SameClocks(m.Start, m.End, venue, loc) {
+			text += "; " + w.p.Sprintf(msgYourTime, delivery.Span(m.Start.In(loc), m.End.In(loc)), loc.String())
 		}
 	}
 	return text

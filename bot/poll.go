@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -182,15 +183,36 @@ func parseSlots(s string, loc *time.Location) ([]model.Slot, error) {
 		}
 		start, err := parseWhen(day+" "+strings.TrimSpace(from), loc, time.Time{})
 		if err != nil {
-			return nil, model.Errorf(model.EINVALID, msgBadSlot, part)
+			return nil, slotError(err, part)
 		}
 		end, err := parseWhen(strings.TrimSpace(to), loc, start)
 		if err != nil {
-			return nil, model.Errorf(model.EINVALID, msgBadSlot, part)
+			return nil, slotError(err, part)
 		}
 		slots = append(slots, model.Slot{Start: start.UTC(), End: end.UTC(), TimeZone: loc.String()})
 	}
 	return slots, nil
+}
+
+// slotError is parseWhen's error for a slot: how to write a slot when the
+// time could not be read, else the error itself, such as a time that the
+// zone's clocks skip.
+func slotError(err error, part string) error {
+	var e *model.Error
+	if errors.As(err, &e) && e.Format == msgBadWhen {
+		return model.Errorf(model.EINVALID, msgBadSlot, part)
+	}
+	return err
+}
+
+// typedTime writes t as it is typed for start= and end= in loc: as the wall
+// time, or with its offset when loc's clocks show that wall time twice.
+func typedTime(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	if _, err := model.WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, loc); err != nil {
+		return t.Format(model.WallOffsetLayout)
+	}
+	return t.Format(model.WallLayout)
 }
 
 // pollArg reads the poll number that a command starts with.
@@ -460,7 +482,7 @@ func (e *Engine) pollPick(ctx context.Context, w *Reply, r *Request) error {
 	if p.MeetingID == 0 {
 		loc := slot.Location()
 		return model.Errorf(model.ECONFLICT, msgPollNoMeeting, p.ID, n, p.Title,
-			slot.Start.In(loc).Format("2006-01-02 15:04"), slot.End.In(loc).Format("2006-01-02 15:04"), loc.String())
+			typedTime(slot.Start, loc), typedTime(slot.End, loc), loc.String())
 	}
 	w.Printf(msgPollPicked, p.ID, n, p.MeetingID)
 	change := &Request{Caller: r.Caller, Person: r.Person, Now: r.Now, Args: Args{

@@ -44,8 +44,10 @@ const (
 // answer for it. Errors say in plain words what is wrong.
 func ParseReply(r io.Reader, sender string) (reply Reply, err error) {
 	defer func() {
+		// checkSyntax refuses what go-ical is known to panic on; should it
+		// panic on something else, the answer still shows no Go internals.
 		if v := recover(); v != nil {
-			reply, err = Reply{}, fmt.Errorf("the calendar is malformed: %v", v)
+			reply, err = Reply{}, errors.New("the calendar data is malformed: it cannot be read as iCalendar (RFC 5545)")
 		}
 	}()
 	data, err := io.ReadAll(io.LimitReader(r, maxReply+1))
@@ -57,10 +59,13 @@ func ParseReply(r io.Reader, sender string) (reply Reply, err error) {
 	case paramsTooLong(data):
 		return Reply{}, fmt.Errorf("the calendar has a property whose parameters are longer than %d octets", maxParams)
 	}
+	if err := checkSyntax(data); err != nil {
+		return Reply{}, err
+	}
 	cal, err := ical.NewDecoder(bytes.NewReader(data)).Decode()
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return Reply{}, errors.New("the calendar is empty or cut short")
+			return Reply{}, errCutShort
 		}
 		return Reply{}, fmt.Errorf("the calendar cannot be read: %s", strings.TrimPrefix(err.Error(), "ical: "))
 	}

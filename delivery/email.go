@@ -150,7 +150,7 @@ func newView(p Payload) view {
 	venue := m.Location()
 	v := view{Meeting: m, Invitee: p.Invitee, Where: location(m), Cancelled: p.Kind == KindCancel, Update: m.Sequence > 0}
 	v.VenueTime = fmt.Sprintf("%s (%s)", Span(m.Start.In(venue), m.End.In(venue)), venue)
-	if loc, err := model.LoadZone(p.Invitee.TimeZone); err == nil && m.Start.In(loc).Format("-0700") != m.Start.In(venue).Format("-0700") {
+	if loc, err := model.LoadZone(p.Invitee.TimeZone); err == nil && !SameClocks(m.Start, m.End, venue, loc) {
 		v.ReaderTime = fmt.Sprintf("%s (%s)", Span(m.Start.In(loc), m.End.In(loc)), loc)
 	}
 	var hosts []string
@@ -175,12 +175,48 @@ func newView(p Payload) view {
 }
 
 // Span writes "Sat 29 Sep 2012, 10:00–17:00 EDT", or with both dates when
-// the meeting runs over several days.
+// the meeting runs over several days. Each end is labelled with its own zone
+// when the clocks change in between: "Sun 4 Nov 2012, 00:30 EDT–03:30 EST".
+// It is how every span is written, in chat, mail and Slack's fallbacks.
 func Span(s, e time.Time) string {
-	if s.Format("2006-01-02") == e.Format("2006-01-02") {
-		return s.Format("Mon 2 Jan 2006, 15:04") + "–" + e.Format("15:04 MST")
+	from, to := SpanEnds(s, e)
+	if s.Format(time.DateOnly) == e.Format(time.DateOnly) {
+		return from + "–" + to
 	}
-	return s.Format("Mon 2 Jan 2006, 15:04 MST") + " – " + e.Format("Mon 2 Jan 2006, 15:04 MST")
+	return from + " – " + to
+}
+
+// SpanEnds is Span's two ends apart: the start with its date, the end with
+// its date only on another day; the zone at the end, and at the start too
+// when the span runs over several days or the offsets differ. Two offsets
+// under one abbreviation (Moscow's MSK in 2014) are told apart by the
+// offset from UTC.
+func SpanEnds(s, e time.Time) (from, to string) {
+	sameDay := s.Format(time.DateOnly) == e.Format(time.DateOnly)
+	sName, sOffset := s.Zone()
+	eName, eOffset := e.Zone()
+	zone := func(t time.Time) string {
+		if sName == eName && sOffset != eOffset {
+			return t.Format("MST (UTC-07:00)")
+		}
+		return t.Format("MST")
+	}
+	toLayout := "15:04 "
+	if !sameDay {
+		toLayout = "Mon 2 Jan 2006, 15:04 "
+	}
+	to = e.Format(toLayout) + zone(e)
+	if sameDay && sOffset == eOffset && sName == eName {
+		return s.Format("Mon 2 Jan 2006, 15:04"), to
+	}
+	return s.Format("Mon 2 Jan 2006, 15:04 ") + zone(s), to
+}
+
+// SameClocks reports whether clocks in a and b show the same times all
+// through the span from s to e, judged at both ends: a reader in b then
+// needs no second span in their own zone.
+func SameClocks(s, e time.Time, a, b *time.Location) bool {
+	return s.In(a).Format("-0700") == s.In(b).Format("-0700") && e.In(a).Format("-0700") == e.In(b).Format("-0700")
 }
 
 // noticeSubject is a notice's first line, cut at a word near 90 characters.

@@ -171,11 +171,12 @@ func (t *Transport) answerInPlace(ctx context.Context, cb slackapi.InteractionCa
 func when(m model.Meeting) string { return span(m.Start, m.End, m.Location()) }
 
 // span is a time span as Slack date tokens, which each reader sees in their
-// own zone; the fallbacks give the venue's time. It is how the engine shows
-// meeting times to Slack callers (bot.Caller.Span).
+// own zone; the fallbacks give the venue's time, each end with its own zone
+// as delivery.Span writes it. It is how the engine shows meeting times to
+// Slack callers (bot.Caller.Span).
 func span(start, end time.Time, venue *time.Location) string {
-	return DateToken(start, venue) + " – " +
-		fmt.Sprintf("<!date^%d^{time}|%s>", end.Unix(), end.In(venue).Format("15:04 MST"))
+	_, to := delivery.SpanEnds(start.In(venue), end.In(venue))
+	return DateToken(start, venue) + " – " + dateToken(end, "{time}", to)
 }
 
 // outboxText is a cancellation, a reminder, a nudge or a notice as text.

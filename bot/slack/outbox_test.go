@@ -57,7 +57,7 @@ func TestInvitationBySlack(t *testing.T) {
 		t.Fatal(err)
 	}
 	dm := next(t, fs.posts, "the invitation")
-	for _, want := range []string{`"action_id":"rsvp_yes"`, `"action_id":"rsvp_no"`, "\\u003c!date^1348927200^{date_long_pretty} at {time}|Saturday 29 September 2012, 10:00 America/New_York\\u003e",
+	for _, want := range []string{`"action_id":"rsvp_yes"`, `"action_id":"rsvp_no"`, "\\u003c!date^1348927200^{date_long_pretty} at {time}|Saturday 29 September 2012, 10:00 EDT (America/New_York)\\u003e",
 		"\\u0026lt;\\u0026amp; friends\\u0026gt;"} {
 		if !strings.Contains(dm.Blocks, want) {
 			t.Errorf("the invitation lacks %s:\n%s", want, dm.Blocks)

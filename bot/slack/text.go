@@ -70,10 +70,20 @@ var escapeChars = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // DateToken shows a time in Slack so that each reader sees it in their own
 // time zone ("Saturday, September 29th, 2012 at 10:00 AM"); clients that
-// cannot render it show the fallback, the time in the venue's zone, named.
+// cannot render it show the fallback, the time in the venue's zone with its
+// abbreviation at that time and the zone's name, so that a time in the hour
+// the clocks repeat says which one it is.
 func DateToken(at time.Time, venue *time.Location) string {
-	fallback := at.In(venue).Format("Monday 2 January 2006, 15:04") + " " + venue.String()
-	return fmt.Sprintf("<!date^%d^{date_long_pretty} at {time}|%s>", at.Unix(), strings.NewReplacer("|", "/", "<", "", ">", "").Replace(fallback))
+	fallback := at.In(venue).Format("Monday 2 January 2006, 15:04 MST")
+	if name, _ := at.In(venue).Zone(); name != venue.String() {
+		fallback += " (" + venue.String() + ")"
+	}
+	return dateToken(at, "{date_long_pretty} at {time}", fallback)
+}
+
+// dateToken is a Slack date token with a fallback made safe for the markup.
+func dateToken(at time.Time, format, fallback string) string {
+	return fmt.Sprintf("<!date^%d^%s|%s>", at.Unix(), format, strings.NewReplacer("|", "/", "<", "", ">", "").Replace(fallback))
 }
 
 // maxMessage is where a long reply is split: Slack advises messages under

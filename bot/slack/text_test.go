@@ -49,7 +49,7 @@ func TestDateToken(t *testing.T) {
 		t.Skip(err)
 	}
 	got := DateToken(time.Date(2012, 9, 29, 14, 0, 0, 0, time.UTC), ny)
-	want := "<!date^1348927200^{date_long_pretty} at {time}|Saturday 29 September 2012, 10:00 America/New_York>"
+	want := "<!date^1348927200^{date_long_pretty} at {time}|Saturday 29 September 2012, 10:00 EDT (America/New_York)>"
 	if got != want {
 		t.Errorf("DateToken = %q; want %q", got, want)
 	}
