@@ -1,0 +1,61 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"focalbot/bot"
+	"focalbot/clock"
+	"focalbot/internal/storetest"
+	"focalbot/model"
+	"focalbot/storage"
+)
+
+// meetingNumbered stores a scheduled meeting with the given number, a month
+// after the world's clock.
+func meetingNumbered(t *testing.T, s *storage.Store, id int64) model.Meeting {
+	t.Helper()
+	m := model.Meeting{ID: id, Title: "Third Meeting", Start: start.AddDate(0, 1, 0), End: start.AddDate(0, 1, 0).Add(7 * time.Hour),
+		TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingScheduled}
+	if err := s.CreateMeeting(context.Background(), model.System, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// expect runs each line and checks that its answer contains want and not
+// unwanted (when set).
+func (w *world) expect(t *testing.T, as, line, want, unwanted string) string {
+	t.Helper()
+	r := w.as(as+"@example.org", line)
+	if !strings.Contains(r.Text(), want) {
+		t.Errorf("%s: %q answered:\n%s\nwant it to contain %q", as, line, r.Text(), want)
+	}
+	if unwanted != "" && strings.Contains(r.Text(), unwanted) {
+		t.Errorf("%s: %q answered:\n%s\nwant it not to contain %q", as, line, r.Text(), unwanted)
+	}
+	return r.Text()
+}
+
+// TestIdentifiersArePlainNumbers: a meeting number of four digits is written as it is typed, in answers and in hints, and the number
+// shown is accepted back; quantities keep their digit grouping.
+func TestIdentifiersArePlainNumbers(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		meetingNumbered(t, s, 1422)
+		w.expect(t, "sec", "invite 1422 Ghana", "Meeting 1422: 1 newly invited", "1,422")
+		w.expect(t, "fp", "next", "Answer with rsvp yes|no|maybe 1422.", "1,422")
+		w.expect(t, "fp", "meetings", "1422. Third Meeting", "1,422")
+		w.expect(t, "sec", "status 1422", "1422. Third Meeting", "1,422")
+		w.expect(t, "sec", "meeting change 4711 venue=Geneva", "There is no meeting 4711", "4,711")
+
+	})
+
+	r := bot.TextReply("")
+	r.Printf("Meeting %d: %d newly invited.", int64(1422), 1500)
+	if got, want := r.Text(), "\nMeeting 1422: 1,500 newly invited."; got != want {
+		t.Errorf("Printf = %q, want %q", got, want)
+	}
+}
