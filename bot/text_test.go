@@ -59,3 +59,12 @@ func TestIdentifiersArePlainNumbers(t *testing.T) {
 		t.Errorf("Printf = %q, want %q", got, want)
 	}
 }
+
+// TestQuotationMarkInAValue: a backslash puts a quotation mark in a quoted
+// value; a quotation mark left open is refused and changes nothing.
+func TestQuotationMarkInAValue(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	w.expect(t, "sec", `update fp@example.org name="O'Brien; \"Jr\""`, `Updated: O'Brien; "Jr"`, "")
+	w.refuses(t, "sec", `update fp@example.org name="O'Brien; \"Jr\"`, model.EINVALID, `write \"`)
+}
