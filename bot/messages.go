@@ -23,6 +23,7 @@ const (
 	msgHelpRegister  = "You are not on the roster yet: type register <your country> to ask to join."
 
 	msgProfileUpdated   = "Your profile is updated."
+	msgEmailNotUsable   = "%s cannot be used as your e-mail address here; your profile is unchanged. If the address is yours, ask the secretariat to change it for you."
 	msgProfileName      = "%s (#%d)"
 	msgProfileRole      = "Role: %s, %s"
 	msgProfileCountry   = "Country: %s (%s group)"

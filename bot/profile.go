@@ -47,7 +47,9 @@ func (e *Engine) meSet(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) < 2 && len(r.Args.Keys) == 0 {
 		return model.Errorf(model.EINVALID, msgUsage, "me set <"+strings.Join(roster.SelfFields, "|")+"> <value>")
 	}
+	email := r.Person.Email
 	p, err := e.store.UpdatePerson(ctx, r.Actor(), r.Person.ID, func(p *model.Person) error {
+		defer func() { email = p.Email }()
 		if len(r.Args.Words) > 0 {
 			if err := roster.Set(p, r.Args.Words[0], r.Args.Rest(1), roster.SelfFields); err != nil {
 				return err
@@ -55,6 +57,11 @@ func (e *Engine) meSet(ctx context.Context, w *Reply, r *Request) error {
 		}
 		return roster.SetAll(p, r.Args.Keys, r.Args.Opts, roster.SelfFields)
 	})
+	if model.ErrorCode(err) == model.ECONFLICT && email != r.Person.Email {
+		// Saying that someone else has the address would let any member
+		// test whether an address is on the roster.
+		return model.Errorf(model.EINVALID, msgEmailNotUsable, email)
+	}
 	if err != nil {
 		return err
 	}
