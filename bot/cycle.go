@@ -250,6 +250,10 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 		c, _ := model.CountryByCode(code)
 		names = append(names, c.Name)
 	}
+	if len(codes) == 0 {
+		w.Printf(msgAttendanceNone, m.ID, m.Title, w.meetingStatus(m.Status), m.ID)
+		return nil
+	}
 	w.Printf(msgAttendance, m.ID, m.Title, w.meetingStatus(m.Status), len(codes), strings.Join(names, ", "))
 	return nil
 }

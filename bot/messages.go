@@ -1,5 +1,11 @@
 package bot
 
+import (
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
 // The message catalog: every sentence the engine shows a person. Handlers
 // refer to these by name and print them through Reply.Printf, which looks
 // each one up for the reader's language (golang.org/x/text/message); a
@@ -175,6 +181,7 @@ const (
 	msgUnmutedAll         = "You will get reminders again."
 	msgUnmuted            = "You will get reminders for meeting %d again."
 	msgAttendance         = "%d. %s (%s): %d countries came — %s"
+	msgAttendanceNone     = "%d. %s (%s): no attendance recorded yet. Record it with: attendance %d <country>, <country>, …"
 	msgOutboxEmpty        = "Nothing has been sent or queued."
 	msgOutboxCounts       = "%d messages: %d sent, %d waiting, %d failed, %d replaced by a newer one, %d skipped. The latest:"
 	msgOutboxLine         = "  %s  %s  %s → %s"
@@ -183,3 +190,32 @@ const (
 	msgClockTooFar        = "Advance at most 400 days at a time."
 	msgClockAdvanced      = "The bot's time is now %s (%d scheduler ticks on the way)."
 )
+
+// plurals are the messages that count something, with their text for a count
+// of one. They are set for every language (language.Und) so that a reader
+// whose language has no translation yet gets correct English; a translation
+// sets its own forms for its language with plural.Selectf and the CLDR
+// categories ("one", "few", "many", …), which Arabic and Russian need.
+var plurals = []struct {
+	key string // the message, as handlers name it: its text for other counts
+	arg int    // which argument (from 1) is the count
+	one string // the text for a count of 1
+}{
+	{msgRosterHeader, 1, "Roster: %d person."},
+	{msgRosterHeaderFor, 2, "Roster for %s: %d person."},
+	{msgPendingHeader, 1, "%d registration waiting for approval (approve <person> or reject <person>):"},
+	{msgStatusPendingMail, 1, "%d message is waiting to be sent."},
+	{msgAttendance, 4, "%d. %s (%s): %d country came — %s"},
+	{msgOutboxCounts, 1, "%d message: %d sent, %d waiting, %d failed, %d replaced by a newer one, %d skipped. The latest:"},
+	{msgClockAdvanced, 2, "The bot's time is now %s (%d scheduler tick on the way)."},
+	{msgOutreachHeader, 1, "Outreach: %d country without an active focal point."},
+	{msgOutreachHeaderGroup, 2, "Outreach in the %s group: %d country without an active focal point."},
+}
+
+func init() {
+	for _, m := range plurals {
+		if err := message.Set(language.Und, m.key, plural.Selectf(m.arg, "%d", "=1", m.one, "other", m.key)); err != nil {
+			panic("bot: plural of " + m.key + ": " + err.Error())
+		}
+	}
+}

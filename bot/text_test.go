@@ -82,3 +82,34 @@ func TestEmailChangeDoesNotTellWhoIsOnTheRoster(t *testing.T) {
 	w.refuses(t, "sec", "update fp@example.org email=alt@example.org", model.ECONFLICT, "already has the e-mail address")
 	w.expect(t, "fp", "me set email kwame@example.org", "E-mail: kwame@example.org", "")
 }
+
+// TestCountsAgreeWithTheirNouns: one of a thing is written in the singular,
+// also for a reader whose language has no translation yet.
+func TestCountsAgreeWithTheirNouns(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		w.expect(t, "fp", "roster Denmark", "Roster for Denmark: 1 person.", "1 people")
+		w.expect(t, "fp", "me set language fr", "Language: fr", "")
+		w.expect(t, "fp", "roster Denmark", "Roster for Denmark: 1 person.", "1 people")
+		w.expect(t, "fp", "roster WEOG", "Roster for Western European and Others: 1 person.", "")
+		w.expect(t, "sec", "approve pending@example.org", "Approved", "")
+		w.expect(t, "sec", "pending", "1 registration waiting for approval", "registrations")
+		w.expect(t, "sec", "reject target@example.org", "Rejected", "")
+		w.expect(t, "sec", "roster", "Roster: 5 people.", "")
+		meetingNumbered(t, s, 1422)
+		w.expect(t, "sec", "invite 1422 Ghana", "1 newly invited", "")
+		w.expect(t, "sec", "status 1422", "1 message is waiting to be sent.", "messages are")
+	})
+}
+
+// TestAttendanceNotYetRecorded: before attendance is recorded, it says so,
+// with no list left dangling.
+func TestAttendanceNotYetRecorded(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	meetingNumbered(t, s, 7)
+	text := w.expect(t, "sec", "attendance 7", "7. Third Meeting (scheduled): no attendance recorded yet. Record it with: attendance 7 <country>", "")
+	if strings.Contains(text, "—") {
+		t.Errorf("a dangling dash: %s", text)
+	}
+}

@@ -7,6 +7,10 @@ import (
 	"io"
 	"strings"
 
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"focalbot/model"
 )
 
@@ -80,6 +84,21 @@ func (e Errors) Error() string {
 		lines[i] = fmt.Sprintf("line %d: %s", le.Line, model.ErrorMessage(le.Err))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Summary says how many lines of file are bad and that nothing was imported.
+func (e Errors) Summary(file string) string {
+	lines := map[int]bool{}
+	for _, le := range e {
+		lines[le.Line] = true
+	}
+	return message.NewPrinter(language.English).Sprintf(msgCSVBadLines, file, len(lines))
+}
+
+// NothingImported says that file has n mistakes, found when its people were
+// compared with the roster, and that nothing was imported.
+func NothingImported(file string, n int) string {
+	return message.NewPrinter(language.English).Sprintf(msgImportMistakes, file, n)
 }
 
 // maxErrors stops reading a file that is wrong throughout.
@@ -253,4 +272,19 @@ const (
 	msgCSVRepeatedColumn = "The column %q appears twice."
 	msgCSVMissingColumn  = "The header has no %q column; it is required."
 	msgCSVSyntax         = "This is not valid CSV (%s): put fields with commas or quotes in double quotes, and double any quote inside them."
+	msgCSVBadLines       = "%s has %d bad lines; nothing was imported"
+	msgImportMistakes    = "%s has %d mistakes; nothing was imported"
 )
+
+// The messages above that count, with their text for a count of one, for
+// every language that has no translation of its own (see bot's catalog).
+func init() {
+	for key, one := range map[string]string{
+		msgCSVBadLines:    "%s has %d bad line; nothing was imported",
+		msgImportMistakes: "%s has %d mistake; nothing was imported",
+	} {
+		if err := message.Set(language.Und, key, plural.Selectf(2, "%d", "=1", one, "other", key)); err != nil {
+			panic("roster: plural of " + key + ": " + err.Error())
+		}
+	}
+}
