@@ -170,7 +170,7 @@ func (e *Engine) seriesList(ctx context.Context, w *Reply, r *Request) error {
 			loc, _ := model.LoadZone(sr.TimeZone)
 			next = delivery.Span(t.In(loc), t.Add(sr.Duration).In(loc))
 		}
-		w.Printf(msgSeriesLine, sr.ID, sr.Name, sr.Rule, next, sr.Active)
+		w.Printf(msgSeriesLine, sr.ID, sr.Name, sr.Rule, next, w.yesNo(sr.Active))
 	}
 	return nil
 }
@@ -185,7 +185,7 @@ func (e *Engine) seriesActive(active bool) HandlerFunc {
 		if err != nil {
 			return err
 		}
-		w.Printf(msgSeriesActive, sr.ID, sr.Name, sr.Active)
+		w.Printf(msgSeriesActive, sr.ID, sr.Name, w.yesNo(sr.Active))
 		return nil
 	}
 }

@@ -215,7 +215,7 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 		e.showMeeting(w, m, r)
 		return nil
 	case m.Sequence == before.Sequence:
-		w.Printf(msgMeetingSaved, m.ID, m.Public, reminderList(m))
+		w.Printf(msgMeetingSaved, m.ID, w.yesNo(m.Public), reminderList(m))
 		return nil
 	}
 	e.kick()

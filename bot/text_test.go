@@ -2,6 +2,8 @@ package bot_test
 
 import (
 	"context"
+	"log/slog"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +113,37 @@ func TestAttendanceNotYetRecorded(t *testing.T) {
 	text := w.expect(t, "sec", "attendance 7", "7. Third Meeting (scheduled): no attendance recorded yet. Record it with: attendance 7 <country>", "")
 	if strings.Contains(text, "—") {
 		t.Errorf("a dangling dash: %s", text)
+	}
+}
+
+// TestAnswersInWords: yes and no rather than true and false, and an audit
+// log with field labels, countries by name and times in the secretariat's
+// zone, never Go field names or raw timestamps.
+func TestAnswersInWords(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	meetingNumbered(t, s, 3)
+	w.expect(t, "sec", "meeting change 3 public=yes", "in the public feed: yes;", "true")
+	w.expect(t, "sec", `series create name="Annual meeting" rule="FREQ=YEARLY;BYMONTH=9;BYDAY=-1SA" start="2013-09-28 10:00" duration=7h tz=America/New_York venue="New York"`, "Series 1 created", "")
+	w.expect(t, "sec", "series", "planning on: yes", "true")
+	w.expect(t, "sec", "series stop 1", "planning on: no.", "false")
+	w.expect(t, "sec", "update alt@example.org tz=Europe/Copenhagen appointed=2010-05-12 ministry=\"Ministry of Foreign Affairs\" country=Ghana", "Updated", "")
+	w.expect(t, "sec", `meeting change 3 start="2012-09-02 10:00"`, "changed", "")
+
+	nyc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := bot.New(s, clock.Fixed(start), slog.New(slog.DiscardHandler), nyc)
+	audit := e.Handle(context.Background(), bot.Caller{Email: "sec@example.org"}, "audit").Text()
+	for _, want := range []string{`time zone: "" → "Europe/Copenhagen"`, `appointed: "" → "2010-05-12"`,
+		`ministry: "" → "Ministry of Foreign Affairs"`, `country: "Denmark" → "Ghana"`, `in the public feed: "no" → "yes"`,
+		`start: "2012-09-01 09:00 EDT" → "2012-09-02 10:00 EDT"`, `planning on: "yes" → "no"`, `duration: "" → "7h"`} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("the audit log does not say %q:\n%s", want, audit)
+		}
+	}
+	if raw := regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d|TimeZone|AppointedOn|Organisation|Public|PlanAhead|true|false`).FindString(audit); raw != "" {
+		t.Errorf("the audit log shows %q:\n%s", raw, audit)
 	}
 }
