@@ -420,6 +420,13 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 		return err
 	}
 	e.showMeeting(w, m, r)
+	// Listed as shown: by country name, then by name.
+	slices.SortStableFunc(invs, func(a, b model.Invitation) int {
+		if c := strings.Compare(countryName(a.Country), countryName(b.Country)); c != 0 {
+			return c
+		}
+		return strings.Compare(match.Fold(a.Name), match.Fold(b.Name))
+	})
 	counts := map[model.Response]int{}
 	for _, inv := range invs {
 		counts[inv.Response]++
@@ -427,7 +434,8 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 	w.Printf(msgStatusCounts, len(invs), counts[model.ResponseYes], counts[model.ResponseMaybe], counts[model.ResponseNo], counts[model.ResponseNone])
 	coming := map[string]bool{}
 	for _, inv := range invs {
-		if inv.Response == model.ResponseYes && inv.Country != "" {
+		// A guest's country is the guest's, not a government's delegation.
+		if inv.Response == model.ResponseYes && inv.Country != "" && inv.PersonID != 0 {
 			coming[inv.Country] = true
 		}
 	}

@@ -147,3 +147,24 @@ func TestAnswersInWords(t *testing.T) {
 		t.Errorf("the audit log shows %q:\n%s", raw, audit)
 	}
 }
+
+// TestStatusByShownNames: status lists invitees by the country names it
+// shows, and a guest's country is not counted as a country coming.
+func TestStatusByShownNames(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	swiss := model.Person{Name: "Beat Keller", Email: "ch@example.org", Country: "CH", Role: model.RoleFocalPoint, Status: model.StatusActive}
+	if err := s.CreatePerson(context.Background(), model.System, &swiss); err != nil {
+		t.Fatal(err)
+	}
+	meetingNumbered(t, s, 1)
+	w.expect(t, "sec", "invite 1 all", "3 newly invited", "")
+	w.expect(t, "sec", `invite 1 guest amb@br.example.org name="Amb. Maria Silva" country=Brazil`, "1 newly invited", "")
+	if r := w.engine.Handle(context.Background(), bot.Caller{Email: "amb@br.example.org"}, "rsvp yes 1"); !strings.Contains(r.Text(), "your answer is coming") {
+		t.Fatalf("the guest's answer: %s", r.Text())
+	}
+	w.expect(t, "sec", "status 1", "no answer yet: Anders Holm (Denmark), Kwame Boateng (Ghana), Beat Keller (Switzerland)", "")
+	w.expect(t, "sec", "status 1", "Countries coming: 0", "Latin American")
+	w.expect(t, "fp", "rsvp yes 1", "your answer is coming", "")
+	w.expect(t, "sec", "status 1", "Countries coming: 1", "Latin American")
+}
