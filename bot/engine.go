@@ -256,6 +256,10 @@ func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Rep
 	}
 	cmd, n := e.lookup(words)
 	if cmd == nil {
+		if subs := e.subcommands(words[:1]); len(subs) > 0 {
+			e.fail(w, text, model.Errorf(model.EINVALID, msgNeedsSubcommand, words[0], synopses(subs), words[0]))
+			return w
+		}
 		e.fail(w, text, e.unknownCommand(words[0]))
 		return w
 	}
@@ -304,6 +308,35 @@ func (e *Engine) lookup(words []string) (*Command, int) {
 		}
 	}
 	return best, n
+}
+
+// subcommands are the commands whose names begin with words and go on, as
+// "meeting create" and "meeting change" for "meeting", in help order.
+func (e *Engine) subcommands(words []string) []*Command {
+	var out []*Command
+	for _, c := range e.commands {
+		name := strings.Fields(c.Name)
+		if len(name) <= len(words) {
+			continue
+		}
+		ok := true
+		for i, w := range words {
+			ok = ok && strings.EqualFold(w, name[i])
+		}
+		if ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// synopses lists commands' names, separated by commas.
+func synopses(cmds []*Command) string {
+	names := make([]string, len(cmds))
+	for i, c := range cmds {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func (e *Engine) unknownCommand(word string) error {

@@ -14,15 +14,31 @@ import (
 func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) > 0 {
 		cmd, n := e.lookup(r.Args.Words)
-		if cmd == nil || n != len(r.Args.Words) {
+		subs := e.subcommands(r.Args.Words)
+		if (cmd == nil || n != len(r.Args.Words)) && len(subs) == 0 {
 			return e.unknownCommand(r.Args.Rest(0))
 		}
-		w.Printf(msgHelpSynopsis, cmd.Synopsis(), cmd.Description)
-		for _, ex := range cmd.Examples {
-			w.Printf(msgHelpExample, ex)
+		if cmd != nil && n == len(r.Args.Words) {
+			w.Printf(msgHelpSynopsis, cmd.Synopsis(), cmd.Description)
+			for _, ex := range cmd.Examples {
+				w.Printf(msgHelpExample, ex)
+			}
+			if !cmd.Access.allows(r.Person) {
+				w.Printf(msgHelpNotForYou)
+			}
 		}
-		if !cmd.Access.allows(r.Person) {
-			w.Printf(msgHelpNotForYou)
+		if len(subs) > 0 {
+			w.Printf(msgHelpSubcommands, strings.Join(r.Args.Words, " "))
+			shown := 0
+			for _, c := range subs {
+				if c.Access.allows(r.Person) {
+					w.Printf(msgHelpLine, c.Synopsis(), c.Description)
+					shown++
+				}
+			}
+			if shown == 0 {
+				w.Printf(msgHelpNotForYou)
+			}
 		}
 		return nil
 	}

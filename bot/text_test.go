@@ -168,3 +168,20 @@ func TestStatusByShownNames(t *testing.T) {
 	w.expect(t, "fp", "rsvp yes 1", "your answer is coming", "")
 	w.expect(t, "sec", "status 1", "Countries coming: 1", "Latin American")
 }
+
+// TestHelpForACommandGroup: help on the first word of several commands lists
+// them, and that word alone says which words may follow.
+func TestHelpForACommandGroup(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	text := w.expect(t, "sec", "help meeting", "Commands that begin with meeting:", "Did you mean")
+	for _, sub := range []string{"meeting create", "meeting change", "meeting schedule", "meeting cancel"} {
+		if !strings.Contains(text, "• "+sub) {
+			t.Errorf("help meeting does not list %s:\n%s", sub, text)
+		}
+	}
+	w.expect(t, "sec", "help series", "series create", "")
+	w.expect(t, "fp", "help meeting", "(This command is not open to you.)", "meeting create")
+	w.refuses(t, "sec", "meeting", model.EINVALID, `"meeting" needs one more word: meeting create, meeting change`)
+	w.refuses(t, "sec", "help meating", model.EINVALID, "Did you mean meeting?")
+}
