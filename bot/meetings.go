@@ -403,6 +403,13 @@ func (e *Engine) selectPeople(ctx context.Context, who string) ([]model.Person, 
 		}
 		p, err := e.findPerson(ctx, part)
 		if err != nil {
+			if close := match.Suggest(part, 3); len(close) > 0 {
+				names := make([]string, len(close))
+				for i, c := range close {
+					names[i] = c.Name
+				}
+				return nil, model.Errorf(model.ENOTFOUND, msgNoInviteeDidYouMean, part, strings.Join(names, ", "))
+			}
 			return nil, model.Errorf(model.ENOTFOUND, msgNoInvitee, part)
 		}
 		out = append(out, p)

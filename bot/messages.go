@@ -174,6 +174,7 @@ const (
 	msgGuestName           = "A guest's name must be on one line."
 	msgNoFocalPointIn      = "%s has no active focal point to invite: invite a guest by e-mail instead."
 	msgNoInvitee           = "%q is neither a country, a regional group nor someone on the roster."
+	msgNoInviteeDidYouMean = "%q is neither a country, a regional group nor someone on the roster. Did you mean %s?"
 	msgStatusCounts        = "Invited: %d — coming: %d, maybe: %d, not coming: %d, no answer yet: %d"
 	msgStatusCountries     = "Countries coming: %d"
 	msgStatusList          = "%s: %s"

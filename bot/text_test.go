@@ -185,3 +185,15 @@ func TestHelpForACommandGroup(t *testing.T) {
 	w.refuses(t, "sec", "meeting", model.EINVALID, `"meeting" needs one more word: meeting create, meeting change`)
 	w.refuses(t, "sec", "help meating", model.EINVALID, "Did you mean meeting?")
 }
+
+// TestInviteSuggestsACountry: a misspelt country in invite gets the same
+// "Did you mean" as the country command, and nobody is invited.
+func TestInviteSuggestsACountry(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	meetingNumbered(t, s, 1)
+	w.expect(t, "sec", "country Gana", "Did you mean Ghana", "")
+	w.refuses(t, "sec", "invite 1 Gana", model.ENOTFOUND, "Did you mean Ghana")
+	w.refuses(t, "sec", "invite 1 Denmark, Gana", model.ENOTFOUND, "Did you mean Ghana")
+	w.refuses(t, "sec", "invite 1 Narnia", model.ENOTFOUND, `"Narnia" is neither a country, a regional group nor someone on the roster.`)
+}
