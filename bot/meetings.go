@@ -565,12 +565,38 @@ func (e *Engine) myInvitations(ctx context.Context, r *Request) (map[int64]model
 }
 
 func (e *Engine) next(ctx context.Context, w *Reply, r *Request) error {
+	if r.Person.IsSecretariat() {
+		return e.nextOrganised(ctx, w, r)
+	}
 	m, inv, err := e.nextInvited(ctx, r)
 	if err != nil {
 		return err
 	}
 	e.showMeeting(w, m, r)
 	w.Printf(msgYourAnswer, w.response(inv.Response), m.ID)
+	return nil
+}
+
+// nextOrganised shows the secretariat the next meeting it organises,
+// scheduled or draft, and their own answer when they are invited to it.
+func (e *Engine) nextOrganised(ctx context.Context, w *Reply, r *Request) error {
+	coming, err := e.store.Meetings(ctx, model.MeetingFilter{EndsAfter: r.Now, Statuses: []model.MeetingStatus{model.MeetingScheduled, model.MeetingDraft}})
+	if err != nil {
+		return err
+	}
+	if len(coming) == 0 {
+		return model.Errorf(model.ENOTFOUND, msgNoOrganisedMeeting)
+	}
+	m := coming[0]
+	invs, err := e.myInvitations(ctx, r)
+	if err != nil {
+		return err
+	}
+	e.showMeeting(w, m, r)
+	if inv, ok := invs[m.ID]; ok && m.Status == model.MeetingScheduled {
+		w.Printf(msgYourAnswer, w.response(inv.Response), m.ID)
+	}
+	w.Printf(msgYouOrganise, m.ID)
 	return nil
 }
 

@@ -186,6 +186,8 @@ const (
 	msgMeetingLine         = "  %d. %s — %s (%s)"
 	msgYourAnswer          = "Your answer: %s. Answer with rsvp yes|no|maybe %d."
 	msgNoNextMeeting       = "You are not invited to any coming meeting."
+	msgNoOrganisedMeeting  = "No meeting is coming: create one with meeting create, or see the past ones with meetings."
+	msgYouOrganise         = "You organise it: see who answered with status %d."
 	msgNotInvited          = "You are not invited to meeting %d."
 	msgAnswered            = "Thank you: your answer is %s, for %s."
 	msgMeetingTitle        = "%d. %s (%s)"

@@ -197,3 +197,15 @@ func TestInviteSuggestsACountry(t *testing.T) {
 	w.refuses(t, "sec", "invite 1 Denmark, Gana", model.ENOTFOUND, "Did you mean Ghana")
 	w.refuses(t, "sec", "invite 1 Narnia", model.ENOTFOUND, `"Narnia" is neither a country, a regional group nor someone on the roster.`)
 }
+
+// TestNextForTheSecretariat: the secretariat's next is the next meeting it
+// organises, draft or scheduled; others still see the ones they are invited to.
+func TestNextForTheSecretariat(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	w.refuses(t, "sec", "next", model.ENOTFOUND, "No meeting is coming")
+	meetingNumbered(t, s, 1422)
+	w.expect(t, "sec", "next", "1422. Third Meeting (scheduled)", "not invited")
+	w.expect(t, "sec", "next", "You organise it: see who answered with status 1422.", "")
+	w.refuses(t, "fp", "next", model.ENOTFOUND, "not invited to any coming meeting")
+}
