@@ -423,7 +423,7 @@ func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		for _, le := range bad {
 			fmt.Fprintf(stderr, "%s:%d: %s\n", name, le.Line, model.ErrorMessage(le.Err))
 		}
-		return fmt.Errorf("%s has %d bad lines; nothing was imported", name, len(bad))
+		return errors.New(bad.Summary(name))
 	} else if err != nil {
 		return err
 	}
@@ -440,7 +440,15 @@ func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	res, err := a.store.ImportPeople(ctx, model.Actor{Label: "import of " + name}, rows, *dry)
 	if err != nil {
 		if code := model.ErrorCode(err); code != model.EINTERNAL {
-			return fmt.Errorf("%s: %s; nothing was imported", name, model.ErrorMessage(err))
+			// One line on stderr for each mistake of each row.
+			errs := []error{err}
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				errs = j.Unwrap()
+			}
+			for _, e := range errs {
+				fmt.Fprintf(stderr, "%s: %s\n", name, model.ErrorMessage(e))
+			}
+			return errors.New(roster.NothingImported(name, len(errs)))
 		}
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
 
 	"focalbot/match"
 	"focalbot/model"
@@ -266,7 +268,7 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 		return nil
 	}
 	for _, a := range entries {
-		w.Printf(msgAuditLine, a.At.In(e.zone).Format("2006-01-02 15:04 MST"), a.Actor, a.Action, a.Subject, changes(a.Before, a.After))
+		w.Printf(msgAuditLine, a.At.In(e.zone).Format("2006-01-02 15:04 MST"), a.Actor, a.Action, a.Subject, e.changes(w, a.Before, a.After))
 	}
 	return nil
 }
@@ -274,8 +276,9 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 // personSubject is how the audit log names a person.
 func personSubject(id int64) string { return "person:" + strconv.FormatInt(id, 10) }
 
-// changes summarises the fields that differ between two JSON objects.
-func changes(before, after string) string {
+// changes summarises the fields that differ between two JSON objects of the
+// audit log, each by its label in the catalog and its value in words.
+func (e *Engine) changes(w *Reply, before, after string) string {
 	var b, a map[string]any
 	_ = json.Unmarshal([]byte(before), &b)
 	_ = json.Unmarshal([]byte(after), &a)
@@ -291,30 +294,140 @@ func changes(before, after string) string {
 	slices.Sort(keys)
 	var out []string
 	for _, k := range keys {
-		if k == "UpdatedAt" || k == "CreatedAt" || k == "ID" {
+		if auditHidden(k) {
 			continue
 		}
-		bv, av := fmt.Sprint(b[k]), fmt.Sprint(a[k])
-		if b == nil {
-			bv = ""
-		}
-		if bv != av && !(isEmpty(b[k]) && isEmpty(a[k])) {
-			out = append(out, fmt.Sprintf("%s: %q → %q", k, show(b[k]), show(a[k])))
+		bv, av := e.auditValue(w, k, b[k]), e.auditValue(w, k, a[k])
+		if bv != av {
+			out = append(out, w.p.Sprintf(msgAuditChange, auditLabel(w, k), bv, av))
 		}
 	}
 	return strings.Join(out, "; ")
 }
 
-func isEmpty(v any) bool {
-	s := fmt.Sprint(v)
-	return v == nil || s == "" || s == "[]" || s == "0001-01-01T00:00:00Z"
+// auditLabels name the fields of the audit log's records, by the names
+// their JSON carries.
+var auditLabels = map[string]string{
+	"Name": msgFieldName, "Email": msgFieldEmail, "Country": msgFieldCountry, "Role": msgFieldRole,
+	"Status": msgFieldStatus, "Title": msgFieldTitle, "Organisation": msgFieldMinistry, "Phone": msgFieldPhone,
+	"SlackID": msgFieldSlack, "TimeZone": msgFieldZone, "Language": msgFieldLanguage, "AppointedOn": msgFieldAppointed,
+	"Sequence": msgFieldVersion, "Start": msgFieldStart, "End": msgFieldEnd, "Venue": msgFieldVenue,
+	"Address": msgFieldAddress, "OnlineURL": msgFieldOnline, "Hosts": msgFieldHosts, "Organiser": msgFieldOrganiser,
+	"Agenda": msgFieldAgenda, "Public": msgFieldPublic, "Occurrence": msgFieldOccurrence, "Reminders": msgFieldReminders,
+	"Rule": msgFieldRule, "Duration": msgFieldDuration, "PlanAhead": msgFieldPlanAhead, "Active": msgFieldActive,
+	"Secretariat": msgFieldSecretariat, "FacilitatingGroup": msgFieldFacilitators, "Response": msgFieldResponse,
+	"RespondedAt": msgFieldRespondedAt, "Stage": msgFieldStage, "FollowUp": msgFieldFollowUp, "Deadline": msgFieldDeadline,
+	"Text": msgFieldText, "Author": msgFieldAuthor, "At": msgFieldAt,
 }
 
-func show(v any) string {
-	if isEmpty(v) {
+// auditHidden reports whether a field of the audit log's records is
+// bookkeeping that nobody reads: numbers that link records, and the
+// scheduler's marks.
+func auditHidden(k string) bool {
+	switch k {
+	case "CreatedAt", "UpdatedAt", "UID", "RemindedThrough", "RemindedSequence", "ResponseSequence", "Slots":
+		return true
+	}
+	_, known := auditLabels[k]
+	return !known && (strings.HasSuffix(k, "ID") || strings.HasSuffix(k, "IDs"))
+}
+
+// auditLabel is a field's label in the reader's language; a field the
+// catalog does not know is written as words ("SomeField": "some field").
+func auditLabel(w *Reply, k string) string {
+	if m, ok := auditLabels[k]; ok {
+		return w.p.Sprintf(m)
+	}
+	var b strings.Builder
+	for i, r := range k {
+		if i > 0 && unicode.IsUpper(r) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// auditValue writes a value of the audit log in words: dates and times in
+// the secretariat's zone (days as days), yes or no, durations as 14d or 90m,
+// countries by name, lists with commas. An empty value is "".
+func (e *Engine) auditValue(w *Reply, k string, v any) string {
+	switch v := v.(type) {
+	case nil:
 		return ""
+	case bool:
+		return w.yesNo(v)
+	case float64:
+		switch k {
+		case "Duration", "PlanAhead":
+			return durationWords(time.Duration(v))
+		}
+		if v == 0 {
+			return ""
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case string:
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			switch {
+			case t.IsZero():
+				return ""
+			case k == "AppointedOn" || k == "FollowUp":
+				return t.UTC().Format(time.DateOnly)
+			}
+			return t.In(e.zone).Format("2006-01-02 15:04 MST")
+		}
+		switch k {
+		case "Country":
+			if c, ok := model.CountryByCode(v); ok {
+				return c.Name
+			}
+		case "Role":
+			return w.role(model.Role(v))
+		case "Status":
+			return w.status(model.Status(v))
+		case "Response":
+			return w.response(model.Response(v))
+		}
+		return v
+	case []any:
+		parts := make([]string, 0, len(v))
+		for _, x := range v {
+			if d, ok := x.(float64); ok && k == "Reminders" {
+				parts = append(parts, durationWords(time.Duration(d)))
+			} else if c, ok := model.CountryByCode(fmt.Sprint(x)); ok {
+				parts = append(parts, c.Name)
+			} else {
+				parts = append(parts, fmt.Sprint(x))
+			}
+		}
+		return strings.Join(parts, ", ")
 	}
 	return fmt.Sprint(v)
+}
+
+// durationWords writes a duration as 14d, 2d12h, 6h or 90m.
+func durationWords(d time.Duration) string {
+	var b strings.Builder
+	if days := d / (24 * time.Hour); days > 0 {
+		fmt.Fprintf(&b, "%dd", days)
+		d -= days * 24 * time.Hour
+	}
+	if h := d / time.Hour; h > 0 {
+		fmt.Fprintf(&b, "%dh", h)
+		d -= h * time.Hour
+	}
+	if m := d / time.Minute; m > 0 || b.Len() == 0 {
+		fmt.Fprintf(&b, "%dm", m)
+	}
+	return b.String()
+}
+
+// yesNo is a yes or no in the reader's language.
+func (w *Reply) yesNo(b bool) string {
+	if b {
+		return w.p.Sprintf(msgYes)
+	}
+	return w.p.Sprintf(msgNo)
 }
 
 // findPerson resolves how a command names a person: #id, an e-mail address,

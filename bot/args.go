@@ -28,16 +28,29 @@ func (a Args) Rest(i int) string {
 func isQuote(r rune) bool { return r == '"' || r == '“' || r == '”' || r == '„' }
 
 // tokenize splits a line into words. Double quotes (straight or curly) group
-// words; they may start in the middle of a word, as in name="Ana Ruiz".
+// words; they may start in the middle of a word, as in name="Ana Ruiz". A
+// backslash makes the quotation mark or backslash after it part of the word,
+// as in name="O'Brien; \"Jr\""; before any other character it is itself.
 func tokenize(line string) ([]string, error) {
 	var (
 		words   []string
 		cur     strings.Builder
 		inWord  bool
 		inQuote bool
+		escaped bool
 	)
 	for _, r := range line {
+		if escaped {
+			escaped = false
+			if isQuote(r) || r == '\\' {
+				cur.WriteRune(r)
+				continue
+			}
+			cur.WriteRune('\\')
+		}
 		switch {
+		case r == '\\':
+			escaped, inWord = true, true
 		case isQuote(r):
 			inQuote = !inQuote
 			inWord = true
@@ -52,8 +65,11 @@ func tokenize(line string) ([]string, error) {
 			inWord = true
 		}
 	}
+	if escaped {
+		cur.WriteRune('\\')
+	}
 	if inQuote {
-		return nil, model.Errorf(model.EINVALID, "A quotation mark is not closed: put a \" at the end of the quoted words.")
+		return nil, model.Errorf(model.EINVALID, msgUnclosedQuote)
 	}
 	if inWord {
 		words = append(words, cur.String())

@@ -2,7 +2,10 @@ package bot
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+
+	"focalbot/model"
 )
 
 func TestTokenize(t *testing.T) {
@@ -15,6 +18,10 @@ func TestTokenize(t *testing.T) {
 		{"straight quotes group words", `add a@b.org name="Ana Ruiz"`, []string{"add", "a@b.org", "name=Ana Ruiz"}},
 		{"curly quotes from Slack and phones", "add a@b.org name=“Ana Ruiz”", []string{"add", "a@b.org", "name=Ana Ruiz"}},
 		{"an empty quoted value", `me set title ""`, []string{"me", "set", "title", ""}},
+		{"an escaped quotation mark inside quotes", `update #3 name="O'Brien; \"Jr\""`, []string{"update", "#3", `name=O'Brien; "Jr"`}},
+		{"an escaped curly quotation mark", `name="say \“hi\”"`, []string{"name=say “hi”"}},
+		{"an escaped backslash", `agenda="a\\b" x\\`, []string{`agenda=a\b`, `x\`}},
+		{"another backslash is itself", `path="C:\docs" a\ b\`, []string{`path=C:\docs`, `a\`, `b\`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := tokenize(c.line)
@@ -23,8 +30,10 @@ func TestTokenize(t *testing.T) {
 			}
 		})
 	}
-	if _, err := tokenize(`name="Ana`); err == nil {
-		t.Error("an unclosed quote was accepted")
+	for _, line := range []string{`name="Ana`, `name="Ana\"`} {
+		if _, err := tokenize(line); err == nil || !strings.Contains(model.ErrorMessage(err), `write \"`) {
+			t.Errorf("tokenize(%q): %v, want it refused, saying how to write a quotation mark", line, err)
+		}
 	}
 }
 

@@ -110,7 +110,7 @@ func (e *Engine) coreCommands() []*Command {
 			Description: "Change the network's name, secretariat or postal address (separate address lines with |).",
 			Examples:    []string{`network set name="Global Network of R2P Focal Points"`}, Access: Secretariat, Run: e.networkSet},
 		{Name: "meetings", Description: "Meetings you are invited to, upcoming and past.", Access: Anyone, Run: e.meetings},
-		{Name: "next", Description: "The next meeting you are invited to, in your time and the venue's.", Access: Anyone, Run: e.next},
+		{Name: "next", Description: "The next meeting you are invited to (for the secretariat: the next one it organises), in your time and the venue's.", Access: Anyone, Run: e.next},
 		{Name: "rsvp", Usage: "yes|no|maybe [meeting]", Description: "Answer an invitation (the next meeting unless you give its number).",
 			Examples: []string{"rsvp yes", "rsvp maybe 2"}, Access: Anyone, Run: e.rsvp},
 		{Name: "feed", Usage: "[reset]", Description: "The link to your calendar feed of meetings; reset makes a new one and revokes the old.",

@@ -217,7 +217,7 @@ func (e *Engine) seriesList(ctx context.Context, w *Reply, r *Request) error {
 			loc, _ := model.LoadZone(sr.TimeZone)
 			next = delivery.Span(t.In(loc), t.Add(sr.Duration).In(loc))
 		}
-		w.Printf(msgSeriesLine, sr.ID, sr.Name, sr.Rule, next, sr.Active)
+		w.Printf(msgSeriesLine, sr.ID, sr.Name, sr.Rule, next, w.yesNo(sr.Active))
 	}
 	return nil
 }
@@ -232,7 +232,7 @@ func (e *Engine) seriesActive(active bool) HandlerFunc {
 		if err != nil {
 			return err
 		}
-		w.Printf(msgSeriesActive, sr.ID, sr.Name, sr.Active)
+		w.Printf(msgSeriesActive, sr.ID, sr.Name, w.yesNo(sr.Active))
 		return nil
 	}
 }
@@ -296,6 +296,10 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 	for _, code := range codes {
 		c, _ := model.CountryByCode(code)
 		names = append(names, c.Name)
+	}
+	if len(codes) == 0 {
+		w.Printf(msgAttendanceNone, m.ID, m.Title, w.meetingStatus(m.Status), m.ID)
+		return nil
 	}
 	w.Printf(msgAttendance, m.ID, m.Title, w.meetingStatus(m.Status), len(codes), strings.Join(names, ", "))
 	return nil

@@ -130,8 +130,34 @@ func TextReply(text string) *Reply {
 }
 
 // Printf adds a line, translating format through the message catalog.
+// Integers of type int64 are identifiers (meeting, person, poll and series
+// numbers are int64 throughout package model) and are written as plain
+// digits, so that they can be typed back: "status 1422". Quantities are ints
+// and are written as the reader's language groups digits: "1,422 people".
 func (w *Reply) Printf(format string, args ...any) {
-	w.lines = append(w.lines, w.p.Sprintf(format, args...))
+	w.lines = append(w.lines, w.p.Sprintf(format, identifiers(args)...))
+}
+
+// identifier is a number that names something. It formats as plain digits
+// under every verb: the catalog's printer would otherwise group its digits
+// like a quantity's.
+type identifier int64
+
+// Format writes id as the standard library would, with no digit grouping.
+func (id identifier) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), int64(id))
+}
+
+// identifiers returns args with every int64 made an identifier.
+func identifiers(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if n, ok := a.(int64); ok {
+			a = identifier(n)
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // Text is the whole reply.
@@ -230,6 +256,10 @@ func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Rep
 	}
 	cmd, n := e.lookup(words)
 	if cmd == nil {
+		if subs := e.subcommands(words[:1]); len(subs) > 0 {
+			e.fail(w, text, model.Errorf(model.EINVALID, msgNeedsSubcommand, words[0], synopses(subs), words[0]))
+			return w
+		}
 		e.fail(w, text, e.unknownCommand(words[0]))
 		return w
 	}
@@ -278,6 +308,35 @@ func (e *Engine) lookup(words []string) (*Command, int) {
 		}
 	}
 	return best, n
+}
+
+// subcommands are the commands whose names begin with words and go on, as
+// "meeting create" and "meeting change" for "meeting", in help order.
+func (e *Engine) subcommands(words []string) []*Command {
+	var out []*Command
+	for _, c := range e.commands {
+		name := strings.Fields(c.Name)
+		if len(name) <= len(words) {
+			continue
+		}
+		ok := true
+		for i, w := range words {
+			ok = ok && strings.EqualFold(w, name[i])
+		}
+		if ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// synopses lists commands' names, separated by commas.
+func synopses(cmds []*Command) string {
+	names := make([]string, len(cmds))
+	for i, c := range cmds {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func (e *Engine) unknownCommand(word string) error {

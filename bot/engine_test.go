@@ -314,7 +314,7 @@ func TestRegistrationWorkflow(t *testing.T) {
 			{"fp@example.org", "coverage", "African: 2 of 54 — Côte d'Ivoire, Ghana"},
 			{"sec@example.org", "update ama@example.org role=alternate", "alternate"},
 			{"sec@example.org", "coverage", "1 of 193"},
-			{"sec@example.org", "audit Côte d'Ivoire", `Role: "focal-point" → "alternate"`},
+			{"sec@example.org", "audit Côte d'Ivoire", `role: "focal point" → "alternate"`},
 			{"sec@example.org", "grant secretariat alt@example.org", "is now a member of the secretariat"},
 			{"alt@example.org", "revoke secretariat sec@example.org role=focal-point country=USA", "now focal point"},
 			{"sec@example.org", "pending", "Only the secretariat"},

@@ -245,7 +245,7 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 		e.showMeeting(w, m, r)
 		return nil
 	case m.Sequence == before.Sequence:
-		w.Printf(msgMeetingSaved, m.ID, m.Public, reminderList(m))
+		w.Printf(msgMeetingSaved, m.ID, w.yesNo(m.Public), reminderList(m))
 		return nil
 	}
 	e.kick()
@@ -481,6 +481,13 @@ func (e *Engine) selectPeople(ctx context.Context, who string) ([]model.Person, 
 		}
 		p, err := e.findPerson(ctx, part)
 		if err != nil {
+			if close := match.Suggest(part, 3); len(close) > 0 {
+				names := make([]string, len(close))
+				for i, c := range close {
+					names[i] = c.Name
+				}
+				return nil, model.Errorf(model.ENOTFOUND, msgNoInviteeDidYouMean, part, strings.Join(names, ", "))
+			}
 			return nil, model.Errorf(model.ENOTFOUND, msgNoInvitee, part)
 		}
 		out = append(out, p)
@@ -498,6 +505,13 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 		return err
 	}
 	e.showMeeting(w, m, r)
+	// Listed as shown: by country name, then by name.
+	slices.SortStableFunc(invs, func(a, b model.Invitation) int {
+		if c := strings.Compare(countryName(a.Country), countryName(b.Country)); c != 0 {
+			return c
+		}
+		return strings.Compare(match.Fold(a.Name), match.Fold(b.Name))
+	})
 	counts := map[model.Response]int{}
 	for _, inv := range invs {
 		counts[inv.Response]++
@@ -505,7 +519,8 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 	w.Printf(msgStatusCounts, len(invs), counts[model.ResponseYes], counts[model.ResponseMaybe], counts[model.ResponseNo], counts[model.ResponseNone])
 	coming := map[string]bool{}
 	for _, inv := range invs {
-		if inv.Response == model.ResponseYes && inv.Country != "" {
+		// A guest's country is the guest's, not a government's delegation.
+		if inv.Response == model.ResponseYes && inv.Country != "" && inv.PersonID != 0 {
 			coming[inv.Country] = true
 		}
 	}
@@ -628,12 +643,38 @@ func (e *Engine) myInvitations(ctx context.Context, r *Request) (map[int64]model
 }
 
 func (e *Engine) next(ctx context.Context, w *Reply, r *Request) error {
+	if r.Person.IsSecretariat() {
+		return e.nextOrganised(ctx, w, r)
+	}
 	m, inv, err := e.nextInvited(ctx, r)
 	if err != nil {
 		return err
 	}
 	e.showMeeting(w, m, r)
 	w.Printf(msgYourAnswer, w.response(inv.Response), m.ID)
+	return nil
+}
+
+// nextOrganised shows the secretariat the next meeting it organises,
+// scheduled or draft, and their own answer when they are invited to it.
+func (e *Engine) nextOrganised(ctx context.Context, w *Reply, r *Request) error {
+	coming, err := e.store.Meetings(ctx, model.MeetingFilter{EndsAfter: r.Now, Statuses: []model.MeetingStatus{model.MeetingScheduled, model.MeetingDraft}})
+	if err != nil {
+		return err
+	}
+	if len(coming) == 0 {
+		return model.Errorf(model.ENOTFOUND, msgNoOrganisedMeeting)
+	}
+	m := coming[0]
+	invs, err := e.myInvitations(ctx, r)
+	if err != nil {
+		return err
+	}
+	e.showMeeting(w, m, r)
+	if inv, ok := invs[m.ID]; ok && m.Status == model.MeetingScheduled {
+		w.Printf(msgYourAnswer, w.response(inv.Response), m.ID)
+	}
+	w.Printf(msgYouOrganise, m.ID)
 	return nil
 }
 

@@ -1,5 +1,11 @@
 package bot
 
+import (
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
 // The message catalog: every sentence the engine shows a person. Handlers
 // refer to these by name and print them through Reply.Printf, which looks
 // each one up for the reader's language (golang.org/x/text/message); a
@@ -13,15 +19,19 @@ const (
 	msgSecretariatOnly          = "Only the secretariat can do that."
 	msgMembersOnly              = "You are not on the roster yet. To join, type: register <your country>."
 	msgUsage                    = "Usage: %s"
+	msgUnclosedQuote            = "A quotation mark is not closed: put a \" at the end of the quoted words. To put a quotation mark inside them, write \\\" (and \\\\ for a backslash)."
 
-	msgHelpIntro     = "Here is what you can ask me:"
-	msgHelpLine      = "  • %s — %s"
-	msgHelpSynopsis  = "%s — %s"
-	msgHelpExample   = "  e.g. %s"
-	msgHelpNotForYou = "(This command is not open to you.)"
-	msgHelpRegister  = "You are not on the roster yet: type register <your country> to ask to join."
+	msgHelpIntro       = "Here is what you can ask me:"
+	msgHelpLine        = "  • %s — %s"
+	msgHelpSynopsis    = "%s — %s"
+	msgHelpExample     = "  e.g. %s"
+	msgHelpNotForYou   = "(This command is not open to you.)"
+	msgHelpRegister    = "You are not on the roster yet: type register <your country> to ask to join."
+	msgHelpSubcommands = "Commands that begin with %s:"
+	msgNeedsSubcommand = "%q needs one more word: %s. Type help %s to see what each does."
 
 	msgProfileUpdated   = "Your profile is updated."
+	msgEmailNotUsable   = "%s cannot be used as your e-mail address here; your profile is unchanged. If the address is yours, ask the secretariat to change it for you."
 	msgProfileName      = "%s (#%d)"
 	msgProfileRole      = "Role: %s, %s"
 	msgProfileCountry   = "Country: %s (%s group)"
@@ -95,6 +105,52 @@ const (
 	msgAuditEmpty   = "No changes recorded."
 	msgAuditNoMatch = "No person or country matches %q."
 	msgAuditLine    = "%s  %s  %s %s  %s"
+	msgAuditChange  = "%s: %q → %q"
+
+	msgYes = "yes"
+	msgNo  = "no"
+)
+
+// The labels of the fields that the audit log shows.
+const (
+	msgFieldName         = "name"
+	msgFieldEmail        = "e-mail"
+	msgFieldCountry      = "country"
+	msgFieldRole         = "role"
+	msgFieldStatus       = "status"
+	msgFieldTitle        = "title"
+	msgFieldMinistry     = "ministry"
+	msgFieldPhone        = "phone"
+	msgFieldSlack        = "Slack user"
+	msgFieldZone         = "time zone"
+	msgFieldLanguage     = "language"
+	msgFieldAppointed    = "appointed"
+	msgFieldVersion      = "version"
+	msgFieldStart        = "start"
+	msgFieldEnd          = "end"
+	msgFieldVenue        = "venue"
+	msgFieldAddress      = "address"
+	msgFieldOnline       = "online link"
+	msgFieldHosts        = "hosts"
+	msgFieldOrganiser    = "organiser"
+	msgFieldAgenda       = "agenda"
+	msgFieldPublic       = "in the public feed"
+	msgFieldOccurrence   = "occurrence"
+	msgFieldReminders    = "reminders"
+	msgFieldRule         = "rule"
+	msgFieldDuration     = "duration"
+	msgFieldPlanAhead    = "planned ahead"
+	msgFieldActive       = "planning on"
+	msgFieldSecretariat  = "secretariat"
+	msgFieldFacilitators = "facilitating group"
+	msgFieldResponse     = "answer"
+	msgFieldRespondedAt  = "answered"
+	msgFieldStage        = "stage"
+	msgFieldFollowUp     = "follow up"
+	msgFieldDeadline     = "deadline"
+	msgFieldText         = "note"
+	msgFieldAuthor       = "author"
+	msgFieldAt           = "at"
 )
 
 // Meetings.
@@ -118,6 +174,7 @@ const (
 	msgGuestName           = "A guest's name must be on one line."
 	msgNoFocalPointIn      = "%s has no active focal point to invite: invite a guest by e-mail instead."
 	msgNoInvitee           = "%q is neither a country, a regional group nor someone on the roster."
+	msgNoInviteeDidYouMean = "%q is neither a country, a regional group nor someone on the roster. Did you mean %s?"
 	msgStatusCounts        = "Invited: %d — coming: %d, maybe: %d, not coming: %d, no answer yet: %d"
 	msgStatusCountries     = "Countries coming: %d"
 	msgStatusList          = "%s: %s"
@@ -129,6 +186,8 @@ const (
 	msgMeetingLine         = "  %d. %s — %s (%s)"
 	msgYourAnswer          = "Your answer: %s. Answer with rsvp yes|no|maybe %d."
 	msgNoNextMeeting       = "You are not invited to any coming meeting."
+	msgNoOrganisedMeeting  = "No meeting is coming: create one with meeting create, or see the past ones with meetings."
+	msgYouOrganise         = "You organise it: see who answered with status %d."
 	msgNotInvited          = "You are not invited to meeting %d."
 	msgAnswered            = "Thank you: your answer is %s, for %s."
 	msgMeetingTitle        = "%d. %s (%s)"
@@ -141,7 +200,7 @@ const (
 	msgYourTime            = "your time: %s (%s)"
 
 	msgYesOrNo      = "Write %s=yes or %s=no."
-	msgMeetingSaved = "Meeting %d saved (invitees need no update): in the public feed: %t; reminders: %s before."
+	msgMeetingSaved = "Meeting %d saved (invitees need no update): in the public feed: %s; reminders: %s before."
 	msgNoFeeds      = "Calendar feeds are not served here: the administrator sets FOCALBOT_PUBLIC_URL to serve them."
 	msgFeed         = "Your calendar feed (keep the link to yourself; feed reset makes a new one): %s\nThe network's public meetings: %s\nSubscribe to a link from your calendar app (\"add calendar from URL\")."
 	msgFeedReset    = "Your old feed link no longer works."
@@ -165,14 +224,15 @@ const (
 	msgSeriesNext         = "Next meeting: %s; its draft is planned from %s."
 	msgSeriesEnded        = "Its rule has no further meeting."
 	msgNoSeries           = "No series yet: see help series create."
-	msgSeriesLine         = "  %d. %s (%s) — next: %s; planning on: %t"
+	msgSeriesLine         = "  %d. %s (%s) — next: %s; planning on: %s"
 	msgBadSeriesNumber    = "%q is not a series number: see series."
-	msgSeriesActive       = "Series %d (%s): planning on: %t."
+	msgSeriesActive       = "Series %d (%s): planning on: %s."
 	msgMutedAll           = "You will get no more reminders (unmute all to get them again)."
 	msgMuted              = "You will get no more reminders for meeting %d."
 	msgUnmutedAll         = "You will get reminders again."
 	msgUnmuted            = "You will get reminders for meeting %d again."
 	msgAttendance         = "%d. %s (%s): %d countries came — %s"
+	msgAttendanceNone     = "%d. %s (%s): no attendance recorded yet. Record it with: attendance %d <country>, <country>, …"
 	msgOutboxEmpty        = "Nothing has been sent or queued."
 	msgOutboxCounts       = "%d messages: %d sent, %d waiting, %d failed, %d replaced by a newer one, %d skipped. The latest:"
 	msgOutboxLine         = "  %s  %s  %s → %s"
@@ -193,3 +253,32 @@ const (
 	msgMeetingInPast           = "That meeting would have ended on %s, which has passed: nobody can be invited to it. Check the date (start=\"YYYY-MM-DD HH:MM\")."
 	msgMeetingEnded            = "Meeting %d ended on %s: it can no longer be announced, and nobody can be invited to it."
 )
+
+// plurals are the messages that count something, with their text for a count
+// of one. They are set for every language (language.Und) so that a reader
+// whose language has no translation yet gets correct English; a translation
+// sets its own forms for its language with plural.Selectf and the CLDR
+// categories ("one", "few", "many", …), which Arabic and Russian need.
+var plurals = []struct {
+	key string // the message, as handlers name it: its text for other counts
+	arg int    // which argument (from 1) is the count
+	one string // the text for a count of 1
+}{
+	{msgRosterHeader, 1, "Roster: %d person."},
+	{msgRosterHeaderFor, 2, "Roster for %s: %d person."},
+	{msgPendingHeader, 1, "%d registration waiting for approval (approve <person> or reject <person>):"},
+	{msgStatusPendingMail, 1, "%d message is waiting to be sent."},
+	{msgAttendance, 4, "%d. %s (%s): %d country came — %s"},
+	{msgOutboxCounts, 1, "%d message: %d sent, %d waiting, %d failed, %d replaced by a newer one, %d skipped. The latest:"},
+	{msgClockAdvanced, 2, "The bot's time is now %s (%d scheduler tick on the way)."},
+	{msgOutreachHeader, 1, "Outreach: %d country without an active focal point."},
+	{msgOutreachHeaderGroup, 2, "Outreach in the %s group: %d country without an active focal point."},
+}
+
+func init() {
+	for _, m := range plurals {
+		if err := message.Set(language.Und, m.key, plural.Selectf(m.arg, "%d", "=1", m.one, "other", m.key)); err != nil {
+			panic("bot: plural of " + m.key + ": " + err.Error())
+		}
+	}
+}

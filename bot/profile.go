@@ -14,15 +14,31 @@ import (
 func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) > 0 {
 		cmd, n := e.lookup(r.Args.Words)
-		if cmd == nil || n != len(r.Args.Words) {
+		subs := e.subcommands(r.Args.Words)
+		if (cmd == nil || n != len(r.Args.Words)) && len(subs) == 0 {
 			return e.unknownCommand(r.Args.Rest(0))
 		}
-		w.Printf(msgHelpSynopsis, cmd.Synopsis(), cmd.Description)
-		for _, ex := range cmd.Examples {
-			w.Printf(msgHelpExample, ex)
+		if cmd != nil && n == len(r.Args.Words) {
+			w.Printf(msgHelpSynopsis, cmd.Synopsis(), cmd.Description)
+			for _, ex := range cmd.Examples {
+				w.Printf(msgHelpExample, ex)
+			}
+			if !cmd.Access.allows(r.Person) {
+				w.Printf(msgHelpNotForYou)
+			}
 		}
-		if !cmd.Access.allows(r.Person) {
-			w.Printf(msgHelpNotForYou)
+		if len(subs) > 0 {
+			w.Printf(msgHelpSubcommands, strings.Join(r.Args.Words, " "))
+			shown := 0
+			for _, c := range subs {
+				if c.Access.allows(r.Person) {
+					w.Printf(msgHelpLine, c.Synopsis(), c.Description)
+					shown++
+				}
+			}
+			if shown == 0 {
+				w.Printf(msgHelpNotForYou)
+			}
 		}
 		return nil
 	}
@@ -47,7 +63,9 @@ func (e *Engine) meSet(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) < 2 && len(r.Args.Keys) == 0 {
 		return model.Errorf(model.EINVALID, msgUsage, "me set <"+strings.Join(roster.SelfFields, "|")+"> <value>")
 	}
+	email := r.Person.Email
 	p, err := e.store.UpdatePerson(ctx, r.Actor(), r.Person.ID, func(p *model.Person) error {
+		defer func() { email = p.Email }()
 		if len(r.Args.Words) > 0 {
 			if err := roster.Set(p, r.Args.Words[0], r.Args.Rest(1), roster.SelfFields); err != nil {
 				return err
@@ -55,6 +73,11 @@ func (e *Engine) meSet(ctx context.Context, w *Reply, r *Request) error {
 		}
 		return roster.SetAll(p, r.Args.Keys, r.Args.Opts, roster.SelfFields)
 	})
+	if model.ErrorCode(err) == model.ECONFLICT && email != r.Person.Email {
+		// Saying that someone else has the address would let any member
+		// test whether an address is on the roster.
+		return model.Errorf(model.EINVALID, msgEmailNotUsable, email)
+	}
 	if err != nil {
 		return err
 	}

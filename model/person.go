@@ -114,60 +114,70 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 // Validate checks a person after Normalize. It returns an EINVALID error that
 // names the first field to fix.
 func (p *Person) Validate() error {
+	if problems := p.Problems(); len(problems) > 0 {
+		return problems[0]
+	}
+	return nil
+}
+
+// Problems checks a person after Normalize, as Validate does, and returns an
+// EINVALID error for every field to fix, in the order Validate checks them.
+func (p *Person) Problems() []error {
+	var out []error
+	add := func(err error) {
+		if err != nil {
+			out = append(out, err)
+		}
+	}
 	if p.Name == "" {
-		return Errorf(EINVALID, "A name is required.")
+		add(Errorf(EINVALID, "A name is required."))
 	}
 	if len(p.Name) > MaxNameLen {
-		return Errorf(EINVALID, "The name is too long (at most %d characters).", MaxNameLen)
+		add(Errorf(EINVALID, "The name is too long (at most %d characters).", MaxNameLen))
 	}
 	for _, f := range []struct{ name, v string }{{"name", p.Name}, {"title", p.Title}, {"ministry", p.Organisation}, {"phone", p.Phone}} {
 		if len(f.v) > MaxFieldLen {
-			return Errorf(EINVALID, "The %s is too long (at most %d characters).", f.name, MaxFieldLen)
+			add(Errorf(EINVALID, "The %s is too long (at most %d characters).", f.name, MaxFieldLen))
 		}
 		if strings.ContainsAny(f.v, "\r\n\x00") {
-			return Errorf(EINVALID, "The %s must be on one line.", f.name)
+			add(Errorf(EINVALID, "The %s must be on one line.", f.name))
 		}
 	}
 	if p.Email == "" && p.SlackID == "" {
-		return Errorf(EINVALID, "An e-mail address or a Slack user is required for %s.", p.Name)
+		add(Errorf(EINVALID, "An e-mail address or a Slack user is required for %s.", p.Name))
 	}
 	if p.Email != "" {
-		if err := ValidateEmail(p.Email); err != nil {
-			return err
-		}
+		add(ValidateEmail(p.Email))
 	}
 	if p.Phone != "" {
-		if err := ValidatePhone(p.Phone); err != nil {
-			return err
-		}
+		add(ValidatePhone(p.Phone))
 	}
 	switch p.Role {
 	case RoleFocalPoint, RoleAlternate, RoleSecretariat, RoleObserver:
 	default:
-		return Errorf(EINVALID, "Unknown role %q: use focal-point, alternate, secretariat or observer.", p.Role)
+		add(Errorf(EINVALID, "Unknown role %q: use focal-point, alternate, secretariat or observer.", p.Role))
 	}
 	switch p.Status {
 	case StatusPending, StatusActive, StatusInactive:
 	default:
-		return Errorf(EINVALID, "Unknown status %q: use pending, active or inactive.", p.Status)
+		add(Errorf(EINVALID, "Unknown status %q: use pending, active or inactive.", p.Status))
 	}
 	if p.Country == "" && (p.Role == RoleFocalPoint || p.Role == RoleAlternate) {
-		return Errorf(EINVALID, "A %s needs a country.", p.Role)
+		add(Errorf(EINVALID, "A %s needs a country.", p.Role))
 	}
 	if p.Country != "" {
 		if _, ok := CountryByCode(p.Country); !ok {
-			return Errorf(EINVALID, "Unknown country code %q.", p.Country)
+			add(Errorf(EINVALID, "Unknown country code %q.", p.Country))
 		}
 	}
 	if p.TimeZone != "" {
-		if _, err := LoadZone(p.TimeZone); err != nil {
-			return err
-		}
+		_, err := LoadZone(p.TimeZone)
+		add(err)
 	}
 	if p.Language != "" && !validLanguage(p.Language) {
-		return Errorf(EINVALID, "Unknown language %q: use a code such as en, fr, es or ar.", p.Language)
+		add(Errorf(EINVALID, "Unknown language %q: use a code such as en, fr, es or ar.", p.Language))
 	}
-	return nil
+	return out
 }
 
 // ValidateEmail checks that s is a bare e-mail address (no display name).

@@ -7,6 +7,10 @@ import (
 	"io"
 	"strings"
 
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"focalbot/model"
 )
 
@@ -20,7 +24,11 @@ func Header() []string {
 	return h
 }
 
-// Write writes people as CSV, with a header line.
+// Write writes people as CSV, with a header line. A cell that a spreadsheet
+// would take for a formula (it begins with =, +, -, @, a tab or a carriage
+// return) is written with a single quote before it, as OWASP advises against
+// CSV injection; so is a cell that begins with a single quote, so that Read
+// gives back every value as it was.
 func Write(w io.Writer, people []model.Person) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(Header()); err != nil {
@@ -29,7 +37,7 @@ func Write(w io.Writer, people []model.Person) error {
 	row := make([]string, len(Fields))
 	for i := range people {
 		for j, f := range Fields {
-			row[j] = f.get(&people[i])
+			row[j] = neutralise(f.get(&people[i]))
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -39,7 +47,29 @@ func Write(w io.Writer, people []model.Person) error {
 	return cw.Error()
 }
 
-// LineError is what is wrong with one line of a CSV file.
+// formulaStart holds the first characters that make a spreadsheet read a
+// cell as a formula, and the quote that neutralises them.
+const formulaStart = "=+-@\t\r'"
+
+// neutralise puts a single quote before a cell that begins with one of
+// formulaStart.
+func neutralise(cell string) string {
+	if cell != "" && strings.IndexByte(formulaStart, cell[0]) >= 0 {
+		return "'" + cell
+	}
+	return cell
+}
+
+// unneutralise takes off the single quote that neutralise put on.
+func unneutralise(cell string) string {
+	if len(cell) > 1 && cell[0] == '\'' && strings.IndexByte(formulaStart, cell[1]) >= 0 {
+		return cell[1:]
+	}
+	return cell
+}
+
+// LineError is what is wrong with one line of a CSV file; a line with
+// several mistakes has one LineError for each.
 type LineError struct {
 	Line int
 	Err  error
@@ -54,6 +84,21 @@ func (e Errors) Error() string {
 		lines[i] = fmt.Sprintf("line %d: %s", le.Line, model.ErrorMessage(le.Err))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Summary says how many lines of file are bad and that nothing was imported.
+func (e Errors) Summary(file string) string {
+	lines := map[int]bool{}
+	for _, le := range e {
+		lines[le.Line] = true
+	}
+	return message.NewPrinter(language.English).Sprintf(msgCSVBadLines, file, len(lines))
+}
+
+// NothingImported says that file has n mistakes, found when its people were
+// compared with the roster, and that nothing was imported.
+func NothingImported(file string, n int) string {
+	return message.NewPrinter(language.English).Sprintf(msgImportMistakes, file, n)
 }
 
 // maxErrors stops reading a file that is wrong throughout.
@@ -132,8 +177,10 @@ func Read(r io.Reader) ([]Entry, error) {
 			continue
 		}
 		e := Entry{Line: line, Person: model.Person{Role: model.RoleFocalPoint, Status: model.StatusActive}}
-		if err := e.fill(cols, rec, whole); err != nil {
-			bad = append(bad, LineError{line, err})
+		if errs := e.fill(cols, rec, whole); len(errs) > 0 {
+			for _, err := range errs {
+				bad = append(bad, LineError{line, err})
+			}
 			continue
 		}
 		p := e.Person
@@ -173,27 +220,41 @@ func columns(header []string) ([]Field, error) {
 }
 
 // fill sets the entry's fields from one record, each checked as it is set,
-// and with whole validates the person as a whole.
-func (e *Entry) fill(cols []Field, rec []string, whole bool) error {
+// and with whole checks the person as a whole. It returns every mistake of
+// the record, not just the first.
+func (e *Entry) fill(cols []Field, rec []string, whole bool) []error {
+	var errs []error
+	var failed []Field
 	for i, f := range cols {
-		v := strings.TrimSpace(rec[i])
+		v := unneutralise(strings.TrimSpace(rec[i]))
 		switch {
 		case v == "" && (f.Key == "role" || f.Key == "status"):
 			continue // left at its default, or as it is
 		case v == "" && f.clear:
 		default:
 			if err := Set(&e.Person, f.Key, v, nil); err != nil {
-				return err
+				errs, failed = append(errs, err), append(failed, f)
+				continue
 			}
 		}
 		e.set = append(e.set, f)
 	}
 	e.Person.Normalize()
 	if !whole {
-		return nil
+		return errs
 	}
-	return e.Person.Validate()
+	// A cell already reported stands in as a valid value, so that the check
+	// of the whole person does not report it again in other words.
+	p := e.Person
+	for _, f := range failed {
+		_ = f.set(&p, f.get(&standIn))
+	}
+	return append(errs, p.Problems()...)
 }
+
+// standIn is a valid person whose fields stand in for the bad cells of a line.
+var standIn = model.Person{Name: "Stand-in", Email: "stand-in@example.org", Country: "GH", Role: model.RoleFocalPoint,
+	Status: model.StatusActive, TimeZone: "UTC", Language: "en", Phone: "+233 30 266 4951", SlackID: "U0STANDIN1"}
 
 func csvError(err error) error {
 	var pe *csv.ParseError
@@ -211,4 +272,19 @@ const (
 	msgCSVRepeatedColumn = "The column %q appears twice."
 	msgCSVMissingColumn  = "The header has no %q column; it is required."
 	msgCSVSyntax         = "This is not valid CSV (%s): put fields with commas or quotes in double quotes, and double any quote inside them."
+	msgCSVBadLines       = "%s has %d bad lines; nothing was imported"
+	msgImportMistakes    = "%s has %d mistakes; nothing was imported"
 )
+
+// The messages above that count, with their text for a count of one, for
+// every language that has no translation of its own (see bot's catalog).
+func init() {
+	for key, one := range map[string]string{
+		msgCSVBadLines:    "%s has %d bad line; nothing was imported",
+		msgImportMistakes: "%s has %d mistake; nothing was imported",
+	} {
+		if err := message.Set(language.Und, key, plural.Selectf(2, "%d", "=1", one, "other", key)); err != nil {
+			panic("roster: plural of " + key + ": " + err.Error())
+		}
+	}
+}

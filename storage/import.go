@@ -39,14 +39,24 @@ type ImportRow struct {
 // the result and rolls back.
 //
 // Error messages name the row's Line (its position from 1 when Line is 0).
+// Every bad row is reported, each with every one of its mistakes, up to the
+// first that the database refuses (a transaction cannot go on after that).
 //
-// Errors: EINVALID naming the first bad row (a person without an e-mail
-// address, two with the same one, or one not valid); ECONFLICT naming the
-// row whose Slack ID someone else has; EINTERNAL otherwise. On any error
-// nothing is written.
+// Errors: EINVALID for bad rows (a person without an e-mail address, two
+// with the same one, or one not valid); ECONFLICT for a row whose Slack ID
+// someone else has; several are joined with errors.Join, one for each
+// mistake, and ErrorCode gives the first one's code; EINTERNAL otherwise. On
+// any error nothing is written.
 func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, rows []ImportRow, dryRun bool) (ImportResult, error) {
 	var res ImportResult
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		var bad []error
+		// refuse records the mistakes of a row.
+		refuse := func(row int, errs ...error) {
+			for _, err := range errs {
+				bad = append(bad, rowError(row, err))
+			}
+		}
 		seen := make(map[string]int, len(rows))
 		for i, r := range rows {
 			p, row := r.Person, r.Line
@@ -55,21 +65,28 @@ func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, rows []Impo
 			}
 			p.Normalize()
 			if p.Email == "" {
-				return model.Errorf(model.EINVALID, "Line %d has no e-mail address: an import matches people by e-mail.", row)
+				bad = append(bad, model.Errorf(model.EINVALID, "Line %d has no e-mail address: an import matches people by e-mail.", row))
+				continue
 			}
 			if first, ok := seen[p.Email]; ok {
-				return model.Errorf(model.EINVALID, "Lines %d and %d have the same e-mail address %s.", first, row, p.Email)
+				bad = append(bad, model.Errorf(model.EINVALID, "Lines %d and %d have the same e-mail address %s.", first, row, p.Email))
+				continue
 			}
 			seen[p.Email] = row
 
 			before, err := s.personWhere(tx, "email", p.Email)
 			switch {
 			case errNotFound(err):
-				if err := prepare(&p); err != nil {
-					return rowError(row, err)
+				if problems := prepareAll(&p); len(problems) > 0 {
+					refuse(row, problems...)
+					continue
+				}
+				if len(bad) > 0 {
+					continue // nothing will be written: check the rest only
 				}
 				if err := s.insertPerson(tx, actor, &p); err != nil {
-					return rowError(row, err)
+					refuse(row, err)
+					return errors.Join(bad...)
 				}
 				res.Created++
 			case err != nil:
@@ -78,21 +95,30 @@ func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, rows []Impo
 				if r.Merge != nil {
 					p = before
 					if err := r.Merge(&p); err != nil {
-						return rowError(row, err)
+						refuse(row, err)
+						continue
 					}
 				}
-				if err := prepare(&p); err != nil {
-					return rowError(row, err)
+				if problems := prepareAll(&p); len(problems) > 0 {
+					refuse(row, problems...)
+					continue
+				}
+				if len(bad) > 0 {
+					continue
 				}
 				changed, err := s.updatePerson(tx, actor, before, &p)
 				if err != nil {
-					return rowError(row, err)
+					refuse(row, err)
+					return errors.Join(bad...)
 				} else if changed {
 					res.Updated++
 				} else {
 					res.Unchanged++
 				}
 			}
+		}
+		if len(bad) > 0 {
+			return errors.Join(bad...)
 		}
 		if dryRun {
 			return errDryRun

@@ -114,9 +114,17 @@ func dateOf(t time.Time) time.Time {
 
 // prepare normalises and validates a person about to be written.
 func prepare(p *model.Person) error {
+	if problems := prepareAll(p); len(problems) > 0 {
+		return problems[0]
+	}
+	return nil
+}
+
+// prepareAll is prepare returning every problem, not just the first.
+func prepareAll(p *model.Person) []error {
 	p.Normalize()
 	p.AppointedOn = dateOf(p.AppointedOn)
-	return p.Validate()
+	return p.Problems()
 }
 
 // samePerson reports whether a and b hold the same data, ignoring when
