@@ -205,6 +205,14 @@ func (t *Transport) rsvpJob(cb slackapi.InteractionCallback, a *slackapi.BlockAc
 var unreachable = []string{"user_not_found", "channel_not_found", "is_archived", "account_inactive",
 	"user_disabled", "cannot_dm_bot", "not_in_channel", "messages_tab_disabled"}
 
+// malformed are Slack's errors for a request that is itself wrong (blocks
+// beyond Slack's limits, a text too long or missing, bad arguments): the
+// same request will be refused again.
+var malformed = []string{"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long", "invalid_arguments",
+	"invalid_arg_name", "invalid_array_arg", "invalid_charset", "invalid_form_data", "invalid_post_type",
+	"missing_post_type", "invalid_json", "json_not_object", "msg_too_long", "no_text", "too_many_attachments",
+	"invalid_attachments", "invalid_metadata_format", "invalid_metadata_schema", "metadata_too_large"}
+
 // sendError sorts a failure for the dispatcher.
 func sendError(err error) error {
 	if err == nil {
@@ -214,7 +222,7 @@ func sendError(err error) error {
 	if errors.As(err, &limited) {
 		return retryAfter{err: err, after: limited.RetryAfter}
 	}
-	if isSlackError(err, unreachable...) {
+	if isSlackError(err, unreachable...) || isSlackError(err, malformed...) {
 		return delivery.Permanent(err)
 	}
 	return err
