@@ -144,8 +144,8 @@ func (e *Engine) country(ctx context.Context, w *Reply, r *Request) error {
 	}
 	shown := 0
 	for _, p := range people {
-		if p.Status == model.StatusActive || r.Person.IsSecretariat() {
-			w.Printf(msgListItem, e.personLine(w, p, r.Person))
+		if p.Status == model.StatusActive || r.viewer().IsSecretariat() {
+			w.Printf(msgListItem, e.personLine(w, p, r.viewer()))
 			shown++
 		}
 	}

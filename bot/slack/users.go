@@ -73,3 +73,12 @@ func firstOf(ss ...string) string {
 	}
 	return ""
 }
+
+// handleIn runs text from a Slack user through the engine, telling it
+// whether an answer meant for everyone will be posted in a channel, where
+// others see it (a mention in a channel, a slash command).
+func (t *Transport) handleIn(ctx context.Context, userID, text string, inChannel bool) *bot.Reply {
+	caller := t.users.caller(ctx, userID)
+	caller.InChannel = inChannel
+	return t.handler.Handle(ctx, caller, normalize(text, t.botUserID))
+}
