@@ -78,6 +78,9 @@ type Caller struct {
 	// each reader sees it in their own zone (Slack's date tokens); without
 	// it the engine writes the venue's time and the reader's.
 	Span func(start, end time.Time, venue *time.Location) string
+	// Mention, when set, is how the transport mentions a user of its own
+	// by ID (a live Slack mention); without it the engine writes <@ID>.
+	Mention func(slackID string) string
 	// InChannel says that an answer meant for everyone (a Public command)
 	// will be posted where others see it, not to the caller alone: the
 	// answer then shows only what every member may see.
@@ -102,6 +105,14 @@ func (r *Request) viewer() *model.Person {
 		return nil
 	}
 	return r.Person
+}
+
+// mention is how the caller's transport mentions a Slack user.
+func (c Caller) mention(slackID string) string {
+	if c.Mention != nil {
+		return c.Mention(slackID)
+	}
+	return "<@" + slackID + ">"
 }
 
 // Actor is the caller as recorded in the audit log.

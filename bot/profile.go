@@ -191,7 +191,7 @@ func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person,
 		}
 	}
 	if p.SlackID != "" {
-		w.Printf(msgProfileSlack, p.SlackID)
+		w.Printf(msgProfileSlack, r.Caller.mention(p.SlackID))
 	}
 	if loc, err := model.LoadZone(p.TimeZone); err == nil {
 		w.Printf(msgProfileZone, p.TimeZone, r.Now.In(loc).Format("Mon 2 Jan 15:04"))

@@ -29,17 +29,28 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+// TestEscape proves that text is escaped for Slack, whatever it holds, and
+// that only markup the bot marked live stays live.
 func TestEscape(t *testing.T) {
+	date := "<!date^1348927200^{date_long_pretty}|29 Sep 2012, New York>"
 	for _, tc := range []struct{ name, in, want string }{
 		{"placeholders show as typed", "register <country> & more", "register &lt;country&gt; &amp; more"},
-		{"mentions stay mentions", "Slack: <@U0AMA01> <x>", "Slack: <@U0AMA01> &lt;x&gt;"},
-		{"dates stay dates", "<!date^1348927200^{date_long_pretty}|29 Sep 2012, New York>", "<!date^1348927200^{date_long_pretty}|29 Sep 2012, New York>"},
+		{"a mention typed by someone is escaped", "Slack: <@U0AMA01> <x>", "Slack: &lt;@U0AMA01&gt; &lt;x&gt;"},
+		{"a date typed by someone is escaped", date, "&lt;" + date[1:len(date)-1] + "&gt;"},
+		{"the bot's own mention stays a mention", "Slack: " + liveMention("U0AMA01") + " <x>", "Slack: <@U0AMA01> &lt;x&gt;"},
+		{"the bot's own dates stay dates", "At " + live(date) + " <!here>", "At " + date + " &lt;!here&gt;"},
+		{"a forged mark is dropped and its markup escaped", "\uFDD0<!channel>\uFDD1", "&lt;!channel&gt;"},
+		{"a mark with another key is not live", "\uFDD0" + strings.Repeat("0", 24) + "<!channel>\uFDD1", strings.Repeat("0", 24) + "&lt;!channel&gt;"},
+		{"something that is not a user ID is no mention", liveMention("U1> <!channel"), "U1&gt; &lt;!channel"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := escape(tc.in); got != tc.want {
 				t.Errorf("escape(%q) = %q; want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+	if got := unlive("Start " + live(date) + "."); got != "Start 29 Sep 2012, New York." {
+		t.Errorf("unlive shows %q", got)
 	}
 }
 
@@ -53,7 +64,7 @@ func TestDateToken(t *testing.T) {
 	if got != want {
 		t.Errorf("DateToken = %q; want %q", got, want)
 	}
-	if escape("Meeting: "+got) != "Meeting: "+got {
+	if escape("Meeting: "+live(got)) != "Meeting: "+got {
 		t.Errorf("escape changes the date token: %q", escape(got))
 	}
 }
