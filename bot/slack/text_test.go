@@ -90,3 +90,41 @@ func TestSplit(t *testing.T) {
 		})
 	}
 }
+
+// TestCut proves that text cut to Slack's limit keeps its escapes and
+// markup whole.
+func TestCut(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		n        int
+		want     string
+	}{
+		{"a short text is kept", "abc", 3, "abc"},
+		{"a long one ends in an ellipsis", "abcdef", 4, "abc…"},
+		{"never inside an escape", "ab &amp; c", 6, "ab …"},
+		{"never inside a date token", "at <!date^1348927200^{time}|10:00> ok", 12, "at …"},
+		{"characters, not bytes", "ééééé", 3, "éé…"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := cut(tc.in, tc.n); got != tc.want {
+				t.Errorf("cut(%q, %d) = %q; want %q", tc.in, tc.n, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestShare proves the Home tab's two lists share their room: half each,
+// and what one does not need goes to the other.
+func TestShare(t *testing.T) {
+	for _, tc := range []struct{ room, a, b, wantA, wantB int }{
+		{40, 60, 30, 20, 20},
+		{40, 5, 30, 5, 30},
+		{40, 60, 3, 37, 3},
+		{40, 2, 3, 2, 3},
+		{-3, 2, 3, 0, 0},
+	} {
+		if a, b := share(tc.room, tc.a, tc.b); a != tc.wantA || b != tc.wantB {
+			t.Errorf("share(%d, %d, %d) = %d, %d; want %d, %d", tc.room, tc.a, tc.b, a, b, tc.wantA, tc.wantB)
+		}
+	}
+}
