@@ -78,6 +78,13 @@ type Caller struct {
 	// each reader sees it in their own zone (Slack's date tokens); without
 	// it the engine writes the venue's time and the reader's.
 	Span func(start, end time.Time, venue *time.Location) string
+	// Mention, when set, is how the transport mentions a user of its own
+	// by ID (a live Slack mention); without it the engine writes <@ID>.
+	Mention func(slackID string) string
+	// InChannel says that an answer meant for everyone (a Public command)
+	// will be posted where others see it, not to the caller alone: the
+	// answer then shows only what every member may see.
+	InChannel bool
 }
 
 // Request is one command being run.
@@ -86,6 +93,26 @@ type Request struct {
 	Person *model.Person // the caller on the roster; nil when not on it
 	Args   Args
 	Now    time.Time
+	// Public says that others than the caller will see the answer: it
+	// shows only what every member may see (see viewer).
+	Public bool
+}
+
+// viewer is who the answer is for, as far as what it may show: the caller,
+// or nobody in particular (nil) when the answer is public.
+func (r *Request) viewer() *model.Person {
+	if r.Public {
+		return nil
+	}
+	return r.Person
+}
+
+// mention is how the caller's transport mentions a Slack user.
+func (c Caller) mention(slackID string) string {
+	if c.Mention != nil {
+		return c.Mention(slackID)
+	}
+	return "<@" + slackID + ">"
 }
 
 // Actor is the caller as recorded in the audit log.
@@ -268,7 +295,7 @@ func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Rep
 		return w
 	}
 	w.Public = cmd.Public
-	r := &Request{Caller: caller, Person: person, Args: parseArgs(words[n:]), Now: e.clock.Now()}
+	r := &Request{Caller: caller, Person: person, Args: parseArgs(words[n:]), Now: e.clock.Now(), Public: cmd.Public && caller.InChannel}
 	if err := cmd.Run(ctx, w, r); err != nil {
 		w.lines = nil
 		e.fail(w, text, err)

@@ -39,7 +39,7 @@ const (
 	msgProfileMinistry  = "Ministry or mission: %s"
 	msgProfileEmail     = "E-mail: %s"
 	msgProfilePhone     = "Phone: %s"
-	msgProfileSlack     = "Slack: <@%s>"
+	msgProfileSlack     = "Slack: %s"
 	msgProfileZone      = "Time zone: %s (your time now: %s)"
 	msgProfileNoZone    = "Time zone: not set — type me set tz <zone>, e.g. me set tz Europe/Copenhagen"
 	msgProfileLanguage  = "Language: %s"

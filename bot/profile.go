@@ -167,8 +167,8 @@ func (e *Engine) country(ctx context.Context, w *Reply, r *Request) error {
 	}
 	shown := 0
 	for _, p := range people {
-		if p.Status == model.StatusActive || r.Person.IsSecretariat() {
-			w.Printf(msgListItem, e.personLine(w, p, r.Person))
+		if p.Status == model.StatusActive || r.viewer().IsSecretariat() {
+			w.Printf(msgListItem, e.personLine(w, p, r.viewer()))
 			shown++
 		}
 	}
@@ -214,7 +214,7 @@ func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person,
 		}
 	}
 	if p.SlackID != "" {
-		w.Printf(msgProfileSlack, p.SlackID)
+		w.Printf(msgProfileSlack, r.Caller.mention(p.SlackID))
 	}
 	if loc, err := model.LoadZone(p.TimeZone); err == nil {
 		w.Printf(msgProfileZone, p.TimeZone, r.Now.In(loc).Format("Mon 2 Jan 15:04"))

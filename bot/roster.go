@@ -11,7 +11,7 @@ import (
 
 func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 	f := model.PeopleFilter{Statuses: []model.Status{model.StatusActive}}
-	if r.Person.IsSecretariat() {
+	if r.viewer().IsSecretariat() {
 		f.Statuses = append(f.Statuses, model.StatusPending)
 	}
 	title := ""
@@ -56,7 +56,7 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 				w.Printf(msgRosterNoCountry)
 			}
 		}
-		w.Printf(msgListItem, e.personLine(w, p, r.Person))
+		w.Printf(msgListItem, e.personLine(w, p, r.viewer()))
 	}
 	return nil
 }

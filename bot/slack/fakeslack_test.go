@@ -163,6 +163,9 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if !f.withinLimits(w, surfaceMessage, r.Form.Get("blocks")) {
+		return
+	}
 	if !deliver(r, f.posts, post{Channel: r.Form.Get("channel"), ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")}) {
 		return
 	}
@@ -188,6 +191,9 @@ func (f *fakeSlack) view(method string, into chan json.RawMessage) http.HandlerF
 	return func(w http.ResponseWriter, r *http.Request) {
 		f.called(method)
 		body, _ := io.ReadAll(r.Body)
+		if !f.withinLimits(w, viewSurface(method), string(body)) {
+			return
+		}
 		if !deliver(r, into, json.RawMessage(body)) {
 			return
 		}
@@ -205,6 +211,9 @@ func (f *fakeSlack) response(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if !f.withinLimits(w, surfaceMessage, string(m.Blocks)) {
 		return
 	}
 	deliver(r, f.responses, post{Channel: strings.TrimPrefix(r.URL.Path, "/response/"), Text: m.Text, ResponseType: m.ResponseType,

@@ -23,10 +23,15 @@ const (
 	actionSkip       = "meeting_cancel"   // value: a draft meeting's number; runs the engine's meeting cancel
 )
 
-// Block Kit limits that slack-go does not check.
+// Block Kit limits that slack-go does not check (Slack's reference).
 const (
 	maxSectionText  = 3000
-	maxPendingShown = 20 // two blocks each, well within 100 blocks a view
+	maxViewBlocks   = 100 // a modal or the App Home
+	maxHeaderText   = 150
+	maxButtonText   = 75
+	maxConfirmTitle = 100
+	maxConfirmText  = 300
+	maxConfirmWord  = 30 // a confirmation's confirm and deny buttons
 )
 
 // homeSource gives the data of a caller's App Home; *bot.Engine is one.
@@ -76,11 +81,15 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 	}
 	if home.Secretariat {
 		blocks = append(blocks, slackapi.NewDividerBlock(),
-			slackapi.NewHeaderBlock(plain(msgHomeCoverage)), section(answer("coverage")),
-			slackapi.NewHeaderBlock(plain(msgHomePending)))
-		blocks = append(blocks, pendingBlocks(home.Pending)...)
+			slackapi.NewHeaderBlock(plain(msgHomeCoverage)), section(answer("coverage")))
+		// The two lists share the blocks left, two an item, after their
+		// headers, their "and N more" lines and the two buttons at the end.
+		room := (maxViewBlocks - len(blocks) - 2 - 2 - 2) / 2
+		np, nd := share(room, len(home.Pending), len(home.Drafts))
+		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomePending)))
+		blocks = append(blocks, pendingBlocks(home.Pending, np)...)
 		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeDrafts)))
-		blocks = append(blocks, draftBlocks(home.Drafts)...)
+		blocks = append(blocks, draftBlocks(home.Drafts, nd)...)
 		blocks = append(blocks, slackapi.NewActionBlock("home_meeting", button(actionNewMeeting, "", msgButtonNewMeeting, "")))
 		blocks = append(blocks, slackapi.NewActionBlock("home_add", button(actionAdd, "", msgButtonAdd, "")))
 	}
@@ -90,66 +99,133 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 	}
 }
 
-// pendingBlocks lists registrations with Approve and Reject buttons.
-func pendingBlocks(pending []model.Person) []slackapi.Block {
+// share splits room for n items between two lists of a and b items: each
+// gets half, and what one does not need goes to the other.
+func share(room, a, b int) (int, int) {
+	room = max(room, 0)
+	na := min(a, max(room/2, room-b))
+	return na, min(b, room-na)
+}
+
+// pendingBlocks lists the first n registrations with Approve and Reject
+// buttons, and says how many more there are.
+func pendingBlocks(pending []model.Person, n int) []slackapi.Block {
 	if len(pending) == 0 {
 		return []slackapi.Block{section(msgHomeNoPending)}
 	}
 	var blocks []slackapi.Block
 	for i, p := range pending {
-		if i == maxPendingShown {
-			blocks = append(blocks, section(fmt.Sprintf(msgHomePendingMore, len(pending)-i)))
+		if i == n {
+			blocks = append(blocks, section(more(len(pending)-i, msgHomePendingOne, msgHomePendingMore)))
 			break
 		}
 		c, _ := model.CountryByCode(p.Country)
 		id := strconv.FormatInt(p.ID, 10)
 		value := "#" + id
 		reject := button(actionReject, value, msgButtonReject, "danger")
-		reject.Confirm = slackapi.NewConfirmationBlockObject(plain(msgConfirmTitle),
-			plain(fmt.Sprintf(msgConfirmReject, p.Name)), plain(msgConfirmYes), plain(msgConfirmNo))
+		reject.Confirm = confirm(msgConfirmTitle, fmt.Sprintf(msgConfirmReject, p.Name), msgConfirmYes, msgConfirmNo)
 		blocks = append(blocks,
-			section(fmt.Sprintf(msgHomePendingItem, p.Name, c.Name, p.Role)),
+			section(fmt.Sprintf(msgHomePendingItem, clip(p.Name, maxTitleShown), c.Name, p.Role)),
 			slackapi.NewActionBlock("pending_"+id, button(actionApprove, value, msgButtonApprove, "primary"), reject))
 	}
 	return blocks
 }
 
-// draftBlocks lists planned meetings with Confirm and Skip buttons.
-func draftBlocks(drafts []model.Meeting) []slackapi.Block {
+// draftBlocks lists the first n planned meetings with Confirm and Skip
+// buttons, and says how many more there are.
+func draftBlocks(drafts []model.Meeting, n int) []slackapi.Block {
 	if len(drafts) == 0 {
 		return []slackapi.Block{section(msgHomeNoDrafts)}
 	}
 	var blocks []slackapi.Block
 	for i, m := range drafts {
-		if i == maxPendingShown {
+		if i == n {
+			blocks = append(blocks, section(more(len(drafts)-i, msgHomeDraftsOne, msgHomeDraftsMore)))
 			break
 		}
 		id := strconv.FormatInt(m.ID, 10)
 		skip := button(actionSkip, id, msgButtonSkip, "danger")
-		skip.Confirm = slackapi.NewConfirmationBlockObject(plain(msgConfirmTitle),
-			plain(fmt.Sprintf(msgConfirmSkip, m.Title)), plain(msgConfirmYes), plain(msgConfirmNo))
+		skip.Confirm = confirm(msgConfirmSkipTitle, fmt.Sprintf(msgConfirmSkip, m.ID, m.Title), msgConfirmSkipYes, msgConfirmSkipNo)
 		blocks = append(blocks,
-			section(fmt.Sprintf(msgHomeDraftItem, m.ID, m.Title, when(m), m.ID)),
+			section(fmt.Sprintf(msgHomeDraftItem, m.ID, clip(m.Title, maxTitleShown), when(m), m.ID)),
 			slackapi.NewActionBlock("draft_"+id, button(actionSchedule, id, msgButtonSchedule, "primary"), skip))
 	}
 	return blocks
 }
 
+// more says how many items of a list are left out.
+func more(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return fmt.Sprintf(many, n)
+}
+
+// confirm is a confirmation dialog, each text cut to Slack's limit.
+func confirm(title, text, yes, no string) *slackapi.ConfirmationBlockObject {
+	return slackapi.NewConfirmationBlockObject(plain(clip(title, maxConfirmTitle)), plain(clip(text, maxConfirmText)),
+		plain(clip(yes, maxConfirmWord)), plain(clip(no, maxConfirmWord)))
+}
+
+// plain is a plain_text object: Slack shows it as it is, with no markup.
 func plain(s string) *slackapi.TextBlockObject {
-	return slackapi.NewTextBlockObject(slackapi.PlainTextType, s, false, false)
+	return slackapi.NewTextBlockObject(slackapi.PlainTextType, unlive(s), false, false)
+}
+
+// mrkdwn is a mrkdwn text object, escaped for Slack and cut to Slack's
+// limit: only live markup stays live, and Slack is told not to make links
+// or mentions of the rest (verbatim). Every mrkdwn text the bot sends is
+// made here.
+func mrkdwn(text string) *slackapi.TextBlockObject {
+	return slackapi.NewTextBlockObject(slackapi.MarkdownType, cut(escape(text), maxSectionText), false, true)
 }
 
 // section is a block of text, escaped for Slack and cut to Slack's limit.
 func section(text string) *slackapi.SectionBlock {
-	text = escape(text)
-	if r := []rune(text); len(r) > maxSectionText {
-		text = string(r[:maxSectionText-1]) + "…"
+	return slackapi.NewSectionBlock(mrkdwn(text), nil, nil)
+}
+
+// fallback is a message's text beside its blocks, which notifications
+// show: escaped like the blocks, and cut short.
+func fallback(text string) string { return cut(escape(text), maxSectionText) }
+
+// clip cuts text from a user to at most n characters, with an ellipsis.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
 	}
-	return slackapi.NewSectionBlock(slackapi.NewTextBlockObject(slackapi.MarkdownType, text, false, true), nil, nil)
+	return s
+}
+
+// cut cuts escaped text to at most n characters, with an ellipsis, never
+// inside an escape (&lt;) or a piece of markup (<!date…>), which Slack
+// would show broken.
+func cut(text string, n int) string {
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	r = r[:n-1]
+	if i := lastIndex(r, '<'); i >= 0 && i > lastIndex(r, '>') {
+		r = r[:i]
+	}
+	if i := lastIndex(r, '&'); i >= 0 && i > lastIndex(r, ';') {
+		r = r[:i]
+	}
+	return string(r) + "…"
+}
+
+func lastIndex(r []rune, c rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] == c {
+			return i
+		}
+	}
+	return -1
 }
 
 func button(actionID, value, label, style string) *slackapi.ButtonBlockElement {
-	b := slackapi.NewButtonBlockElement(actionID, value, plain(label))
+	b := slackapi.NewButtonBlockElement(actionID, value, plain(clip(label, maxButtonText)))
 	if style != "" {
 		b.Style = slackapi.Style(style)
 	}

@@ -195,7 +195,7 @@ func TestDirectMessage(t *testing.T) {
 	fs := newFakeSlack(t)
 	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t)})
 	at := DateToken(t0, time.UTC)
-	if err := b.tr.DirectMessage(context.Background(), "U7", "Reminder <meeting> at "+at); err != nil {
+	if err := b.tr.DirectMessage(context.Background(), "U7", "Reminder <meeting> at "+live(at)); err != nil {
 		t.Fatal(err)
 	}
 	if got := next(t, fs.posts, "the message"); got.Channel != "DU7" || got.Text != "Reminder &lt;meeting&gt; at "+at {

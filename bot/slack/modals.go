@@ -331,7 +331,7 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 			if field == "" {
 				field = meetingField(reply.Text(), f)
 			}
-			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{field: reply.Text()})
+			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{field: unlive(reply.Text())})
 		}
 		answers = append(answers, reply.Text())
 	}
@@ -351,8 +351,8 @@ func (t *Transport) dm(ctx context.Context, userID, text string) {
 
 // DirectMessage posts text to a user's direct messages with the bot, paced
 // within Slack's rate limits and retried as they allow; for senders such as
-// the outbox's. The text is escaped for Slack, except mentions and
-// DateToken's dates. It returns Slack's error when retries ran out or Slack
+// the outbox's. The text is escaped for Slack, except markup marked live
+// (the bot's own dates and mentions). It returns Slack's error when retries ran out or Slack
 // refused (an unknown user, say).
 func (t *Transport) DirectMessage(ctx context.Context, userID, text string) error {
 	ch, err := t.api.openDM(ctx, userID)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -76,19 +77,19 @@ func (t *Transport) shareCalendar(ctx context.Context, channelID string, p deliv
 }
 
 // invitationBlocks is an invitation or its update: what, when, where, and
-// the buttons to answer.
+// the buttons to answer. Its text, the notification's, is escaped too.
 func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 	m := p.Meeting
 	heading := msgInvitation
 	if m.Sequence > 0 {
 		heading = msgInvitationChanged
 	}
-	lines := []string{fmt.Sprintf(heading, m.Title), fmt.Sprintf(msgInvitationWhen, when(m))}
+	lines := []string{fmt.Sprintf(heading, clip(m.Title, maxTitleShown)), fmt.Sprintf(msgInvitationWhen, when(m))}
 	if where := strings.Trim(m.Venue+", "+m.Address, ", "); where != "" {
-		lines = append(lines, fmt.Sprintf(msgInvitationWhere, where))
+		lines = append(lines, fmt.Sprintf(msgInvitationWhere, clip(where, maxTitleShown)))
 	}
 	if m.OnlineURL != "" {
-		lines = append(lines, fmt.Sprintf(msgInvitationOnline, m.OnlineURL))
+		lines = append(lines, fmt.Sprintf(msgInvitationOnline, clip(m.OnlineURL, maxTitleShown)))
 	}
 	if len(m.Hosts) > 0 {
 		var names []string
@@ -96,9 +97,9 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 			c, _ := model.CountryByCode(h)
 			names = append(names, c.Name)
 		}
-		lines = append(lines, fmt.Sprintf(msgInvitationHosts, strings.Join(names, ", "), m.Organiser))
+		lines = append(lines, fmt.Sprintf(msgInvitationHosts, strings.Join(names, ", "), clip(m.Organiser, maxTitleShown)))
 	}
-	blocks := []slackapi.Block{section(strings.Join(lines, "\n"))} // section escapes all but date tokens
+	blocks := []slackapi.Block{section(strings.Join(lines, "\n"))} // section escapes all but the live dates
 	if m.Agenda != "" {
 		blocks = append(blocks, section(fmt.Sprintf(msgInvitationAgenda, m.Agenda)))
 	}
@@ -108,30 +109,50 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 			button(actionRSVPYes, id, msgButtonAccept, "primary"),
 			button(actionRSVPMaybe, id, msgButtonMaybe, ""),
 			button(actionRSVPNo, id, msgButtonDecline, "danger")),
-		slackapi.NewContextBlock(blockAnswer, slackapi.NewTextBlockObject(slackapi.MarkdownType, fmt.Sprintf(msgInvitationHow, id), false, false)))
-	return fmt.Sprintf(msgInvitationFallback, m.Title, m.Start.In(m.Location()).Format("2 Jan 2006")), blocks
+		slackapi.NewContextBlock(blockAnswer, mrkdwn(fmt.Sprintf(msgInvitationHow, id))))
+	return fallback(fmt.Sprintf(msgInvitationFallback, clip(m.Title, maxTitleShown), m.Start.In(m.Location()).Format("2 Jan 2006"))), blocks
 }
 
-// pollBlocks is an availability poll's question: its slots to tick, in
-// each reader's zone, and a button to send the answer.
+// maxTitleShown is where a title, a venue or an organiser is cut in a
+// message, to leave room for the rest within Slack's limits.
+const maxTitleShown = 300
+
+// pollBlocks is an availability poll's question: its slots, in each
+// reader's zone, to tick, and a button to send the answer. The question
+// lists each slot in full; a checkbox shows its number and start only, as
+// Slack allows an option 75 characters, date tokens included.
 func pollBlocks(p delivery.Payload) (string, []slackapi.Block) {
 	poll := p.Poll
 	var options []*slackapi.OptionBlockObject
+	lines := []string{fmt.Sprintf(msgPollQuestion, clip(poll.Title, maxTitleShown), live(DateToken(poll.Deadline, poll.Slots[0].Location())))}
 	for i, sl := range poll.Slots {
-		label := fmt.Sprintf(msgPollSlotLabel, i+1, when(model.Meeting{Start: sl.Start, End: sl.End, TimeZone: sl.TimeZone}))
-		options = append(options, slackapi.NewOptionBlockObject(strconv.Itoa(i+1),
-			slackapi.NewTextBlockObject(slackapi.MarkdownType, label, false, false), nil))
+		n := strconv.Itoa(i + 1)
+		lines = append(lines, fmt.Sprintf(msgPollSlotLabel, i+1, when(model.Meeting{Start: sl.Start, End: sl.End, TimeZone: sl.TimeZone})))
+		label := fmt.Sprintf(msgPollSlotLabel, i+1, live(shortDate(sl.Start, sl.Location())))
+		if utf8.RuneCountInString(escape(label)) > maxOptionText {
+			label = n
+		}
+		options = append(options, slackapi.NewOptionBlockObject(n, mrkdwn(label), nil))
 	}
 	id := strconv.FormatInt(poll.ID, 10)
-	deadline := DateToken(poll.Deadline, poll.Slots[0].Location())
 	blocks := []slackapi.Block{
-		section(fmt.Sprintf(msgPollQuestion, poll.Title, deadline)),
+		section(strings.Join(lines, "\n")),
 		slackapi.NewActionBlock(blockPoll,
 			slackapi.NewCheckboxGroupsBlockElement(actionPollSlots, options...),
 			button(actionPollAnswer, id, msgButtonSendAnswer, "primary")),
-		slackapi.NewContextBlock(blockAnswer, slackapi.NewTextBlockObject(slackapi.MarkdownType, fmt.Sprintf(msgPollHow, id), false, false)),
+		slackapi.NewContextBlock(blockAnswer, mrkdwn(fmt.Sprintf(msgPollHow, id))),
 	}
-	return fmt.Sprintf(msgPollFallback, poll.Title), blocks
+	return fallback(fmt.Sprintf(msgPollFallback, clip(poll.Title, maxTitleShown))), blocks
+}
+
+// maxOptionText is the most characters Slack allows an option's text.
+const maxOptionText = 75
+
+// shortDate is a start as a short Slack date token ("Mon, Sep 23 10:00 AM"
+// in the reader's zone), to fit in an option; the fallback gives the
+// venue's time.
+func shortDate(at time.Time, venue *time.Location) string {
+	return fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", at.Unix(), at.In(venue).Format("Mon 2 Jan 15:04"))
 }
 
 // pollJob sends the slots ticked in a poll's question to the engine's poll
@@ -158,8 +179,7 @@ func (t *Transport) answerInPlace(ctx context.Context, cb slackapi.InteractionCa
 	blocks := slices.DeleteFunc(slices.Clone(cb.Message.Blocks.BlockSet), func(b slackapi.Block) bool {
 		return b.ID() == blockAnswer
 	})
-	blocks = append(blocks, slackapi.NewContextBlock(blockAnswer,
-		slackapi.NewTextBlockObject(slackapi.MarkdownType, escape(text), false, false)))
+	blocks = append(blocks, slackapi.NewContextBlock(blockAnswer, mrkdwn(text)))
 	msg := &slackapi.WebhookMessage{ReplaceOriginal: true, Text: cb.Message.Text, Blocks: &slackapi.Blocks{BlockSet: blocks}}
 	if err := t.api.respond(ctx, cb.ResponseURL, msg); err != nil {
 		t.log.Error("cannot show the answer in place", "err", err)
@@ -168,12 +188,12 @@ func (t *Transport) answerInPlace(ctx context.Context, cb slackapi.InteractionCa
 }
 
 // when is a meeting's start and end as Slack date tokens.
-func when(m model.Meeting) string { return span(m.Start, m.End, m.Location()) }
+func when(m model.Meeting) string { return live(span(m.Start, m.End, m.Location())) }
 
 // span is a time span as Slack date tokens, which each reader sees in their
 // own zone; the fallbacks give the venue's time, each end with its own zone
-// as delivery.Span writes it. It is how the engine shows meeting times to
-// Slack callers (bot.Caller.Span).
+// as delivery.Span writes it. Kept live (liveSpan), it is how the engine
+// shows meeting times to Slack callers (bot.Caller.Span).
 func span(start, end time.Time, venue *time.Location) string {
 	_, to := delivery.SpanEnds(start.In(venue), end.In(venue))
 	return DateToken(start, venue) + " – " + dateToken(end, "{time}", to)
@@ -184,11 +204,11 @@ func outboxText(p delivery.Payload) string {
 	m := p.Meeting
 	switch p.Kind {
 	case delivery.KindCancel:
-		return fmt.Sprintf(msgCancelled, m.Title, when(m))
+		return fmt.Sprintf(msgCancelled, clip(m.Title, maxTitleShown), when(m))
 	case delivery.KindReminder:
-		return fmt.Sprintf(msgReminder, m.Title, when(m), m.ID)
+		return fmt.Sprintf(msgReminder, clip(m.Title, maxTitleShown), when(m), m.ID)
 	case delivery.KindNudge:
-		return fmt.Sprintf(msgNudge, m.Title, when(m), m.ID, m.ID)
+		return fmt.Sprintf(msgNudge, clip(m.Title, maxTitleShown), when(m), m.ID, m.ID)
 	}
 	return p.Text
 }
@@ -206,6 +226,14 @@ func (t *Transport) rsvpJob(cb slackapi.InteractionCallback, a *slackapi.BlockAc
 var unreachable = []string{"user_not_found", "channel_not_found", "is_archived", "account_inactive",
 	"user_disabled", "cannot_dm_bot", "not_in_channel", "messages_tab_disabled"}
 
+// malformed are Slack's errors for a request that is itself wrong (blocks
+// beyond Slack's limits, a text too long or missing, bad arguments): the
+// same request will be refused again.
+var malformed = []string{"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long", "invalid_arguments",
+	"invalid_arg_name", "invalid_array_arg", "invalid_charset", "invalid_form_data", "invalid_post_type",
+	"missing_post_type", "invalid_json", "json_not_object", "msg_too_long", "no_text", "too_many_attachments",
+	"invalid_attachments", "invalid_metadata_format", "invalid_metadata_schema", "metadata_too_large"}
+
 // sendError sorts a failure for the dispatcher.
 func sendError(err error) error {
 	if err == nil {
@@ -215,7 +243,7 @@ func sendError(err error) error {
 	if errors.As(err, &limited) {
 		return retryAfter{err: err, after: limited.RetryAfter}
 	}
-	if isSlackError(err, unreachable...) {
+	if isSlackError(err, unreachable...) || isSlackError(err, malformed...) {
 		return delivery.Permanent(err)
 	}
 	return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,6 +107,16 @@ func TestSendErrors(t *testing.T) {
 	var ra delivery.RetryAfter
 	if err := sendError(&slackapi.RateLimitedError{RetryAfter: 7 * time.Second}); !errors.As(err, &ra) || ra.RetryAfter() != 7*time.Second {
 		t.Errorf("a rate limit does not say when to retry: %v", err)
+	}
+	// A request Slack says is itself wrong will be refused again: no retries.
+	for _, code := range []string{"invalid_blocks", "invalid_blocks_format", "invalid_arguments", "msg_too_long", "no_text",
+		"too_many_attachments", "invalid_attachments", "msg_blocks_too_long"} {
+		if err := sendError(slackapi.SlackErrorResponse{Err: code}); !delivery.IsPermanent(err) {
+			t.Errorf("%s is not permanent: %v", code, err)
+		}
+		if err := sendError(fmt.Errorf("post a direct message to U1: %w", errors.New(code))); !delivery.IsPermanent(err) {
+			t.Errorf("%s, as slack-go also returns it, is not permanent: %v", code, err)
+		}
 	}
 	if err := sendError(errors.New("connection reset")); delivery.IsPermanent(err) {
 		t.Errorf("a connection failure is permanent: %v", err)

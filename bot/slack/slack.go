@@ -286,7 +286,7 @@ func (t *Transport) eventJob(eventID string, ev slackevents.EventsAPIInnerEvent)
 // command's response_url.
 func (t *Transport) commandJob(key string, cmd slackapi.SlashCommand) job {
 	return job{key: key, what: "slash command", run: func(ctx context.Context) {
-		reply := t.handle(ctx, cmd.UserID, cmd.Text)
+		reply := t.handleIn(ctx, cmd.UserID, cmd.Text, true) // an answer for everyone goes in_channel
 		t.respond(ctx, cmd.ResponseURL, reply.Text(), reply.Public)
 	}}
 }
@@ -300,7 +300,7 @@ func (t *Transport) handle(ctx context.Context, userID, text string) *bot.Reply 
 // converse answers a message. In a channel, a reply not meant for everyone
 // goes to the caller's direct messages, with a pointer to it in the thread.
 func (t *Transport) converse(ctx context.Context, userID, channel, threadTS, text string, inChannel bool) {
-	reply := t.handle(ctx, userID, text)
+	reply := t.handleIn(ctx, userID, text, inChannel)
 	if !inChannel || reply.Public {
 		t.post(ctx, channel, threadTS, reply.Text())
 		return

@@ -1,6 +1,8 @@
 package slack
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -47,26 +49,107 @@ func normalize(text, botUserID string) string {
 	return strings.TrimSpace(quotes.Replace(text))
 }
 
-// keepToken matches the markup the engine writes on purpose and Slack must
-// render: user mentions and dates shown in the reader's zone.
-var keepToken = regexp.MustCompile(`<@[UW][A-Z0-9]+>|<!date\^[0-9]+\^[^<>|]*(?:\^[^<>|]*)?\|[^<>]*>`)
+// Text that goes out to Slack is escaped: escape is the one way text becomes
+// Slack's markup (mrkdwn), for messages, their fallback text and every
+// mrkdwn text object of a block. &, < and > are escaped as Slack requires,
+// so that no name, title or agenda, and nothing else that came from a user,
+// can mention anyone, link anywhere or ping a channel, whatever it holds.
+// Only markup the bot builds itself stays live: live marks it with a key of
+// this process that no stored or typed text can carry, and escape unwraps it.
+const (
+	liveOpen  = '\uFDD0' // Unicode noncharacters, for a program's own use
+	liveClose = '\uFDD1'
+)
 
-// escape makes the engine's plain text safe to post: &, < and > are escaped
-// as Slack requires, except in the markup of keepToken, so that "<country>"
-// in the help shows as typed and "<@U123>" still mentions someone.
+// liveKey opens a live piece of markup; it is random, so that no text
+// written before can hold it.
+var liveKey = func() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return string(liveOpen) + hex.EncodeToString(b)
+}()
+
+// live marks markup that the bot itself built — a date token, a mention of
+// a user by ID — to stay live through escape. Never give it text that came
+// from a user.
+func live(markup string) string {
+	return liveKey + strings.Map(dropMarks, markup) + string(liveClose)
+}
+
+// escape makes text safe to post: &, < and > are escaped as Slack requires,
+// except in the markup marked by live, so that "<country>" in the help and
+// "<!channel>" in a title show as typed and only the bot's own mentions and
+// dates are live. Stray marks are dropped.
 func escape(text string) string {
 	var b strings.Builder
-	last := 0
-	for _, loc := range keepToken.FindAllStringIndex(text, -1) {
-		b.WriteString(escapeChars.Replace(text[last:loc[0]]))
-		b.WriteString(text[loc[0]:loc[1]])
-		last = loc[1]
+	for {
+		i := strings.Index(text, liveKey)
+		if i < 0 {
+			break
+		}
+		j := strings.IndexRune(text[i:], liveClose)
+		if j < 0 {
+			break
+		}
+		b.WriteString(escapeChars.Replace(strings.Map(dropMarks, text[:i])))
+		b.WriteString(text[i+len(liveKey) : i+j])
+		text = text[i+j+len(string(liveClose)):]
 	}
-	b.WriteString(escapeChars.Replace(text[last:]))
+	b.WriteString(escapeChars.Replace(strings.Map(dropMarks, text)))
 	return b.String()
 }
 
+// unlive is text for where Slack shows plain text (a modal's field error):
+// a live date shows its fallback, other live markup as it is, and no mark
+// is left.
+func unlive(text string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(text, liveKey)
+		if i < 0 {
+			break
+		}
+		j := strings.IndexRune(text[i:], liveClose)
+		if j < 0 {
+			break
+		}
+		b.WriteString(strings.Map(dropMarks, text[:i]))
+		b.WriteString(dateFallback.ReplaceAllString(text[i+len(liveKey):i+j], "$1"))
+		text = text[i+j+len(string(liveClose)):]
+	}
+	b.WriteString(strings.Map(dropMarks, text))
+	return b.String()
+}
+
+// dateFallback matches a date token and keeps its fallback.
+var dateFallback = regexp.MustCompile(`<!date\^[^<>|]*\|([^<>]*)>`)
+
+func dropMarks(r rune) rune {
+	if r == liveOpen || r == liveClose {
+		return -1
+	}
+	return r
+}
+
 var escapeChars = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// liveSpan is span, kept live; it is how the engine shows meeting times to
+// Slack callers (bot.Caller.Span).
+func liveSpan(start, end time.Time, venue *time.Location) string {
+	return live(span(start, end, venue))
+}
+
+// liveMention is a mention of a Slack user by ID, kept live; it is how the
+// engine mentions people to Slack callers (bot.Caller.Mention). Anything
+// that is not a user ID is shown as typed.
+func liveMention(userID string) string {
+	if !userIDPattern.MatchString(userID) {
+		return userID
+	}
+	return live("<@" + userID + ">")
+}
+
+var userIDPattern = regexp.MustCompile(`^[UW][A-Z0-9]+$`)
 
 // DateToken shows a time in Slack so that each reader sees it in their own
 // time zone ("Saturday, September 29th, 2012 at 10:00 AM"); clients that

@@ -47,14 +47,15 @@ func (u *users) caller(ctx context.Context, userID string) bot.Caller {
 	info, err := u.api.userInfo(ctx, userID)
 	if err != nil {
 		u.log.Warn("cannot look up slack user; going by their ID alone", "user", userID, "err", err)
-		return bot.Caller{SlackID: userID, Span: span}
+		return bot.Caller{SlackID: userID, Span: liveSpan, Mention: liveMention}
 	}
 	caller := bot.Caller{
 		SlackID:  userID,
 		Email:    model.NormalizeEmail(info.Profile.Email),
 		Name:     firstOf(info.RealName, info.Profile.RealName, info.Profile.DisplayName, info.Name),
 		TimeZone: info.TZ,
-		Span:     span,
+		Span:     liveSpan,
+		Mention:  liveMention,
 	}
 	u.mu.Lock()
 	if len(u.cache) > 10000 {
@@ -72,4 +73,13 @@ func firstOf(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// handleIn runs text from a Slack user through the engine, telling it
+// whether an answer meant for everyone will be posted in a channel, where
+// others see it (a mention in a channel, a slash command).
+func (t *Transport) handleIn(ctx context.Context, userID, text string, inChannel bool) *bot.Reply {
+	caller := t.users.caller(ctx, userID)
+	caller.InChannel = inChannel
+	return t.handler.Handle(ctx, caller, normalize(text, t.botUserID))
 }
