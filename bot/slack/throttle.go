@@ -152,12 +152,26 @@ func (t *throttle) hold(method string, d time.Duration) {
 	}
 }
 
+// held is how long method is still held back by a Retry-After.
+func (t *throttle) held(method string) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.until[method].Sub(t.clock.Now())
+}
+
 // do makes one call within the budgets, retrying what can be retried.
 func (t *throttle) do(ctx context.Context, method, channel string, call func(ctx context.Context) error) error {
 	backoff := t.backoff
 	for attempt := 1; ; attempt++ {
 		if err := t.wait(ctx, t.admit(method, channel)); err != nil {
 			return err
+		}
+		// A 429 that came while this call waited for its slot holds it
+		// too: nothing leaves before Retry-After has passed.
+		for d := t.held(method); d > 0; d = t.held(method) {
+			if err := t.wait(ctx, d); err != nil {
+				return err
+			}
 		}
 		err := call(ctx)
 		if err == nil || attempt >= t.attempts || ctx.Err() != nil {
