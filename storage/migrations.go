@@ -97,6 +97,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0009,
 			Rollback: rollback0009,
 		},
+		{
+			ID:       "0011_slack_inbox",
+			Migrate:  migrate0011,
+			Rollback: rollback0011,
+		},
 	}
 }
 
