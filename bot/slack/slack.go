@@ -27,6 +27,7 @@ import (
 
 	"focalbot/bot"
 	"focalbot/clock"
+	"focalbot/model"
 )
 
 // Handler answers one line of text from a caller; *bot.Engine is one.
@@ -34,11 +35,23 @@ type Handler interface {
 	Handle(ctx context.Context, c bot.Caller, text string) *bot.Reply
 }
 
-// Deliveries remembers which deliveries from Slack have been seen;
+// Deliveries remembers which deliveries from Slack have been seen, and is
+// the inbox where what was accepted waits until it is handled;
 // *storage.Store is one.
 type Deliveries interface {
-	// FirstDelivery records key and reports whether it is new.
+	// FirstDelivery records key as seen and done, and reports whether it is new.
 	FirstDelivery(ctx context.Context, key string) (bool, error)
+	// AcceptDelivery puts it in the inbox, claimed by owner until until,
+	// and reports whether its key is new.
+	AcceptDelivery(ctx context.Context, it model.InboxItem, owner string, until time.Time) (bool, error)
+	// ClaimDeliveries claims for owner up to limit items nobody holds.
+	ClaimDeliveries(ctx context.Context, owner string, now, until time.Time, maxAttempts, limit int) ([]model.InboxItem, error)
+	// RenewDeliveries extends owner's claims on what it has not done.
+	RenewDeliveries(ctx context.Context, owner string, until time.Time) (int64, error)
+	// DeliveryDone records that key was handled.
+	DeliveryDone(ctx context.Context, key string, at time.Time) error
+	// ReleaseDeliveries gives up owner's claims on keys (all, if none).
+	ReleaseDeliveries(ctx context.Context, owner string, keys ...string) error
 }
 
 // Options configures a Transport.
@@ -71,6 +84,7 @@ type Transport struct {
 	api      api
 	throttle *throttle
 	users    *users
+	owner    string // names this process's claims on the inbox
 
 	mu       sync.Mutex
 	jobs     chan job // closed by drain
@@ -110,7 +124,7 @@ func New(opt Options) (*Transport, error) {
 	log := opt.Log.With("component", "slack")
 	t := &Transport{
 		handler: opt.Handler, deliveries: opt.Deliveries, clock: opt.Clock, log: log, opt: opt,
-		jobs: make(chan job, opt.Queue),
+		jobs: make(chan job, opt.Queue), owner: newOwner(),
 	}
 	t.throttle = newThrottle(newWebAPI(opt.BotToken, opt.APIURL, opt.HTTPClient), opt.Clock, log)
 	t.api = newDMs(t.throttle)
@@ -133,6 +147,7 @@ func (t *Transport) start(ctx context.Context) error {
 	for range t.opt.Workers {
 		t.workers.Go(func() { t.work(work) })
 	}
+	go t.tendInbox(ctx)
 	if f, ok := t.deliveries.(forgetter); ok {
 		go t.forgetOldDeliveries(ctx, f)
 	}
@@ -169,10 +184,10 @@ func (t *Transport) forgetOldDeliveries(ctx context.Context, f forgetter) {
 	}
 }
 
-// job is work to do after the ack. A job with a key runs only the first
-// time its key is delivered.
+// job is work to do after the ack. A job with a key is an inbox item's:
+// it is recorded as done once it has run.
 type job struct {
-	key  string // "event:<event_id>" or "envelope:<envelope_id>"; empty: no dedupe
+	key  string // "event:<event_id>", "envelope:<envelope_id>", "request:<hash>"; empty: not in the inbox
 	what string // for the logs
 	run  func(ctx context.Context)
 }
@@ -226,34 +241,31 @@ func (t *Transport) drain() {
 		<-done
 	}
 	t.stopWork()
+	t.release() // what was not done is the next process's, at once
 }
 
-// runJob runs j once per key. A panic is logged and the worker goes on.
+// runJob runs j and records its inbox item as done. Work cut short by
+// stopping is left to the next process (see drain). A panic is logged, the
+// item counts as done (it would panic again), and the worker goes on.
 func (t *Transport) runJob(ctx context.Context, j job) {
+	if ctx.Err() != nil {
+		return // stopping: drain releases it
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			t.log.Error("slack work panicked", "what", j.what, "panic", v, "stack", string(debug.Stack()))
 		}
-	}()
-	if j.key != "" {
-		first, err := t.deliveries.FirstDelivery(ctx, j.key)
-		switch {
-		case err != nil:
-			// Better to answer than to stay silent: Slack has its ack and
-			// will not retry, so this is not a second effect.
-			t.log.Error("cannot record slack delivery; handling it anyway", "key", j.key, "err", err)
-		case !first:
-			t.log.Debug("slack delivery seen before; ignored", "what", j.what, "key", j.key)
-			return
+		if j.key != "" && ctx.Err() == nil {
+			t.done(ctx, j.key)
 		}
-	}
+	}()
 	j.run(ctx)
 }
 
 // eventJob turns an Events API event into work, or reports that there is
 // nothing to do (the bot's own messages, edits, other event types).
 func (t *Transport) eventJob(eventID string, ev slackevents.EventsAPIInnerEvent) (job, bool) {
-	key := "event:" + eventID
+	key := eventKey(eventID)
 	switch e := ev.Data.(type) {
 	case *slackevents.MessageEvent:
 		if !e.IsIM() || e.User == "" || e.BotID != "" || e.SubType != "" || e.User == t.botUserID {
@@ -282,10 +294,13 @@ func (t *Transport) eventJob(eventID string, ev slackevents.EventsAPIInnerEvent)
 	return job{}, false
 }
 
+// eventKey is the dedupe key of an event: Slack retries it with the same ID.
+func eventKey(eventID string) string { return "event:" + eventID }
+
 // commandJob turns a /focal slash command into work; its reply goes to the
 // command's response_url.
-func (t *Transport) commandJob(key string, cmd slackapi.SlashCommand) job {
-	return job{key: key, what: "slash command", run: func(ctx context.Context) {
+func (t *Transport) commandJob(cmd slackapi.SlashCommand) job {
+	return job{what: "slash command", run: func(ctx context.Context) {
 		reply := t.handle(ctx, cmd.UserID, cmd.Text)
 		t.respond(ctx, cmd.ResponseURL, reply.Text(), reply.Public)
 	}}

@@ -249,7 +249,14 @@ func (t *throttle) uploadFile(ctx context.Context, channelID, name, title string
 	})
 }
 
+// errNoResponseURL is the answer to an interaction or command that came
+// without a usable response_url: there is nothing to call, or to retry.
+var errNoResponseURL = errors.New("no usable response_url")
+
 func (t *throttle) respond(ctx context.Context, responseURL string, msg *slackapi.WebhookMessage) error {
+	if u, err := url.Parse(responseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errNoResponseURL
+	}
 	return t.do(ctx, "response_url", "", func(ctx context.Context) error {
 		return t.next.respond(ctx, responseURL, msg)
 	})
