@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -55,22 +56,48 @@ func (s *Store) FirstDelivery(ctx context.Context, key string) (bool, error) {
 	return res.RowsAffected == 1, nil
 }
 
-// AcceptDelivery puts it in the inbox, claimed by owner until until, and
-// reports whether its key is new; a key seen before changes nothing. Like
-// FirstDelivery it is one insert-or-ignore statement: the dedupe record and
-// the inbox item are the same row.
+// AcceptDeliveries puts items in the inbox, claimed by owner until until,
+// and reports for each whether its key is new; a key seen before (or
+// earlier in items) changes nothing. Like FirstDelivery it is one
+// insert-or-ignore statement, outside any transaction: the dedupe record
+// and the inbox item are the same row, and a whole group of deliveries
+// costs one write.
 //
 // Errors: EINTERNAL only.
-func (s *Store) AcceptDelivery(ctx context.Context, it model.InboxItem, owner string, until time.Time) (bool, error) {
-	until = until.UTC()
-	res := s.single(ctx).
-		Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).
-		Create(&slackDelivery{Key: it.Key, ReceivedAt: s.now(), Kind: it.Kind, Payload: it.Payload,
-			ClaimedBy: owner, ClaimedUntil: &until, Attempts: 1})
-	if res.Error != nil {
-		return false, internal("accept slack delivery", res.Error)
+func (s *Store) AcceptDeliveries(ctx context.Context, items []model.InboxItem, owner string, until time.Time) ([]bool, error) {
+	fresh := make([]bool, len(items))
+	if len(items) == 0 {
+		return fresh, nil
 	}
-	return res.RowsAffected == 1, nil
+	now, until := s.now().UTC(), until.UTC()
+	var (
+		values []string
+		args   []any
+		seen   = map[string]bool{}
+	)
+	for _, it := range items {
+		if seen[it.Key] {
+			continue
+		}
+		seen[it.Key] = true
+		values = append(values, "(?, ?, ?, ?, ?, ?, 1)")
+		args = append(args, it.Key, now, it.Kind, it.Payload, owner, until)
+	}
+	var inserted []string
+	err := s.db.WithContext(ctx).Raw(`INSERT INTO slack_deliveries (key, received_at, kind, payload, claimed_by, claimed_until, attempts)
+		VALUES `+strings.Join(values, ", ")+` ON CONFLICT (key) DO NOTHING RETURNING key`, args...).Scan(&inserted).Error
+	if err != nil {
+		return nil, internal("accept slack deliveries", err)
+	}
+	isNew := make(map[string]bool, len(inserted))
+	for _, k := range inserted {
+		isNew[k] = true
+	}
+	for i, it := range items {
+		fresh[i] = isNew[it.Key]
+		delete(isNew, it.Key) // a key twice in items is new once
+	}
+	return fresh, nil
 }
 
 // ClaimDeliveries takes up to limit inbox items that are not done and not
@@ -115,15 +142,18 @@ func (s *Store) RenewDeliveries(ctx context.Context, owner string, until time.Ti
 	return res.RowsAffected, nil
 }
 
-// DeliveryDone records that the inbox item key was handled at at, and
-// drops its content.
+// DeliveriesDone records that the inbox items keys were handled at at, and
+// drops their content, in one statement.
 //
 // Errors: EINTERNAL only.
-func (s *Store) DeliveryDone(ctx context.Context, key string, at time.Time) error {
-	err := s.single(ctx).Model(&slackDelivery{}).Where("key = ?", key).
+func (s *Store) DeliveriesDone(ctx context.Context, at time.Time, keys ...string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	err := s.single(ctx).Model(&slackDelivery{}).Where("key IN ?", keys).
 		Updates(map[string]any{"done_at": at.UTC(), "payload": "", "claimed_until": nil}).Error
 	if err != nil {
-		return internal("mark slack delivery done", err)
+		return internal("mark slack deliveries done", err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -82,10 +83,14 @@ func testInbox(t *testing.T, dsn string) {
 	s, _ := open(t, dsn, clock.Fixed(t0))
 	lease := 2 * time.Minute
 	it := model.InboxItem{Key: "event:Ev1", Kind: "event", Payload: `{"event_id":"Ev1"}`}
-	if first, err := s.AcceptDelivery(ctx, it, "a", t0.Add(lease)); err != nil || !first {
-		t.Fatalf("AcceptDelivery = %v, %v; want true", first, err)
+	other := model.InboxItem{Key: "event:Ev0", Kind: "event"}
+	if fresh, err := s.AcceptDeliveries(ctx, []model.InboxItem{it, other, it}, "a", t0.Add(lease)); err != nil || !slices.Equal(fresh, []bool{true, true, false}) {
+		t.Fatalf("AcceptDeliveries = %v, %v; want new, new, seen", fresh, err)
 	}
-	if again, err := s.AcceptDelivery(ctx, it, "b", t0.Add(lease)); err != nil || again {
+	if err := s.DeliveriesDone(ctx, t0, other.Key); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := s.AcceptDeliveries(ctx, []model.InboxItem{it}, "b", t0.Add(lease)); err != nil || again[0] {
 		t.Fatalf("accepting again = %v, %v; want false", again, err)
 	}
 	if again, err := s.FirstDelivery(ctx, it.Key); err != nil || again {
@@ -127,7 +132,7 @@ func testInbox(t *testing.T, dsn string) {
 		t.Fatalf("after the claim ran out, claimed %+v; want Ev1 once, on its second attempt", taken)
 	}
 
-	if _, err := s.AcceptDelivery(ctx, model.InboxItem{Key: "event:Ev2", Kind: "event"}, "d", later.Add(lease)); err != nil {
+	if _, err := s.AcceptDeliveries(ctx, []model.InboxItem{{Key: "event:Ev2", Kind: "event"}}, "d", later.Add(lease)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.ReleaseDeliveries(ctx, "d"); err != nil {
@@ -136,10 +141,8 @@ func testInbox(t *testing.T, dsn string) {
 	if got := claim("e", later); len(got) != 1 || got[0].Key != "event:Ev2" {
 		t.Fatalf("a released item was not claimed at once: %+v", got)
 	}
-	for _, key := range []string{"event:Ev1", "event:Ev2"} {
-		if err := s.DeliveryDone(ctx, key, later); err != nil {
-			t.Fatal(err)
-		}
+	if err := s.DeliveriesDone(ctx, later, "event:Ev1", "event:Ev2"); err != nil {
+		t.Fatal(err)
 	}
 	if got := claim("f", later.Add(time.Hour)); len(got) != 0 {
 		t.Fatalf("done items were claimed again: %+v", got)

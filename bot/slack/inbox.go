@@ -67,7 +67,7 @@ func (t *Transport) accept(ctx context.Context, it model.InboxItem, j job) accep
 		t.log.Warn("too busy: work queue full", "what", j.what, "key", it.Key)
 		return acceptedBusy
 	}
-	first, err := t.deliveries.AcceptDelivery(ctx, it, t.owner, t.clock.Now().Add(inboxLease))
+	first, err := t.write(ctx, inboxWrite{accept: &it})
 	switch {
 	case err != nil:
 		t.log.Error("cannot record a slack delivery", "key", it.Key, "err", err)
@@ -103,8 +103,92 @@ func (t *Transport) release(keys ...string) {
 
 // done records that the work of key is done.
 func (t *Transport) done(ctx context.Context, key string) {
-	if err := t.deliveries.DeliveryDone(context.WithoutCancel(ctx), key, t.clock.Now()); err != nil {
+	if _, err := t.write(context.WithoutCancel(ctx), inboxWrite{done: key}); err != nil {
 		t.log.Error("cannot record slack work as done", "key", key, "err", err)
+	}
+}
+
+// inboxWrite is a write to the inbox for writeInbox: an item to accept, or
+// the key of one done. The result comes back on result.
+type inboxWrite struct {
+	accept *model.InboxItem
+	done   string
+	result chan inboxResult
+}
+
+type inboxResult struct {
+	first bool
+	err   error
+}
+
+// write has writeInbox make w, and waits for its result.
+func (t *Transport) write(ctx context.Context, w inboxWrite) (bool, error) {
+	w.result = make(chan inboxResult, 1)
+	select {
+	case t.inbox <- w:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	select {
+	case r := <-w.result:
+		return r.first, r.err
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// writeInbox makes the inbox's writes in groups, for as long as the
+// process lives: whatever is waiting when it is free goes in one INSERT of
+// the items accepted and one UPDATE of those done. A database takes one
+// write at a time (SQLite) or a round trip for each (PostgreSQL); grouped,
+// the acks that wait for them stay quick under load.
+func (t *Transport) writeInbox() {
+	for w := range t.inbox {
+		group := []inboxWrite{w}
+	more:
+		for len(group) < inboxBatch {
+			select {
+			case w := <-t.inbox:
+				group = append(group, w)
+			default:
+				break more
+			}
+		}
+		t.writeGroup(group)
+	}
+}
+
+func (t *Transport) writeGroup(group []inboxWrite) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var (
+		items    []model.InboxItem
+		accepts  []inboxWrite
+		keys     []string
+		finished []inboxWrite
+	)
+	for _, w := range group {
+		if w.accept != nil {
+			items, accepts = append(items, *w.accept), append(accepts, w)
+		} else {
+			keys, finished = append(keys, w.done), append(finished, w)
+		}
+	}
+	if len(items) > 0 {
+		fresh, err := t.deliveries.AcceptDeliveries(ctx, items, t.owner, t.clock.Now().Add(inboxLease))
+		for i, w := range accepts {
+			r := inboxResult{err: err}
+			if err == nil {
+				r.first = fresh[i]
+			}
+			w.result <- r
+		}
+	}
+	if len(keys) > 0 {
+		err := t.deliveries.DeliveriesDone(ctx, t.clock.Now(), keys...)
+		for _, w := range finished {
+			w.result <- inboxResult{err: err}
+		}
 	}
 }
 

@@ -41,15 +41,15 @@ type Handler interface {
 type Deliveries interface {
 	// FirstDelivery records key as seen and done, and reports whether it is new.
 	FirstDelivery(ctx context.Context, key string) (bool, error)
-	// AcceptDelivery puts it in the inbox, claimed by owner until until,
-	// and reports whether its key is new.
-	AcceptDelivery(ctx context.Context, it model.InboxItem, owner string, until time.Time) (bool, error)
+	// AcceptDeliveries puts items in the inbox, claimed by owner until
+	// until, and reports for each whether its key is new.
+	AcceptDeliveries(ctx context.Context, items []model.InboxItem, owner string, until time.Time) ([]bool, error)
 	// ClaimDeliveries claims for owner up to limit items nobody holds.
 	ClaimDeliveries(ctx context.Context, owner string, now, until time.Time, maxAttempts, limit int) ([]model.InboxItem, error)
 	// RenewDeliveries extends owner's claims on what it has not done.
 	RenewDeliveries(ctx context.Context, owner string, until time.Time) (int64, error)
-	// DeliveryDone records that key was handled.
-	DeliveryDone(ctx context.Context, key string, at time.Time) error
+	// DeliveriesDone records that keys were handled.
+	DeliveriesDone(ctx context.Context, at time.Time, keys ...string) error
 	// ReleaseDeliveries gives up owner's claims on keys (all, if none).
 	ReleaseDeliveries(ctx context.Context, owner string, keys ...string) error
 }
@@ -84,7 +84,8 @@ type Transport struct {
 	api      api
 	throttle *throttle
 	users    *users
-	owner    string // names this process's claims on the inbox
+	owner    string         // names this process's claims on the inbox
+	inbox    chan inboxWrite // to writeInbox
 
 	mu       sync.Mutex
 	jobs     chan job // closed by drain
@@ -124,8 +125,9 @@ func New(opt Options) (*Transport, error) {
 	log := opt.Log.With("component", "slack")
 	t := &Transport{
 		handler: opt.Handler, deliveries: opt.Deliveries, clock: opt.Clock, log: log, opt: opt,
-		jobs: make(chan job, opt.Queue), owner: newOwner(),
+		jobs: make(chan job, opt.Queue), owner: newOwner(), inbox: make(chan inboxWrite, opt.Queue),
 	}
+	go t.writeInbox()
 	t.throttle = newThrottle(newWebAPI(opt.BotToken, opt.APIURL, opt.HTTPClient), opt.Clock, log)
 	t.api = newDMs(t.throttle)
 	t.users = newUsers(t.api, opt.Clock, log)
