@@ -84,7 +84,7 @@ type Transport struct {
 	api      api
 	throttle *throttle
 	users    *users
-	owner    string         // names this process's claims on the inbox
+	owner    string          // names this process's claims on the inbox
 	inbox    chan inboxWrite // to writeInbox
 
 	mu       sync.Mutex
