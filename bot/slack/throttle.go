@@ -33,13 +33,14 @@ var (
 	tier4 = perMinute(100, 10)
 
 	methodBudgets = map[string]budget{
-		"auth.test":          tier4,
-		"users.info":         tier4,
-		"conversations.open": tier3,
-		"chat.postMessage":   perMinute(600, 20), // "several hundred a minute" across the workspace
-		"views.publish":      tier4,
-		"views.open":         tier4,
-		"response_url":       tier4,
+		"auth.test":             tier4,
+		"users.info":            tier4,
+		"conversations.open":    tier3,
+		"conversations.history": tier3,
+		"chat.postMessage":      perMinute(600, 20), // "several hundred a minute" across the workspace
+		"views.publish":         tier4,
+		"views.open":            tier4,
+		"response_url":          tier4,
 		// An upload is files.getUploadURLExternal then files.completeUploadExternal, both tier 4.
 		"files.completeUploadExternal": perMinute(50, 5),
 	}
@@ -241,6 +242,36 @@ func (t *throttle) postBlocks(ctx context.Context, channelID, text string, block
 	return t.do(ctx, "chat.postMessage", channelID, func(ctx context.Context) error {
 		return t.next.postBlocks(ctx, channelID, text, blocks)
 	})
+}
+
+// postTagged posts a tagged message. A retry after a broken connection or a
+// server error, when Slack may have posted the message all the same, first
+// looks for it in the channel, and posts only if it is not there.
+func (t *throttle) postTagged(ctx context.Context, channelID, text string, blocks []slackapi.Block, tag string) error {
+	since := t.clock.Now().Add(-time.Minute)
+	var last error
+	return t.do(ctx, "chat.postMessage", channelID, func(ctx context.Context) error {
+		if last != nil && transient(last) {
+			found, err := t.findTagged(ctx, channelID, tag, since)
+			if err != nil {
+				return err
+			}
+			if found {
+				t.log.Info("slack had the message before the connection failed; not posting it again", "channel", channelID, "tag", tag)
+				return nil
+			}
+		}
+		last = t.next.postTagged(ctx, channelID, text, blocks, tag)
+		return last
+	})
+}
+
+func (t *throttle) findTagged(ctx context.Context, channelID, tag string, since time.Time) (found bool, err error) {
+	err = t.do(ctx, "conversations.history", "", func(ctx context.Context) error {
+		found, err = t.next.findTagged(ctx, channelID, tag, since)
+		return err
+	})
+	return found, err
 }
 
 func (t *throttle) uploadFile(ctx context.Context, channelID, name, title string, content []byte) error {
