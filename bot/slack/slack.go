@@ -304,7 +304,7 @@ func eventKey(eventID string) string { return "event:" + eventID }
 func (t *Transport) commandJob(cmd slackapi.SlashCommand) job {
 	return job{what: "slash command", run: func(ctx context.Context) {
 		reply := t.handle(ctx, cmd.UserID, cmd.Text)
-		t.respond(ctx, cmd.ResponseURL, reply.Text(), reply.Public)
+		t.respond(ctx, cmd.UserID, cmd.ResponseURL, reply.Text(), reply.Public)
 	}}
 }
 
@@ -342,19 +342,37 @@ func (t *Transport) post(ctx context.Context, channel, threadTS, text string) {
 	}
 }
 
-// respond answers through a response_url: privately unless public.
-func (t *Transport) respond(ctx context.Context, responseURL, text string, public bool) {
+// respond answers userID through a response_url: privately unless public.
+// A response_url takes five answers: an answer in more parts than that
+// goes there up to the fourth, then a fifth says that the rest is in the
+// caller's direct messages, and the rest goes there.
+func (t *Transport) respond(ctx context.Context, userID, responseURL, text string, public bool) {
 	typ := slackapi.ResponseTypeEphemeral
 	if public {
 		typ = slackapi.ResponseTypeInChannel
 	}
 	parts := split(escape(text), maxMessage)
+	var rest []string
 	if len(parts) > maxResponses {
-		parts = parts[:maxResponses] // a response_url takes five answers
+		parts, rest = append(parts[:maxResponses-1:maxResponses-1], msgRestInDM), parts[maxResponses-1:]
 	}
 	for _, part := range parts {
 		if err := t.api.respond(ctx, responseURL, &slackapi.WebhookMessage{ResponseType: typ, Text: part}); err != nil {
 			t.log.Error("cannot answer through response_url", "err", err)
+			return
+		}
+	}
+	if len(rest) == 0 {
+		return
+	}
+	ch, err := t.api.openDM(ctx, userID)
+	if err != nil {
+		t.log.Error("cannot open a direct message for the rest of an answer", "user", userID, "err", err)
+		return
+	}
+	for _, part := range rest {
+		if err := t.api.postMessage(ctx, ch, "", part); err != nil {
+			t.log.Error("cannot post the rest of an answer", "user", userID, "err", err)
 			return
 		}
 	}
