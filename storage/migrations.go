@@ -102,6 +102,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0010,
 			Rollback: rollback0010,
 		},
+		{
+			ID:       "0011_slack_inbox",
+			Migrate:  migrate0011,
+			Rollback: rollback0011,
+		},
 	}
 }
 

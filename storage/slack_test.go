@@ -1,6 +1,8 @@
 package storage_test
 
 import (
+	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -8,6 +10,7 @@ import (
 
 	"focalbot/clock"
 	"focalbot/internal/storetest"
+	"focalbot/model"
 )
 
 // TestFirstDelivery proves that a delivery key counts once: on a retry, among
@@ -63,5 +66,85 @@ func testFirstDelivery(t *testing.T, dsn string) {
 		if got, err := s.FirstDelivery(ctx, key); err != nil || got != want {
 			t.Errorf("%s after forgetting = %v, %v; want %v", key, got, err, want)
 		}
+	}
+}
+
+// TestInbox proves the Slack inbox: an accepted delivery is one row with its
+// dedupe record; while its claim holds no other process takes it; once the
+// claim runs out (the process died) exactly one of several claimers does;
+// a released item is taken at once; a done one never again.
+func TestInbox(t *testing.T) {
+	for _, b := range storetest.Backends {
+		t.Run(b.Name, func(t *testing.T) { testInbox(t, b.DSN(t)) })
+	}
+}
+
+func testInbox(t *testing.T, dsn string) {
+	s, _ := open(t, dsn, clock.Fixed(t0))
+	lease := 2 * time.Minute
+	it := model.InboxItem{Key: "event:Ev1", Kind: "event", Payload: `{"event_id":"Ev1"}`}
+	other := model.InboxItem{Key: "event:Ev0", Kind: "event"}
+	if fresh, err := s.AcceptDeliveries(ctx, []model.InboxItem{it, other, it}, "a", t0.Add(lease)); err != nil || !slices.Equal(fresh, []bool{true, true, false}) {
+		t.Fatalf("AcceptDeliveries = %v, %v; want new, new, seen", fresh, err)
+	}
+	if err := s.DeliveriesDone(ctx, t0, other.Key); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := s.AcceptDeliveries(ctx, []model.InboxItem{it}, "b", t0.Add(lease)); err != nil || again[0] {
+		t.Fatalf("accepting again = %v, %v; want false", again, err)
+	}
+	if again, err := s.FirstDelivery(ctx, it.Key); err != nil || again {
+		t.Fatalf("the inbox item is no dedupe record: FirstDelivery = %v, %v", again, err)
+	}
+	claim := func(owner string, now time.Time) []model.InboxItem {
+		t.Helper()
+		items, err := s.ClaimDeliveries(ctx, owner, now, now.Add(lease), 5, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return items
+	}
+	if got := claim("b", t0.Add(time.Minute)); len(got) != 0 {
+		t.Fatalf("another process claimed an item in flight: %+v", got)
+	}
+	if n, err := s.RenewDeliveries(ctx, "a", t0.Add(3*time.Minute)); err != nil || n != 1 {
+		t.Fatalf("RenewDeliveries = %d, %v; want 1", n, err)
+	}
+	if got := claim("b", t0.Add(150*time.Second)); len(got) != 0 {
+		t.Fatalf("a renewed claim was taken: %+v", got)
+	}
+
+	// "a" dies: once its claim has run out, one of several takes the item.
+	later := t0.Add(4 * time.Minute)
+	var mu sync.Mutex
+	var taken []model.InboxItem
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			got := claim(fmt.Sprintf("c%d", i), later)
+			mu.Lock()
+			taken = append(taken, got...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if len(taken) != 1 || taken[0].Key != it.Key || taken[0].Payload != it.Payload || taken[0].Kind != "event" || taken[0].Attempts != 2 {
+		t.Fatalf("after the claim ran out, claimed %+v; want Ev1 once, on its second attempt", taken)
+	}
+
+	if _, err := s.AcceptDeliveries(ctx, []model.InboxItem{{Key: "event:Ev2", Kind: "event"}}, "d", later.Add(lease)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseDeliveries(ctx, "d"); err != nil {
+		t.Fatal(err)
+	}
+	if got := claim("e", later); len(got) != 1 || got[0].Key != "event:Ev2" {
+		t.Fatalf("a released item was not claimed at once: %+v", got)
+	}
+	if err := s.DeliveriesDone(ctx, later, "event:Ev1", "event:Ev2"); err != nil {
+		t.Fatal(err)
+	}
+	if got := claim("f", later.Add(time.Hour)); len(got) != 0 {
+		t.Fatalf("done items were claimed again: %+v", got)
 	}
 }

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
+
+	"focalbot/model"
 )
 
 // api is all the transport asks of Slack's Web API. It hides slack-go, so
@@ -23,6 +27,12 @@ type api interface {
 	// postBlocks posts a Block Kit message, with text as its notification
 	// and fallback.
 	postBlocks(ctx context.Context, channelID, text string, blocks []slackapi.Block) error
+	// postTagged posts a Block Kit message whose metadata carries tag (see
+	// metadataType), so that it can be found again.
+	postTagged(ctx context.Context, channelID, text string, blocks []slackapi.Block, tag string) error
+	// findTagged reports whether one of a channel's latest messages posted
+	// since since carries tag (conversations.history).
+	findTagged(ctx context.Context, channelID, tag string, since time.Time) (bool, error)
 	// uploadFile shares a file in a channel (files.getUploadURLExternal,
 	// the upload, files.completeUploadExternal).
 	uploadFile(ctx context.Context, channelID, name, title string, content []byte) error
@@ -82,6 +92,36 @@ func (a *webAPI) postBlocks(ctx context.Context, channelID, text string, blocks 
 	return err
 }
 
+// metadataType is the event_type of the metadata of the messages the bot
+// tags with an outbox key; metadataKey holds the key in its payload.
+const (
+	metadataType = "focalbot_outbox_item"
+	metadataKey  = "key"
+)
+
+// historyWindow is how many of a channel's latest messages findTagged reads.
+const historyWindow = 100
+
+func (a *webAPI) postTagged(ctx context.Context, channelID, text string, blocks []slackapi.Block, tag string) error {
+	_, _, err := a.client.PostMessageContext(ctx, channelID, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...),
+		slackapi.MsgOptionMetadata(slackapi.SlackMetadata{EventType: metadataType, EventPayload: map[string]any{metadataKey: tag}}))
+	return err
+}
+
+func (a *webAPI) findTagged(ctx context.Context, channelID, tag string, since time.Time) (bool, error) {
+	r, err := a.client.GetConversationHistoryContext(ctx, &slackapi.GetConversationHistoryParameters{ChannelID: channelID,
+		Oldest: strconv.FormatInt(since.Unix(), 10), Limit: historyWindow, IncludeAllMetadata: true})
+	if err != nil {
+		return false, err
+	}
+	for _, m := range r.Messages {
+		if m.Metadata.EventType == metadataType && m.Metadata.EventPayload[metadataKey] == tag {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 func (a *webAPI) uploadFile(ctx context.Context, channelID, name, title string, content []byte) error {
 	_, err := a.client.UploadFileContext(ctx, slackapi.UploadFileParameters{Channel: channelID, Filename: name, Title: title,
 		FileSize: len(content), Reader: bytes.NewReader(content)})
@@ -114,6 +154,9 @@ var (
 		"users.info":         {"users:read", "users:read.email"},
 		"conversations.open": {"im:write"},
 		"chat.postMessage":   {"chat:write"},
+		// conversations.history: is a message the bot may have posted in a
+		// direct message there already (before posting it again)?
+		"conversations.history": {"im:history"},
 		// files.getUploadURLExternal and files.completeUploadExternal: the
 		// .ics file of an invitation.
 		"files.getUploadURLExternal":   {"files:write"},
@@ -130,3 +173,24 @@ var (
 	// commandScope lets the app have a slash command.
 	commandScope = "commands"
 )
+
+// postOnce posts an outbox item's message tagged with the item's key. An
+// item tried before may have been posted although the try failed (the
+// connection broke after Slack had it): it is looked for in the channel
+// first, and not posted again if it is there. Within one try, the throttle
+// does the same before each retry.
+func (t *Transport) postOnce(ctx context.Context, channelID string, it model.OutboxItem, text string, blocks []slackapi.Block) error {
+	if it.Attempts > 0 {
+		found, err := t.api.findTagged(ctx, channelID, it.Key, it.CreatedAt.Add(-time.Minute))
+		switch {
+		case err == nil && found:
+			t.log.Info("an earlier try had posted the message; not posting it again", "key", it.Key)
+			return nil
+		case err != nil && transient(err):
+			return err // try again later, rather than risk a second copy
+		case err != nil:
+			t.log.Warn("cannot look for an earlier copy of a message; posting it", "key", it.Key, "err", err)
+		}
+	}
+	return t.api.postTagged(ctx, channelID, text, blocks, it.Key)
+}

@@ -57,6 +57,10 @@ func (d *dms) postBlocks(ctx context.Context, channelID, text string, blocks []s
 	return d.forgetIfGone(channelID, d.api.postBlocks(ctx, channelID, text, blocks))
 }
 
+func (d *dms) postTagged(ctx context.Context, channelID, text string, blocks []slackapi.Block, tag string) error {
+	return d.forgetIfGone(channelID, d.api.postTagged(ctx, channelID, text, blocks, tag))
+}
+
 func (d *dms) uploadFile(ctx context.Context, channelID, name, title string, content []byte) error {
 	return d.forgetIfGone(channelID, d.api.uploadFile(ctx, channelID, name, title, content))
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -43,7 +45,9 @@ type fakeSlack struct {
 
 	mu        sync.Mutex
 	users     map[string]map[string]any
-	failPosts []int // statuses for the next chat.postMessage calls: 429 or 5xx
+	failPosts []int                       // statuses for the next chat.postMessage calls: 429 or 5xx
+	lostPosts int                         // the next chat.postMessage calls are posted, but their connection breaks before the answer
+	history   map[string][]map[string]any // messages posted, by channel, newest first (conversations.history)
 	calls     map[string]int
 	openFails []string // errors for the next apps.connections.open calls
 	uploaded  string   // the last file uploaded
@@ -60,6 +64,7 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		files:     make(chan post, 100),
 		users:     map[string]map[string]any{},
 		calls:     map[string]int{},
+		history:   map[string][]map[string]any{},
 	}
 	f.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/auth.test", f.api("auth.test", func(url.Values) any {
@@ -78,6 +83,7 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 			return map[string]any{"channel": map[string]any{"id": "D" + v.Get("users")}}
 		}))
 		c.Handle("/chat.postMessage", f.postMessage)
+		c.Handle("/conversations.history", f.api("conversations.history", f.conversationsHistory))
 		c.Handle("/files.getUploadURLExternal", f.api("files.getUploadURLExternal", func(v url.Values) any {
 			return map[string]any{"upload_url": "http://" + f.ServerAddr + "/upload/" + v.Get("filename"), "file_id": "F1"}
 		}))
@@ -169,8 +175,47 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 	if !deliver(r, f.posts, post{Channel: r.Form.Get("channel"), ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")}) {
 		return
 	}
+	msg := map[string]any{"type": "message", "user": "UBOT", "text": r.Form.Get("text"), "ts": "1348927200.000100"}
+	if meta := r.Form.Get("metadata"); meta != "" {
+		msg["metadata"] = json.RawMessage(meta)
+	}
+	f.mu.Lock()
+	ch := r.Form.Get("channel")
+	f.history[ch] = append([]map[string]any{msg}, f.history[ch]...)
+	lost := f.lostPosts > 0
+	if lost {
+		f.lostPosts--
+	}
+	f.mu.Unlock()
+	if lost { // posted, but the bot never hears so
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1348927200.000100"}`, r.Form.Get("channel"))
+}
+
+// conversationsHistory answers with a channel's latest messages since
+// oldest, with their metadata only when include_all_metadata is set.
+func (f *fakeSlack) conversationsHistory(v url.Values) any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	limit, _ := strconv.Atoi(v.Get("limit"))
+	oldest, _ := strconv.ParseFloat(v.Get("oldest"), 64)
+	messages := []map[string]any{}
+	for _, m := range f.history[v.Get("channel")] {
+		if ts, _ := strconv.ParseFloat(m["ts"].(string), 64); ts < oldest || (limit > 0 && len(messages) == limit) {
+			break
+		}
+		m = maps.Clone(m)
+		if v.Get("include_all_metadata") != "1" {
+			delete(m, "metadata")
+		}
+		messages = append(messages, m)
+	}
+	return map[string]any{"messages": messages, "has_more": false}
 }
 
 // upload receives a file's content, as Slack's upload URL does.

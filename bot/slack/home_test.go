@@ -3,9 +3,11 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +30,9 @@ func click(user, action, value string) map[string]any {
 		"actions": []map[string]any{{"type": "button", "action_id": action, "block_id": "b", "value": value}}}
 }
 
+// submissions numbers the submissions a test makes.
+var submissions atomic.Int64
+
 // submission is a modal submitted with the given text fields and selections.
 func submission(user, callbackID string, texts, selected map[string]string) map[string]any {
 	values := map[string]any{}
@@ -37,7 +42,9 @@ func submission(user, callbackID string, texts, selected map[string]string) map[
 	for id, v := range selected {
 		values[id] = map[string]any{id: map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v}}}
 	}
-	return map[string]any{"type": "view_submission", "user": map[string]any{"id": user},
+	// Each submission has a trigger_id of its own, as Slack's do: a request
+	// sent again as it was is a replay.
+	return map[string]any{"type": "view_submission", "user": map[string]any{"id": user}, "trigger_id": fmt.Sprintf("submission-%d", submissions.Add(1)),
 		"view": map[string]any{"id": "V1", "callback_id": callbackID, "state": map[string]any{"values": values}}}
 }
 

@@ -14,6 +14,8 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"focalbot/model"
 )
 
 // Paths of the HTTP Events API, as set in the app's settings (and manifest).
@@ -106,8 +108,22 @@ func (t *Transport) verified(next func(w http.ResponseWriter, r *http.Request, b
 	})
 }
 
-// serveEvent acks an Events API request at once and queues its work. When
-// the queue is full it answers 503, so that Slack tries again later.
+// refuseReplay answers a signed request that was taken before: Slack does
+// not send a slash command or an interaction twice, so this is a replay.
+func (t *Transport) refuseReplay(w http.ResponseWriter, r *http.Request) {
+	t.log.Warn("refused a replayed request", "path", r.URL.Path, "remote", r.RemoteAddr)
+	http.Error(w, "this request was taken already; a request is taken once", http.StatusConflict)
+}
+
+// tryLater asks Slack to send an event again later.
+func tryLater(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "10")
+	http.Error(w, "busy", http.StatusServiceUnavailable)
+}
+
+// serveEvent writes an Events API event to the inbox, acks it and queues
+// its work. When the queue is full or the inbox cannot be written it
+// answers 503, so that Slack tries again later.
 func (t *Transport) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 	if err != nil {
@@ -130,17 +146,20 @@ func (t *Transport) serveEvent(w http.ResponseWriter, r *http.Request, body []by
 		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
 			t.log.Info("slack retried an event", "event_id", cb.EventID, "attempt", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}
-		if j, ok := t.eventJob(cb.EventID, ev.InnerEvent); ok && !t.submit(j) {
-			w.Header().Set("Retry-After", "10")
-			http.Error(w, "busy", http.StatusServiceUnavailable)
-			return
+		if j, ok := t.eventJob(cb.EventID, ev.InnerEvent); ok {
+			it := model.InboxItem{Key: eventKey(cb.EventID), Kind: kindEvent, Payload: string(body)}
+			if a := t.accept(r.Context(), it, j); a == acceptedBusy || a == acceptedFail {
+				tryLater(w)
+				return
+			}
 		}
 	}
 	w.WriteHeader(http.StatusOK)
 }
 
-// serveCommand acks a slash command with an empty 200 (Slack then shows
-// nothing) and answers later through its response_url.
+// serveCommand writes a slash command to the inbox and acks it with an
+// empty 200 (Slack then shows nothing); it answers later through its
+// response_url. The same signed request sent again is refused.
 func (t *Transport) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	cmd, err := slackapi.SlashCommandParse(r)
@@ -152,14 +171,20 @@ func (t *Transport) serveCommand(w http.ResponseWriter, r *http.Request, body []
 		w.WriteHeader(http.StatusOK) // Slack checking the certificate: nothing to do
 		return
 	}
-	if !t.submit(t.commandJob("", cmd)) {
+	payload, _ := json.Marshal(cmd)
+	it := model.InboxItem{Key: replayKey(r.Header.Get("X-Slack-Signature")), Kind: kindCommand, Payload: string(payload)}
+	switch t.accept(r.Context(), it, t.commandJob(cmd)) {
+	case acceptedSeen:
+		t.refuseReplay(w, r)
+	case acceptedBusy, acceptedFail:
 		writeJSON(w, slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: msgBusy})
-		return
+	default:
+		w.WriteHeader(http.StatusOK)
 	}
-	w.WriteHeader(http.StatusOK)
 }
 
-// serveInteraction acks a button click or a modal submission.
+// serveInteraction acks a button click or a modal submission, refusing the
+// same signed request sent again.
 func (t *Transport) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
@@ -171,11 +196,22 @@ func (t *Transport) serveInteraction(w http.ResponseWriter, r *http.Request, bod
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
-	if resp := t.interact(r.Context(), cb); resp != nil {
-		writeJSON(w, resp)
+	if err := checkInteraction(cb); err != nil {
+		t.log.Warn("refused an interaction", "type", cb.Type, "why", err)
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
+	resp, a := t.interact(r.Context(), replayKey(r.Header.Get("X-Slack-Signature")), form.Get("payload"), cb)
+	switch {
+	case a == acceptedSeen:
+		t.refuseReplay(w, r)
+	case a == acceptedBusy || a == acceptedFail:
+		tryLater(w)
+	case resp != nil:
+		writeJSON(w, resp)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -2,35 +2,67 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	slackapi "github.com/slack-go/slack"
+
+	"focalbot/model"
 )
 
-// interact handles a button click or a modal submission. Clicks are queued;
-// a submission is checked at once, since its errors must come back in the
-// ack. The returned value, if any, is the body of the ack.
-func (t *Transport) interact(ctx context.Context, cb slackapi.InteractionCallback) any {
+// interact handles a button click or a modal submission, delivered as
+// payload under the dedupe key key. A click goes through the inbox; a
+// submission is done at once, since its errors must come back in the ack,
+// and recorded first, so that a replay of it does nothing. The returned
+// value, if any, is the body of the ack.
+func (t *Transport) interact(ctx context.Context, key, payload string, cb slackapi.InteractionCallback) (any, accepted) {
 	switch cb.Type {
 	case slackapi.InteractionTypeBlockActions:
-		for _, a := range cb.ActionCallback.BlockActions {
-			if _, ok := rsvpWords[a.ActionID]; ok {
-				t.submit(t.rsvpJob(cb, a))
-				continue
-			}
-			switch a.ActionID {
-			case actionPollAnswer:
-				t.submit(t.pollJob(cb, a))
-				continue
-			case actionPollSlots:
-				continue // ticking a slot: the answer goes with the button
-			}
-			t.submit(t.actionJob(cb.User.ID, cb.TriggerID, a))
-		}
+		return nil, t.accept(ctx, model.InboxItem{Key: key, Kind: kindInteraction, Payload: payload}, t.clickJob(cb))
 	case slackapi.InteractionTypeViewSubmission:
-		if resp := t.submitModal(ctx, cb); resp != nil {
-			return resp
+		first, err := t.deliveries.FirstDelivery(ctx, key)
+		switch {
+		case err != nil:
+			t.log.Error("cannot record slack delivery; handling it anyway", "key", key, "err", err)
+		case !first:
+			return nil, acceptedSeen
 		}
+		if resp := t.submitModal(ctx, cb); resp != nil {
+			return resp, acceptedNew
+		}
+	}
+	return nil, acceptedNew
+}
+
+// clickJob is the work of the buttons of one click, in order.
+func (t *Transport) clickJob(cb slackapi.InteractionCallback) job {
+	var jobs []job
+	for _, a := range cb.ActionCallback.BlockActions {
+		if _, ok := rsvpWords[a.ActionID]; ok {
+			jobs = append(jobs, t.rsvpJob(cb, a))
+			continue
+		}
+		switch a.ActionID {
+		case actionPollAnswer:
+			jobs = append(jobs, t.pollJob(cb, a))
+			continue
+		case actionPollSlots:
+			continue // ticking a slot: the answer goes with the button
+		}
+		jobs = append(jobs, t.actionJob(cb.User.ID, cb.TriggerID, a))
+	}
+	return job{what: "click", run: func(ctx context.Context) {
+		for _, j := range jobs {
+			j.run(ctx)
+		}
+	}}
+}
+
+// checkInteraction refuses an interaction that lacks what its handling
+// reads: a modal submission without its view and the view's state.
+func checkInteraction(cb slackapi.InteractionCallback) error {
+	if cb.Type == slackapi.InteractionTypeViewSubmission && (cb.View.State == nil || cb.View.CallbackID == "") {
+		return errors.New("a view_submission needs its view, with callback_id and state")
 	}
 	return nil
 }

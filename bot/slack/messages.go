@@ -6,6 +6,7 @@ const (
 	msgAnsweredInDM = "I have sent you the answer in a direct message."
 	msgBusy         = "I am very busy right now and could not take that in. Please try again in a minute."
 	msgTooSlow      = "That took too long on my side; please try again."
+	msgRestInDM     = "That is all that fits here: the rest of the answer is in your direct messages with me."
 
 	// App Home.
 	msgHomeTitle       = "focalbot"

@@ -48,7 +48,7 @@ func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Pa
 		}
 		var ch string
 		if ch, err = t.api.openDM(ctx, it.Recipient); err == nil {
-			err = t.api.postBlocks(ctx, ch, text, blocks)
+			err = t.postOnce(ctx, ch, it, text, blocks)
 		}
 		if err == nil && p.Kind == delivery.KindRequest {
 			t.shareCalendar(ctx, ch, p)

@@ -27,6 +27,7 @@ import (
 
 	"focalbot/bot"
 	"focalbot/clock"
+	"focalbot/model"
 )
 
 // Handler answers one line of text from a caller; *bot.Engine is one.
@@ -34,11 +35,23 @@ type Handler interface {
 	Handle(ctx context.Context, c bot.Caller, text string) *bot.Reply
 }
 
-// Deliveries remembers which deliveries from Slack have been seen;
+// Deliveries remembers which deliveries from Slack have been seen, and is
+// the inbox where what was accepted waits until it is handled;
 // *storage.Store is one.
 type Deliveries interface {
-	// FirstDelivery records key and reports whether it is new.
+	// FirstDelivery records key as seen and done, and reports whether it is new.
 	FirstDelivery(ctx context.Context, key string) (bool, error)
+	// AcceptDeliveries puts items in the inbox, claimed by owner until
+	// until, and reports for each whether its key is new.
+	AcceptDeliveries(ctx context.Context, items []model.InboxItem, owner string, until time.Time) ([]bool, error)
+	// ClaimDeliveries claims for owner up to limit items nobody holds.
+	ClaimDeliveries(ctx context.Context, owner string, now, until time.Time, maxAttempts, limit int) ([]model.InboxItem, error)
+	// RenewDeliveries extends owner's claims on what it has not done.
+	RenewDeliveries(ctx context.Context, owner string, until time.Time) (int64, error)
+	// DeliveriesDone records that keys were handled.
+	DeliveriesDone(ctx context.Context, at time.Time, keys ...string) error
+	// ReleaseDeliveries gives up owner's claims on keys (all, if none).
+	ReleaseDeliveries(ctx context.Context, owner string, keys ...string) error
 }
 
 // Options configures a Transport.
@@ -71,6 +84,8 @@ type Transport struct {
 	api      api
 	throttle *throttle
 	users    *users
+	owner    string          // names this process's claims on the inbox
+	inbox    chan inboxWrite // to writeInbox
 
 	mu       sync.Mutex
 	jobs     chan job // closed by drain
@@ -110,8 +125,9 @@ func New(opt Options) (*Transport, error) {
 	log := opt.Log.With("component", "slack")
 	t := &Transport{
 		handler: opt.Handler, deliveries: opt.Deliveries, clock: opt.Clock, log: log, opt: opt,
-		jobs: make(chan job, opt.Queue),
+		jobs: make(chan job, opt.Queue), owner: newOwner(), inbox: make(chan inboxWrite, opt.Queue),
 	}
+	go t.writeInbox()
 	t.throttle = newThrottle(newWebAPI(opt.BotToken, opt.APIURL, opt.HTTPClient), opt.Clock, log)
 	t.api = newDMs(t.throttle)
 	t.users = newUsers(t.api, opt.Clock, log)
@@ -133,6 +149,7 @@ func (t *Transport) start(ctx context.Context) error {
 	for range t.opt.Workers {
 		t.workers.Go(func() { t.work(work) })
 	}
+	go t.tendInbox(ctx)
 	if f, ok := t.deliveries.(forgetter); ok {
 		go t.forgetOldDeliveries(ctx, f)
 	}
@@ -169,10 +186,10 @@ func (t *Transport) forgetOldDeliveries(ctx context.Context, f forgetter) {
 	}
 }
 
-// job is work to do after the ack. A job with a key runs only the first
-// time its key is delivered.
+// job is work to do after the ack. A job with a key is an inbox item's:
+// it is recorded as done once it has run.
 type job struct {
-	key  string // "event:<event_id>" or "envelope:<envelope_id>"; empty: no dedupe
+	key  string // "event:<event_id>", "envelope:<envelope_id>", "request:<hash>"; empty: not in the inbox
 	what string // for the logs
 	run  func(ctx context.Context)
 }
@@ -226,34 +243,31 @@ func (t *Transport) drain() {
 		<-done
 	}
 	t.stopWork()
+	t.release() // what was not done is the next process's, at once
 }
 
-// runJob runs j once per key. A panic is logged and the worker goes on.
+// runJob runs j and records its inbox item as done. Work cut short by
+// stopping is left to the next process (see drain). A panic is logged, the
+// item counts as done (it would panic again), and the worker goes on.
 func (t *Transport) runJob(ctx context.Context, j job) {
+	if ctx.Err() != nil {
+		return // stopping: drain releases it
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			t.log.Error("slack work panicked", "what", j.what, "panic", v, "stack", string(debug.Stack()))
 		}
-	}()
-	if j.key != "" {
-		first, err := t.deliveries.FirstDelivery(ctx, j.key)
-		switch {
-		case err != nil:
-			// Better to answer than to stay silent: Slack has its ack and
-			// will not retry, so this is not a second effect.
-			t.log.Error("cannot record slack delivery; handling it anyway", "key", j.key, "err", err)
-		case !first:
-			t.log.Debug("slack delivery seen before; ignored", "what", j.what, "key", j.key)
-			return
+		if j.key != "" && ctx.Err() == nil {
+			t.done(ctx, j.key)
 		}
-	}
+	}()
 	j.run(ctx)
 }
 
 // eventJob turns an Events API event into work, or reports that there is
 // nothing to do (the bot's own messages, edits, other event types).
 func (t *Transport) eventJob(eventID string, ev slackevents.EventsAPIInnerEvent) (job, bool) {
-	key := "event:" + eventID
+	key := eventKey(eventID)
 	switch e := ev.Data.(type) {
 	case *slackevents.MessageEvent:
 		if !e.IsIM() || e.User == "" || e.BotID != "" || e.SubType != "" || e.User == t.botUserID {
@@ -282,12 +296,15 @@ func (t *Transport) eventJob(eventID string, ev slackevents.EventsAPIInnerEvent)
 	return job{}, false
 }
 
+// eventKey is the dedupe key of an event: Slack retries it with the same ID.
+func eventKey(eventID string) string { return "event:" + eventID }
+
 // commandJob turns a /focal slash command into work; its reply goes to the
 // command's response_url.
-func (t *Transport) commandJob(key string, cmd slackapi.SlashCommand) job {
-	return job{key: key, what: "slash command", run: func(ctx context.Context) {
+func (t *Transport) commandJob(cmd slackapi.SlashCommand) job {
+	return job{what: "slash command", run: func(ctx context.Context) {
 		reply := t.handleIn(ctx, cmd.UserID, cmd.Text, true) // an answer for everyone goes in_channel
-		t.respond(ctx, cmd.ResponseURL, reply.Text(), reply.Public)
+		t.respond(ctx, cmd.UserID, cmd.ResponseURL, reply.Text(), reply.Public)
 	}}
 }
 
@@ -325,19 +342,37 @@ func (t *Transport) post(ctx context.Context, channel, threadTS, text string) {
 	}
 }
 
-// respond answers through a response_url: privately unless public.
-func (t *Transport) respond(ctx context.Context, responseURL, text string, public bool) {
+// respond answers userID through a response_url: privately unless public.
+// A response_url takes five answers: an answer in more parts than that
+// goes there up to the fourth, then a fifth says that the rest is in the
+// caller's direct messages, and the rest goes there.
+func (t *Transport) respond(ctx context.Context, userID, responseURL, text string, public bool) {
 	typ := slackapi.ResponseTypeEphemeral
 	if public {
 		typ = slackapi.ResponseTypeInChannel
 	}
 	parts := split(escape(text), maxMessage)
+	var rest []string
 	if len(parts) > maxResponses {
-		parts = parts[:maxResponses] // a response_url takes five answers
+		parts, rest = append(parts[:maxResponses-1:maxResponses-1], msgRestInDM), parts[maxResponses-1:]
 	}
 	for _, part := range parts {
 		if err := t.api.respond(ctx, responseURL, &slackapi.WebhookMessage{ResponseType: typ, Text: part}); err != nil {
 			t.log.Error("cannot answer through response_url", "err", err)
+			return
+		}
+	}
+	if len(rest) == 0 {
+		return
+	}
+	ch, err := t.api.openDM(ctx, userID)
+	if err != nil {
+		t.log.Error("cannot open a direct message for the rest of an answer", "user", userID, "err", err)
+		return
+	}
+	for _, part := range rest {
+		if err := t.api.postMessage(ctx, ch, "", part); err != nil {
+			t.log.Error("cannot post the rest of an answer", "user", userID, "err", err)
 			return
 		}
 	}

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -10,6 +11,8 @@ import (
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"focalbot/model"
 )
 
 // Reconnecting after Socket Mode gives up waits from minBackoff, doubling, to
@@ -129,8 +132,11 @@ func (t *Transport) onSocketEvent(ctx context.Context, client *socketmode.Client
 			t.log.Info("slack retried an event", "envelope_id", ev.Request.EnvelopeID, "attempt", ev.Request.RetryAttempt, "reason", ev.Request.RetryReason)
 		}
 		if cb, _ := e.Data.(*slackevents.EventsAPICallbackEvent); cb != nil {
-			if j, ok := t.eventJob(cb.EventID, e.InnerEvent); ok && !t.submit(j) {
-				return // no ack: Slack will deliver it again later
+			if j, ok := t.eventJob(cb.EventID, e.InnerEvent); ok {
+				it := model.InboxItem{Key: eventKey(cb.EventID), Kind: kindEvent, Payload: string(ev.Request.Payload)}
+				if a := t.accept(ctx, it, j); a == acceptedBusy || a == acceptedFail {
+					return // no ack: Slack will deliver it again later
+				}
 			}
 		}
 		t.ack(ctx, client, ev.Request, nil)
@@ -139,7 +145,9 @@ func (t *Transport) onSocketEvent(ctx context.Context, client *socketmode.Client
 		if !ok || ev.Request == nil {
 			return
 		}
-		if !t.submit(t.commandJob("envelope:"+ev.Request.EnvelopeID, cmd)) {
+		payload, _ := json.Marshal(cmd)
+		it := model.InboxItem{Key: envelopeKey(ev.Request), Kind: kindCommand, Payload: string(payload)}
+		if a := t.accept(ctx, it, t.commandJob(cmd)); a == acceptedBusy || a == acceptedFail {
 			t.ack(ctx, client, ev.Request, slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: msgBusy})
 			return
 		}
@@ -147,6 +155,11 @@ func (t *Transport) onSocketEvent(ctx context.Context, client *socketmode.Client
 	case socketmode.EventTypeInteractive:
 		cb, ok := ev.Data.(slackapi.InteractionCallback)
 		if !ok || ev.Request == nil {
+			return
+		}
+		if err := checkInteraction(cb); err != nil {
+			t.log.Warn("refused an interaction", "type", cb.Type, "why", err)
+			t.ack(ctx, client, ev.Request, nil)
 			return
 		}
 		// A modal submission runs the engine before the ack: not in the
@@ -157,10 +170,14 @@ func (t *Transport) onSocketEvent(ctx context.Context, client *socketmode.Client
 					t.log.Error("slack interaction panicked", "panic", v, "stack", string(debug.Stack()))
 				}
 			}()
-			t.ack(ctx, client, ev.Request, t.interact(ctx, cb))
+			resp, _ := t.interact(ctx, envelopeKey(ev.Request), string(ev.Request.Payload), cb)
+			t.ack(ctx, client, ev.Request, resp)
 		}()
 	}
 }
+
+// envelopeKey is the dedupe key of a Socket Mode envelope.
+func envelopeKey(req *socketmode.Request) string { return "envelope:" + req.EnvelopeID }
 
 // ack acknowledges an envelope, with a payload or none.
 func (t *Transport) ack(ctx context.Context, client *socketmode.Client, req *socketmode.Request, payload any) {

@@ -33,13 +33,14 @@ var (
 	tier4 = perMinute(100, 10)
 
 	methodBudgets = map[string]budget{
-		"auth.test":          tier4,
-		"users.info":         tier4,
-		"conversations.open": tier3,
-		"chat.postMessage":   perMinute(600, 20), // "several hundred a minute" across the workspace
-		"views.publish":      tier4,
-		"views.open":         tier4,
-		"response_url":       tier4,
+		"auth.test":             tier4,
+		"users.info":            tier4,
+		"conversations.open":    tier3,
+		"conversations.history": tier3,
+		"chat.postMessage":      perMinute(600, 20), // "several hundred a minute" across the workspace
+		"views.publish":         tier4,
+		"views.open":            tier4,
+		"response_url":          tier4,
 		// An upload is files.getUploadURLExternal then files.completeUploadExternal, both tier 4.
 		"files.completeUploadExternal": perMinute(50, 5),
 	}
@@ -152,12 +153,26 @@ func (t *throttle) hold(method string, d time.Duration) {
 	}
 }
 
+// held is how long method is still held back by a Retry-After.
+func (t *throttle) held(method string) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.until[method].Sub(t.clock.Now())
+}
+
 // do makes one call within the budgets, retrying what can be retried.
 func (t *throttle) do(ctx context.Context, method, channel string, call func(ctx context.Context) error) error {
 	backoff := t.backoff
 	for attempt := 1; ; attempt++ {
 		if err := t.wait(ctx, t.admit(method, channel)); err != nil {
 			return err
+		}
+		// A 429 that came while this call waited for its slot holds it
+		// too: nothing leaves before Retry-After has passed.
+		for d := t.held(method); d > 0; d = t.held(method) {
+			if err := t.wait(ctx, d); err != nil {
+				return err
+			}
 		}
 		err := call(ctx)
 		if err == nil || attempt >= t.attempts || ctx.Err() != nil {
@@ -229,13 +244,50 @@ func (t *throttle) postBlocks(ctx context.Context, channelID, text string, block
 	})
 }
 
+// postTagged posts a tagged message. A retry after a broken connection or a
+// server error, when Slack may have posted the message all the same, first
+// looks for it in the channel, and posts only if it is not there.
+func (t *throttle) postTagged(ctx context.Context, channelID, text string, blocks []slackapi.Block, tag string) error {
+	since := t.clock.Now().Add(-time.Minute)
+	var last error
+	return t.do(ctx, "chat.postMessage", channelID, func(ctx context.Context) error {
+		if last != nil && transient(last) {
+			found, err := t.findTagged(ctx, channelID, tag, since)
+			if err != nil {
+				return err
+			}
+			if found {
+				t.log.Info("slack had the message before the connection failed; not posting it again", "channel", channelID, "tag", tag)
+				return nil
+			}
+		}
+		last = t.next.postTagged(ctx, channelID, text, blocks, tag)
+		return last
+	})
+}
+
+func (t *throttle) findTagged(ctx context.Context, channelID, tag string, since time.Time) (found bool, err error) {
+	err = t.do(ctx, "conversations.history", "", func(ctx context.Context) error {
+		found, err = t.next.findTagged(ctx, channelID, tag, since)
+		return err
+	})
+	return found, err
+}
+
 func (t *throttle) uploadFile(ctx context.Context, channelID, name, title string, content []byte) error {
 	return t.do(ctx, "files.completeUploadExternal", channelID, func(ctx context.Context) error {
 		return t.next.uploadFile(ctx, channelID, name, title, content)
 	})
 }
 
+// errNoResponseURL is the answer to an interaction or command that came
+// without a usable response_url: there is nothing to call, or to retry.
+var errNoResponseURL = errors.New("no usable response_url")
+
 func (t *throttle) respond(ctx context.Context, responseURL string, msg *slackapi.WebhookMessage) error {
+	if u, err := url.Parse(responseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errNoResponseURL
+	}
 	return t.do(ctx, "response_url", "", func(ctx context.Context) error {
 		return t.next.respond(ctx, responseURL, msg)
 	})

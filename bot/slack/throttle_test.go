@@ -113,3 +113,48 @@ func TestThrottleRetriesBrokenConnections(t *testing.T) {
 		t.Errorf("waits %v; want four backoffs between five tries", *waits)
 	}
 }
+
+// timedDMs is an api whose conversations.open records when, on the
+// throttle's clock, each call reached Slack.
+type timedDMs struct {
+	api
+	clk *clock.Offset
+	at  []time.Time
+}
+
+func (d *timedDMs) openDM(ctx context.Context, userID string) (string, error) {
+	d.at = append(d.at, d.clk.Now())
+	return "D" + userID, nil
+}
+
+// TestThrottleRetryAfterHoldsQueuedCalls proves that a call already waiting
+// for its pacing slot when a 429 arrives does not leave before the 429's
+// Retry-After has passed.
+func TestThrottleRetryAfterHoldsQueuedCalls(t *testing.T) {
+	clk := clock.Fixed(t0)
+	api := &timedDMs{clk: clk}
+	th := newThrottle(api, clk, slog.New(slog.DiscardHandler))
+	for range 5 { // conversations.open's burst, used up
+		th.admit("conversations.open", "")
+	}
+	var limited time.Time
+	th.wait = func(ctx context.Context, d time.Duration) error {
+		if limited.IsZero() {
+			// While the call waits for its slot (1.2 s), another gets a
+			// 429 that says 7 s.
+			limited = clk.Now()
+			th.hold("conversations.open", 7*time.Second)
+		}
+		clk.Advance(d)
+		return ctx.Err()
+	}
+	if _, err := th.openDM(context.Background(), "U1"); err != nil {
+		t.Fatal(err)
+	}
+	if len(api.at) != 1 {
+		t.Fatalf("%d calls; want 1", len(api.at))
+	}
+	if early := limited.Add(7 * time.Second).Sub(api.at[0]); early > 0 {
+		t.Errorf("the queued call went out %v before Retry-After had passed", early)
+	}
+}
