@@ -97,6 +97,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0009,
 			Rollback: rollback0009,
 		},
+		{
+			ID:       "0012_delivery_outages",
+			Migrate:  migrate0012,
+			Rollback: rollback0012,
+		},
 	}
 }
 
