@@ -126,14 +126,17 @@ type app struct {
 	store *storage.Store
 }
 
-func open(ctx context.Context, stderr io.Writer, clk clock.Clock, quiet bool) (*app, error) {
+// open opens the app. A command-line command (cli) and the console log only
+// warnings and errors unless FOCALBOT_LOG_LEVEL asks for more: the terminal
+// is for their answers.
+func open(ctx context.Context, stderr io.Writer, clk clock.Clock, cli bool) (*app, error) {
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return nil, err
 	}
 	level := cfg.LogLevel
-	if quiet && level == slog.LevelInfo && cfg.Mode() == config.ModeConsole {
-		level = slog.LevelWarn // keep the chat readable; FOCALBOT_LOG_LEVEL=debug shows all
+	if (cli || cfg.Mode() == config.ModeConsole) && !cfg.LogLevelSet && level < slog.LevelWarn {
+		level = slog.LevelWarn // FOCALBOT_LOG_LEVEL=info or debug shows more
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	var h slog.Handler = slog.NewTextHandler(stderr, opts)
@@ -186,7 +189,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		sim = clock.StartingAt(t)
 		clk = sim
 	}
-	a, err := open(ctx, stderr, clk, true)
+	a, err := open(ctx, stderr, clk, false)
 	if err != nil {
 		return err
 	}
@@ -428,7 +431,7 @@ func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 
-	a, err := open(ctx, stderr, nil, false)
+	a, err := open(ctx, stderr, nil, true)
 	if err != nil {
 		return err
 	}
@@ -465,7 +468,7 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := open(ctx, stderr, nil, false)
+	a, err := open(ctx, stderr, nil, true)
 	if err != nil {
 		return err
 	}

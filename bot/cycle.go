@@ -24,6 +24,7 @@ type CycleStore interface {
 	Mute(ctx context.Context, personID, meetingID int64, mute bool) error
 	RecordAttendance(ctx context.Context, actor model.Actor, meetingID int64, countries []string) (model.Meeting, error)
 	Attendance(ctx context.Context, meetingID int64) ([]string, error)
+	Requeue(ctx context.Context, now time.Time, ids ...int64) (int, error)
 }
 
 // WithSimulatedClock lets the secretariat move the bot's clock on with
@@ -47,6 +48,8 @@ func (e *Engine) cycleCommands() []*Command {
 		{Name: "attendance", Usage: "<meeting> [<country>, …]", Description: "Record which countries came (marks the meeting held), or show it.",
 			Examples: []string{"attendance 1 Ghana, Denmark, Costa Rica, Australia"}, Access: Secretariat, Run: e.attendance},
 		{Name: "outbox", Usage: "[meeting]", Description: "The latest messages sent, waiting or failed.", Access: Secretariat, Run: e.outbox},
+		{Name: "outbox retry", Usage: "[meeting|all]", Description: "Send failed messages again, of one meeting or all (those that still matter).",
+			Examples: []string{"outbox retry all", "outbox retry 1"}, Access: Secretariat, Run: e.outboxRetry},
 		{Name: "clock", Description: "The bot's time (in a console demo: clock advance <duration> moves it on).", Access: Secretariat, Run: e.clockShow},
 		{Name: "clock advance", Usage: "<duration, e.g. 14d or 6h>", Description: "Move the simulated clock on, running every scheduled job on the way (console only).",
 			Examples: []string{"clock advance 14d"}, Access: Secretariat, Run: e.clockAdvance},
@@ -339,6 +342,49 @@ func (e *Engine) outbox(ctx context.Context, w *Reply, r *Request) error {
 			when = it.SentAt
 		}
 		w.Printf(msgOutboxLine, when.In(e.zone).Format("2006-01-02 15:04 MST"), it.Status, it.Key, it.Recipient)
+	}
+	return nil
+}
+
+// outboxRetry queues failed messages again, each as the same item (same
+// idempotency key): a new attempt, never a second copy of one that went.
+// Messages that no longer matter (delivery.StillMatters) stay failed.
+func (e *Engine) outboxRetry(ctx context.Context, w *Reply, r *Request) error {
+	f := model.OutboxFilter{Statuses: []model.OutboxStatus{model.OutboxFailed}}
+	if len(r.Args.Words) > 0 && !strings.EqualFold(r.Args.Words[0], "all") {
+		m, err := e.meetingArg(ctx, r)
+		if err != nil {
+			return err
+		}
+		f.MeetingID = m.ID
+	}
+	failed, err := e.store.Outbox(ctx, f)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	stale := 0
+	for _, it := range failed {
+		if p, err := delivery.Decode(it); err != nil || !delivery.StillMatters(it, p, r.Now) {
+			stale++
+			continue
+		}
+		ids = append(ids, it.ID)
+	}
+	n, err := e.store.Requeue(ctx, r.Now, ids...)
+	if err != nil {
+		return err
+	}
+	if n == 0 && stale == 0 {
+		w.Printf(msgOutboxRetryNone)
+		return nil
+	}
+	if n > 0 {
+		e.kick()
+		w.Printf(msgOutboxRetried, n)
+	}
+	if stale > 0 {
+		w.Printf(msgOutboxRetryStale, stale)
 	}
 	return nil
 }

@@ -282,3 +282,10 @@ func init() {
 		}
 	}
 }
+
+// outbox retry.
+const (
+	msgOutboxRetryNone  = "No failed messages to send again."
+	msgOutboxRetried    = "Failed messages queued again: %d. They go out now, as the same messages; outbox shows how they fare."
+	msgOutboxRetryStale = "Left failed, as they no longer matter (their meeting has begun or ended, or their poll has closed): %d."
+)

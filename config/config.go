@@ -25,6 +25,7 @@ type Config struct {
 	TimeZone    string     // FOCALBOT_TZ: the secretariat's IANA zone
 	LogFormat   string     // FOCALBOT_LOG_FORMAT: text or json
 	LogLevel    slog.Level // FOCALBOT_LOG_LEVEL: debug, info, warn or error
+	LogLevelSet bool       // FOCALBOT_LOG_LEVEL was given, not defaulted
 
 	SlackBotToken      Secret // SLACK_BOT_TOKEN(_FILE): xoxb-…; none means the console
 	SlackAppToken      Secret // SLACK_APP_TOKEN(_FILE): xapp-…; chooses Socket Mode
@@ -141,6 +142,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return Config{}, fmt.Errorf("FOCALBOT_LOG_FORMAT: %q is not a log format (use text or json)", c.LogFormat)
 	}
+	c.LogLevelSet = lookup("FOCALBOT_LOG_LEVEL") != ""
 	if err := c.LogLevel.UnmarshalText([]byte(get("FOCALBOT_LOG_LEVEL"))); err != nil {
 		return Config{}, fmt.Errorf("FOCALBOT_LOG_LEVEL: %q is not a log level (use debug, info, warn or error)", get("FOCALBOT_LOG_LEVEL"))
 	}

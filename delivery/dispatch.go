@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +23,10 @@ type Store interface {
 	Fail(ctx context.Context, id int64, reason string) error
 	Enqueue(ctx context.Context, items []model.OutboxItem) ([]model.OutboxItem, error)
 	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
+	NoteFailure(ctx context.Context, ch model.Channel, at time.Time, reason string) (model.Outage, error)
+	MarkOutageNotified(ctx context.Context, ch model.Channel, at time.Time) (bool, error)
+	Outage(ctx context.Context, ch model.Channel) (model.Outage, bool, error)
+	EndOutage(ctx context.Context, ch model.Channel) (model.Outage, bool, error)
 }
 
 // Sender sends one outbox item through its channel. An error it returns is
@@ -72,15 +78,32 @@ type Dispatcher struct {
 	// twice this many sends (and Workers more under way), which go again,
 	// with the same Message-ID, on restart.
 	RecordEvery int
-	MaxTries    int // attempts before giving up on a temporary failure; default 12
+	// MaxAge is how long temporary failures keep an item queued, from the
+	// first; default MaxAge (5 days). An item whose Deadline passes is given
+	// up on sooner.
+	MaxAge time.Duration
+	// OutageAfter is how long every attempt on a channel must have failed
+	// before the secretariat is told, once for the outage; default 30
+	// minutes. They are told again, once, when a send gets through.
+	OutageAfter time.Duration
+	Zone        *time.Location // the zone of the times in notices; default UTC
 	startOnce   sync.Once
 	kick        map[model.Channel]chan struct{}
 	running     map[model.Channel]*sync.Mutex // held by the one run of a lane at a time
 
 	mu        sync.Mutex
-	sent      []int64         // sent but not yet recorded; see record
-	held      map[int64]claim // claimed and not yet recorded; see renew
-	recording sync.Mutex      // held while recording
+	sent      []int64                     // sent but not yet recorded; see record
+	held      map[int64]claim             // claimed and not yet recorded; see renew
+	recording sync.Mutex                  // held while recording
+	troubled  map[model.Channel]bool      // channels with an outage under way, as far as known
+	failed    map[model.Channel][]failure // given up on in a lane's run, to report at its end
+}
+
+// failure is an item given up on, and why.
+type failure struct {
+	item    model.OutboxItem
+	payload Payload
+	reason  string
 }
 
 // claim is what holds an item: the claim's token, on the item's channel.
@@ -92,6 +115,7 @@ type claim struct {
 func (d *Dispatcher) defaults() {
 	d.startOnce.Do(func() {
 		d.kick, d.running, d.held = map[model.Channel]chan struct{}{}, map[model.Channel]*sync.Mutex{}, map[int64]claim{}
+		d.troubled, d.failed = map[model.Channel]bool{}, map[model.Channel][]failure{}
 		for _, ch := range channels {
 			d.kick[ch], d.running[ch] = make(chan struct{}, 1), new(sync.Mutex)
 		}
@@ -104,8 +128,14 @@ func (d *Dispatcher) defaults() {
 		if d.Workers == 0 {
 			d.Workers = 8
 		}
-		if d.MaxTries == 0 {
-			d.MaxTries = 12
+		if d.MaxAge == 0 {
+			d.MaxAge = MaxAge
+		}
+		if d.OutageAfter == 0 {
+			d.OutageAfter = 30 * time.Minute
+		}
+		if d.Zone == nil {
+			d.Zone = time.UTC
 		}
 		if d.RecordEvery == 0 {
 			d.RecordEvery = 16
@@ -199,18 +229,26 @@ func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, e
 }
 
 // runLane runs a channel's lane, renewing its claims while it runs, and
-// records what it sent. One run of a lane at a time: Run's and a Dispatch
+// records what it sent; then it tells the secretariat, in one notice, of
+// the items it gave up on. One run of a lane at a time: Run's and a Dispatch
 // called meanwhile (the console's clock advance) take turns, so that a
 // clock moved on in between cannot make one take what the other claimed.
 func (d *Dispatcher) runLane(ctx context.Context, stop <-chan struct{}, ch model.Channel) (sent, handed int, err error) {
 	d.running[ch].Lock()
 	defer d.running[ch].Unlock()
+	_, troubled, err := d.Store.Outage(ctx, ch) // perhaps noted by another dispatcher, or before a restart
+	if err != nil {
+		return 0, 0, err
+	}
+	d.mu.Lock()
+	d.troubled[ch] = troubled
+	d.mu.Unlock()
 	renewing, renewed := make(chan struct{}), make(chan struct{})
 	go func() { defer close(renewed); d.renew(ctx, ch, renewing) }()
 	sent, handed, err = d.lane(ctx, stop, ch)
 	close(renewing)
 	<-renewed
-	return sent, handed, errors.Join(err, d.record(ctx, true))
+	return sent, handed, errors.Join(err, d.record(ctx, true), d.report(ctx, ch))
 }
 
 // lane sends the due items of one channel and returns how many went out and
@@ -337,6 +375,9 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	var sendErr error
 	if err != nil {
 		sendErr = Permanent(err)
+	} else if why := expired(it, p, d.Clock.Now(), d.MaxAge); why != "" && it.Attempts > 0 {
+		// It failed before and its moment has passed: not sent late.
+		return false, d.giveUp(ctx, it, p, fmt.Sprintf(msgGaveUp, why, it.LastError))
 	} else if s, ok := d.Senders[it.Channel]; !ok {
 		sendErr = Permanent(fmt.Errorf("no sender for channel %q", it.Channel))
 	} else {
@@ -350,25 +391,84 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 		}
 		d.mu.Lock()
 		d.sent = append(d.sent, it.ID)
+		recovered := d.troubled[it.Channel]
+		d.troubled[it.Channel] = false
 		d.mu.Unlock()
-		return true, d.record(ctx, false)
-	case IsPermanent(sendErr) || it.Attempts+1 >= d.MaxTries:
-		log().Warn("delivery failed for good", "err", sendErr, "attempts", it.Attempts+1)
-		defer d.release(it.ID)
-		if err := d.Store.Fail(ctx, it.ID, sendErr.Error()); err != nil {
-			return false, err
+		var err error
+		if recovered {
+			err = d.recovered(ctx, it.Channel, now)
 		}
-		return false, d.report(ctx, it, p, sendErr)
-	default:
-		next := now.Add(Backoff(it.Attempts))
-		var ra RetryAfter
-		if errors.As(sendErr, &ra) && now.Add(ra.RetryAfter()).After(next) {
-			next = now.Add(ra.RetryAfter())
-		}
-		log().Info("delivery failed, will retry", "err", sendErr, "attempts", it.Attempts+1, "next", next)
-		defer d.release(it.ID)
-		return false, d.Store.Retry(ctx, it.ID, next, sendErr.Error())
+		return true, errors.Join(err, d.record(ctx, false))
+	case IsPermanent(sendErr):
+		return false, d.giveUp(ctx, it, p, sendErr.Error())
 	}
+	if why := expired(it, p, now, d.MaxAge); why != "" {
+		return false, errors.Join(d.giveUp(ctx, it, p, fmt.Sprintf(msgGaveUp, why, sendErr)), d.trouble(ctx, it.Channel, now, sendErr))
+	}
+	next := now.Add(Backoff(it.Attempts))
+	var ra RetryAfter
+	if errors.As(sendErr, &ra) && now.Add(ra.RetryAfter()).After(next) {
+		next = now.Add(ra.RetryAfter())
+	}
+	log().Info("delivery failed, will retry", "err", sendErr, "attempts", it.Attempts+1, "next", next)
+	defer d.release(it.ID)
+	return false, errors.Join(d.Store.Retry(ctx, it.ID, next, sendErr.Error()), d.trouble(ctx, it.Channel, now, sendErr))
+}
+
+// giveUp records that an item is not sent, for reason, and keeps it for
+// the lane's report to the secretariat. A notice given up on is only
+// logged, so that failures never cascade.
+func (d *Dispatcher) giveUp(ctx context.Context, it model.OutboxItem, p Payload, reason string) error {
+	d.Log.Warn("delivery failed for good", "item", it.ID, "key", it.Key, "channel", it.Channel, "err", reason, "attempts", it.Attempts+1)
+	defer d.release(it.ID)
+	if err := d.Store.Fail(ctx, it.ID, reason); err != nil {
+		return err
+	}
+	if it.Kind != KindNotice {
+		d.mu.Lock()
+		d.failed[it.Channel] = append(d.failed[it.Channel], failure{it, p, reason})
+		d.mu.Unlock()
+	}
+	return nil
+}
+
+// trouble notes a temporary failure on a channel. When every attempt on
+// it has failed for OutageAfter, the secretariat is told, once per outage,
+// by another channel: a notice by the channel that is down would arrive
+// only with the one that says it works again.
+func (d *Dispatcher) trouble(ctx context.Context, ch model.Channel, now time.Time, cause error) error {
+	d.mu.Lock()
+	d.troubled[ch] = true
+	d.mu.Unlock()
+	o, err := d.Store.NoteFailure(ctx, ch, now, cause.Error())
+	if err != nil || !o.NotifiedAt.IsZero() || now.Sub(o.Since) < d.OutageAfter {
+		return err
+	}
+	if ok, err := d.Store.MarkOutageNotified(ctx, ch, now); err != nil || !ok {
+		return err
+	}
+	d.Log.Error("every delivery has failed for a while; messages stay queued", "channel", ch, "since", o.Since, "failures", o.Failures, "err", cause)
+	text := fmt.Sprintf(msgOutage, ch, d.when(o.Since), o.Failures, cause, roundDuration(d.MaxAge))
+	pl := d.Planner
+	pl.Channels = slices.DeleteFunc(slices.Clone(pl.Channels), func(c model.Channel) bool { return c == ch })
+	return d.notify(ctx, pl, fmt.Sprintf("outage:%s:%d", ch, o.Since.Unix()), text)
+}
+
+// recovered ends a channel's outage after a send got through, and tells
+// the secretariat when they were told of it.
+func (d *Dispatcher) recovered(ctx context.Context, ch model.Channel, now time.Time) error {
+	o, ok, err := d.Store.EndOutage(ctx, ch)
+	if err != nil || !ok || o.NotifiedAt.IsZero() {
+		return err
+	}
+	d.Log.Info("deliveries work again", "channel", ch, "since", o.Since, "failures", o.Failures)
+	text := fmt.Sprintf(msgOutageOver, ch, d.when(o.Since), d.when(now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
+	return d.notify(ctx, d.Planner, fmt.Sprintf("outage:%s:%d/over", ch, o.Since.Unix()), text)
+}
+
+// when writes a time for the secretariat.
+func (d *Dispatcher) when(t time.Time) string {
+	return t.In(d.Zone).Format("Mon 2 Jan 2006 15:04 MST")
 }
 
 // record writes down the items sent, RecordEvery or more in one statement,
@@ -422,26 +522,68 @@ func Backoff(attempts int) time.Duration {
 	return d
 }
 
-// report tells the secretariat that an item could not be delivered. A
-// failed notice is only logged, so that failures never cascade.
-func (d *Dispatcher) report(ctx context.Context, it model.OutboxItem, p Payload, cause error) error {
-	if it.Kind == KindNotice {
+// report tells the secretariat, in one notice, of the items of a channel
+// given up on since the last report: one notice per run of a lane, not one
+// per message.
+func (d *Dispatcher) report(ctx context.Context, ch model.Channel) error {
+	d.mu.Lock()
+	failed := d.failed[ch]
+	delete(d.failed, ch)
+	d.mu.Unlock()
+	if len(failed) == 0 {
 		return nil
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, msgDeliveryFailed, len(failed))
+	for i, f := range failed {
+		if i == maxReported {
+			fmt.Fprintf(&b, msgDeliveryFailedMore, len(failed)-i)
+			break
+		}
+		fmt.Fprintf(&b, msgDeliveryFailedLine, f.item.Kind, f.payload.Meeting.Title, f.payload.Invitee.Name, f.item.Recipient, f.item.Channel, f.reason)
+	}
+	b.WriteString(msgDeliveryFailedHint)
+	return d.notify(ctx, d.Planner, fmt.Sprintf("failures:%s:%d+%d", ch, failed[0].item.ID, len(failed)), b.String())
+}
+
+// maxReported is how many failures a notice lists; the outbox has the rest.
+const maxReported = 20
+
+// notify queues a notice to every active member of the secretariat, by
+// the channels pl allows, and kicks the dispatcher: the notice may go by
+// another channel, whose lane may be waiting.
+func (d *Dispatcher) notify(ctx context.Context, pl Planner, key, text string) error {
 	sec, err := d.Store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleSecretariat}, Statuses: []model.Status{model.StatusActive}})
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf(msgDeliveryFailed, it.Kind, p.Meeting.Title, p.Invitee.Name, it.Recipient, it.Channel, cause)
 	var items []model.OutboxItem
 	for _, s := range sec {
-		items = append(items, d.Planner.Notice(fmt.Sprintf("failure:%d", it.ID), s, text)...)
+		items = append(items, pl.Notice(key, s, text)...)
+	}
+	if len(items) == 0 {
+		return nil
 	}
 	if _, err = d.Store.Enqueue(ctx, items); err != nil {
 		return err
 	}
-	d.Kick() // the notice may go by another channel, whose lane may be waiting
+	d.Kick()
 	return nil
 }
 
-const msgDeliveryFailed = "Could not deliver the %s for %q to %s (%s, by %s): %v. Check the address on the roster."
+// The dispatcher's catalog: what it tells the secretariat.
+const (
+	msgDeliveryFailed     = "Messages not delivered: %d.\n"
+	msgDeliveryFailedLine = "• the %s for %q to %s (%s, by %s): %s\n"
+	msgDeliveryFailedMore = "• and %d more: see outbox.\n"
+	msgDeliveryFailedHint = "Check the addresses on the roster; outbox retry sends failed messages again."
+	msgOutage             = "Sending by %s has failed since %s (%d attempts; last error: %v). Messages stay queued and are tried again until they no longer matter, for %s at most. You will hear when it works again."
+	msgOutageOver         = "Sending by %s works again. It failed from %s to %s (%s, %d attempts; last error: %s); the messages held back are going out now."
+	msgGaveUp             = "not sent: %s (last error: %v)"
+	msgExpiredBegun       = "its meeting has begun"
+	msgExpiredEnded       = "its meeting is over"
+	msgExpiredPollClosed  = "the poll has closed"
+	msgExpiredDay         = "its day is over"
+	msgExpiredWeek        = "its week is over"
+	msgExpiredAge         = "it failed for %s"
+)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -150,7 +151,7 @@ func TestDispatchSendsEachOnceAndRetries(t *testing.T) {
 		}
 		notices := 0
 		for k := range rec.sent {
-			if len(k) > 8 && k[:8] == "failure:" {
+			if strings.HasPrefix(k, "failures:") {
 				notices++
 			}
 		}

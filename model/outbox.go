@@ -41,7 +41,18 @@ type OutboxItem struct {
 	NextAttemptAt time.Time
 	Attempts      int
 	LastError     string
+	FirstFailedAt time.Time // the first failed attempt since it was queued (or queued again); zero if none
 	SentAt        time.Time
 	CreatedAt     time.Time
 	ClaimedBy     string // the claim holding the item, on items a claim returned
+}
+
+// Outage is a channel on which every attempt has failed temporarily since
+// Since, with no send getting through in between.
+type Outage struct {
+	Channel    Channel
+	Since      time.Time // the first failure
+	Failures   int       // attempts failed since
+	LastError  string
+	NotifiedAt time.Time // when the secretariat was told; zero if not yet
 }

@@ -107,6 +107,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0011,
 			Rollback: rollback0011,
 		},
+		{
+			ID:       "0012_delivery_outages",
+			Migrate:  migrate0012,
+			Rollback: rollback0012,
+		},
 	}
 }
 

@@ -29,6 +29,7 @@ type outboxRow struct {
 	NextAttemptAt time.Time
 	Attempts      int
 	LastError     string
+	FirstFailedAt *time.Time
 	SentAt        *time.Time
 	ClaimedBy     string
 	ClaimedUntil  *time.Time
@@ -59,6 +60,9 @@ func (r outboxRow) model() model.OutboxItem {
 		CreatedAt: r.CreatedAt.UTC(), ClaimedBy: r.ClaimedBy}
 	if r.SentAt != nil {
 		o.SentAt = r.SentAt.UTC()
+	}
+	if r.FirstFailedAt != nil {
+		o.FirstFailedAt = r.FirstFailedAt.UTC()
 	}
 	return o
 }
@@ -220,13 +224,33 @@ func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error 
 	return nil
 }
 
-// Retry records a failed attempt and when to try again.
+// Retry records a failed attempt and when to try again; the first failed
+// attempt's time is kept (the store's clock, when there was none).
 //
 // Errors: EINTERNAL only.
 func (s *Store) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
 	return s.mark(ctx, id, "schedule retry", map[string]any{
 		"next_attempt_at": next.UTC(), "attempts": gorm.Expr("attempts + 1"),
-		"last_error": reason, "claimed_until": nil})
+		"first_failed_at": gorm.Expr("COALESCE(first_failed_at, ?)", s.now()),
+		"last_error":      reason, "claimed_until": nil})
+}
+
+// Requeue puts the failed items among ids back in the queue, due at now,
+// as if never tried: the same rows, so the same idempotency keys, and an
+// item that is not failed (sent, say) is left alone. It returns how many
+// it queued again.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Requeue(ctx context.Context, now time.Time, ids ...int64) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id IN ? AND status = ?", ids, model.OutboxFailed).
+		Updates(map[string]any{"status": model.OutboxPending, "next_attempt_at": now.UTC(), "first_failed_at": nil, "claimed_until": nil})
+	if res.Error != nil {
+		return 0, internal("requeue outbox items", res.Error)
+	}
+	return int(res.RowsAffected), nil
 }
 
 // Fail records that an item was refused for good, with the reason.
