@@ -67,3 +67,30 @@ func TestWallTime(t *testing.T) {
 		})
 	}
 }
+
+// TestWallTimeEveryQuarterHour reads every half hour of 2011 to 2014 in
+// zones with odd clock changes, and checks that WallTime gives back each
+// instant whose wall time happens once, and refuses exactly the wall times
+// that are skipped or repeated.
+func TestWallTimeEveryHalfHour(t *testing.T) {
+	for _, name := range []string{"America/New_York", "Australia/Lord_Howe", "Europe/Moscow", "Pacific/Apia", "Europe/Dublin", "Asia/Kolkata"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[time.Time]int{} // wall time → instants showing it
+		from, to := time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
+		for at := from; at.Before(to); at = at.Add(30 * time.Minute) {
+			seen[wallClock(at.In(loc))]++
+		}
+		for w := from.Add(24 * time.Hour); w.Before(to.Add(-24 * time.Hour)); w = w.Add(30 * time.Minute) {
+			got, err := WallTime(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), 0, loc)
+			switch n := seen[w]; {
+			case n == 1 && (err != nil || !wallClock(got).Equal(w)):
+				t.Fatalf("%s %s happens once; WallTime = %v, %v", name, w.Format(WallLayout), got, err)
+			case n != 1 && err == nil:
+				t.Fatalf("%s %s is shown %d times; WallTime took %v", name, w.Format(WallLayout), n, got)
+			}
+		}
+	}
+}
