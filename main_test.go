@@ -178,7 +178,7 @@ audit Costa Rica
 roster WEOG
 `, "--now", "2012-08-01T09:00:00-04:00")
 		for _, want := range []string{"Deniz Yılmaz", "Approved: Deniz Yılmaz", "18 of 193",
-			`Title: "Director de Política Exterior" → "Vice-Minister"`, "2012-08-01 09:00 EDT", "deniz@tr.example.org"} {
+			`title: "Director de Política Exterior" → "Vice-Minister"`, "2012-08-01 09:00 EDT", "deniz@tr.example.org"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("secretariat's session does not say %q:\n%s", want, out)
 			}
@@ -403,7 +403,7 @@ invite 1 all
 		files, _ := filepath.Glob(filepath.Join(os.Getenv("FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
 		for _, f := range files {
 			b, _ := os.ReadFile(f)
-			for _, subject := range []string{"Subject: Reminder:", "Subject: Invitation:", "Subject: focalbot: Weekly digest", "Subject: focalbot: Good morning"} {
+			for _, subject := range []string{"Subject: Reminder:", "Subject: Invitation:", "Subject: Weekly digest", "Subject: Good morning"} {
 				if bytes.Contains(b, []byte(subject)) {
 					count[subject]++
 				}
@@ -419,7 +419,7 @@ invite 1 all
 		}
 		// Notices to Ruth, the secretariat: the follow-up due each morning
 		// (she owns Brazil's outreach) and the digest of each Monday lived.
-		if count["Subject: focalbot: Weekly digest"] != 7 || count["Subject: focalbot: Good morning"] != 35 {
+		if count["Subject: Weekly digest"] != 7 || count["Subject: Good morning"] != 35 {
 			t.Errorf("notices in the outbox folder: %v", count)
 		}
 	})

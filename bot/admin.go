@@ -291,18 +291,23 @@ func (e *Engine) changes(w *Reply, before, after string) string {
 			keys = append(keys, k)
 		}
 	}
-	slices.Sort(keys)
-	var out []string
+	type change struct{ label, before, after string }
+	var out []change
 	for _, k := range keys {
 		if auditHidden(k) {
 			continue
 		}
 		bv, av := e.auditValue(w, k, b[k]), e.auditValue(w, k, a[k])
 		if bv != av {
-			out = append(out, w.p.Sprintf(msgAuditChange, auditLabel(w, k), bv, av))
+			out = append(out, change{auditLabel(w, k), bv, av})
 		}
 	}
-	return strings.Join(out, "; ")
+	slices.SortFunc(out, func(x, y change) int { return strings.Compare(x.label, y.label) })
+	lines := make([]string, len(out))
+	for i, c := range out {
+		lines[i] = w.p.Sprintf(msgAuditChange, c.label, c.before, c.after)
+	}
+	return strings.Join(lines, "; ")
 }
 
 // auditLabels name the fields of the audit log's records, by the names

@@ -12,6 +12,12 @@ import (
 // translation is added with message.SetString(tag, msgX, "…") without
 // touching a handler. Domain errors carry their own format strings from
 // package model and are printed the same way.
+//
+// A %d of an int64 is an identifier (a meeting, person, poll or series
+// number) and is printed as plain digits, so that it can be typed back; a %d
+// of an int is a quantity, grouped as the reader's language writes numbers
+// (see Reply.Printf). A quantity that changes the words around it has its
+// singular in plurals, below.
 const (
 	msgInternal                 = "Sorry, something went wrong on my side. The secretariat has been told in the logs; please try again in a minute."
 	msgUnknownCommand           = "I don't know the command %q. Type help to see what I can do."

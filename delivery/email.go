@@ -220,14 +220,16 @@ func SameClocks(s, e time.Time, a, b *time.Location) bool {
 }
 
 // noticeSubject is a notice's first line, cut at a word near 90 characters.
+// It says what the notice is about; the sender is the organiser, so the
+// subject does not name the bot.
 func noticeSubject(text string) string {
-	line, _, _ := strings.Cut(text, "\n")
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
 	if len(line) > 90 {
 		if i := strings.LastIndexByte(line[:90], ' '); i > 40 {
 			line = line[:i] + " …"
 		}
 	}
-	return "focalbot: " + line
+	return line
 }
 
 // inWords writes a reminder offset as people say it: "in 14 days", "in 2 hours".

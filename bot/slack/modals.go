@@ -207,7 +207,7 @@ func quote(v string) string {
 		}
 		return r
 	}, v)
-	return `"` + v + `"`
+	return `"` + strings.ReplaceAll(v, `\`, `\\`) + `"` // a backslash escapes in quoted values
 }
 
 // option is key=value for a command line, or nothing when v is empty.

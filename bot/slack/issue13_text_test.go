@@ -31,3 +31,21 @@ func TestAppHomeNextMeetingOfTheSecretariat(t *testing.T) {
 		t.Errorf("the secretariat's home says they are not invited:\n%s", home)
 	}
 }
+
+// TestModalValuesKeepTheirBackslashes: a form's value reaches the engine as
+// typed, backslashes included, now that the chat's quoted values read them
+// as escapes.
+func TestModalValuesKeepTheirBackslashes(t *testing.T) {
+	fs := newFakeSlack(t)
+	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t)})
+	roster(b)
+	title := `Unit A\B, share \\files\ `
+	if ack := b.interaction(submission("U1", modalProfile, map[string]string{"name": "Ama Owusu", "title": title, "tz": "Africa/Accra"}, nil)); ack != "" {
+		t.Fatalf("profile acked with %s", ack)
+	}
+	next(t, fs.posts, "the profile's answer")
+	ama, err := b.store.PersonByEmail(context.Background(), "ama@mfa.gov.gh")
+	if want := strings.TrimSpace(title); err != nil || ama.Title != want {
+		t.Errorf("title = %q, %v; want %q", ama.Title, err, want)
+	}
+}
