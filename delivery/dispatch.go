@@ -60,6 +60,14 @@ func IsPermanent(err error) bool { return errors.As(err, new(permanent)) }
 // Slack's rate-limit answer.
 type RetryAfter interface{ RetryAfter() time.Duration }
 
+// Observer hears of each send and failed attempt, for metrics. reason is
+// "temporary" (tried again), "permanent" (refused) or "expired" (given up:
+// no longer matters). waited is from when the item was due to its send.
+type Observer interface {
+	Sent(ch model.Channel, waited time.Duration)
+	Failed(ch model.Channel, reason string)
+}
+
 // Dispatcher sends due outbox items, each channel's apart from the others'.
 // Several may run against one PostgreSQL database: claims never overlap, so
 // each item is sent by one of them.
@@ -87,6 +95,7 @@ type Dispatcher struct {
 	// minutes. They are told again, once, when a send gets through.
 	OutageAfter time.Duration
 	Zone        *time.Location // the zone of the times in notices; default UTC
+	Observer    Observer       // hears of every outcome, for metrics; may be nil
 	startOnce   sync.Once
 	kick        map[model.Channel]chan struct{}
 	running     map[model.Channel]*sync.Mutex // held by the one run of a lane at a time
@@ -377,6 +386,7 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 		sendErr = Permanent(err)
 	} else if why := expired(it, p, d.Clock.Now(), d.MaxAge); why != "" && it.Attempts > 0 {
 		// It failed before and its moment has passed: not sent late.
+		d.observeFailure(it.Channel, "expired")
 		return false, d.giveUp(ctx, it, p, fmt.Sprintf(msgGaveUp, why, it.LastError))
 	} else if s, ok := d.Senders[it.Channel]; !ok {
 		sendErr = Permanent(fmt.Errorf("no sender for channel %q", it.Channel))
@@ -398,11 +408,17 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 		if recovered {
 			err = d.recovered(ctx, it.Channel, now)
 		}
+		if d.Observer != nil {
+			d.Observer.Sent(it.Channel, now.Sub(it.DueAt))
+		}
 		return true, errors.Join(err, d.record(ctx, false))
 	case IsPermanent(sendErr):
+		d.observeFailure(it.Channel, "permanent")
 		return false, d.giveUp(ctx, it, p, sendErr.Error())
 	}
+	d.observeFailure(it.Channel, "temporary")
 	if why := expired(it, p, now, d.MaxAge); why != "" {
+		d.observeFailure(it.Channel, "expired")
 		return false, errors.Join(d.giveUp(ctx, it, p, fmt.Sprintf(msgGaveUp, why, sendErr)), d.trouble(ctx, it.Channel, now, sendErr))
 	}
 	next := now.Add(Backoff(it.Attempts))
@@ -413,6 +429,13 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	log().Info("delivery failed, will retry", "err", sendErr, "attempts", it.Attempts+1, "next", next)
 	defer d.release(it.ID)
 	return false, errors.Join(d.Store.Retry(ctx, it.ID, next, sendErr.Error()), d.trouble(ctx, it.Channel, now, sendErr))
+}
+
+// observeFailure tells the Observer, if any, of a failure.
+func (d *Dispatcher) observeFailure(ch model.Channel, reason string) {
+	if d.Observer != nil {
+		d.Observer.Failed(ch, reason)
+	}
 }
 
 // giveUp records that an item is not sent, for reason, and keeps it for

@@ -304,6 +304,48 @@ func (s *Store) OutboxCounts(ctx context.Context, f OutboxFilter) (map[model.Out
 	return counts, nil
 }
 
+// OutboxDepth counts the outbox items by channel and status, in one query
+// that reads no payload (for the metrics, at every scrape).
+//
+// Errors: EINTERNAL only.
+func (s *Store) OutboxDepth(ctx context.Context) ([]model.OutboxDepth, error) {
+	var rows []struct {
+		Channel string
+		Status  string
+		N       int
+	}
+	err := s.db.WithContext(ctx).Model(&outboxRow{}).Select("channel, status, count(*) AS n").Group("channel, status").Scan(&rows).Error
+	if err != nil {
+		return nil, internal("count outbox", err)
+	}
+	out := make([]model.OutboxDepth, len(rows))
+	for i, r := range rows {
+		out[i] = model.OutboxDepth{Channel: model.Channel(r.Channel), Status: model.OutboxStatus(r.Status), N: r.N}
+	}
+	return out, nil
+}
+
+// OldestDue returns, for each channel with one, when the oldest pending
+// item due by now was due.
+//
+// Errors: EINTERNAL only.
+func (s *Store) OldestDue(ctx context.Context, now time.Time) (map[model.Channel]time.Time, error) {
+	out := map[model.Channel]time.Time{}
+	for _, ch := range []model.Channel{model.ChannelEmail, model.ChannelSlack} {
+		var rows []outboxRow
+		err := s.db.WithContext(ctx).Model(&outboxRow{}).Select("due_at").
+			Where("status = ? AND channel = ? AND due_at <= ?", model.OutboxPending, ch, now.UTC()).
+			Order("due_at").Limit(1).Find(&rows).Error
+		if err != nil {
+			return nil, internal("read the oldest outbox item", err)
+		}
+		if len(rows) == 1 {
+			out[ch] = rows[0].DueAt.UTC()
+		}
+	}
+	return out, nil
+}
+
 // outboxWhere narrows q to the items f selects.
 func outboxWhere(q *gorm.DB, f OutboxFilter) *gorm.DB {
 	if f.MeetingID != 0 {
