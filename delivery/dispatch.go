@@ -384,7 +384,7 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	var sendErr error
 	if err != nil {
 		sendErr = Permanent(err)
-	} else if why := expired(it, p, d.Clock.Now(), d.MaxAge); why != "" && it.Attempts > 0 {
+	} else if why := d.late(it, p); why != "" {
 		// It failed before and its moment has passed: not sent late.
 		d.observeFailure(it.Channel, "expired")
 		return false, d.giveUp(ctx, it, p, fmt.Sprintf(msgGaveUp, why, it.LastError))
@@ -429,6 +429,15 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	log().Info("delivery failed, will retry", "err", sendErr, "attempts", it.Attempts+1, "next", next)
 	defer d.release(it.ID)
 	return false, errors.Join(d.Store.Retry(ctx, it.ID, next, sendErr.Error()), d.trouble(ctx, it.Channel, now, sendErr))
+}
+
+// late says why an item that failed before is no longer worth sending, or
+// "" when it is (or never failed: the scheduler decides about those).
+func (d *Dispatcher) late(it model.OutboxItem, p Payload) string {
+	if it.Attempts == 0 {
+		return ""
+	}
+	return expired(it, p, d.Clock.Now(), d.MaxAge)
 }
 
 // observeFailure tells the Observer, if any, of a failure.
