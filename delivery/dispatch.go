@@ -27,6 +27,7 @@ type Store interface {
 	MarkOutageNotified(ctx context.Context, ch model.Channel, at time.Time) (bool, error)
 	Outage(ctx context.Context, ch model.Channel) (model.Outage, bool, error)
 	EndOutage(ctx context.Context, ch model.Channel) (model.Outage, bool, error)
+	Hasten(ctx context.Context, ch model.Channel, now time.Time) (int64, error)
 }
 
 // Sender sends one outbox item through its channel. An error it returns is
@@ -486,14 +487,21 @@ func (d *Dispatcher) trouble(ctx context.Context, ch model.Channel, now time.Tim
 	return d.notify(ctx, pl, fmt.Sprintf("outage:%s:%d", ch, o.Since.Unix()), text)
 }
 
-// recovered ends a channel's outage after a send got through, and tells
-// the secretariat when they were told of it.
+// recovered ends a channel's outage after a send got through. When it was
+// long enough for the secretariat to be told (OutageAfter), the retries
+// waiting on it become due at once and the secretariat is told it is over;
+// a shorter run of failures (one greylisted recipient, say) leaves the
+// retries to their backoff.
 func (d *Dispatcher) recovered(ctx context.Context, ch model.Channel, now time.Time) error {
 	o, ok, err := d.Store.EndOutage(ctx, ch)
 	if err != nil || !ok || o.NotifiedAt.IsZero() {
 		return err
 	}
-	d.Log.Info("deliveries work again", "channel", ch, "since", o.Since, "failures", o.Failures)
+	n, err := d.Store.Hasten(ctx, ch, now)
+	if err != nil {
+		return err
+	}
+	d.Log.Info("deliveries work again", "channel", ch, "since", o.Since, "failures", o.Failures, "retries", n)
 	text := fmt.Sprintf(msgOutageOver, ch, d.when(o.Since), d.when(now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
 	return d.notify(ctx, d.Planner, fmt.Sprintf("outage:%s:%d/over", ch, o.Since.Unix()), text)
 }

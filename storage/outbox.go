@@ -262,6 +262,22 @@ func (s *Store) Fail(ctx context.Context, id int64, reason string) error {
 		"last_error": reason, "claimed_until": nil})
 }
 
+// Hasten makes the retries of a channel due at now: once an outage is
+// over, what waited for it goes at once, not at its backoff's time. Items
+// claimed are left to their claim. It returns how many it moved.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Hasten(ctx context.Context, ch model.Channel, now time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Model(&outboxRow{}).
+		Where("status = ? AND channel = ? AND attempts > 0 AND next_attempt_at > ? AND (claimed_until IS NULL OR claimed_until < ?)",
+			model.OutboxPending, ch, now.UTC(), now.UTC()).
+		Update("next_attempt_at", now.UTC())
+	if res.Error != nil {
+		return 0, internal("hasten retries", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
 // OutboxFilter selects outbox items; it is the model's type.
 type OutboxFilter = model.OutboxFilter
 
