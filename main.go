@@ -27,6 +27,7 @@ import (
 	"focalbot/delivery"
 	"focalbot/feed"
 	"focalbot/mail"
+	"focalbot/metrics"
 	"focalbot/model"
 	"focalbot/roster"
 	"focalbot/scheduler"
@@ -198,8 +199,10 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
+	met := metrics.New(a.store, nil)
+	disp.Observer = met
 	sched := &scheduler.Scheduler{Store: a.store, Clock: a.clock, Log: a.log.With("component", "scheduler"),
-		Planner: planner, Zone: a.zone, Kick: disp.Kick}
+		Planner: planner, Zone: a.zone, Kick: disp.Kick, Observe: met.Tick}
 	opts := []bot.Option{bot.WithDelivery(planner, disp.Kick), bot.WithFeeds(a.cfg.PublicURL)}
 	if sim != nil && a.cfg.Mode() == config.ModeConsole {
 		opts = append(opts, bot.WithSimulatedClock(sim, func(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error) {
@@ -211,18 +214,28 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	}
 	engine := bot.New(a.store, a.clock, a.log, a.zone, opts...)
 	var slackBot *slack.Transport
+	ready := func(ctx context.Context) error {
+		if err := a.store.Ready(ctx); err != nil {
+			return err
+		}
+		if slackBot != nil {
+			return slackBot.Ready()
+		}
+		return nil
+	}
+	site := a.site(planner.Organiser, met, ready)
 	if a.cfg.Mode() != config.ModeConsole {
-		if slackBot, err = newSlack(a, engine, planner.Organiser); err != nil {
+		if slackBot, err = newSlack(a, engine, site, met); err != nil {
 			return err
 		}
 		disp.Senders[model.ChannelSlack] = slackBot // before the dispatcher runs
 	}
-	if a.cfg.PublicURL != "" && a.cfg.Mode() != config.ModeHTTP {
-		stopFeeds, err := serveFeeds(ctx, a, planner.Organiser)
+	if a.serves() {
+		stop, err := serveHTTP(ctx, a, site)
 		if err != nil {
 			return err
 		}
-		defer stopFeeds()
+		defer stop()
 	}
 	// Catch up on what fell due while the bot was not running, before serving.
 	if err := sched.Tick(ctx); err != nil {
@@ -308,22 +321,62 @@ func (a *app) delivery(ctx context.Context) (delivery.Planner, *delivery.Dispatc
 		Clock:   a.clock,
 		Log:     a.log.With("component", "delivery"),
 		Planner: planner,
+		Zone:    a.zone,
 	}
 	return planner, disp, nil
 }
 
-// serveFeeds serves the calendar feeds on FOCALBOT_HTTP_ADDR until the
-// returned function is called.
-func serveFeeds(ctx context.Context, a *app, org delivery.Organiser) (func(), error) {
+// site is what focalbot's HTTP server serves besides Slack's requests:
+// /healthz, /readyz and /metrics, and the calendar feeds when
+// FOCALBOT_PUBLIC_URL is set.
+func (a *app) site(org delivery.Organiser, met *metrics.Metrics, ready func(context.Context) error) http.Handler {
+	mux := http.NewServeMux()
+	if a.cfg.PublicURL != "" {
+		mux.Handle("GET "+feed.Prefix, &feed.Handler{Store: a.store, Organiser: org, Clock: a.clock, Log: a.log.With("component", "feed")})
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		if err := ready(ctx); err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", met.Handler())
+	return mux
+}
+
+// serves reports whether focalbot runs an HTTP server of its own on
+// FOCALBOT_HTTP_ADDR (over the HTTP Events API, the Slack transport serves
+// the site there): in Socket Mode always, in the console when
+// FOCALBOT_HTTP_ADDR is set or feeds are served.
+func (a *app) serves() bool {
+	switch a.cfg.Mode() {
+	case config.ModeHTTP:
+		return false
+	case config.ModeSocket:
+		return true
+	}
+	return a.cfg.HTTPAddrSet || a.cfg.PublicURL != ""
+}
+
+// serveHTTP serves the site on FOCALBOT_HTTP_ADDR until the returned
+// function is called.
+func serveHTTP(ctx context.Context, a *app, site http.Handler) (func(), error) {
 	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("FOCALBOT_HTTP_ADDR: cannot listen on %s: %w", a.cfg.HTTPAddr, err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("GET "+feed.Prefix, &feed.Handler{Store: a.store, Organiser: org, Clock: a.clock, Log: a.log.With("component", "feed")})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	srv := &http.Server{Handler: site, ReadHeaderTimeout: 5 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
 	go srv.Serve(ln)
-	a.log.Info("serving calendar feeds", "addr", ln.Addr().String(), "url", a.cfg.PublicURL+feed.Prefix)
+	a.log.Info("serving health and metrics", "addr", ln.Addr().String())
+	if a.cfg.PublicURL != "" {
+		a.log.Info("serving calendar feeds", "addr", ln.Addr().String(), "url", a.cfg.PublicURL+feed.Prefix)
+	}
 	return func() {
 		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
@@ -331,20 +384,22 @@ func serveFeeds(ctx context.Context, a *app, org delivery.Organiser) (func(), er
 	}, nil
 }
 
-// serveSlack puts the engine on Slack: Socket Mode with an app-level token,
-// else the HTTP Events API, which also serves the calendar feeds when
-// FOCALBOT_PUBLIC_URL is set.
-// newSlack makes the Slack transport; it does not contact Slack yet.
-func newSlack(a *app, engine *bot.Engine, org delivery.Organiser) (*slack.Transport, error) {
-	var feeds http.Handler
-	if a.cfg.PublicURL != "" && a.cfg.Mode() == config.ModeHTTP {
-		// One address for Slack's requests and the calendar feeds.
-		mux := http.NewServeMux()
-		mux.Handle("GET "+feed.Prefix, &feed.Handler{Store: a.store, Organiser: org, Clock: a.clock, Log: a.log.With("component", "feed")})
-		feeds = mux
+// newSlack makes the Slack transport; it does not contact Slack yet. Over
+// the HTTP Events API it also serves the site (health, metrics, feeds) on
+// the same address. Its calls to Slack are counted by met.
+func newSlack(a *app, engine *bot.Engine, site http.Handler, met *metrics.Metrics) (*slack.Transport, error) {
+	var also http.Handler
+	if a.cfg.Mode() == config.ModeHTTP {
+		also = site
 	}
+	const workers = 16 // slack.Options' default: a kept connection to Slack for each
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = workers
 	return slack.New(slack.Options{
-		Also:          feeds,
+		Also:          also,
+		Workers:       workers,
+		HTTPClient:    &http.Client{Timeout: 30 * time.Second, Transport: met.SlackTransport(tr)},
+		Acks:          met.Acked,
 		Handler:       engine,
 		Deliveries:    a.store,
 		Clock:         a.clock,

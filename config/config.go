@@ -31,7 +31,8 @@ type Config struct {
 	SlackAppToken      Secret // SLACK_APP_TOKEN(_FILE): xapp-…; chooses Socket Mode
 	SlackSigningSecret Secret // SLACK_SIGNING_SECRET(_FILE): verifies HTTP requests from Slack
 	SlackAPIURL        string // SLACK_API_URL: the Web API's base URL, ending in a slash
-	HTTPAddr           string // FOCALBOT_HTTP_ADDR: where the HTTP Events API and the feeds are served
+	HTTPAddr           string // FOCALBOT_HTTP_ADDR: where the HTTP Events API, the feeds, health and metrics are served
+	HTTPAddrSet        bool   // FOCALBOT_HTTP_ADDR was given, not defaulted: the console serves health and metrics there
 	PublicURL          string // FOCALBOT_PUBLIC_URL: base URL of the HTTP server, for feed links
 	SMTPURL            Secret // FOCALBOT_SMTP_URL(_FILE): where mail goes; none means .eml files
 	MailFrom           string // FOCALBOT_MAIL_FROM: the organiser's address
@@ -92,7 +93,7 @@ var Settings = []Setting{
 	{"SLACK_SIGNING_SECRET", "", "the app's signing secret: serve the HTTP Events API (when there is no app token)"},
 	{"SLACK_SIGNING_SECRET_FILE", "", "a file holding SLACK_SIGNING_SECRET, instead of the variable"},
 	{"SLACK_API_URL", "https://slack.com/api/", "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)"},
-	{"FOCALBOT_HTTP_ADDR", ":8080", "address of the HTTP server: Slack's HTTP Events API (events, slash commands, interactivity) and the calendar feeds"},
+	{"FOCALBOT_HTTP_ADDR", ":8080", "address of the HTTP server: Slack's HTTP Events API (events, slash commands, interactivity), the calendar feeds, /healthz, /readyz and /metrics"},
 	{"FOCALBOT_PUBLIC_URL", "", "the public base URL of focalbot's HTTP server, e.g. https://focalbot.example.org: serves calendar feeds (at FOCALBOT_HTTP_ADDR) and makes their links"},
 	{"FOCALBOT_SMTP_URL", "", "where invitations are mailed: smtp://user:password@host:587 (STARTTLS) or smtps://…:465, ?connections=N (default 3); without it, .eml files in <data dir>/outbox"},
 	{"FOCALBOT_SMTP_URL_FILE", "", "a file holding FOCALBOT_SMTP_URL, instead of the variable"},
@@ -229,6 +230,7 @@ func (c *Config) loadSlack(lookup, get func(string) string) error {
 		c.SlackAPIURL += "/"
 	}
 	c.HTTPAddr = get("FOCALBOT_HTTP_ADDR")
+	c.HTTPAddrSet = lookup("FOCALBOT_HTTP_ADDR") != ""
 	return nil
 }
 

@@ -27,6 +27,7 @@ type Store interface {
 	MarkOutageNotified(ctx context.Context, ch model.Channel, at time.Time) (bool, error)
 	Outage(ctx context.Context, ch model.Channel) (model.Outage, bool, error)
 	EndOutage(ctx context.Context, ch model.Channel) (model.Outage, bool, error)
+	Hasten(ctx context.Context, ch model.Channel, now time.Time) (int64, error)
 }
 
 // Sender sends one outbox item through its channel. An error it returns is
@@ -60,6 +61,14 @@ func IsPermanent(err error) bool { return errors.As(err, new(permanent)) }
 // Slack's rate-limit answer.
 type RetryAfter interface{ RetryAfter() time.Duration }
 
+// Observer hears of each send and failed attempt, for metrics. reason is
+// "temporary" (tried again), "permanent" (refused) or "expired" (given up:
+// no longer matters). waited is from when the item was due to its send.
+type Observer interface {
+	Sent(ch model.Channel, waited time.Duration)
+	Failed(ch model.Channel, reason string)
+}
+
 // Dispatcher sends due outbox items, each channel's apart from the others'.
 // Several may run against one PostgreSQL database: claims never overlap, so
 // each item is sent by one of them.
@@ -87,6 +96,7 @@ type Dispatcher struct {
 	// minutes. They are told again, once, when a send gets through.
 	OutageAfter time.Duration
 	Zone        *time.Location // the zone of the times in notices; default UTC
+	Observer    Observer       // hears of every outcome, for metrics; may be nil
 	startOnce   sync.Once
 	kick        map[model.Channel]chan struct{}
 	running     map[model.Channel]*sync.Mutex // held by the one run of a lane at a time
@@ -375,8 +385,9 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	var sendErr error
 	if err != nil {
 		sendErr = Permanent(err)
-	} else if why := expired(it, p, d.Clock.Now(), d.MaxAge); why != "" && it.Attempts > 0 {
+	} else if why := d.late(it, p); why != "" {
 		// It failed before and its moment has passed: not sent late.
+		d.observeFailure(it.Channel, "expired")
 		return false, d.giveUp(ctx, it, p, fmt.Sprintf(msgGaveUp, why, it.LastError))
 	} else if s, ok := d.Senders[it.Channel]; !ok {
 		sendErr = Permanent(fmt.Errorf("no sender for channel %q", it.Channel))
@@ -398,11 +409,17 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 		if recovered {
 			err = d.recovered(ctx, it.Channel, now)
 		}
+		if d.Observer != nil {
+			d.Observer.Sent(it.Channel, now.Sub(it.DueAt))
+		}
 		return true, errors.Join(err, d.record(ctx, false))
 	case IsPermanent(sendErr):
+		d.observeFailure(it.Channel, "permanent")
 		return false, d.giveUp(ctx, it, p, sendErr.Error())
 	}
+	d.observeFailure(it.Channel, "temporary")
 	if why := expired(it, p, now, d.MaxAge); why != "" {
+		d.observeFailure(it.Channel, "expired")
 		return false, errors.Join(d.giveUp(ctx, it, p, fmt.Sprintf(msgGaveUp, why, sendErr)), d.trouble(ctx, it.Channel, now, sendErr))
 	}
 	next := now.Add(Backoff(it.Attempts))
@@ -413,6 +430,22 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	log().Info("delivery failed, will retry", "err", sendErr, "attempts", it.Attempts+1, "next", next)
 	defer d.release(it.ID)
 	return false, errors.Join(d.Store.Retry(ctx, it.ID, next, sendErr.Error()), d.trouble(ctx, it.Channel, now, sendErr))
+}
+
+// late says why an item that failed before is no longer worth sending, or
+// "" when it is (or never failed: the scheduler decides about those).
+func (d *Dispatcher) late(it model.OutboxItem, p Payload) string {
+	if it.Attempts == 0 {
+		return ""
+	}
+	return expired(it, p, d.Clock.Now(), d.MaxAge)
+}
+
+// observeFailure tells the Observer, if any, of a failure.
+func (d *Dispatcher) observeFailure(ch model.Channel, reason string) {
+	if d.Observer != nil {
+		d.Observer.Failed(ch, reason)
+	}
 }
 
 // giveUp records that an item is not sent, for reason, and keeps it for
@@ -454,14 +487,21 @@ func (d *Dispatcher) trouble(ctx context.Context, ch model.Channel, now time.Tim
 	return d.notify(ctx, pl, fmt.Sprintf("outage:%s:%d", ch, o.Since.Unix()), text)
 }
 
-// recovered ends a channel's outage after a send got through, and tells
-// the secretariat when they were told of it.
+// recovered ends a channel's outage after a send got through. When it was
+// long enough for the secretariat to be told (OutageAfter), the retries
+// waiting on it become due at once and the secretariat is told it is over;
+// a shorter run of failures (one greylisted recipient, say) leaves the
+// retries to their backoff.
 func (d *Dispatcher) recovered(ctx context.Context, ch model.Channel, now time.Time) error {
 	o, ok, err := d.Store.EndOutage(ctx, ch)
 	if err != nil || !ok || o.NotifiedAt.IsZero() {
 		return err
 	}
-	d.Log.Info("deliveries work again", "channel", ch, "since", o.Since, "failures", o.Failures)
+	n, err := d.Store.Hasten(ctx, ch, now)
+	if err != nil {
+		return err
+	}
+	d.Log.Info("deliveries work again", "channel", ch, "since", o.Since, "failures", o.Failures, "retries", n)
 	text := fmt.Sprintf(msgOutageOver, ch, d.when(o.Since), d.when(now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
 	return d.notify(ctx, d.Planner, fmt.Sprintf("outage:%s:%d/over", ch, o.Since.Unix()), text)
 }

@@ -35,21 +35,21 @@ func Deadline(it model.OutboxItem, p Payload) (time.Time, string) {
 	}
 	head, _, _ := strings.Cut(it.Key, "/")
 	prefix, day, _ := strings.Cut(head, ":")
+	if prefix != "followups" && prefix != "digest" {
+		return time.Time{}, ""
+	}
 	loc, err := model.LoadZone(p.Invitee.TimeZone)
 	if err != nil {
 		loc = time.UTC
 	}
 	d, err := time.ParseInLocation(time.DateOnly, day, loc)
-	if err != nil {
+	switch {
+	case err != nil:
 		return time.Time{}, ""
-	}
-	switch prefix {
-	case "followups":
+	case prefix == "followups":
 		return d.AddDate(0, 0, 1), msgExpiredDay
-	case "digest":
-		return d.AddDate(0, 0, 7), msgExpiredWeek
 	}
-	return time.Time{}, ""
+	return d.AddDate(0, 0, 7), msgExpiredWeek
 }
 
 // expired says why an item is no longer worth sending at now, or "" while

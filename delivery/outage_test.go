@@ -66,7 +66,11 @@ func TestLongSMTPOutageLosesNothing(t *testing.T) {
 		}
 
 		srv := smtptest.Start(t, smtptest.Config{Addr: addr})
-		clk.Advance(time.Hour) // every retry is due
+		// A new message goes first; the 20 retries, due later by their
+		// backoff, follow at once: the outage is over.
+		if _, err := s.Enqueue(ctx, d.Planner.Notice("hello", model.Person{ID: 99, Name: "New", Email: "new@example.org"}, "Hello")); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := d.Dispatch(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +80,7 @@ func TestLongSMTPOutageLosesNothing(t *testing.T) {
 		for _, m := range got {
 			if m.To[0] == "ruth@example.org" {
 				notices = append(notices, string(m.Data))
-			} else {
+			} else if m.To[0] != "new@example.org" {
 				guests++
 			}
 		}

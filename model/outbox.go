@@ -56,3 +56,10 @@ type Outage struct {
 	LastError  string
 	NotifiedAt time.Time // when the secretariat was told; zero if not yet
 }
+
+// OutboxDepth is how many outbox items of a channel have a status.
+type OutboxDepth struct {
+	Channel Channel
+	Status  OutboxStatus
+	N       int
+}

@@ -49,6 +49,9 @@ type Scheduler struct {
 	Planner delivery.Planner
 	Zone    *time.Location // the secretariat's zone: the digest goes out Monday 08:00 there
 	Kick    func()         // tells the dispatcher that messages are waiting; may be nil
+	// Observe hears of each tick's start (wall time) and how long it
+	// took, for metrics; may be nil.
+	Observe func(start time.Time, took time.Duration)
 
 	mu         sync.Mutex
 	followedUp map[int64]string // owner → the local day whose follow-ups were looked at
@@ -57,6 +60,10 @@ type Scheduler struct {
 // Tick runs every job once at the clock's time. Jobs are independent: one
 // failing does not stop the others; their errors are joined.
 func (s *Scheduler) Tick(ctx context.Context) error {
+	if s.Observe != nil {
+		start := time.Now()
+		defer func() { s.Observe(start, time.Since(start)) }()
+	}
 	now := s.Clock.Now()
 	jobs := []struct {
 		name string

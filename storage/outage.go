@@ -2,10 +2,8 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"focalbot/model"
 )
@@ -34,19 +32,17 @@ func (r outageRow) model() model.Outage {
 //
 // Errors: EINTERNAL only.
 func (s *Store) NoteFailure(ctx context.Context, ch model.Channel, at time.Time, reason string) (model.Outage, error) {
-	r := outageRow{Channel: string(ch), Since: at.UTC().Truncate(time.Microsecond), Failures: 1, LastError: reason}
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "channel"}},
-		DoUpdates: clause.Assignments(map[string]any{
-			"failures": gorm.Expr("channel_outages.failures + 1"), "last_error": reason}),
-	}).Create(&r).Error
+	var rows []outageRow
+	err := s.db.WithContext(ctx).Raw(`INSERT INTO channel_outages (channel, since, failures, last_error) VALUES (?, ?, 1, ?)
+		ON CONFLICT (channel) DO UPDATE SET failures = channel_outages.failures + 1, last_error = excluded.last_error
+		RETURNING *`, string(ch), at.UTC().Truncate(time.Microsecond), reason).Scan(&rows).Error
 	if err != nil {
 		return model.Outage{}, internal("note a delivery failure", err)
 	}
-	if err := s.db.WithContext(ctx).Where("channel = ?", string(ch)).Take(&r).Error; err != nil {
-		return model.Outage{}, internal("read the outage", err)
+	if len(rows) != 1 {
+		return model.Outage{}, internal("note a delivery failure", fmt.Errorf("%d rows returned", len(rows)))
 	}
-	return r.model(), nil
+	return rows[0].model(), nil
 }
 
 // MarkOutageNotified records that the secretariat is told, at at, of the

@@ -262,6 +262,22 @@ func (s *Store) Fail(ctx context.Context, id int64, reason string) error {
 		"last_error": reason, "claimed_until": nil})
 }
 
+// Hasten makes the retries of a channel due at now: once an outage is
+// over, what waited for it goes at once, not at its backoff's time. Items
+// claimed are left to their claim. It returns how many it moved.
+//
+// Errors: EINTERNAL only.
+func (s *Store) Hasten(ctx context.Context, ch model.Channel, now time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Model(&outboxRow{}).
+		Where("status = ? AND channel = ? AND attempts > 0 AND next_attempt_at > ? AND (claimed_until IS NULL OR claimed_until < ?)",
+			model.OutboxPending, ch, now.UTC(), now.UTC()).
+		Update("next_attempt_at", now.UTC())
+	if res.Error != nil {
+		return 0, internal("hasten retries", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
 // OutboxFilter selects outbox items; it is the model's type.
 type OutboxFilter = model.OutboxFilter
 
@@ -302,6 +318,48 @@ func (s *Store) OutboxCounts(ctx context.Context, f OutboxFilter) (map[model.Out
 		counts[model.OutboxStatus(r.Status)] = r.N
 	}
 	return counts, nil
+}
+
+// OutboxDepth counts the outbox items by channel and status, in one query
+// that reads no payload (for the metrics, at every scrape).
+//
+// Errors: EINTERNAL only.
+func (s *Store) OutboxDepth(ctx context.Context) ([]model.OutboxDepth, error) {
+	var rows []struct {
+		Channel string
+		Status  string
+		N       int
+	}
+	err := s.db.WithContext(ctx).Model(&outboxRow{}).Select("channel, status, count(*) AS n").Group("channel, status").Scan(&rows).Error
+	if err != nil {
+		return nil, internal("count outbox", err)
+	}
+	out := make([]model.OutboxDepth, len(rows))
+	for i, r := range rows {
+		out[i] = model.OutboxDepth{Channel: model.Channel(r.Channel), Status: model.OutboxStatus(r.Status), N: r.N}
+	}
+	return out, nil
+}
+
+// OldestDue returns, for each channel with one, when the oldest pending
+// item due by now was due.
+//
+// Errors: EINTERNAL only.
+func (s *Store) OldestDue(ctx context.Context, now time.Time) (map[model.Channel]time.Time, error) {
+	out := map[model.Channel]time.Time{}
+	for _, ch := range []model.Channel{model.ChannelEmail, model.ChannelSlack} {
+		var rows []outboxRow
+		err := s.db.WithContext(ctx).Model(&outboxRow{}).Select("due_at").
+			Where("status = ? AND channel = ? AND due_at <= ?", model.OutboxPending, ch, now.UTC()).
+			Order("due_at").Limit(1).Find(&rows).Error
+		if err != nil {
+			return nil, internal("read the oldest outbox item", err)
+		}
+		if len(rows) == 1 {
+			out[ch] = rows[0].DueAt.UTC()
+		}
+	}
+	return out, nil
 }
 
 // outboxWhere narrows q to the items f selects.

@@ -43,7 +43,7 @@ func (t *Transport) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           t.httpHandler(),
+		Handler:           t.timeAcks(t.httpHandler()),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -70,6 +71,8 @@ type Options struct {
 	HTTPClient *http.Client // for calls to Slack; default: a 30-second timeout, a kept connection per worker
 	Workers    int          // goroutines doing the work after the ack; default 16
 	Queue      int          // work waiting for a worker before Slack is told to retry; default 1024
+
+	Acks func(mode string, took time.Duration) // hears of each ack ("socket" or "http") and its latency, for metrics; may be nil
 }
 
 // Transport connects the engine to Slack. Create it with New, then run it
@@ -97,6 +100,9 @@ type Transport struct {
 	socketPing time.Duration // tests shorten Socket Mode's wait for a ping
 
 	socketMinBackoff time.Duration // tests shorten the wait before reconnecting
+
+	authed   atomic.Bool // auth.test passed; see Ready
+	socketUp atomic.Bool // a Socket Mode connection is up; see Ready
 }
 
 // New checks opt and returns a transport; it does not contact Slack yet.
@@ -142,6 +148,7 @@ func (t *Transport) start(ctx context.Context) error {
 		return fmt.Errorf("slack: check the bot token (auth.test): %w", err)
 	}
 	t.botUserID = id
+	t.authed.Store(true)
 	// The workers outlive ctx: on the way out, drain lets them finish
 	// what was acked, for a while.
 	work, stop := context.WithCancel(context.WithoutCancel(ctx))

@@ -64,6 +64,7 @@ func (t *Transport) RunSocketMode(ctx context.Context) error {
 func (t *Transport) socketSession(ctx context.Context) (connected bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer t.socketUp.Store(false)
 	opts := []slackapi.Option{slackapi.OptionAppLevelToken(t.opt.AppToken), slackapi.OptionHTTPClient(t.opt.HTTPClient)}
 	if t.opt.APIURL != "" {
 		opts = append(opts, slackapi.OptionAPIURL(t.opt.APIURL))
@@ -88,7 +89,8 @@ func (t *Transport) socketSession(ctx context.Context) (connected bool, err erro
 			if ev.Type == socketmode.EventTypeConnected {
 				connected = true
 			}
-			t.onSocketEvent(ctx, client, ev)
+			t.noteSocket(ev.Type)
+			t.onSocketEvent(received(ctx), client, ev)
 		}
 	}
 }
@@ -183,7 +185,9 @@ func envelopeKey(req *socketmode.Request) string { return "envelope:" + req.Enve
 func (t *Transport) ack(ctx context.Context, client *socketmode.Client, req *socketmode.Request, payload any) {
 	if err := client.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
 		t.log.Warn("cannot ack a slack envelope", "envelope_id", req.EnvelopeID, "err", err)
+		return
 	}
+	t.acked(ctx)
 }
 
 // socketTrouble is the cause of a Socket Mode error event.

@@ -52,6 +52,7 @@ type botOptions struct {
 	socket  bool
 	workers int          // default 1
 	also    http.Handler // other routes in HTTP mode
+	acks    func(mode string, took time.Duration)
 }
 
 // startBot runs a transport in HTTP mode (or Socket Mode) until the test ends
@@ -66,7 +67,7 @@ func startBot(t testing.TB, fs *fakeSlack, o botOptions) *testBot {
 		h = bot.New(b.store, b.clock, log, time.UTC)
 	}
 	opt := Options{Handler: h, Deliveries: b.store, Clock: b.clock, Log: log,
-		BotToken: "xoxb-test", SigningSecret: secret, APIURL: fs.GetAPIURL(), Workers: max(o.workers, 1), Also: o.also}
+		BotToken: "xoxb-test", SigningSecret: secret, APIURL: fs.GetAPIURL(), Workers: max(o.workers, 1), Also: o.also, Acks: o.acks}
 	if o.socket {
 		opt.AppToken = "xapp-test"
 	}
