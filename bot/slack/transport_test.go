@@ -50,8 +50,9 @@ type botOptions struct {
 	dsn     string
 	handler Handler // default: the real engine
 	socket  bool
-	workers int          // default 1
-	also    http.Handler // other routes in HTTP mode
+	workers int              // default 1
+	also    http.Handler     // other routes in HTTP mode
+	setup   func(*Transport) // changes the transport before it starts
 }
 
 // startBot runs a transport in HTTP mode (or Socket Mode) until the test ends
@@ -77,6 +78,9 @@ func startBot(t testing.TB, fs *fakeSlack, o botOptions) *testBot {
 	b.tr = tr
 	tr.socketPing = time.Minute
 	tr.socketMinBackoff = time.Millisecond
+	if o.setup != nil {
+		o.setup(tr)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	if o.socket {
