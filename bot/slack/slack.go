@@ -3,9 +3,10 @@
 // button clicks — over Socket Mode or the HTTP Events API, acknowledges it at
 // once, and hands the text to the command engine on a bounded pool of
 // workers; it posts the engine's reply back where it belongs. Every delivery
-// from Slack is recorded in the database so that a retry, even after a
-// restart, has no second effect, and every call to Slack's Web API is paced
-// within Slack's rate limits.
+// from Slack is written to an inbox in the database before it is
+// acknowledged, so that a retry, even after a restart, has no second effect,
+// and what was acknowledged is handled even if the process dies first; every
+// call to Slack's Web API is paced within Slack's rate limits.
 //
 // It knows Slack and the engine's Handle method, and nothing of commands,
 // roles or storage beyond recording deliveries: who may do what is decided
