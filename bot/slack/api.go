@@ -169,6 +169,10 @@ var (
 		"message.im":      {"im:history"},
 		"app_mention":     {"app_mentions:read"},
 		"app_home_opened": nil,
+		// Slack's word that the bot's token no longer works: the app was
+		// uninstalled, or its tokens revoked.
+		"tokens_revoked":  nil,
+		"app_uninstalled": nil,
 	}
 	// commandScope lets the app have a slash command.
 	commandScope = "commands"

@@ -49,7 +49,8 @@ type fakeSlack struct {
 	lostPosts int                         // the next chat.postMessage calls are posted, but their connection breaks before the answer
 	history   map[string][]map[string]any // messages posted, by channel, newest first (conversations.history)
 	calls     map[string]int
-	openFails []string // errors for the next apps.connections.open calls
+	openFails []string // errors for the next apps.connections.open calls; "http404" answers 404
+	drops     int      // the next Socket Mode connections are closed right after hello
 	uploaded  string   // the last file uploaded
 }
 
@@ -283,6 +284,10 @@ func (f *fakeSlack) connectionsOpen(w http.ResponseWriter, r *http.Request) {
 		fail, f.openFails = f.openFails[0], f.openFails[1:]
 	}
 	f.mu.Unlock()
+	if fail == "http404" {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if fail != "" {
 		fmt.Fprintf(w, `{"ok":false,"error":%q}`, fail)
@@ -304,6 +309,17 @@ func (f *fakeSlack) socket(c *websocket.Conn) {
 	sc := &socketConn{conn: c, acks: make(chan map[string]any, 100), done: make(chan struct{})}
 	defer close(sc.done)
 	if err := c.WriteJSON(map[string]any{"type": "hello", "num_connections": 1}); err != nil {
+		return
+	}
+	f.mu.Lock()
+	drop := f.drops > 0
+	if drop {
+		f.drops--
+	}
+	f.mu.Unlock()
+	if drop {
+		f.called("dropped")
+		c.Close()
 		return
 	}
 	f.sockets <- sc

@@ -121,7 +121,9 @@ type inboxResult struct {
 	err   error
 }
 
-// write has writeInbox make w, and waits for its result.
+// write has writeInbox make w, and waits for its result. Once w is handed
+// over it waits whatever ctx says: an item accepted must be queued by the
+// one who asked, or it would stay claimed by this process, undone.
 func (t *Transport) write(ctx context.Context, w inboxWrite) (bool, error) {
 	w.result = make(chan inboxResult, 1)
 	select {
@@ -129,12 +131,8 @@ func (t *Transport) write(ctx context.Context, w inboxWrite) (bool, error) {
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
-	select {
-	case r := <-w.result:
-		return r.first, r.err
-	case <-ctx.Done():
-		return false, ctx.Err()
-	}
+	r := <-w.result
+	return r.first, r.err
 }
 
 // writeInbox makes the inbox's writes in groups, for as long as the

@@ -3,9 +3,10 @@
 // button clicks — over Socket Mode or the HTTP Events API, acknowledges it at
 // once, and hands the text to the command engine on a bounded pool of
 // workers; it posts the engine's reply back where it belongs. Every delivery
-// from Slack is recorded in the database so that a retry, even after a
-// restart, has no second effect, and every call to Slack's Web API is paced
-// within Slack's rate limits.
+// from Slack is written to an inbox in the database before it is
+// acknowledged, so that a retry, even after a restart, has no second effect,
+// and what was acknowledged is handled even if the process dies first; every
+// call to Slack's Web API is paced within Slack's rate limits.
 //
 // It knows Slack and the engine's Handle method, and nothing of commands,
 // roles or storage beyond recording deliveries: who may do what is decided
@@ -87,6 +88,7 @@ type Transport struct {
 	api      api
 	throttle *throttle
 	users    *users
+	stop     *stop           // closed when Slack refuses a token for good
 	owner    string          // names this process's claims on the inbox
 	inbox    chan inboxWrite // to writeInbox
 
@@ -99,7 +101,8 @@ type Transport struct {
 	botUserID  string        // set by start, before any work
 	socketPing time.Duration // tests shorten Socket Mode's wait for a ping
 
-	socketMinBackoff time.Duration // tests shorten the wait before reconnecting
+	socketMinBackoff time.Duration                                    // tests shorten the wait before reconnecting
+	socketWait       func(ctx context.Context, d time.Duration) error // waits before reconnecting; tests move a clock instead
 
 	authed   atomic.Bool // auth.test passed; see Ready
 	socketUp atomic.Bool // a Socket Mode connection is up; see Ready
@@ -132,9 +135,12 @@ func New(opt Options) (*Transport, error) {
 	t := &Transport{
 		handler: opt.Handler, deliveries: opt.Deliveries, clock: opt.Clock, log: log, opt: opt,
 		jobs: make(chan job, opt.Queue), owner: newOwner(), inbox: make(chan inboxWrite, opt.Queue),
+		stop: newStop(), socketWait: sleep,
 	}
 	go t.writeInbox()
 	t.throttle = newThrottle(newWebAPI(opt.BotToken, opt.APIURL, opt.HTTPClient), opt.Clock, log)
+	t.throttle.stopped = t.stop.isStopped
+	t.throttle.refused = func(code string) { t.stopUsingTokens("bot", code) }
 	t.api = newDMs(t.throttle)
 	t.users = newUsers(t.api, opt.Clock, log)
 	return t, nil
@@ -299,6 +305,13 @@ func (t *Transport) eventJob(eventID string, ev slackevents.EventsAPIInnerEvent)
 			return job{}, false
 		}
 		return t.homeJob(key, e.User), true
+	case *slackevents.TokensRevokedEvent:
+		if len(e.Tokens.Bot) == 0 {
+			return job{}, false // only users' tokens, which the bot does not use
+		}
+		return job{key: key, what: "tokens_revoked", run: func(context.Context) { t.stopUsingTokens("bot", "tokens_revoked") }}, true
+	case *slackevents.AppUninstalledEvent:
+		return job{key: key, what: "app_uninstalled", run: func(context.Context) { t.stopUsingTokens("bot", "app_uninstalled") }}, true
 	}
 	return job{}, false
 }

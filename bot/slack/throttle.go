@@ -80,6 +80,11 @@ type throttle struct {
 	backoff    time.Duration // the first wait after a server or connection error
 	maxBackoff time.Duration
 
+	// stopped, if set, says that Slack refused the token for good: no
+	// call is made. refused is told when Slack answers so.
+	stopped func() bool
+	refused func(code string)
+
 	mu       sync.Mutex
 	methods  map[string]*bucket
 	channels map[string]*bucket
@@ -164,6 +169,9 @@ func (t *throttle) held(method string) time.Duration {
 func (t *throttle) do(ctx context.Context, method, channel string, call func(ctx context.Context) error) error {
 	backoff := t.backoff
 	for attempt := 1; ; attempt++ {
+		if t.stopped != nil && t.stopped() {
+			return errStopped
+		}
 		if err := t.wait(ctx, t.admit(method, channel)); err != nil {
 			return err
 		}
@@ -175,6 +183,10 @@ func (t *throttle) do(ctx context.Context, method, channel string, call func(ctx
 			}
 		}
 		err := call(ctx)
+		if code := refusedToken(err); code != "" && t.refused != nil {
+			t.refused(code)
+			return err
+		}
 		if err == nil || attempt >= t.attempts || ctx.Err() != nil {
 			return err
 		}

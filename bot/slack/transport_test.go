@@ -53,6 +53,7 @@ type botOptions struct {
 	workers int          // default 1
 	also    http.Handler // other routes in HTTP mode
 	acks    func(mode string, took time.Duration)
+	setup   func(*Transport) // changes the transport before it starts
 }
 
 // startBot runs a transport in HTTP mode (or Socket Mode) until the test ends
@@ -78,6 +79,9 @@ func startBot(t testing.TB, fs *fakeSlack, o botOptions) *testBot {
 	b.tr = tr
 	tr.socketPing = time.Minute
 	tr.socketMinBackoff = time.Millisecond
+	if o.setup != nil {
+		o.setup(tr)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	if o.socket {
