@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"focalbot/clock"
 )
 
 // envelope wraps a payload as Socket Mode delivers it.
@@ -123,11 +125,11 @@ func TestSocketModeBacksOff(t *testing.T) {
 	fs.addUser("U1", "ama@mfa.gov.gh", "Ama Owusu", "Africa/Accra")
 	fs.drops = 4
 	waits := make(chan time.Duration, 100)
-	var b *testBot
-	b = startBot(t, fs, botOptions{dsn: sqliteDSN(t), socket: true, setup: func(tr *Transport) {
+	startBot(t, fs, botOptions{dsn: sqliteDSN(t), socket: true, setup: func(tr *Transport) {
+		clk := tr.clock.(*clock.Offset)
 		tr.socketWait = func(ctx context.Context, d time.Duration) error {
 			waits <- d
-			b.clock.Advance(d)
+			clk.Advance(d)
 			return ctx.Err()
 		}
 	}})
