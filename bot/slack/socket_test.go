@@ -147,6 +147,19 @@ func TestSocketModeBacksOff(t *testing.T) {
 	}
 }
 
+// TestSocketModeHandshakeRefused proves that a Socket Mode handshake that
+// fails is tried again, and the bot connects in the end.
+func TestSocketModeHandshakeRefused(t *testing.T) {
+	fs := newFakeSlack(t)
+	fs.addUser("U1", "ama@mfa.gov.gh", "Ama Owusu", "Africa/Accra")
+	fs.refusals = 2
+	startBot(t, fs, botOptions{dsn: sqliteDSN(t), socket: true})
+	sc := next(t, fs.sockets, "a connection after the refusals")
+	sc.send(t, envelope("env-1", "events_api", dm("Ev1", "U1", "network"), 0))
+	sc.ack(t, "env-1")
+	next(t, fs.posts, "the answer")
+}
+
 // TestSocketModeDisconnectReasons proves that the reason of each disconnect
 // Slack announces is logged.
 func TestSocketModeDisconnectReasons(t *testing.T) {
