@@ -51,6 +51,7 @@ type fakeSlack struct {
 	calls     map[string]int
 	openFails []string // errors for the next apps.connections.open calls; "http404" answers 404
 	drops     int      // the next Socket Mode connections are closed right after hello
+	refusals  int      // the next Socket Mode handshakes are answered 503
 	uploaded  string   // the last file uploaded
 }
 
@@ -100,7 +101,20 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		c.Handle("/views.open", f.view("views.open", f.modals))
 		c.Handle("/response/", f.response)
 		c.Handle("/apps.connections.open", f.connectionsOpen)
-		c.Handle("/socket", slacktest.Websocket(f.socket))
+		ws := slacktest.Websocket(f.socket)
+		c.Handle("/socket", func(w http.ResponseWriter, r *http.Request) {
+			f.mu.Lock()
+			refuse := f.refusals > 0
+			if refuse {
+				f.refusals--
+			}
+			f.mu.Unlock()
+			if refuse {
+				http.Error(w, "try later", http.StatusServiceUnavailable)
+				return
+			}
+			ws(w, r)
+		})
 	})
 	f.Start()
 	t.Cleanup(f.Stop)

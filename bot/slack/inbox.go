@@ -263,7 +263,7 @@ func (t *Transport) inboxJob(it model.InboxItem) (job, bool) {
 	case kindInteraction:
 		var cb slackapi.InteractionCallback
 		if json.Unmarshal([]byte(it.Payload), &cb) == nil {
-			return t.clickJob(cb), true
+			return t.clickJob(cb)
 		}
 	}
 	return job{}, false

@@ -18,7 +18,11 @@ import (
 func (t *Transport) interact(ctx context.Context, key, payload string, cb slackapi.InteractionCallback) (any, accepted) {
 	switch cb.Type {
 	case slackapi.InteractionTypeBlockActions:
-		return nil, t.accept(ctx, model.InboxItem{Key: key, Kind: kindInteraction, Payload: payload}, t.clickJob(cb))
+		j, ok := t.clickJob(cb)
+		if !ok {
+			return nil, acceptedNew // ticking a poll's slot: nothing to do yet
+		}
+		return nil, t.accept(ctx, model.InboxItem{Key: key, Kind: kindInteraction, Payload: payload}, j)
 	case slackapi.InteractionTypeViewSubmission:
 		first, err := t.deliveries.FirstDelivery(ctx, key)
 		switch {
@@ -34,8 +38,9 @@ func (t *Transport) interact(ctx context.Context, key, payload string, cb slacka
 	return nil, acceptedNew
 }
 
-// clickJob is the work of the buttons of one click, in order.
-func (t *Transport) clickJob(cb slackapi.InteractionCallback) job {
+// clickJob is the work of the buttons of one click, in order, or reports
+// that there is none.
+func (t *Transport) clickJob(cb slackapi.InteractionCallback) (job, bool) {
 	var jobs []job
 	for _, a := range cb.ActionCallback.BlockActions {
 		if _, ok := rsvpWords[a.ActionID]; ok {
@@ -55,7 +60,7 @@ func (t *Transport) clickJob(cb slackapi.InteractionCallback) job {
 		for _, j := range jobs {
 			j.run(ctx)
 		}
-	}}
+	}}, len(jobs) > 0
 }
 
 // checkInteraction refuses an interaction that lacks what its handling

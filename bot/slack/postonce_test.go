@@ -25,8 +25,9 @@ func invitationItem(attempts int) (model.OutboxItem, delivery.Payload) {
 // copy is found by its metadata.
 func TestInvitationPostedOnce(t *testing.T) {
 	fs := newFakeSlack(t)
-	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t)})
-	b.tr.throttle.wait = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
+	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t), setup: func(tr *Transport) {
+		tr.throttle.wait = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
+	}})
 	ctx := context.Background()
 
 	fs.lostPosts = 1

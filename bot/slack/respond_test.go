@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -57,4 +58,20 @@ func TestLongCommandAnswers(t *testing.T) {
 		}
 	}
 	none(t, fs.responses, "a sixth use of the response_url")
+}
+
+// TestCommandAnswerWithoutResponseURL proves that an answer the
+// response_url does not take (here there is none) comes by direct message.
+func TestCommandAnswerWithoutResponseURL(t *testing.T) {
+	fs := newFakeSlack(t)
+	fs.addUser("U1", "ama@mfa.gov.gh", "Ama Owusu", "Africa/Accra")
+	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t)})
+	body := url.Values{"command": {"/focal"}, "text": {"network"}, "user_id": {"U1"}, "channel_id": {"C1"}, "team_id": {"T1"}}.Encode()
+	if resp, _ := b.request(PathCommands, "application/x-www-form-urlencoded", body, nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("ack %s", resp.Status)
+	}
+	if got := next(t, fs.posts, "the answer by DM"); got.Channel != "DU1" || !strings.Contains(got.Text, "R2P") {
+		t.Errorf("answer %+v", got)
+	}
+	none(t, fs.responses, "an answer through no response_url")
 }

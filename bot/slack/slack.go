@@ -365,34 +365,44 @@ func (t *Transport) post(ctx context.Context, channel, threadTS, text string) {
 // respond answers userID through a response_url: privately unless public.
 // A response_url takes five answers: an answer in more parts than that
 // goes there up to the fourth, then a fifth says that the rest is in the
-// caller's direct messages, and the rest goes there.
+// caller's direct messages, and the rest goes there. What the response_url
+// does not take (it has expired, say, for a command resumed after a
+// restart) goes there too.
 func (t *Transport) respond(ctx context.Context, userID, responseURL, text string, public bool) {
 	typ := slackapi.ResponseTypeEphemeral
 	if public {
 		typ = slackapi.ResponseTypeInChannel
 	}
 	parts := split(escape(text), maxMessage)
-	var rest []string
+	viaURL := parts
 	if len(parts) > maxResponses {
-		parts, rest = append(parts[:maxResponses-1:maxResponses-1], msgRestInDM), parts[maxResponses-1:]
+		viaURL = parts[:maxResponses-1]
 	}
-	for _, part := range parts {
+	sent := 0
+	for _, part := range viaURL {
 		if err := t.api.respond(ctx, responseURL, &slackapi.WebhookMessage{ResponseType: typ, Text: part}); err != nil {
-			t.log.Error("cannot answer through response_url", "err", err)
-			return
+			t.log.Warn("cannot answer through response_url; answering by direct message", "err", err)
+			break
 		}
+		sent++
 	}
+	rest := parts[sent:]
 	if len(rest) == 0 {
 		return
 	}
+	if sent == len(viaURL) {
+		if err := t.api.respond(ctx, responseURL, &slackapi.WebhookMessage{ResponseType: typ, Text: msgRestInDM}); err != nil {
+			t.log.Warn("cannot say where the rest of an answer is", "err", err)
+		}
+	}
 	ch, err := t.api.openDM(ctx, userID)
 	if err != nil {
-		t.log.Error("cannot open a direct message for the rest of an answer", "user", userID, "err", err)
+		t.log.Error("cannot open a direct message for an answer", "user", userID, "err", err)
 		return
 	}
 	for _, part := range rest {
 		if err := t.api.postMessage(ctx, ch, "", part); err != nil {
-			t.log.Error("cannot post the rest of an answer", "user", userID, "err", err)
+			t.log.Error("cannot post an answer by direct message", "user", userID, "err", err)
 			return
 		}
 	}

@@ -95,6 +95,8 @@ func (t *Transport) socketSession(ctx context.Context) (stable bool, err error) 
 	}
 	// slack-go handles Slack's disconnect message itself and tells only its
 	// debug log; disconnects reads the reason from there, and drops the rest.
+	// dialed says that the session has a connection, or one under way: a
+	// dial that failed to become a connection clears it (ConnectionError).
 	var dialed atomic.Bool
 	netDialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	dialer := &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 45 * time.Second, WriteBufferSize: 32 * 1024,
@@ -131,6 +133,10 @@ func (t *Transport) socketSession(ctx context.Context) (stable bool, err error) 
 			switch ev.Type {
 			case socketmode.EventTypeConnected:
 				up, upAt = true, t.clock.Now()
+			case socketmode.EventTypeConnectionError:
+				if !up {
+					dialed.Store(false) // slack-go tries again, after a wait of its own
+				}
 			case socketmode.EventTypeConnecting:
 				if !up {
 					break // a first attempt, or slack-go trying again

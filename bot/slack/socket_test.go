@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"focalbot/clock"
 )
 
 // envelope wraps a payload as Socket Mode delivers it.
@@ -123,11 +125,11 @@ func TestSocketModeBacksOff(t *testing.T) {
 	fs.addUser("U1", "ama@mfa.gov.gh", "Ama Owusu", "Africa/Accra")
 	fs.drops = 4
 	waits := make(chan time.Duration, 100)
-	var b *testBot
-	b = startBot(t, fs, botOptions{dsn: sqliteDSN(t), socket: true, setup: func(tr *Transport) {
+	startBot(t, fs, botOptions{dsn: sqliteDSN(t), socket: true, setup: func(tr *Transport) {
+		clk := tr.clock.(*clock.Offset)
 		tr.socketWait = func(ctx context.Context, d time.Duration) error {
 			waits <- d
-			b.clock.Advance(d)
+			clk.Advance(d)
 			return ctx.Err()
 		}
 	}})
@@ -143,6 +145,19 @@ func TestSocketModeBacksOff(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("waited %v between the %d dropped connections; want %v", got, fs.count("dropped"), want)
 	}
+}
+
+// TestSocketModeHandshakeRefused proves that a Socket Mode handshake that
+// fails is tried again, and the bot connects in the end.
+func TestSocketModeHandshakeRefused(t *testing.T) {
+	fs := newFakeSlack(t)
+	fs.addUser("U1", "ama@mfa.gov.gh", "Ama Owusu", "Africa/Accra")
+	fs.refusals = 2
+	startBot(t, fs, botOptions{dsn: sqliteDSN(t), socket: true})
+	sc := next(t, fs.sockets, "a connection after the refusals")
+	sc.send(t, envelope("env-1", "events_api", dm("Ev1", "U1", "network"), 0))
+	sc.ack(t, "env-1")
+	next(t, fs.posts, "the answer")
 }
 
 // TestSocketModeDisconnectReasons proves that the reason of each disconnect
