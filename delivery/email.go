@@ -55,7 +55,7 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 		MessageID: messageID(it, p.Organiser.Email),
 	}
 	switch p.Kind {
-	case KindNotice, KindPoll:
+	case KindNotice, KindPoll, KindEmailConfirm:
 		msg.Subject, msg.Text = noticeSubject(p.Text), p.Text
 		return msg, nil
 	case KindReminder, KindNudge:
