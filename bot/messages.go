@@ -38,7 +38,7 @@ const (
 
 	msgProfileUpdated   = "Your profile is updated."
 	msgEmailConfirmSent = "If that address can be used, a message with a confirmation code is on its way to it; type me confirm email <code> within 24 hours."
-	msgEmailCodeMail    = "Your code to confirm your new e-mail address: %s\n\nDear %s,\n\nYou asked to make %s your e-mail address on the roster of %s. To confirm it, type this to the bot within 24 hours:\n\n    me confirm email %s\n\nIf you did not ask for this, ignore this message: nothing changes."
+	msgEmailCodeMail    = "Your code to confirm your new e-mail address: %s\n\nDear %s,\n\nYou asked to make %s your e-mail address on the roster (%s). To confirm it, type this to the bot within 24 hours:\n\n    me confirm email %s\n\nIf you did not ask for this, ignore this message: nothing changes."
 	msgProfileName      = "%s (#%d)"
 	msgProfileRole      = "Role: %s, %s"
 	msgProfileCountry   = "Country: %s (%s group)"
