@@ -46,6 +46,8 @@ type Store interface {
 	Outbox(ctx context.Context, f model.OutboxFilter) ([]model.OutboxItem, error)
 	OutboxCounts(ctx context.Context, f model.OutboxFilter) (map[model.OutboxStatus]int, error)
 	FeedToken(ctx context.Context, actor model.Actor, personID int64, reset bool) (string, error)
+	RequestEmailChange(ctx context.Context, id int64, email string, plan func(p model.Person, code string) []model.OutboxItem) error
+	ConfirmEmailChange(ctx context.Context, actor model.Actor, id int64, code string) (model.Person, error)
 
 	OutreachStore
 	PollStore

@@ -101,6 +101,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"help", everyone},
 		{"me", members},
 		{"me set title Director", members},
+		{"me confirm email 123456", members},
 		{"country Ghana", everyone},
 		{"roster", everyone},
 		{"coverage", everyone},

@@ -37,7 +37,8 @@ const (
 	msgNeedsSubcommand = "%q needs one more word: %s. Type help %s to see what each does."
 
 	msgProfileUpdated   = "Your profile is updated."
-	msgEmailNotUsable   = "%s cannot be used as your e-mail address here; your profile is unchanged. If the address is yours, ask the secretariat to change it for you."
+	msgEmailConfirmSent = "If that address can be used, a message with a confirmation code is on its way to it; type me confirm email <code> within 24 hours."
+	msgEmailCodeMail    = "Your code to confirm your new e-mail address: %s\n\nDear %s,\n\nYou asked to make %s your e-mail address on the roster (%s). To confirm it, type this to the bot within 24 hours:\n\n    me confirm email %s\n\nIf you did not ask for this, ignore this message: nothing changes."
 	msgProfileName      = "%s (#%d)"
 	msgProfileRole      = "Role: %s, %s"
 	msgProfileCountry   = "Country: %s (%s group)"

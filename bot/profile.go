@@ -63,21 +63,66 @@ func (e *Engine) meSet(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) < 2 && len(r.Args.Keys) == 0 {
 		return model.Errorf(model.EINVALID, msgUsage, "me set <"+strings.Join(roster.SelfFields, "|")+"> <value>")
 	}
-	email := r.Person.Email
+	// A member's new e-mail address waits for the code mailed to it, and
+	// the answer is the same whether or not someone has the address, so
+	// that nobody can test which addresses are on the roster. The
+	// secretariat, who sees the roster, changes it at once.
+	confirm := !r.Person.IsSecretariat()
+	var (
+		current, asked string
+		others         bool // whether anything but the address is asked for
+	)
 	p, err := e.store.UpdatePerson(ctx, r.Actor(), r.Person.ID, func(p *model.Person) error {
-		defer func() { email = p.Email }()
+		before := *p
+		current = p.Email
 		if len(r.Args.Words) > 0 {
 			if err := roster.Set(p, r.Args.Words[0], r.Args.Rest(1), roster.SelfFields); err != nil {
 				return err
 			}
 		}
-		return roster.SetAll(p, r.Args.Keys, r.Args.Opts, roster.SelfFields)
+		if err := roster.SetAll(p, r.Args.Keys, r.Args.Opts, roster.SelfFields); err != nil {
+			return err
+		}
+		asked = p.Email
+		if confirm {
+			p.Email = current
+		}
+		others = *p != before
+		return nil
 	})
-	if model.ErrorCode(err) == model.ECONFLICT && email != r.Person.Email {
-		// Saying that someone else has the address would let any member
-		// test whether an address is on the roster.
-		return model.Errorf(model.EINVALID, msgEmailNotUsable, email)
+	if err != nil {
+		return err
 	}
+	if confirm && asked != current {
+		n, err := e.store.Network(ctx)
+		if err != nil {
+			return err
+		}
+		err = e.store.RequestEmailChange(ctx, p.ID, asked, func(to model.Person, code string) []model.OutboxItem {
+			return e.planner.EmailConfirmation(to, w.p.Sprintf(msgEmailCodeMail, code, to.Name, to.Email, n.Name, code))
+		})
+		if err != nil {
+			return err
+		}
+		e.kick()
+		if !others {
+			w.Printf(msgEmailConfirmSent)
+			return nil
+		}
+	}
+	w.Printf(msgProfileUpdated)
+	e.profile(ctx, w, &p, &p, r)
+	if confirm && asked != current {
+		w.Printf(msgEmailConfirmSent)
+	}
+	return nil
+}
+
+func (e *Engine) meConfirmEmail(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Words) == 0 || len(r.Args.Keys) > 0 {
+		return model.Errorf(model.EINVALID, msgUsage, "me confirm email <code>")
+	}
+	p, err := e.store.ConfirmEmailChange(ctx, r.Actor(), r.Person.ID, r.Args.Rest(0))
 	if err != nil {
 		return err
 	}

@@ -71,20 +71,6 @@ func TestQuotationMarkInAValue(t *testing.T) {
 	w.refuses(t, "sec", `update fp@example.org name="O'Brien; \"Jr\"`, model.EINVALID, `write \"`)
 }
 
-// TestEmailChangeDoesNotTellWhoIsOnTheRoster: a member who sets their
-// address to someone else's is refused without learning that someone has
-// it, and nothing changes; the secretariat, who sees the roster, is told.
-func TestEmailChangeDoesNotTellWhoIsOnTheRoster(t *testing.T) {
-	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
-	w := newWorld(t, s)
-	w.refuses(t, "fp", "me set email ALT@example.org", model.EINVALID, "alt@example.org cannot be used as your e-mail address")
-	if r := w.as("fp@example.org", "me set email alt@example.org"); strings.Contains(r.Text(), "roster") || strings.Contains(r.Text(), "already") {
-		t.Errorf("the answer confirms that the address is on the roster: %s", r.Text())
-	}
-	w.refuses(t, "sec", "update fp@example.org email=alt@example.org", model.ECONFLICT, "already has the e-mail address")
-	w.expect(t, "fp", "me set email kwame@example.org", "E-mail: kwame@example.org", "")
-}
-
 // TestCountsAgreeWithTheirNouns: one of a thing is written in the singular,
 // also for a reader whose language has no translation yet.
 func TestCountsAgreeWithTheirNouns(t *testing.T) {

@@ -55,7 +55,7 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 		MessageID: messageID(it, p.Organiser.Email),
 	}
 	switch p.Kind {
-	case KindNotice, KindPoll:
+	case KindNotice, KindPoll, KindEmailConfirm:
 		msg.Subject, msg.Text = noticeSubject(p.Text), p.Text
 		return msg, nil
 	case KindReminder, KindNudge:
@@ -236,11 +236,11 @@ func noticeSubject(text string) string {
 func inWords(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
-		return fmt.Sprintf(inDays, int(d/(24*time.Hour)))
+		return printer.Sprintf(inDays, int(d/(24*time.Hour)))
 	case d >= 2*time.Hour && d%time.Hour == 0:
-		return fmt.Sprintf(inHours, int(d/time.Hour))
+		return printer.Sprintf(inHours, int(d/time.Hour))
 	}
-	return fmt.Sprintf(inMinutes, int(d/time.Minute))
+	return printer.Sprintf(inMinutes, int(d/time.Minute))
 }
 
 // The e-mail catalog: subjects, headings and bodies of what focalbot mails.

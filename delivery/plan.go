@@ -7,6 +7,7 @@
 package delivery
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -24,6 +25,10 @@ const (
 	KindNotice   = "notice"   // a plain message, e.g. to the secretariat
 	KindPoll     = "poll"     // an availability poll's question: a notice, with the poll to answer on Slack
 )
+
+// KindEmailConfirm is the code that confirms a new e-mail address, mailed
+// to that address: a notice by e-mail only.
+const KindEmailConfirm = "email-confirm"
 
 // Invitee is who a message goes to, as known when it was queued.
 type Invitee struct {
@@ -144,6 +149,25 @@ func (pl Planner) Notice(key string, to model.Person, text string) []model.Outbo
 		}}
 	}
 	return nil
+}
+
+// EmailConfirmation plans the message with the code that confirms a new
+// e-mail address, to.Email: by e-mail to that address only, whatever else
+// the person uses, since receiving it proves the address is theirs. Each
+// request is a message of its own (its key ends in a random part), so that
+// asking again sends a new code.
+func (pl Planner) EmailConfirmation(to model.Person, text string) []model.OutboxItem {
+	if to.Email == "" || !slices.Contains(pl.Channels, model.ChannelEmail) {
+		return nil
+	}
+	nonce := make([]byte, 8)
+	_, _ = rand.Read(nonce) // crypto/rand.Read never fails
+	who := Invitee{Name: to.Name, Email: to.Email, TimeZone: to.TimeZone, Language: to.Language}
+	return []model.OutboxItem{{
+		Key:     fmt.Sprintf("person:%d/email-confirm/%x", to.ID, nonce),
+		Channel: model.ChannelEmail, Kind: KindEmailConfirm, Recipient: to.Email,
+		Payload: encode(Payload{Kind: KindEmailConfirm, Invitee: who, Organiser: pl.Organiser, Text: text}),
+	}}
 }
 
 func encode(p Payload) string {

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/mail"
 	"testing"
+	"time"
 
 	"focalbot/clock"
 	"focalbot/delivery"
@@ -52,5 +53,35 @@ func TestNoticeSubjectSaysWhatItIsAbout(t *testing.T) {
 	}
 	if want := "When can you attend the Third Meeting of the Global Network?"; subject != want {
 		t.Errorf("subject %q, want %q", subject, want)
+	}
+}
+
+// TestReminderOffsetAgreesWithItsCount: a reminder one minute before says
+// "in 1 minute", two minutes before "in 2 minutes".
+func TestReminderOffsetAgreesWithItsCount(t *testing.T) {
+	pl := delivery.Planner{Organiser: delivery.Organiser{Name: "Global Centre", Email: "sec@example.org"}, Channels: []model.Channel{model.ChannelEmail}}
+	m := model.Meeting{ID: 3, UID: "m3@example.org", Title: "Third Meeting", Start: t0.Add(time.Hour), End: t0.Add(3 * time.Hour), TimeZone: "UTC"}
+	for offset, want := range map[time.Duration]string{time.Minute: "Reminder: Third Meeting, in 1 minute", 2 * time.Minute: "Reminder: Third Meeting, in 2 minutes"} {
+		srv := smtptest.Start(t, smtptest.Config{})
+		sender, err := fmail.NewSMTP("smtp://" + srv.Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items := pl.Reminder(delivery.KindReminder, offset, m, model.Invitation{ID: 9, Name: "Mette Sørensen", Email: "mette@dk.example.org"}, nil)
+		p, err := delivery.Decode(items[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := (&delivery.Email{Mail: sender, Clock: clock.Fixed(t0)}).Send(context.Background(), items[0], p); err != nil {
+			t.Fatal(err)
+		}
+		msg, err := mail.ReadMessage(bytes.NewReader(srv.Received()[0].Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		if subject != want {
+			t.Errorf("offset %s: subject %q, want %q", offset, subject, want)
+		}
 	}
 }

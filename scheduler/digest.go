@@ -27,7 +27,7 @@ func (s *Scheduler) attendance(ctx context.Context, now time.Time) error {
 		if m.End.After(now) {
 			continue
 		}
-		if err := s.notify(ctx, fmt.Sprintf("meeting:%d/attendance", m.ID), fmt.Sprintf(msgRecordAttendance, m.Title, m.ID)); err != nil {
+		if err := s.notify(ctx, fmt.Sprintf("meeting:%d/attendance", m.ID), sprintf(msgRecordAttendance, m.Title, m.ID)); err != nil {
 			return err
 		}
 	}
@@ -58,8 +58,8 @@ func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, msgDigestTitle, week)
-	fmt.Fprintf(&b, msgDigestCoverage, len(covered), len(model.MemberStates()))
+	fprintf(&b, msgDigestTitle, week)
+	fprintf(&b, msgDigestCoverage, len(covered), len(model.MemberStates()))
 	for _, g := range model.Groups {
 		n, total := 0, 0
 		for _, c := range model.CountriesInGroup(g) {
@@ -71,20 +71,20 @@ func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 				n++
 			}
 		}
-		fmt.Fprintf(&b, msgDigestGroup, g.Name(), n, total)
+		fprintf(&b, msgDigestGroup, g.Name(), n, total)
 	}
 	if hadBefore {
 		gained, lost := diff(before, covered), diff(covered, before)
-		fmt.Fprintf(&b, msgDigestChange, names(gained), names(lost))
+		fprintf(&b, msgDigestChange, names(gained), names(lost))
 	} else {
-		b.WriteString(msgDigestNoBaseline)
+		fprintf(&b, msgDigestNoBaseline)
 	}
 	today, _ := time.Parse(time.DateOnly, week)
 	follow, err := s.Store.FollowUpsDue(ctx, today)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(&b, msgDigestFollowUps, len(follow))
+	fprintf(&b, msgDigestFollowUps, len(follow))
 	if err := s.nextMeetingRSVPs(ctx, now, &b); err != nil {
 		return err
 	}
@@ -96,14 +96,14 @@ func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 	for _, f := range failed {
 		if f.CreatedAt.After(now.AddDate(0, 0, -7)) {
 			if n == 0 {
-				b.WriteString(msgDigestFailedHead)
+				fprintf(&b, msgDigestFailedHead)
 			}
 			n++
-			fmt.Fprintf(&b, msgDigestFailed, f.Kind, f.Recipient, f.LastError)
+			fprintf(&b, msgDigestFailed, f.Kind, f.Recipient, f.LastError)
 		}
 	}
 	if n == 0 {
-		b.WriteString(msgDigestNoFailures)
+		fprintf(&b, msgDigestNoFailures)
 	}
 	if err := s.notify(ctx, "digest:"+week, b.String()); err != nil {
 		return err
@@ -117,7 +117,7 @@ func (s *Scheduler) nextMeetingRSVPs(ctx context.Context, now time.Time, b *stri
 		return err
 	}
 	if len(next) == 0 {
-		b.WriteString(msgDigestNoMeeting)
+		fprintf(b, msgDigestNoMeeting)
 		return nil
 	}
 	m := next[0]
@@ -129,7 +129,7 @@ func (s *Scheduler) nextMeetingRSVPs(ctx context.Context, now time.Time, b *stri
 	for _, inv := range invs {
 		count[inv.Response]++
 	}
-	fmt.Fprintf(b, msgDigestRSVPs, m.Title, m.Start.In(m.Location()).Format("2 Jan 2006"), len(invs),
+	fprintf(b, msgDigestRSVPs, m.Title, m.Start.In(m.Location()).Format("2 Jan 2006"), len(invs),
 		count[model.ResponseYes], count[model.ResponseMaybe], count[model.ResponseNo], count[model.ResponseNone])
 	return nil
 }

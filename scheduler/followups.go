@@ -46,11 +46,11 @@ func (s *Scheduler) followUps(ctx context.Context, now time.Time) error {
 		for _, f := range list {
 			if f.OwnerID == o.ID {
 				c, _ := model.CountryByCode(f.Country)
-				lines = append(lines, fmt.Sprintf(msgFollowUpLine, c.Name, f.Stage, f.FollowUp.Format("2 Jan 2006")))
+				lines = append(lines, sprintf(msgFollowUpLine, c.Name, f.Stage, f.FollowUp.Format("2 Jan 2006")))
 			}
 		}
 		if len(lines) > 0 {
-			text := fmt.Sprintf(msgFollowUps, len(lines), strings.Join(lines, ""))
+			text := sprintf(msgFollowUps, len(lines), strings.Join(lines, ""))
 			if _, err := s.Store.Enqueue(ctx, s.Planner.Notice(fmt.Sprintf("followups:%s", day), o, text)); err != nil {
 				return err
 			}

@@ -1,6 +1,16 @@
 package scheduler
 
-// The scheduler's catalog: what it tells people.
+import (
+	"fmt"
+	"io"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// The scheduler's catalog: what it tells people. Its messages are rendered
+// through sprintf and fprintf, which look them up in the message catalog.
 const (
 	msgBadRule      = "%q is not a recurrence rule: use a preset (%s) or an iCalendar RRULE such as FREQ=YEARLY;BYMONTH=9;BYDAY=-1SA."
 	msgRuleTooOften = "A series may recur weekly at the most: use FREQ=WEEKLY, MONTHLY or YEARLY."
@@ -28,3 +38,58 @@ const (
 	msgDigestFailed     = "  %s to %s: %s\n"
 	msgDigestNoFailures = "No delivery failed this week.\n"
 )
+
+// plurals are the messages above that count something, with their text for
+// a count of one, set for every language as bot's catalog does (see its
+// plurals). Counts written as a label ("invited: 3") need none.
+var plurals = []struct {
+	key string // the message: its text for other counts
+	arg int    // which argument (from 1) is the count
+	one string // the text for a count of 1
+}{
+	{msgPollClosed, 3, "Poll %d (%s) closed at its deadline, with %d answer. Ranking:\n"},
+}
+
+func init() {
+	for _, m := range plurals {
+		if err := message.Set(language.Und, m.key, plural.Selectf(m.arg, "%d", "=1", m.one, "other", m.key)); err != nil {
+			panic("scheduler: plural of " + m.key + ": " + err.Error())
+		}
+	}
+}
+
+// printer renders the scheduler's notices. They go to the secretariat, in
+// English until notices are written in each reader's language.
+var printer = message.NewPrinter(language.English)
+
+// sprintf renders a message of the catalog.
+func sprintf(format string, args ...any) string {
+	return printer.Sprintf(format, identifiers(args)...)
+}
+
+// fprintf renders a message of the catalog to w.
+func fprintf(w io.Writer, format string, args ...any) {
+	printer.Fprintf(w, format, identifiers(args)...)
+}
+
+// identifier is a number that names something (the int64 numbers of
+// meetings and polls), written as plain digits so that it can be typed back,
+// where the printer would group a quantity's digits: "poll pick 1422".
+type identifier int64
+
+// Format writes id as the standard library would, with no digit grouping.
+func (id identifier) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), int64(id))
+}
+
+// identifiers returns args with every int64 made an identifier.
+func identifiers(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if n, ok := a.(int64); ok {
+			a = identifier(n)
+		}
+		out[i] = a
+	}
+	return out
+}

@@ -38,7 +38,7 @@ func (s *Scheduler) plan(ctx context.Context, now time.Time) error {
 		}
 		created, err := s.Store.PlanOccurrence(ctx, &m, func(m model.Meeting) []model.OutboxItem {
 			loc := m.Location()
-			text := fmt.Sprintf(msgDraftPlanned, m.Title, delivery.Span(m.Start.In(loc), m.End.In(loc)), loc, m.ID, m.ID, m.ID)
+			text := sprintf(msgDraftPlanned, m.Title, delivery.Span(m.Start.In(loc), m.End.In(loc)), loc, m.ID, m.ID, m.ID)
 			var items []model.OutboxItem
 			for _, p := range sec {
 				items = append(items, s.Planner.Notice(fmt.Sprintf("meeting:%d/planned", m.ID), p, text)...)

@@ -44,15 +44,15 @@ func pollSummary(p model.Poll, votes []model.Vote) string {
 		number[sl.ID] = i + 1
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, msgPollClosed, p.ID, p.Title, len(votes))
+	fprintf(&b, msgPollClosed, p.ID, p.Title, len(votes))
 	for i, sc := range model.Rank(p, votes) {
 		loc := sc.Slot.Location()
-		fmt.Fprintf(&b, msgPollRank, i+1, number[sc.Slot.ID], delivery.Span(sc.Slot.Start.In(loc), sc.Slot.End.In(loc)),
+		fprintf(&b, msgPollRank, i+1, number[sc.Slot.ID], delivery.Span(sc.Slot.Start.In(loc), sc.Slot.End.In(loc)),
 			sc.Headcount, sc.Countries, sc.GroupsRepresented)
 		if len(sc.HostsMissing) > 0 {
-			fmt.Fprintf(&b, msgPollMissing, names(sc.HostsMissing))
+			fprintf(&b, msgPollMissing, names(sc.HostsMissing))
 		}
 	}
-	fmt.Fprintf(&b, msgPollPick, p.ID)
+	fprintf(&b, msgPollPick, p.ID)
 	return b.String()
 }

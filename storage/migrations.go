@@ -112,6 +112,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0012,
 			Rollback: rollback0012,
 		},
+		{
+			ID:       "0013_email_changes",
+			Migrate:  migrate0013,
+			Rollback: rollback0013,
+		},
 	}
 }
 
