@@ -25,7 +25,6 @@ type Store interface {
 	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
 	NoteFailure(ctx context.Context, ch model.Channel, at time.Time, reason string) (model.Outage, error)
 	MarkOutageNotified(ctx context.Context, ch model.Channel, at time.Time) (bool, error)
-	Outage(ctx context.Context, ch model.Channel) (model.Outage, bool, error)
 	EndOutage(ctx context.Context, ch model.Channel) (model.Outage, bool, error)
 	Hasten(ctx context.Context, ch model.Channel, now time.Time) (int64, error)
 }
@@ -105,7 +104,7 @@ type Dispatcher struct {
 	sent      []int64                     // sent but not yet recorded; see record
 	held      map[int64]claim             // claimed and not yet recorded; see renew
 	recording sync.Mutex                  // held while recording
-	troubled  map[model.Channel]bool      // channels with an outage under way, as far as known
+	troubled  map[model.Channel]bool      // channels with an outage under way, as far as known in this run; absent: not known yet
 	failed    map[model.Channel][]failure // given up on in a lane's run, to report at its end
 }
 
@@ -246,12 +245,11 @@ func (d *Dispatcher) dispatch(ctx context.Context, stop <-chan struct{}) (int, e
 func (d *Dispatcher) runLane(ctx context.Context, stop <-chan struct{}, ch model.Channel) (sent, handed int, err error) {
 	d.running[ch].Lock()
 	defer d.running[ch].Unlock()
-	_, troubled, err := d.Store.Outage(ctx, ch) // perhaps noted by another dispatcher, or before a restart
-	if err != nil {
-		return 0, 0, err
-	}
+	// Whether an outage is under way (perhaps noted by another dispatcher,
+	// or before a restart) is asked of the store only once a send gets
+	// through, so that a run with nothing due reads nothing for it.
 	d.mu.Lock()
-	d.troubled[ch] = troubled
+	delete(d.troubled, ch)
 	d.mu.Unlock()
 	renewing, renewed := make(chan struct{}), make(chan struct{})
 	go func() { defer close(renewed); d.renew(ctx, ch, renewing) }()
@@ -402,11 +400,11 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 		}
 		d.mu.Lock()
 		d.sent = append(d.sent, it.ID)
-		recovered := d.troubled[it.Channel]
+		troubled, known := d.troubled[it.Channel]
 		d.troubled[it.Channel] = false
 		d.mu.Unlock()
 		var err error
-		if recovered {
+		if troubled || !known {
 			err = d.recovered(ctx, it.Channel, now)
 		}
 		if d.Observer != nil {

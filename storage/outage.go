@@ -60,20 +60,6 @@ func (s *Store) MarkOutageNotified(ctx context.Context, ch model.Channel, at tim
 	return res.RowsAffected == 1, nil
 }
 
-// Outage returns the outage under way on ch, if any.
-//
-// Errors: EINTERNAL only.
-func (s *Store) Outage(ctx context.Context, ch model.Channel) (model.Outage, bool, error) {
-	var rows []outageRow
-	if err := s.db.WithContext(ctx).Where("channel = ?", string(ch)).Limit(1).Find(&rows).Error; err != nil {
-		return model.Outage{}, false, internal("read the outage", err)
-	}
-	if len(rows) == 0 {
-		return model.Outage{}, false, nil
-	}
-	return rows[0].model(), true, nil
-}
-
 // EndOutage ends the outage on ch, after a send got through, and returns
 // it; false when none was under way (or another dispatcher ended it).
 //
