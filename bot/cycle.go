@@ -12,7 +12,7 @@ import (
 	"focalbot/delivery"
 	"focalbot/match"
 	"focalbot/model"
-	"focalbot/scheduler"
+	"focalbot/recur"
 )
 
 // CycleStore is what the series, reminder and attendance commands need.
@@ -105,7 +105,7 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 		switch k {
 		case "name", "venue", "address":
 		case "rule":
-			if sr.Rule, err = scheduler.ParseRule(o[k]); err != nil {
+			if sr.Rule, err = recur.ParseRule(o[k]); err != nil {
 				return err
 			}
 		case "tz":
@@ -147,7 +147,7 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 	if sr.Start, err = parseWhen(o["start"], loc, time.Time{}); err != nil {
 		return err
 	}
-	next, ok, err := scheduler.Next(sr, r.Now)
+	next, ok, err := recur.Next(sr, r.Now)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (e *Engine) seriesList(ctx context.Context, w *Reply, r *Request) error {
 	}
 	for _, sr := range all {
 		next := "—"
-		if t, ok, err := scheduler.Next(sr, r.Now); err == nil && ok {
+		if t, ok, err := recur.Next(sr, r.Now); err == nil && ok {
 			loc, _ := model.LoadZone(sr.TimeZone)
 			next = delivery.Span(t.In(loc), t.Add(sr.Duration).In(loc))
 		}

@@ -13,7 +13,6 @@ import (
 	"focalbot/delivery"
 	"focalbot/match"
 	"focalbot/model"
-	"focalbot/storage"
 )
 
 // meetingFields are the options of meeting create and meeting change.
@@ -727,7 +726,7 @@ func (e *Engine) rsvp(ctx context.Context, w *Reply, r *Request) error {
 	if m.Status != model.MeetingScheduled {
 		return model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
 	}
-	if _, err := e.store.Respond(ctx, r.Actor(), inv.ID, resp, m.Sequence); err != nil && !errors.Is(err, storage.ErrStaleResponse) {
+	if _, err := e.store.Respond(ctx, r.Actor(), inv.ID, resp, m.Sequence); err != nil && !errors.Is(err, model.ErrStaleResponse) {
 		return err
 	}
 	w.Printf(msgAnswered, w.response(resp), m.Title)

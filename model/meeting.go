@@ -2,11 +2,16 @@ package model
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// ErrStaleResponse is what recording an answer to an older sequence of a
+// meeting than the answer already recorded returns: the newer answer stands.
+var ErrStaleResponse = errors.New("an answer to a newer version of the invitation is recorded")
 
 // MeetingStatus is where a meeting stands.
 type MeetingStatus string

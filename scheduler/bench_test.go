@@ -18,6 +18,7 @@ import (
 	"focalbot/delivery"
 	"focalbot/internal/storetest"
 	"focalbot/model"
+	"focalbot/recur"
 	"focalbot/scheduler"
 	"focalbot/storage"
 )
@@ -113,7 +114,7 @@ func populate(b *testing.B, s *storage.Store, reminders int) {
 		Role: model.RoleSecretariat, Status: model.StatusActive}); err != nil {
 		b.Fatal(err)
 	}
-	rule, err := scheduler.ParseRule("unga")
+	rule, err := recur.ParseRule("unga")
 	if err != nil {
 		b.Fatal(err)
 	}

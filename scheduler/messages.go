@@ -12,9 +12,6 @@ import (
 // The scheduler's catalog: what it tells people. Its messages are rendered
 // through sprintf and fprintf, which look them up in the message catalog.
 const (
-	msgBadRule      = "%q is not a recurrence rule: use a preset (%s) or an iCalendar RRULE such as FREQ=YEARLY;BYMONTH=9;BYDAY=-1SA."
-	msgRuleTooOften = "A series may recur weekly at the most: use FREQ=WEEKLY, MONTHLY or YEARLY."
-
 	msgDraftPlanned     = "The next meeting of the series %q is planned as a draft: %s (%s). Confirm it with \"meeting schedule %d\", move it with \"meeting change %d start=…\", or skip it with \"meeting cancel %d\"."
 	msgRecordAttendance = "%q has ended. Record who came, by country (delegates count for theirs): \"attendance %d <country>, <country>, …\"."
 

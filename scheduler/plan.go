@@ -8,6 +8,7 @@ import (
 
 	"focalbot/delivery"
 	"focalbot/model"
+	"focalbot/recur"
 )
 
 // plan creates a draft meeting for every series whose next occurrence has
@@ -23,7 +24,7 @@ func (s *Scheduler) plan(ctx context.Context, now time.Time) error {
 		return err
 	}
 	for _, sr := range all {
-		next, ok, err := Next(sr, now)
+		next, ok, err := recur.Next(sr, now)
 		if err != nil || !ok || next.Sub(now) > sr.PlanAhead {
 			if err != nil {
 				s.Log.Error("series rule", "series", sr.ID, "err", err)

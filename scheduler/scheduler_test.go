@@ -15,6 +15,7 @@ import (
 	"focalbot/internal/pgtest"
 	"focalbot/internal/storetest"
 	"focalbot/model"
+	"focalbot/recur"
 	"focalbot/scheduler"
 	"focalbot/storage"
 )
@@ -41,32 +42,6 @@ func person(t *testing.T, s *storage.Store, name, email, country string, role mo
 	return p
 }
 
-func TestNextOccurrence(t *testing.T) {
-	rule, err := scheduler.ParseRule("unga")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sr := model.Series{Rule: rule, Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), TimeZone: "America/New_York"}
-	for _, c := range []struct {
-		after time.Time
-		want  time.Time
-	}{
-		{time.Date(2012, 8, 1, 0, 0, 0, 0, ny), time.Date(2012, 9, 29, 10, 0, 0, 0, ny)},
-		{time.Date(2012, 9, 29, 10, 0, 0, 0, ny), time.Date(2013, 9, 28, 10, 0, 0, 0, ny)}, // the last Saturday of September 2013
-		{time.Date(2013, 10, 1, 0, 0, 0, 0, ny), time.Date(2014, 9, 27, 10, 0, 0, 0, ny)},
-	} {
-		got, ok, err := scheduler.Next(sr, c.after)
-		if err != nil || !ok || !got.Equal(c.want) {
-			t.Errorf("Next after %s = %s, %v, %v; want %s", c.after, got.In(ny), ok, err, c.want)
-		}
-	}
-	for _, bad := range []string{"FREQ=SECONDLY", "FREQ=DAILY", "every now and then", ""} {
-		if _, err := scheduler.ParseRule(bad); model.ErrorCode(err) != model.EINVALID {
-			t.Errorf("ParseRule(%q) = %v, want EINVALID", bad, err)
-		}
-	}
-}
-
 // TestPlanSeriesOnce plans the 2013 meeting of the annual series when it
 // enters the 120-day window, once, however often and by however many
 // schedulers it is ticked.
@@ -75,7 +50,7 @@ func TestPlanSeriesOnce(t *testing.T) {
 	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
 		clk := clock.Fixed(start)
 		person(t, s, "Ruth", "ruth@example.org", "", model.RoleSecretariat)
-		rule, _ := scheduler.ParseRule("unga")
+		rule, _ := recur.ParseRule("unga")
 		sr := model.Series{Name: "Annual meeting", Rule: rule, Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), TimeZone: "America/New_York",
 			Duration: 7 * time.Hour, Venue: "New York", Hosts: []string{"AU", "CR", "DK", "GH"}, PlanAhead: 120 * 24 * time.Hour, Active: true}
 		if err := s.CreateSeries(ctx, model.System, &sr); err != nil {
@@ -282,7 +257,7 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	s1 := storetest.Open(t, dsn, clk)
 	s2 := storetest.Open(t, dsn, clk)
 	w := newWorld(t, s1, at)
-	rule, _ := scheduler.ParseRule("unga")
+	rule, _ := recur.ParseRule("unga")
 	sr := model.Series{Name: "Annual meeting", Rule: rule, Start: time.Date(2013, 9, 28, 10, 0, 0, 0, ny), TimeZone: "America/New_York",
 		Duration: 7 * time.Hour, Venue: "New York", PlanAhead: 370 * 24 * time.Hour, Active: true}
 	if err := s1.CreateSeries(ctx, model.System, &sr); err != nil {
@@ -508,7 +483,7 @@ func TestTicksUseUpNoMeetingNumbers(t *testing.T) {
 	storetest.ForEachBackend(t, clock.Fixed(at), func(t *testing.T, s *storage.Store) {
 		clk := clock.Fixed(at)
 		person(t, s, "Ruth", "ruth@example.org", "", model.RoleSecretariat)
-		rule, _ := scheduler.ParseRule("unga")
+		rule, _ := recur.ParseRule("unga")
 		sr := model.Series{Name: "Annual meeting", Rule: rule, Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), TimeZone: "America/New_York",
 			Duration: 7 * time.Hour, Venue: "New York", PlanAhead: 120 * 24 * time.Hour, Active: true}
 		if err := s.CreateSeries(ctx, model.System, &sr); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -392,17 +391,13 @@ func (s *Store) InvitationsOf(ctx context.Context, personID int64, email string)
 	return out, nil
 }
 
-// ErrStaleResponse is returned by Respond for an answer to an older
-// sequence of the meeting than the answer already recorded.
-var ErrStaleResponse = errors.New("an answer to a newer version of the invitation is recorded")
-
 // Respond records an invitee's answer, given to the meeting's sequence seq,
 // and audits it. The latest answer wins, except that an answer to an older
 // sequence never overwrites one given to a newer sequence (a late calendar
-// reply): then nothing changes and the error is ErrStaleResponse. An
+// reply): then nothing changes and the error is model.ErrStaleResponse. An
 // unchanged answer writes nothing.
 //
-// Errors: ENOTFOUND; ErrStaleResponse; EINTERNAL.
+// Errors: ENOTFOUND; model.ErrStaleResponse; EINTERNAL.
 func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error) {
 	var out model.Invitation
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
@@ -419,7 +414,7 @@ func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int
 		before := row.model()
 		if seq < before.ResponseSequence {
 			out = before
-			return ErrStaleResponse
+			return model.ErrStaleResponse
 		}
 		if before.Response == r && before.ResponseSequence == seq {
 			out = before

@@ -137,7 +137,7 @@ func TestRespondLatestWinsButNotStale(t *testing.T) {
 		if inv, err := s.Respond(ctx, admin, id, model.ResponseNo, 1); err != nil || inv.Response != model.ResponseNo {
 			t.Fatalf("the latest answer did not win: %+v, %v", inv, err)
 		}
-		if inv, err := s.Respond(ctx, admin, id, model.ResponseYes, 0); err != storage.ErrStaleResponse || inv.Response != model.ResponseNo {
+		if inv, err := s.Respond(ctx, admin, id, model.ResponseYes, 0); err != model.ErrStaleResponse || inv.Response != model.ResponseNo {
 			t.Fatalf("a reply to an old sequence overwrote a newer one: %+v, %v", inv, err)
 		}
 	})

@@ -1,4 +1,8 @@
-package scheduler
+// Package recur is the recurrence math of a meeting series: the preset rules
+// (unga, yearly, …), reading an iCalendar RRULE, and the next occurrence after
+// a time, on rrule-go. It knows nothing of storage, cron or chat; the
+// engine and the scheduler both use it.
+package recur
 
 import (
 	"strings"
@@ -7,6 +11,13 @@ import (
 	"github.com/teambition/rrule-go"
 
 	"focalbot/model"
+)
+
+// What recur answers to a rule it cannot take; model.Errorf formats them
+// through the message catalog where they are shown.
+const (
+	msgBadRule      = "%q is not a recurrence rule: use a preset (%s) or an iCalendar RRULE such as FREQ=YEARLY;BYMONTH=9;BYDAY=-1SA."
+	msgRuleTooOften = "A series may recur weekly at the most: use FREQ=WEEKLY, MONTHLY or YEARLY."
 )
 
 // Presets name common rules for a series.
