@@ -21,6 +21,7 @@ import (
 	"focalbot/delivery"
 	"focalbot/match"
 	"focalbot/model"
+	"focalbot/network"
 )
 
 // Store is what the engine needs from storage.
@@ -52,6 +53,7 @@ type Store interface {
 	OutreachStore
 	PollStore
 	CycleStore
+	network.Store
 }
 
 // Option configures an engine.
@@ -123,6 +125,11 @@ func (r *Request) Actor() model.Actor {
 		return model.Actor{Label: r.Caller.label()}
 	}
 	return model.Actor{PersonID: r.Person.ID, Label: personLabel(*r.Person)}
+}
+
+// caller is the request's caller for the services.
+func (r *Request) caller() network.Caller {
+	return network.Caller{Person: r.Person, Label: r.Caller.label()}
 }
 
 func (c Caller) label() string {
@@ -202,6 +209,7 @@ type Engine struct {
 	planner  delivery.Planner
 	kick     func()
 	feedURL  string
+	svc      *network.Service // the typed operations commands call
 	simClock *clock.Offset
 	advance  func(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error)
 }
@@ -215,6 +223,7 @@ func New(store Store, clk clock.Clock, log *slog.Logger, zone *time.Location, op
 	for _, o := range opts {
 		o(e)
 	}
+	e.svc = network.New(store, clk, zone, e.planner, e.kick)
 	e.commands = e.declare()
 	return e
 }

@@ -22,11 +22,37 @@ type Error struct {
 	Code   string
 	Format string
 	Args   []any
+	Field  string // the input field it concerns ("start", "email", …), or ""
 }
 
 // Errorf returns a domain error with the given code and message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Format: format, Args: args}
+}
+
+// FieldErrorf returns a domain error about one input field, so that a form
+// can show it next to that field.
+func FieldErrorf(field, code, format string, args ...any) *Error {
+	return &Error{Code: code, Format: format, Args: args, Field: field}
+}
+
+// InField returns a copy of e that names field, unless e names one already.
+func (e *Error) InField(field string) *Error {
+	c := *e
+	if c.Field == "" {
+		c.Field = field
+	}
+	return &c
+}
+
+// ErrorField returns the field a domain error anywhere in err's chain
+// names, or "".
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }
 
 // Error implements the error interface with the untranslated message.

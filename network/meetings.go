@@ -1,0 +1,4 @@
+package network
+
+// MeetingStore is what the meetings services need from storage.
+type MeetingStore interface{}

@@ -1,0 +1,78 @@
+// Package network is focalbot's service layer: the typed operations every way
+// in calls (chat commands, Slack forms, buttons and the App Home, the
+// scheduler, and calendar replies by e-mail and the web page to come). Each
+// operation takes the caller and typed values, checks the caller's role and
+// object permissions itself (permissions.go), applies the domain rule, and
+// has the store write the change, its audit entry and the outbox messages it
+// causes in one transaction. Each documents the error codes it returns
+// (model.EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT, EINTERNAL).
+//
+// It knows no chat system, no database and no e-mail format: the store is an
+// interface declared here, satisfied by focalbot/storage, and messages are
+// planned through delivery.Planner.
+package network
+
+import (
+	"time"
+
+	"focalbot/clock"
+	"focalbot/delivery"
+	"focalbot/model"
+)
+
+// Store is what the services need from storage, one interface per domain
+// (people.go, meetings.go, polls.go).
+type Store interface {
+	PeopleStore
+	MeetingStore
+	PollStore
+}
+
+// Service runs the network's operations. It is safe for concurrent use.
+type Service struct {
+	store   Store
+	clock   clock.Clock
+	zone    *time.Location // the secretariat's zone
+	planner delivery.Planner
+	kick    func() // tells the dispatcher that messages are waiting
+}
+
+// New returns the services over store. zone is the secretariat's time zone;
+// planner plans the messages an operation causes, and kick, when not nil, is
+// called after a change that queued some.
+func New(store Store, clk clock.Clock, zone *time.Location, planner delivery.Planner, kick func()) *Service {
+	if kick == nil {
+		kick = func() {}
+	}
+	return &Service{store: store, clock: clk, zone: zone, planner: planner, kick: kick}
+}
+
+// Caller is who asks for an operation: the person on the roster, or nil for
+// someone who is not on it (they may register, say), and how the audit log
+// names them then.
+type Caller struct {
+	Person *model.Person
+	Label  string // for someone not on the roster: an e-mail address or a Slack mention
+}
+
+// As returns the caller for a person on the roster.
+func As(p model.Person) Caller { return Caller{Person: &p} }
+
+// Actor is the caller as the audit log records them.
+func (c Caller) Actor() model.Actor {
+	if c.Person == nil {
+		label := c.Label
+		if label == "" {
+			label = "unknown"
+		}
+		return model.Actor{Label: label}
+	}
+	p := *c.Person
+	switch {
+	case p.Email != "":
+		return model.Actor{PersonID: p.ID, Label: p.Name + " <" + p.Email + ">"}
+	case p.SlackID != "":
+		return model.Actor{PersonID: p.ID, Label: p.Name + " <@" + p.SlackID + ">"}
+	}
+	return model.Actor{PersonID: p.ID, Label: p.Name}
+}

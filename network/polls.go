@@ -1,0 +1,4 @@
+package network
+
+// PollStore is what the polls services need from storage.
+type PollStore interface{}
