@@ -26,7 +26,8 @@ type Email struct {
 }
 
 // Send renders and sends one item. Failures that retrying cannot mend (SMTP
-// 5xx, a message that cannot be made) are returned as Permanent.
+// 5xx, a message that cannot be made) are returned as Permanent; see
+// Classify.
 func (e *Email) Send(ctx context.Context, it model.OutboxItem, p Payload) error {
 	msg, err := e.message(it, p)
 	if err != nil {
@@ -34,15 +35,9 @@ func (e *Email) Send(ctx context.Context, it model.OutboxItem, p Payload) error 
 	}
 	raw, err := mail.Compose(msg)
 	if err != nil {
-		return Permanent(err)
+		return mailFailure(err)
 	}
-	if err := e.Mail.Send(ctx, p.Organiser.Email, []string{it.Recipient}, raw); err != nil {
-		if !mail.Temporary(err) {
-			return Permanent(err)
-		}
-		return err
-	}
-	return nil
+	return mailFailure(e.Mail.Send(ctx, p.Organiser.Email, []string{it.Recipient}, raw))
 }
 
 // message builds the e-mail for an item.

@@ -4,6 +4,13 @@
 // items, renders each for its channel, sends it, and records the outcome,
 // retrying temporary failures with backoff and reporting permanent ones. It
 // knows nothing of chat commands; storage is reached through small interfaces.
+//
+// A failed send is classified in one place, Classify (failure.go): an error
+// a channel's sender marks Permanent (an SMTP 5xx reply, Slack's
+// user_not_found or invalid_blocks, …; the translations of each channel's
+// errors are kept there too) is given up on at once; every other error, one
+// nobody knows included, is temporary: the message stays queued until it no
+// longer matters (Deadline) or it has failed for MaxAge.
 package delivery
 
 import (
