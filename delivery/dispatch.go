@@ -439,7 +439,7 @@ func (d *Dispatcher) giveUp(ctx context.Context, it model.OutboxItem, p Payload,
 	if err := d.Store.Fail(ctx, it.ID, reason); err != nil {
 		return err
 	}
-	if it.Kind != KindNotice {
+	if it.Kind != model.KindNotice {
 		d.mu.Lock()
 		d.failed[it.Channel] = append(d.failed[it.Channel], failure{it, p, reason})
 		d.mu.Unlock()

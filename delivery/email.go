@@ -50,10 +50,10 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 		MessageID: messageID(it, p.Organiser.Email),
 	}
 	switch p.Kind {
-	case KindNotice, KindPoll, KindEmailConfirm:
+	case model.KindNotice, model.KindPoll, model.KindEmailConfirm:
 		msg.Subject, msg.Text = noticeSubject(p.Text), p.Text
 		return msg, nil
-	case KindReminder, KindNudge:
+	case model.KindReminder, model.KindNudge:
 		v := newView(p)
 		var text, html bytes.Buffer
 		if err := textReminder.Execute(&text, v); err != nil {
@@ -67,7 +67,7 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 	}
 	ev := Event(p.Meeting, p.Organiser, []calendar.Attendee{{Person: calendar.Person{Name: p.Invitee.Name, Email: it.Recipient}, PartStat: calendar.NeedsAction, RSVP: true}}, now)
 	method := calendar.MethodRequest
-	ev.Cancelled = p.Kind == KindCancel
+	ev.Cancelled = p.Kind == model.KindCancel
 	if ev.Cancelled {
 		method = calendar.MethodCancel
 	}
@@ -143,7 +143,7 @@ type view struct {
 func newView(p Payload) view {
 	m := p.Meeting
 	venue := m.Location()
-	v := view{Meeting: m, Invitee: p.Invitee, Where: location(m), Cancelled: p.Kind == KindCancel, Update: m.Sequence > 0}
+	v := view{Meeting: m, Invitee: p.Invitee, Where: location(m), Cancelled: p.Kind == model.KindCancel, Update: m.Sequence > 0}
 	v.VenueTime = fmt.Sprintf("%s (%s)", Span(m.Start.In(venue), m.End.In(venue)), venue)
 	if loc, err := model.LoadZone(p.Invitee.TimeZone); err == nil && !SameClocks(m.Start, m.End, venue, loc) {
 		v.ReaderTime = fmt.Sprintf("%s (%s)", Span(m.Start.In(loc), m.End.In(loc)), loc)
@@ -156,8 +156,8 @@ func newView(p Payload) view {
 	v.Hosts = strings.Join(hosts, ", ")
 	day := m.Start.In(venue).Format("2 January 2006")
 	switch {
-	case p.Kind == KindReminder || p.Kind == KindNudge:
-		v.Nudge, v.In = p.Kind == KindNudge, inWords(p.Offset)
+	case p.Kind == model.KindReminder || p.Kind == model.KindNudge:
+		v.Nudge, v.In = p.Kind == model.KindNudge, inWords(p.Offset)
 		v.Subject, v.Heading = fmt.Sprintf(subjectReminder, m.Title, v.In), headingReminder
 	case v.Cancelled:
 		v.Subject, v.Heading = fmt.Sprintf(subjectCancelled, m.Title, day), headingCancelled

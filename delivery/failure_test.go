@@ -61,8 +61,8 @@ func TestClassifyEmail(t *testing.T) {
 				sender = s
 			}
 			e := &delivery.Email{Mail: sender, Clock: clock.Fixed(t0)}
-			it := model.OutboxItem{ID: 1, Key: "k", Channel: model.ChannelEmail, Kind: delivery.KindNotice, Recipient: tc.to}
-			err := e.Send(context.Background(), it, delivery.Payload{Kind: delivery.KindNotice, Text: "Hello",
+			it := model.OutboxItem{ID: 1, Key: "k", Channel: model.ChannelEmail, Kind: model.KindNotice, Recipient: tc.to}
+			err := e.Send(context.Background(), it, delivery.Payload{Kind: model.KindNotice, Text: "Hello",
 				Organiser: delivery.Organiser{Name: "Secretariat", Email: "secretariat@example.org"}})
 			if err == nil {
 				t.Fatal("Send succeeded")

@@ -41,16 +41,16 @@ var rsvpWords = map[string]string{actionRSVPYes: "yes", actionRSVPMaybe: "maybe"
 func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Payload) error {
 	var err error
 	switch p.Kind {
-	case delivery.KindRequest, delivery.KindPoll:
+	case model.KindRequest, model.KindPoll:
 		text, blocks := invitationBlocks(p)
-		if p.Kind == delivery.KindPoll {
+		if p.Kind == model.KindPoll {
 			text, blocks = pollBlocks(p)
 		}
 		var ch string
 		if ch, err = t.api.openDM(ctx, it.Recipient); err == nil {
 			err = t.postOnce(ctx, ch, it, text, blocks)
 		}
-		if err == nil && p.Kind == delivery.KindRequest {
+		if err == nil && p.Kind == model.KindRequest {
 			t.shareCalendar(ctx, ch, p)
 		}
 	default:
@@ -203,11 +203,11 @@ func span(start, end time.Time, venue *time.Location) string {
 func outboxText(p delivery.Payload) string {
 	m := p.Meeting
 	switch p.Kind {
-	case delivery.KindCancel:
+	case model.KindCancel:
 		return fmt.Sprintf(msgCancelled, clip(m.Title, maxTitleShown), when(m))
-	case delivery.KindReminder:
+	case model.KindReminder:
 		return fmt.Sprintf(msgReminder, clip(m.Title, maxTitleShown), when(m), m.ID)
-	case delivery.KindNudge:
+	case model.KindNudge:
 		return fmt.Sprintf(msgNudge, clip(m.Title, maxTitleShown), when(m), m.ID, m.ID)
 	}
 	return p.Text

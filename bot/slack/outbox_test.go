@@ -49,7 +49,7 @@ func TestInvitationBySlack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items := pl.Invitation(delivery.KindRequest, m, invs[0], &ama)
+	items := pl.Invitation(model.KindRequest, m, invs[0], &ama)
 	if len(items) != 1 || items[0].Recipient != "U1" {
 		t.Fatalf("planned %+v", items)
 	}
@@ -90,7 +90,7 @@ func TestInvitationBySlack(t *testing.T) {
 	}
 
 	// A reminder is a plain DM with a date token.
-	rem := pl.Reminder(delivery.KindNudge, 48*time.Hour, m, got[0], &ama)
+	rem := pl.Reminder(model.KindNudge, 48*time.Hour, m, got[0], &ama)
 	rp, _ := delivery.Decode(rem[0])
 	if err := b.tr.Send(ctx, rem[0], rp); err != nil {
 		t.Fatal(err)
