@@ -20,6 +20,7 @@ import (
 	"slices"
 	"time"
 
+	"focalbot/calendar"
 	"focalbot/model"
 )
 
@@ -37,6 +38,9 @@ type Organiser struct {
 	Name  string
 	Email string
 }
+
+// Person is the organiser as calendars name them (ORGANIZER).
+func (o Organiser) Person() calendar.Person { return calendar.Person{Name: o.Name, Email: o.Email} }
 
 // Payload is what an outbox item carries: everything needed to render its
 // message when it is sent, so that later changes do not alter what was queued.

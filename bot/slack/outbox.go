@@ -65,8 +65,7 @@ func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Pa
 // invitation is never posted twice.
 func (t *Transport) shareCalendar(ctx context.Context, channelID string, p delivery.Payload) {
 	var ics bytes.Buffer
-	ev := delivery.Event(p.Meeting, p.Organiser, nil, t.clock.Now())
-	ev.Cancelled = false
+	ev := calendar.MeetingEvent(calendar.MethodPublish, p.Meeting, p.Organiser.Person(), t.clock.Now())
 	err := calendar.Encode(&ics, calendar.MethodPublish, ev)
 	if err == nil {
 		err = t.api.uploadFile(ctx, channelID, "invite.ics", p.Meeting.Title, ics.Bytes())
