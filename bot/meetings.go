@@ -230,7 +230,7 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 			return nil, nil
 		}
 		m.Sequence++
-		return e.planAll(delivery.KindRequest, *m, invs, people), nil
+		return e.planAll(model.KindRequest, *m, invs, people), nil
 	})
 	if err != nil {
 		return err
@@ -267,15 +267,15 @@ func sameMeeting(a, b model.Meeting) bool {
 }
 
 func (e *Engine) meetingSchedule(ctx context.Context, w *Reply, r *Request) error {
-	return e.setMeetingStatus(ctx, w, r, model.MeetingScheduled, delivery.KindRequest, msgMeetingScheduled)
+	return e.setMeetingStatus(ctx, w, r, model.MeetingScheduled, model.KindRequest, msgMeetingScheduled)
 }
 
 func (e *Engine) meetingCancel(ctx context.Context, w *Reply, r *Request) error {
-	return e.setMeetingStatus(ctx, w, r, model.MeetingCancelled, delivery.KindCancel, msgMeetingCancelled)
+	return e.setMeetingStatus(ctx, w, r, model.MeetingCancelled, model.KindCancel, msgMeetingCancelled)
 }
 
 // setMeetingStatus schedules or cancels a meeting and tells every invitee.
-func (e *Engine) setMeetingStatus(ctx context.Context, w *Reply, r *Request, to model.MeetingStatus, kind, done string) error {
+func (e *Engine) setMeetingStatus(ctx context.Context, w *Reply, r *Request, to model.MeetingStatus, kind model.OutboxKind, done string) error {
 	m, err := e.meetingArg(ctx, r)
 	if err != nil {
 		return err
@@ -352,13 +352,13 @@ func (e *Engine) inviteSeriesInvitees(ctx context.Context, r *Request, m model.M
 	// While m is a draft nothing is sent; should it have been scheduled
 	// meanwhile, its new invitees are sent their invitations as usual.
 	added, err := e.store.Invite(ctx, r.Actor(), m.ID, invitees, func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
-		return e.planAll(delivery.KindRequest, m, []model.Invitation{inv}, byID)
+		return e.planAll(model.KindRequest, m, []model.Invitation{inv}, byID)
 	})
 	return len(added), err
 }
 
 // planAll plans one kind of message about m for every invitation.
-func (e *Engine) planAll(kind string, m model.Meeting, invs []model.Invitation, people map[int64]model.Person) []model.OutboxItem {
+func (e *Engine) planAll(kind model.OutboxKind, m model.Meeting, invs []model.Invitation, people map[int64]model.Person) []model.OutboxItem {
 	var items []model.OutboxItem
 	for _, inv := range invs {
 		var p *model.Person
@@ -412,7 +412,7 @@ func (e *Engine) invite(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	added, err := e.store.Invite(ctx, r.Actor(), m.ID, invitees, func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
-		return e.planAll(delivery.KindRequest, m, []model.Invitation{inv}, byID)
+		return e.planAll(model.KindRequest, m, []model.Invitation{inv}, byID)
 	})
 	if err != nil {
 		return err

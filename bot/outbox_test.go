@@ -34,7 +34,7 @@ func TestOutboxRetry(t *testing.T) {
 		// A reminder of a meeting already begun, failed.
 		past := model.Meeting{ID: 7, Title: "Last year's meeting", Start: start.Add(-time.Hour), End: start}
 		pl := delivery.Planner{Channels: []model.Channel{model.ChannelEmail}}
-		old, err := s.Enqueue(ctx, pl.Reminder(delivery.KindReminder, time.Hour, past, model.Invitation{ID: 99, Email: "fp@example.org"}, nil))
+		old, err := s.Enqueue(ctx, pl.Reminder(model.KindReminder, time.Hour, past, model.Invitation{ID: 99, Email: "fp@example.org"}, nil))
 		if err != nil {
 			t.Fatal(err)
 		}

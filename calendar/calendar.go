@@ -8,7 +8,8 @@
 //
 // It knows nothing of storage, chat or e-mail: callers hand it plain values
 // (UIDs and sequences they keep, a DTSTAMP from their clock) and carry the
-// bytes it writes wherever they go.
+// bytes it writes wherever they go. MeetingEvent is the one mapping from a
+// domain meeting (model) to an event, shared by e-mail, Slack and the feeds.
 package calendar
 
 import (

@@ -145,7 +145,7 @@ func queueReminders(b testing.TB, s *storage.Store) {
 	}
 	var items []model.OutboxItem
 	for _, inv := range invs {
-		items = append(items, benchPlanner.Reminder(delivery.KindReminder, 48*time.Hour, m, inv, nil)...)
+		items = append(items, benchPlanner.Reminder(model.KindReminder, 48*time.Hour, m, inv, nil)...)
 	}
 	written, err := s.Enqueue(ctx, items)
 	if err != nil || len(written) != benchReminders {
@@ -158,7 +158,7 @@ func resetReminders(b *testing.B, s *storage.Store) {
 	b.Helper()
 	db := s.DB().WithContext(ctx)
 	err := db.Exec("UPDATE outbox SET status = ?, sent_at = NULL, attempts = 0, last_error = '', claimed_by = '', claimed_until = NULL WHERE kind = ?",
-		model.OutboxPending, delivery.KindReminder).Error
+		model.OutboxPending, model.KindReminder).Error
 	if err != nil {
 		b.Fatal(err)
 	}

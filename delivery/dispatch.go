@@ -30,7 +30,8 @@ type Store interface {
 }
 
 // Sender sends one outbox item through its channel. An error it returns is
-// temporary (the item is tried again later) unless it is Permanent.
+// temporary (the item is tried again later) unless it is Permanent: see
+// Classify.
 type Sender interface {
 	Send(ctx context.Context, it model.OutboxItem, p Payload) error
 }
@@ -42,23 +43,6 @@ type SenderFunc func(ctx context.Context, it model.OutboxItem, p Payload) error
 func (f SenderFunc) Send(ctx context.Context, it model.OutboxItem, p Payload) error {
 	return f(ctx, it, p)
 }
-
-// permanent marks an error that retrying cannot fix.
-type permanent struct{ err error }
-
-func (e permanent) Error() string { return e.err.Error() }
-func (e permanent) Unwrap() error { return e.err }
-
-// Permanent wraps err so that the dispatcher gives up on the item and tells
-// the secretariat.
-func Permanent(err error) error { return permanent{err} }
-
-// IsPermanent reports whether err was marked Permanent.
-func IsPermanent(err error) bool { return errors.As(err, new(permanent)) }
-
-// RetryAfter is implemented by errors that say when to try again, such as
-// Slack's rate-limit answer.
-type RetryAfter interface{ RetryAfter() time.Duration }
 
 // Observer hears of each send and failed attempt, for metrics. reason is
 // "temporary" (tried again), "permanent" (refused) or "expired" (given up:
@@ -411,11 +395,11 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 			d.Observer.Sent(it.Channel, now.Sub(it.DueAt))
 		}
 		return true, errors.Join(err, d.record(ctx, false))
-	case IsPermanent(sendErr):
-		d.observeFailure(it.Channel, "permanent")
+	case Classify(sendErr) == FailPermanent:
+		d.observeFailure(it.Channel, FailPermanent.String())
 		return false, d.giveUp(ctx, it, p, sendErr.Error())
 	}
-	d.observeFailure(it.Channel, "temporary")
+	d.observeFailure(it.Channel, FailTemporary.String())
 	if why := expired(it, p, now, d.MaxAge); why != "" {
 		d.observeFailure(it.Channel, "expired")
 		return false, errors.Join(d.giveUp(ctx, it, p, fmt.Sprintf(msgGaveUp, why, sendErr)), d.trouble(ctx, it.Channel, now, sendErr))
@@ -455,7 +439,7 @@ func (d *Dispatcher) giveUp(ctx context.Context, it model.OutboxItem, p Payload,
 	if err := d.Store.Fail(ctx, it.ID, reason); err != nil {
 		return err
 	}
-	if it.Kind != KindNotice {
+	if it.Kind != model.KindNotice {
 		d.mu.Lock()
 		d.failed[it.Channel] = append(d.failed[it.Channel], failure{it, p, reason})
 		d.mu.Unlock()

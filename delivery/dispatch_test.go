@@ -102,7 +102,7 @@ func setup(t *testing.T, s *storage.Store, clk *clock.Offset, rec *recorder) (*d
 		invitees = append(invitees, model.Invitation{Name: fmt.Sprintf("Guest %d", i), Email: fmt.Sprintf("g%d@example.org", i)})
 	}
 	_, err := s.Invite(ctx, model.System, m.ID, invitees, func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
-		return pl.Invitation(delivery.KindRequest, m, inv, nil)
+		return pl.Invitation(model.KindRequest, m, inv, nil)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -244,7 +244,7 @@ func TestEmailDoesNotWaitForSlack(t *testing.T) {
 			if i%3 == 0 {
 				ch, to = model.ChannelEmail, fmt.Sprintf("fp%d@example.org", i)
 			}
-			items = append(items, model.OutboxItem{Key: fmt.Sprintf("k%d", i), Channel: ch, Kind: delivery.KindNotice, Recipient: to,
+			items = append(items, model.OutboxItem{Key: fmt.Sprintf("k%d", i), Channel: ch, Kind: model.KindNotice, Recipient: to,
 				Payload: `{"Kind":"notice","Text":"Hello"}`})
 		}
 		if _, err := s.Enqueue(ctx, items); err != nil {
@@ -276,7 +276,7 @@ func TestClaimsOutlastingTheirLeaseAreRenewed(t *testing.T) {
 	storetest.ForEachBackend(t, clock.System{}, func(t *testing.T, s *storage.Store) {
 		var items []model.OutboxItem
 		for i := range 12 {
-			items = append(items, model.OutboxItem{Key: fmt.Sprintf("k%d", i), Channel: model.ChannelSlack, Kind: delivery.KindNotice,
+			items = append(items, model.OutboxItem{Key: fmt.Sprintf("k%d", i), Channel: model.ChannelSlack, Kind: model.KindNotice,
 				Recipient: fmt.Sprintf("U%d", i), Payload: `{"Kind":"notice","Text":"Hello"}`})
 		}
 		if _, err := s.Enqueue(ctx, items); err != nil {
@@ -327,7 +327,7 @@ func TestRunSendsNewEmailWhileSlackWaits(t *testing.T) {
 			t.Helper()
 			var items []model.OutboxItem
 			for _, k := range keys {
-				items = append(items, model.OutboxItem{Key: k, Channel: ch, Kind: delivery.KindNotice, Recipient: k,
+				items = append(items, model.OutboxItem{Key: k, Channel: ch, Kind: model.KindNotice, Recipient: k,
 					Payload: `{"Kind":"notice","Text":"Hello"}`})
 			}
 			if _, err := s.Enqueue(ctx, items); err != nil {

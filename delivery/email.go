@@ -26,7 +26,8 @@ type Email struct {
 }
 
 // Send renders and sends one item. Failures that retrying cannot mend (SMTP
-// 5xx, a message that cannot be made) are returned as Permanent.
+// 5xx, a message that cannot be made) are returned as Permanent; see
+// Classify.
 func (e *Email) Send(ctx context.Context, it model.OutboxItem, p Payload) error {
 	msg, err := e.message(it, p)
 	if err != nil {
@@ -34,15 +35,9 @@ func (e *Email) Send(ctx context.Context, it model.OutboxItem, p Payload) error 
 	}
 	raw, err := mail.Compose(msg)
 	if err != nil {
-		return Permanent(err)
+		return mailFailure(err)
 	}
-	if err := e.Mail.Send(ctx, p.Organiser.Email, []string{it.Recipient}, raw); err != nil {
-		if !mail.Temporary(err) {
-			return Permanent(err)
-		}
-		return err
-	}
-	return nil
+	return mailFailure(e.Mail.Send(ctx, p.Organiser.Email, []string{it.Recipient}, raw))
 }
 
 // message builds the e-mail for an item.
@@ -55,10 +50,10 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 		MessageID: messageID(it, p.Organiser.Email),
 	}
 	switch p.Kind {
-	case KindNotice, KindPoll, KindEmailConfirm:
+	case model.KindNotice, model.KindPoll, model.KindEmailConfirm:
 		msg.Subject, msg.Text = noticeSubject(p.Text), p.Text
 		return msg, nil
-	case KindReminder, KindNudge:
+	case model.KindReminder, model.KindNudge:
 		v := newView(p)
 		var text, html bytes.Buffer
 		if err := textReminder.Execute(&text, v); err != nil {
@@ -70,12 +65,11 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 		msg.Subject, msg.Text, msg.HTML = v.Subject, text.String(), html.String()
 		return msg, nil
 	}
-	ev := Event(p.Meeting, p.Organiser, []calendar.Attendee{{Person: calendar.Person{Name: p.Invitee.Name, Email: it.Recipient}, PartStat: calendar.NeedsAction, RSVP: true}}, now)
 	method := calendar.MethodRequest
-	ev.Cancelled = p.Kind == KindCancel
-	if ev.Cancelled {
+	if p.Kind == model.KindCancel {
 		method = calendar.MethodCancel
 	}
+	ev := calendar.MeetingEvent(method, p.Meeting, p.Organiser.Person(), now, calendar.Person{Name: p.Invitee.Name, Email: it.Recipient})
 	var ics bytes.Buffer
 	if err := calendar.Encode(&ics, method, ev); err != nil {
 		return mail.Message{}, err
@@ -92,31 +86,6 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 	}
 	msg.Text, msg.HTML = text.String(), html.String()
 	return msg, nil
-}
-
-// Event is a meeting as a calendar event, stamped now.
-func Event(m model.Meeting, org Organiser, attendees []calendar.Attendee, now time.Time) calendar.Event {
-	return calendar.Event{
-		UID: m.UID, Sequence: m.Sequence, Stamp: now,
-		Summary: m.Title, Description: m.Agenda, Location: location(m), URL: m.OnlineURL,
-		Start: m.Start, End: m.End, Zone: m.Location(),
-		Organizer: calendar.Person{Name: org.Name, Email: org.Email},
-		Attendees: attendees,
-		Cancelled: m.Status == model.MeetingCancelled,
-	}
-}
-
-func location(m model.Meeting) string {
-	parts := []string{}
-	for _, s := range []string{m.Venue, m.Address} {
-		if s != "" {
-			parts = append(parts, s)
-		}
-	}
-	if len(parts) == 0 {
-		return m.OnlineURL
-	}
-	return strings.Join(parts, ", ")
 }
 
 // messageID is stable per outbox item, so that a message sent again after a
@@ -148,7 +117,7 @@ type view struct {
 func newView(p Payload) view {
 	m := p.Meeting
 	venue := m.Location()
-	v := view{Meeting: m, Invitee: p.Invitee, Where: location(m), Cancelled: p.Kind == KindCancel, Update: m.Sequence > 0}
+	v := view{Meeting: m, Invitee: p.Invitee, Where: calendar.Location(m), Cancelled: p.Kind == model.KindCancel, Update: m.Sequence > 0}
 	v.VenueTime = fmt.Sprintf("%s (%s)", Span(m.Start.In(venue), m.End.In(venue)), venue)
 	if loc, err := model.LoadZone(p.Invitee.TimeZone); err == nil && !SameClocks(m.Start, m.End, venue, loc) {
 		v.ReaderTime = fmt.Sprintf("%s (%s)", Span(m.Start.In(loc), m.End.In(loc)), loc)
@@ -161,8 +130,8 @@ func newView(p Payload) view {
 	v.Hosts = strings.Join(hosts, ", ")
 	day := m.Start.In(venue).Format("2 January 2006")
 	switch {
-	case p.Kind == KindReminder || p.Kind == KindNudge:
-		v.Nudge, v.In = p.Kind == KindNudge, inWords(p.Offset)
+	case p.Kind == model.KindReminder || p.Kind == model.KindNudge:
+		v.Nudge, v.In = p.Kind == model.KindNudge, inWords(p.Offset)
 		v.Subject, v.Heading = fmt.Sprintf(subjectReminder, m.Title, v.In), headingReminder
 	case v.Cancelled:
 		v.Subject, v.Heading = fmt.Sprintf(subjectCancelled, m.Title, day), headingCancelled

@@ -81,7 +81,7 @@ func TestInvitationsByEmail(t *testing.T) {
 			t.Fatal(err)
 		}
 		people := map[int64]*model.Person{mette.ID: &mette}
-		planFor := func(kind string) func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
+		planFor := func(kind model.OutboxKind) func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
 			return func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
 				return pl.Invitation(kind, m, inv, people[inv.PersonID])
 			}
@@ -90,7 +90,7 @@ func TestInvitationsByEmail(t *testing.T) {
 			{PersonID: mette.ID, Name: mette.Name, Email: mette.Email, Country: "DK"},
 			{Name: "Amb. Maria Silva", Email: "maria@br.example.org", Country: "BR"},
 			{Name: "Nobody", Email: "unknown@example.org"},
-		}, planFor(delivery.KindRequest))
+		}, planFor(model.KindRequest))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestInvitationsByEmail(t *testing.T) {
 			m.Start, m.End, m.Sequence = m.Start.Add(time.Hour), m.End.Add(time.Hour), m.Sequence+1
 			var items []model.OutboxItem
 			for _, inv := range invs {
-				items = append(items, planFor(delivery.KindRequest)(*m, inv)...)
+				items = append(items, planFor(model.KindRequest)(*m, inv)...)
 			}
 			return items, nil
 		})

@@ -24,11 +24,11 @@ const MaxAge = 5 * 24 * time.Hour
 //   - any other notice: none.
 func Deadline(it model.OutboxItem, p Payload) (time.Time, string) {
 	switch p.Kind {
-	case KindReminder, KindNudge:
+	case model.KindReminder, model.KindNudge:
 		return p.Meeting.Start, msgExpiredBegun
-	case KindRequest, KindCancel:
+	case model.KindRequest, model.KindCancel:
 		return p.Meeting.End, msgExpiredEnded
-	case KindPoll:
+	case model.KindPoll:
 		if p.Poll != nil {
 			return p.Poll.Deadline, msgExpiredPollClosed
 		}

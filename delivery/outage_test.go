@@ -18,7 +18,7 @@ import (
 )
 
 // outboxByStatus counts the items of one kind by status.
-func outboxByStatus(t *testing.T, s *storage.Store, kind string) map[model.OutboxStatus]int {
+func outboxByStatus(t *testing.T, s *storage.Store, kind model.OutboxKind) map[model.OutboxStatus]int {
 	t.Helper()
 	all, err := s.Outbox(ctx, storage.OutboxFilter{})
 	if err != nil {
@@ -90,7 +90,7 @@ func TestLongSMTPOutageLosesNothing(t *testing.T) {
 		if !strings.Contains(notices[0], "Sending by email works again") || !strings.Contains(notices[0], "Wed 1 Aug 2012 13:00 UTC") {
 			t.Errorf("the notice does not say the outage is over, and since when:\n%s", notices[0])
 		}
-		if n := outboxByStatus(t, s, delivery.KindRequest); n[model.OutboxSent] != 20 {
+		if n := outboxByStatus(t, s, model.KindRequest); n[model.OutboxSent] != 20 {
 			t.Errorf("invitations by status: %v", n)
 		}
 		// Nothing more to say: no notice per message, none left waiting.
@@ -183,7 +183,7 @@ func TestGivenUpWhenNoLongerMatters(t *testing.T) {
 		var items []model.OutboxItem
 		for i := range 3 {
 			inv := model.Invitation{ID: int64(100 + i), Name: fmt.Sprintf("Guest %d", i), Email: fmt.Sprintf("g%d@example.org", i)}
-			items = append(items, d.Planner.Reminder(delivery.KindReminder, 2*time.Hour, soon, inv, nil)...)
+			items = append(items, d.Planner.Reminder(model.KindReminder, 2*time.Hour, soon, inv, nil)...)
 		}
 		if _, err := s.Enqueue(ctx, items); err != nil {
 			t.Fatal(err)
@@ -203,10 +203,10 @@ func TestGivenUpWhenNoLongerMatters(t *testing.T) {
 			}
 			clk.Advance(10 * time.Minute)
 		}
-		if n := outboxByStatus(t, s, delivery.KindReminder); n[model.OutboxFailed] != 3 {
+		if n := outboxByStatus(t, s, model.KindReminder); n[model.OutboxFailed] != 3 {
 			t.Errorf("reminders after their meeting began: %v, want 3 failed", n)
 		}
-		if n := outboxByStatus(t, s, delivery.KindRequest); n[model.OutboxPending] != 20 {
+		if n := outboxByStatus(t, s, model.KindRequest); n[model.OutboxPending] != 20 {
 			t.Errorf("invitations to a meeting still to come: %v, want 20 pending", n)
 		}
 		if n := notices(); n != 1 {
@@ -223,7 +223,7 @@ func TestGivenUpWhenNoLongerMatters(t *testing.T) {
 			}
 			clk.Advance(time.Hour)
 		}
-		if n := outboxByStatus(t, s, delivery.KindRequest); n[model.OutboxFailed] != 20 {
+		if n := outboxByStatus(t, s, model.KindRequest); n[model.OutboxFailed] != 20 {
 			t.Errorf("invitations after five days of failures: %v, want 20 failed", n)
 		}
 		if n := notices(); n != 2 {
@@ -243,14 +243,14 @@ func TestDeadline(t *testing.T) {
 		p    delivery.Payload
 		want time.Time
 	}{
-		{"a reminder, when its meeting begins", "meeting:1/invitation:1/email/reminder/48h0m0s/seq:0", delivery.Payload{Kind: delivery.KindReminder, Meeting: m}, m.Start},
-		{"a nudge, when its meeting begins", "k", delivery.Payload{Kind: delivery.KindNudge, Meeting: m}, m.Start},
-		{"an invitation, when its meeting ends", "k", delivery.Payload{Kind: delivery.KindRequest, Meeting: m}, m.End},
-		{"a cancellation, when its meeting ends", "k", delivery.Payload{Kind: delivery.KindCancel, Meeting: m}, m.End},
-		{"a poll's question, at its deadline", "poll:1/ask/to:3/email", delivery.Payload{Kind: delivery.KindPoll, Poll: poll}, poll.Deadline},
-		{"follow-ups, at the end of their day", "followups:2012-08-01/to:3/email", delivery.Payload{Kind: delivery.KindNotice, Invitee: delivery.Invitee{TimeZone: "Africa/Accra"}}, accra},
-		{"the digest, at the end of its week", "digest:2012-07-30/to:3/email", delivery.Payload{Kind: delivery.KindNotice}, time.Date(2012, 8, 6, 0, 0, 0, 0, time.UTC)},
-		{"another notice, never", "meeting:1/planned/to:3/email", delivery.Payload{Kind: delivery.KindNotice}, time.Time{}},
+		{"a reminder, when its meeting begins", "meeting:1/invitation:1/email/reminder/48h0m0s/seq:0", delivery.Payload{Kind: model.KindReminder, Meeting: m}, m.Start},
+		{"a nudge, when its meeting begins", "k", delivery.Payload{Kind: model.KindNudge, Meeting: m}, m.Start},
+		{"an invitation, when its meeting ends", "k", delivery.Payload{Kind: model.KindRequest, Meeting: m}, m.End},
+		{"a cancellation, when its meeting ends", "k", delivery.Payload{Kind: model.KindCancel, Meeting: m}, m.End},
+		{"a poll's question, at its deadline", "poll:1/ask/to:3/email", delivery.Payload{Kind: model.KindPoll, Poll: poll}, poll.Deadline},
+		{"follow-ups, at the end of their day", "followups:2012-08-01/to:3/email", delivery.Payload{Kind: model.KindNotice, Invitee: delivery.Invitee{TimeZone: "Africa/Accra"}}, accra},
+		{"the digest, at the end of its week", "digest:2012-07-30/to:3/email", delivery.Payload{Kind: model.KindNotice}, time.Date(2012, 8, 6, 0, 0, 0, 0, time.UTC)},
+		{"another notice, never", "meeting:1/planned/to:3/email", delivery.Payload{Kind: model.KindNotice}, time.Time{}},
 	} {
 		got, why := delivery.Deadline(model.OutboxItem{Key: c.key, Kind: c.p.Kind}, c.p)
 		if !got.Equal(c.want) || (why == "") != c.want.IsZero() {

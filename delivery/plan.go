@@ -4,6 +4,13 @@
 // items, renders each for its channel, sends it, and records the outcome,
 // retrying temporary failures with backoff and reporting permanent ones. It
 // knows nothing of chat commands; storage is reached through small interfaces.
+//
+// A failed send is classified in one place, Classify (failure.go): an error
+// a channel's sender marks Permanent (an SMTP 5xx reply, Slack's
+// user_not_found or invalid_blocks, …; the translations of each channel's
+// errors are kept there too) is given up on at once; every other error, one
+// nobody knows included, is temporary: the message stays queued until it no
+// longer matters (Deadline) or it has failed for MaxAge.
 package delivery
 
 import (
@@ -13,22 +20,9 @@ import (
 	"slices"
 	"time"
 
+	"focalbot/calendar"
 	"focalbot/model"
 )
-
-// Kinds of outbox item.
-const (
-	KindRequest  = "request"  // an invitation, or an update of one (METHOD:REQUEST)
-	KindCancel   = "cancel"   // a cancellation (METHOD:CANCEL)
-	KindReminder = "reminder" // a reminder to someone coming (or maybe coming)
-	KindNudge    = "nudge"    // a reminder to someone who has not answered
-	KindNotice   = "notice"   // a plain message, e.g. to the secretariat
-	KindPoll     = "poll"     // an availability poll's question: a notice, with the poll to answer on Slack
-)
-
-// KindEmailConfirm is the code that confirms a new e-mail address, mailed
-// to that address: a notice by e-mail only.
-const KindEmailConfirm = "email-confirm"
 
 // Invitee is who a message goes to, as known when it was queued.
 type Invitee struct {
@@ -45,10 +39,13 @@ type Organiser struct {
 	Email string
 }
 
+// Person is the organiser as calendars name them (ORGANIZER).
+func (o Organiser) Person() calendar.Person { return calendar.Person{Name: o.Name, Email: o.Email} }
+
 // Payload is what an outbox item carries: everything needed to render its
 // message when it is sent, so that later changes do not alter what was queued.
 type Payload struct {
-	Kind      string
+	Kind      model.OutboxKind
 	Meeting   model.Meeting
 	Invitee   Invitee
 	Organiser Organiser
@@ -72,22 +69,22 @@ type Planner struct {
 	Channels  []model.Channel // the channels this deployment sends through
 }
 
-// Invitation plans the messages of one kind (KindRequest or KindCancel) about
+// Invitation plans the messages of one kind (model.KindRequest or model.KindCancel) about
 // meeting m for one invitee: an e-mail when they have an address, a Slack
 // message when they have a Slack ID and Slack is in use. person is the
 // invitee on the roster, nil for a guest.
-func (pl Planner) Invitation(kind string, m model.Meeting, inv model.Invitation, person *model.Person) []model.OutboxItem {
+func (pl Planner) Invitation(kind model.OutboxKind, m model.Meeting, inv model.Invitation, person *model.Person) []model.OutboxItem {
 	return pl.forInvitee(Payload{Kind: kind}, m, inv, person, func(ch model.Channel) string {
 		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/seq:%d", m.ID, inv.ID, ch, kind, m.Sequence)
 	})
 }
 
-// Reminder plans a reminder (KindReminder or KindNudge) offset before a
+// Reminder plans a reminder (model.KindReminder or model.KindNudge) offset before a
 // meeting's start for one invitee. The key names the offset and the moment
 // it falls on, not the meeting's sequence nor the kind: a change that does
 // not move the meeting (a new link, say) or a new answer never sends a
 // reminder again, and a meeting moved later is reminded of at its new time.
-func (pl Planner) Reminder(kind string, offset time.Duration, m model.Meeting, inv model.Invitation, person *model.Person) []model.OutboxItem {
+func (pl Planner) Reminder(kind model.OutboxKind, offset time.Duration, m model.Meeting, inv model.Invitation, person *model.Person) []model.OutboxItem {
 	at := m.Start.Add(-offset).UTC().Format("20060102T150405Z")
 	return pl.forInvitee(Payload{Kind: kind, Offset: offset}, m, inv, person, func(ch model.Channel) string {
 		return fmt.Sprintf("meeting:%d/invitation:%d/%s/remind/%s/at:%s", m.ID, inv.ID, ch, offset, at)
@@ -124,8 +121,8 @@ func (pl Planner) PollQuestion(p model.Poll, to model.Person, text string) []mod
 	items := pl.Notice(fmt.Sprintf("poll:%d/ask", p.ID), to, text)
 	for i := range items {
 		pq, _ := Decode(items[i])
-		pq.Kind, pq.Poll = KindPoll, &p
-		items[i].Kind, items[i].Payload = KindPoll, encode(pq)
+		pq.Kind, pq.Poll = model.KindPoll, &p
+		items[i].Kind, items[i].Payload = model.KindPoll, encode(pq)
 	}
 	return items
 }
@@ -144,8 +141,8 @@ func (pl Planner) Notice(key string, to model.Person, text string) []model.Outbo
 			continue
 		}
 		return []model.OutboxItem{{
-			Key: fmt.Sprintf("%s/to:%d/%s", key, to.ID, ch), Channel: ch, Kind: KindNotice, Recipient: addr,
-			Payload: encode(Payload{Kind: KindNotice, Invitee: who, Organiser: pl.Organiser, Text: text}),
+			Key: fmt.Sprintf("%s/to:%d/%s", key, to.ID, ch), Channel: ch, Kind: model.KindNotice, Recipient: addr,
+			Payload: encode(Payload{Kind: model.KindNotice, Invitee: who, Organiser: pl.Organiser, Text: text}),
 		}}
 	}
 	return nil
@@ -165,8 +162,8 @@ func (pl Planner) EmailConfirmation(to model.Person, text string) []model.Outbox
 	who := Invitee{Name: to.Name, Email: to.Email, TimeZone: to.TimeZone, Language: to.Language}
 	return []model.OutboxItem{{
 		Key:     fmt.Sprintf("person:%d/email-confirm/%x", to.ID, nonce),
-		Channel: model.ChannelEmail, Kind: KindEmailConfirm, Recipient: to.Email,
-		Payload: encode(Payload{Kind: KindEmailConfirm, Invitee: who, Organiser: pl.Organiser, Text: text}),
+		Channel: model.ChannelEmail, Kind: model.KindEmailConfirm, Recipient: to.Email,
+		Payload: encode(Payload{Kind: model.KindEmailConfirm, Invitee: who, Organiser: pl.Organiser, Text: text}),
 	}}
 }
 

@@ -103,13 +103,13 @@ func TestMailSpansAcrossAClockChange(t *testing.T) {
 	updated := m
 	updated.Sequence = 1
 	for _, p := range []delivery.Payload{
-		{Kind: delivery.KindRequest, Meeting: m, Invitee: inv, Organiser: org},
-		{Kind: delivery.KindRequest, Meeting: updated, Invitee: inv, Organiser: org},
-		{Kind: delivery.KindCancel, Meeting: updated, Invitee: inv, Organiser: org},
-		{Kind: delivery.KindReminder, Meeting: m, Invitee: inv, Organiser: org, Offset: 48 * time.Hour},
-		{Kind: delivery.KindNudge, Meeting: m, Invitee: inv, Organiser: org, Offset: 48 * time.Hour},
+		{Kind: model.KindRequest, Meeting: m, Invitee: inv, Organiser: org},
+		{Kind: model.KindRequest, Meeting: updated, Invitee: inv, Organiser: org},
+		{Kind: model.KindCancel, Meeting: updated, Invitee: inv, Organiser: org},
+		{Kind: model.KindReminder, Meeting: m, Invitee: inv, Organiser: org, Offset: 48 * time.Hour},
+		{Kind: model.KindNudge, Meeting: m, Invitee: inv, Organiser: org, Offset: 48 * time.Hour},
 	} {
-		key := p.Kind + "/seq:" + string(rune('0'+p.Meeting.Sequence))
+		key := string(p.Kind) + "/seq:" + string(rune('0'+p.Meeting.Sequence))
 		if err := e.Send(ctx, model.OutboxItem{Key: key, Recipient: inv.Email}, p); err != nil {
 			t.Fatalf("%s: %v", key, err)
 		}

@@ -67,7 +67,7 @@ func TestReminderOffsetAgreesWithItsCount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		items := pl.Reminder(delivery.KindReminder, offset, m, model.Invitation{ID: 9, Name: "Mette Sørensen", Email: "mette@dk.example.org"}, nil)
+		items := pl.Reminder(model.KindReminder, offset, m, model.Invitation{ID: 9, Name: "Mette Sørensen", Email: "mette@dk.example.org"}, nil)
 		p, err := delivery.Decode(items[0])
 		if err != nil {
 			t.Fatal(err)

@@ -91,7 +91,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	events := make([]calendar.Event, len(meetings))
 	now := h.Clock.Now()
 	for i, m := range meetings {
-		events[i] = delivery.Event(m, h.Organiser, nil, now)
+		events[i] = calendar.MeetingEvent(calendar.MethodPublish, m, h.Organiser.Person(), now)
 	}
 	var buf bytes.Buffer
 	if err := calendar.Encode(&buf, calendar.MethodPublish, events...); err != nil {

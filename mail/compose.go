@@ -71,8 +71,17 @@ var methods = map[string]bool{"REQUEST": true, "CANCEL": true, "PUBLISH": true, 
 // characters become spaces) and encoded per RFC 2047 when not ASCII, so no
 // user data can add a header. Compose returns an error for a missing or
 // malformed From or To address, a zero Date, a malformed MessageID, an unknown
-// Method, or a calendar whose METHOD property differs from Method.
+// Method, or a calendar whose METHOD property differs from Method; such an
+// error is Permanent.
 func Compose(m Message) ([]byte, error) {
+	raw, err := compose(m)
+	if err != nil {
+		return nil, permanent(err)
+	}
+	return raw, nil
+}
+
+func compose(m Message) ([]byte, error) {
 	from, err := mailbox("from", m.From)
 	if err != nil {
 		return nil, err

@@ -336,8 +336,8 @@ func TestComposeRefusesBadMessages(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Compose = %d bytes, %v; want an error containing %q", len(raw), err, tc.want)
 			}
-			if Temporary(err) {
-				t.Errorf("Temporary(%v) = true for a message that cannot be composed", err)
+			if !Permanent(err) {
+				t.Errorf("Permanent(%v) = false for a message that cannot be composed", err)
 			}
 		})
 	}

@@ -1,58 +1,39 @@
 package mail
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"io"
 	"net"
-	"syscall"
 
 	"github.com/emersion/go-smtp"
 )
 
-// Temporary reports whether a delivery error is worth retrying later: an
-// SMTP 4xx reply (421 closing, 451 greylisted, 452 full), a connection that is
-// refused, reset, closed or timed out, a TLS handshake cut short, or a context
-// that ended (the process is stopping; the message was not given up on).
+// Permanent reports whether a delivery error is one a retry would repeat:
+// an SMTP 5xx reply (550 unknown user, 535 bad credentials, 552 too large),
+// a certificate that does not verify, a domain that does not exist, a
+// server that does not offer STARTTLS when it is required, an envelope or a
+// message that cannot be made.
 //
-// It is false for a permanent failure that a retry would repeat: an SMTP 5xx
-// reply (550 unknown user, 535 bad credentials, 552 too large), a certificate
-// that does not verify, a server that does not offer STARTTLS when it is
-// required, a message that cannot be composed, and any error it does not know.
-func Temporary(err error) bool {
+// It is false for every other error: an SMTP 4xx reply (421 closing, 451
+// greylisted, 452 full), a connection refused, reset, closed or timed out, a
+// TLS handshake cut short, a context that ended, and any error it does not
+// know. How a failure is handled is delivery's to decide (delivery.Classify):
+// this only says which of mail's errors are known to be permanent.
+func Permanent(err error) bool {
 	if err == nil {
 		return false
 	}
 	var se *smtp.SMTPError
 	if errors.As(err, &se) {
-		return se.Code >= 400 && se.Code < 500
+		return se.Code >= 500 && se.Code < 600
 	}
 	var pe *permanentError
-	if errors.As(err, &pe) {
-		return false
-	}
-	if isCertError(err) {
-		return false
+	if errors.As(err, &pe) || isCertError(err) {
+		return true
 	}
 	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return !dnsErr.IsNotFound
-	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return true
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
-		return true
-	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, syscall.ETIMEDOUT), errors.Is(err, syscall.EHOSTUNREACH),
-		errors.Is(err, syscall.ENETUNREACH):
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
 }
 
 // permanentError marks a failure that retrying cannot mend, such as a server

@@ -189,9 +189,9 @@ func (s *SMTP) String() string { return s.redacted }
 
 // Send delivers msg to the recipients in to. It reuses an open connection;
 // when the server has dropped it, Send connects again and retries once, but
-// only when the server cannot have taken the message. Errors say whether to
-// retry through Temporary: an SMTP 4xx reply or a connection failure is
-// temporary, a 5xx reply (such as 550 for an unknown recipient) is not.
+// only when the server cannot have taken the message. Permanent tells the
+// errors a retry would repeat, such as a 5xx reply (550 for an unknown
+// recipient), from the others, such as a 4xx reply or a connection failure.
 func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) error {
 	if len(to) == 0 {
 		return permanent(fmt.Errorf("send via %s: no recipients", s.redacted))

@@ -145,8 +145,8 @@ func TestSMTPServerGoesDownAndComesBack(t *testing.T) {
 		if err == nil {
 			t.Fatal("Send succeeded while the server was down")
 		}
-		if !Temporary(err) {
-			t.Errorf("Temporary(%v) = false while the server is down", err)
+		if Permanent(err) {
+			t.Errorf("Permanent(%v) = true while the server is down", err)
 		}
 	}
 
@@ -196,8 +196,8 @@ func TestSMTPRejections(t *testing.T) {
 			if !errors.As(err, &se) || se.Code != tc.code {
 				t.Fatalf("Send = %v, want SMTP %d", err, tc.code)
 			}
-			if Temporary(err) != tc.temporary {
-				t.Errorf("Temporary(%v) = %v, want %v", err, !tc.temporary, tc.temporary)
+			if Permanent(err) == tc.temporary {
+				t.Errorf("Permanent(%v) = %v, want %v", err, tc.temporary, !tc.temporary)
 			}
 			// The session is reset and the same connection delivers the next message.
 			if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, composeTo(t, "ama.mensah@example.gh")); err != nil {
@@ -240,8 +240,8 @@ func TestSMTPStartTLS(t *testing.T) {
 		if err == nil {
 			t.Fatal("Send trusted a self-signed certificate")
 		}
-		if Temporary(err) {
-			t.Errorf("Temporary(%v) = true for a certificate that does not verify", err)
+		if !Permanent(err) {
+			t.Errorf("Permanent(%v) = false for a certificate that does not verify", err)
 		}
 	})
 	t.Run("required but not offered", func(t *testing.T) {
@@ -251,8 +251,8 @@ func TestSMTPStartTLS(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
 			t.Fatalf("Send = %v, want a refusal naming STARTTLS", err)
 		}
-		if Temporary(err) {
-			t.Errorf("Temporary(%v) = true", err)
+		if !Permanent(err) {
+			t.Errorf("Permanent(%v) = false", err)
 		}
 		if n := len(plain.Received()); n != 0 {
 			t.Errorf("server received %d messages in clear", n)
@@ -308,8 +308,8 @@ func TestSMTPAuthPlain(t *testing.T) {
 		if err == nil {
 			t.Fatal("Send succeeded with a wrong password")
 		}
-		if Temporary(err) {
-			t.Errorf("Temporary(%v) = true for bad credentials", err)
+		if !Permanent(err) {
+			t.Errorf("Permanent(%v) = false for bad credentials", err)
 		}
 		if strings.Contains(err.Error(), "wrong-pw") {
 			t.Errorf("error shows the password: %v", err)
@@ -326,8 +326,8 @@ func TestSMTPAuthPlain(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "refusing to send the password") {
 			t.Fatalf("Send = %v, want a refusal to send the password in clear", err)
 		}
-		if Temporary(err) {
-			t.Errorf("Temporary(%v) = true", err)
+		if !Permanent(err) {
+			t.Errorf("Permanent(%v) = false", err)
 		}
 	})
 }
@@ -339,8 +339,8 @@ func TestSMTPContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	err := s.Send(ctx, organizer, []string{"ama.mensah@example.gh"}, raw)
-	if !errors.Is(err, context.Canceled) || !Temporary(err) {
-		t.Fatalf("Send with an ended context = %v (temporary %v), want a temporary context.Canceled", err, Temporary(err))
+	if !errors.Is(err, context.Canceled) || Permanent(err) {
+		t.Fatalf("Send with an ended context = %v (permanent %v), want a temporary context.Canceled", err, Permanent(err))
 	}
 	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
 		t.Fatalf("Send after an ended context: %v", err)
@@ -356,7 +356,7 @@ func TestSMTPRefusesBadEnvelopes(t *testing.T) {
 		"brackets in the sender": {"<a@example.org>", "a@example.org"},
 	} {
 		err := s.Send(context.Background(), env[0], env[1:], []byte("x"))
-		if err == nil || Temporary(err) {
+		if err == nil || !Permanent(err) {
 			t.Errorf("%s: Send = %v, want a permanent error", name, err)
 		}
 	}
@@ -464,7 +464,7 @@ func TestSMTPContextDeadlineAbortsASilentServer(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	err := s.Send(ctx, organizer, []string{"ama.mensah@example.gh"}, []byte("Subject: x\r\n\r\nx\r\n"))
-	if !errors.Is(err, context.DeadlineExceeded) || !Temporary(err) {
+	if !errors.Is(err, context.DeadlineExceeded) || Permanent(err) {
 		t.Fatalf("Send = %v, want a temporary context.DeadlineExceeded", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
@@ -476,7 +476,7 @@ func TestSMTPTLSHandshakeInterruptedIsTemporary(t *testing.T) {
 	addr := rawListener(t, func(c net.Conn) { c.Close() }) // hangs up mid-handshake
 	s := newTestSMTP(t, "smtps://"+addr)
 	err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, []byte("Subject: x\r\n\r\nx\r\n"))
-	if err == nil || !Temporary(err) {
+	if err == nil || Permanent(err) {
 		t.Fatalf("Send = %v, want a temporary error", err)
 	}
 }

@@ -23,6 +23,33 @@ const (
 	OutboxSkipped    OutboxStatus = "skipped"    // decided against, e.g. a reminder whose moment passed while the bot was down
 )
 
+// OutboxKind is what an outbox message is. Storage keeps it as its string.
+type OutboxKind string
+
+// The kinds of outbox message.
+const (
+	KindRequest      OutboxKind = "request"       // an invitation, or an update of one (METHOD:REQUEST)
+	KindCancel       OutboxKind = "cancel"        // a cancellation (METHOD:CANCEL)
+	KindReminder     OutboxKind = "reminder"      // a reminder to someone coming (or maybe coming)
+	KindNudge        OutboxKind = "nudge"         // a reminder to someone who has not answered
+	KindNotice       OutboxKind = "notice"        // a plain message, e.g. to the secretariat
+	KindPoll         OutboxKind = "poll"          // an availability poll's question: a notice, with the poll to answer on Slack
+	KindEmailConfirm OutboxKind = "email-confirm" // the code that confirms a new e-mail address, mailed to that address only
+)
+
+// Supersedes lists the kinds of earlier unsent messages to the same
+// invitee, on the same channel, that a message of kind k makes pointless: a
+// newer invitation or a cancellation replaces an older one still waiting.
+func (k OutboxKind) Supersedes() []OutboxKind {
+	switch k {
+	case KindRequest:
+		return []OutboxKind{KindRequest}
+	case KindCancel:
+		return []OutboxKind{KindRequest, KindCancel}
+	}
+	return nil
+}
+
 // OutboxItem is a message to send, written in the same transaction as the
 // change that causes it. Its Key is its idempotency key, e.g.
 // "meeting:3/invitation:17/email/request/seq:2": there is never more than
@@ -31,7 +58,7 @@ type OutboxItem struct {
 	ID            int64
 	Key           string
 	Channel       Channel
-	Kind          string // e.g. "request", "cancel", "notice"
+	Kind          OutboxKind
 	MeetingID     int64
 	InvitationID  int64
 	Recipient     string // an e-mail address or a Slack user ID

@@ -134,7 +134,7 @@ func populate(b *testing.B, s *storage.Store, reminders int) {
 	m := model.Meeting{ID: 1, UID: "bench-0@focalbot", Title: "Meeting 0", Start: first, End: first.Add(7 * time.Hour),
 		TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingScheduled, Reminders: benchOffsets}
 	inv := model.Invitation{ID: 1, MeetingID: 1, Name: "Guest 0", Email: "guest0@example.org", Response: model.ResponseYes}
-	payload := pl.Reminder(delivery.KindReminder, benchOffsets[0], m, inv, nil)[0].Payload
+	payload := pl.Reminder(model.KindReminder, benchOffsets[0], m, inv, nil)[0].Payload
 
 	// The dialects differ in how rows are numbered and how times are
 	// written; the statements are otherwise the same. Ids are given (the

@@ -132,7 +132,7 @@ func (s *Scheduler) queuedReminders(ctx context.Context, meetingID int64) (map[r
 	}
 	out := map[reminded]time.Time{}
 	for _, it := range items {
-		if it.Kind != delivery.KindReminder && it.Kind != delivery.KindNudge {
+		if it.Kind != model.KindReminder && it.Kind != model.KindNudge {
 			continue
 		}
 		p, err := delivery.Decode(it)
@@ -148,12 +148,12 @@ func (s *Scheduler) queuedReminders(ctx context.Context, meetingID int64) (map[r
 }
 
 // reminderKind is what an invitee's answer calls for: a reminder, a nudge or nothing.
-func reminderKind(r model.Response) string {
+func reminderKind(r model.Response) model.OutboxKind {
 	switch r {
 	case model.ResponseYes, model.ResponseMaybe:
-		return delivery.KindReminder
+		return model.KindReminder
 	case model.ResponseNone:
-		return delivery.KindNudge
+		return model.KindNudge
 	}
 	return ""
 }

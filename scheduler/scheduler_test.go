@@ -103,11 +103,11 @@ func newWorld(t *testing.T, s *storage.Store, at time.Time) *world {
 		email string
 		r     model.Response
 		mute  bool
-		want  string
+		want  model.OutboxKind
 	}{
-		{"yes@gh.example.org", model.ResponseYes, false, delivery.KindReminder},
-		{"maybe@dk.example.org", model.ResponseMaybe, false, delivery.KindReminder},
-		{"silent@cr.example.org", model.ResponseNone, false, delivery.KindNudge},
+		{"yes@gh.example.org", model.ResponseYes, false, model.KindReminder},
+		{"maybe@dk.example.org", model.ResponseMaybe, false, model.KindReminder},
+		{"silent@cr.example.org", model.ResponseNone, false, model.KindNudge},
 		{"no@au.example.org", model.ResponseNo, false, ""},
 		{"muted@cl.example.org", model.ResponseYes, true, ""},
 	}
@@ -129,7 +129,7 @@ func newWorld(t *testing.T, s *storage.Store, at time.Time) *world {
 				t.Fatal(err)
 			}
 		}
-		w.want[a.email] = a.want
+		w.want[a.email] = string(a.want)
 	}
 	return w
 }
@@ -143,9 +143,9 @@ func (w *world) reminders(t *testing.T) map[string][]string {
 	}
 	out := map[string][]string{}
 	for _, it := range items {
-		if it.Kind == delivery.KindReminder || it.Kind == delivery.KindNudge {
+		if it.Kind == model.KindReminder || it.Kind == model.KindNudge {
 			p, _ := delivery.Decode(it)
-			out[it.Recipient] = append(out[it.Recipient], it.Kind+" "+p.Offset.String()+" "+string(it.Status))
+			out[it.Recipient] = append(out[it.Recipient], string(it.Kind)+" "+p.Offset.String()+" "+string(it.Status))
 		}
 	}
 	return out
@@ -295,7 +295,7 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[string]int{}
+	kinds := map[model.OutboxKind]int{}
 	for _, it := range items {
 		if sent.sent[it.Key] != 1 {
 			t.Errorf("%s sent %d times", it.Key, sent.sent[it.Key])
@@ -309,7 +309,7 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	// 2-day one was not yet due), 2 days and 2 hours; notices to the one
 	// secretariat member: drafts of the series' 2013 and 2014 meetings, the
 	// attendance prompt and the digests of two Mondays.
-	if kinds[delivery.KindReminder] != 6 || kinds[delivery.KindNudge] != 3 || kinds[delivery.KindNotice] != 5 {
+	if kinds[model.KindReminder] != 6 || kinds[model.KindNudge] != 3 || kinds[model.KindNotice] != 5 {
 		t.Errorf("sent by kind: %v", kinds)
 	}
 	if ms, _ := s1.Meetings(ctx, model.MeetingFilter{}); len(ms) != 3 || w.meeting.ID != ms[0].ID {

@@ -25,7 +25,7 @@ func seedMeeting() model.Meeting {
 }
 
 // plan is a stand-in for the delivery planner: one e-mail per invitation.
-func plan(kind string) func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
+func plan(kind model.OutboxKind) func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
 	return func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
 		return []model.OutboxItem{{
 			Key:     fmt.Sprintf("meeting:%d/invitation:%d/email/%s/seq:%d", m.ID, inv.ID, kind, m.Sequence),

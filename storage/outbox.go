@@ -54,7 +54,7 @@ func withPayloads(q *gorm.DB) *gorm.DB {
 }
 
 func (r outboxRow) model() model.OutboxItem {
-	o := model.OutboxItem{ID: r.ID, Key: r.Key, Channel: model.Channel(r.Channel), Kind: r.Kind, MeetingID: r.MeetingID,
+	o := model.OutboxItem{ID: r.ID, Key: r.Key, Channel: model.Channel(r.Channel), Kind: model.OutboxKind(r.Kind), MeetingID: r.MeetingID,
 		InvitationID: r.InvitationID, Recipient: r.Recipient, Payload: r.Payload, Status: model.OutboxStatus(r.Status),
 		DueAt: r.DueAt.UTC(), NextAttemptAt: r.NextAttemptAt.UTC(), Attempts: r.Attempts, LastError: r.LastError,
 		CreatedAt: r.CreatedAt.UTC(), ClaimedBy: r.ClaimedBy}
@@ -65,14 +65,6 @@ func (r outboxRow) model() model.OutboxItem {
 		o.FirstFailedAt = r.FirstFailedAt.UTC()
 	}
 	return o
-}
-
-// Supersedes lists, for a kind of message, the kinds of earlier unsent
-// messages to the same invitee on the same channel that it makes pointless:
-// a newer invitation or a cancellation replaces an older one still waiting.
-var supersedes = map[string][]string{
-	"request": {"request"},
-	"cancel":  {"request", "cancel"},
 }
 
 // enqueue writes outbox items in tx and returns those it wrote. An item
@@ -86,7 +78,7 @@ func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) ([]model.OutboxIt
 		payloads []payloadRow
 	)
 	for _, it := range items {
-		if kinds := supersedes[it.Kind]; len(kinds) > 0 && it.InvitationID != 0 {
+		if kinds := kindStrings(it.Kind.Supersedes()); len(kinds) > 0 && it.InvitationID != 0 {
 			err := tx.Model(&outboxRow{}).
 				Where("invitation_id = ? AND channel = ? AND status = ? AND kind IN ? AND key <> ?",
 					it.InvitationID, it.Channel, model.OutboxPending, kinds, it.Key).
@@ -103,7 +95,7 @@ func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) ([]model.OutboxIt
 		if status == "" {
 			status = model.OutboxPending
 		}
-		r := outboxRow{Key: it.Key, Channel: string(it.Channel), Kind: it.Kind, MeetingID: it.MeetingID,
+		r := outboxRow{Key: it.Key, Channel: string(it.Channel), Kind: string(it.Kind), MeetingID: it.MeetingID,
 			InvitationID: it.InvitationID, Recipient: it.Recipient, Status: string(status),
 			DueAt: due.UTC(), NextAttemptAt: due.UTC(), CreatedAt: now}
 		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(&r)
@@ -397,4 +389,13 @@ func (s *Store) loadPayloads(ctx context.Context, rows []outboxRow) error {
 		rows[i].Payload = byID[rows[i].ID]
 	}
 	return nil
+}
+
+// kindStrings is kinds as stored.
+func kindStrings(kinds []model.OutboxKind) []string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = string(k)
+	}
+	return out
 }

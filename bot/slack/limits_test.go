@@ -90,13 +90,13 @@ func TestOutboxMessagesKeepSlackLimitsAndEscape(t *testing.T) {
 		name string
 		p    delivery.Payload
 	}{
-		{"an invitation", delivery.Payload{Kind: delivery.KindRequest, Meeting: hostileMeeting(1234568)}},
-		{"an updated invitation", delivery.Payload{Kind: delivery.KindRequest, Meeting: hostileMeeting(1234567)}},
-		{"a poll question", delivery.Payload{Kind: delivery.KindPoll, Poll: poll, Text: planted}},
-		{"a reminder", delivery.Payload{Kind: delivery.KindReminder, Meeting: hostileMeeting(3)}},
-		{"a nudge", delivery.Payload{Kind: delivery.KindNudge, Meeting: hostileMeeting(4)}},
-		{"a cancellation", delivery.Payload{Kind: delivery.KindCancel, Meeting: hostileMeeting(5)}},
-		{"a notice", delivery.Payload{Kind: delivery.KindNotice, Text: "Meeting planned: " + planted}},
+		{"an invitation", delivery.Payload{Kind: model.KindRequest, Meeting: hostileMeeting(1234568)}},
+		{"an updated invitation", delivery.Payload{Kind: model.KindRequest, Meeting: hostileMeeting(1234567)}},
+		{"a poll question", delivery.Payload{Kind: model.KindPoll, Poll: poll, Text: planted}},
+		{"a reminder", delivery.Payload{Kind: model.KindReminder, Meeting: hostileMeeting(3)}},
+		{"a nudge", delivery.Payload{Kind: model.KindNudge, Meeting: hostileMeeting(4)}},
+		{"a cancellation", delivery.Payload{Kind: model.KindCancel, Meeting: hostileMeeting(5)}},
+		{"a notice", delivery.Payload{Kind: model.KindNotice, Text: "Meeting planned: " + planted}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// Each to another user, so that none waits for Slack's pace in a channel.
@@ -120,12 +120,12 @@ func TestOutboxMessagesKeepSlackLimitsAndEscape(t *testing.T) {
 func TestNotificationTextIsEscaped(t *testing.T) {
 	m := hostileMeeting(1)
 	m.Title = "<!channel> A & B"
-	text, _ := invitationBlocks(delivery.Payload{Kind: delivery.KindRequest, Meeting: m})
+	text, _ := invitationBlocks(delivery.Payload{Kind: model.KindRequest, Meeting: m})
 	if want := "You are invited: &lt;!channel&gt; A &amp; B, 28 Sep 2013"; text != want {
 		t.Errorf("invitation text %q; want %q", text, want)
 	}
 	poll := &model.Poll{ID: 1, Title: "<!channel> A & B", Deadline: t0, Slots: []model.Slot{{Start: m.Start, End: m.End, TimeZone: m.TimeZone}}}
-	text, _ = pollBlocks(delivery.Payload{Kind: delivery.KindPoll, Poll: poll})
+	text, _ = pollBlocks(delivery.Payload{Kind: model.KindPoll, Poll: poll})
 	if want := "A poll: which times can you attend for &lt;!channel&gt; A &amp; B?"; text != want {
 		t.Errorf("poll text %q; want %q", text, want)
 	}
@@ -137,7 +137,7 @@ func TestNotificationTextIsEscaped(t *testing.T) {
 func TestPollOptionsFit(t *testing.T) {
 	m := hostileMeeting(1)
 	poll := &model.Poll{ID: 1, Title: "the 2013 meeting", Deadline: t0, Slots: []model.Slot{{Start: m.Start, End: m.End, TimeZone: m.TimeZone}}}
-	_, blocks := pollBlocks(delivery.Payload{Kind: delivery.KindPoll, Poll: poll})
+	_, blocks := pollBlocks(delivery.Payload{Kind: model.KindPoll, Poll: poll})
 	raw, _ := json.Marshal(blocks)
 	for _, p := range blockKitProblems(surfaceMessage, string(raw)) {
 		t.Error(p)

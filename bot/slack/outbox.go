@@ -41,16 +41,16 @@ var rsvpWords = map[string]string{actionRSVPYes: "yes", actionRSVPMaybe: "maybe"
 func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Payload) error {
 	var err error
 	switch p.Kind {
-	case delivery.KindRequest, delivery.KindPoll:
+	case model.KindRequest, model.KindPoll:
 		text, blocks := invitationBlocks(p)
-		if p.Kind == delivery.KindPoll {
+		if p.Kind == model.KindPoll {
 			text, blocks = pollBlocks(p)
 		}
 		var ch string
 		if ch, err = t.api.openDM(ctx, it.Recipient); err == nil {
 			err = t.postOnce(ctx, ch, it, text, blocks)
 		}
-		if err == nil && p.Kind == delivery.KindRequest {
+		if err == nil && p.Kind == model.KindRequest {
 			t.shareCalendar(ctx, ch, p)
 		}
 	default:
@@ -65,8 +65,7 @@ func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Pa
 // invitation is never posted twice.
 func (t *Transport) shareCalendar(ctx context.Context, channelID string, p delivery.Payload) {
 	var ics bytes.Buffer
-	ev := delivery.Event(p.Meeting, p.Organiser, nil, t.clock.Now())
-	ev.Cancelled = false
+	ev := calendar.MeetingEvent(calendar.MethodPublish, p.Meeting, p.Organiser.Person(), t.clock.Now())
 	err := calendar.Encode(&ics, calendar.MethodPublish, ev)
 	if err == nil {
 		err = t.api.uploadFile(ctx, channelID, "invite.ics", p.Meeting.Title, ics.Bytes())
@@ -203,11 +202,11 @@ func span(start, end time.Time, venue *time.Location) string {
 func outboxText(p delivery.Payload) string {
 	m := p.Meeting
 	switch p.Kind {
-	case delivery.KindCancel:
+	case model.KindCancel:
 		return fmt.Sprintf(msgCancelled, clip(m.Title, maxTitleShown), when(m))
-	case delivery.KindReminder:
+	case model.KindReminder:
 		return fmt.Sprintf(msgReminder, clip(m.Title, maxTitleShown), when(m), m.ID)
-	case delivery.KindNudge:
+	case model.KindNudge:
 		return fmt.Sprintf(msgNudge, clip(m.Title, maxTitleShown), when(m), m.ID, m.ID)
 	}
 	return p.Text
@@ -221,54 +220,36 @@ func (t *Transport) rsvpJob(cb slackapi.InteractionCallback, a *slackapi.BlockAc
 	}}
 }
 
-// unreachable are Slack's errors for a recipient it cannot deliver to:
-// retrying will not help.
-var unreachable = []string{"user_not_found", "channel_not_found", "is_archived", "account_inactive",
-	"user_disabled", "cannot_dm_bot", "not_in_channel", "messages_tab_disabled"}
-
-// malformed are Slack's errors for a request that is itself wrong (blocks
-// beyond Slack's limits, a text too long or missing, bad arguments): the
-// same request will be refused again.
-var malformed = []string{"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long", "invalid_arguments",
-	"invalid_arg_name", "invalid_array_arg", "invalid_charset", "invalid_form_data", "invalid_post_type",
-	"missing_post_type", "invalid_json", "json_not_object", "msg_too_long", "no_text", "too_many_attachments",
-	"invalid_attachments", "invalid_metadata_format", "invalid_metadata_schema", "metadata_too_large"}
-
-// sendError sorts a failure for the dispatcher.
+// sendError translates a failed send for the dispatcher, which classifies
+// it (delivery.Classify): Slack's error code and the wait it asked for go to
+// delivery.SlackFailure, which knows which codes are permanent.
 func sendError(err error) error {
 	if err == nil {
 		return nil
 	}
 	var limited *slackapi.RateLimitedError
+	var wait time.Duration
 	if errors.As(err, &limited) {
-		return retryAfter{err: err, after: limited.RetryAfter}
+		wait = limited.RetryAfter
 	}
-	if isSlackError(err, unreachable...) || isSlackError(err, malformed...) {
-		return delivery.Permanent(err)
+	return delivery.SlackFailure(err, slackCode(err), wait)
+}
+
+// slackCode is Slack's error code in err: its answer's, or the last part of
+// a plain error, as slack-go returns some answers ("…: channel_not_found").
+func slackCode(err error) string {
+	var se slackapi.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
 	}
-	return err
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 {
+		s = s[i+2:]
+	}
+	return s
 }
 
 // isSlackError reports whether err is Slack's answer with one of codes.
 func isSlackError(err error, codes ...string) bool {
-	var se slackapi.SlackErrorResponse
-	if errors.As(err, &se) {
-		return slices.Contains(codes, se.Err)
-	}
-	for _, code := range codes { // slack-go also returns some as plain errors
-		if err.Error() == code || strings.HasSuffix(err.Error(), ": "+code) {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(codes, slackCode(err))
 }
-
-// retryAfter is a rate-limited send: the dispatcher waits as Slack asked.
-type retryAfter struct {
-	err   error
-	after time.Duration
-}
-
-func (e retryAfter) Error() string             { return e.err.Error() }
-func (e retryAfter) Unwrap() error             { return e.err }
-func (e retryAfter) RetryAfter() time.Duration { return e.after }

@@ -49,7 +49,7 @@ func TestInvitationBySlack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items := pl.Invitation(delivery.KindRequest, m, invs[0], &ama)
+	items := pl.Invitation(model.KindRequest, m, invs[0], &ama)
 	if len(items) != 1 || items[0].Recipient != "U1" {
 		t.Fatalf("planned %+v", items)
 	}
@@ -90,7 +90,7 @@ func TestInvitationBySlack(t *testing.T) {
 	}
 
 	// A reminder is a plain DM with a date token.
-	rem := pl.Reminder(delivery.KindNudge, 48*time.Hour, m, got[0], &ama)
+	rem := pl.Reminder(model.KindNudge, 48*time.Hour, m, got[0], &ama)
 	rp, _ := delivery.Decode(rem[0])
 	if err := b.tr.Send(ctx, rem[0], rp); err != nil {
 		t.Fatal(err)
@@ -101,7 +101,7 @@ func TestInvitationBySlack(t *testing.T) {
 }
 
 func TestSendErrors(t *testing.T) {
-	if err := sendError(slackapi.SlackErrorResponse{Err: "user_not_found"}); !delivery.IsPermanent(err) {
+	if err := sendError(slackapi.SlackErrorResponse{Err: "user_not_found"}); delivery.Classify(err) != delivery.FailPermanent {
 		t.Errorf("an unknown user is not permanent: %v", err)
 	}
 	var ra delivery.RetryAfter
@@ -111,15 +111,31 @@ func TestSendErrors(t *testing.T) {
 	// A request Slack says is itself wrong will be refused again: no retries.
 	for _, code := range []string{"invalid_blocks", "invalid_blocks_format", "invalid_arguments", "msg_too_long", "no_text",
 		"too_many_attachments", "invalid_attachments", "msg_blocks_too_long"} {
-		if err := sendError(slackapi.SlackErrorResponse{Err: code}); !delivery.IsPermanent(err) {
+		if err := sendError(slackapi.SlackErrorResponse{Err: code}); delivery.Classify(err) != delivery.FailPermanent {
 			t.Errorf("%s is not permanent: %v", code, err)
 		}
-		if err := sendError(fmt.Errorf("post a direct message to U1: %w", errors.New(code))); !delivery.IsPermanent(err) {
+		if err := sendError(fmt.Errorf("post a direct message to U1: %w", errors.New(code))); delivery.Classify(err) != delivery.FailPermanent {
 			t.Errorf("%s, as slack-go also returns it, is not permanent: %v", code, err)
 		}
 	}
-	if err := sendError(errors.New("connection reset")); delivery.IsPermanent(err) {
+	if err := sendError(errors.New("connection reset")); delivery.Classify(err) == delivery.FailPermanent {
 		t.Errorf("a connection failure is permanent: %v", err)
+	}
+	// What Slack's sender hands the dispatcher, from slack-go's errors.
+	for _, tc := range []struct {
+		name string
+		err  error
+		want delivery.Failure
+	}{
+		{"HTTP 503: temporary", slackapi.StatusCodeError{Code: 503, Status: "503 Service Unavailable"}, delivery.FailTemporary},
+		{"429: temporary", &slackapi.RateLimitedError{RetryAfter: time.Second}, delivery.FailTemporary},
+		{"channel_not_found, as a plain error: permanent", fmt.Errorf("post: %w", errors.New("channel_not_found")), delivery.FailPermanent},
+		{"an answer no one knows: temporary", slackapi.SlackErrorResponse{Err: "fatal_error"}, delivery.FailTemporary},
+		{"an unknown Go error: temporary", errors.New("boom"), delivery.FailTemporary},
+	} {
+		if got := delivery.Classify(sendError(tc.err)); got != tc.want {
+			t.Errorf("%s: Classify(sendError(%v)) = %s, want %s", tc.name, tc.err, got, tc.want)
+		}
 	}
 }
 

@@ -14,9 +14,9 @@ import (
 func invitationItem(attempts int) (model.OutboxItem, delivery.Payload) {
 	m := model.Meeting{ID: 1, Title: "Third Meeting", Start: t0.Add(48 * time.Hour), End: t0.Add(55 * time.Hour), TimeZone: "UTC",
 		Venue: "New York", Status: model.MeetingScheduled}
-	it := model.OutboxItem{ID: 1, Key: "meeting:1/invitation:1/slack/request/seq:0", Channel: model.ChannelSlack, Kind: delivery.KindRequest,
+	it := model.OutboxItem{ID: 1, Key: "meeting:1/invitation:1/slack/request/seq:0", Channel: model.ChannelSlack, Kind: model.KindRequest,
 		Recipient: "U1", CreatedAt: t0, Attempts: attempts}
-	return it, delivery.Payload{Kind: delivery.KindRequest, Meeting: m}
+	return it, delivery.Payload{Kind: model.KindRequest, Meeting: m}
 }
 
 // TestInvitationPostedOnce proves that an invitation whose post Slack took
