@@ -10,15 +10,12 @@ import (
 )
 
 func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
-	f := model.PeopleFilter{Statuses: []model.Status{model.StatusActive}}
-	if r.viewer().IsSecretariat() {
-		f.Statuses = append(f.Statuses, model.StatusPending)
-	}
+	var countries []string
 	title := ""
 	if q := r.Args.Rest(0); q != "" {
 		if g, ok := model.ParseGroup(q); ok {
 			for _, c := range model.CountriesInGroup(g) {
-				f.Countries = append(f.Countries, c.Alpha2)
+				countries = append(countries, c.Alpha2)
 			}
 			title = g.Name()
 		} else {
@@ -26,10 +23,10 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 			if err != nil {
 				return err
 			}
-			f.Countries, title = []string{c.Alpha2}, c.Name
+			countries, title = []string{c.Alpha2}, c.Name
 		}
 	}
-	people, err := e.store.People(ctx, f)
+	people, err := e.svc.Roster(ctx, r.viewer(), countries)
 	if err != nil {
 		return err
 	}
@@ -129,4 +126,21 @@ func (w *Reply) status(s model.Status) string {
 		return w.p.Sprintf(m)
 	}
 	return string(s)
+}
+
+// words writes the roles and statuses among a domain error's arguments in
+// the reader's language, as the services leave them typed.
+func (w *Reply) words(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case model.Role:
+			out[i] = w.role(a)
+		case model.Status:
+			out[i] = w.status(a)
+		default:
+			out[i] = a
+		}
+	}
+	return out
 }
