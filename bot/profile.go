@@ -68,7 +68,12 @@ func (e *Engine) meSet(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) > 0 {
 		ch = append(ch, network.Change{Field: r.Args.Words[0], Value: r.Args.Rest(1)})
 	}
-	up, err := e.svc.UpdateProfile(ctx, r.caller(), append(ch, changes(r.Args)...), func(to model.Person, code, network string) string {
+	return e.profileSet(ctx, w, r, append(ch, changes(r.Args)...))
+}
+
+// profileSet makes changes to the caller's profile and shows it.
+func (e *Engine) profileSet(ctx context.Context, w *Reply, r *Request, changes []network.Change) error {
+	up, err := e.svc.UpdateProfile(ctx, r.caller(), changes, func(to model.Person, code, network string) string {
 		return w.p.Sprintf(msgEmailCodeMail, code, to.Name, to.Email, network, code)
 	})
 	if err != nil {
