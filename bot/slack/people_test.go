@@ -86,3 +86,24 @@ func TestPeopleFormsAndButtonsAreTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileFormSavesAllOrNothing proves that a profile form with one bad
+// field changes none of the others, and says so next to the bad one.
+func TestProfileFormSavesAllOrNothing(t *testing.T) {
+	fs := newFakeSlack(t)
+	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t)})
+	roster(b)
+	long := strings.Repeat("x", model.MaxFieldLen+1)
+	ack := b.interaction(submission("U1", modalProfile, map[string]string{"name": "Ama Owusu", "title": "Ambassador", "ministry": long}, nil))
+	var got struct {
+		Errors map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(ack), &got); err != nil || len(got.Errors) != 1 || got.Errors[fieldMinistry] == "" {
+		t.Fatalf("ack %s: want an error on the ministry only", ack)
+	}
+	ama, err := b.store.PersonByEmail(context.Background(), "ama@mfa.gov.gh")
+	if err != nil || ama.Title == "Ambassador" {
+		t.Errorf("a refused profile changed the title: %+v, %v", ama, err)
+	}
+	none(t, fs.posts, "answer to a refused profile")
+}
