@@ -66,6 +66,34 @@ func (e *Engine) Reject(ctx context.Context, caller Caller, id int64) (*Reply, e
 	})
 }
 
+// ShowProfile is the caller's profile, as the me command shows it.
+func (e *Engine) ShowProfile(ctx context.Context, caller Caller) (*Reply, error) {
+	return e.call(ctx, caller, "me", func(ctx context.Context, w *Reply, r *Request) error {
+		if !Member.allows(r.Person) {
+			return Member.denied()
+		}
+		return e.me(ctx, w, r)
+	})
+}
+
+// ShowCountry is a country (by code or name) and its people, as the country
+// command shows them to caller.
+func (e *Engine) ShowCountry(ctx context.Context, caller Caller, country string) (*Reply, error) {
+	return e.call(ctx, caller, "country", func(ctx context.Context, w *Reply, r *Request) error {
+		c, err := match.Country(country)
+		if err != nil {
+			return err
+		}
+		return e.countryShown(ctx, w, r, c)
+	})
+}
+
+// ShowCoverage is the coverage by regional group, as the coverage command
+// shows it.
+func (e *Engine) ShowCoverage(ctx context.Context, caller Caller) (*Reply, error) {
+	return e.call(ctx, caller, "coverage", e.coverage)
+}
+
 // call runs fn for caller as Handle runs a command (what names it in the
 // log), and returns its reply and error.
 func (e *Engine) call(ctx context.Context, caller Caller, what string, fn HandlerFunc) (w *Reply, err error) {

@@ -133,6 +133,11 @@ func (e *Engine) country(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
+	return e.countryShown(ctx, w, r, c)
+}
+
+// countryShown shows country c and its people to the request's viewer.
+func (e *Engine) countryShown(ctx context.Context, w *Reply, r *Request, c model.Country) error {
 	people, err := e.svc.Roster(ctx, r.viewer(), []string{c.Alpha2})
 	if err != nil {
 		return err

@@ -127,3 +127,38 @@ func (t *Transport) decide(ctx context.Context, userID, action, value string) {
 	t.dm(ctx, userID, reply.Text())
 	t.publishHome(ctx, userID)
 }
+
+// peopleViews are the engine's typed views of the roster that the App Home
+// shows; *bot.Engine has them.
+type peopleViews interface {
+	ShowProfile(ctx context.Context, c bot.Caller) (*bot.Reply, error)
+	ShowCountry(ctx context.Context, c bot.Caller, country string) (*bot.Reply, error)
+	ShowCoverage(ctx context.Context, c bot.Caller) (*bot.Reply, error)
+}
+
+// rosterView is a view of the roster for the App Home.
+type rosterView func(ctx context.Context, v peopleViews, c bot.Caller) (*bot.Reply, error)
+
+func showProfile(ctx context.Context, v peopleViews, c bot.Caller) (*bot.Reply, error) {
+	return v.ShowProfile(ctx, c)
+}
+
+func showCoverage(ctx context.Context, v peopleViews, c bot.Caller) (*bot.Reply, error) {
+	return v.ShowCoverage(ctx, c)
+}
+
+func showCountry(code string) rosterView {
+	return func(ctx context.Context, v peopleViews, c bot.Caller) (*bot.Reply, error) {
+		return v.ShowCountry(ctx, c, code)
+	}
+}
+
+// shown is the text of a view for caller, or "" when the handler has none.
+func (t *Transport) shown(ctx context.Context, caller bot.Caller, v rosterView) string {
+	pv, ok := t.handler.(peopleViews)
+	if !ok {
+		return ""
+	}
+	reply, _ := v(ctx, pv, caller)
+	return reply.Text()
+}

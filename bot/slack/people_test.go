@@ -29,8 +29,8 @@ func (c *commandLines) Handle(ctx context.Context, caller bot.Caller, text strin
 }
 
 // TestPeopleFormsAndButtonsAreTyped proves that the Register, Add-a-person
-// and profile forms and the Approve button call the engine's typed
-// operations, never a command line, and that a form shows an error next to
+// and profile forms, the Reject button and the App Home's profile, country
+// and coverage call the engine's typed operations, never a command line, and that a form shows an error next to
 // the field the error names (model.ErrorField), not the field of a command.
 func TestPeopleFormsAndButtonsAreTyped(t *testing.T) {
 	fs := newFakeSlack(t)
@@ -79,8 +79,8 @@ func TestPeopleFormsAndButtonsAreTyped(t *testing.T) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, line := range h.lines {
-		for _, cmd := range []string{"approve", "reject", "register", "add", "me set", "update"} {
-			if strings.HasPrefix(line, cmd) {
+		for _, cmd := range []string{"approve", "reject", "register", "add", "me", "update", "country", "coverage"} {
+			if w, _, _ := strings.Cut(line, " "); w == cmd {
 				t.Errorf("Slack sent the engine the command line %q", line)
 			}
 		}
