@@ -395,7 +395,8 @@ func (s *Service) SetFacilitators(ctx context.Context, c Caller, codes []string)
 }
 
 // Roster lists the people of the countries given by alpha-2 code (all,
-// when none), active ones and, to those who may see them, pending ones.
+// when none), active ones and, to a viewer who may see them, pending ones.
+// A nil viewer is an answer for everyone (a channel).
 //
 // Errors: EINTERNAL only.
 func (s *Service) Roster(ctx context.Context, viewer *model.Person, countries []string) ([]model.Person, error) {
