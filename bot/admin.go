@@ -12,6 +12,7 @@ import (
 
 	"focalbot/match"
 	"focalbot/model"
+	"focalbot/network"
 	"focalbot/roster"
 )
 
@@ -19,18 +20,22 @@ func (e *Engine) add(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) != 1 {
 		return model.Errorf(model.EINVALID, msgUsage, `add <e-mail> name="Full Name" country=<country> [role=…] [title=…]`)
 	}
-	p := model.Person{Role: model.RoleFocalPoint, Status: model.StatusActive}
-	if err := roster.Set(&p, "email", r.Args.Words[0], nil); err != nil {
-		return err
-	}
-	if err := roster.SetAll(&p, r.Args.Keys, r.Args.Opts, nil); err != nil {
-		return err
-	}
-	if err := e.store.CreatePerson(ctx, r.Actor(), &p); err != nil {
+	p, err := e.svc.AddPerson(ctx, r.caller(), append([]network.Change{{Field: "email", Value: r.Args.Words[0]}}, changes(r.Args)...))
+	if err != nil {
 		return err
 	}
 	w.Printf(msgAdded, e.personLine(w, p, r.Person))
 	return nil
+}
+
+// changes are the key=value options of a command as changes of a person's
+// fields, in order.
+func changes(a Args) []network.Change {
+	out := make([]network.Change, len(a.Keys))
+	for i, k := range a.Keys {
+		out[i] = network.Change{Field: k, Value: a.Opts[k]}
+	}
+	return out
 }
 
 func (e *Engine) update(ctx context.Context, w *Reply, r *Request) error {
@@ -41,9 +46,7 @@ func (e *Engine) update(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := e.change(ctx, r, target, func(p *model.Person) error {
-		return roster.SetAll(p, r.Args.Keys, r.Args.Opts, nil)
-	})
+	p, err := e.svc.UpdatePerson(ctx, r.caller(), target.ID, changes(r.Args))
 	if err != nil {
 		return err
 	}
@@ -51,53 +54,50 @@ func (e *Engine) update(ctx context.Context, w *Reply, r *Request) error {
 	return nil
 }
 
-// setStatus returns a handler that sets a person's status.
-func (e *Engine) setStatus(s model.Status) HandlerFunc {
-	return func(ctx context.Context, w *Reply, r *Request) error {
-		target, err := e.findPerson(ctx, r.Args.Rest(0))
-		if err != nil {
-			return err
-		}
-		p, err := e.change(ctx, r, target, func(p *model.Person) error {
-			p.Status = s
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		w.Printf(msgUpdated, e.personLine(w, p, r.Person))
-		return nil
+func (e *Engine) deactivate(ctx context.Context, w *Reply, r *Request) error {
+	target, err := e.findPerson(ctx, r.Args.Rest(0))
+	if err != nil {
+		return err
 	}
+	p, err := e.svc.Deactivate(ctx, r.caller(), target.ID)
+	if err != nil {
+		return err
+	}
+	w.Printf(msgUpdated, e.personLine(w, p, r.Person))
+	return nil
 }
 
 // decide returns a handler that approves or rejects a pending registration.
-func (e *Engine) decide(s model.Status) HandlerFunc {
+func (e *Engine) decide(approve bool) HandlerFunc {
 	return func(ctx context.Context, w *Reply, r *Request) error {
 		target, err := e.findPerson(ctx, r.Args.Rest(0))
 		if err != nil {
 			return err
 		}
-		p, err := e.store.UpdatePerson(ctx, r.Actor(), target.ID, func(p *model.Person) error {
-			if p.Status != model.StatusPending {
-				return model.Errorf(model.ECONFLICT, msgNotPending, p.Name, w.status(p.Status))
-			}
-			p.Status = s
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if s == model.StatusActive {
-			w.Printf(msgApproved, e.personLine(w, p, r.Person))
-		} else {
-			w.Printf(msgRejected, p.Name)
-		}
-		return nil
+		return e.decided(ctx, w, r, target.ID, approve)
 	}
 }
 
+// decided approves or rejects the registration of the person id and says so.
+func (e *Engine) decided(ctx context.Context, w *Reply, r *Request, id int64, approve bool) error {
+	if approve {
+		p, err := e.svc.Approve(ctx, r.caller(), id)
+		if err != nil {
+			return err
+		}
+		w.Printf(msgApproved, e.personLine(w, p, r.Person))
+		return nil
+	}
+	p, err := e.svc.Reject(ctx, r.caller(), id)
+	if err != nil {
+		return err
+	}
+	w.Printf(msgRejected, p.Name)
+	return nil
+}
+
 func (e *Engine) pending(ctx context.Context, w *Reply, r *Request) error {
-	people, err := e.store.People(ctx, model.PeopleFilter{Statuses: []model.Status{model.StatusPending}})
+	people, err := e.svc.Pending(ctx, r.caller())
 	if err != nil {
 		return err
 	}
@@ -118,10 +118,7 @@ func (e *Engine) grant(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := e.store.UpdatePerson(ctx, r.Actor(), target.ID, func(p *model.Person) error {
-		p.Role, p.Status = model.RoleSecretariat, model.StatusActive
-		return nil
-	})
+	p, err := e.svc.GrantSecretariat(ctx, r.caller(), target.ID)
 	if err != nil {
 		return err
 	}
@@ -134,54 +131,11 @@ func (e *Engine) revoke(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if target.Role != model.RoleSecretariat {
-		return model.Errorf(model.ECONFLICT, msgNotSecretariat, target.Name)
-	}
-	p, err := e.change(ctx, r, target, func(p *model.Person) error {
-		p.Role = model.RoleObserver
-		if err := roster.SetAll(p, r.Args.Keys, r.Args.Opts, []string{"role", "country"}); err != nil {
-			return err
-		} else if p.Role == model.RoleSecretariat {
-			return model.Errorf(model.EINVALID, msgRevokeRole)
-		}
-		return nil
-	})
+	p, err := e.svc.RevokeSecretariat(ctx, r.caller(), target.ID, changes(r.Args))
 	if err != nil {
 		return err
 	}
 	w.Printf(msgRevoked, p.Name, w.role(p.Role))
-	return nil
-}
-
-// change updates target with fn, refusing a change that would leave the
-// network with no active secretariat: nobody could then manage the roster.
-// fn is run once on a copy to see what it does, so it must have no side effects.
-func (e *Engine) change(ctx context.Context, r *Request, target model.Person, fn func(p *model.Person) error) (model.Person, error) {
-	preview := target
-	if err := fn(&preview); err != nil {
-		return model.Person{}, err
-	}
-	if target.IsSecretariat() && !preview.IsSecretariat() {
-		if err := e.keepOneSecretariat(ctx, target); err != nil {
-			return model.Person{}, err
-		}
-	}
-	return e.store.UpdatePerson(ctx, r.Actor(), target.ID, fn)
-}
-
-// keepOneSecretariat refuses to take away the last active secretariat member.
-func (e *Engine) keepOneSecretariat(ctx context.Context, target model.Person) error {
-	if !target.IsSecretariat() {
-		return nil
-	}
-	sec, err := e.store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleSecretariat},
-		Statuses: []model.Status{model.StatusActive}})
-	if err != nil {
-		return err
-	}
-	if len(sec) <= 1 {
-		return model.Errorf(model.ECONFLICT, msgLastSecretariat, target.Name)
-	}
 	return nil
 }
 
@@ -202,12 +156,7 @@ func (e *Engine) facilitators(ctx context.Context, w *Reply, r *Request) error {
 	if len(codes) == 0 {
 		return model.Errorf(model.EINVALID, msgUsage, "facilitators <country>, <country>, …")
 	}
-	n, err := e.store.Network(ctx)
-	if err != nil {
-		return err
-	}
-	n.FacilitatingGroup = codes
-	if err := e.store.SetNetwork(ctx, r.Actor(), n); err != nil {
+	if _, err := e.svc.SetFacilitators(ctx, r.caller(), codes); err != nil {
 		return err
 	}
 	w.Printf(msgFacilitatorsSet, strings.Join(names, ", "))
@@ -218,31 +167,34 @@ func (e *Engine) networkSet(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Keys) == 0 || len(r.Args.Words) > 0 {
 		return model.Errorf(model.EINVALID, msgUsage, `network set [name="…"] [secretariat="…"] [address="line 1|line 2"]`)
 	}
-	n, err := e.store.Network(ctx)
-	if err != nil {
-		return err
-	}
+	var set network.NetworkSettings
 	for _, k := range r.Args.Keys {
 		v := r.Args.Opts[k]
-		if v == "" {
-			return model.Errorf(model.EINVALID, msgNetworkFieldEmpty, k)
-		}
 		switch k {
 		case "name":
-			n.Name = v
+			set.Name = &v
 		case "secretariat":
-			n.Secretariat = v
+			set.Secretariat = &v
 		case "address":
-			lines := strings.Split(v, "|")
-			for i := range lines {
-				lines[i] = strings.TrimSpace(lines[i])
+			if v != "" {
+				lines := strings.Split(v, "|")
+				for i := range lines {
+					lines[i] = strings.TrimSpace(lines[i])
+				}
+				v = strings.Join(lines, "\n")
 			}
-			n.Address = strings.Join(lines, "\n")
+			set.Address = &v
 		default:
+			if v == "" {
+				return model.Errorf(model.EINVALID, msgNetworkFieldEmpty, k)
+			}
 			return model.Errorf(model.EINVALID, msgNetworkUnknownField, k)
 		}
+		if v == "" {
+			break // the service says what is wrong, before any later key
+		}
 	}
-	if err := e.store.SetNetwork(ctx, r.Actor(), n); err != nil {
+	if _, err := e.svc.SetNetwork(ctx, r.caller(), set); err != nil {
 		return err
 	}
 	return e.network(ctx, w, r)

@@ -321,7 +321,7 @@ func (e *Engine) fail(w *Reply, text string, err error) {
 		e.log.Error("command failed", "text", text, "err", err)
 		w.Printf(msgInternal)
 	} else if errors.As(err, &de) {
-		w.Printf(de.Format, de.Args...)
+		w.Printf(de.Format, w.words(de.Args)...)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"focalbot/match"
 	"focalbot/model"
+	"focalbot/network"
 	"focalbot/roster"
 )
 
@@ -63,56 +64,28 @@ func (e *Engine) meSet(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) < 2 && len(r.Args.Keys) == 0 {
 		return model.Errorf(model.EINVALID, msgUsage, "me set <"+strings.Join(roster.SelfFields, "|")+"> <value>")
 	}
-	// A member's new e-mail address waits for the code mailed to it, and
-	// the answer is the same whether or not someone has the address, so
-	// that nobody can test which addresses are on the roster. The
-	// secretariat, who sees the roster, changes it at once.
-	confirm := !r.Person.IsSecretariat()
-	var (
-		current, asked string
-		others         bool // whether anything but the address is asked for
-	)
-	p, err := e.store.UpdatePerson(ctx, r.Actor(), r.Person.ID, func(p *model.Person) error {
-		before := *p
-		current = p.Email
-		if len(r.Args.Words) > 0 {
-			if err := roster.Set(p, r.Args.Words[0], r.Args.Rest(1), roster.SelfFields); err != nil {
-				return err
-			}
-		}
-		if err := roster.SetAll(p, r.Args.Keys, r.Args.Opts, roster.SelfFields); err != nil {
-			return err
-		}
-		asked = p.Email
-		if confirm {
-			p.Email = current
-		}
-		others = *p != before
-		return nil
+	var ch []network.Change
+	if len(r.Args.Words) > 0 {
+		ch = append(ch, network.Change{Field: r.Args.Words[0], Value: r.Args.Rest(1)})
+	}
+	return e.profileSet(ctx, w, r, append(ch, changes(r.Args)...))
+}
+
+// profileSet makes changes to the caller's profile and shows it.
+func (e *Engine) profileSet(ctx context.Context, w *Reply, r *Request, changes []network.Change) error {
+	up, err := e.svc.UpdateProfile(ctx, r.caller(), changes, func(to model.Person, code, network string) string {
+		return w.p.Sprintf(msgEmailCodeMail, code, to.Name, to.Email, network, code)
 	})
 	if err != nil {
 		return err
 	}
-	if confirm && asked != current {
-		n, err := e.store.Network(ctx)
-		if err != nil {
-			return err
-		}
-		err = e.store.RequestEmailChange(ctx, p.ID, asked, func(to model.Person, code string) []model.OutboxItem {
-			return e.planner.EmailConfirmation(to, w.p.Sprintf(msgEmailCodeMail, code, to.Name, to.Email, n.Name, code))
-		})
-		if err != nil {
-			return err
-		}
-		e.kick()
-		if !others {
-			w.Printf(msgEmailConfirmSent)
-			return nil
-		}
+	if up.EmailPending && !up.Others {
+		w.Printf(msgEmailConfirmSent)
+		return nil
 	}
 	w.Printf(msgProfileUpdated)
-	e.profile(ctx, w, &p, &p, r)
-	if confirm && asked != current {
+	e.profile(ctx, w, &up.Person, &up.Person, r)
+	if up.EmailPending {
 		w.Printf(msgEmailConfirmSent)
 	}
 	return nil
@@ -122,7 +95,7 @@ func (e *Engine) meConfirmEmail(ctx context.Context, w *Reply, r *Request) error
 	if len(r.Args.Words) == 0 || len(r.Args.Keys) > 0 {
 		return model.Errorf(model.EINVALID, msgUsage, "me confirm email <code>")
 	}
-	p, err := e.store.ConfirmEmailChange(ctx, r.Actor(), r.Person.ID, r.Args.Rest(0))
+	p, err := e.svc.ConfirmEmail(ctx, r.caller(), r.Args.Rest(0))
 	if err != nil {
 		return err
 	}
@@ -139,39 +112,13 @@ func (e *Engine) register(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	allowed := []string{"name", "title", "ministry", "role", "phone", "tz", "language"}
-	if r.Person != nil {
-		if r.Person.Status != model.StatusInactive {
-			return model.Errorf(model.ECONFLICT, msgAlreadyRegistered, w.role(r.Person.Role), w.status(r.Person.Status))
-		}
-		// Someone who left may ask to come back: the secretariat approves again.
-		_, err := e.store.UpdatePerson(ctx, r.Actor(), r.Person.ID, func(p *model.Person) error {
-			p.Country, p.Role, p.Status = c.Alpha2, model.RoleFocalPoint, model.StatusPending
-			return roster.SetAll(p, r.Args.Keys, r.Args.Opts, allowed)
-		})
-		if err != nil {
-			return err
-		}
-		w.Printf(msgRegistered, c.Name)
-		return nil
-	}
-	p := model.Person{
-		Name: r.Caller.Name, Email: r.Caller.Email, SlackID: r.Caller.SlackID, TimeZone: r.Caller.TimeZone,
-		Country: c.Alpha2, Role: model.RoleFocalPoint, Status: model.StatusPending,
-	}
-	if err := roster.SetAll(&p, r.Args.Keys, r.Args.Opts, allowed); err != nil {
-		return err
-	}
-	if p.Role != model.RoleFocalPoint && p.Role != model.RoleAlternate {
-		return model.Errorf(model.EINVALID, msgRegisterRole)
-	}
-	if strings.TrimSpace(p.Name) == "" {
-		return model.Errorf(model.EINVALID, msgRegisterName, c.Name)
-	}
-	if p.Email == "" && p.SlackID == "" {
-		return model.Errorf(model.EINVALID, msgRegisterNoIdentity)
-	}
-	if err := e.store.CreatePerson(ctx, model.Actor{Label: r.Caller.label()}, &p); err != nil {
+	return e.registered(ctx, w, r, c, changes(r.Args))
+}
+
+// registered registers the caller for country c and says so.
+func (e *Engine) registered(ctx context.Context, w *Reply, r *Request, c model.Country, ch []network.Change) error {
+	who := network.Applicant{Name: r.Caller.Name, Email: r.Caller.Email, SlackID: r.Caller.SlackID, TimeZone: r.Caller.TimeZone}
+	if _, err := e.svc.Register(ctx, r.caller(), c.Alpha2, who, ch); err != nil {
 		return err
 	}
 	w.Printf(msgRegistered, c.Name)
@@ -186,8 +133,12 @@ func (e *Engine) country(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	people, err := e.store.People(ctx, model.PeopleFilter{Countries: []string{c.Alpha2},
-		Statuses: []model.Status{model.StatusActive, model.StatusPending}})
+	return e.countryShown(ctx, w, r, c)
+}
+
+// countryShown shows country c and its people to the request's viewer.
+func (e *Engine) countryShown(ctx context.Context, w *Reply, r *Request, c model.Country) error {
+	people, err := e.svc.Roster(ctx, r.viewer(), []string{c.Alpha2})
 	if err != nil {
 		return err
 	}
@@ -210,14 +161,10 @@ func (e *Engine) country(ctx context.Context, w *Reply, r *Request) error {
 	if c.Note != "" {
 		w.Printf(msgCountryNote, c.Note)
 	}
-	shown := 0
 	for _, p := range people {
-		if p.Status == model.StatusActive || r.viewer().IsSecretariat() {
-			w.Printf(msgListItem, e.personLine(w, p, r.viewer()))
-			shown++
-		}
+		w.Printf(msgListItem, e.personLine(w, p, r.viewer()))
 	}
-	if shown == 0 {
+	if len(people) == 0 {
 		w.Printf(msgCountryNoFocalPoint)
 	}
 	return nil
@@ -250,7 +197,7 @@ func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person,
 	if p.Organisation != "" {
 		w.Printf(msgProfileMinistry, p.Organisation)
 	}
-	if canSeeContact(viewer, *p) {
+	if network.MaySeeContact(viewer, *p) {
 		if p.Email != "" {
 			w.Printf(msgProfileEmail, p.Email)
 		}
@@ -274,12 +221,6 @@ func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person,
 	}
 }
 
-// canSeeContact reports whether viewer may see p's e-mail and phone: the
-// secretariat and the person themselves.
-func canSeeContact(viewer *model.Person, p model.Person) bool {
-	return viewer.IsSecretariat() || viewer != nil && viewer.ID == p.ID
-}
-
 // personLine is one person on one line, contact details only to those allowed.
 func (e *Engine) personLine(w *Reply, p model.Person, viewer *model.Person) string {
 	parts := []string{p.Name, w.role(p.Role)}
@@ -292,7 +233,7 @@ func (e *Engine) personLine(w *Reply, p model.Person, viewer *model.Person) stri
 	if p.Organisation != "" {
 		parts = append(parts, p.Organisation)
 	}
-	if canSeeContact(viewer, p) {
+	if network.MaySeeContact(viewer, p) {
 		if p.Email != "" {
 			parts = append(parts, p.Email)
 		}
@@ -300,7 +241,7 @@ func (e *Engine) personLine(w *Reply, p model.Person, viewer *model.Person) stri
 			parts = append(parts, p.Phone)
 		}
 	}
-	if viewer.IsSecretariat() {
+	if network.MaySeePending(viewer) {
 		parts = append(parts, "#"+strconv.FormatInt(p.ID, 10))
 	}
 	return strings.Join(parts, " · ")

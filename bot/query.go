@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"focalbot/model"
+	"focalbot/network"
 )
 
 // Home is what a transport's home screen (Slack's App Home) shows a caller,
@@ -25,7 +26,7 @@ func (e *Engine) Home(ctx context.Context, c Caller) (Home, error) {
 	}
 	h := Home{Person: p, Secretariat: Secretariat.allows(p)}
 	if h.Secretariat {
-		h.Pending, err = e.store.People(ctx, model.PeopleFilter{Statuses: []model.Status{model.StatusPending}})
+		h.Pending, err = e.svc.Pending(ctx, network.Caller{Person: p})
 		if err != nil {
 			return Home{}, err
 		}

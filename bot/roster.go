@@ -10,15 +10,12 @@ import (
 )
 
 func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
-	f := model.PeopleFilter{Statuses: []model.Status{model.StatusActive}}
-	if r.viewer().IsSecretariat() {
-		f.Statuses = append(f.Statuses, model.StatusPending)
-	}
+	var countries []string
 	title := ""
 	if q := r.Args.Rest(0); q != "" {
 		if g, ok := model.ParseGroup(q); ok {
 			for _, c := range model.CountriesInGroup(g) {
-				f.Countries = append(f.Countries, c.Alpha2)
+				countries = append(countries, c.Alpha2)
 			}
 			title = g.Name()
 		} else {
@@ -26,10 +23,10 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 			if err != nil {
 				return err
 			}
-			f.Countries, title = []string{c.Alpha2}, c.Name
+			countries, title = []string{c.Alpha2}, c.Name
 		}
 	}
-	people, err := e.store.People(ctx, f)
+	people, err := e.svc.Roster(ctx, r.viewer(), countries)
 	if err != nil {
 		return err
 	}
@@ -62,47 +59,32 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 }
 
 func (e *Engine) coverage(ctx context.Context, w *Reply, r *Request) error {
-	people, err := e.store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint},
-		Statuses: []model.Status{model.StatusActive}})
+	cv, err := e.svc.Coverage(ctx)
 	if err != nil {
 		return err
 	}
-	covered := map[string]bool{}
-	for _, p := range people {
-		covered[p.Country] = true
-	}
-	members := model.MemberStates()
-	total := 0
-	for _, c := range members {
-		if covered[c.Alpha2] {
-			total++
-		}
-	}
-	w.Printf(msgCoverage, total, len(members), 100*float64(total)/float64(len(members)))
-	for _, g := range model.Groups {
-		var names []string
-		members := groupMembers(g)
-		for _, c := range members {
-			if covered[c.Alpha2] {
-				names = append(names, c.Name)
-			}
-		}
-		if len(names) == 0 {
-			w.Printf(msgCoverageGroupNone, g.Name(), len(names), len(members))
+	members := len(model.MemberStates())
+	w.Printf(msgCoverage, len(cv.Members), members, 100*float64(len(cv.Members))/float64(members))
+	for _, g := range cv.Groups {
+		if len(g.Covered) == 0 {
+			w.Printf(msgCoverageGroupNone, g.Group.Name(), 0, g.Total)
 		} else {
-			w.Printf(msgCoverageGroup, g.Name(), len(names), len(members), strings.Join(names, ", "))
+			w.Printf(msgCoverageGroup, g.Group.Name(), len(g.Covered), g.Total, strings.Join(namesOf(g.Covered), ", "))
 		}
 	}
-	var observers []string
-	for _, c := range model.Countries() {
-		if c.Observer && covered[c.Alpha2] {
-			observers = append(observers, c.Name)
-		}
-	}
-	if len(observers) > 0 {
-		w.Printf(msgCoverageObservers, strings.Join(observers, ", "))
+	if len(cv.Observers) > 0 {
+		w.Printf(msgCoverageObservers, strings.Join(namesOf(cv.Observers), ", "))
 	}
 	return nil
+}
+
+// namesOf are the names of countries.
+func namesOf(cs []model.Country) []string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	return names
 }
 
 // groupMembers are the member states of a regional group, without observers.
@@ -144,4 +126,21 @@ func (w *Reply) status(s model.Status) string {
 		return w.p.Sprintf(m)
 	}
 	return string(s)
+}
+
+// words writes the roles and statuses among a domain error's arguments in
+// the reader's language, as the services leave them typed.
+func (w *Reply) words(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case model.Role:
+			out[i] = w.role(a)
+		case model.Status:
+			out[i] = w.status(a)
+		default:
+			out[i] = a
+		}
+	}
+	return out
 }

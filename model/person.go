@@ -130,17 +130,17 @@ func (p *Person) Problems() []error {
 		}
 	}
 	if p.Name == "" {
-		add(Errorf(EINVALID, "A name is required."))
+		add(FieldErrorf("name", EINVALID, "A name is required."))
 	}
 	if len(p.Name) > MaxNameLen {
-		add(Errorf(EINVALID, "The name is too long (at most %d characters).", MaxNameLen))
+		add(FieldErrorf("name", EINVALID, "The name is too long (at most %d characters).", MaxNameLen))
 	}
 	for _, f := range []struct{ name, v string }{{"name", p.Name}, {"title", p.Title}, {"ministry", p.Organisation}, {"phone", p.Phone}} {
 		if len(f.v) > MaxFieldLen {
-			add(Errorf(EINVALID, "The %s is too long (at most %d characters).", f.name, MaxFieldLen))
+			add(FieldErrorf(f.name, EINVALID, "The %s is too long (at most %d characters).", f.name, MaxFieldLen))
 		}
 		if strings.ContainsAny(f.v, "\r\n\x00") {
-			add(Errorf(EINVALID, "The %s must be on one line.", f.name))
+			add(FieldErrorf(f.name, EINVALID, "The %s must be on one line.", f.name))
 		}
 	}
 	if p.Email == "" && p.SlackID == "" {

@@ -39,3 +39,16 @@ func (c Caller) requireSecretariat() error {
 	}
 	return nil
 }
+
+// people
+
+// MaySeeContact reports whether viewer may see p's contact details (e-mail
+// address and phone): the secretariat and p themselves. A nil viewer is an
+// answer shown to everyone (a channel, the public), who may not.
+func MaySeeContact(viewer *model.Person, p model.Person) bool {
+	return viewer.IsSecretariat() || viewer != nil && viewer.ID == p.ID
+}
+
+// MaySeePending reports whether viewer may see registrations waiting for
+// approval, and people's roster numbers: the secretariat only.
+func MaySeePending(viewer *model.Person) bool { return viewer.IsSecretariat() }

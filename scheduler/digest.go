@@ -59,22 +59,12 @@ func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 	}
 	var b strings.Builder
 	fprintf(&b, msgDigestTitle, week)
-	fprintf(&b, msgDigestCoverage, len(covered), len(model.MemberStates()))
-	for _, g := range model.Groups {
-		n, total := 0, 0
-		for _, c := range model.CountriesInGroup(g) {
-			if c.Observer {
-				continue
-			}
-			total++
-			if slices.Contains(covered, c.Alpha2) {
-				n++
-			}
-		}
-		fprintf(&b, msgDigestGroup, g.Name(), n, total)
+	fprintf(&b, msgDigestCoverage, len(covered.Members), len(model.MemberStates()))
+	for _, g := range covered.Groups {
+		fprintf(&b, msgDigestGroup, g.Group.Name(), len(g.Covered), g.Total)
 	}
 	if hadBefore {
-		gained, lost := diff(before, covered), diff(covered, before)
+		gained, lost := diff(before, covered.Members), diff(covered.Members, before)
 		fprintf(&b, msgDigestChange, names(gained), names(lost))
 	} else {
 		fprintf(&b, msgDigestNoBaseline)
@@ -108,7 +98,7 @@ func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 	if err := s.notify(ctx, "digest:"+week, b.String()); err != nil {
 		return err
 	}
-	return s.Store.SaveCoverageSnapshot(ctx, week, covered)
+	return s.Store.SaveCoverageSnapshot(ctx, week, covered.Members)
 }
 
 func (s *Scheduler) nextMeetingRSVPs(ctx context.Context, now time.Time, b *strings.Builder) error {
@@ -135,19 +125,12 @@ func (s *Scheduler) nextMeetingRSVPs(ctx context.Context, now time.Time, b *stri
 }
 
 // covered are the member states with an active focal point, sorted.
-func (s *Scheduler) covered(ctx context.Context) ([]string, error) {
+func (s *Scheduler) covered(ctx context.Context) (model.Coverage, error) {
 	fps, err := s.Store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint}, Statuses: []model.Status{model.StatusActive}})
 	if err != nil {
-		return nil, err
+		return model.Coverage{}, err
 	}
-	var out []string
-	for _, p := range fps {
-		if c, ok := model.CountryByCode(p.Country); ok && !c.Observer && !slices.Contains(out, p.Country) {
-			out = append(out, p.Country)
-		}
-	}
-	slices.Sort(out)
-	return out, nil
+	return model.CoverageOf(fps), nil
 }
 
 // diff are the codes in b that are not in a.

@@ -248,6 +248,55 @@ func (s *Store) UpdatePerson(ctx context.Context, actor model.Actor, id int64, u
 	return out, nil
 }
 
+// UpdatePersonWithSecretariat is UpdatePerson whose update also learns how
+// many active members of the secretariat there are besides the person. They
+// are counted in the same transaction, their rows locked first, so that a
+// rule about the secretariat's size (the services' "keep one") holds when
+// two changes race: the second waits for the first and counts after it.
+//
+// Errors: as UpdatePerson's.
+func (s *Store) UpdatePersonWithSecretariat(ctx context.Context, actor model.Actor, id int64, update func(p *model.Person, others int) error) (model.Person, error) {
+	var out model.Person
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		var sec []personRow
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("role = ? AND status = ?",
+			string(model.RoleSecretariat), string(model.StatusActive)).Order("id").Find(&sec).Error
+		if err != nil {
+			return internal("lock the secretariat", err)
+		}
+		var r personRow
+		err = tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&r, id).Error
+		if errNotFound(err) {
+			return notFoundID(id)
+		} else if err != nil {
+			return internal("load person", err)
+		}
+		others := 0
+		for _, x := range sec {
+			if x.ID != id {
+				others++
+			}
+		}
+		before := r.model()
+		after := before
+		if err := update(&after, others); err != nil {
+			return err
+		}
+		if err := prepare(&after); err != nil {
+			return err
+		}
+		if _, err := s.updatePerson(tx, actor, before, &after); err != nil {
+			return err
+		}
+		out = after
+		return nil
+	})
+	if err != nil {
+		return model.Person{}, err
+	}
+	return out, nil
+}
+
 func notFoundID(id int64) error {
 	return model.Errorf(model.ENOTFOUND, "There is no person %d on the roster.", id)
 }

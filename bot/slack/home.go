@@ -71,17 +71,17 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 			slackapi.NewActionBlock("home_register", button(actionRegister, "", msgButtonRegister, "primary")))
 	} else {
 		blocks = append(blocks, slackapi.NewDividerBlock(),
-			slackapi.NewHeaderBlock(plain(msgHomeProfile)), section(answer("me")),
+			slackapi.NewHeaderBlock(plain(msgHomeProfile)), section(t.shown(ctx, caller, showProfile)),
 			slackapi.NewActionBlock("home_profile", button(actionProfile, "", msgButtonEdit, "")))
 		if home.Person.Country != "" {
 			blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeCountry)),
-				section(answer("country "+home.Person.Country)))
+				section(t.shown(ctx, caller, showCountry(home.Person.Country))))
 		}
 		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeNext)), section(answer("next")))
 	}
 	if home.Secretariat {
 		blocks = append(blocks, slackapi.NewDividerBlock(),
-			slackapi.NewHeaderBlock(plain(msgHomeCoverage)), section(answer("coverage")))
+			slackapi.NewHeaderBlock(plain(msgHomeCoverage)), section(t.shown(ctx, caller, showCoverage)))
 		// The two lists share the blocks left, two an item, after their
 		// headers, their "and N more" lines and the two buttons at the end.
 		room := (maxViewBlocks - len(blocks) - 2 - 2 - 2) / 2

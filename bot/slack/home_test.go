@@ -168,7 +168,7 @@ func TestModals(t *testing.T) {
 	}
 	next(t, fs.homes, "Lars's refreshed home")
 	lars, err := b.store.PersonByEmail(context.Background(), "lars@um.dk")
-	if err != nil || lars.Status != model.StatusPending || lars.Country != "DK" || lars.Title != "Head of 'UN' Dept" || lars.SlackID != "U3" {
+	if err != nil || lars.Status != model.StatusPending || lars.Country != "DK" || lars.Title != `Head of "UN" Dept` || lars.SlackID != "U3" {
 		t.Errorf("Lars = %+v, %v", lars, err)
 	}
 

@@ -72,15 +72,13 @@ func checkInteraction(cb slackapi.InteractionCallback) error {
 	return nil
 }
 
-// actionJob is the work of one button: approve or reject (through the engine,
-// which checks the role), or open a modal.
+// actionJob is the work of one button: approve or reject (through the
+// engine's typed operations, whose services check the role), or open a modal.
 func (t *Transport) actionJob(userID, triggerID string, a *slackapi.BlockAction) job {
 	return job{what: "button " + a.ActionID, run: func(ctx context.Context) {
 		switch a.ActionID {
 		case actionApprove, actionReject:
-			reply := t.handle(ctx, userID, a.ActionID+" "+a.Value)
-			t.dm(ctx, userID, reply.Text())
-			t.publishHome(ctx, userID)
+			t.decide(ctx, userID, a.ActionID, a.Value)
 		case actionSchedule, actionSkip:
 			reply := t.handle(ctx, userID, strings.ReplaceAll(a.ActionID, "_", " ")+" "+a.Value)
 			t.dm(ctx, userID, reply.Text())

@@ -223,37 +223,13 @@ func option(key, v string) string {
 type command struct{ line, field string }
 
 // commands turns a submitted modal into the commands that do what it asks.
-// For the profile, only fields that differ from me change.
-func (f form) commands(callbackID string, me *model.Person) []command {
+// The forms about people call typed operations instead (submitPerson).
+func (f form) commands(callbackID string) []command {
 	switch callbackID {
-	case modalRegister:
-		return []command{{"register " + f[fieldCountry] + option("name", f[fieldName]) + option("title", f[fieldTitle]) +
-			option("ministry", f[fieldMinistry]) + option("role", f[fieldRole]), fieldCountry}}
-	case modalAdd:
-		return []command{{"add " + quote(f[fieldEmail]) + option("name", f[fieldName]) + option("country", f[fieldCountry]) +
-			option("role", f[fieldRole]) + option("title", f[fieldTitle]) + option("ministry", f[fieldMinistry]), fieldEmail}}
 	case modalMeeting:
 		return []command{{"meeting create" + option("title", f[fieldMeetingTitle]) + option("start", f[fieldStart]) +
 			option("end", f[fieldEnd]) + option("tz", f[fieldZone]) + option("venue", f[fieldVenue]) +
 			option("address", f[fieldAddress]) + option("hosts", f[fieldHosts]) + option("agenda", f[fieldAgenda]), ""}}
-	case modalProfile:
-		var now map[string]string
-		if me != nil {
-			now = map[string]string{fieldName: me.Name, fieldTitle: me.Title, fieldMinistry: me.Organisation,
-				fieldPhone: me.Phone, fieldZone: me.TimeZone}
-		}
-		var cmds []command
-		for _, field := range []string{fieldName, fieldTitle, fieldMinistry, fieldPhone, fieldZone} {
-			v := f[field]
-			if now != nil && v == now[field] {
-				continue
-			}
-			if v == "" {
-				v = "none"
-			}
-			cmds = append(cmds, command{"me set " + field + " " + quote(v), field})
-		}
-		return cmds
 	}
 	return nil
 }
@@ -310,13 +286,10 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 	}
 	ctx, cancel := context.WithTimeout(ctx, submitTimeout)
 	defer cancel()
-	var me *model.Person
-	if hs, ok := t.handler.(homeSource); ok && id == modalProfile {
-		if home, err := hs.Home(ctx, t.users.caller(ctx, cb.User.ID)); err == nil {
-			me = home.Person
-		}
+	if resp, ok := t.submitPerson(ctx, cb, f); ok {
+		return resp
 	}
-	cmds := f.commands(id, me)
+	cmds := f.commands(id)
 	if len(cmds) == 0 {
 		return nil
 	}
