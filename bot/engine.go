@@ -51,7 +51,6 @@ type Store interface {
 	ConfirmEmailChange(ctx context.Context, actor model.Actor, id int64, code string) (model.Person, error)
 
 	OutreachStore
-	PollStore
 	CycleStore
 	network.Store
 }
