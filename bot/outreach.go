@@ -7,14 +7,14 @@ import (
 
 	"focalbot/match"
 	"focalbot/model"
+	"focalbot/network"
 )
 
-// OutreachStore is what the outreach commands need from storage.
+// OutreachStore is what the outreach views read from storage; changes go
+// through the outreach services (network/outreach.go).
 type OutreachStore interface {
 	Outreach(ctx context.Context, country string) (model.Outreach, []model.OutreachNote, error)
 	Outreaches(ctx context.Context) ([]model.Outreach, error)
-	UpdateOutreach(ctx context.Context, actor model.Actor, country string, change func(o *model.Outreach) error) (model.Outreach, error)
-	AddOutreachNote(ctx context.Context, actor model.Actor, country, text string, followUp time.Time) (model.OutreachNote, error)
 	FollowUpsDue(ctx context.Context, day time.Time) ([]model.Outreach, error)
 }
 
@@ -46,12 +46,8 @@ const (
 	msgOutreachUsageStage    = "outreach stage <country> <not-contacted|contacted|interested|appointed|declined>"
 	msgOutreachUsageOwner    = "outreach owner <country> <person|none>"
 	msgOutreachUsageFollowUp = "outreach follow-up <country> <YYYY-MM-DD|none>"
-	msgOutreachNoNote        = "Write the note after the country, e.g. outreach log %s Met the deputy permanent representative."
 	msgOutreachNoOptions     = "A note cannot hold words with = in them such as %s=…: write them another way (e.g. %s: …)."
 	msgOutreachBadDate       = "%q is not a date: write it as YYYY-MM-DD, e.g. 2012-10-15."
-	msgOutreachPastDate      = "%s is in the past (today is %s where you are): choose today or a later day."
-	msgOutreachHasFocalPoint = "%s has an active focal point (%s), so it counts as appointed: outreach is for countries without one."
-	msgOutreachNotOwner      = "%s is not an active member of the secretariat: only they can own outreach."
 
 	msgStageNotContacted = "not contacted"
 	msgStageContacted    = "contacted"
@@ -128,8 +124,7 @@ func (e *Engine) outreachZone(r *Request) *time.Location {
 
 // outreachToday is the caller's date, as midnight UTC.
 func (e *Engine) outreachToday(r *Request) time.Time {
-	y, m, d := r.Now.In(e.outreachZone(r)).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return network.OutreachToday(r.Now, e.outreachZone(r))
 }
 
 // details is the owner and follow-up of o, for one line.
@@ -316,14 +311,12 @@ func leadingCountry(words []string) (model.Country, []string, error) {
 	return model.Country{}, nil, err
 }
 
-// parseOutreachDay reads a follow-up day, refusing days before today.
-func parseOutreachDay(s string, today time.Time) (time.Time, error) {
+// parseOutreachDay reads a follow-up day; whether it has passed is the
+// service's to judge.
+func parseOutreachDay(s string) (time.Time, error) {
 	d, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return time.Time{}, model.Errorf(model.EINVALID, msgOutreachBadDate, s)
-	}
-	if d.Before(today) {
-		return time.Time{}, model.Errorf(model.EINVALID, msgOutreachPastDate, s, outreachDate(today))
+		return time.Time{}, model.FieldErrorf("follow_up", model.EINVALID, msgOutreachBadDate, s)
 	}
 	return d, nil
 }
@@ -331,7 +324,7 @@ func parseOutreachDay(s string, today time.Time) (time.Time, error) {
 // trailingFollowUp splits "… follow up 2012-10-15" (or "follow-up", or
 // "followup") from the end of words. Words ending in "follow up" and no
 // date are left as they are: "we will follow up" is part of a note.
-func trailingFollowUp(words []string, today time.Time) ([]string, time.Time, error) {
+func trailingFollowUp(words []string) ([]string, time.Time, error) {
 	n := len(words)
 	if n < 2 || words[n-1] == "" || words[n-1][0] < '0' || words[n-1][0] > '9' {
 		return words, time.Time{}, nil
@@ -345,7 +338,7 @@ func trailingFollowUp(words []string, today time.Time) ([]string, time.Time, err
 	default:
 		return words, time.Time{}, nil
 	}
-	d, err := parseOutreachDay(words[n-1], today)
+	d, err := parseOutreachDay(words[n-1])
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -368,18 +361,17 @@ func (e *Engine) outreachLog(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	words, followUp, err := trailingFollowUp(words, ow.today)
+	words, followUp, err := trailingFollowUp(words)
 	if err != nil {
 		return err
 	}
-	if len(words) == 0 {
-		return model.Errorf(model.EINVALID, msgOutreachNoNote, c.Name)
-	}
-	if _, err := e.store.AddOutreachNote(ctx, r.Actor(), c.Alpha2, strings.Join(words, " "), followUp); err != nil {
+	ch, err := e.svc.LogOutreach(ctx, r.caller(), c, strings.Join(words, " "), followUp, e.outreachZone(r))
+	if err != nil {
 		return err
 	}
 	w.Printf(msgOutreachNoted, c.Name)
-	return e.outreachSummary(ctx, w, ow, c)
+	outreachSummary(w, ow, ch)
+	return nil
 }
 
 func (e *Engine) outreachStage(ctx context.Context, w *Reply, r *Request) error {
@@ -403,9 +395,8 @@ func (e *Engine) outreachStage(ctx context.Context, w *Reply, r *Request) error 
 	if err != nil {
 		return err
 	}
-	return e.changeOutreach(ctx, w, r, c, func(o *model.Outreach) error {
-		o.Stage = st
-		return nil
+	return e.showOutreachChange(ctx, w, r, func(ctx context.Context) (network.OutreachChange, error) {
+		return e.svc.SetOutreachStage(ctx, r.caller(), c, st)
 	})
 }
 
@@ -425,14 +416,10 @@ func (e *Engine) outreachOwner(ctx context.Context, w *Reply, r *Request) error 
 		if err != nil {
 			return err
 		}
-		if !p.IsSecretariat() {
-			return model.Errorf(model.EINVALID, msgOutreachNotOwner, p.Name)
-		}
 		owner = p.ID
 	}
-	return e.changeOutreach(ctx, w, r, c, func(o *model.Outreach) error {
-		o.OwnerID = owner
-		return nil
+	return e.showOutreachChange(ctx, w, r, func(ctx context.Context) (network.OutreachChange, error) {
+		return e.svc.SetOutreachOwner(ctx, r.caller(), c, owner)
 	})
 }
 
@@ -447,46 +434,39 @@ func (e *Engine) outreachFollowUp(ctx context.Context, w *Reply, r *Request) err
 	}
 	var day time.Time
 	if last := words[len(words)-1]; !strings.EqualFold(last, "none") {
-		if day, err = parseOutreachDay(last, e.outreachToday(r)); err != nil {
+		if day, err = parseOutreachDay(last); err != nil {
 			return err
 		}
 	}
-	return e.changeOutreach(ctx, w, r, c, func(o *model.Outreach) error {
-		o.FollowUp = day
-		return nil
+	return e.showOutreachChange(ctx, w, r, func(ctx context.Context) (network.OutreachChange, error) {
+		return e.svc.SetOutreachFollowUp(ctx, r.caller(), c, day, e.outreachZone(r))
 	})
 }
 
-// changeOutreach applies change to a country without an active focal point
-// and shows the result.
-func (e *Engine) changeOutreach(ctx context.Context, w *Reply, r *Request, c model.Country, change func(o *model.Outreach) error) error {
+// showOutreachChange runs an outreach change and shows the result.
+func (e *Engine) showOutreachChange(ctx context.Context, w *Reply, r *Request, change func(ctx context.Context) (network.OutreachChange, error)) error {
 	ow, err := e.outreachWorld(ctx, r)
 	if err != nil {
 		return err
 	}
-	if names := ow.focal[c.Alpha2]; len(names) > 0 {
-		return model.Errorf(model.ECONFLICT, msgOutreachHasFocalPoint, c.Name, strings.Join(names, ", "))
-	}
-	if _, err := e.store.UpdateOutreach(ctx, r.Actor(), c.Alpha2, change); err != nil {
+	ch, err := change(ctx)
+	if err != nil {
 		return err
 	}
-	return e.outreachSummary(ctx, w, ow, c)
+	outreachSummary(w, ow, ch)
+	return nil
 }
 
 // outreachSummary shows a country's outreach in one line, and a hint when a
 // follow-up has no owner to be reminded.
-func (e *Engine) outreachSummary(ctx context.Context, w *Reply, ow outreachWorld, c model.Country) error {
-	o, _, err := e.store.Outreach(ctx, c.Alpha2)
-	if err != nil {
-		return err
-	}
-	if names := ow.focal[c.Alpha2]; len(names) > 0 {
+func outreachSummary(w *Reply, ow outreachWorld, ch network.OutreachChange) {
+	c, o := ch.Country, ch.Outreach
+	if names := ch.FocalPoints; len(names) > 0 {
 		w.Printf(msgOutreachAppointed, c.Name, c.Group.Name(), strings.Join(names, ", "))
-		return nil
+		return
 	}
 	w.Printf(msgOutreachCountry, c.Name, c.Group.Name(), w.stage(o.Stage), ow.details(w, o))
 	if o.OwnerID == 0 && !o.FollowUp.IsZero() && o.Stage.Open() {
 		w.Printf(msgOutreachNoOwnerHint, c.Name, c.Name)
 	}
-	return nil
 }

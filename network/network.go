@@ -26,6 +26,7 @@ type Store interface {
 	PeopleStore
 	MeetingStore
 	PollStore
+	OutreachStore
 }
 
 // Service runs the network's operations. It is safe for concurrent use.

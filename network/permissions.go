@@ -78,3 +78,19 @@ func (c Caller) maySeePoll(p model.Poll, invited func(meetingID int64) (bool, er
 	}
 	return invited(p.MeetingID)
 }
+
+// outreach
+
+const msgOutreachNotOwner = "%s is not an active member of the secretariat: only they can own outreach."
+
+// mayOwnOutreach refuses someone who may not own the outreach to a country:
+// only an active member of the secretariat may, so that someone is
+// reminded of its follow-ups.
+//
+// Errors: EINVALID (field "owner").
+func mayOwnOutreach(p model.Person) error {
+	if !p.IsSecretariat() {
+		return model.FieldErrorf("owner", model.EINVALID, msgOutreachNotOwner, p.Name)
+	}
+	return nil
+}
