@@ -27,6 +27,7 @@ type Store interface {
 	MeetingStore
 	PollStore
 	OutreachStore
+	SeriesStore
 }
 
 // Service runs the network's operations. It is safe for concurrent use.
