@@ -10,14 +10,6 @@ import (
 	"focalbot/network"
 )
 
-// OutreachStore is what the outreach views read from storage; changes go
-// through the outreach services (network/outreach.go).
-type OutreachStore interface {
-	Outreach(ctx context.Context, country string) (model.Outreach, []model.OutreachNote, error)
-	Outreaches(ctx context.Context) ([]model.Outreach, error)
-	FollowUpsDue(ctx context.Context, day time.Time) ([]model.Outreach, error)
-}
-
 // Outreach.
 const (
 	msgOutreachHeader        = "Outreach: %d countries without an active focal point."
@@ -92,11 +84,10 @@ func (e *Engine) outreachCommands() []*Command {
 }
 
 // outreachWorld is what the outreach views need besides the records: who
-// is on the roster, and the active focal points of each country.
+// is on the roster, to name owners.
 type outreachWorld struct {
 	people map[int64]model.Person
-	focal  map[string][]string // alpha-2 → names of its active focal points
-	today  time.Time           // the caller's today, as midnight UTC
+	today  time.Time // the caller's today, as midnight UTC
 }
 
 func (e *Engine) outreachWorld(ctx context.Context, r *Request) (outreachWorld, error) {
@@ -104,12 +95,9 @@ func (e *Engine) outreachWorld(ctx context.Context, r *Request) (outreachWorld, 
 	if err != nil {
 		return outreachWorld{}, err
 	}
-	ow := outreachWorld{people: map[int64]model.Person{}, focal: map[string][]string{}, today: e.outreachToday(r)}
+	ow := outreachWorld{people: map[int64]model.Person{}, today: e.outreachToday(r)}
 	for _, p := range people {
 		ow.people[p.ID] = p
-		if p.Role == model.RoleFocalPoint && p.Status == model.StatusActive {
-			ow.focal[p.Country] = append(ow.focal[p.Country], p.Name)
-		}
 	}
 	return ow, nil
 }
@@ -158,11 +146,11 @@ func (e *Engine) outreach(ctx context.Context, w *Reply, r *Request) error {
 	}
 	switch g, isGroup := model.ParseGroup(q); {
 	case q == "":
-		return e.outreachPipeline(ctx, w, ow, model.Groups, false)
+		return e.outreachPipeline(ctx, w, r, ow, model.Groups, false)
 	case strings.EqualFold(q, "due"):
-		return e.outreachDue(ctx, w, ow)
+		return e.outreachDue(ctx, w, r, ow)
 	case isGroup:
-		return e.outreachPipeline(ctx, w, ow, []model.Group{g}, true)
+		return e.outreachPipeline(ctx, w, r, ow, []model.Group{g}, true)
 	}
 	c, err := match.Country(q)
 	if err != nil {
@@ -174,42 +162,18 @@ func (e *Engine) outreach(ctx context.Context, w *Reply, r *Request) error {
 // outreachPipeline lists the countries of groups that have no active focal
 // point, by stage: each with its owner and follow-up, except those not
 // contacted that have neither, which are named only when full is set.
-// Observer states are listed only once their outreach is recorded.
-func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, ow outreachWorld, groups []model.Group, full bool) error {
-	all, err := e.store.Outreaches(ctx)
+func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow outreachWorld, groups []model.Group, full bool) error {
+	pl, err := e.svc.OutreachPipeline(ctx, r.caller(), groups)
 	if err != nil {
 		return err
 	}
-	records := map[string]model.Outreach{}
-	for _, o := range all {
-		records[o.Country] = o
-	}
-	type entry struct {
-		country model.Country
-		o       model.Outreach
-	}
-	pipeline := map[model.Group][]entry{}
-	total := 0
-	for _, g := range groups {
-		for _, c := range model.CountriesInGroup(g) {
-			o, recorded := records[c.Alpha2]
-			if len(ow.focal[c.Alpha2]) > 0 || c.Observer && !recorded {
-				continue
-			}
-			if !recorded {
-				o = model.NewOutreach(c.Alpha2)
-			}
-			pipeline[g] = append(pipeline[g], entry{c, o})
-			total++
-		}
-	}
 	if full {
-		w.Printf(msgOutreachHeaderGroup, groups[0].Name(), total)
+		w.Printf(msgOutreachHeaderGroup, groups[0].Name(), pl.Total)
 	} else {
-		w.Printf(msgOutreachHeader, total)
+		w.Printf(msgOutreachHeader, pl.Total)
 	}
 	for _, g := range groups {
-		entries := pipeline[g]
+		entries := pl.Groups[g]
 		if len(entries) == 0 {
 			continue
 		}
@@ -217,13 +181,13 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, ow outreachWorl
 			w.Printf(msgOutreachGroup, g.Name(), len(entries))
 		}
 		for _, st := range model.Stages {
-			var listed []entry
+			var listed []network.OutreachChange
 			var bare []string
 			for _, en := range entries {
 				switch {
-				case en.o.Stage != st:
-				case st == model.StageNotContacted && en.o.OwnerID == 0 && en.o.FollowUp.IsZero():
-					bare = append(bare, en.country.Name)
+				case en.Outreach.Stage != st:
+				case st == model.StageNotContacted && en.Outreach.OwnerID == 0 && en.Outreach.FollowUp.IsZero():
+					bare = append(bare, en.Country.Name)
 				default:
 					listed = append(listed, en)
 				}
@@ -237,7 +201,7 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, ow outreachWorl
 				w.Printf(msgOutreachStage, w.stage(st), len(listed)+len(bare))
 			}
 			for _, en := range listed {
-				w.Printf(msgOutreachItem, en.country.Name, ow.details(w, en.o))
+				w.Printf(msgOutreachItem, en.Country.Name, ow.details(w, en.Outreach))
 			}
 			if len(bare) > 0 && full {
 				w.Printf(msgOutreachNames, strings.Join(bare, ", "))
@@ -250,11 +214,12 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, ow outreachWorl
 // outreachCountry shows a country's stage, owner, follow-up and log. A
 // country with an active focal point is appointed, whatever is recorded.
 func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow outreachWorld, c model.Country) error {
-	o, notes, err := e.store.Outreach(ctx, c.Alpha2)
+	v, err := e.svc.OutreachOf(ctx, r.caller(), c)
 	if err != nil {
 		return err
 	}
-	if names := ow.focal[c.Alpha2]; len(names) > 0 {
+	o, notes := v.Outreach, v.Notes
+	if names := v.FocalPoints; len(names) > 0 {
 		w.Printf(msgOutreachAppointed, c.Name, c.Group.Name(), strings.Join(names, ", "))
 	} else {
 		w.Printf(msgOutreachCountry, c.Name, c.Group.Name(), w.stage(o.Stage), ow.details(w, o))
@@ -273,8 +238,8 @@ func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow o
 
 // outreachDue lists the follow-ups due by the caller's today: those whose
 // owners are reminded.
-func (e *Engine) outreachDue(ctx context.Context, w *Reply, ow outreachWorld) error {
-	due, err := e.store.FollowUpsDue(ctx, ow.today)
+func (e *Engine) outreachDue(ctx context.Context, w *Reply, r *Request, ow outreachWorld) error {
+	due, err := e.svc.FollowUpsDue(ctx, r.caller(), ow.today)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ type OutreachStore interface {
 	Outreach(ctx context.Context, country string) (model.Outreach, []model.OutreachNote, error)
 	UpdateOutreach(ctx context.Context, actor model.Actor, country string, change func(o *model.Outreach) error) (model.Outreach, error)
 	AddOutreachNote(ctx context.Context, actor model.Actor, country, text string, followUp time.Time) (model.OutreachNote, error)
+	Outreaches(ctx context.Context) ([]model.Outreach, error)
+	FollowUpsDue(ctx context.Context, day time.Time) ([]model.Outreach, error)
 	Person(ctx context.Context, id int64) (model.Person, error)
 	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
 }
@@ -154,6 +156,91 @@ func (s *Service) focalPoints(ctx context.Context, country model.Country) ([]str
 		names = append(names, p.Name)
 	}
 	return names, nil
+}
+
+// OutreachView is one country's outreach and its log, oldest note first.
+type OutreachView struct {
+	OutreachChange
+	Notes []model.OutreachNote
+}
+
+// OutreachOf shows the outreach to a country. One with an active focal
+// point counts as appointed (its FocalPoints are named), whatever is stored.
+//
+// Errors: EFORBIDDEN unless the caller is of the secretariat; EINTERNAL.
+func (s *Service) OutreachOf(ctx context.Context, c Caller, country model.Country) (OutreachView, error) {
+	if err := c.requireSecretariat(); err != nil {
+		return OutreachView{}, err
+	}
+	focal, err := s.focalPoints(ctx, country)
+	if err != nil {
+		return OutreachView{}, err
+	}
+	o, notes, err := s.store.Outreach(ctx, country.Alpha2)
+	if err != nil {
+		return OutreachView{}, err
+	}
+	return OutreachView{OutreachChange: OutreachChange{Country: country, Outreach: o, FocalPoints: focal}, Notes: notes}, nil
+}
+
+// Pipeline is the outreach to the countries of some regional groups that
+// have no active focal point, by group, in the order of the UN's list.
+type Pipeline struct {
+	Groups map[model.Group][]OutreachChange
+	Total  int
+}
+
+// OutreachPipeline lists the countries of groups that have no active focal
+// point, each with its outreach (not contacted when nothing is recorded).
+// Observer states are listed only once their outreach is recorded.
+//
+// Errors: EFORBIDDEN unless the caller is of the secretariat; EINTERNAL.
+func (s *Service) OutreachPipeline(ctx context.Context, c Caller, groups []model.Group) (Pipeline, error) {
+	if err := c.requireSecretariat(); err != nil {
+		return Pipeline{}, err
+	}
+	focal, err := s.store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint}, Statuses: []model.Status{model.StatusActive}})
+	if err != nil {
+		return Pipeline{}, err
+	}
+	appointed := map[string]bool{}
+	for _, p := range focal {
+		appointed[p.Country] = true
+	}
+	all, err := s.store.Outreaches(ctx)
+	if err != nil {
+		return Pipeline{}, err
+	}
+	records := map[string]model.Outreach{}
+	for _, o := range all {
+		records[o.Country] = o
+	}
+	pl := Pipeline{Groups: map[model.Group][]OutreachChange{}}
+	for _, g := range groups {
+		for _, country := range model.CountriesInGroup(g) {
+			o, recorded := records[country.Alpha2]
+			if appointed[country.Alpha2] || country.Observer && !recorded {
+				continue
+			}
+			if !recorded {
+				o = model.NewOutreach(country.Alpha2)
+			}
+			pl.Groups[g] = append(pl.Groups[g], OutreachChange{Country: country, Outreach: o})
+			pl.Total++
+		}
+	}
+	return pl, nil
+}
+
+// FollowUpsDue lists the open outreach whose follow-up day is day or
+// earlier: those whose owners are reminded.
+//
+// Errors: EFORBIDDEN unless the caller is of the secretariat; EINTERNAL.
+func (s *Service) FollowUpsDue(ctx context.Context, c Caller, day time.Time) ([]model.Outreach, error) {
+	if err := c.requireSecretariat(); err != nil {
+		return nil, err
+	}
+	return s.store.FollowUpsDue(ctx, day)
 }
 
 // OutreachToday is the calendar day of now in loc, as midnight UTC: the

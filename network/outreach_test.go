@@ -81,3 +81,47 @@ func TestOutreachChanges(t *testing.T) {
 
 // second is the error of a call that returns a value and an error.
 func second[T any](_ T, err error) error { return err }
+
+// TestOutreachViews: the pipeline leaves out countries with an active focal
+// point, a country's view names them (it counts as appointed), and only
+// the secretariat sees either.
+func TestOutreachViews(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+		w := newPollWorld(t, s)
+		sec := network.As(w.sec)
+		kenya, _ := model.CountryByCode("KE")
+		ghana, _ := model.CountryByCode("GH")
+		if _, err := w.svc.LogOutreach(ctx, sec, kenya, "Called the mission", t0.AddDate(0, 0, 1), time.UTC); err != nil {
+			t.Fatal(err)
+		}
+		pl, err := w.svc.OutreachPipeline(ctx, sec, []model.Group{model.GroupAfrican})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stages := map[string]model.Stage{}
+		for _, en := range pl.Groups[model.GroupAfrican] {
+			stages[en.Country.Alpha2] = en.Outreach.Stage
+		}
+		_, listed := stages["GH"]
+		if listed || stages["KE"] != model.StageContacted || stages["NG"] != model.StageNotContacted || pl.Total != len(stages) {
+			t.Errorf("pipeline: GH listed %v, KE %s, NG %s, total %d of %d", listed, stages["KE"], stages["NG"], pl.Total, len(stages))
+		}
+		v, err := w.svc.OutreachOf(ctx, sec, ghana)
+		if err != nil || len(v.FocalPoints) != 1 || v.FocalPoints[0] != "Kwame" {
+			t.Errorf("Ghana: %+v, %v", v, err)
+		}
+		if v, err := w.svc.OutreachOf(ctx, sec, kenya); err != nil || len(v.Notes) != 1 || len(v.FocalPoints) != 0 {
+			t.Errorf("Kenya: %+v, %v", v, err)
+		}
+		gh := network.As(w.gh)
+		for name, err := range map[string]error{
+			"pipeline":  second(w.svc.OutreachPipeline(ctx, gh, model.Groups)),
+			"a country": second(w.svc.OutreachOf(ctx, gh, kenya)),
+			"due":       second(w.svc.FollowUpsDue(ctx, gh, t0)),
+		} {
+			if model.ErrorCode(err) != model.EFORBIDDEN {
+				t.Errorf("a focal point saw the outreach %s: %v", name, err)
+			}
+		}
+	})
+}
