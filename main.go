@@ -29,6 +29,7 @@ import (
 	"focalbot/mail"
 	"focalbot/metrics"
 	"focalbot/model"
+	"focalbot/network"
 	"focalbot/roster"
 	"focalbot/scheduler"
 	"focalbot/storage"
@@ -202,7 +203,8 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	met := metrics.New(a.store, nil)
 	disp.Observer = met
 	sched := &scheduler.Scheduler{Store: a.store, Clock: a.clock, Log: a.log.With("component", "scheduler"),
-		Planner: planner, Zone: a.zone, Kick: disp.Kick, Observe: met.Tick}
+		Planner: planner, Zone: a.zone, Kick: disp.Kick, Observe: met.Tick,
+		Polls: network.New(a.store, a.clock, a.zone, planner, disp.Kick)}
 	opts := []bot.Option{bot.WithDelivery(planner, disp.Kick), bot.WithFeeds(a.cfg.PublicURL)}
 	if sim != nil && a.cfg.Mode() == config.ModeConsole {
 		opts = append(opts, bot.WithSimulatedClock(sim, func(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error) {

@@ -95,12 +95,8 @@ func parseSpans(s string) ([]time.Duration, error) {
 
 func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 	o := r.Args.Opts
-	n, err := e.store.Network(ctx)
-	if err != nil {
-		return err
-	}
-	sr := model.Series{Name: o["name"], Venue: o["venue"], Address: o["address"], TimeZone: e.zone.String(),
-		Hosts: slices.Clone(n.FacilitatingGroup), PlanAhead: 120 * 24 * time.Hour, Active: true}
+	var err error
+	sr := model.Series{Name: o["name"], Venue: o["venue"], Address: o["address"], TimeZone: e.zone.String()}
 	for _, k := range r.Args.Keys {
 		switch k {
 		case "name", "venue", "address":
@@ -130,7 +126,7 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 			if err := setMeeting(&m, []string{"hosts"}, o); err != nil {
 				return err
 			}
-			sr.Hosts = m.Hosts
+			sr.Hosts = append([]string{}, m.Hosts...) // none, when hosts= is empty
 		case "invitees":
 			if sr.Invitees, err = parseInvitees(o[k]); err != nil {
 				return err
@@ -147,15 +143,13 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 	if sr.Start, err = parseWhen(o["start"], loc, time.Time{}); err != nil {
 		return err
 	}
-	next, ok, err := recur.Next(sr, r.Now)
+	plan, err := e.svc.CreateSeries(ctx, r.caller(), sr)
 	if err != nil {
 		return err
 	}
-	if err := e.store.CreateSeries(ctx, r.Actor(), &sr); err != nil {
-		return err
-	}
+	sr, next := plan.Series, plan.Next
 	w.Printf(msgSeriesCreated, sr.ID, sr.Name)
-	if ok {
+	if plan.HasNext {
 		w.Printf(msgSeriesNext, delivery.Span(next.In(loc), next.Add(sr.Duration).In(loc)), next.Add(-sr.PlanAhead).In(loc).Format("2 Jan 2006"))
 	} else {
 		w.Printf(msgSeriesEnded)
@@ -206,7 +200,7 @@ func parseInvitees(s string) (model.Invitees, error) {
 }
 
 func (e *Engine) seriesList(ctx context.Context, w *Reply, r *Request) error {
-	all, err := e.store.SeriesList(ctx, false)
+	all, err := e.svc.SeriesList(ctx, r.caller())
 	if err != nil {
 		return err
 	}
@@ -214,11 +208,11 @@ func (e *Engine) seriesList(ctx context.Context, w *Reply, r *Request) error {
 		w.Printf(msgNoSeries)
 		return nil
 	}
-	for _, sr := range all {
-		next := "—"
-		if t, ok, err := recur.Next(sr, r.Now); err == nil && ok {
+	for _, plan := range all {
+		sr, next := plan.Series, "—"
+		if plan.HasNext {
 			loc, _ := model.LoadZone(sr.TimeZone)
-			next = delivery.Span(t.In(loc), t.Add(sr.Duration).In(loc))
+			next = delivery.Span(plan.Next.In(loc), plan.Next.Add(sr.Duration).In(loc))
 		}
 		w.Printf(msgSeriesLine, sr.ID, sr.Name, sr.Rule, next, w.yesNo(sr.Active))
 	}
@@ -231,7 +225,7 @@ func (e *Engine) seriesActive(active bool) HandlerFunc {
 		if err != nil {
 			return model.Errorf(model.EINVALID, msgBadSeriesNumber, r.Args.Rest(0))
 		}
-		sr, err := e.store.SetSeriesActive(ctx, r.Actor(), id, active)
+		sr, err := e.svc.SetSeriesActive(ctx, r.caller(), id, active)
 		if err != nil {
 			return err
 		}

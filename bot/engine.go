@@ -50,8 +50,6 @@ type Store interface {
 	RequestEmailChange(ctx context.Context, id int64, email string, plan func(p model.Person, code string) []model.OutboxItem) error
 	ConfirmEmailChange(ctx context.Context, actor model.Actor, id int64, code string) (model.Person, error)
 
-	OutreachStore
-	PollStore
 	CycleStore
 	network.Store
 }

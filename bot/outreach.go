@@ -7,16 +7,8 @@ import (
 
 	"focalbot/match"
 	"focalbot/model"
+	"focalbot/network"
 )
-
-// OutreachStore is what the outreach commands need from storage.
-type OutreachStore interface {
-	Outreach(ctx context.Context, country string) (model.Outreach, []model.OutreachNote, error)
-	Outreaches(ctx context.Context) ([]model.Outreach, error)
-	UpdateOutreach(ctx context.Context, actor model.Actor, country string, change func(o *model.Outreach) error) (model.Outreach, error)
-	AddOutreachNote(ctx context.Context, actor model.Actor, country, text string, followUp time.Time) (model.OutreachNote, error)
-	FollowUpsDue(ctx context.Context, day time.Time) ([]model.Outreach, error)
-}
 
 // Outreach.
 const (
@@ -46,12 +38,8 @@ const (
 	msgOutreachUsageStage    = "outreach stage <country> <not-contacted|contacted|interested|appointed|declined>"
 	msgOutreachUsageOwner    = "outreach owner <country> <person|none>"
 	msgOutreachUsageFollowUp = "outreach follow-up <country> <YYYY-MM-DD|none>"
-	msgOutreachNoNote        = "Write the note after the country, e.g. outreach log %s Met the deputy permanent representative."
 	msgOutreachNoOptions     = "A note cannot hold words with = in them such as %s=…: write them another way (e.g. %s: …)."
 	msgOutreachBadDate       = "%q is not a date: write it as YYYY-MM-DD, e.g. 2012-10-15."
-	msgOutreachPastDate      = "%s is in the past (today is %s where you are): choose today or a later day."
-	msgOutreachHasFocalPoint = "%s has an active focal point (%s), so it counts as appointed: outreach is for countries without one."
-	msgOutreachNotOwner      = "%s is not an active member of the secretariat: only they can own outreach."
 
 	msgStageNotContacted = "not contacted"
 	msgStageContacted    = "contacted"
@@ -96,11 +84,10 @@ func (e *Engine) outreachCommands() []*Command {
 }
 
 // outreachWorld is what the outreach views need besides the records: who
-// is on the roster, and the active focal points of each country.
+// is on the roster, to name owners.
 type outreachWorld struct {
 	people map[int64]model.Person
-	focal  map[string][]string // alpha-2 → names of its active focal points
-	today  time.Time           // the caller's today, as midnight UTC
+	today  time.Time // the caller's today, as midnight UTC
 }
 
 func (e *Engine) outreachWorld(ctx context.Context, r *Request) (outreachWorld, error) {
@@ -108,12 +95,9 @@ func (e *Engine) outreachWorld(ctx context.Context, r *Request) (outreachWorld, 
 	if err != nil {
 		return outreachWorld{}, err
 	}
-	ow := outreachWorld{people: map[int64]model.Person{}, focal: map[string][]string{}, today: e.outreachToday(r)}
+	ow := outreachWorld{people: map[int64]model.Person{}, today: e.outreachToday(r)}
 	for _, p := range people {
 		ow.people[p.ID] = p
-		if p.Role == model.RoleFocalPoint && p.Status == model.StatusActive {
-			ow.focal[p.Country] = append(ow.focal[p.Country], p.Name)
-		}
 	}
 	return ow, nil
 }
@@ -128,8 +112,7 @@ func (e *Engine) outreachZone(r *Request) *time.Location {
 
 // outreachToday is the caller's date, as midnight UTC.
 func (e *Engine) outreachToday(r *Request) time.Time {
-	y, m, d := r.Now.In(e.outreachZone(r)).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return network.OutreachToday(r.Now, e.outreachZone(r))
 }
 
 // details is the owner and follow-up of o, for one line.
@@ -163,11 +146,11 @@ func (e *Engine) outreach(ctx context.Context, w *Reply, r *Request) error {
 	}
 	switch g, isGroup := model.ParseGroup(q); {
 	case q == "":
-		return e.outreachPipeline(ctx, w, ow, model.Groups, false)
+		return e.outreachPipeline(ctx, w, r, ow, model.Groups, false)
 	case strings.EqualFold(q, "due"):
-		return e.outreachDue(ctx, w, ow)
+		return e.outreachDue(ctx, w, r, ow)
 	case isGroup:
-		return e.outreachPipeline(ctx, w, ow, []model.Group{g}, true)
+		return e.outreachPipeline(ctx, w, r, ow, []model.Group{g}, true)
 	}
 	c, err := match.Country(q)
 	if err != nil {
@@ -179,42 +162,18 @@ func (e *Engine) outreach(ctx context.Context, w *Reply, r *Request) error {
 // outreachPipeline lists the countries of groups that have no active focal
 // point, by stage: each with its owner and follow-up, except those not
 // contacted that have neither, which are named only when full is set.
-// Observer states are listed only once their outreach is recorded.
-func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, ow outreachWorld, groups []model.Group, full bool) error {
-	all, err := e.store.Outreaches(ctx)
+func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow outreachWorld, groups []model.Group, full bool) error {
+	pl, err := e.svc.OutreachPipeline(ctx, r.caller(), groups)
 	if err != nil {
 		return err
 	}
-	records := map[string]model.Outreach{}
-	for _, o := range all {
-		records[o.Country] = o
-	}
-	type entry struct {
-		country model.Country
-		o       model.Outreach
-	}
-	pipeline := map[model.Group][]entry{}
-	total := 0
-	for _, g := range groups {
-		for _, c := range model.CountriesInGroup(g) {
-			o, recorded := records[c.Alpha2]
-			if len(ow.focal[c.Alpha2]) > 0 || c.Observer && !recorded {
-				continue
-			}
-			if !recorded {
-				o = model.NewOutreach(c.Alpha2)
-			}
-			pipeline[g] = append(pipeline[g], entry{c, o})
-			total++
-		}
-	}
 	if full {
-		w.Printf(msgOutreachHeaderGroup, groups[0].Name(), total)
+		w.Printf(msgOutreachHeaderGroup, groups[0].Name(), pl.Total)
 	} else {
-		w.Printf(msgOutreachHeader, total)
+		w.Printf(msgOutreachHeader, pl.Total)
 	}
 	for _, g := range groups {
-		entries := pipeline[g]
+		entries := pl.Groups[g]
 		if len(entries) == 0 {
 			continue
 		}
@@ -222,13 +181,13 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, ow outreachWorl
 			w.Printf(msgOutreachGroup, g.Name(), len(entries))
 		}
 		for _, st := range model.Stages {
-			var listed []entry
+			var listed []network.OutreachChange
 			var bare []string
 			for _, en := range entries {
 				switch {
-				case en.o.Stage != st:
-				case st == model.StageNotContacted && en.o.OwnerID == 0 && en.o.FollowUp.IsZero():
-					bare = append(bare, en.country.Name)
+				case en.Outreach.Stage != st:
+				case st == model.StageNotContacted && en.Outreach.OwnerID == 0 && en.Outreach.FollowUp.IsZero():
+					bare = append(bare, en.Country.Name)
 				default:
 					listed = append(listed, en)
 				}
@@ -242,7 +201,7 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, ow outreachWorl
 				w.Printf(msgOutreachStage, w.stage(st), len(listed)+len(bare))
 			}
 			for _, en := range listed {
-				w.Printf(msgOutreachItem, en.country.Name, ow.details(w, en.o))
+				w.Printf(msgOutreachItem, en.Country.Name, ow.details(w, en.Outreach))
 			}
 			if len(bare) > 0 && full {
 				w.Printf(msgOutreachNames, strings.Join(bare, ", "))
@@ -255,11 +214,12 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, ow outreachWorl
 // outreachCountry shows a country's stage, owner, follow-up and log. A
 // country with an active focal point is appointed, whatever is recorded.
 func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow outreachWorld, c model.Country) error {
-	o, notes, err := e.store.Outreach(ctx, c.Alpha2)
+	v, err := e.svc.OutreachOf(ctx, r.caller(), c)
 	if err != nil {
 		return err
 	}
-	if names := ow.focal[c.Alpha2]; len(names) > 0 {
+	o, notes := v.Outreach, v.Notes
+	if names := v.FocalPoints; len(names) > 0 {
 		w.Printf(msgOutreachAppointed, c.Name, c.Group.Name(), strings.Join(names, ", "))
 	} else {
 		w.Printf(msgOutreachCountry, c.Name, c.Group.Name(), w.stage(o.Stage), ow.details(w, o))
@@ -278,8 +238,8 @@ func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow o
 
 // outreachDue lists the follow-ups due by the caller's today: those whose
 // owners are reminded.
-func (e *Engine) outreachDue(ctx context.Context, w *Reply, ow outreachWorld) error {
-	due, err := e.store.FollowUpsDue(ctx, ow.today)
+func (e *Engine) outreachDue(ctx context.Context, w *Reply, r *Request, ow outreachWorld) error {
+	due, err := e.svc.FollowUpsDue(ctx, r.caller(), ow.today)
 	if err != nil {
 		return err
 	}
@@ -316,14 +276,12 @@ func leadingCountry(words []string) (model.Country, []string, error) {
 	return model.Country{}, nil, err
 }
 
-// parseOutreachDay reads a follow-up day, refusing days before today.
-func parseOutreachDay(s string, today time.Time) (time.Time, error) {
+// parseOutreachDay reads a follow-up day; whether it has passed is the
+// service's to judge.
+func parseOutreachDay(s string) (time.Time, error) {
 	d, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return time.Time{}, model.Errorf(model.EINVALID, msgOutreachBadDate, s)
-	}
-	if d.Before(today) {
-		return time.Time{}, model.Errorf(model.EINVALID, msgOutreachPastDate, s, outreachDate(today))
+		return time.Time{}, model.FieldErrorf("follow_up", model.EINVALID, msgOutreachBadDate, s)
 	}
 	return d, nil
 }
@@ -331,7 +289,7 @@ func parseOutreachDay(s string, today time.Time) (time.Time, error) {
 // trailingFollowUp splits "… follow up 2012-10-15" (or "follow-up", or
 // "followup") from the end of words. Words ending in "follow up" and no
 // date are left as they are: "we will follow up" is part of a note.
-func trailingFollowUp(words []string, today time.Time) ([]string, time.Time, error) {
+func trailingFollowUp(words []string) ([]string, time.Time, error) {
 	n := len(words)
 	if n < 2 || words[n-1] == "" || words[n-1][0] < '0' || words[n-1][0] > '9' {
 		return words, time.Time{}, nil
@@ -345,7 +303,7 @@ func trailingFollowUp(words []string, today time.Time) ([]string, time.Time, err
 	default:
 		return words, time.Time{}, nil
 	}
-	d, err := parseOutreachDay(words[n-1], today)
+	d, err := parseOutreachDay(words[n-1])
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -368,18 +326,17 @@ func (e *Engine) outreachLog(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	words, followUp, err := trailingFollowUp(words, ow.today)
+	words, followUp, err := trailingFollowUp(words)
 	if err != nil {
 		return err
 	}
-	if len(words) == 0 {
-		return model.Errorf(model.EINVALID, msgOutreachNoNote, c.Name)
-	}
-	if _, err := e.store.AddOutreachNote(ctx, r.Actor(), c.Alpha2, strings.Join(words, " "), followUp); err != nil {
+	ch, err := e.svc.LogOutreach(ctx, r.caller(), c, strings.Join(words, " "), followUp, e.outreachZone(r))
+	if err != nil {
 		return err
 	}
 	w.Printf(msgOutreachNoted, c.Name)
-	return e.outreachSummary(ctx, w, ow, c)
+	outreachSummary(w, ow, ch)
+	return nil
 }
 
 func (e *Engine) outreachStage(ctx context.Context, w *Reply, r *Request) error {
@@ -403,9 +360,8 @@ func (e *Engine) outreachStage(ctx context.Context, w *Reply, r *Request) error 
 	if err != nil {
 		return err
 	}
-	return e.changeOutreach(ctx, w, r, c, func(o *model.Outreach) error {
-		o.Stage = st
-		return nil
+	return e.showOutreachChange(ctx, w, r, func(ctx context.Context) (network.OutreachChange, error) {
+		return e.svc.SetOutreachStage(ctx, r.caller(), c, st)
 	})
 }
 
@@ -425,14 +381,10 @@ func (e *Engine) outreachOwner(ctx context.Context, w *Reply, r *Request) error 
 		if err != nil {
 			return err
 		}
-		if !p.IsSecretariat() {
-			return model.Errorf(model.EINVALID, msgOutreachNotOwner, p.Name)
-		}
 		owner = p.ID
 	}
-	return e.changeOutreach(ctx, w, r, c, func(o *model.Outreach) error {
-		o.OwnerID = owner
-		return nil
+	return e.showOutreachChange(ctx, w, r, func(ctx context.Context) (network.OutreachChange, error) {
+		return e.svc.SetOutreachOwner(ctx, r.caller(), c, owner)
 	})
 }
 
@@ -447,46 +399,39 @@ func (e *Engine) outreachFollowUp(ctx context.Context, w *Reply, r *Request) err
 	}
 	var day time.Time
 	if last := words[len(words)-1]; !strings.EqualFold(last, "none") {
-		if day, err = parseOutreachDay(last, e.outreachToday(r)); err != nil {
+		if day, err = parseOutreachDay(last); err != nil {
 			return err
 		}
 	}
-	return e.changeOutreach(ctx, w, r, c, func(o *model.Outreach) error {
-		o.FollowUp = day
-		return nil
+	return e.showOutreachChange(ctx, w, r, func(ctx context.Context) (network.OutreachChange, error) {
+		return e.svc.SetOutreachFollowUp(ctx, r.caller(), c, day, e.outreachZone(r))
 	})
 }
 
-// changeOutreach applies change to a country without an active focal point
-// and shows the result.
-func (e *Engine) changeOutreach(ctx context.Context, w *Reply, r *Request, c model.Country, change func(o *model.Outreach) error) error {
+// showOutreachChange runs an outreach change and shows the result.
+func (e *Engine) showOutreachChange(ctx context.Context, w *Reply, r *Request, change func(ctx context.Context) (network.OutreachChange, error)) error {
 	ow, err := e.outreachWorld(ctx, r)
 	if err != nil {
 		return err
 	}
-	if names := ow.focal[c.Alpha2]; len(names) > 0 {
-		return model.Errorf(model.ECONFLICT, msgOutreachHasFocalPoint, c.Name, strings.Join(names, ", "))
-	}
-	if _, err := e.store.UpdateOutreach(ctx, r.Actor(), c.Alpha2, change); err != nil {
+	ch, err := change(ctx)
+	if err != nil {
 		return err
 	}
-	return e.outreachSummary(ctx, w, ow, c)
+	outreachSummary(w, ow, ch)
+	return nil
 }
 
 // outreachSummary shows a country's outreach in one line, and a hint when a
 // follow-up has no owner to be reminded.
-func (e *Engine) outreachSummary(ctx context.Context, w *Reply, ow outreachWorld, c model.Country) error {
-	o, _, err := e.store.Outreach(ctx, c.Alpha2)
-	if err != nil {
-		return err
-	}
-	if names := ow.focal[c.Alpha2]; len(names) > 0 {
+func outreachSummary(w *Reply, ow outreachWorld, ch network.OutreachChange) {
+	c, o := ch.Country, ch.Outreach
+	if names := ch.FocalPoints; len(names) > 0 {
 		w.Printf(msgOutreachAppointed, c.Name, c.Group.Name(), strings.Join(names, ", "))
-		return nil
+		return
 	}
 	w.Printf(msgOutreachCountry, c.Name, c.Group.Name(), w.stage(o.Stage), ow.details(w, o))
 	if o.OwnerID == 0 && !o.FollowUp.IsZero() && o.Stage.Open() {
 		w.Printf(msgOutreachNoOwnerHint, c.Name, c.Name)
 	}
-	return nil
 }

@@ -10,17 +10,8 @@ import (
 	"unicode"
 
 	"focalbot/model"
+	"focalbot/network"
 )
-
-// PollStore is what the availability poll commands need from storage.
-type PollStore interface {
-	CreatePoll(ctx context.Context, actor model.Actor, p *model.Poll, notices func(p model.Poll) []model.OutboxItem) error
-	Poll(ctx context.Context, id int64) (model.Poll, error)
-	Polls(ctx context.Context, openOnly bool) ([]model.Poll, error)
-	Vote(ctx context.Context, actor model.Actor, pollID, personID int64, country string, slotIDs []int64) (model.Vote, error)
-	Votes(ctx context.Context, pollID int64) ([]model.Vote, error)
-	ClosePoll(ctx context.Context, actor model.Actor, id int64, notices func(p model.Poll, votes []model.Vote) []model.OutboxItem) (model.Poll, error)
-}
 
 // Availability polls.
 const (
@@ -31,7 +22,6 @@ const (
 	msgBadSlot             = "%q is not a slot: write it as YYYY-MM-DD HH:MM-HH:MM, e.g. 2013-09-23 10:00-17:00, and separate slots with commas."
 	msgNamePoll            = "Say which poll, by its number (see poll)."
 	msgBadPollNumber       = "%q is not a poll number: see poll."
-	msgBadSlotNumber       = "%q is not a slot of poll %d: give numbers from 1 to %d, e.g. 1,3, or none."
 	msgPollCreated         = "Poll %d created: %s, %d slots."
 	msgPollQuestion        = "Which of these times can you attend for %s?"
 	msgPollCreatedHint     = "Focal points and alternates answer with: poll answer %d <slot numbers | none>. See the answers with poll %d; close it with poll close %d."
@@ -48,15 +38,8 @@ const (
 	msgPollAnswers         = "Answers: %d (countries: %d)."
 	msgPollAnswered        = "Thank you: for poll %d, the slots you can attend are now: %s."
 	msgPollAnsweredNone    = "Thank you: for poll %d, you can attend none of the slots."
-	msgPollAnswerersOnly   = "Only active focal points and alternates answer polls, for their country."
-	msgPollNotYours        = "This poll is for the network's members and the meeting's invitees."
 	msgPollClosedNow       = "Poll %d is closed. Answers: %d (countries: %d)."
 	msgPollRanking         = "Ranking (every host present first, then more regional groups, countries and people; a tie goes to the earlier slot):"
-	msgPollRank            = "  %d. Slot %d, %s — can attend: %d, countries: %d, regional groups: %d of 5"
-	msgPollRankMissing     = "     Missing hosts: %s"
-	msgPollPickHint        = "Pick a slot with: poll pick %d <slot number>."
-	msgPollStillOpen       = "Poll %d is still open: close it first with poll close %d, and see the ranking."
-	msgPollNoMeeting       = "Poll %d is not for a meeting: create one at slot %d with meeting create title=\"%s\" start=\"%s\" end=\"%s\" tz=%s venue=\"…\" draft=yes"
 	msgPollPicked          = "Poll %d: slot %d picked for meeting %d."
 	msgNoPolls             = "No polls are open."
 	msgPollsHeader         = "Open polls:"
@@ -105,20 +88,15 @@ func (e *Engine) pollCreate(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil || id < 0 {
 		return model.Errorf(model.EINVALID, msgBadMeetingNumber, r.Args.Words[0])
 	}
-	p := model.Poll{MeetingID: id}
+	np := network.NewPoll{MeetingID: id, Title: r.Args.Opts["title"]}
+	// Times are read in the meeting's zone, unless tz= says another.
 	loc := e.zone
 	if id != 0 {
 		m, err := e.store.Meeting(ctx, id)
 		if err != nil {
 			return err
 		}
-		p.Title, p.Hosts, loc = m.Title, m.Hosts, m.Location()
-	} else {
-		n, err := e.store.Network(ctx)
-		if err != nil {
-			return err
-		}
-		p.Title, p.Hosts = n.Name, n.FacilitatingGroup
+		loc = m.Location()
 	}
 	opts := r.Args.Opts
 	if tz := opts["tz"]; tz != "" {
@@ -126,40 +104,26 @@ func (e *Engine) pollCreate(ctx context.Context, w *Reply, r *Request) error {
 			return err
 		}
 	}
-	if t := opts["title"]; t != "" {
-		p.Title = t
-	}
 	if _, ok := opts["hosts"]; ok {
 		// hosts= reads exactly as it does for a meeting.
 		var m model.Meeting
 		if err := setMeeting(&m, []string{"hosts"}, opts); err != nil {
 			return err
 		}
-		p.Hosts = m.Hosts
+		np.Hosts = append([]string{}, m.Hosts...)
 	}
-	if p.Deadline, err = parseWhen(opts["deadline"], loc, time.Time{}); err != nil {
+	if np.Deadline, err = parseWhen(opts["deadline"], loc, time.Time{}); err != nil {
 		return err
 	}
-	if p.Slots, err = parseSlots(opts["slots"], loc); err != nil {
-		return err
-	}
-	members, err := e.store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint, model.RoleAlternate},
-		Statuses: []model.Status{model.StatusActive}})
-	if err != nil {
+	if np.Slots, err = parseSlots(opts["slots"], loc); err != nil {
 		return err
 	}
 	// Every focal point and alternate is asked, in their own language and zone.
-	ask := func(p model.Poll) []model.OutboxItem {
-		var items []model.OutboxItem
-		for _, m := range members {
-			items = append(items, e.planner.PollQuestion(p, m, e.pollQuestion(p, m, r.Now))...)
-		}
-		return items
-	}
-	if err := e.store.CreatePoll(ctx, r.Actor(), &p, ask); err != nil {
+	ask := func(p model.Poll, to model.Person) string { return e.pollQuestion(p, to, r.Now) }
+	p, err := e.svc.CreatePoll(ctx, r.caller(), np, ask)
+	if err != nil {
 		return err
 	}
-	e.kick()
 	w.Printf(msgPollCreated, p.ID, p.Title, len(p.Slots))
 	e.showPoll(w, r, p)
 	w.Printf(msgPollCreatedHint, p.ID, p.ID, p.ID)
@@ -205,123 +169,74 @@ func slotError(err error, part string) error {
 	return err
 }
 
-// typedTime writes t as it is typed for start= and end= in loc: as the wall
-// time, or with its offset when loc's clocks show that wall time twice.
-func typedTime(t time.Time, loc *time.Location) string {
-	t = t.In(loc)
-	if _, err := model.WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, loc); err != nil {
-		return t.Format(model.WallOffsetLayout)
-	}
-	return t.Format(model.WallLayout)
-}
-
-// pollArg reads the poll number that a command starts with.
-func (e *Engine) pollArg(ctx context.Context, r *Request) (model.Poll, error) {
+// pollNumber reads the poll number that a command starts with.
+func pollNumber(r *Request) (int64, error) {
 	if len(r.Args.Words) == 0 {
-		return model.Poll{}, model.Errorf(model.EINVALID, msgNamePoll)
+		return 0, model.Errorf(model.EINVALID, msgNamePoll)
 	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args.Words[0], "#"), 10, 64)
 	if err != nil {
-		return model.Poll{}, model.Errorf(model.EINVALID, msgBadPollNumber, r.Args.Words[0])
+		return 0, model.Errorf(model.EINVALID, msgBadPollNumber, r.Args.Words[0])
 	}
-	return e.store.Poll(ctx, id)
-}
-
-// canSeePoll: members of the network, and the invitees of the poll's meeting.
-func (e *Engine) canSeePoll(ctx context.Context, r *Request, p model.Poll) (bool, error) {
-	if Member.allows(r.Person) {
-		return true, nil
-	}
-	if p.MeetingID == 0 {
-		return false, nil
-	}
-	invs, err := e.myInvitations(ctx, r)
-	if err != nil {
-		return false, err
-	}
-	_, ok := invs[p.MeetingID]
-	return ok, nil
-}
-
-// canAnswerPoll: active focal points and alternates, who answer for their country.
-func canAnswerPoll(p *model.Person) bool {
-	return p != nil && p.Status == model.StatusActive && p.Country != "" &&
-		(p.Role == model.RoleFocalPoint || p.Role == model.RoleAlternate)
+	return id, nil
 }
 
 func (e *Engine) pollShow(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) == 0 {
 		return e.pollList(ctx, w, r)
 	}
-	p, err := e.pollArg(ctx, r)
-	if model.ErrorCode(err) == model.ENOTFOUND && !Member.allows(r.Person) {
-		return model.Errorf(model.EFORBIDDEN, msgPollNotYours)
-	} else if err != nil {
-		return err
-	}
-	if ok, err := e.canSeePoll(ctx, r, p); err != nil {
-		return err
-	} else if !ok {
-		return model.Errorf(model.EFORBIDDEN, msgPollNotYours)
-	}
-	votes, err := e.store.Votes(ctx, p.ID)
+	id, err := pollNumber(r)
 	if err != nil {
 		return err
 	}
-	e.showPoll(w, r, p)
-	if canAnswerPoll(r.Person) {
-		showAnswer(w, p, votes, r.Person.ID)
+	v, err := e.svc.Poll(ctx, r.caller(), id)
+	if err != nil {
+		return err
 	}
-	w.Printf(msgPollAnswers, len(votes), countries(votes))
-	if r.Person.IsSecretariat() {
-		e.showRanking(w, r, p, votes)
+	e.showPoll(w, r, v.Poll)
+	if v.Answerer {
+		showAnswer(w, v.Poll, v.Mine)
+	}
+	w.Printf(msgPollAnswers, v.Answers, v.Countries)
+	if v.Ranking != nil {
+		e.showRanking(w, r, *v.Ranking)
 	}
 	return nil
 }
 
-// showAnswer shows a person's answer to a poll, or how to give one.
-func showAnswer(w *Reply, p model.Poll, votes []model.Vote, personID int64) {
-	for _, v := range votes {
-		if v.PersonID != personID {
-			continue
-		}
-		if len(v.SlotIDs) == 0 {
-			w.Printf(msgPollYourAnswerNone)
-		} else {
-			w.Printf(msgPollYourAnswer, slotNumbers(p, v.SlotIDs))
-		}
+// showAnswer shows a person's answer to a poll (nil: none yet), or how to give one.
+func showAnswer(w *Reply, p model.Poll, v *model.Vote) {
+	if v == nil {
 		if p.Status == model.PollOpen {
-			w.Printf(msgPollChangeAnswer, p.ID)
+			w.Printf(msgPollNotAnswered, p.ID)
+		} else {
+			w.Printf(msgPollNoAnswer)
 		}
 		return
 	}
-	if p.Status == model.PollOpen {
-		w.Printf(msgPollNotAnswered, p.ID)
+	if len(v.SlotIDs) == 0 {
+		w.Printf(msgPollYourAnswerNone)
 	} else {
-		w.Printf(msgPollNoAnswer)
+		w.Printf(msgPollYourAnswer, slotNumbers(p, v.SlotIDs))
+	}
+	if p.Status == model.PollOpen {
+		w.Printf(msgPollChangeAnswer, p.ID)
 	}
 }
 
 // pollList lists the open polls the caller can see.
 func (e *Engine) pollList(ctx context.Context, w *Reply, r *Request) error {
-	polls, err := e.store.Polls(ctx, true)
+	polls, err := e.svc.OpenPolls(ctx, r.caller())
 	if err != nil {
 		return err
 	}
-	var shown int
-	for _, p := range polls {
-		if ok, err := e.canSeePoll(ctx, r, p); err != nil {
-			return err
-		} else if !ok {
-			continue
-		}
-		if shown++; shown == 1 {
-			w.Printf(msgPollsHeader)
-		}
-		w.Printf(msgPollLine, p.ID, p.Title, e.pollDeadline(w, r, p))
-	}
-	if shown == 0 {
+	if len(polls) == 0 {
 		w.Printf(msgNoPolls)
+		return nil
+	}
+	w.Printf(msgPollsHeader)
+	for _, p := range polls {
+		w.Printf(msgPollLine, p.ID, p.Title, e.pollDeadline(w, r, p))
 	}
 	return nil
 }
@@ -336,7 +251,7 @@ func (e *Engine) showPoll(w *Reply, r *Request, p model.Poll) {
 		w.Printf(msgPollIsClosed)
 	}
 	if len(p.Hosts) > 0 {
-		w.Printf(msgPollHosts, countryNames(p.Hosts))
+		w.Printf(msgPollHosts, network.CountryNames(p.Hosts))
 	}
 	for i, s := range p.Slots {
 		w.Printf(msgPollSlot, i+1, e.slotTime(w, r, s))
@@ -362,46 +277,72 @@ func (e *Engine) pollDeadline(w *Reply, r *Request, p model.Poll) string {
 }
 
 func (e *Engine) pollAnswer(ctx context.Context, w *Reply, r *Request) error {
-	if !canAnswerPoll(r.Person) {
-		return model.Errorf(model.EFORBIDDEN, msgPollAnswerersOnly)
+	c := r.caller()
+	if err := c.MayAnswerPolls(); err != nil {
+		return err
 	}
 	if len(r.Args.Words) < 2 {
 		return model.Errorf(model.EINVALID, msgUsage, msgPollUsageAnswer)
 	}
-	p, err := e.pollArg(ctx, r)
+	id, err := pollNumber(r)
 	if err != nil {
 		return err
 	}
-	ids, err := slotChoice(p, r.Args.Rest(1))
+	nums, ok := slotChoice(r.Args.Rest(1))
+	if !ok { // a word that is not a number: say which numbers the poll has
+		v, err := e.svc.Poll(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		return badSlotChoice(v.Poll, r.Args.Rest(1))
+	}
+	p, v, err := e.svc.Vote(ctx, c, id, nums)
 	if err != nil {
 		return err
 	}
-	v, err := e.store.Vote(ctx, r.Actor(), p.ID, r.Person.ID, r.Person.Country, ids)
-	if err != nil {
-		return err
-	}
+	w.pollAnswered(p, v)
+	return nil
+}
+
+// pollAnswered confirms an answer to a poll.
+func (w *Reply) pollAnswered(p model.Poll, v model.Vote) {
 	if len(v.SlotIDs) == 0 {
 		w.Printf(msgPollAnsweredNone, p.ID)
 	} else {
 		w.Printf(msgPollAnswered, p.ID, slotNumbers(p, v.SlotIDs))
 	}
-	return nil
 }
 
-// slotChoice reads slot numbers ("1,3", "1 3") or "none" into slot IDs.
-func slotChoice(p model.Poll, s string) ([]int64, error) {
+// slotWords splits slot numbers written "1,3" or "1 3".
+func slotWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+}
+
+// slotChoice reads slot numbers ("1,3", "1 3") or "none" (no number); it
+// reports false for a word that is not a number.
+func slotChoice(s string) ([]int, bool) {
 	if strings.EqualFold(strings.TrimSpace(s), "none") {
-		return nil, nil
+		return nil, true
 	}
-	var ids []int64
-	for _, word := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+	var nums []int
+	for _, word := range slotWords(s) {
 		n, err := strconv.Atoi(word)
-		if err != nil || n < 1 || n > len(p.Slots) {
-			return nil, model.Errorf(model.EINVALID, msgBadSlotNumber, word, p.ID, len(p.Slots))
+		if err != nil {
+			return nil, false
 		}
-		ids = append(ids, p.Slots[n-1].ID)
+		nums = append(nums, n)
 	}
-	return ids, nil
+	return nums, true
+}
+
+// badSlotChoice is the error for the first word of s that is not a slot of p.
+func badSlotChoice(p model.Poll, s string) error {
+	for _, word := range slotWords(s) {
+		if n, err := strconv.Atoi(word); err != nil || n < 1 || n > len(p.Slots) {
+			return network.BadSlotNumber(p, word)
+		}
+	}
+	return nil
 }
 
 // pollQuestion is the message that asks a focal point which slots they can attend.
@@ -419,97 +360,69 @@ func (e *Engine) pollQuestion(p model.Poll, to model.Person, now time.Time) stri
 // slotNumbers lists the numbers of the slots with those IDs, e.g. "1, 3".
 func slotNumbers(p model.Poll, ids []int64) string {
 	var nums []string
-	for i, s := range p.Slots {
-		if slices.Contains(ids, s.ID) {
-			nums = append(nums, strconv.Itoa(i+1))
-		}
+	for _, n := range network.SlotNumbers(p, ids) {
+		nums = append(nums, strconv.Itoa(n))
 	}
 	return strings.Join(nums, ", ")
 }
 
 func (e *Engine) pollClose(ctx context.Context, w *Reply, r *Request) error {
-	p, err := e.pollArg(ctx, r)
+	id, err := pollNumber(r)
 	if err != nil {
 		return err
 	}
-	if p, err = e.store.ClosePoll(ctx, r.Actor(), p.ID, nil); err != nil {
-		return err
-	}
-	votes, err := e.store.Votes(ctx, p.ID)
+	rk, err := e.svc.ClosePoll(ctx, r.caller(), id, nil)
 	if err != nil {
 		return err
 	}
-	w.Printf(msgPollClosedNow, p.ID, len(votes), countries(votes))
-	e.showRanking(w, r, p, votes)
+	w.Printf(msgPollClosedNow, rk.Poll.ID, rk.Answers, rk.Countries)
+	e.showRanking(w, r, rk)
 	return nil
 }
 
-// showRanking ranks a poll's slots by model.Rank's rule.
-func (e *Engine) showRanking(w *Reply, r *Request, p model.Poll, votes []model.Vote) {
-	number := map[int64]int{}
-	for i, s := range p.Slots {
-		number[s.ID] = i + 1
-	}
+// showRanking shows a poll's ranking, each slot in the venue's time and the reader's.
+func (e *Engine) showRanking(w *Reply, r *Request, rk network.Ranking) {
 	w.Printf(msgPollRanking)
-	for i, sc := range model.Rank(p, votes) {
-		w.Printf(msgPollRank, i+1, number[sc.Slot.ID], e.slotTime(w, r, sc.Slot), sc.Headcount, sc.Countries, sc.GroupsRepresented)
-		if len(sc.HostsMissing) > 0 {
-			w.Printf(msgPollRankMissing, countryNames(sc.HostsMissing))
-		}
-	}
-	w.Printf(msgPollPickHint, p.ID)
+	rk.Render(w.Printf, func(s model.Slot) string { return e.slotTime(w, r, s) })
 }
 
-// pollPick moves the poll's meeting to the chosen slot through meeting
-// change, so that the new time raises the meeting's sequence and its
-// invitees get an update exactly as when the time is changed by hand.
+// pollPick moves the poll's meeting to the chosen slot, as a change of its
+// time: the new time raises the meeting's sequence and its invitees get an
+// update exactly as when the time is changed by hand.
 func (e *Engine) pollPick(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) != 2 {
 		return model.Errorf(model.EINVALID, msgUsage, msgPollUsagePick)
 	}
-	p, err := e.pollArg(ctx, r)
+	id, err := pollNumber(r)
 	if err != nil {
 		return err
 	}
-	if p.Status != model.PollClosed {
-		return model.Errorf(model.ECONFLICT, msgPollStillOpen, p.ID, p.ID)
+	c, word := r.caller(), r.Args.Words[1]
+	n, nan := strconv.Atoi(word)
+	if nan != nil {
+		n = 0 // no slot has it: the service answers what comes first (the poll is open, say)
 	}
-	n, err := strconv.Atoi(r.Args.Words[1])
-	if err != nil || n < 1 || n > len(p.Slots) {
-		return model.Errorf(model.EINVALID, msgBadSlotNumber, r.Args.Words[1], p.ID, len(p.Slots))
-	}
-	slot := p.Slots[n-1]
-	if p.MeetingID == 0 {
-		loc := slot.Location()
-		return model.Errorf(model.ECONFLICT, msgPollNoMeeting, p.ID, n, p.Title,
-			typedTime(slot.Start, loc), typedTime(slot.End, loc), loc.String())
-	}
-	w.Printf(msgPollPicked, p.ID, n, p.MeetingID)
-	change := &Request{Caller: r.Caller, Person: r.Person, Now: r.Now, Args: Args{
-		Words: []string{strconv.FormatInt(p.MeetingID, 10)},
-		Keys:  []string{"start", "end"},
-		Opts:  map[string]string{"start": slot.Start.Format(time.RFC3339), "end": slot.End.Format(time.RFC3339)},
-	}}
-	return e.meetingChange(ctx, w, change)
-}
-
-// countries counts the countries with a vote.
-func countries(votes []model.Vote) int {
-	seen := map[string]bool{}
-	for _, v := range votes {
-		seen[v.Country] = true
-	}
-	return len(seen)
-}
-
-// countryNames names countries given by code, e.g. "Denmark, Ghana".
-func countryNames(codes []string) string {
-	names := make([]string, len(codes))
-	for i, code := range codes {
-		names[i] = code
-		if c, ok := model.CountryByCode(code); ok {
-			names[i] = c.Name
+	pick, err := e.svc.PickSlot(ctx, c, id, n)
+	if nan != nil && model.ErrorField(err) == "slots" {
+		v, err := e.svc.Poll(ctx, c, id)
+		if err != nil {
+			return err
 		}
+		return network.BadSlotNumber(v.Poll, word)
+	} else if err != nil {
+		return err
 	}
-	return strings.Join(names, ", ")
+	m := pick.Meeting
+	w.Printf(msgPollPicked, pick.Poll.ID, pick.Number, m.ID)
+	switch {
+	case m.Start.Equal(pick.Before.Start) && m.End.Equal(pick.Before.End):
+		w.Printf(msgMeetingUnchanged, m.ID)
+	case m.Status == model.MeetingDraft:
+		w.Printf(msgDraftChanged, m.ID)
+		e.showMeeting(w, m, r)
+	default:
+		w.Printf(msgMeetingChanged, m.ID, m.Sequence)
+		e.showMeeting(w, m, r)
+	}
+	return nil
 }

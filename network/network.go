@@ -26,6 +26,8 @@ type Store interface {
 	PeopleStore
 	MeetingStore
 	PollStore
+	OutreachStore
+	SeriesStore
 }
 
 // Service runs the network's operations. It is safe for concurrent use.

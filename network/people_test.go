@@ -10,16 +10,13 @@ import (
 
 	"focalbot/clock"
 	"focalbot/delivery"
-	"focalbot/internal/pgtest"
 	"focalbot/internal/storetest"
 	"focalbot/model"
 	"focalbot/network"
 	"focalbot/storage"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
-
-var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+var peopleNow = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // people is a store with a secretariat of one and the services over it.
 type people struct {
@@ -31,7 +28,7 @@ type people struct {
 func newPeople(t *testing.T, s *storage.Store) people {
 	t.Helper()
 	pl := delivery.Planner{Channels: []model.Channel{model.ChannelEmail}}
-	svc := network.New(s, clock.Fixed(t0), time.UTC, pl, nil)
+	svc := network.New(s, clock.Fixed(peopleNow), time.UTC, pl, nil)
 	sec := add(t, s, model.Person{Name: "Sam Sec", Email: "sam@globalr2p.org", Role: model.RoleSecretariat, Status: model.StatusActive})
 	return people{store: s, svc: svc, sec: sec}
 }
@@ -52,7 +49,7 @@ func wantCode(t *testing.T, err error, code string) {
 }
 
 func TestRevokeSecretariatKeepsOne(t *testing.T) {
-	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+	storetest.ForEachBackend(t, clock.Fixed(peopleNow), func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		pp := newPeople(t, s)
 		_, err := pp.svc.RevokeSecretariat(ctx, network.As(pp.sec), pp.sec.ID, nil)
@@ -91,7 +88,7 @@ func TestRevokeSecretariatKeepsOne(t *testing.T) {
 // revoke wins, the other is refused, and one member is left. The count is
 // taken in the transaction that changes the role.
 func TestConcurrentRevokesLeaveOneSecretariat(t *testing.T) {
-	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+	storetest.ForEachBackend(t, clock.Fixed(peopleNow), func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		pp := newPeople(t, s)
 		active := model.PeopleFilter{Roles: []model.Role{model.RoleSecretariat}, Statuses: []model.Status{model.StatusActive}}
@@ -150,7 +147,7 @@ func TestConcurrentRevokesLeaveOneSecretariat(t *testing.T) {
 }
 
 func TestRegisterApproveReject(t *testing.T) {
-	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+	storetest.ForEachBackend(t, clock.Fixed(peopleNow), func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		pp := newPeople(t, s)
 		guest := network.Caller{Label: "ama@mfa.gov.gh"}
@@ -206,7 +203,7 @@ func TestRegisterApproveReject(t *testing.T) {
 }
 
 func TestAddPersonAndProfile(t *testing.T) {
-	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+	storetest.ForEachBackend(t, clock.Fixed(peopleNow), func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		pp := newPeople(t, s)
 		_, err := pp.svc.AddPerson(ctx, network.As(pp.sec), []network.Change{{"email", "not an address"}, {"name", "Kofi"}})

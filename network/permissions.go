@@ -52,3 +52,58 @@ func MaySeeContact(viewer *model.Person, p model.Person) bool {
 // MaySeePending reports whether viewer may see registrations waiting for
 // approval, and people's roster numbers: the secretariat only.
 func MaySeePending(viewer *model.Person) bool { return viewer.IsSecretariat() }
+
+// polls
+
+// Refusals about polls.
+const (
+	msgPollAnswerersOnly = "Only active focal points and alternates answer polls, for their country."
+	msgPollNotYours      = "This poll is for the network's members and the meeting's invitees."
+)
+
+// answersPolls reports whether the caller answers polls: an active focal
+// point or alternate, who answers for their country. System answers none.
+func (c Caller) answersPolls() bool {
+	p := c.Person
+	return p != nil && p.Status == model.StatusActive && p.Country != "" &&
+		(p.Role == model.RoleFocalPoint || p.Role == model.RoleAlternate)
+}
+
+// MayAnswerPolls refuses a caller who does not answer polls.
+//
+// Errors: EFORBIDDEN.
+func (c Caller) MayAnswerPolls() error {
+	if !c.answersPolls() {
+		return model.Errorf(model.EFORBIDDEN, msgPollAnswerersOnly)
+	}
+	return nil
+}
+
+// maySeePoll reports whether the caller may see poll p: the network's
+// members, and the invitees of the poll's meeting (guests too); invited
+// tells whether the caller is invited to a meeting, asked only when it matters.
+func (c Caller) maySeePoll(p model.Poll, invited func(meetingID int64) (bool, error)) (bool, error) {
+	if c.member() {
+		return true, nil
+	}
+	if p.MeetingID == 0 {
+		return false, nil
+	}
+	return invited(p.MeetingID)
+}
+
+// outreach
+
+const msgOutreachNotOwner = "%s is not an active member of the secretariat: only they can own outreach."
+
+// mayOwnOutreach refuses someone who may not own the outreach to a country:
+// only an active member of the secretariat may, so that someone is
+// reminded of its follow-ups.
+//
+// Errors: EINVALID (field "owner").
+func mayOwnOutreach(p model.Person) error {
+	if !p.IsSecretariat() {
+		return model.FieldErrorf("owner", model.EINVALID, msgOutreachNotOwner, p.Name)
+	}
+	return nil
+}

@@ -15,10 +15,7 @@ const (
 	msgDraftPlanned     = "The next meeting of the series %q is planned as a draft: %s (%s). Confirm it with \"meeting schedule %d\", move it with \"meeting change %d start=…\", or skip it with \"meeting cancel %d\"."
 	msgRecordAttendance = "%q has ended. Record who came, by country (delegates count for theirs): \"attendance %d <country>, <country>, …\"."
 
-	msgPollClosed  = "Poll %d (%s) closed at its deadline, with %d answers. Ranking:\n"
-	msgPollRank    = "  %d. slot %d, %s — can attend: %d, countries: %d, regional groups: %d of 5\n"
-	msgPollMissing = "     missing hosts: %s\n"
-	msgPollPick    = "Pick a slot with: poll pick %d <slot number>."
+	msgPollClosed = "Poll %d (%s) closed at its deadline, with %d answers. Ranking:\n"
 
 	msgFollowUps       = "Good morning. Outreach follow-ups due today: %d.\n%sLog what happened with: outreach log <country> <note> [follow up YYYY-MM-DD]."
 	msgFollowUpLine    = "  %s (%s), due %s\n"

@@ -8,7 +8,13 @@ import (
 
 	"focalbot/delivery"
 	"focalbot/model"
+	"focalbot/network"
 )
+
+// Polls closes polls by the network's rule; *network.Service is one.
+type Polls interface {
+	ClosePoll(ctx context.Context, c network.Caller, id int64, notice func(r network.Ranking) string) (network.Ranking, error)
+}
 
 // polls closes the availability polls whose deadline has passed and tells
 // the secretariat which slot ranks first, in the same transaction.
@@ -17,19 +23,11 @@ func (s *Scheduler) polls(ctx context.Context, now time.Time) error {
 	if err != nil || len(due) == 0 {
 		return err
 	}
-	sec, err := s.secretariat(ctx)
-	if err != nil {
-		return err
+	if s.Polls == nil {
+		return fmt.Errorf("close %d polls due: the scheduler has no Polls to close them with", len(due))
 	}
 	for _, p := range due {
-		_, err := s.Store.ClosePoll(ctx, model.System, p.ID, func(p model.Poll, votes []model.Vote) []model.OutboxItem {
-			text := pollSummary(p, votes)
-			var items []model.OutboxItem
-			for _, person := range sec {
-				items = append(items, s.Planner.Notice(fmt.Sprintf("poll:%d/closed", p.ID), person, text)...)
-			}
-			return items
-		})
+		_, err := s.Polls.ClosePoll(ctx, network.System, p.ID, pollSummary)
 		if err != nil && model.ErrorCode(err) != model.ECONFLICT { // another replica closed it first
 			return fmt.Errorf("close poll %d: %w", p.ID, err)
 		}
@@ -38,21 +36,15 @@ func (s *Scheduler) polls(ctx context.Context, now time.Time) error {
 }
 
 // pollSummary says how a closed poll ranks its slots.
-func pollSummary(p model.Poll, votes []model.Vote) string {
-	number := map[int64]int{}
-	for i, sl := range p.Slots {
-		number[sl.ID] = i + 1
-	}
+func pollSummary(r network.Ranking) string {
 	var b strings.Builder
-	fprintf(&b, msgPollClosed, p.ID, p.Title, len(votes))
-	for i, sc := range model.Rank(p, votes) {
-		loc := sc.Slot.Location()
-		fprintf(&b, msgPollRank, i+1, number[sc.Slot.ID], delivery.Span(sc.Slot.Start.In(loc), sc.Slot.End.In(loc)),
-			sc.Headcount, sc.Countries, sc.GroupsRepresented)
-		if len(sc.HostsMissing) > 0 {
-			fprintf(&b, msgPollMissing, names(sc.HostsMissing))
-		}
-	}
-	fprintf(&b, msgPollPick, p.ID)
-	return b.String()
+	fprintf(&b, msgPollClosed, r.Poll.ID, r.Poll.Title, r.Answers)
+	r.Render(func(format string, args ...any) {
+		fprintf(&b, format, args...)
+		b.WriteByte('\n')
+	}, func(sl model.Slot) string {
+		loc := sl.Location()
+		return delivery.Span(sl.Start.In(loc), sl.End.In(loc))
+	})
+	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -38,7 +38,6 @@ type Store interface {
 	SaveCoverageSnapshot(ctx context.Context, week string, countries []string) error
 	PollsDue(ctx context.Context, now time.Time) ([]model.Poll, error)
 	FollowUpsDue(ctx context.Context, day time.Time) ([]model.Outreach, error)
-	ClosePoll(ctx context.Context, actor model.Actor, id int64, notices func(p model.Poll, votes []model.Vote) []model.OutboxItem) (model.Poll, error)
 }
 
 // Scheduler decides what is due.
@@ -49,6 +48,7 @@ type Scheduler struct {
 	Planner delivery.Planner
 	Zone    *time.Location // the secretariat's zone: the digest goes out Monday 08:00 there
 	Kick    func()         // tells the dispatcher that messages are waiting; may be nil
+	Polls   Polls          // closes the polls that are due; *network.Service is one
 	// Observe hears of each tick's start (wall time) and how long it
 	// took, for metrics; may be nil.
 	Observe func(start time.Time, took time.Duration)

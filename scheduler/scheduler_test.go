@@ -15,6 +15,7 @@ import (
 	"focalbot/internal/pgtest"
 	"focalbot/internal/storetest"
 	"focalbot/model"
+	"focalbot/network"
 	"focalbot/recur"
 	"focalbot/scheduler"
 	"focalbot/storage"
@@ -30,7 +31,7 @@ var (
 )
 
 func newScheduler(s *storage.Store, clk clock.Clock) *scheduler.Scheduler {
-	return &scheduler.Scheduler{Store: s, Clock: clk, Log: quiet, Planner: pl, Zone: ny}
+	return &scheduler.Scheduler{Store: s, Clock: clk, Log: quiet, Planner: pl, Zone: ny, Polls: network.New(s, clk, ny, pl, nil)}
 }
 
 func person(t *testing.T, s *storage.Store, name, email, country string, role model.Role) model.Person {
@@ -341,7 +342,7 @@ func TestPollClosesAtItsDeadline(t *testing.T) {
 		}
 		closed, _ := s.Poll(ctx, p.ID)
 		notices, _ := s.Outbox(ctx, model.OutboxFilter{})
-		if closed.Status != model.PollClosed || len(notices) != 1 || !strings.Contains(notices[0].Payload, "1. slot 2, Sat 28 Sep 2013") {
+		if closed.Status != model.PollClosed || len(notices) != 1 || !strings.Contains(notices[0].Payload, "1. Slot 2, Sat 28 Sep 2013") {
 			t.Errorf("poll %s; notices %+v", closed.Status, notices)
 		}
 	})

@@ -13,6 +13,7 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
+	"focalbot/bot"
 	"focalbot/calendar"
 	"focalbot/delivery"
 	"focalbot/model"
@@ -154,21 +155,32 @@ func shortDate(at time.Time, venue *time.Location) string {
 	return fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", at.Unix(), at.In(venue).Format("Mon 2 Jan 15:04"))
 }
 
-// pollJob sends the slots ticked in a poll's question to the engine's poll
-// answer command, and shows the answer under the question, in place.
+// pollAnswerer records an answer to a poll; *bot.Engine is one.
+type pollAnswerer interface {
+	AnswerPoll(ctx context.Context, c bot.Caller, pollID int64, slots []int) *bot.Reply
+}
+
+// pollJob sends the slots ticked in a poll's question to the engine's
+// AnswerPoll, and shows the answer under the question, in place.
 func (t *Transport) pollJob(cb slackapi.InteractionCallback, a *slackapi.BlockAction) job {
 	return job{what: "button " + a.ActionID, run: func(ctx context.Context) {
-		var ticked []string
+		pa, ok := t.handler.(pollAnswerer)
+		if !ok {
+			t.log.Error("the handler cannot answer polls", "user", cb.User.ID)
+			return
+		}
+		// The button's value is the poll's number, and the options' values
+		// are slot numbers, as pollBlocks wrote them; anything else reads
+		// as 0, which no poll has, so that the engine says what to fix.
+		pollID, _ := strconv.ParseInt(a.Value, 10, 64)
+		var slots []int
 		if cb.BlockActionState != nil {
 			for _, o := range cb.BlockActionState.Values[blockPoll][actionPollSlots].SelectedOptions {
-				ticked = append(ticked, o.Value)
+				n, _ := strconv.Atoi(o.Value)
+				slots = append(slots, n)
 			}
 		}
-		answer := strings.Join(ticked, ",")
-		if answer == "" {
-			answer = "none"
-		}
-		t.answerInPlace(ctx, cb, t.handle(ctx, cb.User.ID, "poll answer "+a.Value+" "+answer).Text())
+		t.answerInPlace(ctx, cb, pa.AnswerPoll(ctx, t.users.caller(ctx, cb.User.ID), pollID, slots).Text())
 	}}
 }
 
