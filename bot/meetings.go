@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -214,29 +213,23 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 	}
 	before := m
 	m, err = e.store.UpdateMeeting(ctx, r.Actor(), m.ID, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
-		if m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld {
-			return nil, model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+		if err := m.CheckOpen(); err != nil {
+			return nil, err
 		}
 		old := *m
 		if err := setMeeting(m, r.Args.Keys, r.Args.Opts); err != nil {
 			return nil, err
 		}
-		if sameMeeting(old, *m) {
+		if !m.Revise(old) {
 			return nil, nil
 		}
-		// Every change invitees see raises the sequence, so calendars apply
-		// it; a draft's changes are seen by nobody yet.
-		if m.Status != model.MeetingScheduled {
-			return nil, nil
-		}
-		m.Sequence++
 		return e.planAll(delivery.KindRequest, *m, invs, people), nil
 	})
 	if err != nil {
 		return err
 	}
 	switch {
-	case !differs(before, m):
+	case !m.Differs(before):
 		w.Printf(msgMeetingUnchanged, m.ID)
 		return nil
 	case m.Status == model.MeetingDraft:
@@ -253,19 +246,6 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 	return nil
 }
 
-// differs reports whether two versions of a meeting differ in anything
-// but the time they were saved.
-func differs(a, b model.Meeting) bool {
-	a.UpdatedAt, b.UpdatedAt = time.Time{}, time.Time{}
-	return !reflect.DeepEqual(a, b)
-}
-
-func sameMeeting(a, b model.Meeting) bool {
-	return a.Title == b.Title && a.Start.Equal(b.Start) && a.End.Equal(b.End) && a.TimeZone == b.TimeZone &&
-		a.Venue == b.Venue && a.Address == b.Address && a.OnlineURL == b.OnlineURL && a.Agenda == b.Agenda &&
-		slices.Equal(a.Hosts, b.Hosts)
-}
-
 func (e *Engine) meetingSchedule(ctx context.Context, w *Reply, r *Request) error {
 	return e.setMeetingStatus(ctx, w, r, model.MeetingScheduled, delivery.KindRequest, msgMeetingScheduled)
 }
@@ -280,8 +260,10 @@ func (e *Engine) setMeetingStatus(ctx context.Context, w *Reply, r *Request, to 
 	if err != nil {
 		return err
 	}
-	if to == model.MeetingScheduled && m.Ended(r.Now) {
-		return model.Errorf(model.ECONFLICT, msgMeetingEnded, m.ID, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
+	if to == model.MeetingScheduled {
+		if err := m.CheckSchedulable(r.Now); err != nil {
+			return err
+		}
 	}
 	people, err := e.peopleByID(ctx)
 	if err != nil {
@@ -298,21 +280,16 @@ func (e *Engine) setMeetingStatus(ctx context.Context, w *Reply, r *Request, to 
 	invited := 0
 	m, err = e.store.UpdateMeeting(ctx, r.Actor(), m.ID, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
 		invited = len(invs)
-		switch {
-		case m.Status == to:
-			return nil, model.Errorf(model.ECONFLICT, msgMeetingAlready, m.ID, m.Status)
-		case m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld:
-			return nil, model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
-		case to == model.MeetingScheduled && m.Ended(r.Now):
-			return nil, model.Errorf(model.ECONFLICT, msgMeetingEnded, m.ID, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
+		if to == model.MeetingScheduled {
+			err = m.Schedule(r.Now)
+		} else {
+			var tell bool
+			if tell, err = m.Cancel(); err == nil && !tell {
+				return nil, nil // nobody was told of it
+			}
 		}
-		wasDraft := m.Status == model.MeetingDraft
-		m.Status = to
-		if to == model.MeetingCancelled && wasDraft {
-			return nil, nil // nobody was told of it
-		}
-		if to == model.MeetingCancelled {
-			m.Sequence++
+		if err != nil {
+			return nil, err
 		}
 		return e.planAll(kind, *m, invs, people), nil
 	})

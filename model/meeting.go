@@ -191,3 +191,132 @@ type Invitation struct {
 	ResponseSequence int
 	CreatedAt        time.Time
 }
+
+// SeenChange reports whether b differs from m in anything its invitees see
+// in their calendars: title, time, zone, place, link, agenda or hosts. It is
+// the one definition of such a change; Differs builds on it.
+func (m *Meeting) SeenChange(b Meeting) bool {
+	return m.Title != b.Title || !m.Start.Equal(b.Start) || !m.End.Equal(b.End) || m.TimeZone != b.TimeZone ||
+		m.Venue != b.Venue || m.Address != b.Address || m.OnlineURL != b.OnlineURL || m.Agenda != b.Agenda ||
+		!slices.Equal(m.Hosts, b.Hosts)
+}
+
+// Differs reports whether b differs from m in anything but the time it
+// was saved: a change invitees see, or one of the meeting's own settings.
+func (m *Meeting) Differs(b Meeting) bool {
+	return m.SeenChange(b) || m.ID != b.ID || m.UID != b.UID || m.Sequence != b.Sequence || m.Organiser != b.Organiser ||
+		m.Status != b.Status || m.Public != b.Public || m.SeriesID != b.SeriesID || !m.Occurrence.Equal(b.Occurrence) ||
+		!slices.Equal(m.Reminders, b.Reminders) || !m.RemindedThrough.Equal(b.RemindedThrough) ||
+		m.RemindedSequence != b.RemindedSequence || !m.CreatedAt.Equal(b.CreatedAt)
+}
+
+// The refusals of a meeting's transitions.
+const (
+	msgMeetingClosed  = "Meeting %d is %s: it can no longer change."
+	msgMeetingAlready = "Meeting %d is %s already."
+	msgMeetingEnded   = "Meeting %d ended on %s: it can no longer be announced, and nobody can be invited to it."
+)
+
+// endText is how a refusal writes when a meeting ended.
+func (m *Meeting) endText() string { return m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST") }
+
+// Closed reports whether the meeting is cancelled or held: it can no
+// longer change.
+func (m *Meeting) Closed() bool { return m.Status == MeetingCancelled || m.Status == MeetingHeld }
+
+// CheckOpen refuses a change to a closed meeting.
+//
+// Errors: ECONFLICT.
+func (m *Meeting) CheckOpen() error {
+	if m.Closed() {
+		return Errorf(ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+	}
+	return nil
+}
+
+// Revise applies the SEQUENCE rule after m was edited from old: a change
+// its invitees see raises the sequence of a scheduled meeting, so that
+// their calendars apply it (a draft's changes are seen by nobody yet). It
+// reports whether the invitees are to be sent the new version.
+func (m *Meeting) Revise(old Meeting) bool {
+	if m.Status != MeetingScheduled || !m.SeenChange(old) {
+		return false
+	}
+	m.Sequence++
+	return true
+}
+
+// Schedule announces a draft at now: draft → scheduled. Its invitations
+// then go out, at the same sequence.
+//
+// Errors: ECONFLICT for a meeting scheduled already, closed, or over.
+func (m *Meeting) Schedule(now time.Time) error {
+	switch {
+	case m.Status == MeetingScheduled:
+		return Errorf(ECONFLICT, msgMeetingAlready, m.ID, m.Status)
+	case m.Closed():
+		return Errorf(ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+	case m.Ended(now):
+		return Errorf(ECONFLICT, msgMeetingEnded, m.ID, m.endText())
+	}
+	m.Status = MeetingScheduled
+	return nil
+}
+
+// CheckSchedulable refuses early what Schedule would refuse for a meeting
+// that is over.
+//
+// Errors: ECONFLICT.
+func (m *Meeting) CheckSchedulable(now time.Time) error {
+	if m.Ended(now) {
+		return Errorf(ECONFLICT, msgMeetingEnded, m.ID, m.endText())
+	}
+	return nil
+}
+
+// Cancel cancels a draft or a scheduled meeting. A scheduled one's sequence
+// rises, and it reports true: its invitees are to be told. A draft was
+// seen by nobody.
+//
+// Errors: ECONFLICT for a meeting cancelled already or held.
+func (m *Meeting) Cancel() (bool, error) {
+	switch {
+	case m.Status == MeetingCancelled:
+		return false, Errorf(ECONFLICT, msgMeetingAlready, m.ID, m.Status)
+	case m.Closed():
+		return false, Errorf(ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+	}
+	wasDraft := m.Status == MeetingDraft
+	m.Status = MeetingCancelled
+	if wasDraft {
+		return false, nil
+	}
+	m.Sequence++
+	return true, nil
+}
+
+// Answerable refuses an answer to a meeting that is not scheduled.
+//
+// Errors: ECONFLICT.
+func (m *Meeting) Answerable() error {
+	if m.Status != MeetingScheduled {
+		return Errorf(ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+	}
+	return nil
+}
+
+// Answer records on inv the answer r given to sequence seq of its meeting
+// at now, with the precedence of answers: one to an older sequence than
+// the answer recorded never overwrites it (a late calendar reply), and
+// between answers to one sequence the later wins. It reports whether inv
+// changed; for a stale answer it returns ErrStaleResponse and leaves inv.
+func (inv *Invitation) Answer(r Response, seq int, now time.Time) (bool, error) {
+	if seq < inv.ResponseSequence {
+		return false, ErrStaleResponse
+	}
+	if inv.Response == r && inv.ResponseSequence == seq {
+		return false, nil
+	}
+	inv.Response, inv.RespondedAt, inv.ResponseSequence = r, now, seq
+	return true, nil
+}
