@@ -53,6 +53,7 @@ func New(store Store, clk clock.Clock, zone *time.Location, planner delivery.Pla
 type Caller struct {
 	Person *model.Person
 	Label  string // for someone not on the roster: an e-mail address or a Slack mention
+	Email  string // the e-mail address the caller's transport knows, if any: a guest's invitations are found by it
 }
 
 // As returns the caller for a person on the roster.
