@@ -67,11 +67,12 @@ type MeetingChange struct {
 	Reminders *[]time.Duration
 }
 
-// apply makes the change to m.
+// Apply makes the change to m (the create and change services use it; so
+// may a command that edits a meeting it has not stored yet).
 //
 // Errors: EINVALID (in field "tz") for a wall-clock time the new zone skips
 // or shows twice.
-func (ch MeetingChange) apply(m *model.Meeting) error {
+func (ch MeetingChange) Apply(m *model.Meeting) error {
 	if ch.Zone != nil {
 		loc := ch.Zone
 		if !m.Start.IsZero() {
@@ -158,7 +159,7 @@ func (s *Service) CreateMeeting(ctx context.Context, c Caller, ch MeetingChange,
 	if draft {
 		m.Status = model.MeetingDraft
 	}
-	if err := ch.apply(&m); err != nil {
+	if err := ch.Apply(&m); err != nil {
 		return model.Meeting{}, err
 	}
 	if m.End.IsZero() && !m.Start.IsZero() {
@@ -209,7 +210,7 @@ func (s *Service) ChangeMeeting(ctx context.Context, c Caller, id int64, ch Meet
 		if err := m.CheckOpen(); err != nil {
 			return nil, err
 		}
-		if err := ch.apply(m); err != nil {
+		if err := ch.Apply(m); err != nil {
 			return nil, err
 		}
 		if !m.Revise(before) {
