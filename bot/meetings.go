@@ -36,12 +36,17 @@ func (e *Engine) meetingCreate(ctx context.Context, w *Reply, r *Request) error 
 	if err != nil {
 		return err
 	}
+	e.renderCreated(w, m, r)
+	return nil
+}
+
+// renderCreated shows a new meeting, with how to invite to it.
+func (e *Engine) renderCreated(w *Reply, m model.Meeting, r *Request) {
 	w.Printf(msgMeetingCreated, m.ID, m.Title)
 	e.showMeeting(w, m, r)
 	if m.Status == model.MeetingScheduled {
 		w.Printf(msgMeetingInviteHint, m.ID, m.ID)
 	}
-	return nil
 }
 
 // setMeeting applies meeting options to m, as meetingChangeOf reads them.

@@ -99,37 +99,43 @@ func (m *Meeting) Validate() error {
 	m.Title = strings.TrimSpace(m.Title)
 	switch {
 	case m.Title == "":
-		return Errorf(EINVALID, "A meeting needs a title: title=\"…\".")
+		return FieldErrorf("title", EINVALID, "A meeting needs a title: title=\"…\".")
 	case len(m.Title) > MaxTitleLen:
-		return Errorf(EINVALID, "The title is too long (at most %d characters).", MaxTitleLen)
+		return FieldErrorf("title", EINVALID, "The title is too long (at most %d characters).", MaxTitleLen)
 	case strings.ContainsAny(m.Title+m.Venue+m.Address+m.OnlineURL, "\r\n\x00"):
-		return Errorf(EINVALID, "The title, venue, address and link must each be on one line.")
+		field := "title"
+		for _, f := range []struct{ name, v string }{{"venue", m.Venue}, {"address", m.Address}, {"online", m.OnlineURL}} {
+			if strings.ContainsAny(f.v, "\r\n\x00") {
+				field = f.name
+			}
+		}
+		return FieldErrorf(field, EINVALID, "The title, venue, address and link must each be on one line.")
 	case len(m.Agenda) > MaxAgendaLen:
-		return Errorf(EINVALID, "The agenda is too long (at most %d characters).", MaxAgendaLen)
+		return FieldErrorf("agenda", EINVALID, "The agenda is too long (at most %d characters).", MaxAgendaLen)
 	case m.Start.IsZero():
-		return Errorf(EINVALID, "A meeting needs a start: start=\"2012-09-29 10:00\".")
+		return FieldErrorf("start", EINVALID, "A meeting needs a start: start=\"2012-09-29 10:00\".")
 	case !m.End.After(m.Start):
-		return Errorf(EINVALID, "The meeting must end after it starts.")
+		return FieldErrorf("end", EINVALID, "The meeting must end after it starts.")
 	case m.End.Sub(m.Start) > MaxMeetingLen:
-		return Errorf(EINVALID, "A meeting cannot last more than 14 days.")
+		return FieldErrorf("end", EINVALID, "A meeting cannot last more than 14 days.")
 	case m.Venue == "" && m.OnlineURL == "":
-		return Errorf(EINVALID, "Say where the meeting is: venue=\"…\" or online=https://….")
+		return FieldErrorf("venue", EINVALID, "Say where the meeting is: venue=\"…\" or online=https://….")
 	}
 	if err := ValidateYear(m.Start); err != nil {
-		return err
+		return inField(err, "start")
 	}
 	if err := ValidateYear(m.End); err != nil {
-		return err
+		return inField(err, "end")
 	}
 	if _, err := LoadZone(m.TimeZone); err != nil {
-		return err
+		return inField(err, "tz")
 	}
 	if m.OnlineURL != "" && !strings.HasPrefix(m.OnlineURL, "https://") && !strings.HasPrefix(m.OnlineURL, "http://") {
-		return Errorf(EINVALID, "%q is not a link: it should start with https://.", m.OnlineURL)
+		return FieldErrorf("online", EINVALID, "%q is not a link: it should start with https://.", m.OnlineURL)
 	}
 	for _, h := range m.Hosts {
 		if _, ok := CountryByCode(h); !ok {
-			return Errorf(EINVALID, "Unknown host country code %q.", h)
+			return FieldErrorf("hosts", EINVALID, "Unknown host country code %q.", h)
 		}
 	}
 	switch m.Status {
@@ -137,7 +143,17 @@ func (m *Meeting) Validate() error {
 	default:
 		return Errorf(EINVALID, "Unknown meeting status %q.", m.Status)
 	}
-	return ValidateReminders(m.Reminders)
+	return inField(ValidateReminders(m.Reminders), "reminders")
+}
+
+// inField names the field of a domain error that names none; other errors,
+// and nil, it returns as they are.
+func inField(err error, field string) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.InField(field)
+	}
+	return err
 }
 
 // ReminderOffsets are the meeting's reminder offsets, largest first.

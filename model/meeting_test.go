@@ -99,3 +99,26 @@ func TestAnswerPrecedence(t *testing.T) {
 		t.Fatalf("the same answer again changed something: %v %v", ok, err)
 	}
 }
+
+func TestValidateNamesTheField(t *testing.T) {
+	for _, tc := range []struct {
+		field string
+		edit  func(m *Meeting)
+	}{
+		{"title", func(m *Meeting) { m.Title = " " }},
+		{"end", func(m *Meeting) { m.End = m.Start }},
+		{"venue", func(m *Meeting) { m.Venue = "" }},
+		{"address", func(m *Meeting) { m.Address = "a\nb" }},
+		{"tz", func(m *Meeting) { m.TimeZone = "Mars/Olympus" }},
+		{"hosts", func(m *Meeting) { m.Hosts = []string{"ZZ"} }},
+		{"start", func(m *Meeting) { m.Start, m.End = m.Start.AddDate(-1000, 0, 0), m.End.AddDate(-1000, 0, 0) }},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			m := sampleMeeting()
+			tc.edit(&m)
+			if err := m.Validate(); ErrorField(err) != tc.field {
+				t.Fatalf("Validate() = %v, field %q; want field %q", err, ErrorField(err), tc.field)
+			}
+		})
+	}
+}

@@ -232,10 +232,6 @@ func (f form) commands(callbackID string, me *model.Person) []command {
 	case modalAdd:
 		return []command{{"add " + quote(f[fieldEmail]) + option("name", f[fieldName]) + option("country", f[fieldCountry]) +
 			option("role", f[fieldRole]) + option("title", f[fieldTitle]) + option("ministry", f[fieldMinistry]), fieldEmail}}
-	case modalMeeting:
-		return []command{{"meeting create" + option("title", f[fieldMeetingTitle]) + option("start", f[fieldStart]) +
-			option("end", f[fieldEnd]) + option("tz", f[fieldZone]) + option("venue", f[fieldVenue]) +
-			option("address", f[fieldAddress]) + option("hosts", f[fieldHosts]) + option("agenda", f[fieldAgenda]), ""}}
 	case modalProfile:
 		var now map[string]string
 		if me != nil {
@@ -266,39 +262,6 @@ var required = map[string][]string{
 	modalMeeting:  {fieldMeetingTitle, fieldStart, fieldEnd, fieldZone, fieldVenue},
 }
 
-// meetingField is the field of the meeting modal that an answer of the
-// engine's meeting create is about, since the engine answers in sentences:
-// the field whose value the answer quotes, else the one its words name, else
-// the title.
-func meetingField(answer string, f form) string {
-	for _, id := range []string{fieldStart, fieldEnd, fieldZone, fieldVenue, fieldHosts, fieldAddress, fieldMeetingTitle} {
-		if v := f[id]; v != "" && strings.Contains(answer, fmt.Sprintf("%q", v)) {
-			return id
-		}
-	}
-	for _, host := range strings.Split(f[fieldHosts], ",") {
-		if h := strings.TrimSpace(host); h != "" && strings.Contains(answer, fmt.Sprintf("%q", h)) {
-			return fieldHosts
-		}
-	}
-	a := strings.ToLower(answer)
-	switch {
-	case strings.Contains(a, "time zone"):
-		return fieldZone
-	case strings.Contains(a, "end"):
-		return fieldEnd
-	case strings.Contains(a, "date and time") || strings.Contains(a, "start"):
-		return fieldStart
-	case strings.Contains(a, "venue") || strings.Contains(a, "where"):
-		return fieldVenue
-	case strings.Contains(a, "country"):
-		return fieldHosts
-	case strings.Contains(a, "agenda"):
-		return fieldAgenda
-	}
-	return fieldMeetingTitle
-}
-
 // submitModal answers a modal submission in the ack itself, as Slack
 // requires: field errors keep the modal open; otherwise the engine's answer
 // goes to the caller's direct messages and their App Home is refreshed.
@@ -310,6 +273,17 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 	}
 	ctx, cancel := context.WithTimeout(ctx, submitTimeout)
 	defer cancel()
+	if id == modalMeeting {
+		answer, errs := t.submitMeeting(ctx, cb.User.ID, f)
+		if errs != nil {
+			return slackapi.NewErrorsViewSubmissionResponse(errs)
+		}
+		t.submit(job{what: "modal answer", run: func(ctx context.Context) {
+			t.dm(ctx, cb.User.ID, answer)
+			t.publishHome(ctx, cb.User.ID)
+		}})
+		return nil
+	}
 	var me *model.Person
 	if hs, ok := t.handler.(homeSource); ok && id == modalProfile {
 		if home, err := hs.Home(ctx, t.users.caller(ctx, cb.User.ID)); err == nil {
@@ -327,11 +301,7 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{c.field: msgTooSlow})
 		}
 		if reply.Code != "" {
-			field := c.field
-			if field == "" {
-				field = meetingField(reply.Text(), f)
-			}
-			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{field: unlive(reply.Text())})
+			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{c.field: unlive(reply.Text())})
 		}
 		answers = append(answers, reply.Text())
 	}
