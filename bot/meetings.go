@@ -215,8 +215,18 @@ func (e *Engine) meetingArg(ctx context.Context, r *Request) (model.Meeting, err
 	return e.store.Meeting(ctx, id)
 }
 
+// visibleMeetingArg reads the meeting number that a command starts with,
+// and the meeting, if the caller may see it.
+func (e *Engine) visibleMeetingArg(ctx context.Context, r *Request) (model.Meeting, error) {
+	id, err := meetingID(r)
+	if err != nil {
+		return model.Meeting{}, err
+	}
+	return e.svc.Meeting(ctx, r.caller(), id)
+}
+
 func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error {
-	m, err := e.meetingArg(ctx, r)
+	m, err := e.visibleMeetingArg(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -292,7 +302,7 @@ func (e *Engine) meetingCancel(ctx context.Context, w *Reply, r *Request) error 
 }
 
 func (e *Engine) invite(ctx context.Context, w *Reply, r *Request) error {
-	m, err := e.meetingArg(ctx, r)
+	m, err := e.visibleMeetingArg(ctx, r)
 	if err != nil {
 		return err
 	}
