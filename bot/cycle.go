@@ -12,7 +12,6 @@ import (
 	"focalbot/delivery"
 	"focalbot/match"
 	"focalbot/model"
-	"focalbot/network"
 	"focalbot/recur"
 )
 
@@ -273,7 +272,10 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	var a network.Attendance
+	a, err := e.svc.Attendance(ctx, r.caller(), id)
+	if err != nil {
+		return err
+	}
 	if list := r.Args.Rest(1); list != "" {
 		var codes []string
 		for _, part := range strings.Split(list, ",") {
@@ -286,12 +288,9 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 			}
 			codes = append(codes, c.Alpha2)
 		}
-		a, err = e.svc.RecordAttendance(ctx, r.caller(), id, codes)
-	} else {
-		a, err = e.svc.Attendance(ctx, r.caller(), id)
-	}
-	if err != nil {
-		return err
+		if a, err = e.svc.RecordAttendance(ctx, r.caller(), id, codes); err != nil {
+			return err
+		}
 	}
 	m, codes := a.Meeting, a.Countries
 	var names []string
