@@ -311,6 +311,35 @@ func (m *Meeting) Cancel() (bool, error) {
 	return true, nil
 }
 
+// Hold marks the meeting held at now, once it has started: its attendance
+// is being recorded. A meeting held already stays held.
+//
+// Errors: ECONFLICT for a draft, a cancelled meeting, or one not started.
+func (m *Meeting) Hold(now time.Time) error {
+	switch {
+	case m.Status == MeetingCancelled || m.Status == MeetingDraft:
+		return Errorf(ECONFLICT, "Meeting %d is %s: no attendance to record.", m.ID, m.Status)
+	case m.Start.After(now):
+		return Errorf(ECONFLICT, "Meeting %d has not started yet.", m.ID)
+	}
+	m.Status = MeetingHeld
+	return nil
+}
+
+// CheckInvitable refuses invitations to a closed meeting, or to one that
+// is over at now.
+//
+// Errors: ECONFLICT.
+func (m *Meeting) CheckInvitable(now time.Time) error {
+	switch {
+	case m.Closed():
+		return Errorf(ECONFLICT, "Meeting %d is %s: nobody can be invited to it.", m.ID, m.Status)
+	case m.Ended(now):
+		return Errorf(ECONFLICT, "Meeting %d ended on %s: nobody can be invited to it any more.", m.ID, m.endText())
+	}
+	return nil
+}
+
 // Answerable refuses an answer to a meeting that is not scheduled.
 //
 // Errors: ECONFLICT.

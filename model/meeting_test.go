@@ -122,3 +122,27 @@ func TestValidateNamesTheField(t *testing.T) {
 		})
 	}
 }
+
+func TestHoldAndInvitable(t *testing.T) {
+	m := sampleMeeting()
+	if err := m.Hold(m.Start.Add(-time.Minute)); ErrorCode(err) != ECONFLICT || m.Status != MeetingScheduled {
+		t.Fatalf("held before the start: %v, %s", err, m.Status)
+	}
+	if err := m.CheckInvitable(m.Start); err != nil {
+		t.Fatalf("a scheduled meeting is not invitable: %v", err)
+	}
+	if err := m.CheckInvitable(m.End); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("an ended meeting is invitable: %v", err)
+	}
+	if err := m.Hold(m.End); err != nil || m.Status != MeetingHeld {
+		t.Fatalf("holding: %v, %s", err, m.Status)
+	}
+	if err := m.CheckInvitable(m.Start); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("a held meeting is invitable: %v", err)
+	}
+	d := sampleMeeting()
+	d.Status = MeetingDraft
+	if err := d.Hold(d.End); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("a draft was held: %v", err)
+	}
+}

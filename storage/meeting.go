@@ -295,12 +295,8 @@ func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, 
 		if err != nil {
 			return err
 		}
-		if m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld {
-			return model.Errorf(model.ECONFLICT, "Meeting %d is %s: nobody can be invited to it.", m.ID, m.Status)
-		}
-		if m.Ended(s.now()) {
-			return model.Errorf(model.ECONFLICT, "Meeting %d ended on %s: nobody can be invited to it any more.",
-				m.ID, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
+		if err := m.CheckInvitable(s.now()); err != nil {
+			return err
 		}
 		existing, err := s.invitations(tx, meetingID)
 		if err != nil {
