@@ -239,13 +239,12 @@ func (e *Engine) mute(on bool) HandlerFunc {
 	return func(ctx context.Context, w *Reply, r *Request) error {
 		var id int64
 		if !strings.EqualFold(r.Args.Rest(0), "all") {
-			m, err := e.meetingArg(ctx, r)
-			if err != nil {
+			var err error
+			if id, err = meetingID(r); err != nil {
 				return err
 			}
-			id = m.ID
 		}
-		if err := e.store.Mute(ctx, r.Person.ID, id, on); err != nil {
+		if err := e.svc.Mute(ctx, r.caller(), id, on); err != nil {
 			return err
 		}
 		switch {
@@ -263,7 +262,11 @@ func (e *Engine) mute(on bool) HandlerFunc {
 }
 
 func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
-	m, err := e.meetingArg(ctx, r)
+	id, err := meetingID(r)
+	if err != nil {
+		return err
+	}
+	a, err := e.svc.Attendance(ctx, r.caller(), id)
 	if err != nil {
 		return err
 	}
@@ -277,18 +280,13 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 			if err != nil {
 				return err
 			}
-			if !slices.Contains(codes, c.Alpha2) {
-				codes = append(codes, c.Alpha2)
-			}
+			codes = append(codes, c.Alpha2)
 		}
-		if m, err = e.store.RecordAttendance(ctx, r.Actor(), m.ID, codes); err != nil {
+		if a, err = e.svc.RecordAttendance(ctx, r.caller(), id, codes); err != nil {
 			return err
 		}
 	}
-	codes, err := e.store.Attendance(ctx, m.ID)
-	if err != nil {
-		return err
-	}
+	m, codes := a.Meeting, a.Countries
 	var names []string
 	for _, code := range codes {
 		c, _ := model.CountryByCode(code)

@@ -127,7 +127,7 @@ func (r *Request) Actor() model.Actor {
 
 // caller is the request's caller for the services.
 func (r *Request) caller() network.Caller {
-	return network.Caller{Person: r.Person, Label: r.Caller.label()}
+	return network.Caller{Person: r.Person, Label: r.Caller.label(), Email: r.Caller.Email}
 }
 
 func (c Caller) label() string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"focalbot/delivery"
 	"focalbot/match"
 	"focalbot/model"
+	"focalbot/network"
 )
 
 // meetingFields are the options of meeting create and meeting change.
@@ -22,147 +22,152 @@ func (e *Engine) meetingCreate(ctx context.Context, w *Reply, r *Request) error 
 	if len(r.Args.Keys) == 0 {
 		return model.Errorf(model.EINVALID, msgUsage, `meeting create title="…" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="…" [hosts="…"] [agenda="…"] [draft=yes]`)
 	}
-	n, err := e.store.Network(ctx)
+	opts := r.Args.Opts
+	draft := false
+	if d := opts["draft"]; d != "" {
+		delete(opts, "draft")
+		draft = d == "yes" || d == "true"
+	}
+	ch, err := meetingChangeOf(model.Meeting{TimeZone: e.zone.String()}, r.Args.Keys, opts)
 	if err != nil {
 		return err
 	}
-	m := model.Meeting{TimeZone: e.zone.String(), Organiser: n.Secretariat, Status: model.MeetingScheduled,
-		Hosts: slices.Clone(n.FacilitatingGroup)}
-	opts := r.Args.Opts
-	if d := opts["draft"]; d != "" {
-		delete(opts, "draft")
-		if d == "yes" || d == "true" {
-			m.Status = model.MeetingDraft
-		}
-	}
-	if err := setMeeting(&m, r.Args.Keys, opts); err != nil {
+	m, err := e.svc.CreateMeeting(ctx, r.caller(), ch, draft)
+	if err != nil {
 		return err
 	}
-	if m.End.IsZero() && !m.Start.IsZero() {
-		m.End = m.Start.Add(2 * time.Hour)
-	}
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	if m.Ended(r.Now) {
-		return model.Errorf(model.EINVALID, msgMeetingInPast, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
-	}
-	if err := e.store.CreateMeeting(ctx, r.Actor(), &m); err != nil {
-		return err
-	}
+	e.renderCreated(w, m, r)
+	return nil
+}
+
+// renderCreated shows a new meeting, with how to invite to it.
+func (e *Engine) renderCreated(w *Reply, m model.Meeting, r *Request) {
 	w.Printf(msgMeetingCreated, m.ID, m.Title)
 	e.showMeeting(w, m, r)
 	if m.Status == model.MeetingScheduled {
 		w.Printf(msgMeetingInviteHint, m.ID, m.ID)
 	}
-	return nil
 }
 
-// setMeeting applies meeting options in order. Times are read in the
-// meeting's zone, so tz= applies to the start and end given with it.
+// setMeeting applies meeting options to m, as meetingChangeOf reads them.
 func setMeeting(m *model.Meeting, keys []string, opts map[string]string) error {
-	if tz := opts["tz"]; tz != "" {
-		loc, err := model.LoadZone(tz)
-		if err != nil {
-			return err
-		}
-		// Keep the wall-clock times when only the zone changes; a time
-		// given with tz= replaces the old one, which then need not exist
-		// in the new zone.
-		given := func(ks ...string) bool {
-			return slices.ContainsFunc(ks, func(k string) bool { return slices.Contains(keys, k) })
-		}
-		if !m.Start.IsZero() {
-			s, e := m.Start.In(m.Location()), m.End.In(m.Location())
-			if !given("start") {
-				start, err := model.WallTime(s.Year(), s.Month(), s.Day(), s.Hour(), s.Minute(), 0, loc)
-				if err != nil {
-					return err
-				}
-				m.Start = start
-			}
-			if !given("start", "end", "duration") {
-				end, err := model.WallTime(e.Year(), e.Month(), e.Day(), e.Hour(), e.Minute(), 0, loc)
-				if err != nil {
-					return err
-				}
-				m.End = end
-			}
-		}
-		m.TimeZone = loc.String()
+	ch, err := meetingChangeOf(*m, keys, opts)
+	if err != nil {
+		return err
 	}
+	return ch.Apply(m)
+}
+
+// meetingChangeOf reads meeting options as a change to m. Times are read in
+// the meeting's zone, so tz= applies to the start and end given with it; an
+// end written as a time alone is on the day of the start. An error about
+// one option names it as its field.
+func meetingChangeOf(m model.Meeting, keys []string, opts map[string]string) (network.MeetingChange, error) {
+	var ch network.MeetingChange
 	loc := m.Location()
-	length := m.End.Sub(m.Start)
+	if tz := opts["tz"]; tz != "" {
+		zone, err := model.LoadZone(tz)
+		if err != nil {
+			return ch, inField(err, "tz")
+		}
+		ch.Zone, loc = zone, zone
+	}
+	// The day an end written as a time alone falls on: the start's, given
+	// or kept (on the same wall-clock day when only the zone changes).
+	base := m.Start
+	if !base.IsZero() && ch.Zone != nil {
+		s := m.Start.In(m.Location())
+		if t, err := model.WallTime(s.Year(), s.Month(), s.Day(), s.Hour(), s.Minute(), 0, loc); err == nil {
+			base = t
+		}
+	}
 	for _, k := range keys {
 		v := strings.TrimSpace(opts[k])
 		switch k {
 		case "tz", "draft":
 		case "title":
-			m.Title = v
+			ch.Title = &v
 		case "start":
 			t, err := parseWhen(v, loc, time.Time{})
 			if err != nil {
-				return err
+				return ch, inField(err, k)
 			}
-			m.Start = t
-			if !slices.Contains(keys, "end") && !slices.Contains(keys, "duration") && length > 0 {
-				m.End = t.Add(length) // moving a meeting keeps its length
-			}
+			ch.Start, base = &t, t
 		case "end":
-			t, err := parseWhen(v, loc, m.Start)
+			t, err := parseWhen(v, loc, base)
 			if err != nil {
-				return err
+				return ch, inField(err, k)
 			}
-			m.End = t
+			ch.End = &t
 		case "duration":
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
-				return model.Errorf(model.EINVALID, msgBadDuration, v)
+				return ch, model.FieldErrorf(k, model.EINVALID, msgBadDuration, v)
 			}
-			m.End = m.Start.Add(d)
+			ch.Duration = &d
 		case "venue":
-			m.Venue = v
+			ch.Venue = &v
 		case "address":
-			m.Address = v
+			ch.Address = &v
 		case "online":
-			m.OnlineURL = v
+			ch.OnlineURL = &v
 		case "agenda":
-			m.Agenda = strings.ReplaceAll(v, `\n`, "\n")
+			agenda := strings.ReplaceAll(v, `\n`, "\n")
+			ch.Agenda = &agenda
 		case "reminders":
 			offsets, err := parseSpans(v)
 			if err != nil {
-				return err
+				return ch, inField(err, k)
 			}
-			m.Reminders = offsets
+			ch.Reminders = &offsets
 		case "public":
+			var public bool
 			switch strings.ToLower(v) {
 			case "yes", "true":
-				m.Public = true
+				public = true
 			case "no", "false":
-				m.Public = false
 			default:
-				return model.Errorf(model.EINVALID, msgYesOrNo, k, k)
+				return ch, model.FieldErrorf(k, model.EINVALID, msgYesOrNo, k, k)
 			}
+			ch.Public = &public
 		case "hosts":
-			m.Hosts = nil
-			for _, part := range strings.Split(v, ",") {
-				if part = strings.TrimSpace(part); part == "" {
-					continue
-				}
-				c, err := match.Country(part)
-				if err != nil {
-					return err
-				}
-				if !slices.Contains(m.Hosts, c.Alpha2) {
-					m.Hosts = append(m.Hosts, c.Alpha2)
-				}
+			hosts, err := hostCodes(v)
+			if err != nil {
+				return ch, inField(err, k)
 			}
+			ch.Hosts = &hosts
 		default:
-			return model.Errorf(model.EINVALID, msgUnknownMeetingField, k, strings.Join(meetingFields, ", "))
+			return ch, model.Errorf(model.EINVALID, msgUnknownMeetingField, k, strings.Join(meetingFields, ", "))
 		}
 	}
-	m.Start, m.End = m.Start.UTC(), m.End.UTC()
-	return nil
+	return ch, nil
+}
+
+// hostCodes reads countries separated by commas as alpha-2 codes, each once.
+func hostCodes(v string) ([]string, error) {
+	var hosts []string
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		c, err := match.Country(part)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(hosts, c.Alpha2) {
+			hosts = append(hosts, c.Alpha2)
+		}
+	}
+	return hosts, nil
+}
+
+// inField names the field of a domain error that names none.
+func inField(err error, field string) error {
+	var e *model.Error
+	if errors.As(err, &e) {
+		return e.InField(field)
+	}
+	return err
 }
 
 // parseWhen reads a date and time in loc; a time alone is on the day of base.
@@ -188,202 +193,116 @@ func parseWhen(s string, loc *time.Location, base time.Time) (time.Time, error) 
 	return time.Time{}, model.Errorf(model.EINVALID, msgBadWhen, s)
 }
 
-// meetingArg reads the meeting number that a command starts with.
-func (e *Engine) meetingArg(ctx context.Context, r *Request) (model.Meeting, error) {
+// meetingID reads the meeting number that a command starts with.
+func meetingID(r *Request) (int64, error) {
 	if len(r.Args.Words) == 0 {
-		return model.Meeting{}, model.Errorf(model.EINVALID, msgNameMeeting)
+		return 0, model.Errorf(model.EINVALID, msgNameMeeting)
 	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args.Words[0], "#"), 10, 64)
 	if err != nil {
-		return model.Meeting{}, model.Errorf(model.EINVALID, msgBadMeetingNumber, r.Args.Words[0])
+		return 0, model.Errorf(model.EINVALID, msgBadMeetingNumber, r.Args.Words[0])
+	}
+	return id, nil
+}
+
+// meetingArg reads the meeting number that a command starts with, and the
+// meeting.
+func (e *Engine) meetingArg(ctx context.Context, r *Request) (model.Meeting, error) {
+	id, err := meetingID(r)
+	if err != nil {
+		return model.Meeting{}, err
 	}
 	return e.store.Meeting(ctx, id)
 }
 
+// visibleMeetingArg reads the meeting number that a command starts with,
+// and the meeting, if the caller may see it.
+func (e *Engine) visibleMeetingArg(ctx context.Context, r *Request) (model.Meeting, error) {
+	id, err := meetingID(r)
+	if err != nil {
+		return model.Meeting{}, err
+	}
+	return e.svc.Meeting(ctx, r.caller(), id)
+}
+
 func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error {
-	m, err := e.meetingArg(ctx, r)
+	m, err := e.visibleMeetingArg(ctx, r)
 	if err != nil {
 		return err
 	}
 	if len(r.Args.Keys) == 0 {
 		return model.Errorf(model.EINVALID, msgUsage, "meeting change <number> field=value … (fields: "+strings.Join(meetingFields, ", ")+")")
 	}
-	people, err := e.peopleByID(ctx)
+	if err := m.CheckOpen(); err != nil {
+		return err
+	}
+	ch, err := meetingChangeOf(m, r.Args.Keys, r.Args.Opts)
 	if err != nil {
 		return err
 	}
-	before := m
-	m, err = e.store.UpdateMeeting(ctx, r.Actor(), m.ID, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
-		if m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld {
-			return nil, model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
-		}
-		old := *m
-		if err := setMeeting(m, r.Args.Keys, r.Args.Opts); err != nil {
-			return nil, err
-		}
-		if sameMeeting(old, *m) {
-			return nil, nil
-		}
-		// Every change invitees see raises the sequence, so calendars apply
-		// it; a draft's changes are seen by nobody yet.
-		if m.Status != model.MeetingScheduled {
-			return nil, nil
-		}
-		m.Sequence++
-		return e.planAll(model.KindRequest, *m, invs, people), nil
-	})
+	res, err := e.svc.ChangeMeeting(ctx, r.caller(), m.ID, ch)
 	if err != nil {
 		return err
 	}
+	m = res.After
 	switch {
-	case !differs(before, m):
+	case !m.Differs(res.Before):
 		w.Printf(msgMeetingUnchanged, m.ID)
 		return nil
 	case m.Status == model.MeetingDraft:
 		w.Printf(msgDraftChanged, m.ID)
 		e.showMeeting(w, m, r)
 		return nil
-	case m.Sequence == before.Sequence:
+	case !res.Announced():
 		w.Printf(msgMeetingSaved, m.ID, w.yesNo(m.Public), reminderList(m))
 		return nil
 	}
-	e.kick()
 	w.Printf(msgMeetingChanged, m.ID, m.Sequence)
 	e.showMeeting(w, m, r)
 	return nil
 }
 
-// differs reports whether two versions of a meeting differ in anything
-// but the time they were saved.
-func differs(a, b model.Meeting) bool {
-	a.UpdatedAt, b.UpdatedAt = time.Time{}, time.Time{}
-	return !reflect.DeepEqual(a, b)
-}
-
-func sameMeeting(a, b model.Meeting) bool {
-	return a.Title == b.Title && a.Start.Equal(b.Start) && a.End.Equal(b.End) && a.TimeZone == b.TimeZone &&
-		a.Venue == b.Venue && a.Address == b.Address && a.OnlineURL == b.OnlineURL && a.Agenda == b.Agenda &&
-		slices.Equal(a.Hosts, b.Hosts)
-}
-
 func (e *Engine) meetingSchedule(ctx context.Context, w *Reply, r *Request) error {
-	return e.setMeetingStatus(ctx, w, r, model.MeetingScheduled, model.KindRequest, msgMeetingScheduled)
-}
-
-func (e *Engine) meetingCancel(ctx context.Context, w *Reply, r *Request) error {
-	return e.setMeetingStatus(ctx, w, r, model.MeetingCancelled, model.KindCancel, msgMeetingCancelled)
-}
-
-// setMeetingStatus schedules or cancels a meeting and tells every invitee.
-func (e *Engine) setMeetingStatus(ctx context.Context, w *Reply, r *Request, to model.MeetingStatus, kind model.OutboxKind, done string) error {
-	m, err := e.meetingArg(ctx, r)
+	id, err := meetingID(r)
 	if err != nil {
 		return err
 	}
-	if to == model.MeetingScheduled && m.Ended(r.Now) {
-		return model.Errorf(model.ECONFLICT, msgMeetingEnded, m.ID, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
-	}
-	people, err := e.peopleByID(ctx)
+	res, err := e.svc.ScheduleMeeting(ctx, r.caller(), id)
 	if err != nil {
 		return err
 	}
-	// Confirming a draft of a series invites the series' invitees first:
-	// the draft's invitations are stored, and scheduling sends them all.
-	seriesInvited := -1
-	if to == model.MeetingScheduled && m.Status == model.MeetingDraft && m.SeriesID != 0 {
-		if seriesInvited, err = e.inviteSeriesInvitees(ctx, r, m, people); err != nil {
-			return err
-		}
-	}
-	invited := 0
-	m, err = e.store.UpdateMeeting(ctx, r.Actor(), m.ID, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
-		invited = len(invs)
-		switch {
-		case m.Status == to:
-			return nil, model.Errorf(model.ECONFLICT, msgMeetingAlready, m.ID, m.Status)
-		case m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld:
-			return nil, model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
-		case to == model.MeetingScheduled && m.Ended(r.Now):
-			return nil, model.Errorf(model.ECONFLICT, msgMeetingEnded, m.ID, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
-		}
-		wasDraft := m.Status == model.MeetingDraft
-		m.Status = to
-		if to == model.MeetingCancelled && wasDraft {
-			return nil, nil // nobody was told of it
-		}
-		if to == model.MeetingCancelled {
-			m.Sequence++
-		}
-		return e.planAll(kind, *m, invs, people), nil
-	})
-	if err != nil {
-		return err
-	}
-	e.kick()
-	switch {
-	case to != model.MeetingScheduled:
-		w.Printf(done, m.ID, m.Title)
-	case invited == 0:
-		w.Printf(msgScheduledNobody, m.ID, m.Title, m.ID)
-	default:
-		w.Printf(done, m.ID, m.Title, invited)
-	}
-	if seriesInvited >= 0 {
-		w.Printf(msgSeriesInvited, seriesInvited)
-	}
+	e.renderScheduled(w, res)
 	return nil
 }
 
-// inviteSeriesInvitees invites to draft m the default invitees of its
-// series, on the roster of today, and returns how many were new.
-func (e *Engine) inviteSeriesInvitees(ctx context.Context, r *Request, m model.Meeting, byID map[int64]model.Person) (int, error) {
-	sr, err := e.store.Series(ctx, m.SeriesID)
-	if err != nil {
-		return 0, err
+// renderScheduled tells how many were sent their invitations.
+func (e *Engine) renderScheduled(w *Reply, res network.Scheduled) {
+	m := res.Meeting
+	if res.Invited == 0 {
+		w.Printf(msgScheduledNobody, m.ID, m.Title, m.ID)
+	} else {
+		w.Printf(msgMeetingScheduled, m.ID, m.Title, res.Invited)
 	}
-	people, err := e.store.People(ctx, sr.Invitees.Filter())
-	if err != nil {
-		return 0, err
+	if res.SeriesInvited >= 0 {
+		w.Printf(msgSeriesInvited, res.SeriesInvited)
 	}
-	invitees := make([]model.Invitation, 0, len(people))
-	for _, p := range people {
-		invitees = append(invitees, model.Invitation{PersonID: p.ID, Name: p.Name, Email: p.Email, Country: p.Country})
-	}
-	// While m is a draft nothing is sent; should it have been scheduled
-	// meanwhile, its new invitees are sent their invitations as usual.
-	added, err := e.store.Invite(ctx, r.Actor(), m.ID, invitees, func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
-		return e.planAll(model.KindRequest, m, []model.Invitation{inv}, byID)
-	})
-	return len(added), err
 }
 
-// planAll plans one kind of message about m for every invitation.
-func (e *Engine) planAll(kind model.OutboxKind, m model.Meeting, invs []model.Invitation, people map[int64]model.Person) []model.OutboxItem {
-	var items []model.OutboxItem
-	for _, inv := range invs {
-		var p *model.Person
-		if person, ok := people[inv.PersonID]; ok {
-			p = &person
-		}
-		items = append(items, e.planner.Invitation(kind, m, inv, p)...)
-	}
-	return items
-}
-
-func (e *Engine) peopleByID(ctx context.Context) (map[int64]model.Person, error) {
-	all, err := e.store.People(ctx, model.PeopleFilter{})
+func (e *Engine) meetingCancel(ctx context.Context, w *Reply, r *Request) error {
+	id, err := meetingID(r)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	byID := make(map[int64]model.Person, len(all))
-	for _, p := range all {
-		byID[p.ID] = p
+	m, err := e.svc.CancelMeeting(ctx, r.caller(), id)
+	if err != nil {
+		return err
 	}
-	return byID, nil
+	w.Printf(msgMeetingCancelled, m.ID, m.Title)
+	return nil
 }
 
 func (e *Engine) invite(ctx context.Context, w *Reply, r *Request) error {
-	m, err := e.meetingArg(ctx, r)
+	m, err := e.visibleMeetingArg(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -391,35 +310,22 @@ func (e *Engine) invite(ctx context.Context, w *Reply, r *Request) error {
 	if who == "" {
 		return model.Errorf(model.EINVALID, msgUsage, `invite <meeting> all | <regional group> | <country>, … | <person> | guest <e-mail> name="…" [country=…]`)
 	}
-	var invitees []model.Invitation
+	var sel network.Selection
 	if strings.EqualFold(r.Args.Words[1], "guest") {
 		inv, err := guest(r)
 		if err != nil {
 			return err
 		}
-		invitees = append(invitees, inv)
-	} else {
-		people, err := e.selectPeople(ctx, who)
-		if err != nil {
-			return err
-		}
-		for _, p := range people {
-			invitees = append(invitees, model.Invitation{PersonID: p.ID, Name: p.Name, Email: p.Email, Country: p.Country})
-		}
+		sel.Guest = &inv
+	} else if sel, err = e.selection(ctx, who); err != nil {
+		return err
 	}
-	byID, err := e.peopleByID(ctx)
+	res, err := e.svc.Invite(ctx, r.caller(), m.ID, sel)
 	if err != nil {
 		return err
 	}
-	added, err := e.store.Invite(ctx, r.Actor(), m.ID, invitees, func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
-		return e.planAll(model.KindRequest, m, []model.Invitation{inv}, byID)
-	})
-	if err != nil {
-		return err
-	}
-	e.kick()
-	w.Printf(msgInvited, m.ID, len(added), len(invitees)-len(added))
-	if m.Status == model.MeetingDraft && len(added) > 0 {
+	w.Printf(msgInvited, m.ID, len(res.Added), res.Asked-len(res.Added))
+	if res.Meeting.Status == model.MeetingDraft && len(res.Added) > 0 {
 		w.Printf(msgInvitedDraft, m.ID)
 	}
 	return nil
@@ -430,12 +336,9 @@ func guest(r *Request) (model.Invitation, error) {
 	if len(r.Args.Words) != 3 || r.Args.Opts["name"] == "" {
 		return model.Invitation{}, model.Errorf(model.EINVALID, msgUsage, `invite <meeting> guest <e-mail> name="…" [country=…]`)
 	}
-	inv := model.Invitation{Email: model.NormalizeEmail(r.Args.Words[2]), Name: r.Args.Opts["name"]}
-	if err := model.ValidateEmail(inv.Email); err != nil {
+	inv := model.Invitation{Email: r.Args.Words[2], Name: r.Args.Opts["name"]}
+	if err := model.ValidateEmail(model.NormalizeEmail(inv.Email)); err != nil {
 		return inv, err
-	}
-	if strings.ContainsAny(inv.Name, "\r\n") {
-		return inv, model.Errorf(model.EINVALID, msgGuestName)
 	}
 	if c := r.Args.Opts["country"]; c != "" {
 		country, err := match.Country(c)
@@ -447,35 +350,24 @@ func guest(r *Request) (model.Invitation, error) {
 	return inv, nil
 }
 
-// selectPeople reads whom to invite: "all" (active focal points and
+// selection reads whom to invite: "all" (active focal points and
 // alternates), a regional group, countries separated by commas, or people.
-func (e *Engine) selectPeople(ctx context.Context, who string) ([]model.Person, error) {
-	f := model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint, model.RoleAlternate}, Statuses: []model.Status{model.StatusActive}}
-	switch {
-	case strings.EqualFold(who, "all"):
-		return e.store.People(ctx, f)
+func (e *Engine) selection(ctx context.Context, who string) (network.Selection, error) {
+	var sel network.Selection
+	if strings.EqualFold(who, "all") {
+		sel.All = true
+		return sel, nil
 	}
 	if g, ok := model.ParseGroup(who); ok {
-		for _, c := range model.CountriesInGroup(g) {
-			f.Countries = append(f.Countries, c.Alpha2)
-		}
-		return e.store.People(ctx, f)
+		sel.Group = g
+		return sel, nil
 	}
-	var out []model.Person
 	for _, part := range strings.Split(who, ",") {
 		if part = strings.TrimSpace(part); part == "" {
 			continue
 		}
 		if c, err := match.Country(part); err == nil {
-			f.Countries = []string{c.Alpha2}
-			people, err := e.store.People(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			if len(people) == 0 {
-				return nil, model.Errorf(model.ENOTFOUND, msgNoFocalPointIn, c.Name)
-			}
-			out = append(out, people...)
+			sel.Countries = append(sel.Countries, c.Alpha2)
 			continue
 		}
 		p, err := e.findPerson(ctx, part)
@@ -485,24 +377,25 @@ func (e *Engine) selectPeople(ctx context.Context, who string) ([]model.Person, 
 				for i, c := range close {
 					names[i] = c.Name
 				}
-				return nil, model.Errorf(model.ENOTFOUND, msgNoInviteeDidYouMean, part, strings.Join(names, ", "))
+				return sel, model.Errorf(model.ENOTFOUND, msgNoInviteeDidYouMean, part, strings.Join(names, ", "))
 			}
-			return nil, model.Errorf(model.ENOTFOUND, msgNoInvitee, part)
+			return sel, model.Errorf(model.ENOTFOUND, msgNoInvitee, part)
 		}
-		out = append(out, p)
+		sel.People = append(sel.People, p.ID)
 	}
-	return out, nil
+	return sel, nil
 }
 
 func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error {
-	m, err := e.meetingArg(ctx, r)
+	id, err := meetingID(r)
 	if err != nil {
 		return err
 	}
-	invs, err := e.store.Invitations(ctx, m.ID)
+	st, err := e.svc.MeetingStatus(ctx, r.caller(), id)
 	if err != nil {
 		return err
 	}
+	m, invs := st.Meeting, st.Invitations
 	e.showMeeting(w, m, r)
 	// Listed as shown: by country name, then by name.
 	slices.SortStableFunc(invs, func(a, b model.Invitation) int {
@@ -546,18 +439,10 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 			w.Printf(msgStatusList, w.response(resp), strings.Join(names, ", "))
 		}
 	}
-	failed, err := e.store.Outbox(ctx, model.OutboxFilter{MeetingID: m.ID, Statuses: []model.OutboxStatus{model.OutboxFailed}})
-	if err != nil {
-		return err
-	}
-	for _, f := range failed {
+	for _, f := range st.Failed {
 		w.Printf(msgStatusFailed, f.Channel, f.Recipient, f.LastError)
 	}
-	count, err := e.store.OutboxCounts(ctx, model.OutboxFilter{MeetingID: m.ID, Statuses: []model.OutboxStatus{model.OutboxPending}})
-	if err != nil {
-		return err
-	}
-	if n := count[model.OutboxPending]; n > 0 {
+	if n := st.Pending; n > 0 {
 		w.Printf(msgStatusPendingMail, n)
 	}
 	return nil
@@ -571,7 +456,7 @@ func inviteeLabel(inv model.Invitation) string {
 }
 
 func (e *Engine) meetings(ctx context.Context, w *Reply, r *Request) error {
-	all, err := e.visibleMeetings(ctx, r)
+	all, err := e.svc.Meetings(ctx, r.caller())
 	if err != nil {
 		return err
 	}
@@ -603,96 +488,19 @@ func (e *Engine) meetings(ctx context.Context, w *Reply, r *Request) error {
 	return nil
 }
 
-// visibleMeetings are all meetings for the secretariat, and for others the
-// ones they are invited to (drafts excepted).
-func (e *Engine) visibleMeetings(ctx context.Context, r *Request) ([]model.Meeting, error) {
-	all, err := e.store.Meetings(ctx, model.MeetingFilter{})
-	if err != nil || r.Person.IsSecretariat() {
-		return all, err
-	}
-	invs, err := e.myInvitations(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Meeting
-	for _, m := range all {
-		if _, ok := invs[m.ID]; ok && m.Status != model.MeetingDraft {
-			out = append(out, m)
-		}
-	}
-	return out, nil
-}
-
-// myInvitations are the caller's invitations by meeting.
-func (e *Engine) myInvitations(ctx context.Context, r *Request) (map[int64]model.Invitation, error) {
-	var id int64
-	email := r.Caller.Email
-	if r.Person != nil {
-		id = r.Person.ID
-	}
-	invs, err := e.store.InvitationsOf(ctx, id, email)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]model.Invitation, len(invs))
-	for _, inv := range invs {
-		out[inv.MeetingID] = inv
-	}
-	return out, nil
-}
-
 func (e *Engine) next(ctx context.Context, w *Reply, r *Request) error {
-	if r.Person.IsSecretariat() {
-		return e.nextOrganised(ctx, w, r)
-	}
-	m, inv, err := e.nextInvited(ctx, r)
+	next, err := e.svc.NextMeeting(ctx, r.caller())
 	if err != nil {
 		return err
 	}
-	e.showMeeting(w, m, r)
-	w.Printf(msgYourAnswer, w.response(inv.Response), m.ID)
+	e.showMeeting(w, next.Meeting, r)
+	if next.Invitation != nil {
+		w.Printf(msgYourAnswer, w.response(next.Invitation.Response), next.Meeting.ID)
+	}
+	if next.Organised {
+		w.Printf(msgYouOrganise, next.Meeting.ID)
+	}
 	return nil
-}
-
-// nextOrganised shows the secretariat the next meeting it organises,
-// scheduled or draft, and their own answer when they are invited to it.
-func (e *Engine) nextOrganised(ctx context.Context, w *Reply, r *Request) error {
-	coming, err := e.store.Meetings(ctx, model.MeetingFilter{EndsAfter: r.Now, Statuses: []model.MeetingStatus{model.MeetingScheduled, model.MeetingDraft}})
-	if err != nil {
-		return err
-	}
-	if len(coming) == 0 {
-		return model.Errorf(model.ENOTFOUND, msgNoOrganisedMeeting)
-	}
-	m := coming[0]
-	invs, err := e.myInvitations(ctx, r)
-	if err != nil {
-		return err
-	}
-	e.showMeeting(w, m, r)
-	if inv, ok := invs[m.ID]; ok && m.Status == model.MeetingScheduled {
-		w.Printf(msgYourAnswer, w.response(inv.Response), m.ID)
-	}
-	w.Printf(msgYouOrganise, m.ID)
-	return nil
-}
-
-// nextInvited is the next scheduled meeting the caller is invited to.
-func (e *Engine) nextInvited(ctx context.Context, r *Request) (model.Meeting, model.Invitation, error) {
-	invs, err := e.myInvitations(ctx, r)
-	if err != nil {
-		return model.Meeting{}, model.Invitation{}, err
-	}
-	upcoming, err := e.store.Meetings(ctx, model.MeetingFilter{EndsAfter: r.Now, Statuses: []model.MeetingStatus{model.MeetingScheduled}})
-	if err != nil {
-		return model.Meeting{}, model.Invitation{}, err
-	}
-	for _, m := range upcoming {
-		if inv, ok := invs[m.ID]; ok {
-			return m, inv, nil
-		}
-	}
-	return model.Meeting{}, model.Invitation{}, model.Errorf(model.ENOTFOUND, msgNoNextMeeting)
 }
 
 func (e *Engine) rsvp(ctx context.Context, w *Reply, r *Request) error {
@@ -703,33 +511,18 @@ func (e *Engine) rsvp(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	var (
-		m   model.Meeting
-		inv model.Invitation
-	)
+	var id int64
 	if len(r.Args.Words) > 1 {
 		r.Args.Words = r.Args.Words[1:]
-		if m, err = e.meetingArg(ctx, r); err != nil {
+		if id, err = meetingID(r); err != nil {
 			return err
 		}
-		invs, err := e.myInvitations(ctx, r)
-		if err != nil {
-			return err
-		}
-		var ok bool
-		if inv, ok = invs[m.ID]; !ok {
-			return model.Errorf(model.ENOTFOUND, msgNotInvited, m.ID)
-		}
-	} else if m, inv, err = e.nextInvited(ctx, r); err != nil {
+	}
+	a, err := e.svc.Respond(ctx, r.caller(), id, resp)
+	if err != nil {
 		return err
 	}
-	if m.Status != model.MeetingScheduled {
-		return model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
-	}
-	if _, err := e.store.Respond(ctx, r.Actor(), inv.ID, resp, m.Sequence); err != nil && !errors.Is(err, model.ErrStaleResponse) {
-		return err
-	}
-	w.Printf(msgAnswered, w.response(resp), m.Title)
+	w.Printf(msgAnswered, w.response(resp), a.Meeting.Title)
 	return nil
 }
 

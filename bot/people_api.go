@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime/debug"
 
@@ -121,13 +120,4 @@ func (e *Engine) call(ctx context.Context, caller Caller, what string, fn Handle
 		return w, err
 	}
 	return w, nil
-}
-
-// inField names field in a domain error that names none.
-func inField(err error, field string) error {
-	var de *model.Error
-	if errors.As(err, &de) {
-		return de.InField(field)
-	}
-	return err
 }

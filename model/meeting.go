@@ -99,37 +99,43 @@ func (m *Meeting) Validate() error {
 	m.Title = strings.TrimSpace(m.Title)
 	switch {
 	case m.Title == "":
-		return Errorf(EINVALID, "A meeting needs a title: title=\"…\".")
+		return FieldErrorf("title", EINVALID, "A meeting needs a title: title=\"…\".")
 	case len(m.Title) > MaxTitleLen:
-		return Errorf(EINVALID, "The title is too long (at most %d characters).", MaxTitleLen)
+		return FieldErrorf("title", EINVALID, "The title is too long (at most %d characters).", MaxTitleLen)
 	case strings.ContainsAny(m.Title+m.Venue+m.Address+m.OnlineURL, "\r\n\x00"):
-		return Errorf(EINVALID, "The title, venue, address and link must each be on one line.")
+		field := "title"
+		for _, f := range []struct{ name, v string }{{"venue", m.Venue}, {"address", m.Address}, {"online", m.OnlineURL}} {
+			if strings.ContainsAny(f.v, "\r\n\x00") {
+				field = f.name
+			}
+		}
+		return FieldErrorf(field, EINVALID, "The title, venue, address and link must each be on one line.")
 	case len(m.Agenda) > MaxAgendaLen:
-		return Errorf(EINVALID, "The agenda is too long (at most %d characters).", MaxAgendaLen)
+		return FieldErrorf("agenda", EINVALID, "The agenda is too long (at most %d characters).", MaxAgendaLen)
 	case m.Start.IsZero():
-		return Errorf(EINVALID, "A meeting needs a start: start=\"2012-09-29 10:00\".")
+		return FieldErrorf("start", EINVALID, "A meeting needs a start: start=\"2012-09-29 10:00\".")
 	case !m.End.After(m.Start):
-		return Errorf(EINVALID, "The meeting must end after it starts.")
+		return FieldErrorf("end", EINVALID, "The meeting must end after it starts.")
 	case m.End.Sub(m.Start) > MaxMeetingLen:
-		return Errorf(EINVALID, "A meeting cannot last more than 14 days.")
+		return FieldErrorf("end", EINVALID, "A meeting cannot last more than 14 days.")
 	case m.Venue == "" && m.OnlineURL == "":
-		return Errorf(EINVALID, "Say where the meeting is: venue=\"…\" or online=https://….")
+		return FieldErrorf("venue", EINVALID, "Say where the meeting is: venue=\"…\" or online=https://….")
 	}
 	if err := ValidateYear(m.Start); err != nil {
-		return err
+		return inField(err, "start")
 	}
 	if err := ValidateYear(m.End); err != nil {
-		return err
+		return inField(err, "end")
 	}
 	if _, err := LoadZone(m.TimeZone); err != nil {
-		return err
+		return inField(err, "tz")
 	}
 	if m.OnlineURL != "" && !strings.HasPrefix(m.OnlineURL, "https://") && !strings.HasPrefix(m.OnlineURL, "http://") {
-		return Errorf(EINVALID, "%q is not a link: it should start with https://.", m.OnlineURL)
+		return FieldErrorf("online", EINVALID, "%q is not a link: it should start with https://.", m.OnlineURL)
 	}
 	for _, h := range m.Hosts {
 		if _, ok := CountryByCode(h); !ok {
-			return Errorf(EINVALID, "Unknown host country code %q.", h)
+			return FieldErrorf("hosts", EINVALID, "Unknown host country code %q.", h)
 		}
 	}
 	switch m.Status {
@@ -137,7 +143,17 @@ func (m *Meeting) Validate() error {
 	default:
 		return Errorf(EINVALID, "Unknown meeting status %q.", m.Status)
 	}
-	return ValidateReminders(m.Reminders)
+	return inField(ValidateReminders(m.Reminders), "reminders")
+}
+
+// inField names the field of a domain error that names none; other errors,
+// and nil, it returns as they are.
+func inField(err error, field string) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.InField(field)
+	}
+	return err
 }
 
 // ReminderOffsets are the meeting's reminder offsets, largest first.
@@ -190,4 +206,162 @@ type Invitation struct {
 	// answer to an older sequence never overwrites a newer one.
 	ResponseSequence int
 	CreatedAt        time.Time
+}
+
+// SeenChange reports whether b differs from m in anything its invitees see
+// in their calendars: title, time, zone, place, link, agenda or hosts. It is
+// the one definition of such a change; Differs builds on it.
+func (m *Meeting) SeenChange(b Meeting) bool {
+	return m.Title != b.Title || !m.Start.Equal(b.Start) || !m.End.Equal(b.End) || m.TimeZone != b.TimeZone ||
+		m.Venue != b.Venue || m.Address != b.Address || m.OnlineURL != b.OnlineURL || m.Agenda != b.Agenda ||
+		!slices.Equal(m.Hosts, b.Hosts)
+}
+
+// Differs reports whether b differs from m in anything but the time it
+// was saved: a change invitees see, or one of the meeting's own settings.
+func (m *Meeting) Differs(b Meeting) bool {
+	return m.SeenChange(b) || m.ID != b.ID || m.UID != b.UID || m.Sequence != b.Sequence || m.Organiser != b.Organiser ||
+		m.Status != b.Status || m.Public != b.Public || m.SeriesID != b.SeriesID || !m.Occurrence.Equal(b.Occurrence) ||
+		!slices.Equal(m.Reminders, b.Reminders) || !m.RemindedThrough.Equal(b.RemindedThrough) ||
+		m.RemindedSequence != b.RemindedSequence || !m.CreatedAt.Equal(b.CreatedAt)
+}
+
+// The refusals of a meeting's transitions.
+const (
+	msgMeetingClosed  = "Meeting %d is %s: it can no longer change."
+	msgMeetingAlready = "Meeting %d is %s already."
+	msgMeetingEnded   = "Meeting %d ended on %s: it can no longer be announced, and nobody can be invited to it."
+)
+
+// endText is how a refusal writes when a meeting ended.
+func (m *Meeting) endText() string { return m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST") }
+
+// Closed reports whether the meeting is cancelled or held: it can no
+// longer change.
+func (m *Meeting) Closed() bool { return m.Status == MeetingCancelled || m.Status == MeetingHeld }
+
+// CheckOpen refuses a change to a closed meeting.
+//
+// Errors: ECONFLICT.
+func (m *Meeting) CheckOpen() error {
+	if m.Closed() {
+		return Errorf(ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+	}
+	return nil
+}
+
+// Revise applies the SEQUENCE rule after m was edited from old: a change
+// its invitees see raises the sequence of a scheduled meeting, so that
+// their calendars apply it (a draft's changes are seen by nobody yet). It
+// reports whether the invitees are to be sent the new version.
+func (m *Meeting) Revise(old Meeting) bool {
+	if m.Status != MeetingScheduled || !m.SeenChange(old) {
+		return false
+	}
+	m.Sequence++
+	return true
+}
+
+// Schedule announces a draft at now: draft → scheduled. Its invitations
+// then go out, at the same sequence.
+//
+// Errors: ECONFLICT for a meeting scheduled already, closed, or over.
+func (m *Meeting) Schedule(now time.Time) error {
+	switch {
+	case m.Status == MeetingScheduled:
+		return Errorf(ECONFLICT, msgMeetingAlready, m.ID, m.Status)
+	case m.Closed():
+		return Errorf(ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+	case m.Ended(now):
+		return Errorf(ECONFLICT, msgMeetingEnded, m.ID, m.endText())
+	}
+	m.Status = MeetingScheduled
+	return nil
+}
+
+// CheckSchedulable refuses early what Schedule would refuse for a meeting
+// that is over.
+//
+// Errors: ECONFLICT.
+func (m *Meeting) CheckSchedulable(now time.Time) error {
+	if m.Ended(now) {
+		return Errorf(ECONFLICT, msgMeetingEnded, m.ID, m.endText())
+	}
+	return nil
+}
+
+// Cancel cancels a draft or a scheduled meeting. A scheduled one's sequence
+// rises, and it reports true: its invitees are to be told. A draft was
+// seen by nobody.
+//
+// Errors: ECONFLICT for a meeting cancelled already or held.
+func (m *Meeting) Cancel() (bool, error) {
+	switch {
+	case m.Status == MeetingCancelled:
+		return false, Errorf(ECONFLICT, msgMeetingAlready, m.ID, m.Status)
+	case m.Closed():
+		return false, Errorf(ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+	}
+	wasDraft := m.Status == MeetingDraft
+	m.Status = MeetingCancelled
+	if wasDraft {
+		return false, nil
+	}
+	m.Sequence++
+	return true, nil
+}
+
+// Hold marks the meeting held at now, once it has started: its attendance
+// is being recorded. A meeting held already stays held.
+//
+// Errors: ECONFLICT for a draft, a cancelled meeting, or one not started.
+func (m *Meeting) Hold(now time.Time) error {
+	switch {
+	case m.Status == MeetingCancelled || m.Status == MeetingDraft:
+		return Errorf(ECONFLICT, "Meeting %d is %s: no attendance to record.", m.ID, m.Status)
+	case m.Start.After(now):
+		return Errorf(ECONFLICT, "Meeting %d has not started yet.", m.ID)
+	}
+	m.Status = MeetingHeld
+	return nil
+}
+
+// CheckInvitable refuses invitations to a closed meeting, or to one that
+// is over at now.
+//
+// Errors: ECONFLICT.
+func (m *Meeting) CheckInvitable(now time.Time) error {
+	switch {
+	case m.Closed():
+		return Errorf(ECONFLICT, "Meeting %d is %s: nobody can be invited to it.", m.ID, m.Status)
+	case m.Ended(now):
+		return Errorf(ECONFLICT, "Meeting %d ended on %s: nobody can be invited to it any more.", m.ID, m.endText())
+	}
+	return nil
+}
+
+// Answerable refuses an answer to a meeting that is not scheduled.
+//
+// Errors: ECONFLICT.
+func (m *Meeting) Answerable() error {
+	if m.Status != MeetingScheduled {
+		return Errorf(ECONFLICT, msgMeetingClosed, m.ID, m.Status)
+	}
+	return nil
+}
+
+// Answer records on inv the answer r given to sequence seq of its meeting
+// at now, with the precedence of answers: one to an older sequence than
+// the answer recorded never overwrites it (a late calendar reply), and
+// between answers to one sequence the later wins. It reports whether inv
+// changed; for a stale answer it returns ErrStaleResponse and leaves inv.
+func (inv *Invitation) Answer(r Response, seq int, now time.Time) (bool, error) {
+	if seq < inv.ResponseSequence {
+		return false, ErrStaleResponse
+	}
+	if inv.Response == r && inv.ResponseSequence == seq {
+		return false, nil
+	}
+	inv.Response, inv.RespondedAt, inv.ResponseSequence = r, now, seq
+	return true, nil
 }

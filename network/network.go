@@ -13,6 +13,7 @@
 package network
 
 import (
+	"errors"
 	"time"
 
 	"focalbot/clock"
@@ -55,6 +56,7 @@ func New(store Store, clk clock.Clock, zone *time.Location, planner delivery.Pla
 type Caller struct {
 	Person *model.Person
 	Label  string // for someone not on the roster: an e-mail address or a Slack mention
+	Email  string // the e-mail address the caller's transport knows, if any: a guest's invitations are found by it
 }
 
 // As returns the caller for a person on the roster.
@@ -77,4 +79,13 @@ func (c Caller) Actor() model.Actor {
 		return model.Actor{PersonID: p.ID, Label: p.Name + " <@" + p.SlackID + ">"}
 	}
 	return model.Actor{PersonID: p.ID, Label: p.Name}
+}
+
+// inField names field in a domain error that names none.
+func inField(err error, field string) error {
+	var e *model.Error
+	if errors.As(err, &e) {
+		return e.InField(field)
+	}
+	return err
 }

@@ -2,7 +2,6 @@ package network
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"focalbot/model"
@@ -54,15 +53,6 @@ func apply(p *model.Person, changes []Change, allowed []string) error {
 		}
 	}
 	return nil
-}
-
-// inField names field in a domain error that names none.
-func inField(err error, field string) error {
-	var e *model.Error
-	if errors.As(err, &e) {
-		return e.InField(field)
-	}
-	return err
 }
 
 // Applicant is who asks to join the roster, as their transport knows them.

@@ -107,3 +107,12 @@ func mayOwnOutreach(p model.Person) error {
 	}
 	return nil
 }
+
+// Meetings.
+
+// canSeeMeeting reports whether the caller may see meeting m: the
+// secretariat sees every meeting, an invitee (invited) the meeting once it
+// is announced, and nobody else sees it.
+func (c Caller) canSeeMeeting(m model.Meeting, invited bool) bool {
+	return c.secretariat() || (invited && m.Status != model.MeetingDraft)
+}

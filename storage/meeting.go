@@ -263,7 +263,7 @@ func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, id int64, 
 		if err := after.Validate(); err != nil {
 			return err
 		}
-		if toJSON(after) != toJSON(before) {
+		if after.Differs(before) {
 			after.UpdatedAt = s.now()
 			r := toMeetingRow(after)
 			if err := tx.Save(&r).Error; err != nil {
@@ -295,12 +295,8 @@ func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, 
 		if err != nil {
 			return err
 		}
-		if m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld {
-			return model.Errorf(model.ECONFLICT, "Meeting %d is %s: nobody can be invited to it.", m.ID, m.Status)
-		}
-		if m.Ended(s.now()) {
-			return model.Errorf(model.ECONFLICT, "Meeting %d ended on %s: nobody can be invited to it any more.",
-				m.ID, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
+		if err := m.CheckInvitable(s.now()); err != nil {
+			return err
 		}
 		existing, err := s.invitations(tx, meetingID)
 		if err != nil {
@@ -412,16 +408,11 @@ func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int
 			return internal("read invitation", err)
 		}
 		before := row.model()
-		if seq < before.ResponseSequence {
-			out = before
-			return model.ErrStaleResponse
-		}
-		if before.Response == r && before.ResponseSequence == seq {
-			out = before
-			return nil
-		}
 		after := before
-		after.Response, after.RespondedAt, after.ResponseSequence = r, s.now(), seq
+		if changed, err := after.Answer(r, seq, s.now()); !changed {
+			out = before
+			return err
+		}
 		nr := toInvitationRow(after)
 		if err := tx.Save(&nr).Error; err != nil {
 			return internal("record answer", err)

@@ -230,11 +230,9 @@ func (s *Store) RecordAttendance(ctx context.Context, actor model.Actor, meeting
 		if err != nil {
 			return err
 		}
-		switch {
-		case m.Status == model.MeetingCancelled || m.Status == model.MeetingDraft:
-			return model.Errorf(model.ECONFLICT, "Meeting %d is %s: no attendance to record.", m.ID, m.Status)
-		case m.Start.After(s.now()):
-			return model.Errorf(model.ECONFLICT, "Meeting %d has not started yet.", m.ID)
+		after := m
+		if err := after.Hold(s.now()); err != nil {
+			return err
 		}
 		before, err := s.attendance(tx, meetingID)
 		if err != nil {
@@ -248,9 +246,8 @@ func (s *Store) RecordAttendance(ctx context.Context, actor model.Actor, meeting
 				return internal("record attendance", err)
 			}
 		}
-		if m.Status != model.MeetingHeld {
-			after := m
-			after.Status, after.UpdatedAt = model.MeetingHeld, s.now()
+		if m.Status != after.Status {
+			after.UpdatedAt = s.now()
 			r := toMeetingRow(after)
 			if err := tx.Save(&r).Error; err != nil {
 				return internal("mark meeting held", err)

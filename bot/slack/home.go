@@ -19,8 +19,8 @@ const (
 	actionProfile    = "open_profile"
 	actionAdd        = "open_add"
 	actionNewMeeting = "open_meeting"
-	actionSchedule   = "meeting_schedule" // value: a draft meeting's number; runs the engine's meeting schedule
-	actionSkip       = "meeting_cancel"   // value: a draft meeting's number; runs the engine's meeting cancel
+	actionSchedule   = "meeting_schedule" // value: a draft meeting's number; calls the engine's ScheduleMeeting
+	actionSkip       = "meeting_cancel"   // value: a draft meeting's number; calls the engine's CancelMeeting
 )
 
 // Block Kit limits that slack-go does not check (Slack's reference).

@@ -3,7 +3,6 @@ package slack
 import (
 	"context"
 	"errors"
-	"strings"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -43,7 +42,7 @@ func (t *Transport) interact(ctx context.Context, key, payload string, cb slacka
 func (t *Transport) clickJob(cb slackapi.InteractionCallback) (job, bool) {
 	var jobs []job
 	for _, a := range cb.ActionCallback.BlockActions {
-		if _, ok := rsvpWords[a.ActionID]; ok {
+		if _, ok := rsvpAnswers[a.ActionID]; ok {
 			jobs = append(jobs, t.rsvpJob(cb, a))
 			continue
 		}
@@ -72,16 +71,18 @@ func checkInteraction(cb slackapi.InteractionCallback) error {
 	return nil
 }
 
-// actionJob is the work of one button: approve or reject (through the
-// engine's typed operations, whose services check the role), or open a modal.
+// actionJob is the work of one button: approve or reject, confirm or skip a
+// planned meeting (each through the engine's typed operations, whose
+// services check the role), or open a modal.
 func (t *Transport) actionJob(userID, triggerID string, a *slackapi.BlockAction) job {
 	return job{what: "button " + a.ActionID, run: func(ctx context.Context) {
 		switch a.ActionID {
 		case actionApprove, actionReject:
 			t.decide(ctx, userID, a.ActionID, a.Value)
 		case actionSchedule, actionSkip:
-			reply := t.handle(ctx, userID, strings.ReplaceAll(a.ActionID, "_", " ")+" "+a.Value)
-			t.dm(ctx, userID, reply.Text())
+			if reply, ok := t.confirmOrSkip(ctx, userID, a); ok {
+				t.dm(ctx, userID, reply.Text())
+			}
 			t.publishHome(ctx, userID)
 		case actionRegister, actionProfile, actionAdd, actionNewMeeting:
 			view, ok := t.modal(ctx, a.ActionID, userID)

@@ -103,3 +103,6 @@ const (
 	msgButtonSendAnswer   = "Send my answer"
 	msgNudge              = "*Reminder:* %s, %s. We have not had your answer: `/focal rsvp yes|maybe|no %d`, or `/focal mute %d`."
 )
+
+// The meeting buttons and form.
+const msgCannotDo = "I cannot do that here."

@@ -196,83 +196,12 @@ func (f form) check(required ...string) map[string]string {
 	return errs
 }
 
-// quote makes a value one word of a command line.
-func quote(v string) string {
-	v = strings.Map(func(r rune) rune {
-		switch r {
-		case '"', '“', '”', '„':
-			return '\''
-		case '\n', '\r', '\t':
-			return ' '
-		}
-		return r
-	}, v)
-	return `"` + strings.ReplaceAll(v, `\`, `\\`) + `"` // a backslash escapes in quoted values
-}
-
-// option is key=value for a command line, or nothing when v is empty.
-func option(key, v string) string {
-	if v == "" {
-		return ""
-	}
-	return " " + key + "=" + quote(v)
-}
-
-// command is one command line a modal runs, and the field where the
-// engine's complaint about it belongs.
-type command struct{ line, field string }
-
-// commands turns a submitted modal into the commands that do what it asks.
-// The forms about people call typed operations instead (submitPerson).
-func (f form) commands(callbackID string) []command {
-	switch callbackID {
-	case modalMeeting:
-		return []command{{"meeting create" + option("title", f[fieldMeetingTitle]) + option("start", f[fieldStart]) +
-			option("end", f[fieldEnd]) + option("tz", f[fieldZone]) + option("venue", f[fieldVenue]) +
-			option("address", f[fieldAddress]) + option("hosts", f[fieldHosts]) + option("agenda", f[fieldAgenda]), ""}}
-	}
-	return nil
-}
-
 // required lists the fields a modal cannot do without.
 var required = map[string][]string{
 	modalRegister: {fieldCountry, fieldName},
 	modalAdd:      {fieldEmail, fieldName, fieldCountry},
 	modalProfile:  {fieldName},
 	modalMeeting:  {fieldMeetingTitle, fieldStart, fieldEnd, fieldZone, fieldVenue},
-}
-
-// meetingField is the field of the meeting modal that an answer of the
-// engine's meeting create is about, since the engine answers in sentences:
-// the field whose value the answer quotes, else the one its words name, else
-// the title.
-func meetingField(answer string, f form) string {
-	for _, id := range []string{fieldStart, fieldEnd, fieldZone, fieldVenue, fieldHosts, fieldAddress, fieldMeetingTitle} {
-		if v := f[id]; v != "" && strings.Contains(answer, fmt.Sprintf("%q", v)) {
-			return id
-		}
-	}
-	for _, host := range strings.Split(f[fieldHosts], ",") {
-		if h := strings.TrimSpace(host); h != "" && strings.Contains(answer, fmt.Sprintf("%q", h)) {
-			return fieldHosts
-		}
-	}
-	a := strings.ToLower(answer)
-	switch {
-	case strings.Contains(a, "time zone"):
-		return fieldZone
-	case strings.Contains(a, "end"):
-		return fieldEnd
-	case strings.Contains(a, "date and time") || strings.Contains(a, "start"):
-		return fieldStart
-	case strings.Contains(a, "venue") || strings.Contains(a, "where"):
-		return fieldVenue
-	case strings.Contains(a, "country"):
-		return fieldHosts
-	case strings.Contains(a, "agenda"):
-		return fieldAgenda
-	}
-	return fieldMeetingTitle
 }
 
 // submitModal answers a modal submission in the ack itself, as Slack
@@ -289,29 +218,16 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 	if resp, ok := t.submitPerson(ctx, cb, f); ok {
 		return resp
 	}
-	cmds := f.commands(id)
-	if len(cmds) == 0 {
-		return nil
-	}
-	var answers []string
-	for _, c := range cmds {
-		reply := t.handle(ctx, cb.User.ID, c.line)
-		if ctx.Err() != nil {
-			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{c.field: msgTooSlow})
+	if id == modalMeeting {
+		answer, errs := t.submitMeeting(ctx, cb.User.ID, f)
+		if errs != nil {
+			return slackapi.NewErrorsViewSubmissionResponse(errs)
 		}
-		if reply.Code != "" {
-			field := c.field
-			if field == "" {
-				field = meetingField(reply.Text(), f)
-			}
-			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{field: unlive(reply.Text())})
-		}
-		answers = append(answers, reply.Text())
+		t.submit(job{what: "modal answer", run: func(ctx context.Context) {
+			t.dm(ctx, cb.User.ID, answer)
+			t.publishHome(ctx, cb.User.ID)
+		}})
 	}
-	t.submit(job{what: "modal answer", run: func(ctx context.Context) {
-		t.dm(ctx, cb.User.ID, answers[len(answers)-1])
-		t.publishHome(ctx, cb.User.ID)
-	}})
 	return nil
 }
 

@@ -31,9 +31,6 @@ const (
 	actionPollAnswer = "poll_answer" // the button; its value is the poll's number
 )
 
-// rsvpWords are what each button answers, as the rsvp command takes it.
-var rsvpWords = map[string]string{actionRSVPYes: "yes", actionRSVPMaybe: "maybe", actionRSVPNo: "no"}
-
 // Send delivers an outbox item to its Slack recipient as a direct message:
 // an invitation with Accept / Maybe / Decline buttons, a cancellation, a
 // reminder or a notice. Times are Slack date tokens, shown in each reader's
@@ -224,11 +221,13 @@ func outboxText(p delivery.Payload) string {
 	return p.Text
 }
 
-// rsvpJob answers an invitation's button through the engine's rsvp command,
+// rsvpJob answers an invitation's button through the engine's Respond,
 // and shows the answer under the invitation, in place.
 func (t *Transport) rsvpJob(cb slackapi.InteractionCallback, a *slackapi.BlockAction) job {
 	return job{what: "button " + a.ActionID, run: func(ctx context.Context) {
-		t.answerInPlace(ctx, cb, t.handle(ctx, cb.User.ID, "rsvp "+rsvpWords[a.ActionID]+" "+a.Value).Text())
+		if reply, ok := t.rsvp(ctx, cb.User.ID, a); ok {
+			t.answerInPlace(ctx, cb, reply.Text())
+		}
 	}}
 }
 

@@ -328,12 +328,6 @@ func (t *Transport) commandJob(cmd slackapi.SlashCommand) job {
 	}}
 }
 
-// handle runs text from a Slack user through the engine.
-func (t *Transport) handle(ctx context.Context, userID, text string) *bot.Reply {
-	caller := t.users.caller(ctx, userID)
-	return t.handler.Handle(ctx, caller, normalize(text, t.botUserID))
-}
-
 // converse answers a message. In a channel, a reply not meant for everyone
 // goes to the caller's direct messages, with a pointer to it in the thread.
 func (t *Transport) converse(ctx context.Context, userID, channel, threadTS, text string, inChannel bool) {
