@@ -39,7 +39,11 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	m := &Main{Args: os.Args[1:], Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	err := m.Run(ctx)
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
 	stop()
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
@@ -50,6 +54,77 @@ func main() {
 		fmt.Fprintln(os.Stderr, "focalbot:", err)
 		os.Exit(1)
 	}
+}
+
+// Main is the program, with everything it takes from the process passed
+// in: main fills it from the command line, the environment and the standard
+// streams, and the end-to-end tests fill it themselves, each test with its
+// own environment. Nothing below Main reads the process's environment.
+type Main struct {
+	Args   []string            // the command line after the program's name
+	Getenv func(string) string // the environment (os.Getenv in main); nil is an empty one
+	Stdin  io.Reader           // nil reads nothing
+	Stdout io.Writer           // nil discards
+	Stderr io.Writer           // nil discards
+
+	app *app // what the command opened; Close releases it
+}
+
+// Run runs the command that m.Args name until it is done or ctx is
+// cancelled. What it opened (the database) stays open until Close, so that
+// a test can look at it. A Main runs once.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Stdin == nil {
+		m.Stdin = strings.NewReader("")
+	}
+	if m.Stdout == nil {
+		m.Stdout = io.Discard
+	}
+	if m.Stderr == nil {
+		m.Stderr = io.Discard
+	}
+	args := m.Args
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return m.serve(ctx, args)
+	case "import":
+		return m.importCSV(ctx, args)
+	case "export":
+		return m.export(ctx, args)
+	case "version":
+		if err := parse(flags("version", "focalbot version", m.Stderr), args); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "focalbot %s (%s)\n", version, runtime.Version())
+		return nil
+	case "help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q; run focalbot --help", cmd)}
+}
+
+// Close releases what Run opened. Call it once Run has returned.
+func (m *Main) Close() error {
+	if m.app == nil {
+		return nil
+	}
+	a := m.app
+	m.app = nil
+	return a.store.Close()
+}
+
+// config reads the settings from m's environment.
+func (m *Main) config() (config.Config, error) {
+	getenv := m.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return config.Load(getenv)
 }
 
 // usageError is a mistake on the command line; it exits with status 2.
@@ -68,33 +143,6 @@ Usage:
 
 Settings come from the environment (see README.md), e.g. FOCALBOT_DB, FOCALBOT_DATA_DIR.
 `
-
-// run is the whole program, with its inputs and outputs passed in so that
-// tests can drive it end to end.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "serve":
-		return serve(ctx, args, stdin, stdout, stderr)
-	case "import":
-		return importCSV(ctx, args, stdout, stderr)
-	case "export":
-		return export(ctx, args, stdout, stderr)
-	case "version":
-		if err := parse(flags("version", "focalbot version", stderr), args); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "focalbot %s (%s)\n", version, runtime.Version())
-		return nil
-	case "help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
-	return usageError{fmt.Sprintf("unknown command %q; run focalbot --help", cmd)}
-}
 
 // flags returns a flag set that prints its own help to w.
 func flags(name, synopsis string, w io.Writer) *flag.FlagSet {
@@ -127,22 +175,19 @@ type app struct {
 	store *storage.Store
 }
 
-// open opens the app. A command-line command (cli) and the console log only
+// open opens the app with the settings cfg, logging to m.Stderr, and keeps
+// it for Close. A command-line command (cli) and the console log only
 // warnings and errors unless FOCALBOT_LOG_LEVEL asks for more: the terminal
-// is for their answers.
-func open(ctx context.Context, stderr io.Writer, clk clock.Clock, cli bool) (*app, error) {
-	cfg, err := config.Load(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
+// is for their answers. A nil clk is the system clock.
+func (m *Main) open(ctx context.Context, cfg config.Config, clk clock.Clock, cli bool) (*app, error) {
 	level := cfg.LogLevel
 	if (cli || cfg.Mode() == config.ModeConsole) && !cfg.LogLevelSet && level < slog.LevelWarn {
 		level = slog.LevelWarn // FOCALBOT_LOG_LEVEL=info or debug shows more
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler = slog.NewTextHandler(stderr, opts)
+	var h slog.Handler = slog.NewTextHandler(m.Stderr, opts)
 	if cfg.LogFormat == "json" {
-		h = slog.NewJSONHandler(stderr, opts)
+		h = slog.NewJSONHandler(m.Stderr, opts)
 	}
 	log := slog.New(h)
 	zone, _ := model.LoadZone(cfg.TimeZone) // validated by config.Load
@@ -157,13 +202,16 @@ func open(ctx context.Context, stderr io.Writer, clk clock.Clock, cli bool) (*ap
 		store.Close()
 		return nil, fmt.Errorf("bootstrap the secretariat: %w", err)
 	}
-	return &app{cfg: cfg, log: log, clock: clk, zone: zone, store: store}, nil
+	m.app = &app{cfg: cfg, log: log, clock: clk, zone: zone, store: store}
+	return m.app, nil
 }
 
-func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flags("serve", "focalbot [--as e-mail] [--now time]", stderr)
+// serve chats with the bot: on Slack when its settings are given, else in
+// the console on m.Stdin and m.Stdout.
+func (m *Main) serve(ctx context.Context, args []string) error {
+	fs := flags("serve", "focalbot [--as e-mail] [--now time]", m.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "%s\nFlags of the chat:\n", usage)
+		fmt.Fprintf(m.Stderr, "%s\nFlags of the chat:\n", usage)
 		fs.PrintDefaults()
 	}
 	as := fs.String("as", "", "in the console, who you are (an e-mail address; default: the first of FOCALBOT_SECRETARIAT)")
@@ -174,15 +222,15 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q; run focalbot --help", fs.Arg(0))}
 	}
+	cfg, err := m.config()
+	if err != nil {
+		return err
+	}
 	var (
 		clk clock.Clock
 		sim *clock.Offset
 	)
 	if *now != "" {
-		cfg, err := config.Load(os.Getenv)
-		if err != nil {
-			return err
-		}
 		t, err := parseTime(*now, cfg.TimeZone)
 		if err != nil {
 			return usageError{err.Error()}
@@ -190,11 +238,10 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		sim = clock.StartingAt(t)
 		clk = sim
 	}
-	a, err := open(ctx, stderr, clk, false)
+	a, err := m.open(ctx, cfg, clk, false)
 	if err != nil {
 		return err
 	}
-	defer a.store.Close()
 	planner, disp, err := a.delivery(ctx)
 	if err != nil {
 		return err
@@ -272,9 +319,9 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	c := &console.Console{
 		Handler:     engine,
 		Caller:      bot.Caller{Email: email},
-		In:          stdin,
-		Out:         stdout,
-		Interactive: isTerminal(stdin),
+		In:          m.Stdin,
+		Out:         m.Stdout,
+		Interactive: isTerminal(m.Stdin),
 	}
 	return c.Run(ctx)
 }
@@ -460,7 +507,9 @@ func isTerminal(r io.Reader) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// importCSV adds or updates the people of a CSV file, all or nothing.
+func (m *Main) importCSV(ctx context.Context, args []string) error {
+	stdout, stderr := m.Stdout, m.Stderr
 	fs := flags("import", "focalbot import [--dry-run] file.csv", stderr)
 	dry := fs.Bool("dry-run", false, "check the file and report what would change, without writing")
 	if err := parse(fs, args); err != nil {
@@ -486,11 +535,14 @@ func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 
-	a, err := open(ctx, stderr, nil, true)
+	cfg, err := m.config()
 	if err != nil {
 		return err
 	}
-	defer a.store.Close()
+	a, err := m.open(ctx, cfg, nil, true)
+	if err != nil {
+		return err
+	}
 	rows := make([]storage.ImportRow, len(entries))
 	for i, e := range entries {
 		rows[i] = storage.ImportRow{Line: e.Line, Person: e.Person, Merge: e.Merge}
@@ -518,19 +570,23 @@ func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-func export(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flags("export", "focalbot export > roster.csv", stderr)
+// export writes the roster as CSV to m.Stdout.
+func (m *Main) export(ctx context.Context, args []string) error {
+	fs := flags("export", "focalbot export > roster.csv", m.Stderr)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := open(ctx, stderr, nil, true)
+	cfg, err := m.config()
 	if err != nil {
 		return err
 	}
-	defer a.store.Close()
+	a, err := m.open(ctx, cfg, nil, true)
+	if err != nil {
+		return err
+	}
 	people, err := a.store.People(ctx, model.PeopleFilter{})
 	if err != nil {
 		return err
 	}
-	return roster.Write(stdout, people)
+	return roster.Write(m.Stdout, people)
 }
