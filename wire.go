@@ -21,7 +21,8 @@ import (
 	"focalbot/storage"
 )
 
-// app is what every command opens: configuration, logger, clock and store.
+// app is what a command that needs the database opens: configuration,
+// logger, clock and store.
 type app struct {
 	cfg   config.Config
 	log   *slog.Logger
