@@ -41,8 +41,9 @@ func main() {
 
 // Main is the program, with everything it takes from the process passed
 // in: main fills it from the command line, the environment and the standard
-// streams, and the end-to-end tests fill it themselves, each test with its
-// own environment. Nothing below Main reads the process's environment.
+// streams, and the end-to-end tests fill it themselves, with the process's
+// environment or one of their own. Nothing below Main reads the process's
+// environment, arguments or standard streams.
 type Main struct {
 	Args   []string            // the command line after the program's name
 	Getenv func(string) string // the environment (os.Getenv in main); nil is an empty one
