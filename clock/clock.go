@@ -1,6 +1,9 @@
-// Package clock is the only place in focalbot that reads the system time.
-// Everything else is handed a Clock, so tests and the console's --now flag can
-// set the time and move it on without sleeping.
+// Package clock is the only place in focalbot that reads the system time for
+// the bot's work. Everything else is handed a Clock, so tests and the
+// console's --now flag can set the time and move it on without sleeping.
+// (The metrics time what they measure, scheduler ticks and Slack's
+// acknowledgements, with Go's own clock: real seconds, whatever the bot's
+// clock says.)
 package clock
 
 import (

@@ -100,7 +100,8 @@ var Settings = []Setting{
 	{"FOCALBOT_MAIL_FROM", "<first e-mail of FOCALBOT_SECRETARIAT>", "the organiser's mailbox invitations come from and replies go to, e.g. \"Global Centre <secretariat@example.org>\""},
 }
 
-// Load reads the configuration through getenv (os.Getenv in production).
+// Load reads the configuration through getenv: the program's environment,
+// os.Getenv when focalbot runs from a shell, a test's own otherwise.
 // Its error is one line naming the setting and what is wrong with it.
 func Load(getenv func(string) string) (Config, error) {
 	file := map[string]string{}

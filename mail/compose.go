@@ -1,7 +1,7 @@
 // Package mail holds focalbot's e-mail: composing iMIP messages (a calendar
 // invitation, update, cancellation or plain mail as RFC 5322 bytes), delivering
-// them over SMTP or into a folder of .eml files, telling a temporary delivery
-// failure from a permanent one, and finding the calendar in a reply that comes
+// them over SMTP or into a folder of .eml files, saying which of its delivery
+// errors are permanent (Permanent), and finding the calendar in a reply that comes
 // back. It takes the calendar as bytes plus its METHOD and knows nothing of
 // storage, chat, meetings or how the calendar was built.
 package mail

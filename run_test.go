@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"focalbot/model"
+)
+
+// run runs the program once as main does, with the process's environment
+// as the tests set it with t.Setenv, and closes what it opened.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	m := &Main{Args: args, Getenv: os.Getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	err := m.Run(ctx)
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// environment is a test's own environment for a Main, on a fresh SQLite
+// file, instead of the process's.
+func environment(t *testing.T) map[string]string {
+	dir := t.TempDir()
+	return map[string]string{
+		"FOCALBOT_DATA_DIR":    dir,
+		"FOCALBOT_DB":          filepath.Join(dir, "focalbot.db"),
+		"FOCALBOT_SECRETARIAT": "ruth.adler@globalcentre.example.org",
+		"FOCALBOT_TZ":          "America/New_York",
+	}
+}
+
+// getenv reads env as os.Getenv reads the process's environment.
+func getenv(env map[string]string) func(string) string {
+	return func(name string) string { return env[name] }
+}
+
+// TestMainReadsOnlyItsEnvironment: a Main reads the settings it is given,
+// not the process's, and keeps its database open until Close.
+func TestMainReadsOnlyItsEnvironment(t *testing.T) {
+	process := filepath.Join(t.TempDir(), "process.db")
+	t.Setenv("FOCALBOT_DB", process)
+	t.Setenv("FOCALBOT_TZ", "Mars/Base") // the process's setting would stop the start
+	env := environment(t)
+	var out, errs bytes.Buffer
+	m := &Main{Args: []string{"import", "examples/r2p-2012.csv"}, Getenv: getenv(env), Stdout: &out, Stderr: &errs}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("import: %v\nstderr: %s", err, errs.String())
+	}
+	if !strings.Contains(out.String(), "20 created, 1 updated") {
+		t.Errorf("import: %s", out.String())
+	}
+	people, err := m.app.store.People(context.Background(), model.PeopleFilter{})
+	if err != nil || len(people) != 21 {
+		t.Errorf("after Run, its database holds %d people, %v; want 21", len(people), err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(process); !os.IsNotExist(err) {
+		t.Errorf("the process's FOCALBOT_DB was opened: %v", err)
+	}
+}
+
+// TestMainsRunSideBySide: programs with environments of their own run in
+// parallel, each on its own database.
+func TestMainsRunSideBySide(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		args   [][]string
+		people int
+	}{
+		{"an imported roster", [][]string{{"import", "examples/r2p-2012.csv"}, {"export"}}, 21},
+		{"the bootstrapped secretariat alone", [][]string{{"export"}}, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			env := environment(t)
+			var out bytes.Buffer
+			for _, args := range c.args {
+				out.Reset()
+				var errs bytes.Buffer
+				m := &Main{Args: args, Getenv: getenv(env), Stdout: &out, Stderr: &errs}
+				err := m.Run(context.Background())
+				if cerr := m.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					t.Fatalf("focalbot %v: %v\nstderr: %s", args, err, errs.String())
+				}
+			}
+			if n := strings.Count(out.String(), "\n") - 1; n != c.people {
+				t.Errorf("the export lists %d people, want %d:\n%s", n, c.people, out.String())
+			}
+		})
+	}
+}
