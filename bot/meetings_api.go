@@ -89,3 +89,9 @@ func (e *Engine) CreateMeeting(ctx context.Context, c Caller, f MeetingForm) (*R
 		return nil
 	})
 }
+
+// ShowNext is the next meeting caller is invited to, or organises, as the
+// next command shows it.
+func (e *Engine) ShowNext(ctx context.Context, caller Caller) (*Reply, error) {
+	return e.call(ctx, caller, "next", e.next)
+}

@@ -59,9 +59,6 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 			return
 		}
 	}
-	answer := func(command string) string {
-		return t.handler.Handle(ctx, caller, command).Text()
-	}
 	blocks := []slackapi.Block{
 		slackapi.NewHeaderBlock(plain(msgHomeTitle)),
 		section(msgHomeIntro),
@@ -77,7 +74,7 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 			blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeCountry)),
 				section(t.shown(ctx, caller, showCountry(home.Person.Country))))
 		}
-		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeNext)), section(answer("next")))
+		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeNext)), section(t.shown(ctx, caller, showNext)))
 	}
 	if home.Secretariat {
 		blocks = append(blocks, slackapi.NewDividerBlock(),

@@ -128,12 +128,13 @@ func (t *Transport) decide(ctx context.Context, userID, action, value string) {
 	t.publishHome(ctx, userID)
 }
 
-// peopleViews are the engine's typed views of the roster that the App Home
-// shows; *bot.Engine has them.
+// peopleViews are the engine's typed views that the App Home shows (the
+// caller's profile, country, coverage and next meeting); *bot.Engine has them.
 type peopleViews interface {
 	ShowProfile(ctx context.Context, c bot.Caller) (*bot.Reply, error)
 	ShowCountry(ctx context.Context, c bot.Caller, country string) (*bot.Reply, error)
 	ShowCoverage(ctx context.Context, c bot.Caller) (*bot.Reply, error)
+	ShowNext(ctx context.Context, c bot.Caller) (*bot.Reply, error)
 }
 
 // rosterView is a view of the roster for the App Home.
@@ -145,6 +146,10 @@ func showProfile(ctx context.Context, v peopleViews, c bot.Caller) (*bot.Reply, 
 
 func showCoverage(ctx context.Context, v peopleViews, c bot.Caller) (*bot.Reply, error) {
 	return v.ShowCoverage(ctx, c)
+}
+
+func showNext(ctx context.Context, v peopleViews, c bot.Caller) (*bot.Reply, error) {
+	return v.ShowNext(ctx, c)
 }
 
 func showCountry(code string) rosterView {
