@@ -169,29 +169,7 @@ func TextReply(text string) *Reply {
 // digits, so that they can be typed back: "status 1422". Quantities are ints
 // and are written as the reader's language groups digits: "1,422 people".
 func (w *Reply) Printf(format string, args ...any) {
-	w.lines = append(w.lines, w.p.Sprintf(format, identifiers(args)...))
-}
-
-// identifier is a number that names something. It formats as plain digits
-// under every verb: the catalog's printer would otherwise group its digits
-// like a quantity's.
-type identifier int64
-
-// Format writes id as the standard library would, with no digit grouping.
-func (id identifier) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, fmt.FormatString(f, verb), int64(id))
-}
-
-// identifiers returns args with every int64 made an identifier.
-func identifiers(args []any) []any {
-	out := make([]any, len(args))
-	for i, a := range args {
-		if n, ok := a.(int64); ok {
-			a = identifier(n)
-		}
-		out[i] = a
-	}
-	return out
+	w.lines = append(w.lines, w.p.Sprintf(format, model.Identifiers(args)...))
 }
 
 // Text is the whole reply.

@@ -1,7 +1,7 @@
 package scheduler
 
 import (
-	"fmt"
+	"focalbot/model"
 	"io"
 
 	"golang.org/x/text/feature/plural"
@@ -58,32 +58,10 @@ var printer = message.NewPrinter(language.English)
 
 // sprintf renders a message of the catalog.
 func sprintf(format string, args ...any) string {
-	return printer.Sprintf(format, identifiers(args)...)
+	return printer.Sprintf(format, model.Identifiers(args)...)
 }
 
 // fprintf renders a message of the catalog to w.
 func fprintf(w io.Writer, format string, args ...any) {
-	printer.Fprintf(w, format, identifiers(args)...)
-}
-
-// identifier is a number that names something (the int64 numbers of
-// meetings and polls), written as plain digits so that it can be typed back,
-// where the printer would group a quantity's digits: "poll pick 1422".
-type identifier int64
-
-// Format writes id as the standard library would, with no digit grouping.
-func (id identifier) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, fmt.FormatString(f, verb), int64(id))
-}
-
-// identifiers returns args with every int64 made an identifier.
-func identifiers(args []any) []any {
-	out := make([]any, len(args))
-	for i, a := range args {
-		if n, ok := a.(int64); ok {
-			a = identifier(n)
-		}
-		out[i] = a
-	}
-	return out
+	printer.Fprintf(w, format, model.Identifiers(args)...)
 }
