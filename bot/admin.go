@@ -13,12 +13,11 @@ import (
 	"focalbot/match"
 	"focalbot/model"
 	"focalbot/network"
-	"focalbot/roster"
 )
 
 func (e *Engine) add(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) != 1 {
-		return model.Errorf(model.EINVALID, msgUsage, `add <e-mail> name="Full Name" country=<country> [role=…] [title=…]`)
+		return errUsage
 	}
 	p, err := e.svc.AddPerson(ctx, r.caller(), append([]network.Change{{Field: "email", Value: r.Args.Words[0]}}, changes(r.Args)...))
 	if err != nil {
@@ -40,7 +39,7 @@ func changes(a Args) []network.Change {
 
 func (e *Engine) update(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) == 0 || len(r.Args.Keys) == 0 {
-		return model.Errorf(model.EINVALID, msgUsage, `update <person> field=value … (fields: `+roster.Keys(nil)+")")
+		return errUsage
 	}
 	target, err := e.findPerson(ctx, r.Args.Rest(0))
 	if err != nil {
@@ -154,7 +153,7 @@ func (e *Engine) facilitators(ctx context.Context, w *Reply, r *Request) error {
 		}
 	}
 	if len(codes) == 0 {
-		return model.Errorf(model.EINVALID, msgUsage, "facilitators <country>, <country>, …")
+		return errUsage
 	}
 	if _, err := e.svc.SetFacilitators(ctx, r.caller(), codes); err != nil {
 		return err
@@ -165,7 +164,7 @@ func (e *Engine) facilitators(ctx context.Context, w *Reply, r *Request) error {
 
 func (e *Engine) networkSet(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Keys) == 0 || len(r.Args.Words) > 0 {
-		return model.Errorf(model.EINVALID, msgUsage, `network set [name="…"] [secretariat="…"] [address="line 1|line 2"]`)
+		return errUsage
 	}
 	var set network.NetworkSettings
 	for _, k := range r.Args.Keys {

@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"focalbot/model"
+	"focalbot/roster"
 )
 
 // HandlerFunc runs a command, writing its answer to w. A domain error it
@@ -54,6 +56,26 @@ type Command struct {
 // Synopsis is the name with its usage.
 func (c *Command) Synopsis() string { return strings.TrimSpace(c.Name + " " + c.Usage) }
 
+// errUsage is what a handler returns when its arguments do not fit the
+// command. The engine answers it with the command's own synopsis and first
+// example (usageError), so a command's usage is written once: in its
+// declaration.
+var errUsage = errors.New("arguments do not fit the command's usage")
+
+// needsArguments says that c's usage begins with a required argument, so
+// that c alone, with nothing after its name, is answered with its usage.
+func (c *Command) needsArguments() bool {
+	return c.Usage != "" && !strings.HasPrefix(c.Usage, "[")
+}
+
+// usageError is the answer to c run with arguments that do not fit it.
+func (c *Command) usageError() error {
+	if len(c.Examples) > 0 {
+		return model.Errorf(model.EINVALID, msgUsageExample, c.Synopsis(), c.Examples[0])
+	}
+	return model.Errorf(model.EINVALID, msgUsage, c.Synopsis())
+}
+
 // declare lists every command the engine knows.
 func (e *Engine) declare() []*Command {
 	cmds := e.coreCommands()
@@ -68,7 +90,7 @@ func (e *Engine) coreCommands() []*Command {
 		{Name: "help", Usage: "[command]", Description: "List what you can ask, or explain one command.",
 			Examples: []string{"help", "help roster"}, Access: Anyone, Run: e.help},
 		{Name: "me", Description: "Show your profile.", Access: Member, Run: e.me},
-		{Name: "me set", Usage: "<name|email|tz|language|title|ministry|phone> <value>",
+		{Name: "me set", Usage: "<" + strings.Join(roster.SelfFields, "|") + "> <value>",
 			Description: "Change your own profile; \"none\" clears an optional field. A new e-mail address is mailed a code to confirm it with.",
 			Examples:    []string{"me set tz Africa/Accra", "me set title Director, Human Rights Department", "me set phone none"},
 			Access:      Member, Run: e.meSet},
@@ -91,7 +113,7 @@ func (e *Engine) coreCommands() []*Command {
 			Description: "Add a person to the roster.",
 			Examples:    []string{`add kofi@mfa.gov.gh name="Kofi Mensah" country=Ghana title="Director, Legal" tz=Africa/Accra`},
 			Access:      Secretariat, Run: e.add},
-		{Name: "update", Usage: "<person> field=value …", Description: "Change someone's details (the same fields as add, and email=).",
+		{Name: "update", Usage: "<person> field=value … (fields: " + roster.Keys(nil) + ")", Description: "Change someone's details (the same fields as add, and email=).",
 			Examples: []string{`update kofi@mfa.gov.gh title="Ambassador"`, "update #12 role=alternate"},
 			Access:   Secretariat, Run: e.update},
 		{Name: "deactivate", Usage: "<person>", Description: "Take someone off the active roster (kept in the audit log).",
@@ -108,7 +130,7 @@ func (e *Engine) coreCommands() []*Command {
 			Examples:    []string{"revoke secretariat jo@globalr2p.org"}, Access: Secretariat, Run: e.revoke},
 		{Name: "facilitators", Usage: "<country>, <country>, …", Description: "Set the facilitating group of governments.",
 			Examples: []string{"facilitators Australia, Costa Rica, Denmark, Ghana"}, Access: Secretariat, Run: e.facilitators},
-		{Name: "network set", Usage: "[name=…] [secretariat=…] [address=…]",
+		{Name: "network set", Usage: `[name="…"] [secretariat="…"] [address="line 1|line 2"]`,
 			Description: "Change the network's name, secretariat or postal address (separate address lines with |).",
 			Examples:    []string{`network set name="Global Network of R2P Focal Points"`}, Access: Secretariat, Run: e.networkSet},
 		{Name: "meetings", Description: "Meetings you are invited to, upcoming and past.", Access: Anyone, Run: e.meetings},
@@ -121,7 +143,7 @@ func (e *Engine) coreCommands() []*Command {
 			Description: "Create a network meeting (hosts default to the facilitating group).",
 			Examples:    []string{`meeting create title="Second Meeting of the Global Network of R2P Focal Points" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York"`},
 			Access:      Secretariat, Run: e.meetingCreate},
-		{Name: "meeting change", Usage: "<meeting> field=value …", Description: "Change a meeting's time, place, title, hosts or agenda; invitees get an update.",
+		{Name: "meeting change", Usage: "<meeting> field=value … (fields: " + strings.Join(meetingFields, ", ") + ")", Description: "Change a meeting's time, place, title, hosts or agenda; invitees get an update.",
 			Examples: []string{`meeting change 1 start="2012-09-29 11:00"`}, Access: Secretariat, Run: e.meetingChange},
 		{Name: "meeting schedule", Usage: "<meeting>", Description: "Announce a draft meeting: its invitations go out.", Access: Secretariat, Run: e.meetingSchedule},
 		{Name: "meeting cancel", Usage: "<meeting>", Description: "Cancel a meeting; every invitee's calendar removes it.", Access: Secretariat, Run: e.meetingCancel},

@@ -36,7 +36,7 @@ func WithSimulatedClock(clk *clock.Offset, advance func(ctx context.Context, clk
 func (e *Engine) cycleCommands() []*Command {
 	return []*Command{
 		{Name: "series", Description: "The meeting series and their next meetings.", Access: Secretariat, Run: e.seriesList},
-		{Name: "series create", Usage: `name="…" rule=<unga|yearly|…|RRULE> start="YYYY-MM-DD HH:MM" duration=7h [tz=…] venue="…" [address=…] [hosts=…] [plan=120d] [reminders=14d,2d,2h] [invitees=all|<regional group>|<countries>]`,
+		{Name: "series create", Usage: `name="…" rule=<unga|yearly|twice-a-year|quarterly|monthly|RRULE> start="YYYY-MM-DD HH:MM" duration=7h [tz=…] venue="…" [address=…] [hosts=…] [plan=120d] [reminders=14d,2d,2h] [invitees=all|<regional group>|<countries>]`,
 			Description: "Define a recurring meeting; drafts are planned when an occurrence comes within the planning window, and confirming one invites the series' invitees (all active focal points and alternates unless invitees= says otherwise).",
 			Examples:    []string{`series create name="Annual Meeting of the Global Network of R2P Focal Points" rule=unga start="2012-09-29 10:00" duration=7h tz=America/New_York venue="New York" plan=120d`},
 			Access:      Secretariat, Run: e.seriesCreate},
@@ -137,7 +137,7 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 		}
 	}
 	if sr.Rule == "" {
-		return model.Errorf(model.EINVALID, msgUsage, `series create name="…" rule=unga start="YYYY-MM-DD HH:MM" duration=7h venue="…"`)
+		return errUsage
 	}
 	loc, _ := model.LoadZone(sr.TimeZone)
 	if sr.Start, err = parseWhen(o["start"], loc, time.Time{}); err != nil {

@@ -282,8 +282,15 @@ func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Rep
 		return w
 	}
 	w.Public = cmd.Public
+	if n == len(words) && cmd.needsArguments() {
+		e.fail(w, text, cmd.usageError())
+		return w
+	}
 	r := &Request{Caller: caller, Person: person, Args: parseArgs(words[n:]), Now: e.clock.Now(), Public: cmd.Public && caller.InChannel}
 	if err := cmd.Run(ctx, w, r); err != nil {
+		if errors.Is(err, errUsage) {
+			err = cmd.usageError()
+		}
 		w.lines = nil
 		e.fail(w, text, err)
 	}

@@ -20,7 +20,7 @@ var meetingFields = []string{"title", "start", "end", "duration", "tz", "venue",
 
 func (e *Engine) meetingCreate(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Keys) == 0 {
-		return model.Errorf(model.EINVALID, msgUsage, `meeting create title="…" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="…" [hosts="…"] [agenda="…"] [draft=yes]`)
+		return errUsage
 	}
 	opts := r.Args.Opts
 	draft := false
@@ -231,7 +231,7 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 		return err
 	}
 	if len(r.Args.Keys) == 0 {
-		return model.Errorf(model.EINVALID, msgUsage, "meeting change <number> field=value … (fields: "+strings.Join(meetingFields, ", ")+")")
+		return errUsage
 	}
 	if err := m.CheckOpen(); err != nil {
 		return err
@@ -308,7 +308,7 @@ func (e *Engine) invite(ctx context.Context, w *Reply, r *Request) error {
 	}
 	who := r.Args.Rest(1)
 	if who == "" {
-		return model.Errorf(model.EINVALID, msgUsage, `invite <meeting> all | <regional group> | <country>, … | <person> | guest <e-mail> name="…" [country=…]`)
+		return errUsage
 	}
 	var sel network.Selection
 	if strings.EqualFold(r.Args.Words[1], "guest") {
@@ -334,7 +334,7 @@ func (e *Engine) invite(ctx context.Context, w *Reply, r *Request) error {
 // guest reads "guest <e-mail> name=… [country=…]".
 func guest(r *Request) (model.Invitation, error) {
 	if len(r.Args.Words) != 3 || r.Args.Opts["name"] == "" {
-		return model.Invitation{}, model.Errorf(model.EINVALID, msgUsage, `invite <meeting> guest <e-mail> name="…" [country=…]`)
+		return model.Invitation{}, errUsage
 	}
 	inv := model.Invitation{Email: r.Args.Words[2], Name: r.Args.Opts["name"]}
 	if err := model.ValidateEmail(model.NormalizeEmail(inv.Email)); err != nil {
@@ -505,7 +505,7 @@ func (e *Engine) next(ctx context.Context, w *Reply, r *Request) error {
 
 func (e *Engine) rsvp(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) == 0 {
-		return model.Errorf(model.EINVALID, msgUsage, "rsvp yes|no|maybe [meeting]")
+		return errUsage
 	}
 	resp, err := model.ParseResponse(r.Args.Words[0])
 	if err != nil {
@@ -618,7 +618,7 @@ func (e *Engine) feed(ctx context.Context, w *Reply, r *Request) error {
 	}
 	reset := len(r.Args.Words) == 1 && strings.EqualFold(r.Args.Words[0], "reset")
 	if len(r.Args.Words) > 0 && !reset {
-		return model.Errorf(model.EINVALID, msgUsage, "feed [reset]")
+		return errUsage
 	}
 	token, err := e.store.FeedToken(ctx, r.Actor(), r.Person.ID, reset)
 	if err != nil {

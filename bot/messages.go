@@ -25,6 +25,7 @@ const (
 	msgSecretariatOnly          = "Only the secretariat can do that."
 	msgMembersOnly              = "You are not on the roster yet. To join, type: register <your country>."
 	msgUsage                    = "Usage: %s"
+	msgUsageExample             = "Usage: %s\n  e.g. %s"
 	msgUnclosedQuote            = "A quotation mark is not closed: put a \" at the end of the quoted words. To put a quotation mark inside them, write \\\" (and \\\\ for a backslash)."
 
 	msgHelpIntro       = "Here is what you can ask me:"

@@ -12,34 +12,29 @@ import (
 
 // Outreach.
 const (
-	msgOutreachHeader        = "Outreach: %d countries without an active focal point."
-	msgOutreachHeaderGroup   = "Outreach in the %s group: %d countries without an active focal point."
-	msgOutreachGroup         = "%s group (%d):"
-	msgOutreachStage         = "  %s (%d):"
-	msgOutreachItem          = "    • %s — %s"
-	msgOutreachNames         = "    %s"
-	msgOutreachStageListed   = "  %s (%d): outreach %s lists them"
-	msgOutreachCountry       = "%s (%s group): %s — %s"
-	msgOutreachAppointed     = "%s (%s group): appointed — active focal point: %s"
-	msgOutreachLog           = "Log:"
-	msgOutreachLogLine       = "  • %s %s: %s"
-	msgOutreachNoNotes       = "No notes yet: outreach log %s <note> adds one."
-	msgOutreachNoted         = "Noted for %s."
-	msgOutreachDue           = "Follow-ups due by %s (%d):"
-	msgOutreachNoneDue       = "No follow-ups due by %s."
-	msgOutreachDueItem       = "  • %s — %s; %s"
-	msgOutreachOwner         = "owner %s"
-	msgOutreachNoOwner       = "no owner"
-	msgOutreachFollowUp      = "follow up %s"
-	msgOutreachOverdue       = "follow up %s (overdue)"
-	msgOutreachNoOwnerHint   = "No one owns the outreach to %s, so no one is reminded: outreach owner %s <person> sets one."
-	msgOutreachUsage         = "outreach [country | regional group | due]"
-	msgOutreachUsageLog      = "outreach log <country> <note…> [follow up YYYY-MM-DD]"
-	msgOutreachUsageStage    = "outreach stage <country> <not-contacted|contacted|interested|appointed|declined>"
-	msgOutreachUsageOwner    = "outreach owner <country> <person|none>"
-	msgOutreachUsageFollowUp = "outreach follow-up <country> <YYYY-MM-DD|none>"
-	msgOutreachNoOptions     = "A note cannot hold words with = in them such as %s=…: write them another way (e.g. %s: …)."
-	msgOutreachBadDate       = "%q is not a date: write it as YYYY-MM-DD, e.g. 2012-10-15."
+	msgOutreachHeader      = "Outreach: %d countries without an active focal point."
+	msgOutreachHeaderGroup = "Outreach in the %s group: %d countries without an active focal point."
+	msgOutreachGroup       = "%s group (%d):"
+	msgOutreachStage       = "  %s (%d):"
+	msgOutreachItem        = "    • %s — %s"
+	msgOutreachNames       = "    %s"
+	msgOutreachStageListed = "  %s (%d): outreach %s lists them"
+	msgOutreachCountry     = "%s (%s group): %s — %s"
+	msgOutreachAppointed   = "%s (%s group): appointed — active focal point: %s"
+	msgOutreachLog         = "Log:"
+	msgOutreachLogLine     = "  • %s %s: %s"
+	msgOutreachNoNotes     = "No notes yet: outreach log %s <note> adds one."
+	msgOutreachNoted       = "Noted for %s."
+	msgOutreachDue         = "Follow-ups due by %s (%d):"
+	msgOutreachNoneDue     = "No follow-ups due by %s."
+	msgOutreachDueItem     = "  • %s — %s; %s"
+	msgOutreachOwner       = "owner %s"
+	msgOutreachNoOwner     = "no owner"
+	msgOutreachFollowUp    = "follow up %s"
+	msgOutreachOverdue     = "follow up %s (overdue)"
+	msgOutreachNoOwnerHint = "No one owns the outreach to %s, so no one is reminded: outreach owner %s <person> sets one."
+	msgOutreachNoOptions   = "A note cannot hold words with = in them such as %s=…: write them another way (e.g. %s: …)."
+	msgOutreachBadDate     = "%q is not a date: write it as YYYY-MM-DD, e.g. 2012-10-15."
 
 	msgStageNotContacted = "not contacted"
 	msgStageContacted    = "contacted"
@@ -138,7 +133,7 @@ func outreachDate(t time.Time) string { return t.Format("2006-01-02") }
 func (e *Engine) outreach(ctx context.Context, w *Reply, r *Request) error {
 	q := r.Args.Rest(0)
 	if len(r.Args.Keys) > 0 {
-		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsage)
+		return errUsage
 	}
 	ow, err := e.outreachWorld(ctx, r)
 	if err != nil {
@@ -316,7 +311,7 @@ func (e *Engine) outreachLog(ctx context.Context, w *Reply, r *Request) error {
 		return model.Errorf(model.EINVALID, msgOutreachNoOptions, k, k)
 	}
 	if len(r.Args.Words) == 0 {
-		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsageLog)
+		return errUsage
 	}
 	c, words, err := leadingCountry(r.Args.Words)
 	if err != nil {
@@ -342,7 +337,7 @@ func (e *Engine) outreachLog(ctx context.Context, w *Reply, r *Request) error {
 func (e *Engine) outreachStage(ctx context.Context, w *Reply, r *Request) error {
 	words := r.Args.Words
 	if len(words) < 2 || len(r.Args.Keys) > 0 {
-		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsageStage)
+		return errUsage
 	}
 	// The stage is the shortest tail that reads as one: "not contacted".
 	i := 1
@@ -367,13 +362,13 @@ func (e *Engine) outreachStage(ctx context.Context, w *Reply, r *Request) error 
 
 func (e *Engine) outreachOwner(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) < 2 || len(r.Args.Keys) > 0 {
-		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsageOwner)
+		return errUsage
 	}
 	c, rest, err := leadingCountry(r.Args.Words)
 	if err != nil {
 		return err
 	} else if len(rest) == 0 {
-		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsageOwner)
+		return errUsage
 	}
 	var owner int64
 	if ref := strings.Join(rest, " "); !strings.EqualFold(ref, "none") {
@@ -391,7 +386,7 @@ func (e *Engine) outreachOwner(ctx context.Context, w *Reply, r *Request) error 
 func (e *Engine) outreachFollowUp(ctx context.Context, w *Reply, r *Request) error {
 	words := r.Args.Words
 	if len(words) < 2 || len(r.Args.Keys) > 0 {
-		return model.Errorf(model.EINVALID, msgUsage, msgOutreachUsageFollowUp)
+		return errUsage
 	}
 	c, err := match.Country(strings.Join(words[:len(words)-1], " "))
 	if err != nil {

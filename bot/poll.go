@@ -15,9 +15,6 @@ import (
 
 // Availability polls.
 const (
-	msgPollUsageCreate     = `poll create <meeting|0> deadline="YYYY-MM-DD HH:MM" [tz=…] slots="YYYY-MM-DD HH:MM-HH:MM, …" [title="…"] [hosts="…"]`
-	msgPollUsageAnswer     = "poll answer <poll> <slot numbers, e.g. 1,3 | none>"
-	msgPollUsagePick       = "poll pick <poll> <slot number>"
 	msgPollUnknownField    = "Unknown poll field %q: use deadline=, tz=, slots=\"…, …\" (all the slots in one, separated by commas), title= or hosts=."
 	msgBadSlot             = "%q is not a slot: write it as YYYY-MM-DD HH:MM-HH:MM, e.g. 2013-09-23 10:00-17:00, and separate slots with commas."
 	msgNamePoll            = "Say which poll, by its number (see poll)."
@@ -59,17 +56,17 @@ func (e *Engine) pollCommands() []*Command {
 	return []*Command{
 		{Name: "poll", Usage: "[poll]", Description: "The open polls, or one poll's slots in your time and the venue's, with your answer.",
 			Examples: []string{"poll", "poll 1"}, Access: Anyone, Run: e.pollShow},
-		{Name: "poll create", Usage: strings.TrimPrefix(msgPollUsageCreate, "poll create "),
+		{Name: "poll create", Usage: `<meeting|0> deadline="YYYY-MM-DD HH:MM" [tz=…] slots="YYYY-MM-DD HH:MM-HH:MM, …" [title="…"] [hosts="…"]`,
 			Description: "Put 2 to 6 candidate slots for a meeting (0: none yet) to the focal points; hosts default to the meeting's, or the facilitating group.",
 			Examples: []string{`poll create 2 deadline="2013-06-14 17:00" tz=America/New_York slots="2013-09-23 10:00-17:00, 2013-09-24 10:00-17:00, 2013-09-27 10:00-17:00"`,
 				`poll create 0 title="Third network meeting" deadline="2013-06-14 17:00" slots="2013-09-23 10:00-17:00, 2013-09-24 10:00-17:00"`},
 			Access: Secretariat, Run: e.pollCreate},
-		{Name: "poll answer", Usage: strings.TrimPrefix(msgPollUsageAnswer, "poll answer "),
+		{Name: "poll answer", Usage: "<poll> <slot numbers, e.g. 1,3 | none>",
 			Description: "Say which slots of a poll you can attend (focal points and alternates); your latest answer counts.",
 			Examples:    []string{"poll answer 1 1,3", "poll answer 1 none"}, Access: Member, Run: e.pollAnswer},
 		{Name: "poll close", Usage: "<poll>", Description: "Close a poll and rank its slots: hosts present, then regional groups, countries, people.",
 			Examples: []string{"poll close 1"}, Access: Secretariat, Run: e.pollClose},
-		{Name: "poll pick", Usage: strings.TrimPrefix(msgPollUsagePick, "poll pick "),
+		{Name: "poll pick", Usage: "<poll> <slot number>",
 			Description: "Move the poll's meeting to a slot of a closed poll; invitees get an update.",
 			Examples:    []string{"poll pick 1 2"}, Access: Secretariat, Run: e.pollPick},
 	}
@@ -77,7 +74,7 @@ func (e *Engine) pollCommands() []*Command {
 
 func (e *Engine) pollCreate(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) != 1 || r.Args.Opts["deadline"] == "" || r.Args.Opts["slots"] == "" {
-		return model.Errorf(model.EINVALID, msgUsage, msgPollUsageCreate)
+		return errUsage
 	}
 	for _, k := range r.Args.Keys {
 		if !slices.Contains(pollFields, k) {
@@ -282,7 +279,7 @@ func (e *Engine) pollAnswer(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	if len(r.Args.Words) < 2 {
-		return model.Errorf(model.EINVALID, msgUsage, msgPollUsageAnswer)
+		return errUsage
 	}
 	id, err := pollNumber(r)
 	if err != nil {
@@ -391,7 +388,7 @@ func (e *Engine) showRanking(w *Reply, r *Request, rk network.Ranking) {
 // update exactly as when the time is changed by hand.
 func (e *Engine) pollPick(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) != 2 {
-		return model.Errorf(model.EINVALID, msgUsage, msgPollUsagePick)
+		return errUsage
 	}
 	id, err := pollNumber(r)
 	if err != nil {

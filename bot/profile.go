@@ -9,7 +9,6 @@ import (
 	"focalbot/match"
 	"focalbot/model"
 	"focalbot/network"
-	"focalbot/roster"
 )
 
 func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
@@ -62,7 +61,7 @@ func (e *Engine) me(ctx context.Context, w *Reply, r *Request) error {
 
 func (e *Engine) meSet(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) < 2 && len(r.Args.Keys) == 0 {
-		return model.Errorf(model.EINVALID, msgUsage, "me set <"+strings.Join(roster.SelfFields, "|")+"> <value>")
+		return errUsage
 	}
 	var ch []network.Change
 	if len(r.Args.Words) > 0 {
@@ -93,7 +92,7 @@ func (e *Engine) profileSet(ctx context.Context, w *Reply, r *Request, changes [
 
 func (e *Engine) meConfirmEmail(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) == 0 || len(r.Args.Keys) > 0 {
-		return model.Errorf(model.EINVALID, msgUsage, "me confirm email <code>")
+		return errUsage
 	}
 	p, err := e.svc.ConfirmEmail(ctx, r.caller(), r.Args.Rest(0))
 	if err != nil {
@@ -106,7 +105,7 @@ func (e *Engine) meConfirmEmail(ctx context.Context, w *Reply, r *Request) error
 
 func (e *Engine) register(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) == 0 {
-		return model.Errorf(model.EINVALID, msgUsage, `register <country> [name="Your Name"] [title=…] [ministry=…]`)
+		return errUsage
 	}
 	c, err := match.Country(r.Args.Rest(0))
 	if err != nil {
@@ -127,7 +126,7 @@ func (e *Engine) registered(ctx context.Context, w *Reply, r *Request, c model.C
 
 func (e *Engine) country(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) == 0 {
-		return model.Errorf(model.EINVALID, msgUsage, "country <name or code>")
+		return errUsage
 	}
 	c, err := match.Country(r.Args.Rest(0))
 	if err != nil {
