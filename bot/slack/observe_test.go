@@ -20,6 +20,18 @@ func (a *acks) add(mode string, took time.Duration) {
 	}
 }
 
+// waitFor waits until n acks were reported, or a few seconds have passed:
+// a Socket Mode ack is reported just after it is written, so it may come
+// after Slack (the fake) has it, and after the answer.
+func (a *acks) waitFor(n int) []string {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if l := a.list(); len(l) >= n {
+			return l
+		}
+	}
+	return a.list()
+}
+
 func (a *acks) list() []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -41,7 +53,7 @@ func TestReadyAndAcksInSocketMode(t *testing.T) {
 	if err := b.tr.Ready(); err != nil {
 		t.Errorf("Ready while connected: %v", err)
 	}
-	if l := got.list(); len(l) != 1 || l[0] != "socket" {
+	if l := got.waitFor(1); len(l) != 1 || l[0] != "socket" {
 		t.Errorf("acks reported: %v, want one in socket mode", l)
 	}
 	b.stop()
