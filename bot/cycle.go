@@ -17,13 +17,6 @@ import (
 
 // CycleStore is what the series, reminder and attendance commands need.
 type CycleStore interface {
-	CreateSeries(ctx context.Context, actor model.Actor, sr *model.Series) error
-	SeriesList(ctx context.Context, active bool) ([]model.Series, error)
-	Series(ctx context.Context, id int64) (model.Series, error)
-	SetSeriesActive(ctx context.Context, actor model.Actor, id int64, active bool) (model.Series, error)
-	Mute(ctx context.Context, personID, meetingID int64, mute bool) error
-	RecordAttendance(ctx context.Context, actor model.Actor, meetingID int64, countries []string) (model.Meeting, error)
-	Attendance(ctx context.Context, meetingID int64) ([]string, error)
 	Requeue(ctx context.Context, now time.Time, ids ...int64) (int, error)
 }
 

@@ -24,31 +24,14 @@ import (
 	"focalbot/network"
 )
 
-// Store is what the engine needs from storage.
+// Store is what the engine needs from storage: what its services need
+// (network.Store), and what it reads itself to identify callers and show the
+// audit log, the feeds and the outbox.
 type Store interface {
-	CreatePerson(ctx context.Context, actor model.Actor, p *model.Person) error
-	UpdatePerson(ctx context.Context, actor model.Actor, id int64, update func(p *model.Person) error) (model.Person, error)
-	Person(ctx context.Context, id int64) (model.Person, error)
 	PersonByEmail(ctx context.Context, email string) (model.Person, error)
 	PersonBySlackID(ctx context.Context, slackID string) (model.Person, error)
-	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
-	Network(ctx context.Context) (model.Network, error)
-	SetNetwork(ctx context.Context, actor model.Actor, n model.Network) error
 	Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error)
-
-	CreateMeeting(ctx context.Context, actor model.Actor, m *model.Meeting) error
-	Meeting(ctx context.Context, id int64) (model.Meeting, error)
-	Meetings(ctx context.Context, f model.MeetingFilter) ([]model.Meeting, error)
-	UpdateMeeting(ctx context.Context, actor model.Actor, id int64, change func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error)) (model.Meeting, error)
-	Invite(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation, plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, error)
-	Invitations(ctx context.Context, meetingID int64) ([]model.Invitation, error)
-	InvitationsOf(ctx context.Context, personID int64, email string) ([]model.Invitation, error)
-	Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error)
-	Outbox(ctx context.Context, f model.OutboxFilter) ([]model.OutboxItem, error)
-	OutboxCounts(ctx context.Context, f model.OutboxFilter) (map[model.OutboxStatus]int, error)
 	FeedToken(ctx context.Context, actor model.Actor, personID int64, reset bool) (string, error)
-	RequestEmailChange(ctx context.Context, id int64, email string, plan func(p model.Person, code string) []model.OutboxItem) error
-	ConfirmEmailChange(ctx context.Context, actor model.Actor, id int64, code string) (model.Person, error)
 
 	CycleStore
 	network.Store
