@@ -15,7 +15,7 @@ import (
 	"focalbot/recur"
 )
 
-// CycleStore is what the series, reminder and attendance commands need.
+// CycleStore is what the outbox retry command needs beside the services.
 type CycleStore interface {
 	Requeue(ctx context.Context, now time.Time, ids ...int64) (int, error)
 }
