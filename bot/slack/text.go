@@ -81,28 +81,19 @@ func live(markup string) string {
 // "<!channel>" in a title show as typed and only the bot's own mentions and
 // dates are live. Stray marks are dropped.
 func escape(text string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(text, liveKey)
-		if i < 0 {
-			break
-		}
-		j := strings.IndexRune(text[i:], liveClose)
-		if j < 0 {
-			break
-		}
-		b.WriteString(escapeChars.Replace(strings.Map(dropMarks, text[:i])))
-		b.WriteString(text[i+len(liveKey) : i+j])
-		text = text[i+j+len(string(liveClose)):]
-	}
-	b.WriteString(escapeChars.Replace(strings.Map(dropMarks, text)))
-	return b.String()
+	return mapLive(text, escapeChars.Replace, same)
 }
 
 // unlive is text for where Slack shows plain text (a modal's field error):
 // a live date shows its fallback, other live markup as it is, and no mark
 // is left.
 func unlive(text string) string {
+	return mapLive(text, same, func(markup string) string { return dateFallback.ReplaceAllString(markup, "$1") })
+}
+
+// mapLive rewrites text piece by piece: plain rewrites what lies outside
+// the marks of live (stray marks dropped first), markup what lies inside.
+func mapLive(text string, plain, markup func(string) string) string {
 	var b strings.Builder
 	for {
 		i := strings.Index(text, liveKey)
@@ -113,13 +104,15 @@ func unlive(text string) string {
 		if j < 0 {
 			break
 		}
-		b.WriteString(strings.Map(dropMarks, text[:i]))
-		b.WriteString(dateFallback.ReplaceAllString(text[i+len(liveKey):i+j], "$1"))
+		b.WriteString(plain(strings.Map(dropMarks, text[:i])))
+		b.WriteString(markup(text[i+len(liveKey) : i+j]))
 		text = text[i+j+len(string(liveClose)):]
 	}
-	b.WriteString(strings.Map(dropMarks, text))
+	b.WriteString(plain(strings.Map(dropMarks, text)))
 	return b.String()
 }
+
+func same(s string) string { return s }
 
 // dateFallback matches a date token and keeps its fallback.
 var dateFallback = regexp.MustCompile(`<!date\^[^<>|]*\|([^<>]*)>`)
