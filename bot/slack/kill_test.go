@@ -15,7 +15,6 @@ import (
 	"focalbot/bot"
 	"focalbot/clock"
 	"focalbot/internal/storetest"
-	"focalbot/model"
 	"focalbot/storage"
 )
 
@@ -151,17 +150,7 @@ func testKilledAfterTheAck(t *testing.T, dsn string, socket bool) {
 	b.tr.resume(context.Background())
 	none(t, fs.posts, "post")
 
-	entries, err := b.store.Audit(context.Background(), model.AuditFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	changes := 0
-	for _, e := range entries {
-		if strings.Contains(e.After, "Ambassador") {
-			changes++
-		}
-	}
-	if changes != 1 {
-		t.Errorf("%d audited title changes; want 1", changes)
+	if n := b.audited(t, "Ambassador"); n != 1 {
+		t.Errorf("%d audited title changes; want 1", n)
 	}
 }

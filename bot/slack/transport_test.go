@@ -414,18 +414,8 @@ func TestRetriesHaveOneEffect(t *testing.T) {
 				t.Fatalf("the retry after the restart was answered: %+v", got)
 			}
 			none(t, fs.posts, "post")
-			entries, err := b.store.Audit(context.Background(), model.AuditFilter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			changes := 0
-			for _, e := range entries {
-				if strings.Contains(e.After, "Ambassador") {
-					changes++
-				}
-			}
-			if changes != 1 {
-				t.Errorf("%d audited title changes; want 1: %+v", changes, entries)
+			if n := b.audited(t, "Ambassador"); n != 1 {
+				t.Errorf("%d audited title changes; want 1", n)
 			}
 		})
 	}
@@ -476,4 +466,20 @@ func TestPanicDoesNotStopTheBot(t *testing.T) {
 	if !strings.Contains(b.logs.String(), "panicked") {
 		t.Errorf("the panic was not logged:\n%s", b.logs)
 	}
+}
+
+// audited counts the audit entries whose after-state mentions what.
+func (b *testBot) audited(t *testing.T, what string) int {
+	t.Helper()
+	entries, err := b.store.Audit(context.Background(), model.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if strings.Contains(e.After, what) {
+			n++
+		}
+	}
+	return n
 }
