@@ -29,6 +29,7 @@ type Store interface {
 	PollStore
 	OutreachStore
 	SeriesStore
+	LinkStore
 }
 
 // Service runs the network's operations. It is safe for concurrent use.
@@ -57,13 +58,23 @@ type Caller struct {
 	Person *model.Person
 	Label  string // for someone not on the roster: an e-mail address or a Slack mention
 	Email  string // the e-mail address the caller's transport knows, if any: a guest's invitations are found by it
+	Via    string // how the change came when not by chat, for the audit log: ViaWebLink
 }
 
 // As returns the caller for a person on the roster.
 func As(p model.Person) Caller { return Caller{Person: &p} }
 
-// Actor is the caller as the audit log records them.
+// Actor is the caller as the audit log records them, with how the change
+// came (Via) after the name: "Ana Ruiz <ana@example.org> by web link".
 func (c Caller) Actor() model.Actor {
+	a := c.actor()
+	if c.Via != "" {
+		a.Label += " " + c.Via
+	}
+	return a
+}
+
+func (c Caller) actor() model.Actor {
 	if c.Person == nil {
 		label := c.Label
 		if label == "" {

@@ -117,6 +117,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0013,
 			Rollback: rollback0013,
 		},
+		{
+			ID:       "0015_links",
+			Migrate:  migrate0015,
+			Rollback: rollback0015,
+		},
 	}
 }
 
