@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"focalbot/internal/storetest"
 	"focalbot/model"
 	"focalbot/network"
+	"focalbot/scheduler"
 	"focalbot/storage"
 )
 
@@ -355,4 +358,43 @@ func checkHeaders(t *testing.T, resp *http.Response) {
 			t.Errorf("%s: %q, want %q", k, got, want)
 		}
 	}
+}
+
+// TestMutedByLinkGetNoReminders: after a focal point and a guest stopped a
+// meeting's reminders by one-click POST, the scheduler queues reminders
+// for that meeting to the other invitees only.
+func TestMutedByLinkGetNoReminders(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		for _, to := range []string{w.gh.Email, w.guest} {
+			req, _ := http.NewRequest("POST", linkIn(t, w.mailTo(t, to, "Invitation:"))+"/mute", strings.NewReader("List-Unsubscribe=One-Click"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("one-click for %s: %d", to, resp.StatusCode)
+			}
+		}
+		w.clk.Set(w.meeting.Start.Add(-36 * time.Hour)) // the 2-day reminder is due
+		sched := &scheduler.Scheduler{Store: s, Clock: w.clk, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Planner: w.planner, Zone: ny, Polls: w.svc}
+		if err := sched.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		items, err := s.Outbox(ctx, model.OutboxFilter{MeetingID: w.meeting.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reminded := map[string]int{}
+		for _, it := range items {
+			if it.Kind == model.KindReminder || it.Kind == model.KindNudge {
+				reminded[it.Recipient]++
+			}
+		}
+		if reminded[w.dk.Email] == 0 || reminded[w.gh.Email] != 0 || reminded[w.guest] != 0 {
+			t.Errorf("reminders queued: %v", reminded)
+		}
+	})
 }
