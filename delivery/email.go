@@ -69,7 +69,7 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 	if p.Kind == model.KindCancel {
 		method = calendar.MethodCancel
 	}
-	ev := calendar.MeetingEvent(method, p.Meeting, p.Organiser.Person(), now, calendar.Person{Name: p.Invitee.Name, Email: it.Recipient})
+	ev := calendar.MeetingEventFor(method, p.Meeting, p.Organiser.Person(), now, p.Previous != nil && !p.AskAgain, attendees(p, it.Recipient)...)
 	var ics bytes.Buffer
 	if err := calendar.Encode(&ics, method, ev); err != nil {
 		return mail.Message{}, err
