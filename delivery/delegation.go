@@ -76,3 +76,59 @@ func attendees(p Payload, to string) []calendar.Attendee {
 	}
 	return append(out, me)
 }
+
+// The sentences of updates and delegations.
+const (
+	changedTime    = "Time: %s → %s"
+	changedPlace   = "Place: %s → %s"
+	changedLink    = "Online: %s → %s"
+	answerAgain    = "The date or time has changed, so every answer was reset: please answer again with the Accept, Tentative or Decline buttons of your calendar."
+	answerKept     = "Your answer stands: you need not answer again."
+	answerDelegate = "You sent %s in your place: their answer counts for your country."
+	sentBy         = "%s sends you in their place: your answer counts for your country."
+)
+
+// explain fills in what an update or a delegated invitation says besides
+// the meeting: what changed (old → new), and what becomes of the answer.
+func (v *view) explain(p Payload) {
+	if d := p.Invitee.DelegatedFrom; d != nil {
+		v.SentBy = fmt.Sprintf(sentBy, d.Name)
+	}
+	if d := p.Invitee.DelegatedTo; d != nil && !v.Cancelled {
+		v.Answer = fmt.Sprintf(answerDelegate, d.Name)
+	}
+	old := p.Previous
+	if old == nil || v.Cancelled {
+		return
+	}
+	m := p.Meeting
+	if old.MovesTime(m) || old.TimeZone != m.TimeZone {
+		ov, nv := old.Location(), m.Location()
+		v.Changes = append(v.Changes, fmt.Sprintf(changedTime,
+			fmt.Sprintf("%s (%s)", Span(old.Start.In(ov), old.End.In(ov)), ov),
+			fmt.Sprintf("%s (%s)", Span(m.Start.In(nv), m.End.In(nv)), nv)))
+	}
+	if was, now := calendar.Location(*old), calendar.Location(m); was != now {
+		v.Changes = append(v.Changes, fmt.Sprintf(changedPlace, orNone(was), orNone(now)))
+	}
+	if old.OnlineURL != m.OnlineURL && (old.Venue != "" || m.Venue != "") {
+		v.Changes = append(v.Changes, fmt.Sprintf(changedLink, orNone(old.OnlineURL), orNone(m.OnlineURL)))
+	}
+	switch {
+	case v.Answer != "":
+	case p.AskAgain:
+		v.Answer = answerAgain
+	case p.Invitee.Answer != "":
+		v.Answer = answerKept
+	}
+}
+
+// noneShown is how an update writes a place or link that was not there.
+const noneShown = "(none)"
+
+func orNone(s string) string {
+	if s == "" {
+		return noneShown
+	}
+	return s
+}
