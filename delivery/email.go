@@ -114,9 +114,9 @@ type view struct {
 	In               string // for reminders: "in 2 days"
 	// For updates and delegations (delegation.go): what changed, old →
 	// new; the sentence about the invitee's answer; who sent them.
-	Changes  []string
-	Answer   string
-	SentBy   string
+	Changes []string
+	Answer  string
+	SentBy  string
 }
 
 func newView(p Payload) view {
