@@ -206,6 +206,14 @@ type Invitation struct {
 	// answer to an older sequence never overwrites a newer one.
 	ResponseSequence int
 	CreatedAt        time.Time
+	// Delegation (delegation.go): Title is a delegate's title, as the focal
+	// point gave it; DelegatedTo is the invitation of the colleague this
+	// invitee sent instead (their Response is then ResponseDelegate);
+	// DelegatedFrom the invitation of the invitee this one stands in for.
+	// 0 when none.
+	Title         string `json:",omitempty"`
+	DelegatedTo   int64  `json:",omitempty"`
+	DelegatedFrom int64  `json:",omitempty"`
 }
 
 // SeenChange reports whether b differs from m in anything its invitees see

@@ -180,7 +180,10 @@ func (c Changed) Announced() bool { return c.After.Sequence != c.Before.Sequence
 
 // ChangeMeeting changes meeting id. A change its invitees see raises the
 // sequence of a scheduled meeting and sends every invitee the new version
-// (model.Meeting.Revise); a draft's changes, and settings such as its
+// (model.Meeting.Revise), saying what changed; a change of date or time
+// also sends every answer back to needs-action (model.Meeting.MovesTime),
+// while any other keeps them, and each calendar shows its invitee's
+// answer (planRevision). A draft's changes, and settings such as its
 // reminders, are saved only.
 //
 // Errors: EFORBIDDEN for a caller not of the secretariat; ENOTFOUND;
@@ -207,7 +210,7 @@ func (s *Service) ChangeMeeting(ctx context.Context, c Caller, id int64, ch Meet
 		if !m.Revise(before) {
 			return nil, nil
 		}
-		return s.planAll(model.KindRequest, *m, invs, people), nil
+		return s.planRevision(before, *m, invs, people), nil
 	})
 	if err != nil {
 		return Changed{}, err
@@ -478,6 +481,9 @@ func (s *Service) RespondTo(ctx context.Context, c Caller, id int64, resp model.
 		return Answered{}, err
 	}
 	if err := m.Answerable(); err != nil {
+		return Answered{}, err
+	}
+	if err := model.CheckAnswer(resp); err != nil {
 		return Answered{}, err
 	}
 	if seq < 0 {

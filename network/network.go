@@ -29,6 +29,7 @@ type Store interface {
 	PollStore
 	OutreachStore
 	SeriesStore
+	DelegationStore
 }
 
 // Service runs the network's operations. It is safe for concurrent use.

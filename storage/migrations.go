@@ -117,6 +117,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0013,
 			Rollback: rollback0013,
 		},
+		{
+			ID:       "0016_delegation",
+			Migrate:  migrate0016,
+			Rollback: rollback0016,
+		},
 	}
 }
 
