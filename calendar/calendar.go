@@ -35,12 +35,15 @@ const ProductID = "-//focalbot//focalbot calendar//EN"
 // receiving calendar what to do with it.
 type Method string
 
-// The methods focalbot writes (REQUEST, CANCEL, PUBLISH) and reads (REPLY).
+// The methods focalbot writes (REQUEST, CANCEL, PUBLISH) and reads (REPLY,
+// COUNTER, REFRESH).
 const (
 	MethodRequest Method = "REQUEST" // an invitation or an update; asks for an answer
 	MethodCancel  Method = "CANCEL"  // removes the event from the attendees' calendars
 	MethodPublish Method = "PUBLISH" // a feed: events to show, no answer expected
 	MethodReply   Method = "REPLY"   // an attendee's answer to a REQUEST
+	MethodCounter Method = "COUNTER" // an attendee proposes another time
+	MethodRefresh Method = "REFRESH" // an attendee asks for the current version
 )
 
 // PartStat is an attendee's participation status (PARTSTAT).

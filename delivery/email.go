@@ -3,8 +3,6 @@ package delivery
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	htmltemplate "html/template"
 	"strings"
@@ -91,12 +89,11 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 // messageID is stable per outbox item, so that a message sent again after a
 // crash is recognised as the same one.
 func messageID(it model.OutboxItem, from string) string {
-	sum := sha256.Sum256([]byte(it.Key))
 	domain := "focalbot.invalid"
 	if i := strings.LastIndexByte(from, '@'); i >= 0 {
 		domain = from[i+1:]
 	}
-	return fmt.Sprintf("%s@%s", hex.EncodeToString(sum[:12]), domain)
+	return fmt.Sprintf("%s@%s", model.MailRef(it.Key), domain)
 }
 
 // view is what the invitation templates show.

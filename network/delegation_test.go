@@ -380,7 +380,7 @@ func TestUpdatesAskAgainOnlyWhenTheMeetingMoves(t *testing.T) {
 				t.Errorf("the update to %s does not say the time changed and to answer again:\n%s", email, text)
 			}
 		}
-		if a, err := f.svc.RespondTo(ctx, f.gh, m.ID, model.ResponseYes, oldSeq); err != nil || !a.Stale {
+		if a, err := f.svc.RespondTo(ctx, f.gh, m.ID, model.ResponseYes, oldSeq, time.Time{}); err != nil || !a.Stale {
 			t.Errorf("a reply to the version before the move: %+v, %v", a, err)
 		}
 		if answers := model.CountryAnswers(mustInvitations(t, f, m.ID)); answers["GH"] != model.ResponseNone || answers["DK"] != model.ResponseNone {

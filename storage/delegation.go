@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -197,5 +198,5 @@ func (s *Store) IsDelegate(ctx context.Context, meetingID int64, attendeeEmail, 
 //
 // Errors: as Respond's.
 func (s *Store) RespondFor(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error) {
-	return s.respond(ctx, actor, "invitation.respond_for", invitationID, r, seq)
+	return s.respond(ctx, actor, "invitation.respond_for", invitationID, r, seq, time.Time{})
 }

@@ -113,6 +113,7 @@ type invitationRow struct {
 	Response         string
 	RespondedAt      *time.Time
 	ResponseSequence int
+	ResponseStamp    *time.Time
 	CreatedAt        time.Time `gorm:"autoCreateTime:false"`
 	Title            string
 	DelegatedToID    *int64
@@ -137,6 +138,10 @@ func toInvitationRow(i model.Invitation) invitationRow {
 		t := i.RespondedAt.UTC()
 		r.RespondedAt = &t
 	}
+	if !i.ResponseStamp.IsZero() {
+		t := i.ResponseStamp.UTC()
+		r.ResponseStamp = &t
+	}
 	return r
 }
 
@@ -154,6 +159,9 @@ func (r invitationRow) model() model.Invitation {
 	}
 	if r.RespondedAt != nil {
 		i.RespondedAt = r.RespondedAt.UTC()
+	}
+	if r.ResponseStamp != nil {
+		i.ResponseStamp = r.ResponseStamp.UTC()
 	}
 	return i
 }
@@ -434,15 +442,17 @@ func (s *Store) InvitationsOf(ctx context.Context, personID int64, email string)
 // Respond records an invitee's answer, given to the meeting's sequence seq,
 // and audits it. The latest answer wins, except that an answer to an older
 // sequence never overwrites one given to a newer sequence (a late calendar
-// reply): then nothing changes and the error is model.ErrStaleResponse. An
-// unchanged answer writes nothing.
+// reply), nor does one to the same sequence made before it (stamp, a
+// calendar reply's DTSTAMP; zero for an answer made now): then nothing
+// changes and the error is model.ErrStaleResponse. The rule is
+// model.Invitation.AnswerStamped. An unchanged answer writes nothing.
 //
 // Errors: ENOTFOUND; model.ErrStaleResponse; EINTERNAL.
-func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error) {
-	return s.respond(ctx, actor, "invitation.respond", invitationID, r, seq)
+func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int, stamp time.Time) (model.Invitation, error) {
+	return s.respond(ctx, actor, "invitation.respond", invitationID, r, seq, stamp)
 }
 
-func (s *Store) respond(ctx context.Context, actor model.Actor, action string, invitationID int64, r model.Response, seq int) (model.Invitation, error) {
+func (s *Store) respond(ctx context.Context, actor model.Actor, action string, invitationID int64, r model.Response, seq int, stamp time.Time) (model.Invitation, error) {
 	var out model.Invitation
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var row invitationRow
@@ -457,7 +467,7 @@ func (s *Store) respond(ctx context.Context, actor model.Actor, action string, i
 		}
 		before := row.model()
 		after := before
-		if changed, err := after.Answer(r, seq, s.now()); !changed {
+		if changed, err := after.AnswerStamped(r, seq, stamp, s.now()); !changed {
 			out = before
 			return err
 		}
