@@ -41,7 +41,7 @@ func TestPersonalLinkEndToEnd(t *testing.T) {
 	out := &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(context.Background(), []string{"--as", "ruth.adler@globalcentre.example.org"}, in, out, io.Discard)
+		done <- runIn(t, context.Background(), []string{"--as", "ruth.adler@globalcentre.example.org"}, in, out, io.Discard)
 	}()
 	fmt.Fprintln(w, `meeting create title="Second Meeting" start="2030-09-29 10:00" end=17:00 venue="New York"`)
 	fmt.Fprintln(w, "invite 1 Ghana")

@@ -83,23 +83,9 @@ func (a *app) delivery(ctx context.Context) (delivery.Planner, *delivery.Dispatc
 	if err != nil {
 		return delivery.Planner{}, nil, fmt.Errorf("mail: %w", err)
 	}
-	if a.cfg.MailFrom == "" {
-		return delivery.Planner{}, nil, errors.New("FOCALBOT_MAIL_FROM: set the organiser's e-mail address (FOCALBOT_SECRETARIAT has none)")
-	}
-	n, err := a.store.Network(ctx)
+	planner, err := a.planner(ctx)
 	if err != nil {
 		return delivery.Planner{}, nil, err
-	}
-	name := a.cfg.MailFromName
-	if name == "" {
-		name = n.Secretariat
-	}
-	planner := delivery.Planner{
-		Organiser: delivery.Organiser{Name: name, Email: a.cfg.MailFrom},
-		Channels:  []model.Channel{model.ChannelEmail},
-	}
-	if a.cfg.Mode() != config.ModeConsole {
-		planner.Channels = append(planner.Channels, model.ChannelSlack)
 	}
 	email := &delivery.Email{Mail: sender, Clock: a.clock}
 	disp := &delivery.Dispatcher{
@@ -123,6 +109,30 @@ func (a *app) delivery(ctx context.Context) (delivery.Planner, *delivery.Dispatc
 
 // webSecretName names the stored secret that signs the web page's forms.
 const webSecretName = "web-forms"
+
+// planner is who sends focalbot's messages and through which channels:
+// e-mail always, Slack too outside the console.
+func (a *app) planner(ctx context.Context) (delivery.Planner, error) {
+	if a.cfg.MailFrom == "" {
+		return delivery.Planner{}, errors.New("FOCALBOT_MAIL_FROM: set the organiser's e-mail address (FOCALBOT_SECRETARIAT has none)")
+	}
+	n, err := a.store.Network(ctx)
+	if err != nil {
+		return delivery.Planner{}, err
+	}
+	name := a.cfg.MailFromName
+	if name == "" {
+		name = n.Secretariat
+	}
+	planner := delivery.Planner{
+		Organiser: delivery.Organiser{Name: name, Email: a.cfg.MailFrom},
+		Channels:  []model.Channel{model.ChannelEmail},
+	}
+	if a.cfg.Mode() != config.ModeConsole {
+		planner.Channels = append(planner.Channels, model.ChannelSlack)
+	}
+	return planner, nil
+}
 
 // site is what focalbot's HTTP server serves besides Slack's requests:
 // /healthz, /readyz and /metrics, and the calendar feeds and the signed

@@ -3,8 +3,6 @@ package delivery
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	htmltemplate "html/template"
 	"strings"
@@ -27,13 +25,13 @@ type Email struct {
 	// carries (invitation, update, reminder, nudge, poll question); nil
 	// when no page is served (FOCALBOT_PUBLIC_URL unset): the mail then
 	// says how to answer without one.
-	Links Links
+	Links PersonalLinks
 }
 
-// Links makes signed personal links: a new one for each mail, so that
-// only its hash need be stored. Errors: ENOTFOUND when what it would
+// PersonalLinks makes signed personal links: a new one for each mail, so
+// that only its hash need be stored. Errors: ENOTFOUND when what it would
 // answer is gone (the mail goes without a link); others are temporary.
-type Links interface {
+type PersonalLinks interface {
 	InvitationLink(ctx context.Context, invitationID int64) (Link, error)
 	PollLink(ctx context.Context, pollID, personID int64) (Link, error)
 }
@@ -136,7 +134,7 @@ func (e *Email) message(it model.OutboxItem, p Payload, link Link) (mail.Message
 	if p.Kind == model.KindCancel {
 		method = calendar.MethodCancel
 	}
-	ev := calendar.MeetingEvent(method, p.Meeting, p.Organiser.Person(), now, calendar.Person{Name: p.Invitee.Name, Email: it.Recipient})
+	ev := calendar.MeetingEventFor(method, p.Meeting, p.Organiser.Person(), now, p.Previous != nil && !p.AskAgain, attendees(p, it.Recipient)...)
 	var ics bytes.Buffer
 	if err := calendar.Encode(&ics, method, ev); err != nil {
 		return mail.Message{}, err
@@ -159,12 +157,11 @@ func (e *Email) message(it model.OutboxItem, p Payload, link Link) (mail.Message
 // messageID is stable per outbox item, so that a message sent again after a
 // crash is recognised as the same one.
 func messageID(it model.OutboxItem, from string) string {
-	sum := sha256.Sum256([]byte(it.Key))
 	domain := "focalbot.invalid"
 	if i := strings.LastIndexByte(from, '@'); i >= 0 {
 		domain = from[i+1:]
 	}
-	return fmt.Sprintf("%s@%s", hex.EncodeToString(sum[:12]), domain)
+	return fmt.Sprintf("%s@%s", model.MailRef(it.Key), domain)
 }
 
 // view is what the invitation templates show.
@@ -182,6 +179,11 @@ type view struct {
 	In               string // for reminders: "in 2 days"
 	Link             Link   // the reader's signed link; empty when none
 	W                linkWords
+	// For updates and delegations (delegation.go): what changed, old →
+	// new; the sentence about the invitee's answer; who sent them.
+	Changes []string
+	Answer  string
+	SentBy  string
 }
 
 // pollView is what the poll question's templates show.
@@ -247,6 +249,7 @@ func newView(p Payload) view {
 	default:
 		v.Subject, v.Heading = fmt.Sprintf(subjectInvitation, m.Title, day), headingInvitation
 	}
+	v.explain(p)
 	return v
 }
 
@@ -343,19 +346,20 @@ const (
 	mailNudgeOnPage   = "We have not had your answer yet: please accept or decline the invitation in your calendar, or answer on your personal page:"
 	mailStopReminders = "To stop the reminders of this meeting, open:"
 	mailTickOnPage    = "Tick the times you can attend on your personal page:"
+	mailChangeOnPage  = "You can also answer, or change your answer, on your personal page:"
 	mailPollQuestion  = "Which of these times can you attend for %s?"
 	mailPollOpenUntil = "Open for answers until %s."
 )
 
 // linkWords are the sentences about the signed link, as the templates show them.
 type linkWords struct {
-	AnswerOnPage, DoNotForward, NudgeOnPage, StopReminders, TickOnPage string
+	AnswerOnPage, DoNotForward, NudgeOnPage, StopReminders, TickOnPage, ChangeOnPage string
 }
 
 func newLinkWords() linkWords {
 	return linkWords{AnswerOnPage: printer.Sprintf(mailAnswerOnPage), DoNotForward: printer.Sprintf(mailDoNotForward),
 		NudgeOnPage: printer.Sprintf(mailNudgeOnPage), StopReminders: printer.Sprintf(mailStopReminders),
-		TickOnPage: printer.Sprintf(mailTickOnPage)}
+		TickOnPage: printer.Sprintf(mailTickOnPage), ChangeOnPage: printer.Sprintf(mailChangeOnPage)}
 }
 
 var textInvitation = template.Must(template.New("text").Parse(`Dear {{.Invitee.Name}},
@@ -367,18 +371,26 @@ When:  {{.VenueTime}}{{if .ReaderTime}}
 Where: {{.Where}}{{end}}{{if .Meeting.OnlineURL}}
 Online: {{.Meeting.OnlineURL}}{{end}}{{if .Hosts}}
 Hosts: {{.Hosts}}, with {{.Meeting.Organiser}}{{end}}
+{{range .Changes}}
+{{.}}{{end}}{{if .SentBy}}
+{{.SentBy}}{{end}}
 {{if .Meeting.Agenda}}
 Agenda:
 {{.Meeting.Agenda}}
 {{end}}{{if .Cancelled}}
 Your calendar removes the meeting when you open this message.
-{{else}}{{if .Link.Page}}
+{{else if .Answer}}
+{{.Answer}}{{if .Link.Page}}
+{{.W.ChangeOnPage}}
+{{.Link.Page}}
+{{.W.DoNotForward}}{{end}}
+{{else if .Link.Page}}
 {{.W.AnswerOnPage}}
 {{.Link.Page}}
 {{.W.DoNotForward}}
 {{else}}
 Please answer with the Accept, Tentative or Decline buttons of your calendar.
-{{end}}{{end}}
+{{end}}
 {{.Meeting.Organiser}}
 `))
 
@@ -392,8 +404,13 @@ var htmlInvitation = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE
 {{if .Meeting.OnlineURL}}<tr><th align="left">Online</th><td><a href="{{.Meeting.OnlineURL}}">{{.Meeting.OnlineURL}}</a></td></tr>{{end}}
 {{if .Hosts}}<tr><th align="left">Hosts</th><td>{{.Hosts}}, with {{.Meeting.Organiser}}</td></tr>{{end}}
 </table>
+{{if .Changes}}<ul>{{range .Changes}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{if .SentBy}}<p>{{.SentBy}}</p>{{end}}
 {{if .Meeting.Agenda}}<h3>Agenda</h3><pre>{{.Meeting.Agenda}}</pre>{{end}}
 {{if .Cancelled}}<p>Your calendar removes the meeting when you open this message.</p>
+{{else if .Answer}}<p>{{.Answer}}</p>{{if .Link.Page}}
+<p>{{.W.ChangeOnPage}} <a href="{{.Link.Page}}">{{.Link.Page}}</a></p>
+<p>{{.W.DoNotForward}}</p>{{end}}
 {{else if .Link.Page}}<p>{{.W.AnswerOnPage}} <a href="{{.Link.Page}}">{{.Link.Page}}</a></p>
 <p>{{.W.DoNotForward}}</p>
 {{else}}<p>Please answer with the Accept, Tentative or Decline buttons of your calendar.</p>{{end}}

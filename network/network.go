@@ -14,6 +14,7 @@ package network
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"focalbot/clock"
@@ -29,6 +30,8 @@ type Store interface {
 	PollStore
 	OutreachStore
 	SeriesStore
+	DelegationStore
+	MailStore
 	LinkStore
 }
 
@@ -58,7 +61,9 @@ type Caller struct {
 	Person *model.Person
 	Label  string // for someone not on the roster: an e-mail address or a Slack mention
 	Email  string // the e-mail address the caller's transport knows, if any: a guest's invitations are found by it
-	Via    string // how the change came when not by chat, for the audit log: ViaWebLink
+	// Via names the way in when it is not a chat, for the audit log: "by
+	// e-mail" for a calendar reply, ViaWebLink for the signed link's page.
+	Via string
 }
 
 // As returns the caller for a person on the roster.
@@ -69,10 +74,14 @@ func As(p model.Person) Caller { return Caller{Person: &p} }
 func (c Caller) Actor() model.Actor {
 	a := c.actor()
 	if c.Via != "" {
-		a.Label += " " + c.Via
+		a.Label = fmt.Sprintf(msgActorVia, a.Label, c.Via)
 	}
 	return a
 }
+
+// msgActorVia is how the audit log names a caller who came another way
+// than chat: "Ana Ruiz <ana@example.org> (by e-mail)".
+const msgActorVia = "%s (%s)"
 
 func (c Caller) actor() model.Actor {
 	if c.Person == nil {

@@ -132,20 +132,6 @@ func (s *Store) RevokeLinks(ctx context.Context, actor model.Actor, l model.Link
 	return n, err
 }
 
-// Invitation is the invitation with that ID.
-//
-// Errors: ENOTFOUND; EINTERNAL.
-func (s *Store) Invitation(ctx context.Context, id int64) (model.Invitation, error) {
-	var row invitationRow
-	err := s.db.WithContext(ctx).First(&row, id).Error
-	if errNotFound(err) {
-		return model.Invitation{}, model.Errorf(model.ENOTFOUND, "There is no such invitation.")
-	} else if err != nil {
-		return model.Invitation{}, internal("read invitation", err)
-	}
-	return row.model(), nil
-}
-
 // MuteInvitation stops (mute) or restarts the reminders of one invitation:
 // how a guest, who has no person to mute for, mutes them.
 //

@@ -118,9 +118,19 @@ func migrations() []*gormigrate.Migration {
 			Rollback: rollback0013,
 		},
 		{
+			ID:       "0014_inbound_mail",
+			Migrate:  migrate0014,
+			Rollback: rollback0014,
+		},
+		{
 			ID:       "0015_links",
 			Migrate:  migrate0015,
 			Rollback: rollback0015,
+		},
+		{
+			ID:       "0016_delegation",
+			Migrate:  migrate0016,
+			Rollback: rollback0016,
 		},
 	}
 }

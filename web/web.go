@@ -69,7 +69,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST "+Prefix+"{token}/revoke", cop.Handler(http.HandlerFunc(h.revoke)))
 }
 
-// Links makes the signed links the e-mails carry (delivery.Links), under
+// Links makes the signed links the e-mails carry (delivery.PersonalLinks), under
 // BaseURL, such as https://focalbot.example.org.
 type Links struct {
 	Service Service
