@@ -33,8 +33,8 @@ func TestPersonalLinkEndToEnd(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	t.Setenv("FOCALBOT_HTTP_ADDR", addr)
-	t.Setenv("FOCALBOT_PUBLIC_URL", "http://"+addr+"/")
+	setenv(t, "FOCALBOT_HTTP_ADDR", addr)
+	setenv(t, "FOCALBOT_PUBLIC_URL", "http://"+addr+"/")
 	mustRun(t, "", "import", "examples/r2p-2012.csv")
 
 	in, w := io.Pipe()
@@ -49,7 +49,7 @@ func TestPersonalLinkEndToEnd(t *testing.T) {
 	var link string
 	linkRE := regexp.MustCompile(`http://` + regexp.QuoteMeta(addr) + `/a/[A-Za-z0-9_-]{43}`)
 	for deadline := time.Now().Add(15 * time.Second); link == ""; time.Sleep(50 * time.Millisecond) {
-		files, _ := filepath.Glob(filepath.Join(os.Getenv("FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
+		files, _ := filepath.Glob(filepath.Join(getenvOf(t, "FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
 		for _, f := range files {
 			raw, _ := os.ReadFile(f)
 			if bytes.Contains(raw, []byte("kwame.boateng@gh.example.org")) {

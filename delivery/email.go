@@ -201,13 +201,13 @@ type pollView struct {
 
 func newPollView(p Payload, link Link) pollView {
 	pl := *p.Poll
-	v := pollView{Subject: fmt.Sprintf(subjectPoll, pl.Title), Poll: pl, Invitee: p.Invitee, Link: link}
+	v := pollView{Subject: printer.Sprintf(msgSubjectPoll, pl.Title), Poll: pl, Invitee: p.Invitee, Link: link}
 	reader, _ := model.LoadZone(p.Invitee.TimeZone)
 	for _, sl := range pl.Slots {
 		venue := sl.Location()
 		line := fmt.Sprintf("%s (%s)", Span(sl.Start.In(venue), sl.End.In(venue)), venue)
 		if reader != nil && !SameClocks(sl.Start, sl.End, venue, reader) {
-			line = fmt.Sprintf(pollSlotYourTime, line, fmt.Sprintf("%s (%s)", Span(sl.Start.In(reader), sl.End.In(reader)), reader))
+			line = printer.Sprintf(msgPollSlotYourTime, line, fmt.Sprintf("%s (%s)", Span(sl.Start.In(reader), sl.End.In(reader)), reader))
 		}
 		v.Slots = append(v.Slots, line)
 	}
@@ -217,9 +217,9 @@ func newPollView(p Payload, link Link) pollView {
 	}
 	v.Deadline = fmt.Sprintf("%s (%s)", pl.Deadline.In(zone).Format("Mon 2 Jan 2006, 15:04 MST"), zone)
 	if reader != nil && reader.String() != zone.String() {
-		v.Deadline = fmt.Sprintf(pollSlotYourTime, v.Deadline, fmt.Sprintf("%s (%s)", pl.Deadline.In(reader).Format("Mon 2 Jan 2006, 15:04 MST"), reader))
+		v.Deadline = printer.Sprintf(msgPollSlotYourTime, v.Deadline, fmt.Sprintf("%s (%s)", pl.Deadline.In(reader).Format("Mon 2 Jan 2006, 15:04 MST"), reader))
 	}
-	v.W, v.Question, v.OpenUntil = newLinkWords(), printer.Sprintf(mailPollQuestion, pl.Title), printer.Sprintf(mailPollOpenUntil, v.Deadline)
+	v.W, v.Question, v.OpenUntil = newLinkWords(), printer.Sprintf(msgMailPollQuestion, pl.Title), printer.Sprintf(msgMailPollOpenUntil, v.Deadline)
 	return v
 }
 
@@ -324,31 +324,31 @@ func inWords(d time.Duration) string {
 
 // The e-mail catalog: subjects, headings and bodies of what focalbot mails.
 const (
-	subjectReminder   = "Reminder: %s, %s"
-	headingReminder   = "A reminder"
-	inDays            = "in %d days"
-	inHours           = "in %d hours"
-	inMinutes         = "in %d minutes"
-	subjectInvitation = "Invitation: %s, %s"
-	subjectUpdated    = "Updated invitation: %s, %s"
-	subjectCancelled  = "Cancelled: %s, %s"
-	headingInvitation = "You are invited"
-	headingUpdated    = "The meeting has changed"
-	headingCancelled  = "The meeting is cancelled"
-	subjectPoll       = "Which dates suit you? %s"
-	pollSlotYourTime  = "%s; your time: %s"
+	subjectReminder     = "Reminder: %s, %s"
+	headingReminder     = "A reminder"
+	inDays              = "in %d days"
+	inHours             = "in %d hours"
+	inMinutes           = "in %d minutes"
+	subjectInvitation   = "Invitation: %s, %s"
+	subjectUpdated      = "Updated invitation: %s, %s"
+	subjectCancelled    = "Cancelled: %s, %s"
+	headingInvitation   = "You are invited"
+	headingUpdated      = "The meeting has changed"
+	headingCancelled    = "The meeting is cancelled"
+	msgSubjectPoll      = "Which dates suit you? %s"
+	msgPollSlotYourTime = "%s; your time: %s"
 )
 
 // The e-mail catalog's sentences about the signed personal link.
 const (
-	mailAnswerOnPage  = "Please answer with the Accept, Tentative or Decline buttons of your calendar, or on your personal page:"
-	mailDoNotForward  = "The page answers only when you press one of its buttons. Please do not forward this link: it answers for you."
-	mailNudgeOnPage   = "We have not had your answer yet: please accept or decline the invitation in your calendar, or answer on your personal page:"
-	mailStopReminders = "To stop the reminders of this meeting, open:"
-	mailTickOnPage    = "Tick the times you can attend on your personal page:"
-	mailChangeOnPage  = "You can also answer, or change your answer, on your personal page:"
-	mailPollQuestion  = "Which of these times can you attend for %s?"
-	mailPollOpenUntil = "Open for answers until %s."
+	msgMailAnswerOnPage  = "Please answer with the Accept, Tentative or Decline buttons of your calendar, or on your personal page:"
+	msgMailDoNotForward  = "The page answers only when you press one of its buttons. Please do not forward this link: it answers for you."
+	msgMailNudgeOnPage   = "We have not had your answer yet: please accept or decline the invitation in your calendar, or answer on your personal page:"
+	msgMailStopReminders = "To stop the reminders of this meeting, open:"
+	msgMailTickOnPage    = "Tick the times you can attend on your personal page:"
+	msgMailChangeOnPage  = "You can also answer, or change your answer, on your personal page:"
+	msgMailPollQuestion  = "Which of these times can you attend for %s?"
+	msgMailPollOpenUntil = "Open for answers until %s."
 )
 
 // linkWords are the sentences about the signed link, as the templates show them.
@@ -357,9 +357,9 @@ type linkWords struct {
 }
 
 func newLinkWords() linkWords {
-	return linkWords{AnswerOnPage: printer.Sprintf(mailAnswerOnPage), DoNotForward: printer.Sprintf(mailDoNotForward),
-		NudgeOnPage: printer.Sprintf(mailNudgeOnPage), StopReminders: printer.Sprintf(mailStopReminders),
-		TickOnPage: printer.Sprintf(mailTickOnPage), ChangeOnPage: printer.Sprintf(mailChangeOnPage)}
+	return linkWords{AnswerOnPage: printer.Sprintf(msgMailAnswerOnPage), DoNotForward: printer.Sprintf(msgMailDoNotForward),
+		NudgeOnPage: printer.Sprintf(msgMailNudgeOnPage), StopReminders: printer.Sprintf(msgMailStopReminders),
+		TickOnPage: printer.Sprintf(msgMailTickOnPage), ChangeOnPage: printer.Sprintf(msgMailChangeOnPage)}
 }
 
 var textInvitation = template.Must(template.New("text").Parse(`Dear {{.Invitee.Name}},

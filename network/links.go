@@ -78,7 +78,7 @@ func (s *Service) IssuePollLink(ctx context.Context, pollID, personID int64) (st
 }
 
 // Linked is what a working link opens: its holder as a caller (recorded
-// in the audit log as "… by web link"), and either an invitation with its
+// in the audit log as "… (by web link)"), and either an invitation with its
 // meeting, or a poll with the holder's own answer. It holds nobody else's
 // data.
 type Linked struct {

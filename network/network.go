@@ -70,7 +70,7 @@ type Caller struct {
 func As(p model.Person) Caller { return Caller{Person: &p} }
 
 // Actor is the caller as the audit log records them, with how the change
-// came (Via) after the name: "Ana Ruiz <ana@example.org> by web link".
+// came (Via) after the name: "Ana Ruiz <ana@example.org> (by web link)".
 func (c Caller) Actor() model.Actor {
 	a := c.actor()
 	if c.Via != "" {

@@ -7,71 +7,78 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-
 	"focalbot/calendar"
 	"focalbot/delivery"
+	"focalbot/i18n"
 	"focalbot/model"
 	"focalbot/network"
 )
 
 // printer writes the pages' sentences, in English until the catalog has
 // them in every language (the pages say lang="en").
-var printer = message.NewPrinter(language.English)
+var printer = i18n.Printer(i18n.English)
 
 // The pages' sentences.
 const (
-	titleProblem     = "Something is wrong"
-	titleUnknownLink = "This link is not known"
-	titleGone        = "This link no longer works"
-	titleRevoked     = "The link is revoked"
-	msgRevoked       = "This link, and every other link to the same invitation, no longer works. The next e-mail about the meeting brings a new one."
-	msgInternal      = "Something went wrong on our side, and nothing was changed. Please try again in a few minutes."
-	msgBadForm       = "The form could not be read: open the link from your e-mail again."
-	msgBadCSRF       = "This form did not come from this page, or the page is out of date, so nothing was changed: open the link from your e-mail again and press the button there."
-	msgBadAnswer     = "Choose Accept, Maybe or Decline."
-	msgNoReminders   = "This link is for a poll, which sends no reminders."
+	msgTitleProblem     = "Something is wrong"
+	msgTitleUnknownLink = "This link is not known"
+	msgTitleGone        = "This link no longer works"
+	msgTitleRevoked     = "The link is revoked"
+	msgRevoked          = "This link, and every other link to the same invitation, no longer works. The next e-mail about the meeting brings a new one."
+	msgInternal         = "Something went wrong on our side, and nothing was changed. Please try again in a few minutes."
+	msgBadForm          = "The form could not be read: open the link from your e-mail again."
+	msgBadCSRF          = "This form did not come from this page, or the page is out of date, so nothing was changed: open the link from your e-mail again and press the button there."
+	msgBadAnswer        = "Choose Accept, Maybe or Decline."
+	msgNoReminders      = "This link is for a poll, which sends no reminders."
 
-	labelWhen         = "When"
-	labelYourTime     = "Your time"
-	labelWhere        = "Where"
-	labelOnline       = "Online"
-	labelAgenda       = "Agenda"
-	labelInvitee      = "Invitation for %s"
-	labelYourAnswer   = "Your answer"
-	labelNotAnswered  = "You have not answered yet."
-	labelAnswered     = "Your answer: %s (recorded %s)."
-	labelAccept       = "Accept"
-	labelMaybe        = "Maybe"
-	labelDecline      = "Decline"
-	labelAnswerHint   = "Your answer goes to the organiser at once. You can change it here until the meeting ends."
-	labelStopReminder = "Stop the reminders of this meeting"
-	labelRevokeLegend = "Forwarded this e-mail by mistake?"
-	labelRevoke       = "Stop this link working"
+	msgLabelWhen         = "When"
+	msgLabelYourTime     = "Your time"
+	msgLabelWhere        = "Where"
+	msgLabelOnline       = "Online"
+	msgLabelAgenda       = "Agenda"
+	msgLabelInvitee      = "Invitation for %s"
+	msgLabelYourAnswer   = "Your answer"
+	msgLabelNotAnswered  = "You have not answered yet."
+	msgLabelAnswered     = "Your answer: %s (recorded %s)."
+	msgLabelAccept       = "Accept"
+	msgLabelMaybe        = "Maybe"
+	msgLabelDecline      = "Decline"
+	msgLabelAnswerHint   = "Your answer goes to the organiser at once. You can change it here until the meeting ends."
+	msgLabelStopReminder = "Stop the reminders of this meeting"
+	msgLabelRevokeLegend = "Forwarded this e-mail by mistake?"
+	msgLabelRevoke       = "Stop this link working"
 
-	labelPollQuestion = "Which of these times can you attend?"
-	labelPollSlot     = "Slot %d: %s"
-	labelPollOpen     = "Open for answers until %s."
-	labelPollSend     = "Send my answer"
-	labelPollHint     = "Tick every time you can attend; tick none if you can attend none of them. Your latest answer counts, for your country."
-	labelPollAnswered = "Your answer: you can attend slots %s."
-	labelPollNone     = "Your answer: you can attend none of the slots."
-	labelPollNot      = "You have not answered yet."
+	msgLabelPollQuestion = "Which of these times can you attend?"
+	msgLabelPollSlot     = "Slot %d: %s"
+	msgLabelPollOpen     = "Open for answers until %s."
+	msgLabelPollSend     = "Send my answer"
+	msgLabelPollHint     = "Tick every time you can attend; tick none if you can attend none of them. Your latest answer counts, for your country."
+	msgLabelPollAnswered = "Your answer: you can attend slots %s."
+	msgLabelPollNone     = "Your answer: you can attend none of the slots."
+	msgLabelPollNot      = "You have not answered yet."
 
-	labelMuteQuestion = "Stop the reminders of %s?"
-	labelMuteButton   = "Stop the reminders"
-	labelMuted        = "You will get no more reminders of %s. Your answer to the invitation is unchanged."
-	labelBackToPage   = "Back to the invitation"
+	msgLabelMuteQuestion = "Stop the reminders of %s?"
+	msgLabelMuteButton   = "Stop the reminders"
+	msgLabelMuted        = "You will get no more reminders of %s. Your answer to the invitation is unchanged."
+	msgLabelBackToPage   = "Back to the invitation"
+)
+
+// The answers as the page shows them.
+const (
+	msgAnswerYes      = "accepted"
+	msgAnswerNo       = "declined"
+	msgAnswerMaybe    = "maybe"
+	msgAnswerNone     = "not answered"
+	msgAnswerDelegate = "delegated"
 )
 
 // responseNames are the answers as the page shows them.
 var responseNames = map[model.Response]string{
-	model.ResponseYes:      "accepted",
-	model.ResponseNo:       "declined",
-	model.ResponseMaybe:    "maybe",
-	model.ResponseNone:     "not answered",
-	model.ResponseDelegate: "delegated",
+	model.ResponseYes:      msgAnswerYes,
+	model.ResponseNo:       msgAnswerNo,
+	model.ResponseMaybe:    msgAnswerMaybe,
+	model.ResponseNone:     msgAnswerNone,
+	model.ResponseDelegate: msgAnswerDelegate,
 }
 
 type problemView struct {
@@ -113,26 +120,26 @@ func labels(keys ...string) map[string]string {
 }
 
 // L are the labels the templates show, by their constant's text.
-var pageLabels = []string{labelWhen, labelYourTime, labelWhere, labelOnline, labelAgenda, labelYourAnswer,
-	labelAnswerHint, labelStopReminder, labelRevokeLegend, labelRevoke, labelPollQuestion, labelPollSend,
-	labelPollHint, labelMuteButton, labelBackToPage}
+var pageLabels = []string{msgLabelWhen, msgLabelYourTime, msgLabelWhere, msgLabelOnline, msgLabelAgenda, msgLabelYourAnswer,
+	msgLabelAnswerHint, msgLabelStopReminder, msgLabelRevokeLegend, msgLabelRevoke, msgLabelPollQuestion, msgLabelPollSend,
+	msgLabelPollHint, msgLabelMuteButton, msgLabelBackToPage}
 
 func newInvitationView(lk network.Linked, page, csrf, problem string) invitationView {
 	m, inv := lk.Meeting, lk.Invitation
-	v := invitationView{L: labels(pageLabels...), Title: m.Title, Invitee: printer.Sprintf(labelInvitee, inv.Name),
+	v := invitationView{L: labels(pageLabels...), Title: m.Title, Invitee: printer.Sprintf(msgLabelInvitee, inv.Name),
 		Where: calendar.Location(m), Online: m.OnlineURL, Agenda: m.Agenda, CSRF: csrf, Error: problem,
 		MutePath: page + "/mute", RevokePath: page + "/revoke"}
 	v.VenueTime, v.ReaderTime = times(m.Start, m.End, m.Location(), lk.Zone)
 	if inv.Response == "" || inv.Response == model.ResponseNone {
-		v.Answer = printer.Sprintf(labelNotAnswered)
+		v.Answer = printer.Sprintf(msgLabelNotAnswered)
 	} else {
 		when := inv.RespondedAt.In(m.Location()).Format("2 Jan 2006, 15:04 MST")
-		v.Answer = printer.Sprintf(labelAnswered, printer.Sprintf(responseNames[inv.Response]), when)
+		v.Answer = printer.Sprintf(msgLabelAnswered, printer.Sprintf(responseNames[inv.Response]), when)
 	}
 	for _, b := range []struct {
 		value, label string
 		r            model.Response
-	}{{"yes", labelAccept, model.ResponseYes}, {"maybe", labelMaybe, model.ResponseMaybe}, {"no", labelDecline, model.ResponseNo}} {
+	}{{"yes", msgLabelAccept, model.ResponseYes}, {"maybe", msgLabelMaybe, model.ResponseMaybe}, {"no", msgLabelDecline, model.ResponseNo}} {
 		v.Buttons = append(v.Buttons, answerButton{Value: b.value, Label: printer.Sprintf(b.label), Current: inv.Response == b.r})
 	}
 	return v
@@ -164,24 +171,24 @@ func newPollView(lk network.Linked, csrf, problem string) pollView {
 	zone := time.UTC
 	for i, sl := range p.Slots {
 		venue, reader := times(sl.Start, sl.End, sl.Location(), lk.Zone)
-		v.Slots = append(v.Slots, pollSlot{N: i + 1, Label: printer.Sprintf(labelPollSlot, i+1, venue), VenueTime: venue, ReaderTime: reader,
+		v.Slots = append(v.Slots, pollSlot{N: i + 1, Label: printer.Sprintf(msgLabelPollSlot, i+1, venue), VenueTime: venue, ReaderTime: reader,
 			Checked: slices.Contains(ticked, i+1)})
 		if i == 0 {
 			zone = sl.Location()
 		}
 	}
-	v.Deadline = printer.Sprintf(labelPollOpen, fmt.Sprintf("%s (%s)", p.Deadline.In(zone).Format("Mon 2 Jan 2006, 15:04 MST"), zone))
+	v.Deadline = printer.Sprintf(msgLabelPollOpen, fmt.Sprintf("%s (%s)", p.Deadline.In(zone).Format("Mon 2 Jan 2006, 15:04 MST"), zone))
 	switch {
 	case lk.Vote == nil:
-		v.Answer = printer.Sprintf(labelPollNot)
+		v.Answer = printer.Sprintf(msgLabelPollNot)
 	case len(ticked) == 0:
-		v.Answer = printer.Sprintf(labelPollNone)
+		v.Answer = printer.Sprintf(msgLabelPollNone)
 	default:
 		var nums []string
 		for _, n := range ticked {
 			nums = append(nums, fmt.Sprint(n))
 		}
-		v.Answer = printer.Sprintf(labelPollAnswered, strings.Join(nums, ", "))
+		v.Answer = printer.Sprintf(msgLabelPollAnswered, strings.Join(nums, ", "))
 	}
 	return v
 }
@@ -196,9 +203,9 @@ type muteView struct {
 }
 
 func newMuteView(lk network.Linked, page, csrf string, done bool) muteView {
-	v := muteView{L: labels(pageLabels...), Page: page, Title: lk.Meeting.Title, Question: printer.Sprintf(labelMuteQuestion, lk.Meeting.Title), CSRF: csrf}
+	v := muteView{L: labels(pageLabels...), Page: page, Title: lk.Meeting.Title, Question: printer.Sprintf(msgLabelMuteQuestion, lk.Meeting.Title), CSRF: csrf}
 	if done {
-		v.Done = printer.Sprintf(labelMuted, lk.Meeting.Title)
+		v.Done = printer.Sprintf(msgLabelMuted, lk.Meeting.Title)
 	}
 	return v
 }

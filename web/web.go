@@ -151,12 +151,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err e
 		h.Log.Error("web page", "path", redact(r.URL.Path), "err", err)
 		msg = printer.Sprintf(msgInternal)
 	}
-	title := printer.Sprintf(titleProblem)
+	title := printer.Sprintf(msgTitleProblem)
 	switch status {
 	case http.StatusNotFound:
-		title = printer.Sprintf(titleUnknownLink)
+		title = printer.Sprintf(msgTitleUnknownLink)
 	case http.StatusGone:
-		title = printer.Sprintf(titleGone)
+		title = printer.Sprintf(msgTitleGone)
 	}
 	h.render(w, status, "problem", problemView{Title: title, Message: msg})
 }
@@ -349,5 +349,5 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	h.render(w, http.StatusOK, "problem", problemView{Title: printer.Sprintf(titleRevoked), Message: printer.Sprintf(msgRevoked)})
+	h.render(w, http.StatusOK, "problem", problemView{Title: printer.Sprintf(msgTitleRevoked), Message: printer.Sprintf(msgRevoked)})
 }

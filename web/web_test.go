@@ -100,7 +100,7 @@ func TestInvitationLink(t *testing.T) {
 			}
 		}
 		audits := w.audits(t, "invitation.respond")
-		if len(audits) != 1 || audits[0].Actor != "Kwame Mensah <kwame@mfa.example.gh> by web link" || audits[0].ActorID != w.gh.ID {
+		if len(audits) != 1 || audits[0].Actor != "Kwame Mensah <kwame@mfa.example.gh> (by web link)" || audits[0].ActorID != w.gh.ID {
 			t.Errorf("audit: %+v", audits)
 		}
 		if _, body := get(t, link); !strings.Contains(body, "Your answer: accepted") || !strings.Contains(body, `aria-pressed="true"`) {
@@ -125,7 +125,7 @@ func TestGuestLink(t *testing.T) {
 		if inv := w.invitation(t, w.guest); inv.Response != model.ResponseNo {
 			t.Fatalf("guest's answer: %s", inv.Response)
 		}
-		if a := w.audits(t, "invitation.respond"); len(a) != 1 || a[0].Actor != w.guest+" by web link" {
+		if a := w.audits(t, "invitation.respond"); len(a) != 1 || a[0].Actor != w.guest+" (by web link)" {
 			t.Errorf("audit: %+v", a)
 		}
 		resp, _ := post(t, link+"/mute", url.Values{"List-Unsubscribe": {"One-Click"}})
@@ -234,7 +234,7 @@ func TestLinkThatNoLongerWorks(t *testing.T) {
 		if resp, _ := post(t, link, url.Values{"answer": {"yes"}, "csrf": {csrf}}); resp.StatusCode != http.StatusGone {
 			t.Errorf("POST after revoking: %d", resp.StatusCode)
 		}
-		if a := w.audits(t, "link.revoke"); len(a) != 1 || !strings.HasSuffix(a[0].Actor, "by web link") {
+		if a := w.audits(t, "link.revoke"); len(a) != 1 || !strings.HasSuffix(a[0].Actor, "(by web link)") {
 			t.Errorf("audit of the revocation: %+v", a)
 		}
 
@@ -307,7 +307,7 @@ func TestPollLink(t *testing.T) {
 		if _, body := get(t, link); !strings.Contains(body, "Your answer: you can attend slots 1, 3.") || !strings.Contains(body, `value="3" id="slot-3" checked`) {
 			t.Errorf("the page does not show the answer:\n%s", body)
 		}
-		if a := w.audits(t, "poll.vote"); len(a) != 1 || !strings.HasSuffix(a[0].Actor, "by web link") {
+		if a := w.audits(t, "poll.vote"); len(a) != 1 || !strings.HasSuffix(a[0].Actor, "(by web link)") {
 			t.Errorf("audit: %+v", a)
 		}
 		if resp, _ := get(t, link+"/mute"); resp.StatusCode != http.StatusNotFound {
