@@ -88,6 +88,8 @@ type Linked struct {
 
 	Meeting    model.Meeting    // for an invitation's link
 	Invitation model.Invitation // for an invitation's link
+	// Delegate is the colleague the holder sent in their place, if any.
+	Delegate *model.Invitation
 
 	Poll  model.Poll  // for a poll's link
 	Vote  *model.Vote // the holder's answer to the poll, if any
@@ -136,6 +138,14 @@ func (s *Service) OpenLink(ctx context.Context, token string) (Linked, error) {
 			return Linked{}, model.Errorf(model.ECONFLICT, msgLinkMeetingEnded, m.End.In(m.Location()).Format("2 January 2006, 15:04 MST"))
 		}
 		personID = out.Invitation.PersonID
+		if id := out.Invitation.DelegatedTo; id != 0 {
+			d, err := s.store.Invitation(ctx, id)
+			if err != nil && model.ErrorCode(err) != model.ENOTFOUND {
+				return Linked{}, err
+			} else if err == nil {
+				out.Delegate = &d
+			}
+		}
 	} else {
 		if out.Poll, err = s.store.Poll(ctx, l.PollID); err != nil {
 			return Linked{}, err

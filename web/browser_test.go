@@ -203,3 +203,30 @@ func text(t *testing.T, bctx context.Context, css string) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// TestBrowserDelegates: a focal point fills in "Send a colleague instead"
+// in Chromium; the page comes back saying whom they sent.
+func TestBrowserDelegates(t *testing.T) {
+	bctx := browser(t)
+	s := storetest.Open(t, storetest.Backends[0].DSN(t), clock.Fixed(t0))
+	w := newWorld(t, s)
+	link := linkIn(t, w.mailTo(t, w.dk.Email, "Invitation:"))
+	if err := chromedp.Do(bctx,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS(`#delegate-email`)),
+		chromedp.SendKeys(chromedp.CSS(`#delegate-email`), "lars@um.example.dk"),
+		chromedp.SendKeys(chromedp.CSS(`#delegate-name`), "Lars Holm"),
+		chromedp.Click(chromedp.CSS(`form[action$="/delegate"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#delegated`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, bctx, "delegated")
+	if got := text(t, bctx, `#delegated`); got != "You sent Lars Holm in your place: their answer counts for your country." {
+		t.Errorf("after delegating: %q", got)
+	}
+	if inv := w.invitation(t, w.dk.Email); inv.Response != model.ResponseDelegate {
+		t.Errorf("Mette's invitation: %s", inv.Response)
+	}
+	w.invitation(t, "lars@um.example.dk") // invited
+}

@@ -30,6 +30,7 @@ const (
 	msgBadCSRF          = "This form did not come from this page, or the page is out of date, so nothing was changed: open the link from your e-mail again and press the button there."
 	msgBadAnswer        = "Choose Accept, Maybe or Decline."
 	msgNoReminders      = "This link is for a poll, which sends no reminders."
+	msgNoDelegation     = "This link is for a poll: send a colleague from the link in your invitation."
 
 	msgLabelWhen         = "When"
 	msgLabelYourTime     = "Your time"
@@ -61,6 +62,14 @@ const (
 	msgLabelMuteButton   = "Stop the reminders"
 	msgLabelMuted        = "You will get no more reminders of %s. Your answer to the invitation is unchanged."
 	msgLabelBackToPage   = "Back to the invitation"
+
+	msgLabelDelegateLegend = "Send a colleague instead"
+	msgLabelDelegateHint   = "Your colleague gets the invitation in your place, and their answer counts for your country."
+	msgLabelDelegateEmail  = "Their e-mail address"
+	msgLabelDelegateName   = "Their name"
+	msgLabelDelegateTitle  = "Their title (optional)"
+	msgLabelDelegateSend   = "Send the invitation to my colleague"
+	msgLabelDelegated      = "You sent %s in your place: their answer counts for your country."
 )
 
 // The answers as the page shows them.
@@ -109,6 +118,16 @@ type invitationView struct {
 	Buttons               []answerButton
 	CSRF, Error           string
 	MutePath, RevokePath  string
+	DelegatePath          string
+	Delegated             string // who was sent in the reader's place, in a sentence
+	Form                  delegateForm
+}
+
+// delegateForm is what was typed into "Send a colleague instead", and the
+// mistake to fix (Error, next to Field).
+type delegateForm struct {
+	Email, Name, Title string
+	Error, Field       string
 }
 
 func labels(keys ...string) map[string]string {
@@ -122,13 +141,17 @@ func labels(keys ...string) map[string]string {
 // L are the labels the templates show, by their constant's text.
 var pageLabels = []string{msgLabelWhen, msgLabelYourTime, msgLabelWhere, msgLabelOnline, msgLabelAgenda, msgLabelYourAnswer,
 	msgLabelAnswerHint, msgLabelStopReminder, msgLabelRevokeLegend, msgLabelRevoke, msgLabelPollQuestion, msgLabelPollSend,
-	msgLabelPollHint, msgLabelMuteButton, msgLabelBackToPage}
+	msgLabelPollHint, msgLabelMuteButton, msgLabelBackToPage, msgLabelDelegateLegend, msgLabelDelegateHint,
+	msgLabelDelegateEmail, msgLabelDelegateName, msgLabelDelegateTitle, msgLabelDelegateSend}
 
 func newInvitationView(lk network.Linked, page, csrf, problem string) invitationView {
 	m, inv := lk.Meeting, lk.Invitation
 	v := invitationView{L: labels(pageLabels...), Title: m.Title, Invitee: printer.Sprintf(msgLabelInvitee, inv.Name),
 		Where: calendar.Location(m), Online: m.OnlineURL, Agenda: m.Agenda, CSRF: csrf, Error: problem,
-		MutePath: page + "/mute", RevokePath: page + "/revoke"}
+		MutePath: page + "/mute", RevokePath: page + "/revoke", DelegatePath: page + "/delegate"}
+	if lk.Delegate != nil {
+		v.Delegated = printer.Sprintf(msgLabelDelegated, lk.Delegate.Name)
+	}
 	v.VenueTime, v.ReaderTime = times(m.Start, m.End, m.Location(), lk.Zone)
 	if inv.Response == "" || inv.Response == model.ResponseNone {
 		v.Answer = printer.Sprintf(msgLabelNotAnswered)
@@ -256,6 +279,25 @@ var pages = template.Must(template.New("pages").Parse(`
 {{end}}</div>
 </fieldset>
 </form>
+{{if .Delegated}}<p id="delegated" role="status">{{.Delegated}}</p>
+{{else}}<form method="post" action="{{.DelegatePath}}" novalidate>
+<fieldset>
+<legend>{{index .L "Send a colleague instead"}}</legend>
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<p class="hint">{{index .L "Your colleague gets the invitation in your place, and their answer counts for your country."}}</p>
+{{with .Form}}{{if and .Error (not .Field)}}<p class="error" role="alert" id="delegate-error">{{.Error}}</p>{{end}}{{end}}
+<div class="field"><label for="delegate-email">{{index .L "Their e-mail address"}}</label>
+<input type="email" id="delegate-email" name="email" value="{{.Form.Email}}" autocomplete="off" required{{if eq .Form.Field "email"}} aria-invalid="true" aria-describedby="delegate-email-error"{{end}}>
+{{if eq .Form.Field "email"}}<p class="error" id="delegate-email-error">{{.Form.Error}}</p>{{end}}</div>
+<div class="field"><label for="delegate-name">{{index .L "Their name"}}</label>
+<input type="text" id="delegate-name" name="name" value="{{.Form.Name}}" autocomplete="off" required{{if eq .Form.Field "name"}} aria-invalid="true" aria-describedby="delegate-name-error"{{end}}>
+{{if eq .Form.Field "name"}}<p class="error" id="delegate-name-error">{{.Form.Error}}</p>{{end}}</div>
+<div class="field"><label for="delegate-title">{{index .L "Their title (optional)"}}</label>
+<input type="text" id="delegate-title" name="title" value="{{.Form.Title}}" autocomplete="off"{{if eq .Form.Field "title"}} aria-invalid="true" aria-describedby="delegate-title-error"{{end}}>
+{{if eq .Form.Field "title"}}<p class="error" id="delegate-title-error">{{.Form.Error}}</p>{{end}}</div>
+<button type="submit">{{index .L "Send the invitation to my colleague"}}</button>
+</fieldset>
+</form>{{end}}
 <p><a href="{{.MutePath}}" class="mute-link">{{index .L "Stop the reminders of this meeting"}}</a></p>
 <form method="post" action="{{.RevokePath}}" class="revoke">
 <fieldset>
@@ -322,4 +364,8 @@ a:focus-visible, button:focus-visible, input:focus-visible { outline: 3px solid 
 .answer { font-weight: bold; }
 .error { color: #8a1c0b; font-weight: bold; }
 .hint, .yours, .who { color: #3d3d3d; }
+.field { margin: 0.75rem 0; }
+.field label { display: block; font-weight: bold; }
+input[type=email], input[type=text] { font: inherit; width: 100%; max-width: 30rem; box-sizing: border-box; padding: 0.5rem; border: 1px solid #555; border-radius: 4px; }
+input[aria-invalid=true] { border: 2px solid #8a1c0b; }
 `

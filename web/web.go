@@ -46,6 +46,7 @@ type Service interface {
 	Respond(ctx context.Context, c network.Caller, id int64, resp model.Response) (network.Answered, error)
 	Vote(ctx context.Context, c network.Caller, pollID int64, slots []int) (model.Poll, model.Vote, error)
 	Mute(ctx context.Context, c network.Caller, id int64, mute bool) error
+	Delegate(ctx context.Context, c network.Caller, meetingID int64, to network.Delegate) (network.Delegated, error)
 }
 
 // Handler serves the pages. Secret signs the forms' CSRF tokens; give the
@@ -67,6 +68,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	// clients and their servers, not from this site.
 	mux.HandleFunc("POST "+Prefix+"{token}/mute", h.mute)
 	mux.Handle("POST "+Prefix+"{token}/revoke", cop.Handler(http.HandlerFunc(h.revoke)))
+	mux.Handle("POST "+Prefix+"{token}/delegate", cop.Handler(http.HandlerFunc(h.delegate)))
 }
 
 // Links makes the signed links the e-mails carry (delivery.PersonalLinks), under
@@ -350,4 +352,51 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, http.StatusOK, "problem", problemView{Title: printer.Sprintf(msgTitleRevoked), Message: printer.Sprintf(msgRevoked)})
+}
+
+// delegate sends a colleague in the holder's place (network.Service.Delegate,
+// as the delegate command does), then back to the page (303), which
+// shows it. A mistake shows the page again with what to fix next to the
+// field, and the values typed.
+func (h *Handler) delegate(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	lk, token, ok := h.open(w, r)
+	if !ok {
+		return
+	}
+	if lk.Link.InvitationID == 0 {
+		h.fail(w, r, http.StatusNotFound, model.Errorf(model.ENOTFOUND, msgNoDelegation))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
+		return
+	}
+	if !h.csrfOK(r, token) {
+		h.fail(w, r, http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
+		return
+	}
+	to := network.Delegate{Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Title: strings.TrimSpace(r.PostFormValue("title"))}
+	if _, err := h.Service.Delegate(r.Context(), lk.Caller, lk.Meeting.ID, to); err != nil {
+		switch model.ErrorCode(err) {
+		case model.EINVALID, model.ECONFLICT:
+			v := newInvitationView(lk, Prefix+token, h.csrf(token), "")
+			v.Form = delegateForm{Email: to.Email, Name: to.Name, Title: to.Title, Error: model.ErrorMessage(err), Field: fieldOf(err)}
+			h.render(w, http.StatusBadRequest, "invitation", v)
+		default:
+			h.refuse(w, r, err, nil, "")
+		}
+		return
+	}
+	http.Redirect(w, r, Prefix+token, http.StatusSeeOther)
+}
+
+// fieldOf is the form field a domain error names, if any.
+func fieldOf(err error) string {
+	var e *model.Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }

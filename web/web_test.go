@@ -398,3 +398,53 @@ func TestMutedByLinkGetNoReminders(t *testing.T) {
 		}
 	})
 }
+
+// TestDelegateOnThePage: "Send a colleague instead" refuses a bad address
+// next to its field, keeping what was typed, and changes nothing; a good
+// one delegates as the delegate command does (audited by web link), the
+// colleague is mailed an invitation with a link of their own, and the
+// page then says whom the reader sent.
+func TestDelegateOnThePage(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		link := linkIn(t, w.mailTo(t, w.gh.Email, "Invitation:"))
+		_, page := get(t, link)
+		if !strings.Contains(page, "<legend>Send a colleague instead</legend>") || !strings.Contains(page, `<label for="delegate-email">`) {
+			t.Fatalf("no delegation form:\n%s", page)
+		}
+		csrf := csrfOf(t, page)
+		if resp, _ := post(t, link+"/delegate", url.Values{"email": {"ama@mfa.example.gh"}, "name": {"Ama Owusu"}}); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("without CSRF: %d", resp.StatusCode)
+		}
+		resp, body := post(t, link+"/delegate", url.Values{"email": {"not an address"}, "name": {"Ama Owusu"}, "csrf": {csrf}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `aria-invalid="true" aria-describedby="delegate-email-error"`) ||
+			!strings.Contains(body, `value="Ama Owusu"`) || !strings.Contains(body, `id="delegate-email-error"`) {
+			t.Errorf("a bad address: %d\n%s", resp.StatusCode, body)
+		}
+		if inv := w.invitation(t, w.gh.Email); inv.Response != model.ResponseNone || len(w.audits(t, "invitation.delegate")) != 0 {
+			t.Fatalf("a refused delegation changed something: %+v", inv)
+		}
+
+		resp, _ = post(t, link+"/delegate", url.Values{"email": {"ama@mfa.example.gh"}, "name": {"Ama Owusu"}, "title": {"Counsellor"}, "csrf": {csrf}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("delegate: %d", resp.StatusCode)
+		}
+		if inv := w.invitation(t, w.gh.Email); inv.Response != model.ResponseDelegate || inv.DelegatedTo == 0 {
+			t.Errorf("Kwame's invitation: %+v", inv)
+		}
+		if a := w.audits(t, "invitation.delegate"); len(a) != 1 || !strings.HasSuffix(a[0].Actor, "(by web link)") {
+			t.Errorf("audit: %+v", a)
+		}
+		if _, body := get(t, link); !strings.Contains(body, "You sent Ama Owusu in your place") || strings.Contains(body, "<legend>Send a colleague instead</legend>") {
+			t.Errorf("the page after delegating:\n%s", body)
+		}
+		w.dispatch(t)
+		theirs := linkIn(t, w.mailTo(t, "ama@mfa.example.gh", "Invitation:"))
+		if theirs == link {
+			t.Fatal("the colleague got the same link")
+		}
+		if resp, body := get(t, theirs); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Invitation for Ama Owusu") || strings.Contains(body, w.gh.Email) {
+			t.Errorf("the colleague's page: %d\n%s", resp.StatusCode, body)
+		}
+	})
+}
