@@ -21,7 +21,7 @@ type links struct {
 	err  error
 }
 
-func (l links) InvitationLink(context.Context, int64) (delivery.Link, error) { return l.link, l.err }
+func (l links) InvitationLink(context.Context, int64) (delivery.Link, error)  { return l.link, l.err }
 func (l links) PollLink(context.Context, int64, int64) (delivery.Link, error) { return l.link, l.err }
 
 // TestEmailLinks: what a mail that asks something does with its personal
