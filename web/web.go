@@ -146,11 +146,18 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) (network.Linked, 
 	return lk, token, true
 }
 
+func (h *Handler) log() *slog.Logger {
+	if h.Log == nil {
+		return slog.Default()
+	}
+	return h.Log
+}
+
 // fail writes a page that says what went wrong and what to do.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
 	msg := model.ErrorMessage(err)
 	if model.ErrorCode(err) == model.EINTERNAL || !isDomain(err) {
-		h.Log.Error("web page", "path", redact(r.URL.Path), "err", err)
+		h.log().Error("web page", "path", redact(r.URL.Path), "err", err)
 		msg = printer.Sprintf(msgInternal)
 	}
 	title := printer.Sprintf(msgTitleProblem)
@@ -181,7 +188,7 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, v any) 
 	headers(w)
 	w.WriteHeader(status)
 	if err := pages.ExecuteTemplate(w, name, v); err != nil {
-		h.Log.Error("render web page", "page", name, "err", err)
+		h.log().Error("render web page", "page", name, "err", err)
 	}
 }
 
