@@ -12,16 +12,16 @@ import (
 
 // Delegation, answers recorded for others, and status by country.
 const (
-	msgDelegated          = "Thank you: %s is invited to meeting %d in your place, and their answer counts for you from now on."
-	msgDelegatedInvited   = "Thank you: %s, invited already, now answers for you at meeting %d."
-	msgDelegatedStale     = "A newer answer of yours to meeting %d is recorded already: nothing changed."
-	msgAnsweredFor        = "Recorded for %s: %s, for %s."
-	msgStatusByCountry    = "Countries invited: %d — coming: %d, maybe: %d, declined: %d, silent: %d"
-	msgCountriesMaybe     = "Countries maybe: %d"
-	msgCountriesDeclined  = "Countries declined: %d"
-	msgCountriesSilent    = "Countries silent (no answer yet): %d"
-	msgStatusPeople       = "People:"
-	msgDelegatedLabel     = "%s → %s"
+	msgDelegated         = "Thank you: %s is invited to meeting %d in your place, and their answer counts for you from now on."
+	msgDelegatedInvited  = "Thank you: %s, invited already, now answers for you at meeting %d."
+	msgDelegatedStale    = "A newer answer of yours to meeting %d is recorded already: nothing changed."
+	msgAnsweredFor       = "Recorded for %s: %s, for %s."
+	msgStatusByCountry   = "Countries invited: %d — coming: %d, maybe: %d, declined: %d, silent: %d"
+	msgCountriesMaybe    = "Countries maybe: %d"
+	msgCountriesDeclined = "Countries declined: %d"
+	msgCountriesSilent   = "Countries silent (no answer yet): %d"
+	msgStatusPeople      = "People:"
+	msgDelegatedLabel    = "%s → %s"
 )
 
 // countryStates are the lines of status for each answer of a country
