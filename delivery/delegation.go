@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"fmt"
+	"time"
 
 	"focalbot/calendar"
 	"focalbot/model"
@@ -16,6 +17,19 @@ func (pl Planner) Delegation(m model.Meeting, from, to model.Invitation, person 
 	return pl.forInvitee(Payload{Kind: model.KindRequest}, m, to, person, func(ch model.Channel) string {
 		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/seq:%d", m.ID, to.ID, ch, model.KindRequest, m.Sequence)
 	}, Links{From: &from})
+}
+
+// AlternateNudge plans the last nudge of meeting m to alt, an active
+// alternate of a country still silent whose invitation inv (its focal
+// point's) has not been answered: the focal point may be travelling. It is
+// keyed by the invitation, the alternate and the moment, so it is sent once.
+func (pl Planner) AlternateNudge(offset time.Duration, m model.Meeting, inv model.Invitation, alt model.Person) []model.OutboxItem {
+	at := m.Start.Add(-offset).UTC().Format("20060102T150405Z")
+	c, _ := model.CountryByCode(alt.Country)
+	p := Payload{Kind: model.KindNudge, Offset: offset, Country: c.Name}
+	return pl.forInvitee(p, m, inv, &alt, func(ch model.Channel) string {
+		return fmt.Sprintf("meeting:%d/invitation:%d/%s/remind/%s/at:%s/alternate:%d", m.ID, inv.ID, ch, offset, at, alt.ID)
+	})
 }
 
 // Links are the invitations on the other side of an invitee's delegation,
@@ -86,11 +100,15 @@ const (
 	answerKept     = "Your answer stands: you need not answer again."
 	answerDelegate = "You sent %s in your place: their answer counts for your country."
 	sentBy         = "%s sends you in their place: your answer counts for your country."
+	countryNudge   = "We have not had an answer from %s yet. As its alternate, please make sure your country answers: your focal point can accept or decline in their calendar, or you can write to the secretariat, who records the answer."
 )
 
 // explain fills in what an update or a delegated invitation says besides
 // the meeting: what changed (old → new), and what becomes of the answer.
 func (v *view) explain(p Payload) {
+	if p.Country != "" && p.Kind == model.KindNudge {
+		v.CountryNudge = fmt.Sprintf(countryNudge, p.Country)
+	}
 	if d := p.Invitee.DelegatedFrom; d != nil {
 		v.SentBy = fmt.Sprintf(sentBy, d.Name)
 	}

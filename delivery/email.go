@@ -114,9 +114,10 @@ type view struct {
 	In               string // for reminders: "in 2 days"
 	// For updates and delegations (delegation.go): what changed, old →
 	// new; the sentence about the invitee's answer; who sent them.
-	Changes []string
-	Answer  string
-	SentBy  string
+	Changes      []string
+	Answer       string
+	SentBy       string
+	CountryNudge string // a nudge to an alternate: their country has not answered
 }
 
 func newView(p Payload) view {
@@ -286,7 +287,9 @@ When:  {{.VenueTime}}{{if .ReaderTime}}
        your time: {{.ReaderTime}}{{end}}{{if .Where}}
 Where: {{.Where}}{{end}}{{if .Meeting.OnlineURL}}
 Online: {{.Meeting.OnlineURL}}{{end}}
-{{if .Nudge}}
+{{if .CountryNudge}}
+{{.CountryNudge}}
+{{else if .Nudge}}
 We have not had your answer yet: please accept or decline the invitation in
 your calendar, or tell the bot "rsvp yes", "rsvp maybe" or "rsvp no".
 {{end}}
@@ -304,7 +307,7 @@ var htmlReminder = htmltemplate.Must(htmltemplate.New("reminder").Parse(`<!DOCTY
 {{if .Where}}<tr><th align="left">Where</th><td>{{.Where}}</td></tr>{{end}}
 {{if .Meeting.OnlineURL}}<tr><th align="left">Online</th><td><a href="{{.Meeting.OnlineURL}}">{{.Meeting.OnlineURL}}</a></td></tr>{{end}}
 </table>
-{{if .Nudge}}<p>We have not had your answer yet: please accept or decline the invitation in your calendar, or tell the bot <code>rsvp yes</code>, <code>rsvp maybe</code> or <code>rsvp no</code>.</p>{{end}}
+{{if .CountryNudge}}<p>{{.CountryNudge}}</p>{{else if .Nudge}}<p>We have not had your answer yet: please accept or decline the invitation in your calendar, or tell the bot <code>rsvp yes</code>, <code>rsvp maybe</code> or <code>rsvp no</code>.</p>{{end}}
 <p>To stop these reminders, tell the bot <code>mute {{.Meeting.ID}}</code> (or <code>mute all</code>).</p>
 <p>{{.Meeting.Organiser}}</p>
 </body></html>

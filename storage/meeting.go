@@ -466,6 +466,9 @@ func (s *Store) respond(ctx context.Context, actor model.Actor, action string, i
 			return internal("record answer", err)
 		}
 		out = nr.model()
+		if err := skipNudges(tx, out); err != nil {
+			return err
+		}
 		return s.audit(tx, actor, action, meetingSubject(before.MeetingID), before.Country, toJSON(before), toJSON(out))
 	})
 	return out, err
