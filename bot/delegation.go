@@ -41,7 +41,12 @@ func (e *Engine) delegate(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := e.svc.Delegate(ctx, r.caller(), id, network.Delegate{Email: r.Args.Words[1], Name: r.Args.Opts["name"], Title: r.Args.Opts["title"]})
+	return e.delegated(ctx, w, r, id, DelegateForm{Email: r.Args.Words[1], Name: r.Args.Opts["name"], Title: r.Args.Opts["title"]})
+}
+
+// delegated sends the colleague of f to meeting id and says so.
+func (e *Engine) delegated(ctx context.Context, w *Reply, r *Request, id int64, f DelegateForm) error {
+	d, err := e.svc.Delegate(ctx, r.caller(), id, network.Delegate{Email: f.Email, Name: f.Name, Title: f.Title})
 	switch {
 	case err != nil:
 		return err
@@ -115,4 +120,20 @@ func statusLabel(inv model.Invitation, byID map[int64]model.Invitation) string {
 		return fmt.Sprintf(msgDelegatedLabel, label, to.Name)
 	}
 	return label
+}
+
+// DelegateForm is a form sending a colleague instead of the caller (Slack's
+// Send a colleague), its fields as typed.
+type DelegateForm struct {
+	Email, Name, Title string
+}
+
+// Delegate sends the colleague of form f to meeting id in the caller's
+// place, as delegate does. On failure the reply says why and the error is
+// returned too: model.ErrorField names the field it concerns ("email",
+// "name", "title"), or none.
+func (e *Engine) Delegate(ctx context.Context, c Caller, id int64, f DelegateForm) (*Reply, error) {
+	return e.call(ctx, c, "delegate", func(ctx context.Context, w *Reply, r *Request) error {
+		return e.delegated(ctx, w, r, id, f)
+	})
 }

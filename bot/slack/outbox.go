@@ -105,7 +105,8 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 		slackapi.NewActionBlock("rsvp",
 			button(actionRSVPYes, id, msgButtonAccept, "primary"),
 			button(actionRSVPMaybe, id, msgButtonMaybe, ""),
-			button(actionRSVPNo, id, msgButtonDecline, "danger")),
+			button(actionRSVPNo, id, msgButtonDecline, "danger"),
+			button(actionDelegate, id, msgButtonDelegate, "")),
 		slackapi.NewContextBlock(blockAnswer, mrkdwn(fmt.Sprintf(msgInvitationHow, id))))
 	return fallback(fmt.Sprintf(msgInvitationFallback, clip(m.Title, maxTitleShown), m.Start.In(m.Location()).Format("2 Jan 2006"))), blocks
 }
