@@ -40,6 +40,7 @@ func TestDelegationAndAnswersForOthers(t *testing.T) {
 			{"fp", `delegate 1 Ama@MFA.gh.example.org name="Ama Owusu" title="Director, UN Affairs"`, "Ama Owusu is invited to meeting 1 in your place"},
 			{"fp", `delegate 1 kojo@mfa.gh.example.org name="Kojo"`, "sent a colleague to meeting 1 already"},
 			{"ama@mfa.gh.example.org", "rsvp yes 1", "your answer is coming"},
+			{"fp", "rsvp no 1", "You sent a colleague to meeting 1: they answer for you now."},
 			{"sec", "rsvp maybe 1 for Anders Holm", "Recorded for Anders Holm: maybe, for Second Meeting."},
 			{"sec", "status 1", "Countries invited: 2 — coming: 1, maybe: 1, declined: 0, silent: 0"},
 			{"sec", "status 1", "Countries coming: 1\nAfrican: 1 of 54 — Ghana\nCountries maybe: 1\nWestern European and Others: 1 of 29 — Denmark\nPeople:"},

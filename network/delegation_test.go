@@ -226,6 +226,13 @@ func TestDelegateSendsAColleagueWhoAnswersForTheCountry(t *testing.T) {
 		if inv := f.invitation(t, m.ID, kofi); inv.Response != model.ResponseDelegate {
 			t.Errorf("Kofi's answer: %s", inv.Response)
 		}
+		// Kofi sent Ama: she answers now, and his calendar says so.
+		if _, err := f.svc.Respond(ctx, f.gh, m.ID, model.ResponseNo); model.ErrorCode(err) != model.ECONFLICT {
+			t.Errorf("Kofi answering after sending Ama: %v", err)
+		}
+		if _, err := f.svc.RespondFor(ctx, f.sec, m.ID, *f.gh.Person, model.ResponseNo); model.ErrorCode(err) != model.ECONFLICT {
+			t.Errorf("the secretariat answering for Kofi after he sent Ama: %v", err)
+		}
 		entries, err := s.Audit(ctx, model.AuditFilter{Subject: "meeting:" + itoa(m.ID)})
 		if err != nil || !hasAction(entries, "invitation.delegate") {
 			t.Errorf("no invitation.delegate in the audit log: %v", err)

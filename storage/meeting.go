@@ -437,7 +437,11 @@ func (s *Store) InvitationsOf(ctx context.Context, personID int64, email string)
 // reply): then nothing changes and the error is model.ErrStaleResponse. An
 // unchanged answer writes nothing.
 //
-// Errors: ENOTFOUND; model.ErrStaleResponse; EINTERNAL.
+// An invitee who sent a colleague (model.Invitation.CheckAnswerable) is
+// refused.
+//
+// Errors: ENOTFOUND; ECONFLICT for an invitee who delegated;
+// model.ErrStaleResponse; EINTERNAL.
 func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error) {
 	return s.respond(ctx, actor, "invitation.respond", invitationID, r, seq)
 }
@@ -456,6 +460,9 @@ func (s *Store) respond(ctx context.Context, actor model.Actor, action string, i
 			return internal("read invitation", err)
 		}
 		before := row.model()
+		if err := before.CheckAnswerable(); err != nil {
+			return err
+		}
 		after := before
 		if changed, err := after.Answer(r, seq, s.now()); !changed {
 			out = before

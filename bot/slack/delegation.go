@@ -24,6 +24,7 @@ const (
 	msgFieldDelegateName  = "Their name"
 	msgFieldDelegateTitle = "Their title"
 	msgHintDelegate       = "They get the invitation by e-mail, and their answer counts for you."
+	msgCountryNudge       = "*Reminder:* %s, %s. We have not had an answer from %s yet: as its alternate, please make sure your country answers (your focal point can answer in their calendar, or write to the secretariat, who records it). `/focal mute %d` stops these."
 )
 
 // delegator is the engine's typed delegation; *bot.Engine has it.

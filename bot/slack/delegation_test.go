@@ -96,3 +96,16 @@ func TestSendAColleagueFromSlack(t *testing.T) {
 		t.Errorf("after the form: %+v, %+v", from, to)
 	}
 }
+
+// TestCountryNudgeOnSlack: the last nudge to an alternate of a silent
+// country says that the country has not answered, not that they have not.
+func TestCountryNudgeOnSlack(t *testing.T) {
+	m := model.Meeting{ID: 4, Title: "Third Meeting", Start: time.Date(2013, 9, 28, 14, 0, 0, 0, time.UTC), End: time.Date(2013, 9, 28, 21, 0, 0, 0, time.UTC), TimeZone: "America/New_York"}
+	text := outboxText(delivery.Payload{Kind: model.KindNudge, Meeting: m, Country: "Costa Rica"})
+	if !strings.Contains(text, "not had an answer from Costa Rica") || strings.Contains(text, "rsvp") || !strings.Contains(text, "/focal mute 4") {
+		t.Errorf("the nudge to an alternate: %s", text)
+	}
+	if text := outboxText(delivery.Payload{Kind: model.KindNudge, Meeting: m}); !strings.Contains(text, "rsvp yes|maybe|no 4") {
+		t.Errorf("the nudge to an invitee: %s", text)
+	}
+}

@@ -217,6 +217,9 @@ func outboxText(p delivery.Payload) string {
 	case model.KindReminder:
 		return fmt.Sprintf(msgReminder, clip(m.Title, maxTitleShown), when(m), m.ID)
 	case model.KindNudge:
+		if p.Country != "" { // to an alternate of a country still silent
+			return fmt.Sprintf(msgCountryNudge, clip(m.Title, maxTitleShown), when(m), p.Country, m.ID)
+		}
 		return fmt.Sprintf(msgNudge, clip(m.Title, maxTitleShown), when(m), m.ID, m.ID)
 	}
 	return p.Text
