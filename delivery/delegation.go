@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"focalbot/calendar"
@@ -17,6 +18,19 @@ func (pl Planner) Delegation(m model.Meeting, from, to model.Invitation, person 
 	return pl.forInvitee(Payload{Kind: model.KindRequest}, m, to, person, func(ch model.Channel) string {
 		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/seq:%d", m.ID, to.ID, ch, model.KindRequest, m.Sequence)
 	}, Links{From: &from})
+}
+
+// Delegated plans, for the invitee of from who sent the colleague of to,
+// their invitation again by e-mail, at the same SEQUENCE with a new
+// DTSTAMP (how iTIP updates an attendee's status), so that their calendar
+// shows what focalbot knows: them PARTSTAT=DELEGATED;DELEGATED-TO the
+// colleague, who is asked. Only by e-mail: on Slack, the answer under the
+// invitation says it. person is the invitee on the roster, nil for a guest.
+func (pl Planner) Delegated(m model.Meeting, from, to model.Invitation, person *model.Person) []model.OutboxItem {
+	items := pl.forInvitee(Payload{Kind: model.KindRequest}, m, from, person, func(ch model.Channel) string {
+		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/seq:%d/delegated:%d", m.ID, from.ID, ch, model.KindRequest, m.Sequence, to.ID)
+	}, Links{To: &to})
+	return slices.DeleteFunc(items, func(it model.OutboxItem) bool { return it.Channel != model.ChannelEmail })
 }
 
 // AlternateNudge plans the last nudge of meeting m to alt, an active
