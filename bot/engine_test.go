@@ -121,6 +121,8 @@ func TestPermissionMatrix(t *testing.T) {
 		{"feed", members},
 		{"next", everyone},
 		{"rsvp yes", everyone},
+		{"rsvp yes 1 for fp@example.org", secretariat},
+		{`delegate 1 colleague%d@example.org name="A Colleague"`, everyone},
 		{`meeting create title="Network meeting" start="2012-09-29 10:00" end=17:00 venue="New York"`, secretariat},
 		{"meeting change 1 venue=Geneva", secretariat},
 		{"invite 1 all", secretariat},
