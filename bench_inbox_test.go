@@ -14,6 +14,7 @@ import (
 	"focalbot/clock"
 	"focalbot/config"
 	"focalbot/inmail"
+	"focalbot/internal/pgtest"
 	"focalbot/model"
 	"focalbot/network"
 )
@@ -82,6 +83,16 @@ func newInboxBench(b *testing.B, dsn string) *inboxBench {
 	return ib
 }
 
+// benchDSN is the database the inbox benchmarks run on: an SQLite file
+// (""), or with FOCALBOT_BENCH_BACKEND=postgres a fresh PostgreSQL
+// database from pgtest.
+func benchDSN(b *testing.B) string {
+	if os.Getenv("FOCALBOT_BENCH_BACKEND") == "postgres" {
+		return pgtest.DSN(b)
+	}
+	return ""
+}
+
 // message is the i-th REPLY.
 func (ib *inboxBench) message(i int) []byte {
 	who := ib.emails[i%len(ib.emails)]
@@ -130,7 +141,7 @@ func BenchmarkInboxPipe(b *testing.B) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
-	ib := newInboxBench(b, os.Getenv("FOCALBOT_BENCH_DSN"))
+	ib := newInboxBench(b, benchDSN(b))
 	var environ []string
 	for k, v := range ib.env {
 		environ = append(environ, k+"="+v)
@@ -159,7 +170,7 @@ func BenchmarkInboxPipe(b *testing.B) {
 // BenchmarkInboxInProcess is BenchmarkInboxPipe's peer: the same messages
 // through the same Ingest, in one process with the database open.
 func BenchmarkInboxInProcess(b *testing.B) {
-	ib := newInboxBench(b, os.Getenv("FOCALBOT_BENCH_DSN"))
+	ib := newInboxBench(b, benchDSN(b))
 	ctx := context.Background()
 	m := &Main{Getenv: getenv(ib.env)}
 	cfg, err := config.Load(getenv(ib.env))
