@@ -2,6 +2,8 @@ package inmail_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -292,6 +294,33 @@ func TestCounterRefreshAndBounce(t *testing.T) {
 		other := f.ingest(t, []byte(raw))
 		if other.Repeat || other.Mail.Status != model.MailIgnored || !strings.Contains(other.Mail.Reason, "not a message of ours") {
 			t.Fatalf("a bounce not ours: %+v", other.Mail)
+		}
+	})
+}
+
+// TestFinishesAMessageCutShort: a message recorded but not finished (the
+// process died before its effect was committed, and the mail server got no
+// exit 0) is done when it comes again, once.
+func TestFinishesAMessageCutShort(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(now), func(t *testing.T, s *storage.Store) {
+		f := newFixture(t, s)
+		raw := eml(t, "outlook-accept.eml")
+		sum := sha256.Sum256(raw)
+		first, isNew, err := s.RecordMail(context.Background(), model.InboundMail{
+			MessageID: "DB9PR07MB1234ABCD5678@DB9PR07MB1234.eurprd07.prod.outlook.example", Hash: hex.EncodeToString(sum[:]),
+			Size: len(raw), Via: model.ViaPipe, ReceivedAt: now})
+		if err != nil || !isNew {
+			t.Fatalf("record: %v, new %v", err, isNew)
+		}
+		out := f.ingest(t, raw)
+		if out.Repeat || out.Mail.ID != first.ID || out.Mail.Status != model.MailHandled {
+			t.Fatalf("the message again after a crash: %+v", out)
+		}
+		if got := f.answerOf(t, "mette.jensen@um.example.dk").Response; got != model.ResponseYes {
+			t.Fatalf("answer %q", got)
+		}
+		if again := f.ingest(t, raw); !again.Repeat {
+			t.Fatalf("once finished, the message again: %+v", again)
 		}
 	})
 }
