@@ -81,6 +81,7 @@ func (e *Engine) declare() []*Command {
 	cmds := e.coreCommands()
 	cmds = append(cmds, e.cycleCommands()...)
 	cmds = append(cmds, e.outreachCommands()...)
+	cmds = append(cmds, e.inboxCommands()...)
 	return append(cmds, e.pollCommands()...)
 }
 

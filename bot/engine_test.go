@@ -143,6 +143,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"unmute all", members},
 		{"attendance 1", secretariat},
 		{"outbox", secretariat},
+		{"inbox", secretariat},
 		{"outbox retry all", secretariat},
 		{"clock", secretariat},
 		{"clock advance 1d", secretariat},

@@ -53,6 +53,11 @@ type Ingester struct {
 	Services *network.Service
 	Clock    clock.Clock
 	Log      *slog.Logger // nil discards
+	// Counted, when set, is told the outcome of each message: its status
+	// ("handled", "ignored", "held", "refused"), or "repeat" for one
+	// received before (metrics.Metrics.MailIn, in a process that lives
+	// long enough to be scraped, such as the IMAP reader).
+	Counted func(outcome string)
 }
 
 // MaxSize is the largest message Ingest keeps whole; a larger one is
@@ -97,6 +102,7 @@ func (in *Ingester) Ingest(ctx context.Context, raw []byte, via model.MailVia) (
 	}
 	if !isNew && rec.Status != model.MailReceived {
 		log.Info("incoming mail received before; nothing done", "mail", rec.ID, "message_id", rec.MessageID, "status", rec.Status)
+		in.count("repeat")
 		return Outcome{Mail: rec, Repeat: true}, nil
 	}
 
@@ -116,7 +122,14 @@ func (in *Ingester) Ingest(ctx context.Context, raw []byte, via model.MailVia) (
 		return Outcome{}, fmt.Errorf("record what incoming mail %d did: %w", rec.ID, err)
 	}
 	log.Info("incoming mail", "mail", rec.ID, "via", via, "kind", rec.Kind, "status", rec.Status, "did", rec.Did, "reason", rec.Reason)
+	in.count(string(rec.Status))
 	return Outcome{Mail: rec}, nil
+}
+
+func (in *Ingester) count(outcome string) {
+	if in.Counted != nil {
+		in.Counted(outcome)
+	}
 }
 
 // The kinds of incoming mail, as the inbox shows them.
