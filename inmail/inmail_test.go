@@ -324,3 +324,44 @@ func TestFinishesAMessageCutShort(t *testing.T) {
 		}
 	})
 }
+
+// TestDelegatedReply: a REPLY with PARTSTAT=DELEGATED (after RFC 5546
+// §4.2.5, as Outlook sends it) sends the colleague named in DELEGATED-TO
+// instead, through the service the delegate command uses; the colleague's
+// own reply then counts, and a reply the colleague sends for the focal
+// point is trusted as a recorded delegate's.
+func TestDelegatedReply(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(now), func(t *testing.T, s *storage.Store) {
+		f := newFixture(t, s)
+		out := f.ingest(t, eml(t, "outlook-delegate.eml"))
+		if out.Mail.Status != model.MailHandled || !strings.Contains(out.Mail.Did, "lars.nielsen@um.example.dk instead") {
+			t.Fatalf("outcome %+v", out.Mail)
+		}
+		mette, lars := f.answerOf(t, "mette.jensen@um.example.dk"), f.answerOf(t, "lars.nielsen@um.example.dk")
+		if mette.Response != model.ResponseDelegate || mette.DelegatedTo != lars.ID || lars.DelegatedFrom != mette.ID || lars.Name != "Lars Nielsen" {
+			t.Fatalf("after the delegation: %+v / %+v", mette, lars)
+		}
+		out = f.ingest(t, reply("lars.nielsen@um.example.dk", "lars.nielsen@um.example.dk", "ACCEPTED", 0, now.Add(-time.Minute), "lars-1@um.example.dk"))
+		if out.Mail.Status != model.MailHandled || f.answerOf(t, "lars.nielsen@um.example.dk").Response != model.ResponseYes {
+			t.Fatalf("the colleague's own reply: %+v", out.Mail)
+		}
+		if got := model.CountryAnswers(mustInvitations(t, f))["DK"]; got != model.ResponseYes {
+			t.Fatalf("Denmark's answer is %q, want yes", got)
+		}
+		// A DELEGATED reply that names nobody changes nothing.
+		bad := strings.Replace(string(eml(t, "outlook-delegate.eml")), `DELEGATED-TO="MAILTO:Lars.Nielsen@UM.example.dk";`, "", 1)
+		bad = strings.Replace(bad, "DELEGATE01@", "DELEGATE02@", 1)
+		if out := f.ingest(t, []byte(bad)); out.Mail.Status != model.MailRefused || !strings.Contains(out.Mail.Reason, "DELEGATED-TO") {
+			t.Fatalf("a delegation to nobody: %+v", out.Mail)
+		}
+	})
+}
+
+func mustInvitations(t *testing.T, f *fixture) []model.Invitation {
+	t.Helper()
+	invs, err := f.store.Invitations(context.Background(), f.meeting.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return invs
+}

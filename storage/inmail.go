@@ -132,15 +132,6 @@ func (s *Store) MeetingByUID(ctx context.Context, uid string) (model.Meeting, er
 	return r.model(), nil
 }
 
-// DelegateOf reports whether from is recorded as a delegate answering for
-// the invitee of invitation invitationID. No delegation is recorded yet:
-// until it is, nobody answers for another by e-mail.
-//
-// Errors: EINTERNAL only.
-func (s *Store) DelegateOf(ctx context.Context, invitationID int64, from string) (bool, error) {
-	return false, nil
-}
-
 // OutboxByMailRef returns the e-mail in the outbox whose Message-ID has the
 // local part ref (model.MailRef).
 //
