@@ -238,7 +238,8 @@ var replyTests = []struct {
 		name:  "several ATTENDEEs: the delegator's own line",
 		input: severalReply, sender: "fp@um.example.dk",
 		want: Reply{UID: seedUID, Sequence: 1, Stamp: time.Date(2012, 8, 5, 12, 0, 0, 0, time.UTC),
-			Attendee: Attendee{Person: Person{Name: "Fp Denmark", Email: "fp@um.example.dk"}, PartStat: Delegated}},
+			Attendee:    Attendee{Person: Person{Name: "Fp Denmark", Email: "fp@um.example.dk"}, PartStat: Delegated},
+			DelegatedTo: "lars.nielsen@um.example.dk", DelegateName: "Lars Nielsen"},
 	},
 	{
 		name:  "LF line endings, lower-case names and values",
