@@ -74,10 +74,14 @@ func (s *Scheduler) reminders(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
+		mutedInv, err := s.Store.MutedInvitations(ctx, m.ID) // guests mute by invitation
+		if err != nil {
+			return err
+		}
 		var items []model.OutboxItem
 		for _, inv := range invs {
 			kind := reminderKind(inv.Response)
-			if kind == "" || inv.PersonID != 0 && muted[inv.PersonID] {
+			if kind == "" || inv.PersonID != 0 && muted[inv.PersonID] || mutedInv[inv.ID] {
 				continue
 			}
 			var person *model.Person
