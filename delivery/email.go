@@ -181,9 +181,10 @@ type view struct {
 	W                linkWords
 	// For updates and delegations (delegation.go): what changed, old →
 	// new; the sentence about the invitee's answer; who sent them.
-	Changes []string
-	Answer  string
-	SentBy  string
+	Changes      []string
+	Answer       string
+	SentBy       string
+	CountryNudge string // a nudge to an alternate: their country has not answered
 }
 
 // pollView is what the poll question's templates show.
@@ -426,13 +427,15 @@ When:  {{.VenueTime}}{{if .ReaderTime}}
        your time: {{.ReaderTime}}{{end}}{{if .Where}}
 Where: {{.Where}}{{end}}{{if .Meeting.OnlineURL}}
 Online: {{.Meeting.OnlineURL}}{{end}}
-{{if .Link.Page}}{{if .Nudge}}
+{{if .CountryNudge}}
+{{.CountryNudge}}
+{{end}}{{if .Link.Page}}{{if and .Nudge (not .CountryNudge)}}
 {{.W.NudgeOnPage}}
 {{.Link.Page}}
 {{end}}
 {{.W.StopReminders}}
 {{.Link.Unsubscribe}}
-{{else}}{{if .Nudge}}
+{{else}}{{if and .Nudge (not .CountryNudge)}}
 We have not had your answer yet: please accept or decline the invitation in
 your calendar, or tell the bot "rsvp yes", "rsvp maybe" or "rsvp no".
 {{end}}
@@ -450,9 +453,10 @@ var htmlReminder = htmltemplate.Must(htmltemplate.New("reminder").Parse(`<!DOCTY
 {{if .Where}}<tr><th align="left">Where</th><td>{{.Where}}</td></tr>{{end}}
 {{if .Meeting.OnlineURL}}<tr><th align="left">Online</th><td><a href="{{.Meeting.OnlineURL}}">{{.Meeting.OnlineURL}}</a></td></tr>{{end}}
 </table>
-{{if .Link.Page}}{{if .Nudge}}<p>{{.W.NudgeOnPage}} <a href="{{.Link.Page}}">{{.Link.Page}}</a></p>{{end}}
+{{if .CountryNudge}}<p>{{.CountryNudge}}</p>{{end}}
+{{if .Link.Page}}{{if and .Nudge (not .CountryNudge)}}<p>{{.W.NudgeOnPage}} <a href="{{.Link.Page}}">{{.Link.Page}}</a></p>{{end}}
 <p>{{.W.StopReminders}} <a href="{{.Link.Unsubscribe}}">{{.Link.Unsubscribe}}</a></p>
-{{else}}{{if .Nudge}}<p>We have not had your answer yet: please accept or decline the invitation in your calendar, or tell the bot <code>rsvp yes</code>, <code>rsvp maybe</code> or <code>rsvp no</code>.</p>{{end}}
+{{else}}{{if and .Nudge (not .CountryNudge)}}<p>We have not had your answer yet: please accept or decline the invitation in your calendar, or tell the bot <code>rsvp yes</code>, <code>rsvp maybe</code> or <code>rsvp no</code>.</p>{{end}}
 <p>To stop these reminders, tell the bot <code>mute {{.Meeting.ID}}</code> (or <code>mute all</code>).</p>{{end}}
 <p>{{.Meeting.Organiser}}</p>
 </body></html>

@@ -73,6 +73,9 @@ type Payload struct {
 	// says what changed, and whether the invitee is asked to answer again.
 	Previous *model.Meeting `json:",omitempty"`
 	AskAgain bool           `json:",omitempty"`
+	// Country is, for a nudge to an alternate (Planner.AlternateNudge),
+	// the name of their country, which has not answered.
+	Country string `json:",omitempty"`
 }
 
 // Decode reads an item's payload.

@@ -450,7 +450,8 @@ type Answered struct {
 //
 // Errors: ENOTFOUND for the meeting, an invitation the caller does not
 // have, or no coming meeting; ECONFLICT for a meeting that is not
-// scheduled; EINTERNAL.
+// scheduled, or a caller who sent a colleague (Delegate); EINVALID for
+// ResponseDelegate; EINTERNAL.
 func (s *Service) Respond(ctx context.Context, c Caller, id int64, resp model.Response) (Answered, error) {
 	return s.RespondTo(ctx, c, id, resp, -1, time.Time{})
 }
