@@ -21,8 +21,9 @@ import (
 // cancellations as iMIP messages carrying an iCalendar object, notices as
 // plain mail.
 type Email struct {
-	Mail  mail.Sender
-	Clock clock.Clock
+	Mail     mail.Sender
+	Clock    clock.Clock
+	rendered renderCache // what is the same for every reader, rendered once
 }
 
 // Send renders and sends one item. Failures that retrying cannot mend (SMTP
@@ -54,16 +55,9 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 		msg.Subject, msg.Text = noticeSubject(p.Text), p.Text
 		return msg, nil
 	case model.KindReminder, model.KindNudge:
-		v := newView(p)
-		var text, html bytes.Buffer
-		if err := textReminder.Execute(&text, v); err != nil {
-			return mail.Message{}, fmt.Errorf("render text: %w", err)
-		}
-		if err := htmlReminder.Execute(&html, v); err != nil {
-			return mail.Message{}, fmt.Errorf("render html: %w", err)
-		}
-		msg.Subject, msg.Text, msg.HTML = v.Subject, text.String(), html.String()
-		return msg, nil
+		var err error
+		msg.Subject, msg.Text, msg.HTML, err = e.rendered.render(p, textReminder, htmlReminder)
+		return msg, err
 	}
 	method := calendar.MethodRequest
 	if p.Kind == model.KindCancel {
@@ -75,17 +69,9 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 		return mail.Message{}, err
 	}
 	msg.Calendar, msg.Method = ics.Bytes(), string(method)
-	v := newView(p)
-	msg.Subject = v.Subject
-	var text, html bytes.Buffer
-	if err := textInvitation.Execute(&text, v); err != nil {
-		return mail.Message{}, fmt.Errorf("render text: %w", err)
-	}
-	if err := htmlInvitation.Execute(&html, v); err != nil {
-		return mail.Message{}, fmt.Errorf("render html: %w", err)
-	}
-	msg.Text, msg.HTML = text.String(), html.String()
-	return msg, nil
+	var err error
+	msg.Subject, msg.Text, msg.HTML, err = e.rendered.render(p, textInvitation, htmlInvitation)
+	return msg, err
 }
 
 // messageID is stable per outbox item, so that a message sent again after a

@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"focalbot/calendar"
@@ -52,6 +53,11 @@ type Payload struct {
 	Text      string        `json:",omitempty"` // for notices
 	Offset    time.Duration `json:",omitempty"` // for reminders: how long before the start
 	Poll      *model.Poll   `json:",omitempty"` // for poll questions
+
+	// snapshot is the meeting as queued (its JSON), when the payload was
+	// read by a decoder: payloads with the same snapshot show the same
+	// meeting, so what is rendered from it alone can be reused.
+	snapshot string
 }
 
 // Decode reads an item's payload.
@@ -60,6 +66,60 @@ func Decode(it model.OutboxItem) (Payload, error) {
 	if err := json.Unmarshal([]byte(it.Payload), &p); err != nil {
 		return Payload{}, fmt.Errorf("decode payload of outbox item %d: %w", it.ID, err)
 	}
+	return p, nil
+}
+
+// wirePayload is Payload as it is read by a decoder: the meeting is kept as
+// its JSON, to be decoded once for all the payloads that carry it.
+type wirePayload struct {
+	Kind      model.OutboxKind
+	Meeting   json.RawMessage
+	Invitee   Invitee
+	Organiser Organiser
+	Text      string
+	Offset    time.Duration
+	Poll      *model.Poll
+}
+
+// decoder reads payloads as Decode does, decoding each meeting snapshot
+// once: the items of one change (an invitation to 2,000 people, a day's
+// reminders) carry the same meeting, whose decoding was most of the cost of
+// reading a payload. The meetings it returns share their slices (Hosts,
+// Reminders) with one another: a sender must not change them.
+type decoder struct {
+	mu       sync.Mutex
+	meetings map[string]model.Meeting
+}
+
+// maxSnapshots is how many meeting snapshots a decoder keeps; when full it
+// starts again.
+const maxSnapshots = 256
+
+func (dc *decoder) decode(it model.OutboxItem) (Payload, error) {
+	var w wirePayload
+	if err := json.Unmarshal([]byte(it.Payload), &w); err != nil {
+		return Payload{}, fmt.Errorf("decode payload of outbox item %d: %w", it.ID, err)
+	}
+	p := Payload{Kind: w.Kind, Invitee: w.Invitee, Organiser: w.Organiser, Text: w.Text, Offset: w.Offset, Poll: w.Poll}
+	if len(w.Meeting) == 0 || string(w.Meeting) == "null" {
+		return p, nil
+	}
+	p.snapshot = string(w.Meeting)
+	dc.mu.Lock()
+	m, ok := dc.meetings[p.snapshot]
+	dc.mu.Unlock()
+	if !ok {
+		if err := json.Unmarshal(w.Meeting, &m); err != nil {
+			return Payload{}, fmt.Errorf("decode payload of outbox item %d: %w", it.ID, err)
+		}
+		dc.mu.Lock()
+		if dc.meetings == nil || len(dc.meetings) >= maxSnapshots {
+			dc.meetings = map[string]model.Meeting{}
+		}
+		dc.meetings[p.snapshot] = m
+		dc.mu.Unlock()
+	}
+	p.Meeting = m
 	return p, nil
 }
 

@@ -1,0 +1,79 @@
+package delivery
+
+import (
+	"testing"
+	"time"
+
+	"focalbot/clock"
+	"focalbot/model"
+)
+
+// TestRenderedOnceSameAsRenderedEach proves that a message rendered once
+// for a meeting and filled in with each reader's name is, for every reader,
+// the message rendered for them alone: names that HTML escapes, readers in
+// other zones and languages, every kind that is rendered from templates,
+// and a meeting whose title holds the very mark that stands for the name.
+func TestRenderedOnceSameAsRenderedEach(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	m := model.Meeting{ID: 7, UID: "m7@focalbot.test", Title: "Third Meeting <of> the Network & Friends", Sequence: 1,
+		Start: time.Date(2013, 9, 28, 10, 0, 0, 0, ny), End: time.Date(2013, 9, 28, 17, 0, 0, 0, ny),
+		TimeZone: "America/New_York", Venue: "United Nations Headquarters", Address: "405 East 42nd Street",
+		Hosts: []string{"AU", "GH"}, Organiser: "Global Centre", Agenda: "1. Opening\n2. <b>Next</b> steps", Status: model.MeetingScheduled}
+	marked := m
+	marked.ID, marked.UID, marked.Title = 8, "m8@focalbot.test", "A meeting called "+markName
+	pl := Planner{Organiser: Organiser{Name: "Global Centre", Email: "sec@globalcentre.example.org"}, Channels: []model.Channel{model.ChannelEmail}}
+	people := []model.Person{
+		{ID: 1, Name: `Ama "Kofi" O'Brien & <Sons> +1`, Email: "ama@example.org", TimeZone: "Africa/Accra", Language: "en"},
+		{ID: 2, Name: "Søren Kierkegaard", Email: "soren@example.dk", TimeZone: "Europe/Copenhagen", Language: "fr"},
+		{ID: 3, Name: "Plain Name", Email: "plain@example.org", TimeZone: "America/New_York"},
+		{ID: 4, Name: "Second In Accra", Email: "second@example.org", TimeZone: "Africa/Accra", Language: "en"},
+	}
+	var items []model.OutboxItem
+	for _, mt := range []model.Meeting{m, marked} {
+		for _, p := range people {
+			inv := model.Invitation{ID: p.ID, MeetingID: mt.ID, PersonID: p.ID, Name: p.Name, Email: p.Email}
+			items = append(items, pl.Invitation(model.KindRequest, mt, inv, &p)...)
+			items = append(items, pl.Invitation(model.KindCancel, mt, inv, &p)...)
+			items = append(items, pl.Reminder(model.KindReminder, 48*time.Hour, mt, inv, &p)...)
+			items = append(items, pl.Reminder(model.KindNudge, 2*time.Hour, mt, inv, &p)...)
+		}
+	}
+	clk := clock.Fixed(time.Date(2013, 9, 20, 12, 0, 0, 0, time.UTC))
+	cached, each := &Email{Clock: clk}, &Email{Clock: clk}
+	var dc decoder
+	for round := range 2 { // the second round reads everything from the cache
+		for _, it := range items {
+			p, err := dc.decode(it)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.snapshot == "" {
+				t.Fatal("a decoder's payload has no snapshot")
+			}
+			want, err := Decode(it)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := cached.message(it, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			exp, err := each.message(it, want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Subject != exp.Subject || got.Text != exp.Text || got.HTML != exp.HTML {
+				t.Fatalf("round %d, %s for %s: rendered once\n%s\n%s\nwant\n%s\n%s", round, it.Kind, p.Invitee.Name, got.Text, got.HTML, exp.Text, exp.HTML)
+			}
+			if string(got.Calendar) != string(exp.Calendar) {
+				t.Fatalf("%s for %s: calendars differ", it.Kind, p.Invitee.Name)
+			}
+		}
+	}
+	// Four kinds of the first meeting, for three zone and language pairs
+	// (two readers share Accra and English); the meeting with the mark in
+	// its title is rendered for each reader.
+	if n := len(cached.rendered.m); n != 4*3 {
+		t.Errorf("the cache holds %d rendered messages, want %d", n, 4*3)
+	}
+}
