@@ -306,6 +306,7 @@ func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, 
 		for _, inv := range existing {
 			byPerson[inv.PersonID], byEmail[inv.Email] = true, true
 		}
+		var rows []invitationRow
 		for _, inv := range invitees {
 			inv.Email = model.NormalizeEmail(inv.Email)
 			switch {
@@ -317,20 +318,32 @@ func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, 
 			byPerson[inv.PersonID], byEmail[inv.Email] = true, true
 			inv.ID, inv.MeetingID, inv.CreatedAt = 0, meetingID, s.now()
 			inv.Response, inv.RespondedAt, inv.ResponseSequence = model.ResponseNone, time.Time{}, 0
-			r := toInvitationRow(inv)
-			if err := tx.Create(&r).Error; err != nil {
-				return internal("invite", err)
-			}
-			inv = r.model()
-			if err := s.audit(tx, actor, "invitation.create", meetingSubject(meetingID), inv.Country, "", toJSON(inv)); err != nil {
-				return err
-			}
+			rows = append(rows, toInvitationRow(inv))
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		// Written enqueueBatch to a statement: the invitations, an audit
+		// entry for each, and their messages. They are new, so they have no
+		// messages to supersede.
+		if err := tx.CreateInBatches(&rows, enqueueBatch).Error; err != nil {
+			return internal("invite", err)
+		}
+		audits := make([]auditRow, len(rows))
+		var items []model.OutboxItem
+		for i, r := range rows {
+			inv := r.model()
+			audits[i] = s.auditEntry(actor, "invitation.create", meetingSubject(meetingID), inv.Country, "", toJSON(inv))
 			if m.Status == model.MeetingScheduled {
-				if _, err := s.enqueue(tx, plan(m, inv)); err != nil {
-					return err
-				}
+				items = append(items, plan(m, inv)...)
 			}
 			added = append(added, inv)
+		}
+		if err := tx.CreateInBatches(&audits, enqueueBatch).Error; err != nil {
+			return internal("write audit log", err)
+		}
+		if _, err := s.enqueueItems(tx, items, false); err != nil {
+			return err
 		}
 		return nil
 	})
