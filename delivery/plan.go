@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,6 +90,7 @@ type wirePayload struct {
 type decoder struct {
 	mu       sync.Mutex
 	meetings map[string]model.Meeting
+	last     string // the snapshot decoded last
 }
 
 // maxSnapshots is how many meeting snapshots a decoder keeps; when full it
@@ -96,17 +98,26 @@ type decoder struct {
 const maxSnapshots = 256
 
 func (dc *decoder) decode(it model.OutboxItem) (Payload, error) {
+	if p, ok := dc.known(it.Payload); ok {
+		return p, nil
+	}
+	if strings.Count(it.Payload, `"Meeting":`) != 1 {
+		return Decode(it) // not as encode writes it: no snapshot to share
+	}
 	var w wirePayload
 	if err := json.Unmarshal([]byte(it.Payload), &w); err != nil {
 		return Payload{}, fmt.Errorf("decode payload of outbox item %d: %w", it.ID, err)
 	}
-	p := Payload{Kind: w.Kind, Invitee: w.Invitee, Organiser: w.Organiser, Text: w.Text, Offset: w.Offset, Poll: w.Poll}
+	p := w.payload()
 	if len(w.Meeting) == 0 || string(w.Meeting) == "null" {
 		return p, nil
 	}
 	p.snapshot = string(w.Meeting)
 	dc.mu.Lock()
 	m, ok := dc.meetings[p.snapshot]
+	if ok {
+		dc.last = p.snapshot
+	}
 	dc.mu.Unlock()
 	if !ok {
 		if err := json.Unmarshal(w.Meeting, &m); err != nil {
@@ -117,10 +128,53 @@ func (dc *decoder) decode(it model.OutboxItem) (Payload, error) {
 			dc.meetings = map[string]model.Meeting{}
 		}
 		dc.meetings[p.snapshot] = m
+		dc.last = p.snapshot
 		dc.mu.Unlock()
 	}
 	p.Meeting = m
 	return p, nil
+}
+
+// known reads a payload whose meeting is the snapshot the decoder read
+// last, without reading the meeting again: encode writes the kind, then
+// the meeting, then the rest, and a JSON object ends where it ends, so a
+// payload that has the snapshot right after its kind carries that meeting,
+// and the rest is read as an object of its own. Anything else is not known.
+func (dc *decoder) known(payload string) (Payload, bool) {
+	const head, field = `{"Kind":"`, `","Meeting":`
+	if !strings.HasPrefix(payload, head) {
+		return Payload{}, false
+	}
+	kind, after, ok := strings.Cut(payload[len(head):], field)
+	if !ok || strings.ContainsAny(kind, `"\`) {
+		return Payload{}, false
+	}
+	dc.mu.Lock()
+	snapshot := dc.last
+	m, ok := dc.meetings[snapshot]
+	dc.mu.Unlock()
+	if !ok || !strings.HasPrefix(after, snapshot) {
+		return Payload{}, false
+	}
+	rest := after[len(snapshot):]
+	if !strings.HasPrefix(rest, ",") {
+		return Payload{}, false
+	}
+	var w wirePayload
+	if err := json.Unmarshal([]byte("{"+rest[1:]), &w); err != nil || w.Meeting != nil || w.Kind != "" {
+		// Not what encode writes (a second meeting, say): read as Decode
+		// reads it.
+		p, err := Decode(model.OutboxItem{Payload: payload})
+		return p, err == nil
+	}
+	p := w.payload()
+	p.Kind, p.Meeting, p.snapshot = model.OutboxKind(kind), m, snapshot
+	return p, true
+}
+
+// payload is w as a Payload, without its meeting.
+func (w wirePayload) payload() Payload {
+	return Payload{Kind: w.Kind, Invitee: w.Invitee, Organiser: w.Organiser, Text: w.Text, Offset: w.Offset, Poll: w.Poll}
 }
 
 // Planner decides which messages a change sends, and through which channels.

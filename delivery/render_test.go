@@ -1,6 +1,9 @@
 package delivery
 
 import (
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,5 +78,54 @@ func TestRenderedOnceSameAsRenderedEach(t *testing.T) {
 	// its title is rendered for each reader.
 	if n := len(cached.rendered.m); n != 4*3 {
 		t.Errorf("the cache holds %d rendered messages, want %d", n, 4*3)
+	}
+}
+
+// TestDecoderReadsAsDecode proves that a decoder, which reads each meeting
+// snapshot once and the payloads that carry the snapshot it read last
+// without reading their meeting again, reads every payload as Decode does:
+// payloads of two meetings in turn, notices, poll questions, and payloads
+// that only look like the ones it knows.
+func TestDecoderReadsAsDecode(t *testing.T) {
+	pl := Planner{Organiser: Organiser{Name: "Global Centre", Email: "sec@globalcentre.example.org"},
+		Channels: []model.Channel{model.ChannelEmail, model.ChannelSlack}}
+	a := model.Meeting{ID: 1, Title: "First", Start: time.Date(2013, 9, 28, 14, 0, 0, 0, time.UTC), End: time.Date(2013, 9, 28, 21, 0, 0, 0, time.UTC),
+		TimeZone: "America/New_York", Hosts: []string{"DK"}, Status: model.MeetingScheduled}
+	b := a
+	b.ID, b.Title, b.Hosts = 2, `Second "quoted" \ meeting`, []string{"GH", "AU"}
+	p := model.Person{ID: 9, Name: "Kofi", Email: "kofi@example.org", SlackID: "U9", TimeZone: "Africa/Accra"}
+	var items []model.OutboxItem
+	for i := range 3 {
+		for _, m := range []model.Meeting{a, b} {
+			inv := model.Invitation{ID: int64(i + 1), MeetingID: m.ID, PersonID: p.ID, Name: p.Name}
+			items = append(items, pl.Reminder(model.KindNudge, time.Duration(i+1)*time.Hour, m, inv, &p)...)
+			items = append(items, pl.Invitation(model.KindRequest, m, inv, &p)...)
+		}
+	}
+	items = append(items, pl.Notice("n", p, "A notice")...)
+	items = append(items, pl.PollQuestion(model.Poll{ID: 3, Title: "When?"}, p, "Which slots?")...)
+	items = append(items, pl.Notice("n2", p, "Another")...)
+	// Payloads that begin as the known ones do but are not what encode writes.
+	first := items[0].Payload
+	odd := []string{
+		first[:len(first)-1] + `,"Meeting":{"ID":5}}`,
+		strings.Replace(first, `{"Kind":"nudge"`, `{"Kind":"nu\"dge"`, 1),
+	}
+	for i, s := range odd { // once after the payload they copy, once at the end
+		it := model.OutboxItem{ID: int64(100 + i), Payload: s}
+		items = append(items, it)
+		items = slices.Insert(items, 1, it)
+	}
+	var dc decoder
+	for _, it := range items {
+		got, gotErr := dc.decode(it)
+		want, wantErr := Decode(it)
+		if (gotErr != nil) != (wantErr != nil) {
+			t.Fatalf("item %d: decoder error %v, Decode error %v", it.ID, gotErr, wantErr)
+		}
+		got.snapshot = ""
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("payload %s:\ndecoder %+v\nDecode  %+v", it.Payload, got, want)
+		}
 	}
 }
