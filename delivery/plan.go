@@ -17,6 +17,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -282,9 +283,73 @@ func (pl Planner) EmailConfirmation(to model.Person, text string) []model.Outbox
 }
 
 func encode(p Payload) string {
-	b, err := json.Marshal(p)
+	meeting, err := snapshots.of(p.Meeting)
+	if err != nil {
+		panic("delivery: payload does not marshal: " + err.Error())
+	}
+	b, err := json.Marshal(encodedPayload{Kind: p.Kind, Meeting: meeting, Invitee: p.Invitee, Organiser: p.Organiser,
+		Text: p.Text, Offset: p.Offset, Poll: p.Poll})
 	if err != nil {
 		panic("delivery: payload does not marshal: " + err.Error())
 	}
 	return string(b)
+}
+
+// encodedPayload is Payload as encode writes it, its meeting marshalled
+// already: the same JSON as Payload's, field for field.
+type encodedPayload struct {
+	Kind      model.OutboxKind
+	Meeting   json.RawMessage
+	Invitee   Invitee
+	Organiser Organiser
+	Text      string        `json:",omitempty"`
+	Offset    time.Duration `json:",omitempty"`
+	Poll      *model.Poll   `json:",omitempty"`
+}
+
+// snapshots remembers the meeting marshalled last, for encode: a change
+// plans a message for each invitee, 2,000 of them with the same meeting.
+var snapshots snapshotMemo
+
+// snapshotMemo is a meeting and its JSON.
+type snapshotMemo struct {
+	mu      sync.Mutex
+	meeting model.Meeting
+	json    json.RawMessage
+}
+
+// of returns m as JSON, marshalled again only when m is not the meeting
+// of the last call.
+func (c *snapshotMemo) of(m model.Meeting) (json.RawMessage, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.json != nil && sameMeeting(c.meeting, m) {
+		return c.json, nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	c.meeting, c.json = m, b
+	c.meeting.Hosts, c.meeting.Reminders = slices.Clone(m.Hosts), slices.Clone(m.Reminders)
+	return b, nil
+}
+
+// sameMeeting reports whether a and b marshal alike: every field equal,
+// times to the instant and zone offset as JSON writes them.
+func sameMeeting(a, b model.Meeting) bool {
+	sameTime := func(x, y time.Time) bool {
+		_, xo := x.Zone()
+		_, yo := y.Zone()
+		return x.Equal(y) && xo == yo
+	}
+	times := [][2]time.Time{{a.Start, b.Start}, {a.End, b.End}, {a.Occurrence, b.Occurrence}, {a.RemindedThrough, b.RemindedThrough},
+		{a.CreatedAt, b.CreatedAt}, {a.UpdatedAt, b.UpdatedAt}}
+	for _, t := range times {
+		if !sameTime(t[0], t[1]) {
+			return false
+		}
+	}
+	a.Start, a.End, a.Occurrence, a.RemindedThrough, a.CreatedAt, a.UpdatedAt = b.Start, b.End, b.Occurrence, b.RemindedThrough, b.CreatedAt, b.UpdatedAt
+	return reflect.DeepEqual(a, b) // nil and empty slices differ, as in JSON
 }

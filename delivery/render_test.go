@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -128,4 +129,44 @@ func TestDecoderReadsAsDecode(t *testing.T) {
 			t.Fatalf("payload %s:\ndecoder %+v\nDecode  %+v", it.Payload, got, want)
 		}
 	}
+}
+
+// TestEncodeAsMarshal proves that encode, which marshals a meeting once for
+// the payloads that carry it, writes what json.Marshal writes for each:
+// meetings in turn, a meeting changed in place after it was encoded (its
+// hosts, its start in another zone at the same instant), nil and empty
+// slices, and payloads of every kind.
+func TestEncodeAsMarshal(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	a := model.Meeting{ID: 1, Title: "First", Start: time.Date(2013, 9, 28, 10, 0, 0, 0, ny), End: time.Date(2013, 9, 28, 17, 0, 0, 0, ny),
+		TimeZone: "America/New_York", Hosts: []string{"DK"}, Status: model.MeetingScheduled}
+	b := a
+	b.ID, b.Hosts, b.Reminders = 2, []string{"GH", "AU"}, []time.Duration{}
+	check := func(p Payload) {
+		t.Helper()
+		want, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := encode(p); got != string(want) {
+			t.Fatalf("encode\n%s\nwant\n%s", got, want)
+		}
+	}
+	who := Invitee{Name: "Kofi", Email: "kofi@example.org", TimeZone: "Africa/Accra"}
+	for range 2 {
+		check(Payload{Kind: model.KindRequest, Meeting: a, Invitee: who})
+		check(Payload{Kind: model.KindReminder, Meeting: a, Invitee: who, Offset: time.Hour})
+		check(Payload{Kind: model.KindRequest, Meeting: b, Invitee: who})
+	}
+	check(Payload{Kind: model.KindRequest, Meeting: a, Invitee: who})
+	a.Hosts[0] = "GH" // changed in place, right after it was encoded
+	check(Payload{Kind: model.KindRequest, Meeting: a, Invitee: who})
+	a.Start = a.Start.UTC() // the same instant, written in UTC
+	check(Payload{Kind: model.KindRequest, Meeting: a, Invitee: who})
+	a.Hosts = nil
+	check(Payload{Kind: model.KindRequest, Meeting: a, Invitee: who})
+	a.Hosts = []string{}
+	check(Payload{Kind: model.KindRequest, Meeting: a, Invitee: who})
+	check(Payload{Kind: model.KindNotice, Invitee: who, Text: "A notice"})
+	check(Payload{Kind: model.KindPoll, Invitee: who, Text: "Which?", Poll: &model.Poll{ID: 3, Title: "When?"}})
 }
