@@ -326,8 +326,17 @@ func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, 
 		// Written enqueueBatch to a statement: the invitations, an audit
 		// entry for each, and their messages. They are new, so they have no
 		// messages to supersede.
-		if err := tx.CreateInBatches(&rows, enqueueBatch).Error; err != nil {
+		ids := make([]int64, len(rows))
+		err = insertRows(tx, "invitations", []string{"meeting_id", "person_id", "name", "email", "country", "response",
+			"responded_at", "response_sequence", "created_at"}, len(rows), func(i int) []any {
+			r := rows[i]
+			return []any{r.MeetingID, r.PersonID, r.Name, r.Email, r.Country, r.Response, r.RespondedAt, r.ResponseSequence, r.CreatedAt}
+		}, ids)
+		if err != nil {
 			return internal("invite", err)
+		}
+		for i := range rows {
+			rows[i].ID = ids[i]
 		}
 		audits := make([]auditRow, len(rows))
 		var items []model.OutboxItem
@@ -339,7 +348,12 @@ func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, 
 			}
 			added = append(added, inv)
 		}
-		if err := tx.CreateInBatches(&audits, enqueueBatch).Error; err != nil {
+		err = insertRows(tx, "audit_log", []string{"at", "actor_id", "actor", "action", "subject", "country", `"before"`, `"after"`},
+			len(audits), func(i int) []any {
+				a := audits[i]
+				return []any{a.At, a.ActorID, a.Actor, a.Action, a.Subject, a.Country, a.Before, a.After}
+			}, nil)
+		if err != nil {
 			return internal("write audit log", err)
 		}
 		if _, err := s.enqueueItems(tx, items, false); err != nil {

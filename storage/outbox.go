@@ -134,7 +134,10 @@ func (s *Store) enqueueItems(tx *gorm.DB, items []model.OutboxItem, supersede bo
 		written = append(written, r.model())
 		payloads = append(payloads, payloadRow{OutboxID: id, Payload: r.Payload})
 	}
-	if err := tx.CreateInBatches(payloads, enqueueBatch).Error; err != nil {
+	err := insertRows(tx, "outbox_payloads", []string{"outbox_id", "payload"}, len(payloads), func(i int) []any {
+		return []any{payloads[i].OutboxID, payloads[i].Payload}
+	}, nil)
+	if err != nil {
 		return nil, internal("enqueue payloads", err)
 	}
 	return written, nil
@@ -347,9 +350,8 @@ func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error 
 		return nil
 	}
 	err := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).
-		Model(&outboxRow{}).Where("id IN ?", ids).Updates(map[string]any{
-		"status": model.OutboxSent, "sent_at": at.UTC(), "attempts": gorm.Expr("attempts + 1"),
-		"last_error": "", "claimed_until": nil}).Error
+		Exec("UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', claimed_until = NULL WHERE id IN ?",
+			model.OutboxSent, at.UTC(), ids).Error
 	if err != nil {
 		return internal("mark sent", err)
 	}
