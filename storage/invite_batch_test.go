@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"focalbot/model"
@@ -82,10 +83,17 @@ func TestInviteManyInBatches(t *testing.T) {
 				Kind: model.KindNotice, Recipient: "sec@example.org", Payload: fmt.Sprintf("%d", i)})
 		}
 		batch = append(batch, items[0], items[n-1])
+		twice := model.OutboxItem{Key: "notice:twice", Channel: model.ChannelEmail, Kind: model.KindNotice, Recipient: "sec@example.org", Payload: "first"}
+		batch = slices.Insert(batch, 10, twice, model.OutboxItem{Key: twice.Key, Channel: model.ChannelEmail,
+			Kind: model.KindNotice, Recipient: "sec@example.org", Payload: "second"}) // in one statement
 		written, err := s.Enqueue(ctx, batch)
-		if err != nil || len(written) != 400 {
-			t.Fatalf("Enqueue wrote %d, want 400: %v", len(written), err)
+		if err != nil || len(written) != 401 {
+			t.Fatalf("Enqueue wrote %d, want 401: %v", len(written), err)
 		}
+		if w := written[10]; w.Key != twice.Key || w.Payload != "first" {
+			t.Fatalf("the key given twice was written as %+v, want the first", w)
+		}
+		written = slices.Delete(written, 10, 11)
 		for i, it := range written {
 			if it.Key != fmt.Sprintf("notice:%d", i) || it.Payload != fmt.Sprintf("%d", i) || it.ID == 0 {
 				t.Fatalf("written %d = %+v", i, it)
