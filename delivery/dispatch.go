@@ -90,6 +90,7 @@ type Dispatcher struct {
 	recording sync.Mutex                  // held while recording
 	troubled  map[model.Channel]bool      // channels with an outage under way, as far as known in this run; absent: not known yet
 	failed    map[model.Channel][]failure // given up on in a lane's run, to report at its end
+	decoder   decoder                     // reads payloads, each meeting snapshot once
 }
 
 // failure is an item given up on, and why.
@@ -363,7 +364,7 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	// slog.With formats the item's attributes at once: only when something
 	// is logged, not on every send.
 	log := func() *slog.Logger { return d.Log.With("item", it.ID, "key", it.Key, "channel", it.Channel) }
-	p, err := Decode(it)
+	p, err := d.decoder.decode(it)
 	var sendErr error
 	if err != nil {
 		sendErr = Permanent(err)

@@ -26,6 +26,8 @@ type Email struct {
 	// when no page is served (FOCALBOT_PUBLIC_URL unset): the mail then
 	// says how to answer without one.
 	Links PersonalLinks
+
+	rendered renderCache // what is the same for every reader, rendered once
 }
 
 // PersonalLinks makes signed personal links: a new one for each mail, so
@@ -117,18 +119,10 @@ func (e *Email) message(it model.OutboxItem, p Payload, link Link) (mail.Message
 		msg.Subject, msg.Text = noticeSubject(p.Text), p.Text
 		return msg, nil
 	case model.KindReminder, model.KindNudge:
-		v := newView(p)
-		v.Link = link
 		msg.ListUnsubscribe = link.Unsubscribe
-		var text, html bytes.Buffer
-		if err := textReminder.Execute(&text, v); err != nil {
-			return mail.Message{}, fmt.Errorf("render text: %w", err)
-		}
-		if err := htmlReminder.Execute(&html, v); err != nil {
-			return mail.Message{}, fmt.Errorf("render html: %w", err)
-		}
-		msg.Subject, msg.Text, msg.HTML = v.Subject, text.String(), html.String()
-		return msg, nil
+		var err error
+		msg.Subject, msg.Text, msg.HTML, err = e.rendered.render(p, link, textReminder, htmlReminder)
+		return msg, err
 	}
 	method := calendar.MethodRequest
 	if p.Kind == model.KindCancel {
@@ -140,18 +134,9 @@ func (e *Email) message(it model.OutboxItem, p Payload, link Link) (mail.Message
 		return mail.Message{}, err
 	}
 	msg.Calendar, msg.Method = ics.Bytes(), string(method)
-	v := newView(p)
-	v.Link = link
-	msg.Subject = v.Subject
-	var text, html bytes.Buffer
-	if err := textInvitation.Execute(&text, v); err != nil {
-		return mail.Message{}, fmt.Errorf("render text: %w", err)
-	}
-	if err := htmlInvitation.Execute(&html, v); err != nil {
-		return mail.Message{}, fmt.Errorf("render html: %w", err)
-	}
-	msg.Text, msg.HTML = text.String(), html.String()
-	return msg, nil
+	var err error
+	msg.Subject, msg.Text, msg.HTML, err = e.rendered.render(p, link, textInvitation, htmlInvitation)
+	return msg, err
 }
 
 // messageID is stable per outbox item, so that a message sent again after a

@@ -17,7 +17,10 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"focalbot/calendar"
@@ -76,6 +79,11 @@ type Payload struct {
 	// Country is, for a nudge to an alternate (Planner.AlternateNudge),
 	// the name of their country, which has not answered.
 	Country string `json:",omitempty"`
+
+	// snapshot is the meeting as queued (its JSON), when the payload was
+	// read by a decoder: payloads with the same snapshot show the same
+	// meeting, so what is rendered from it alone can be reused.
+	snapshot string
 }
 
 // Decode reads an item's payload.
@@ -85,6 +93,113 @@ func Decode(it model.OutboxItem) (Payload, error) {
 		return Payload{}, fmt.Errorf("decode payload of outbox item %d: %w", it.ID, err)
 	}
 	return p, nil
+}
+
+// wirePayload is Payload as it is read by a decoder: the meeting is kept as
+// its JSON, to be decoded once for all the payloads that carry it.
+type wirePayload struct {
+	Kind      model.OutboxKind
+	Meeting   json.RawMessage
+	Invitee   Invitee
+	Organiser Organiser
+	Text      string
+	Offset    time.Duration
+	Poll      *model.Poll
+}
+
+// decoder reads payloads as Decode does, decoding each meeting snapshot
+// once: the items of one change (an invitation to 2,000 people, a day's
+// reminders) carry the same meeting, whose decoding was most of the cost of
+// reading a payload. The meetings it returns share their slices (Hosts,
+// Reminders) with one another: a sender must not change them.
+type decoder struct {
+	mu       sync.Mutex
+	meetings map[string]model.Meeting
+	last     string // the snapshot decoded last
+}
+
+// maxSnapshots is how many meeting snapshots a decoder keeps; when full it
+// starts again.
+const maxSnapshots = 256
+
+func (dc *decoder) decode(it model.OutboxItem) (Payload, error) {
+	if p, ok := dc.known(it.Payload); ok {
+		return p, nil
+	}
+	if strings.Count(it.Payload, `"Meeting":`) != 1 {
+		return Decode(it) // not as encode writes it: no snapshot to share
+	}
+	var w wirePayload
+	if err := json.Unmarshal([]byte(it.Payload), &w); err != nil {
+		return Payload{}, fmt.Errorf("decode payload of outbox item %d: %w", it.ID, err)
+	}
+	p := w.payload()
+	if len(w.Meeting) == 0 || string(w.Meeting) == "null" {
+		return p, nil
+	}
+	p.snapshot = string(w.Meeting)
+	dc.mu.Lock()
+	m, ok := dc.meetings[p.snapshot]
+	if ok {
+		dc.last = p.snapshot
+	}
+	dc.mu.Unlock()
+	if !ok {
+		if err := json.Unmarshal(w.Meeting, &m); err != nil {
+			return Payload{}, fmt.Errorf("decode payload of outbox item %d: %w", it.ID, err)
+		}
+		dc.mu.Lock()
+		if dc.meetings == nil || len(dc.meetings) >= maxSnapshots {
+			dc.meetings = map[string]model.Meeting{}
+		}
+		dc.meetings[p.snapshot] = m
+		dc.last = p.snapshot
+		dc.mu.Unlock()
+	}
+	p.Meeting = m
+	return p, nil
+}
+
+// known reads a payload whose meeting is the snapshot the decoder read
+// last, without reading the meeting again: encode writes the kind, then
+// the meeting, then the rest, and a JSON object ends where it ends, so a
+// payload that has the snapshot right after its kind carries that meeting,
+// and the rest is read as an object of its own. Anything else is not known.
+func (dc *decoder) known(payload string) (Payload, bool) {
+	const head, field = `{"Kind":"`, `","Meeting":`
+	if !strings.HasPrefix(payload, head) {
+		return Payload{}, false
+	}
+	kind, after, ok := strings.Cut(payload[len(head):], field)
+	if !ok || strings.ContainsAny(kind, `"\`) {
+		return Payload{}, false
+	}
+	dc.mu.Lock()
+	snapshot := dc.last
+	m, ok := dc.meetings[snapshot]
+	dc.mu.Unlock()
+	if !ok || !strings.HasPrefix(after, snapshot) {
+		return Payload{}, false
+	}
+	rest := after[len(snapshot):]
+	if !strings.HasPrefix(rest, ",") {
+		return Payload{}, false
+	}
+	var w wirePayload
+	if err := json.Unmarshal([]byte("{"+rest[1:]), &w); err != nil || w.Meeting != nil || w.Kind != "" {
+		// Not what encode writes (a second meeting, say): read as Decode
+		// reads it.
+		p, err := Decode(model.OutboxItem{Payload: payload})
+		return p, err == nil
+	}
+	p := w.payload()
+	p.Kind, p.Meeting, p.snapshot = model.OutboxKind(kind), m, snapshot
+	return p, true
+}
+
+// payload is w as a Payload, without its meeting.
+func (w wirePayload) payload() Payload {
+	return Payload{Kind: w.Kind, Invitee: w.Invitee, Organiser: w.Organiser, Text: w.Text, Offset: w.Offset, Poll: w.Poll}
 }
 
 // Planner decides which messages a change sends, and through which channels.
@@ -197,9 +312,73 @@ func (pl Planner) EmailConfirmation(to model.Person, text string) []model.Outbox
 }
 
 func encode(p Payload) string {
-	b, err := json.Marshal(p)
+	meeting, err := snapshots.of(p.Meeting)
+	if err != nil {
+		panic("delivery: payload does not marshal: " + err.Error())
+	}
+	b, err := json.Marshal(encodedPayload{Kind: p.Kind, Meeting: meeting, Invitee: p.Invitee, Organiser: p.Organiser,
+		Text: p.Text, Offset: p.Offset, Poll: p.Poll})
 	if err != nil {
 		panic("delivery: payload does not marshal: " + err.Error())
 	}
 	return string(b)
+}
+
+// encodedPayload is Payload as encode writes it, its meeting marshalled
+// already: the same JSON as Payload's, field for field.
+type encodedPayload struct {
+	Kind      model.OutboxKind
+	Meeting   json.RawMessage
+	Invitee   Invitee
+	Organiser Organiser
+	Text      string        `json:",omitempty"`
+	Offset    time.Duration `json:",omitempty"`
+	Poll      *model.Poll   `json:",omitempty"`
+}
+
+// snapshots remembers the meeting marshalled last, for encode: a change
+// plans a message for each invitee, 2,000 of them with the same meeting.
+var snapshots snapshotMemo
+
+// snapshotMemo is a meeting and its JSON.
+type snapshotMemo struct {
+	mu      sync.Mutex
+	meeting model.Meeting
+	json    json.RawMessage
+}
+
+// of returns m as JSON, marshalled again only when m is not the meeting
+// of the last call.
+func (c *snapshotMemo) of(m model.Meeting) (json.RawMessage, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.json != nil && sameMeeting(c.meeting, m) {
+		return c.json, nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	c.meeting, c.json = m, b
+	c.meeting.Hosts, c.meeting.Reminders = slices.Clone(m.Hosts), slices.Clone(m.Reminders)
+	return b, nil
+}
+
+// sameMeeting reports whether a and b marshal alike: every field equal,
+// times to the instant and zone offset as JSON writes them.
+func sameMeeting(a, b model.Meeting) bool {
+	sameTime := func(x, y time.Time) bool {
+		_, xo := x.Zone()
+		_, yo := y.Zone()
+		return x.Equal(y) && xo == yo
+	}
+	times := [][2]time.Time{{a.Start, b.Start}, {a.End, b.End}, {a.Occurrence, b.Occurrence}, {a.RemindedThrough, b.RemindedThrough},
+		{a.CreatedAt, b.CreatedAt}, {a.UpdatedAt, b.UpdatedAt}}
+	for _, t := range times {
+		if !sameTime(t[0], t[1]) {
+			return false
+		}
+	}
+	a.Start, a.End, a.Occurrence, a.RemindedThrough, a.CreatedAt, a.UpdatedAt = b.Start, b.End, b.Occurrence, b.RemindedThrough, b.CreatedAt, b.UpdatedAt
+	return reflect.DeepEqual(a, b) // nil and empty slices differ, as in JSON
 }

@@ -10,10 +10,12 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"mime/quotedprintable"
 	netmail "net/mail"
 	"net/url"
 	"strings"
@@ -21,6 +23,7 @@ import (
 	"unicode"
 
 	gomail "github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 )
 
 // Address is a mailbox: a display name (may be empty) and a bare address.
@@ -155,7 +158,7 @@ func checkUnsubscribe(raw string) error {
 	return nil
 }
 
-func writePlain(w io.Writer, h gomail.Header, m Message) error {
+func writePlain(w *bytes.Buffer, h gomail.Header, m Message) error {
 	if m.HTML == "" {
 		h.SetContentType("text/plain", map[string]string{"charset": "UTF-8"})
 		tw, err := gomail.CreateSingleInlineWriter(w, h)
@@ -167,17 +170,17 @@ func writePlain(w io.Writer, h gomail.Header, m Message) error {
 		}
 		return tw.Close()
 	}
-	iw, err := gomail.CreateInlineWriter(w, h)
-	if err != nil {
+	alt := boundary()
+	h.SetContentType("multipart/alternative", map[string]string{"boundary": alt})
+	if err := writeHeader(w, h); err != nil {
 		return err
 	}
-	if err := writeTexts(iw, m); err != nil {
-		return err
-	}
-	return iw.Close()
+	writeTexts(w, alt, m)
+	closeMultipart(w, alt)
+	return nil
 }
 
-func writeInvitation(w io.Writer, h gomail.Header, m Message) error {
+func writeInvitation(w *bytes.Buffer, h gomail.Header, m Message) error {
 	method := strings.ToUpper(m.Method)
 	if !methods[method] {
 		return fmt.Errorf("unknown calendar method %q", m.Method)
@@ -189,72 +192,101 @@ func writeInvitation(w io.Writer, h gomail.Header, m Message) error {
 	if inner != method {
 		return fmt.Errorf("calendar METHOD %q differs from method %q", inner, method)
 	}
-
-	mw, err := gomail.CreateWriter(w, h)
-	if err != nil {
+	mixed, alt := boundary(), boundary()
+	h.SetContentType("multipart/mixed", map[string]string{"boundary": mixed})
+	if err := writeHeader(w, h); err != nil {
 		return err
 	}
-	iw, err := mw.CreateInline()
-	if err != nil {
-		return err
-	}
-	if err := writeTexts(iw, m); err != nil {
-		return err
-	}
-	var ch gomail.InlineHeader
-	ch.SetContentType("text/calendar", map[string]string{"charset": "UTF-8", "method": method})
-	ch.Set("Content-Transfer-Encoding", "base64")
-	if err := writePart(iw.CreatePart(ch))(m.Calendar); err != nil {
-		return fmt.Errorf("calendar part: %w", err)
-	}
-	if err := iw.Close(); err != nil {
-		return err
-	}
+	firstPart(w, mixed)
+	w.WriteString("Content-Type: multipart/alternative;\r\n boundary=" + alt + "\r\n\r\n")
+	writeTexts(w, alt, m)
+	openPart(w, alt)
+	w.WriteString("Content-Disposition: inline\r\nContent-Transfer-Encoding: base64\r\n" +
+		"Content-Type: text/calendar; charset=UTF-8; method=" + method + "\r\n\r\n")
+	writeBase64(w, m.Calendar)
+	closeMultipart(w, alt)
 
 	name := "invite.ics"
 	if method == "CANCEL" {
 		name = "cancel.ics"
 	}
-	var ah gomail.AttachmentHeader
-	ah.SetContentType("application/ics", map[string]string{"name": name})
-	ah.SetFilename(name)
-	if err := writePart(mw.CreateAttachment(ah))(m.Calendar); err != nil {
-		return fmt.Errorf("attachment: %w", err)
-	}
-	return mw.Close()
-}
-
-// writeTexts writes the text/plain part and, when there is HTML, the
-// text/html part.
-func writeTexts(iw *gomail.InlineWriter, m Message) error {
-	var th gomail.InlineHeader
-	th.SetContentType("text/plain", map[string]string{"charset": "UTF-8"})
-	if err := writePart(iw.CreatePart(th))([]byte(m.Text)); err != nil {
-		return fmt.Errorf("text part: %w", err)
-	}
-	if m.HTML == "" {
-		return nil
-	}
-	var hh gomail.InlineHeader
-	hh.SetContentType("text/html", map[string]string{"charset": "UTF-8"})
-	if err := writePart(iw.CreatePart(hh))([]byte(m.HTML)); err != nil {
-		return fmt.Errorf("html part: %w", err)
-	}
+	openPart(w, mixed)
+	w.WriteString("Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=" + name + "\r\n" +
+		"Content-Type: application/ics; name=" + name + "\r\n\r\n")
+	writeBase64(w, m.Calendar)
+	closeMultipart(w, mixed)
 	return nil
 }
 
-// writePart returns a function that writes b to a part just created and
-// closes it, so a part is made and filled in one line.
-func writePart(pw io.WriteCloser, err error) func(b []byte) error {
-	return func(b []byte) error {
-		if err != nil {
-			return err
-		}
-		if _, err := pw.Write(b); err != nil {
-			return err
-		}
-		return pw.Close()
+// The MIME structure is written directly rather than through go-message's
+// part writers, which cost more than the rest of composing a message: only
+// the message's own header (addresses, subject: user data, which go-message
+// encodes and folds) goes through go-message. The parts' headers are fixed
+// text, their boundaries random and their bodies quoted-printable (text)
+// or base64 (the calendar), as go-message writes them.
+
+// writeHeader writes the message's header with its MIME version.
+func writeHeader(w *bytes.Buffer, h gomail.Header) error {
+	h.Set("Mime-Version", "1.0")
+	return textproto.WriteHeader(w, h.Header.Header)
+}
+
+// boundary is a random multipart boundary.
+func boundary() string {
+	var b [30]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}
+
+// firstPart starts the first part of the multipart whose boundary is b,
+// right after its header.
+func firstPart(w *bytes.Buffer, b string) {
+	w.WriteString("--" + b + "\r\n")
+}
+
+// openPart starts another part of the multipart whose boundary is b.
+func openPart(w *bytes.Buffer, b string) {
+	w.WriteString("\r\n--" + b + "\r\n")
+}
+
+// closeMultipart ends the multipart whose boundary is b.
+func closeMultipart(w *bytes.Buffer, b string) {
+	w.WriteString("\r\n--" + b + "--\r\n")
+}
+
+// writeTexts writes the text/plain part and, when there is HTML, the
+// text/html part, in the multipart/alternative whose boundary is alt.
+func writeTexts(w *bytes.Buffer, alt string, m Message) {
+	firstPart(w, alt)
+	w.WriteString("Content-Transfer-Encoding: quoted-printable\r\nContent-Disposition: inline\r\n" +
+		"Content-Type: text/plain; charset=UTF-8\r\n\r\n")
+	writeQuoted(w, m.Text)
+	if m.HTML == "" {
+		return
 	}
+	openPart(w, alt)
+	w.WriteString("Content-Transfer-Encoding: quoted-printable\r\nContent-Disposition: inline\r\n" +
+		"Content-Type: text/html; charset=UTF-8\r\n\r\n")
+	writeQuoted(w, m.HTML)
+}
+
+// writeQuoted writes s quoted-printable, its line ends as CRLF.
+func writeQuoted(w *bytes.Buffer, s string) {
+	qw := quotedprintable.NewWriter(w)
+	_, _ = qw.Write([]byte(s)) // a bytes.Buffer does not fail
+	_ = qw.Close()
+}
+
+// writeBase64 writes b in base64, in lines of 76 characters.
+func writeBase64(w *bytes.Buffer, b []byte) {
+	enc := make([]byte, base64.StdEncoding.EncodedLen(len(b)))
+	base64.StdEncoding.Encode(enc, b)
+	for len(enc) > 76 {
+		w.Write(enc[:76])
+		w.WriteString("\r\n")
+		enc = enc[76:]
+	}
+	w.Write(enc)
 }
 
 // mailbox checks a and returns it as a header address with a one-line name.

@@ -354,11 +354,7 @@ func (s *Service) Invite(ctx context.Context, c Caller, id int64, sel Selection)
 	if err != nil {
 		return Invited{}, err
 	}
-	invitees, err := s.selectInvitees(ctx, sel)
-	if err != nil {
-		return Invited{}, err
-	}
-	byID, err := s.peopleByID(ctx)
+	invitees, byID, err := s.selectInvitees(ctx, sel)
 	if err != nil {
 		return Invited{}, err
 	}
@@ -370,16 +366,24 @@ func (s *Service) Invite(ctx context.Context, c Caller, id int64, sel Selection)
 	return Invited{Meeting: m, Added: added, Asked: len(invitees)}, nil
 }
 
-// selectInvitees are the invitations sel asks for.
-func (s *Service) selectInvitees(ctx context.Context, sel Selection) ([]model.Invitation, error) {
+// selectInvitees are the invitations sel asks for, and the people on the
+// roster among them, by ID (read once, for planning their messages).
+func (s *Service) selectInvitees(ctx context.Context, sel Selection) ([]model.Invitation, map[int64]model.Person, error) {
 	var out []model.Invitation
+	byID := map[int64]model.Person{}
+	add := func(people []model.Person) {
+		for _, p := range people {
+			byID[p.ID] = p
+		}
+		out = append(out, invitations(people)...)
+	}
 	if g := sel.Guest; g != nil {
 		inv := model.Invitation{Email: model.NormalizeEmail(g.Email), Name: g.Name, Country: g.Country}
 		if err := model.ValidateEmail(inv.Email); err != nil {
-			return nil, inField(err, "email")
+			return nil, nil, inField(err, "email")
 		}
 		if strings.ContainsAny(inv.Name, "\r\n") {
-			return nil, model.FieldErrorf("name", model.EINVALID, msgGuestName)
+			return nil, nil, model.FieldErrorf("name", model.EINVALID, msgGuestName)
 		}
 		out = append(out, inv)
 	}
@@ -391,39 +395,39 @@ func (s *Service) selectInvitees(ctx context.Context, sel Selection) ([]model.In
 		}
 		people, err := s.store.People(ctx, v.Filter())
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, invitations(people)...)
+		add(people)
 	}
 	for _, code := range sel.Countries {
 		country, ok := model.CountryByCode(code)
 		if !ok {
-			return nil, model.Errorf(model.EINVALID, "Unknown invitee country code %q.", code)
+			return nil, nil, model.Errorf(model.EINVALID, "Unknown invitee country code %q.", code)
 		}
 		f.Countries = []string{code}
 		people, err := s.store.People(ctx, f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(people) == 0 {
-			return nil, model.Errorf(model.ENOTFOUND, msgNoFocalPointIn, country.Name)
+			return nil, nil, model.Errorf(model.ENOTFOUND, msgNoFocalPointIn, country.Name)
 		}
-		out = append(out, invitations(people)...)
+		add(people)
 	}
 	if len(sel.People) > 0 {
-		byID, err := s.peopleByID(ctx)
+		all, err := s.peopleByID(ctx)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, pid := range sel.People {
-			p, ok := byID[pid]
+			p, ok := all[pid]
 			if !ok {
-				return nil, model.Errorf(model.ENOTFOUND, "There is no person #%d on the roster.", pid)
+				return nil, nil, model.Errorf(model.ENOTFOUND, "There is no person #%d on the roster.", pid)
 			}
-			out = append(out, invitations([]model.Person{p})...)
+			add([]model.Person{p})
 		}
 	}
-	return out, nil
+	return out, byID, nil
 }
 
 // invitations are the invitations of people on the roster.

@@ -53,7 +53,17 @@ func (r auditRow) model() model.AuditEntry {
 // audit records a change in tx, the transaction that makes it. before and
 // after are JSON, empty when the subject did not exist before or after.
 func (s *Store) audit(tx *gorm.DB, actor model.Actor, action, subject, country, before, after string) error {
-	r := auditRow{
+	r := s.auditEntry(actor, action, subject, country, before, after)
+	if err := tx.Create(&r).Error; err != nil {
+		return internal("write audit log", err)
+	}
+	return nil
+}
+
+// auditEntry is the audit entry of a change made now, for writing with
+// others in one statement.
+func (s *Store) auditEntry(actor model.Actor, action, subject, country, before, after string) auditRow {
+	return auditRow{
 		At:      s.now(),
 		ActorID: actor.PersonID,
 		Actor:   actor.Label,
@@ -63,10 +73,6 @@ func (s *Store) audit(tx *gorm.DB, actor model.Actor, action, subject, country, 
 		Before:  before,
 		After:   after,
 	}
-	if err := tx.Create(&r).Error; err != nil {
-		return internal("write audit log", err)
-	}
-	return nil
 }
 
 // toJSON is v as JSON for the audit log. The model's values always marshal.

@@ -358,6 +358,7 @@ func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, 
 		for _, inv := range existing {
 			byPerson[inv.PersonID], byEmail[inv.Email] = true, true
 		}
+		var rows []invitationRow
 		for _, inv := range invitees {
 			inv.Email = model.NormalizeEmail(inv.Email)
 			switch {
@@ -369,20 +370,46 @@ func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, 
 			byPerson[inv.PersonID], byEmail[inv.Email] = true, true
 			inv.ID, inv.MeetingID, inv.CreatedAt = 0, meetingID, s.now()
 			inv.Response, inv.RespondedAt, inv.ResponseSequence = model.ResponseNone, time.Time{}, 0
-			r := toInvitationRow(inv)
-			if err := tx.Create(&r).Error; err != nil {
-				return internal("invite", err)
-			}
-			inv = r.model()
-			if err := s.audit(tx, actor, "invitation.create", meetingSubject(meetingID), inv.Country, "", toJSON(inv)); err != nil {
-				return err
-			}
+			rows = append(rows, toInvitationRow(inv))
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		// Written enqueueBatch to a statement: the invitations, an audit
+		// entry for each, and their messages. They are new, so they have no
+		// messages to supersede.
+		ids := make([]int64, len(rows))
+		err = insertRows(tx, "invitations", []string{"meeting_id", "person_id", "name", "email", "country", "response",
+			"responded_at", "response_sequence", "created_at"}, len(rows), func(i int) []any {
+			r := rows[i]
+			return []any{r.MeetingID, r.PersonID, r.Name, r.Email, r.Country, r.Response, r.RespondedAt, r.ResponseSequence, r.CreatedAt}
+		}, ids)
+		if err != nil {
+			return internal("invite", err)
+		}
+		for i := range rows {
+			rows[i].ID = ids[i]
+		}
+		audits := make([]auditRow, len(rows))
+		var items []model.OutboxItem
+		for i, r := range rows {
+			inv := r.model()
+			audits[i] = s.auditEntry(actor, "invitation.create", meetingSubject(meetingID), inv.Country, "", toJSON(inv))
 			if m.Status == model.MeetingScheduled {
-				if _, err := s.enqueue(tx, plan(m, inv)); err != nil {
-					return err
-				}
+				items = append(items, plan(m, inv)...)
 			}
 			added = append(added, inv)
+		}
+		err = insertRows(tx, "audit_log", []string{"at", "actor_id", "actor", "action", "subject", "country", `"before"`, `"after"`},
+			len(audits), func(i int) []any {
+				a := audits[i]
+				return []any{a.At, a.ActorID, a.Actor, a.Action, a.Subject, a.Country, a.Before, a.After}
+			}, nil)
+		if err != nil {
+			return internal("write audit log", err)
+		}
+		if _, err := s.enqueueItems(tx, items, false); err != nil {
+			return err
 		}
 		return nil
 	})

@@ -4,13 +4,14 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"focalbot/model"
 )
@@ -71,23 +72,37 @@ func (r outboxRow) model() model.OutboxItem {
 // enqueue writes outbox items in tx and returns those it wrote. An item
 // whose key exists already is skipped, so that nothing is ever queued twice.
 // An item may be written with the status OutboxSkipped, to record durably
-// that a message was decided against.
+// that a message was decided against. A new request or cancellation
+// supersedes the pending messages of its invitation and channel that it
+// replaces (model.OutboxKind.Supersedes).
 func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) ([]model.OutboxItem, error) {
-	now := s.now()
-	var (
-		written  []model.OutboxItem
-		payloads []payloadRow
-	)
-	for _, it := range items {
-		if kinds := kindStrings(it.Kind.Supersedes()); len(kinds) > 0 && it.InvitationID != 0 {
-			err := tx.Model(&outboxRow{}).
-				Where("invitation_id = ? AND channel = ? AND status = ? AND kind IN ? AND key <> ?",
-					it.InvitationID, it.Channel, model.OutboxPending, kinds, it.Key).
-				Updates(map[string]any{"status": model.OutboxSuperseded, "last_error": ""}).Error
-			if err != nil {
-				return nil, internal("supersede outbox items", err)
-			}
+	return s.enqueueItems(tx, items, true)
+}
+
+// enqueueBatch is how many outbox rows, payloads or audit entries one
+// INSERT writes: well under the parameters a statement may have on SQLite
+// (32,766) and PostgreSQL (65,535).
+const enqueueBatch = 250
+
+// enqueueItems is enqueue; supersede false says that the items' invitations
+// have no messages yet (they were created in tx), so there is nothing to
+// supersede and no UPDATE is made. Items are written enqueueBatch to an
+// INSERT … ON CONFLICT (key) DO NOTHING RETURNING, which says which were new.
+func (s *Store) enqueueItems(tx *gorm.DB, items []model.OutboxItem, supersede bool) ([]model.OutboxItem, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
+	if supersede {
+		if ordered := supersedesWithin(items); ordered {
+			return s.enqueueInTurn(tx, items)
 		}
+		if err := s.supersede(tx, items); err != nil {
+			return nil, err
+		}
+	}
+	now := s.now()
+	rows := make([]outboxRow, len(items))
+	for i, it := range items {
 		due := it.DueAt
 		if due.IsZero() {
 			due = now
@@ -96,24 +111,149 @@ func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) ([]model.OutboxIt
 		if status == "" {
 			status = model.OutboxPending
 		}
-		r := outboxRow{Key: it.Key, Channel: string(it.Channel), Kind: string(it.Kind), MeetingID: it.MeetingID,
+		rows[i] = outboxRow{Key: it.Key, Channel: string(it.Channel), Kind: string(it.Kind), MeetingID: it.MeetingID,
 			InvitationID: it.InvitationID, Recipient: it.Recipient, Status: string(status),
-			DueAt: due.UTC(), NextAttemptAt: due.UTC(), CreatedAt: now}
+			DueAt: due.UTC(), NextAttemptAt: due.UTC(), CreatedAt: now, Payload: it.Payload}
 		if it.Channel == model.ChannelEmail {
-			r.MailRef = model.MailRef(it.Key)
-		}
-		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(&r)
-		if res.Error != nil {
-			return nil, internal("enqueue", res.Error)
-		}
-		if res.RowsAffected == 1 {
-			r.Payload = it.Payload
-			written = append(written, r.model())
-			payloads = append(payloads, payloadRow{OutboxID: r.ID, Payload: it.Payload})
+			rows[i].MailRef = model.MailRef(it.Key)
 		}
 	}
-	if err := tx.CreateInBatches(payloads, 400).Error; err != nil {
+	ids := make(map[string]int64, len(rows))
+	for chunk := range slices.Chunk(rows, enqueueBatch) {
+		if err := insertOutboxRows(tx, chunk, ids); err != nil {
+			return nil, err
+		}
+	}
+	var (
+		written  []model.OutboxItem
+		payloads []payloadRow
+	)
+	for _, r := range rows {
+		id, ok := ids[r.Key]
+		if !ok {
+			continue // its key was queued before
+		}
+		delete(ids, r.Key) // an item given twice in items is written once
+		r.ID = id
+		written = append(written, r.model())
+		payloads = append(payloads, payloadRow{OutboxID: id, Payload: r.Payload})
+	}
+	err := insertRows(tx, "outbox_payloads", []string{"outbox_id", "payload"}, len(payloads), func(i int) []any {
+		return []any{payloads[i].OutboxID, payloads[i].Payload}
+	}, nil)
+	if err != nil {
 		return nil, internal("enqueue payloads", err)
+	}
+	return written, nil
+}
+
+// insertOutboxRows writes rows in one statement, skipping those whose key
+// exists, and notes the IDs of those written in ids, by key.
+func insertOutboxRows(tx *gorm.DB, rows []outboxRow, ids map[string]int64) error {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO outbox (key, channel, kind, meeting_id, invitation_id, recipient, status, due_at, next_attempt_at,
+		attempts, last_error, claimed_by, created_at, mail_ref) VALUES `)
+	args := make([]any, 0, 11*len(rows))
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', ?, ?)")
+		args = append(args, r.Key, r.Channel, r.Kind, r.MeetingID, r.InvitationID, r.Recipient, r.Status, r.DueAt, r.NextAttemptAt, r.CreatedAt, r.MailRef)
+	}
+	q.WriteString(" ON CONFLICT (key) DO NOTHING RETURNING id, key")
+	res, err := tx.Raw(q.String(), args...).Rows()
+	if err != nil {
+		return internal("enqueue", err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var (
+			id  int64
+			key string
+		)
+		if err := res.Scan(&id, &key); err != nil {
+			return internal("enqueue", err)
+		}
+		ids[key] = id
+	}
+	if err := res.Err(); err != nil {
+		return internal("enqueue", err)
+	}
+	return nil
+}
+
+// supersedesWithin reports whether an item of items may supersede another
+// of them (two superseding kinds for one invitation and channel): those are
+// written one after the other, as they come.
+func supersedesWithin(items []model.OutboxItem) bool {
+	type target struct {
+		invitation int64
+		channel    model.Channel
+	}
+	seen := map[target]bool{}
+	for _, it := range items {
+		if it.InvitationID == 0 {
+			continue
+		}
+		k := target{it.InvitationID, it.Channel}
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+	}
+	return false
+}
+
+// supersede marks superseded the pending messages that items replace: one
+// UPDATE for each channel and kind, and enqueueBatch invitations.
+func (s *Store) supersede(tx *gorm.DB, items []model.OutboxItem) error {
+	type group struct {
+		channel model.Channel
+		kind    model.OutboxKind
+	}
+	var (
+		order  []group
+		groups = map[group][]model.OutboxItem{}
+	)
+	for _, it := range items {
+		if it.InvitationID == 0 || len(it.Kind.Supersedes()) == 0 {
+			continue
+		}
+		g := group{it.Channel, it.Kind}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], it)
+	}
+	for _, g := range order {
+		for chunk := range slices.Chunk(groups[g], enqueueBatch) {
+			invitations, keys := make([]int64, len(chunk)), make([]string, len(chunk))
+			for i, it := range chunk {
+				invitations[i], keys[i] = it.InvitationID, it.Key
+			}
+			err := tx.Model(&outboxRow{}).
+				Where("invitation_id IN ? AND channel = ? AND status = ? AND kind IN ? AND key NOT IN ?",
+					invitations, g.channel, model.OutboxPending, kindStrings(g.kind.Supersedes()), keys).
+				Updates(map[string]any{"status": model.OutboxSuperseded, "last_error": ""}).Error
+			if err != nil {
+				return internal("supersede outbox items", err)
+			}
+		}
+	}
+	return nil
+}
+
+// enqueueInTurn is enqueue one item after the other, each superseding what
+// came before it, those of the same call included.
+func (s *Store) enqueueInTurn(tx *gorm.DB, items []model.OutboxItem) ([]model.OutboxItem, error) {
+	var written []model.OutboxItem
+	for _, it := range items {
+		w, err := s.enqueueItems(tx, []model.OutboxItem{it}, true)
+		if err != nil {
+			return nil, err
+		}
+		written = append(written, w...)
 	}
 	return written, nil
 }
@@ -147,13 +287,16 @@ func (s *Store) Claim(ctx context.Context, now time.Time, channel model.Channel,
 	if s.dialect == DialectPostgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	var rows []outboxRow
-	err := s.db.WithContext(ctx).Raw(`UPDATE outbox SET claimed_by = ?, claimed_until = ?
+	res, err := s.db.WithContext(ctx).Raw(`UPDATE outbox SET claimed_by = ?, claimed_until = ?
 		WHERE id IN (SELECT id FROM outbox
 			WHERE status = ? AND channel = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
 			ORDER BY next_attempt_at, id LIMIT ?`+lock+`)
-		RETURNING *`,
-		hex.EncodeToString(token), now.Add(lease).UTC(), model.OutboxPending, channel, now.UTC(), now.UTC(), limit).Scan(&rows).Error
+		RETURNING `+claimedColumns,
+		hex.EncodeToString(token), now.Add(lease).UTC(), model.OutboxPending, channel, now.UTC(), now.UTC(), limit).Rows()
+	if err != nil {
+		return nil, internal("claim outbox items", err)
+	}
+	rows, err := scanClaimed(res, limit)
 	if err != nil {
 		return nil, internal("claim outbox items", err)
 	}
@@ -211,9 +354,8 @@ func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error 
 		return nil
 	}
 	err := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).
-		Model(&outboxRow{}).Where("id IN ?", ids).Updates(map[string]any{
-		"status": model.OutboxSent, "sent_at": at.UTC(), "attempts": gorm.Expr("attempts + 1"),
-		"last_error": "", "claimed_until": nil}).Error
+		Exec("UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', claimed_until = NULL WHERE id IN ?",
+			model.OutboxSent, at.UTC(), ids).Error
 	if err != nil {
 		return internal("mark sent", err)
 	}
@@ -372,7 +514,28 @@ func outboxWhere(q *gorm.DB, f OutboxFilter) *gorm.DB {
 	return q
 }
 
-// loadPayloads reads the payloads of rows just claimed.
+// claimedColumns are the outbox columns a claim returns, in scanClaimed's
+// order: scanned by hand, as GORM's scanning by reflection cost as much as
+// the claim itself.
+const claimedColumns = `id, key, channel, kind, meeting_id, invitation_id, recipient, status, due_at, next_attempt_at,
+	attempts, last_error, first_failed_at, sent_at, claimed_by, created_at`
+
+// scanClaimed reads the rows of claimedColumns and closes res.
+func scanClaimed(res *sql.Rows, size int) ([]outboxRow, error) {
+	defer res.Close()
+	rows := make([]outboxRow, 0, size)
+	for res.Next() {
+		var r outboxRow
+		if err := res.Scan(&r.ID, &r.Key, &r.Channel, &r.Kind, &r.MeetingID, &r.InvitationID, &r.Recipient, &r.Status,
+			&r.DueAt, &r.NextAttemptAt, &r.Attempts, &r.LastError, &r.FirstFailedAt, &r.SentAt, &r.ClaimedBy, &r.CreatedAt); err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, res.Err()
+}
+
+// loadPayloads reads the payloads of rows just claimed, in one query.
 func (s *Store) loadPayloads(ctx context.Context, rows []outboxRow) error {
 	if len(rows) == 0 {
 		return nil
@@ -381,13 +544,24 @@ func (s *Store) loadPayloads(ctx context.Context, rows []outboxRow) error {
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	var payloads []payloadRow
-	if err := s.db.WithContext(ctx).Where("outbox_id IN ?", ids).Find(&payloads).Error; err != nil {
+	res, err := s.db.WithContext(ctx).Raw("SELECT outbox_id, payload FROM outbox_payloads WHERE outbox_id IN ?", ids).Rows()
+	if err != nil {
 		return internal("read outbox payloads", err)
 	}
-	byID := make(map[int64]string, len(payloads))
-	for _, p := range payloads {
-		byID[p.OutboxID] = p.Payload
+	defer res.Close()
+	byID := make(map[int64]string, len(rows))
+	for res.Next() {
+		var (
+			id      int64
+			payload string
+		)
+		if err := res.Scan(&id, &payload); err != nil {
+			return internal("read outbox payloads", err)
+		}
+		byID[id] = payload
+	}
+	if err := res.Err(); err != nil {
+		return internal("read outbox payloads", err)
 	}
 	for i := range rows {
 		rows[i].Payload = byID[rows[i].ID]

@@ -107,6 +107,14 @@ func (ts *Server) Conns() int {
 	return ts.conns
 }
 
+// Count is how many messages have been received so far; unlike Received,
+// it copies nothing, for a loop that waits for them.
+func (ts *Server) Count() int {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return len(ts.received)
+}
+
 // Received lists the messages received so far.
 func (ts *Server) Received() []Message {
 	ts.mu.Lock()

@@ -1,0 +1,136 @@
+package delivery
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	"sync"
+	"text/template"
+	"time"
+
+	"focalbot/model"
+)
+
+// rendered is an e-mail's subject, text and HTML rendered for a meeting
+// snapshot, a kind, a reminder offset and the reader's zone and language,
+// with the places of the reader's name cut out: every reader of the same
+// message differs only there. direct says that the templates show more of
+// the reader than the name (their address, say), so that nothing is reused.
+type rendered struct {
+	subject    string
+	text, html string // with the marks in place of what differs by reader
+	direct     bool
+}
+
+// renderKey is what a rendered message depends on besides the reader's name.
+type renderKey struct {
+	snapshot       string
+	kind           model.OutboxKind
+	offset         time.Duration
+	zone, language string
+	organiser      Organiser
+	text           *template.Template
+	links          Link // the marks of the reader's links, where the message has them
+}
+
+// renderCache keeps rendered messages; Email renders each message once per
+// renderKey and fills in the name for each reader.
+type renderCache struct {
+	mu sync.Mutex
+	m  map[renderKey]*rendered
+}
+
+// maxRendered is how many rendered messages a cache keeps; when full it
+// starts again.
+const maxRendered = 256
+
+// Marks put in place of the reader's name, address and Slack ID when a
+// message is rendered to be reused. Letters only, so that every escaping
+// leaves them as they are.
+const (
+	markName  = "QXZfocalbotNameQXZ"
+	markEmail = "QXZfocalbotEmailQXZ"
+	markSlack = "QXZfocalbotSlackQXZ"
+	markPage  = "QXZfocalbotPageQXZ"  // the reader's signed link
+	markUnsub = "QXZfocalbotUnsubQXZ" // and its List-Unsubscribe address
+)
+
+// linkSafe reports whether a link is written the same in text, in HTML
+// text and in an HTML attribute, so that it can be put in place of its
+// mark: the signed links are (an http(s) base and a base64url token).
+func linkSafe(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~:/%", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameHTML escapes a name as the HTML templates do in text.
+var nameHTML = htmltemplate.Must(htmltemplate.New("name").Parse(`{{.}}`))
+
+// render renders p with the text and HTML templates given: from the cache,
+// with the reader's name filled in, when p came from a decoder (so that its
+// meeting snapshot is known), else directly.
+func (c *renderCache) render(p Payload, link Link, text *template.Template, html *htmltemplate.Template) (subject, txt, htm string, err error) {
+	if p.snapshot == "" || strings.Contains(p.snapshot, "QXZfocalbot") || !linkSafe(link.Page) || !linkSafe(link.Unsubscribe) {
+		return renderDirect(p, link, text, html)
+	}
+	var marks Link
+	if link.Page != "" {
+		marks.Page = markPage
+	}
+	if link.Unsubscribe != "" {
+		marks.Unsubscribe = markUnsub
+	}
+	key := renderKey{snapshot: p.snapshot, kind: p.Kind, offset: p.Offset, zone: p.Invitee.TimeZone,
+		language: p.Invitee.Language, organiser: p.Organiser, text: text, links: marks}
+	c.mu.Lock()
+	r := c.m[key]
+	c.mu.Unlock()
+	if r == nil {
+		q := p
+		q.Invitee.Name, q.Invitee.Email, q.Invitee.SlackID = markName, markEmail, markSlack
+		s, t, h, err := renderDirect(q, marks, text, html)
+		if err != nil {
+			return "", "", "", err
+		}
+		r = &rendered{subject: s, text: t, html: h}
+		if strings.Contains(s+t+h, markEmail) || strings.Contains(s+t+h, markSlack) || strings.Contains(s, markName) {
+			r = &rendered{direct: true}
+		}
+		c.mu.Lock()
+		if c.m == nil || len(c.m) >= maxRendered {
+			c.m = map[renderKey]*rendered{}
+		}
+		c.m[key] = r
+		c.mu.Unlock()
+	}
+	if r.direct {
+		return renderDirect(p, link, text, html)
+	}
+	var escaped bytes.Buffer
+	if err := nameHTML.Execute(&escaped, p.Invitee.Name); err != nil {
+		return "", "", "", fmt.Errorf("render html: %w", err)
+	}
+	fill := func(name string) *strings.Replacer {
+		return strings.NewReplacer(markName, name, markPage, link.Page, markUnsub, link.Unsubscribe)
+	}
+	return r.subject, fill(p.Invitee.Name).Replace(r.text), fill(escaped.String()).Replace(r.html), nil
+}
+
+// renderDirect renders p's subject, text and HTML.
+func renderDirect(p Payload, link Link, text *template.Template, html *htmltemplate.Template) (subject, txt, htm string, err error) {
+	v := newView(p)
+	v.Link = link
+	var t, h bytes.Buffer
+	if err := text.Execute(&t, v); err != nil {
+		return "", "", "", fmt.Errorf("render text: %w", err)
+	}
+	if err := html.Execute(&h, v); err != nil {
+		return "", "", "", fmt.Errorf("render html: %w", err)
+	}
+	return v.Subject, t.String(), h.String(), nil
+}
