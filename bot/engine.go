@@ -59,6 +59,7 @@ type Caller struct {
 	SlackID  string
 	Name     string // a display name from the transport, used when registering
 	TimeZone string // the transport's idea of the caller's zone (Slack's tz)
+	Locale   string // the transport's idea of the caller's language (Slack's locale, "fr-FR")
 	// Span, when set, is how the transport shows a meeting's time so that
 	// each reader sees it in their own zone (Slack's date tokens); without
 	// it the engine writes the venue's time and the reader's.
@@ -227,7 +228,7 @@ func (e *Engine) Identify(ctx context.Context, c Caller) (*model.Person, error) 
 // become the reply; internal errors and panics are logged and answered with
 // an apology, and never stop the bot.
 func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Reply) {
-	w = &Reply{p: printer("")}
+	w = &Reply{p: printer("", caller.Locale)}
 	defer func() {
 		if v := recover(); v != nil {
 			e.log.Error("command panicked", "text", text, "panic", v, "stack", string(debug.Stack()))
@@ -241,7 +242,7 @@ func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Rep
 		return w
 	}
 	if person != nil {
-		w.p = printer(person.Language)
+		w.p = printer(person.Language, caller.Locale)
 	}
 	words, err := tokenize(text)
 	if err != nil {
@@ -357,5 +358,7 @@ func (e *Engine) unknownCommand(word string) error {
 	return model.Errorf(model.EINVALID, msgUnknownCommand, word)
 }
 
-// printer returns a message printer for a person's preferred language.
-func printer(lang string) *message.Printer { return i18n.PrinterFor(lang) }
+// printer returns the catalog's printer for a reader: the first language
+// set of langs (their profile's, then their chat system's locale), else the
+// network's (FOCALBOT_LANGUAGE); see i18n.Reader.
+func printer(langs ...string) *message.Printer { return i18n.Printer(i18n.Reader(langs...)) }
