@@ -95,7 +95,7 @@ func (pl Planner) Reminder(kind model.OutboxKind, offset time.Duration, m model.
 // they can be reached by, keyed by key.
 func (pl Planner) forInvitee(p Payload, m model.Meeting, inv model.Invitation, person *model.Person, key func(model.Channel) string) []model.OutboxItem {
 	p.Meeting, p.Organiser = m, pl.Organiser
-	p.Invitee = Invitee{Name: inv.Name, Email: inv.Email}
+	p.Invitee = Invitee{Name: inv.Name, Email: inv.Email, Language: inv.Language}
 	if person != nil {
 		p.Invitee = Invitee{Name: person.Name, Email: person.Email, SlackID: person.SlackID, TimeZone: person.TimeZone, Language: person.Language}
 	}

@@ -117,6 +117,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0013,
 			Rollback: rollback0013,
 		},
+		{
+			ID:       "0017_languages",
+			Migrate:  migrate0017,
+			Rollback: rollback0017,
+		},
 	}
 }
 

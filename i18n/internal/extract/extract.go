@@ -11,6 +11,8 @@
 //     or of a Printf, Sprintf or Fprintf method of a printer (not of fmt or
 //     log);
 //   - the Description of a Command literal (a command's line in help);
+//   - in a template's text (any string literal), the quoted format of a
+//     {{.T "…"}} call: the templates' words, which their view's T looks up;
 //   - the Key of an i18n.Plural literal, which makes it a counted message
 //     whose count is argument Arg and whose English singular is One.
 //
@@ -133,6 +135,9 @@ type pkgFiles struct {
 
 var msgName = regexp.MustCompile(`^msg[A-Z0-9]`)
 
+// templateT finds the format of a {{.T "…"}} call in a template.
+var templateT = regexp.MustCompile(`\{\{-?\s*\.T\s+("(?:[^"\\]|\\.)*")`)
+
 func (p *pkgFiles) collectConsts() {
 	for _, f := range p.files {
 		for _, d := range f.Decls {
@@ -222,6 +227,18 @@ func (p *pkgFiles) messages() []*Message {
 		implied := map[*ast.CompositeLit]string{} // the type of elided element literals
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
+			case *ast.BasicLit:
+				if n.Kind == token.STRING && strings.Contains(n.Value, ".T") {
+					text, err := strconv.Unquote(n.Value)
+					if err != nil {
+						break
+					}
+					for _, m := range templateT.FindAllStringSubmatch(text, -1) {
+						if key, err := strconv.Unquote(m[1]); err == nil && hasWords(key) {
+							out = append(out, &Message{Key: key, Where: []string{p.where(n.Pos())}})
+						}
+					}
+				}
 			case *ast.CallExpr:
 				if i := formatArg(pkgName, n); i >= 0 && i < len(n.Args) {
 					if lit, ok := n.Args[i].(*ast.BasicLit); ok {

@@ -42,6 +42,8 @@ var plurals = []i18n.Plural{{Key: msgCount, Arg: 1, One: "%d person"}}
 
 var cmds = []Command{{Name: "help", Usage: "[command]", Description: "what I can do"}}
 
+var tmpl = `+"`"+`{{.T "Dear %s," .Name}} {{ .T "in \"quotes\"" }} {{.Title}}`+"`"+`
+
 func f(p printer) error {
 	p.Printf("Printed %d.", 3)
 	fmt.Printf("not a message %d", 3)
@@ -66,7 +68,7 @@ const msgInTest = "Only in a test."
 	for k := range got {
 		keys = append(keys, k)
 	}
-	want := []string{"%d people", "Bad %q.", "Hello, %s.", "Part one, part two.", "Printed %d.", "Too long (%d).", "what I can do"}
+	want := []string{"Dear %s,", `in "quotes"`, "%d people", "Bad %q.", "Hello, %s.", "Part one, part two.", "Printed %d.", "Too long (%d).", "what I can do"}
 	if !sameSet(keys, want) {
 		t.Errorf("keys %q, want %q", keys, want)
 	}
