@@ -32,7 +32,7 @@ func TestEmailInEachLanguage(t *testing.T) {
 	m := model.Meeting{ID: 7, UID: "m7@example.org", Title: "Second Meeting of the Global Network of R2P Focal Points",
 		Titles: map[string]string{"fr": "Deuxième réunion du Réseau mondial des points focaux pour la responsabilité de protéger"},
 		Agenda: "Opening", Agendas: map[string]string{"fr": "Ouverture"},
-		Start:  time.Date(2012, 9, 29, 10, 0, 0, 0, ny), End: time.Date(2012, 9, 29, 17, 0, 0, 0, ny),
+		Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), End: time.Date(2012, 9, 29, 17, 0, 0, 0, ny),
 		TimeZone: "America/New_York", Venue: "New York", Hosts: []string{"DE", "GH"},
 		Organiser: "Global Centre for the Responsibility to Protect", Status: model.MeetingScheduled}
 	org := delivery.Organiser{Name: "Global Centre", Email: "secretariat@example.org"}
