@@ -286,10 +286,10 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 		names = append(names, c.Name)
 	}
 	if len(codes) == 0 {
-		w.Printf(msgAttendanceNone, m.ID, m.Title, w.meetingStatus(m.Status), m.ID)
+		w.Printf(msgAttendanceNone, m.ID, m.TitleIn(w.Language()), w.meetingStatus(m.Status), m.ID)
 		return nil
 	}
-	w.Printf(msgAttendance, m.ID, m.Title, w.meetingStatus(m.Status), len(codes), strings.Join(names, ", "))
+	w.Printf(msgAttendance, m.ID, m.TitleIn(w.Language()), w.meetingStatus(m.Status), len(codes), strings.Join(names, ", "))
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"focalbot/clock"
@@ -137,6 +138,7 @@ func personLabel(p model.Person) string {
 // Reply is what the engine answers: lines of text in the caller's language.
 type Reply struct {
 	p      *message.Printer
+	lang   language.Tag // the reader's language, one of i18n.Languages
 	lines  []string
 	Public bool   // meant for the whole channel, not just the caller
 	Code   string // the domain error code when the command failed
@@ -144,7 +146,7 @@ type Reply struct {
 
 // TextReply is a reply of plain text, for transports' tests and stand-ins.
 func TextReply(text string) *Reply {
-	return &Reply{p: printer(""), lines: []string{text}}
+	return &Reply{p: printer(""), lang: i18n.Reader(), lines: []string{text}}
 }
 
 // Printf adds a line, translating format through the message catalog.
@@ -228,7 +230,7 @@ func (e *Engine) Identify(ctx context.Context, c Caller) (*model.Person, error) 
 // become the reply; internal errors and panics are logged and answered with
 // an apology, and never stop the bot.
 func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Reply) {
-	w = &Reply{p: printer("", caller.Locale)}
+	w = newReply("", caller.Locale)
 	defer func() {
 		if v := recover(); v != nil {
 			e.log.Error("command panicked", "text", text, "panic", v, "stack", string(debug.Stack()))
@@ -242,7 +244,7 @@ func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Rep
 		return w
 	}
 	if person != nil {
-		w.p = printer(person.Language, caller.Locale)
+		w.setLanguage(person.Language, caller.Locale)
 	}
 	words, err := tokenize(text)
 	if err != nil {
@@ -357,6 +359,24 @@ func (e *Engine) unknownCommand(word string) error {
 	}
 	return model.Errorf(model.EINVALID, msgUnknownCommand, word)
 }
+
+// newReply is an empty reply in the language of a reader whose languages
+// are langs, as printer picks it.
+func newReply(langs ...string) *Reply {
+	r := &Reply{}
+	r.setLanguage(langs...)
+	return r
+}
+
+// setLanguage makes the reply speak the reader's language: the first of
+// langs that is set, else the network's (see printer).
+func (w *Reply) setLanguage(langs ...string) {
+	w.lang = i18n.Reader(langs...)
+	w.p = i18n.Printer(w.lang)
+}
+
+// Language is the reader's language tag ("fr", "zh-Hans").
+func (w *Reply) Language() string { return w.lang.String() }
 
 // printer returns the catalog's printer for a reader: the first language
 // set of langs (their profile's, then their chat system's locale), else the

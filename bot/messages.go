@@ -250,6 +250,12 @@ const (
 	msgMeetingEnded            = "Meeting %d ended on %s: it can no longer be announced, and nobody can be invited to it."
 )
 
+// A meeting's text and a guest in another language.
+const (
+	msgTextLanguage  = "%s: %q is not a language focalbot writes besides English: use ar, zh-Hans, fr, ru or es (title= and agenda= are the text for everyone else)."
+	msgGuestLanguage = "language=%s: focalbot writes en, ar, zh-Hans, fr, ru and es; give one of them."
+)
+
 // plurals are the messages that count something, with their text for a count
 // of one. They are set for every language (language.Und) so that a reader
 // whose language has no translation yet gets correct English; a translation

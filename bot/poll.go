@@ -344,7 +344,7 @@ func badSlotChoice(p model.Poll, s string) error {
 
 // pollQuestion is the message that asks a focal point which slots they can attend.
 func (e *Engine) pollQuestion(p model.Poll, to model.Person, now time.Time) string {
-	w, r := &Reply{p: printer(to.Language)}, &Request{Person: &to, Now: now}
+	w, r := newReply(to.Language), &Request{Person: &to, Now: now}
 	w.Printf(msgPollQuestion, p.Title)
 	for i, s := range p.Slots {
 		w.Printf(msgPollSlot, i+1, e.slotTime(w, r, s))

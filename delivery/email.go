@@ -105,21 +105,19 @@ func messageID(it model.OutboxItem, from string) string {
 }
 
 // view is what the invitation templates show, in the reader's language:
-// the templates take their words from the catalog through T.
+// the meeting's Summary, and the templates' words from the catalog through T.
 type view struct {
+	Summary
 	Subject, Heading string
 	Meeting          model.Meeting
-	Title, Agenda    string // the meeting's own text, in the reader's language when it has one
 	Invitee          Invitee
 	VenueTime        string // the time in the venue's zone
 	ReaderTime       string // the time in the reader's zone; empty when the same
-	Where            string
-	Hosts            string
 	Cancelled        bool
 	Update           bool
 	Nudge            bool   // a reminder to someone who has not answered
 	In               string // for reminders: "in 2 days"
-	Lang, Dir        string // the HTML part's lang and dir attributes
+	Dir              string // the HTML part's dir attribute; its lang is Summary.Lang
 
 	p *message.Printer
 }
@@ -133,16 +131,17 @@ func (v view) T(format string, args ...any) string {
 func newView(p Payload) view {
 	m := p.Meeting
 	tag := i18n.Reader(p.Invitee.Language)
-	venue := m.Location()
-	v := view{Meeting: m, Invitee: p.Invitee, Where: calendar.Location(m), Cancelled: p.Kind == model.KindCancel, Update: m.Sequence > 0,
-		Lang: tag.String(), Dir: i18n.Dir(tag), p: i18n.Printer(tag)}
-	v.Title, v.Agenda = m.TitleIn(v.Lang), m.AgendaIn(v.Lang)
-	v.VenueTime = v.T(msgSpanZone, SpanIn(tag, m.Start.In(venue), m.End.In(venue)), venue.String())
-	if loc, err := model.LoadZone(p.Invitee.TimeZone); err == nil && !SameClocks(m.Start, m.End, venue, loc) {
-		v.ReaderTime = v.T(msgSpanZone, SpanIn(tag, m.Start.In(loc), m.End.In(loc)), loc.String())
+	reader, err := model.LoadZone(p.Invitee.TimeZone)
+	if err != nil {
+		reader = nil
 	}
-	v.Hosts = i18n.CountryNames(tag, m.Hosts)
-	day := i18n.DateLong(tag, m.Start.In(venue))
+	v := view{Summary: Summarize(m, tag, reader), Meeting: m, Invitee: p.Invitee, Cancelled: p.Kind == model.KindCancel, Update: m.Sequence > 0,
+		Dir: i18n.Dir(tag), p: i18n.Printer(tag)}
+	v.VenueTime = v.T(msgSpanZone, v.VenueSpan, v.VenueZone)
+	if v.ReaderSpan != "" {
+		v.ReaderTime = v.T(msgSpanZone, v.ReaderSpan, v.ReaderZone)
+	}
+	day := i18n.DateLong(tag, m.Start.In(m.Location()))
 	switch {
 	case p.Kind == model.KindReminder || p.Kind == model.KindNudge:
 		v.Nudge, v.In = p.Kind == model.KindNudge, inWords(v.p, p.Offset)
@@ -256,9 +255,9 @@ var textInvitation = template.Must(template.New("text").Parse(`{{.T "Dear %s," .
 
 {{.T "When:  %s" .VenueTime}}{{if .ReaderTime}}
 {{.T "       your time: %s" .ReaderTime}}{{end}}{{if .Where}}
-{{.T "Where: %s" .Where}}{{end}}{{if .Meeting.OnlineURL}}
-{{.T "Online: %s" .Meeting.OnlineURL}}{{end}}{{if .Hosts}}
-{{.T "Hosts: %s, with %s" .Hosts .Meeting.Organiser}}{{end}}
+{{.T "Where: %s" .Where}}{{end}}{{if .Online}}
+{{.T "Online: %s" .Online}}{{end}}{{if .Hosts}}
+{{.T "Hosts: %s, with %s" .Hosts .Organiser}}{{end}}
 {{if .Agenda}}
 {{.T "Agenda:"}}
 {{.Agenda}}
@@ -267,7 +266,7 @@ var textInvitation = template.Must(template.New("text").Parse(`{{.T "Dear %s," .
 {{else}}
 {{.T "Please answer with the Accept, Tentative or Decline buttons of your calendar."}}
 {{end}}
-{{.Meeting.Organiser}}
+{{.Organiser}}
 `))
 
 var htmlInvitation = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
@@ -277,13 +276,13 @@ var htmlInvitation = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE
 <table>
 <tr><th style="text-align: start">{{.T "When"}}</th><td>{{.VenueTime}}{{if .ReaderTime}}<br>{{.T "your time: %s" .ReaderTime}}{{end}}</td></tr>
 {{if .Where}}<tr><th style="text-align: start">{{.T "Where"}}</th><td>{{.Where}}</td></tr>{{end}}
-{{if .Meeting.OnlineURL}}<tr><th style="text-align: start">{{.T "Online"}}</th><td><a href="{{.Meeting.OnlineURL}}">{{.Meeting.OnlineURL}}</a></td></tr>{{end}}
-{{if .Hosts}}<tr><th style="text-align: start">{{.T "Hosts"}}</th><td>{{.T "%s, with %s" .Hosts .Meeting.Organiser}}</td></tr>{{end}}
+{{if .Online}}<tr><th style="text-align: start">{{.T "Online"}}</th><td><a href="{{.Online}}">{{.Online}}</a></td></tr>{{end}}
+{{if .Hosts}}<tr><th style="text-align: start">{{.T "Hosts"}}</th><td>{{.T "%s, with %s" .Hosts .Organiser}}</td></tr>{{end}}
 </table>
 {{if .Agenda}}<h3>{{.T "Agenda"}}</h3><pre>{{.Agenda}}</pre>{{end}}
 {{if .Cancelled}}<p>{{.T "Your calendar removes the meeting when you open this message."}}</p>
 {{else}}<p>{{.T "Please answer with the Accept, Tentative or Decline buttons of your calendar."}}</p>{{end}}
-<p>{{.Meeting.Organiser}}</p>
+<p>{{.Organiser}}</p>
 </body></html>
 `))
 
@@ -293,14 +292,14 @@ var textReminder = template.Must(template.New("reminder").Parse(`{{.T "Dear %s,"
 
 {{.T "When:  %s" .VenueTime}}{{if .ReaderTime}}
 {{.T "       your time: %s" .ReaderTime}}{{end}}{{if .Where}}
-{{.T "Where: %s" .Where}}{{end}}{{if .Meeting.OnlineURL}}
-{{.T "Online: %s" .Meeting.OnlineURL}}{{end}}
+{{.T "Where: %s" .Where}}{{end}}{{if .Online}}
+{{.T "Online: %s" .Online}}{{end}}
 {{if .Nudge}}
 {{.T "We have not had your answer yet: please accept or decline the invitation in your calendar, or tell the bot \"rsvp yes\", \"rsvp maybe\" or \"rsvp no\"."}}
 {{end}}
 {{.T "To stop these reminders, tell the bot \"mute %d\" (or \"mute all\")." .Meeting.ID}}
 
-{{.Meeting.Organiser}}
+{{.Organiser}}
 `))
 
 var htmlReminder = htmltemplate.Must(htmltemplate.New("reminder").Parse(`<!DOCTYPE html>
@@ -310,10 +309,10 @@ var htmlReminder = htmltemplate.Must(htmltemplate.New("reminder").Parse(`<!DOCTY
 <table>
 <tr><th style="text-align: start">{{.T "When"}}</th><td>{{.VenueTime}}{{if .ReaderTime}}<br>{{.T "your time: %s" .ReaderTime}}{{end}}</td></tr>
 {{if .Where}}<tr><th style="text-align: start">{{.T "Where"}}</th><td>{{.Where}}</td></tr>{{end}}
-{{if .Meeting.OnlineURL}}<tr><th style="text-align: start">{{.T "Online"}}</th><td><a href="{{.Meeting.OnlineURL}}">{{.Meeting.OnlineURL}}</a></td></tr>{{end}}
+{{if .Online}}<tr><th style="text-align: start">{{.T "Online"}}</th><td><a href="{{.Online}}">{{.Online}}</a></td></tr>{{end}}
 </table>
 {{if .Nudge}}<p>{{.T "We have not had your answer yet: please accept or decline the invitation in your calendar, or tell the bot \"rsvp yes\", \"rsvp maybe\" or \"rsvp no\"."}}</p>{{end}}
 <p>{{.T "To stop these reminders, tell the bot \"mute %d\" (or \"mute all\")." .Meeting.ID}}</p>
-<p>{{.Meeting.Organiser}}</p>
+<p>{{.Organiser}}</p>
 </body></html>
 `))
