@@ -375,6 +375,9 @@ func (w *Reply) setLanguage(langs ...string) {
 	w.p = i18n.Printer(w.lang)
 }
 
+// countryName is a country's short name in the reader's language.
+func (w *Reply) countryName(c model.Country) string { return i18n.CountryName(w.lang, c.Alpha2) }
+
 // Language is the reader's language tag ("fr", "zh-Hans").
 func (w *Reply) Language() string { return w.lang.String() }
 

@@ -120,7 +120,7 @@ func (e *Engine) registered(ctx context.Context, w *Reply, r *Request, c model.C
 	if _, err := e.svc.Register(ctx, r.caller(), c.Alpha2, who, ch); err != nil {
 		return err
 	}
-	w.Printf(msgRegistered, c.Name)
+	w.Printf(msgRegistered, w.countryName(c))
 	return nil
 }
 
@@ -145,7 +145,7 @@ func (e *Engine) countryShown(ctx context.Context, w *Reply, r *Request, c model
 	if err != nil {
 		return err
 	}
-	w.Printf(msgCountryHeader, c.Name, c.Alpha2, c.Alpha3, c.Group.Name())
+	w.Printf(msgCountryHeader, w.countryName(c), c.Alpha2, c.Alpha3, c.Group.Name())
 	if c.Observer {
 		w.Printf(msgCountryObserver)
 	}
@@ -188,7 +188,7 @@ func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person,
 	w.Printf(msgProfileName, p.Name, p.ID)
 	w.Printf(msgProfileRole, w.role(p.Role), w.status(p.Status))
 	if c, ok := model.CountryByCode(p.Country); ok {
-		w.Printf(msgProfileCountry, c.Name, c.Group.Name())
+		w.Printf(msgProfileCountry, w.countryName(c), c.Group.Name())
 	}
 	if p.Title != "" {
 		w.Printf(msgProfileTitle, p.Title)

@@ -48,7 +48,7 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 		if p.Country != last {
 			last = p.Country
 			if c, ok := model.CountryByCode(p.Country); ok {
-				w.Printf(msgRosterCountry, c.Name, c.Group.Name())
+				w.Printf(msgRosterCountry, w.countryName(c), c.Group.Name())
 			} else {
 				w.Printf(msgRosterNoCountry)
 			}
