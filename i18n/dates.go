@@ -69,3 +69,12 @@ func separator(t language.Tag) string {
 	}
 	return ", "
 }
+
+// DateMedium writes a day briefly: "29 Sep 2012" in English, "29 sept.
+// 2012" in French, "2012年9月29日" in Chinese.
+func DateMedium(t language.Tag, d time.Time) string {
+	if l, ok := cldr[Match(t.String())]; ok {
+		return l.FmtDateMedium(d)
+	}
+	return d.Format("2 Jan 2006")
+}
