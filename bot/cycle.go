@@ -151,7 +151,7 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 	case v.All():
 		w.Printf(msgSeriesInviteesAll)
 	case v.Group != "":
-		w.Printf(msgSeriesInviteesGroup, v.Group.Name())
+		w.Printf(msgSeriesInviteesGroup, w.group(v.Group))
 	default:
 		var names []string
 		for _, code := range v.Countries {

@@ -378,6 +378,15 @@ func (w *Reply) setLanguage(langs ...string) {
 // countryName is a country's short name in the reader's language.
 func (w *Reply) countryName(c model.Country) string { return i18n.CountryName(w.lang, c.Alpha2) }
 
+// group is a regional group's name in the reader's language (its English
+// name is the key of msgGroupAfrican and the others).
+func (w *Reply) group(g model.Group) string {
+	if m, ok := groupMsgs[g]; ok {
+		return w.p.Sprintf(m)
+	}
+	return g.Name()
+}
+
 // Language is the reader's language tag ("fr", "zh-Hans").
 func (w *Reply) Language() string { return w.lang.String() }
 

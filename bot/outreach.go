@@ -215,9 +215,9 @@ func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow o
 	}
 	o, notes := v.Outreach, v.Notes
 	if names := v.FocalPoints; len(names) > 0 {
-		w.Printf(msgOutreachAppointed, w.countryName(c), c.Group.Name(), strings.Join(names, ", "))
+		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), strings.Join(names, ", "))
 	} else {
-		w.Printf(msgOutreachCountry, w.countryName(c), c.Group.Name(), w.stage(o.Stage), ow.details(w, o))
+		w.Printf(msgOutreachCountry, w.countryName(c), w.group(c.Group), w.stage(o.Stage), ow.details(w, o))
 	}
 	if len(notes) == 0 {
 		w.Printf(msgOutreachNoNotes, w.countryName(c))
@@ -422,10 +422,10 @@ func (e *Engine) showOutreachChange(ctx context.Context, w *Reply, r *Request, c
 func outreachSummary(w *Reply, ow outreachWorld, ch network.OutreachChange) {
 	c, o := ch.Country, ch.Outreach
 	if names := ch.FocalPoints; len(names) > 0 {
-		w.Printf(msgOutreachAppointed, w.countryName(c), c.Group.Name(), strings.Join(names, ", "))
+		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), strings.Join(names, ", "))
 		return
 	}
-	w.Printf(msgOutreachCountry, w.countryName(c), c.Group.Name(), w.stage(o.Stage), ow.details(w, o))
+	w.Printf(msgOutreachCountry, w.countryName(c), w.group(c.Group), w.stage(o.Stage), ow.details(w, o))
 	if o.OwnerID == 0 && !o.FollowUp.IsZero() && o.Stage.Open() {
 		w.Printf(msgOutreachNoOwnerHint, w.countryName(c), w.countryName(c))
 	}
