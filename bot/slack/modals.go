@@ -44,6 +44,19 @@ const (
 // needs answered within three seconds.
 const submitTimeout = 2 * time.Second
 
+// language is a Slack user's language: their profile's, else their Slack
+// locale, else the network's (i18n.Reader).
+func (t *Transport) language(ctx context.Context, userID string) language.Tag {
+	caller := t.users.caller(ctx, userID)
+	lang := caller.Locale
+	if hs, ok := t.handler.(homeSource); ok {
+		if home, err := hs.Home(ctx, caller); err == nil && home.Person != nil && home.Person.Language != "" {
+			lang = home.Person.Language
+		}
+	}
+	return i18n.Reader(lang)
+}
+
 // modal builds the modal a button opens, filled in from what is known of
 // the caller.
 func (t *Transport) modal(ctx context.Context, action, userID string) (slackapi.ModalViewRequest, bool) {
@@ -223,6 +236,10 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 	f := formOf(cb.View)
 	id := cb.View.CallbackID
 	if errs := f.check(required[id]...); len(errs) > 0 {
+		pr := i18n.Printer(t.language(ctx, cb.User.ID))
+		for k, v := range errs {
+			errs[k] = pr.Sprintf(v)
+		}
 		return slackapi.NewErrorsViewSubmissionResponse(errs)
 	}
 	ctx, cancel := context.WithTimeout(ctx, submitTimeout)
