@@ -78,6 +78,28 @@ func TestReaderLanguage(t *testing.T) {
 		if !found {
 			t.Error("the guest's invitation does not carry language fr")
 		}
+		// Both are stored: the meeting's texts and the guest's language.
+		invs, err := s.Invitations(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := false
+		for _, inv := range invs {
+			stored = stored || inv.Email == "amb@fr.example.org" && inv.Language == "fr"
+		}
+		m, err := s.Meeting(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !stored || m.Titles["fr"] != "Deuxième réunion" || m.Agendas["fr"] != "Ouverture" || len(m.Titles) != 1 {
+			t.Errorf("stored: guest language %v, titles %v, agendas %v", stored, m.Titles, m.Agendas)
+		}
+		if r := w.as("sec@example.org", `meeting change 1 title.fr=""`); r.Code != "" {
+			t.Fatalf("removing the French title: %s", r.Text())
+		}
+		if r := w.as("fp@example.org", "next"); strings.Contains(r.Text(), "Deuxième réunion") || !strings.Contains(r.Text(), "Ouverture") {
+			t.Errorf("after removing the French title, a French reader sees:\n%s", r.Text())
+		}
 
 		// Whose language: profile, else the Slack locale, else the network's.
 		e := w.engine
