@@ -10,6 +10,7 @@ import (
 
 	"focalbot/clock"
 	"focalbot/delivery"
+	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
 	"focalbot/recur"
@@ -143,7 +144,7 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 	sr, next := plan.Series, plan.Next
 	w.Printf(msgSeriesCreated, sr.ID, sr.Name)
 	if plan.HasNext {
-		w.Printf(msgSeriesNext, delivery.Span(next.In(loc), next.Add(sr.Duration).In(loc)), next.Add(-sr.PlanAhead).In(loc).Format("2 Jan 2006"))
+		w.Printf(msgSeriesNext, delivery.SpanIn(w.lang, next.In(loc), next.Add(sr.Duration).In(loc)), i18n.DateMedium(w.lang, next.Add(-sr.PlanAhead).In(loc)))
 	} else {
 		w.Printf(msgSeriesEnded)
 	}
@@ -205,7 +206,7 @@ func (e *Engine) seriesList(ctx context.Context, w *Reply, r *Request) error {
 		sr, next := plan.Series, "—"
 		if plan.HasNext {
 			loc, _ := model.LoadZone(sr.TimeZone)
-			next = delivery.Span(plan.Next.In(loc), plan.Next.Add(sr.Duration).In(loc))
+			next = delivery.SpanIn(w.lang, plan.Next.In(loc), plan.Next.Add(sr.Duration).In(loc))
 		}
 		w.Printf(msgSeriesLine, sr.ID, sr.Name, sr.Rule, next, w.yesNo(sr.Active))
 	}
