@@ -67,10 +67,12 @@ func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Pa
 // invitation is never posted twice.
 func (t *Transport) shareCalendar(ctx context.Context, channelID string, p delivery.Payload) {
 	var ics bytes.Buffer
-	ev := calendar.MeetingEvent(calendar.MethodPublish, p.Meeting, p.Organiser.Person(), t.clock.Now())
+	_, lang := readerPrinter(p)
+	ev := calendar.MeetingEvent(calendar.MethodPublish, p.Meeting, p.Organiser.Person(), t.clock.Now()).
+		In(p.Meeting, lang.String(), i18n.Default().String())
 	err := calendar.Encode(&ics, calendar.MethodPublish, ev)
 	if err == nil {
-		err = t.api.uploadFile(ctx, channelID, "invite.ics", p.Meeting.Title, ics.Bytes())
+		err = t.api.uploadFile(ctx, channelID, "invite.ics", p.Meeting.TitleIn(lang.String()), ics.Bytes())
 	}
 	if err != nil {
 		t.log.Warn("cannot share the invitation's calendar file", "meeting", p.Meeting.ID, "err", err)
