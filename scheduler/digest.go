@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"time"
 
 	"focalbot/i18n"
@@ -65,11 +64,11 @@ func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 	fprintf(&b, msgDigestTitle, week)
 	fprintf(&b, msgDigestCoverage, len(covered.Members), len(model.MemberStates()))
 	for _, g := range covered.Groups {
-		fprintf(&b, msgDigestGroup, g.Group.Name(), len(g.Covered), g.Total)
+		fprintf(&b, msgDigestGroup, groupName(g.Group.Name()), len(g.Covered), g.Total)
 	}
 	if hadBefore {
 		gained, lost := diff(before, covered.Members), diff(covered.Members, before)
-		fprintf(&b, msgDigestChange, names(gained), names(lost))
+		fprintf(&b, msgDigestChange, countryList(gained), countryList(lost))
 	} else {
 		fprintf(&b, msgDigestNoBaseline)
 	}
@@ -146,16 +145,4 @@ func diff(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-func names(codes []string) string {
-	if len(codes) == 0 {
-		return "—"
-	}
-	out := make([]string, len(codes))
-	for i, code := range codes {
-		c, _ := model.CountryByCode(code)
-		out[i] = c.Name
-	}
-	return strings.Join(out, ", ")
 }

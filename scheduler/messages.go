@@ -90,13 +90,31 @@ func (n *notice) For(p model.Person) string {
 // ("2 Sep 2012", "2 sept. 2012").
 type localDay time.Time
 
+// groupName is a regional group's English name, shown to each reader in
+// their language (the catalog's key is the English name).
+type groupName string
+
+// countryList is countries by ISO code, shown to each reader by their
+// names in their language ("—" for none).
+type countryList []string
+
 // localize writes the arguments that depend on the reader's language (a
-// localDay) in lang, and marks identifiers (model.Identifiers).
+// localDay, a groupName, a countryList) in lang, and marks identifiers
+// (model.Identifiers).
 func localize(lang language.Tag, args []any) []any {
 	out := model.Identifiers(args)
 	for i, a := range out {
-		if d, ok := a.(localDay); ok {
-			out[i] = i18n.DateMedium(lang, time.Time(d))
+		switch a := a.(type) {
+		case localDay:
+			out[i] = i18n.DateMedium(lang, time.Time(a))
+		case groupName:
+			out[i] = i18n.Printer(lang).Sprintf(string(a))
+		case countryList:
+			if len(a) == 0 {
+				out[i] = "—"
+			} else {
+				out[i] = i18n.CountryNames(lang, a)
+			}
 		}
 	}
 	return out
