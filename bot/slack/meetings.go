@@ -74,14 +74,14 @@ var meetingFields = map[string]string{"title": fieldMeetingTitle, "start": field
 func (t *Transport) submitMeeting(ctx context.Context, userID string, f form) (string, map[string]string) {
 	ms := t.meetingOps()
 	if ms == nil {
-		return "", map[string]string{fieldMeetingTitle: msgCannotDo}
+		return "", map[string]string{fieldMeetingTitle: say(msgCannotDo)}
 	}
 	reply, err := ms.CreateMeeting(ctx, t.users.caller(ctx, userID), bot.MeetingForm{Title: f[fieldMeetingTitle],
 		Start: f[fieldStart], End: f[fieldEnd], Zone: f[fieldZone], Venue: f[fieldVenue], Address: f[fieldAddress],
 		Hosts: f[fieldHosts], Agenda: f[fieldAgenda]})
 	switch {
 	case ctx.Err() != nil:
-		return "", map[string]string{fieldMeetingTitle: msgTooSlow}
+		return "", map[string]string{fieldMeetingTitle: say(msgTooSlow)}
 	case err != nil:
 		field, ok := meetingFields[model.ErrorField(err)]
 		if !ok {

@@ -115,6 +115,11 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 	return fallback(pr.Sprintf(msgInvitationFallback, clip(s.Title, maxTitleShown), i18n.DateMedium(lang, m.Start.In(m.Location())))), blocks
 }
 
+// say renders a message of the catalog in the network's language, for an
+// answer given before (or instead of) finding out who asks: in a channel,
+// or when the bot is too busy to look.
+func say(format string) string { return i18n.Printer(i18n.Default()).Sprintf(format) }
+
 // readerPrinter is the catalog's printer for the reader of p, and their
 // language: their profile's (or a guest's), else the network's.
 func readerPrinter(p delivery.Payload) (*message.Printer, language.Tag) {
