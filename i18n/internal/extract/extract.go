@@ -318,6 +318,12 @@ func (p *pkgFiles) plural(cl *ast.CompositeLit, out *[]*Message) {
 		p.problems = append(p.problems, fmt.Sprintf("%s: an i18n.Plural needs a constant string Key and One and a literal Arg from 1", p.where(cl.Pos())))
 		return
 	}
+	if a, b := Placeholders(ks), Placeholders(ones); strings.Join(a, " ") != strings.Join(b, " ") {
+		p.problems = append(p.problems, fmt.Sprintf("%s: the singular %q has placeholders %v, its message %q has %v", p.where(cl.Pos()), ones, b, ks, a))
+	}
+	if !hasArg(ks, n) {
+		p.problems = append(p.problems, fmt.Sprintf("%s: %q has no argument %d to count", p.where(cl.Pos()), ks, n))
+	}
 	*out = append(*out, &Message{Key: ks, Counted: true, Arg: n, One: ones, Where: []string{p.where(cl.Pos())}})
 }
 
@@ -402,6 +408,16 @@ func Placeholders(format string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// hasArg reports whether format prints argument n with %d.
+func hasArg(format string, n int) bool {
+	for _, ph := range Placeholders(format) {
+		if ph == fmt.Sprintf("%d:d", n) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasWords reports whether a format has a letter outside its placeholders.

@@ -80,6 +80,28 @@ const msgInTest = "Only in a test."
 	}
 }
 
+// TestBadPlurals: a singular whose placeholders differ from its message's,
+// or a count argument the message does not print with %d, is an error.
+func TestBadPlurals(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "go.mod", "module x\n")
+	write(t, root, "a/a.go", `package a
+
+import "x/i18n"
+
+const (
+	msgA = "%d files in %s"
+	msgB = "%s has %d files"
+)
+
+var plurals = []i18n.Plural{{Key: msgA, Arg: 1, One: "one file"}, {Key: msgB, Arg: 1, One: "%s has %d file"}}
+`)
+	_, err := Messages(root)
+	if err == nil || !strings.Contains(err.Error(), `the singular "one file"`) || !strings.Contains(err.Error(), `has no argument 1 to count`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
 func sameSet(a, b []string) bool {
 	m := map[string]int{}
 	for _, x := range a {
