@@ -157,7 +157,7 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 		var names []string
 		for _, code := range v.Countries {
 			c, _ := model.CountryByCode(code)
-			names = append(names, c.Name)
+			names = append(names, w.countryName(c))
 		}
 		w.Printf(msgSeriesInviteesCountries, strings.Join(names, ", "))
 	}
@@ -284,7 +284,7 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 	var names []string
 	for _, code := range codes {
 		c, _ := model.CountryByCode(code)
-		names = append(names, c.Name)
+		names = append(names, w.countryName(c))
 	}
 	if len(codes) == 0 {
 		w.Printf(msgAttendanceNone, m.ID, m.TitleIn(w.Language()), w.meetingStatus(m.Status), m.ID)

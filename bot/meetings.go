@@ -467,7 +467,7 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 		var names []string
 		for _, c := range model.CountriesInGroup(g) {
 			if coming[c.Alpha2] {
-				names = append(names, c.Name)
+				names = append(names, w.countryName(c))
 			}
 		}
 		if len(names) > 0 {

@@ -182,7 +182,7 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 				switch {
 				case en.Outreach.Stage != st:
 				case st == model.StageNotContacted && en.Outreach.OwnerID == 0 && en.Outreach.FollowUp.IsZero():
-					bare = append(bare, en.Country.Name)
+					bare = append(bare, w.countryName(en.Country))
 				default:
 					listed = append(listed, en)
 				}

@@ -177,7 +177,7 @@ func (e *Engine) network(ctx context.Context, w *Reply, r *Request) error {
 	var hosts []string
 	for _, code := range n.FacilitatingGroup {
 		c, _ := model.CountryByCode(code)
-		hosts = append(hosts, c.Name)
+		hosts = append(hosts, w.countryName(c))
 	}
 	w.Printf(msgNetwork, n.Name, n.Secretariat, strings.ReplaceAll(n.Address, "\n", ", "), strings.Join(hosts, ", "))
 	return nil
