@@ -150,7 +150,7 @@ func (e *Engine) coreCommands() []*Command {
 			Examples: []string{`meeting change 1 start="2012-09-29 11:00"`}, Access: Secretariat, Run: e.meetingChange},
 		{Name: "meeting schedule", Usage: "<meeting>", Description: "Announce a draft meeting: its invitations go out.", Access: Secretariat, Run: e.meetingSchedule},
 		{Name: "meeting cancel", Usage: "<meeting>", Description: "Cancel a meeting; every invitee's calendar removes it.", Access: Secretariat, Run: e.meetingCancel},
-		{Name: "invite", Usage: `<meeting> all | <regional group> | <country>, … | <person> | guest <e-mail> name="…" [country=…]`,
+		{Name: "invite", Usage: `<meeting> all | <regional group> | <country>, … | <person> | guest <e-mail> name="…" [country=…] [language=…]`,
 			Description: "Invite focal points and alternates, or a guest, to a meeting.",
 			Examples:    []string{"invite 1 all", "invite 1 WEOG", "invite 1 Ghana, Denmark", `invite 1 guest amb@mission.example.org name="Amb. Jane Doe" country=Brazil`},
 			Access:      Secretariat, Run: e.invite},

@@ -48,7 +48,7 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 		if p.Country != last {
 			last = p.Country
 			if c, ok := model.CountryByCode(p.Country); ok {
-				w.Printf(msgRosterCountry, c.Name, c.Group.Name())
+				w.Printf(msgRosterCountry, w.countryName(c), w.group(c.Group))
 			} else {
 				w.Printf(msgRosterNoCountry)
 			}
@@ -67,9 +67,9 @@ func (e *Engine) coverage(ctx context.Context, w *Reply, r *Request) error {
 	w.Printf(msgCoverage, len(cv.Members), members, 100*float64(len(cv.Members))/float64(members))
 	for _, g := range cv.Groups {
 		if len(g.Covered) == 0 {
-			w.Printf(msgCoverageGroupNone, g.Group.Name(), 0, g.Total)
+			w.Printf(msgCoverageGroupNone, w.group(g.Group), 0, g.Total)
 		} else {
-			w.Printf(msgCoverageGroup, g.Group.Name(), len(g.Covered), g.Total, strings.Join(namesOf(g.Covered), ", "))
+			w.Printf(msgCoverageGroup, w.group(g.Group), len(g.Covered), g.Total, strings.Join(namesOf(g.Covered), ", "))
 		}
 	}
 	if len(cv.Observers) > 0 {

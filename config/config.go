@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"focalbot/i18n"
 	"log/slog"
 	"net/mail"
 	"net/url"
@@ -23,6 +24,7 @@ type Config struct {
 	DB          string     // FOCALBOT_DB: a postgres:// DSN or a SQLite file path
 	Secretariat []string   // FOCALBOT_SECRETARIAT: e-mails or Slack IDs bootstrapped as secretariat
 	TimeZone    string     // FOCALBOT_TZ: the secretariat's IANA zone
+	Language    string     // FOCALBOT_LANGUAGE: the network's language, for readers who set none
 	LogFormat   string     // FOCALBOT_LOG_FORMAT: text or json
 	LogLevel    slog.Level // FOCALBOT_LOG_LEVEL: debug, info, warn or error
 	LogLevelSet bool       // FOCALBOT_LOG_LEVEL was given, not defaulted
@@ -84,6 +86,7 @@ var Settings = []Setting{
 	{"FOCALBOT_DB", "<data dir>/focalbot.db", "SQLite file path, or a postgres:// DSN"},
 	{"FOCALBOT_SECRETARIAT", "secretariat@example.org", "comma-separated e-mails or Slack user IDs made secretariat on first start"},
 	{"FOCALBOT_TZ", "America/New_York", "the secretariat's IANA time zone"},
+	{"FOCALBOT_LANGUAGE", "en", "the language of readers who have none in their profile nor from Slack: en, ar, zh-Hans, fr, ru or es"},
 	{"FOCALBOT_LOG_FORMAT", "text", "log format: text or json"},
 	{"FOCALBOT_LOG_LEVEL", "info", "log level: debug, info, warn or error"},
 	{"SLACK_BOT_TOKEN", "", "the Slack app's bot token (xoxb-…); without it the bot runs in the console"},
@@ -133,10 +136,14 @@ func Load(getenv func(string) string) (Config, error) {
 		DataDir:   get("FOCALBOT_DATA_DIR"),
 		DB:        lookup("FOCALBOT_DB"),
 		TimeZone:  get("FOCALBOT_TZ"),
+		Language:  get("FOCALBOT_LANGUAGE"),
 		LogFormat: get("FOCALBOT_LOG_FORMAT"),
 	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "focalbot.db")
+	}
+	if !i18n.Supported(c.Language) {
+		return Config{}, fmt.Errorf("FOCALBOT_LANGUAGE: focalbot does not write %q: use en, ar, zh-Hans, fr, ru or es", c.Language)
 	}
 	if _, err := model.LoadZone(c.TimeZone); err != nil {
 		return Config{}, fmt.Errorf("FOCALBOT_TZ: unknown time zone %q (use an IANA name such as America/New_York)", c.TimeZone)

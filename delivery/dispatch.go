@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"focalbot/clock"
+	"focalbot/i18n"
 	"focalbot/model"
+
+	"golang.org/x/text/message"
 )
 
 // Store is what the dispatcher needs from storage.
@@ -371,7 +374,7 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	} else if why := d.late(it, p); why != "" {
 		// It failed before and its moment has passed: not sent late.
 		d.observeFailure(it.Channel, "expired")
-		return false, d.giveUp(ctx, it, p, fmt.Sprintf(msgGaveUp, why, it.LastError))
+		return false, d.giveUp(ctx, it, p, notices().Sprintf(msgGaveUp, why, it.LastError))
 	} else if s, ok := d.Senders[it.Channel]; !ok {
 		sendErr = Permanent(fmt.Errorf("no sender for channel %q", it.Channel))
 	} else {
@@ -403,7 +406,7 @@ func (d *Dispatcher) deliver(ctx context.Context, it model.OutboxItem) (bool, er
 	d.observeFailure(it.Channel, FailTemporary.String())
 	if why := expired(it, p, now, d.MaxAge); why != "" {
 		d.observeFailure(it.Channel, "expired")
-		return false, errors.Join(d.giveUp(ctx, it, p, fmt.Sprintf(msgGaveUp, why, sendErr)), d.trouble(ctx, it.Channel, now, sendErr))
+		return false, errors.Join(d.giveUp(ctx, it, p, notices().Sprintf(msgGaveUp, why, sendErr)), d.trouble(ctx, it.Channel, now, sendErr))
 	}
 	next := now.Add(Backoff(it.Attempts))
 	var ra RetryAfter
@@ -464,7 +467,7 @@ func (d *Dispatcher) trouble(ctx context.Context, ch model.Channel, now time.Tim
 		return err
 	}
 	d.Log.Error("every delivery has failed for a while; messages stay queued", "channel", ch, "since", o.Since, "failures", o.Failures, "err", cause)
-	text := fmt.Sprintf(msgOutage, ch, d.when(o.Since), o.Failures, cause, roundDuration(d.MaxAge))
+	text := notices().Sprintf(msgOutage, ch, d.when(o.Since), o.Failures, cause, roundDuration(d.MaxAge))
 	pl := d.Planner
 	pl.Channels = slices.DeleteFunc(slices.Clone(pl.Channels), func(c model.Channel) bool { return c == ch })
 	return d.notify(ctx, pl, fmt.Sprintf("outage:%s:%d", ch, o.Since.Unix()), text)
@@ -485,7 +488,7 @@ func (d *Dispatcher) recovered(ctx context.Context, ch model.Channel, now time.T
 		return err
 	}
 	d.Log.Info("deliveries work again", "channel", ch, "since", o.Since, "failures", o.Failures, "retries", n)
-	text := fmt.Sprintf(msgOutageOver, ch, d.when(o.Since), d.when(now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
+	text := notices().Sprintf(msgOutageOver, ch, d.when(o.Since), d.when(now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
 	return d.notify(ctx, d.Planner, fmt.Sprintf("outage:%s:%d/over", ch, o.Since.Unix()), text)
 }
 
@@ -557,15 +560,15 @@ func (d *Dispatcher) report(ctx context.Context, ch model.Channel) error {
 		return nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, msgDeliveryFailed, len(failed))
+	notices().Fprintf(&b, msgDeliveryFailed, len(failed))
 	for i, f := range failed {
 		if i == maxReported {
-			fmt.Fprintf(&b, msgDeliveryFailedMore, len(failed)-i)
+			notices().Fprintf(&b, msgDeliveryFailedMore, len(failed)-i)
 			break
 		}
-		fmt.Fprintf(&b, msgDeliveryFailedLine, f.item.Kind, f.payload.Meeting.Title, f.payload.Invitee.Name, f.item.Recipient, f.item.Channel, f.reason)
+		notices().Fprintf(&b, msgDeliveryFailedLine, f.item.Kind, f.payload.Meeting.Title, f.payload.Invitee.Name, f.item.Recipient, f.item.Channel, f.reason)
 	}
-	b.WriteString(msgDeliveryFailedHint)
+	b.WriteString(notices().Sprintf(msgDeliveryFailedHint))
 	return d.notify(ctx, d.Planner, fmt.Sprintf("failures:%s:%d+%d", ch, failed[0].item.ID, len(failed)), b.String())
 }
 
@@ -593,6 +596,10 @@ func (d *Dispatcher) notify(ctx context.Context, pl Planner, key, text string) e
 	d.Kick()
 	return nil
 }
+
+// notices is the printer of what the dispatcher tells the secretariat, in
+// the network's language (FOCALBOT_LANGUAGE): one text to all its members.
+func notices() *message.Printer { return i18n.Printer(i18n.Default()) }
 
 // The dispatcher's catalog: what it tells the secretariat.
 const (

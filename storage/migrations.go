@@ -132,6 +132,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0016,
 			Rollback: rollback0016,
 		},
+		{
+			ID:       "0017_languages",
+			Migrate:  migrate0017,
+			Rollback: rollback0017,
+		},
 	}
 }
 

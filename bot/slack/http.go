@@ -177,7 +177,7 @@ func (t *Transport) serveCommand(w http.ResponseWriter, r *http.Request, body []
 	case acceptedSeen:
 		t.refuseReplay(w, r)
 	case acceptedBusy, acceptedFail:
-		writeJSON(w, slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: msgBusy})
+		writeJSON(w, slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: say(msgBusy)})
 	default:
 		w.WriteHeader(http.StatusOK)
 	}

@@ -342,7 +342,7 @@ func (t *Transport) converse(ctx context.Context, userID, channel, threadTS, tex
 		return
 	}
 	t.post(ctx, dm, "", reply.Text())
-	t.post(ctx, channel, threadTS, msgAnsweredInDM)
+	t.post(ctx, channel, threadTS, say(msgAnsweredInDM))
 }
 
 // post posts text, logging a failure: the work is after the ack, so there
@@ -385,7 +385,7 @@ func (t *Transport) respond(ctx context.Context, userID, responseURL, text strin
 		return
 	}
 	if sent == len(viaURL) {
-		if err := t.api.respond(ctx, responseURL, &slackapi.WebhookMessage{ResponseType: typ, Text: msgRestInDM}); err != nil {
+		if err := t.api.respond(ctx, responseURL, &slackapi.WebhookMessage{ResponseType: typ, Text: say(msgRestInDM)}); err != nil {
 			t.log.Warn("cannot say where the rest of an answer is", "err", err)
 		}
 	}

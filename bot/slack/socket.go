@@ -210,7 +210,7 @@ func (t *Transport) onSocketEvent(ctx context.Context, client *socketmode.Client
 		payload, _ := json.Marshal(cmd)
 		it := model.InboxItem{Key: envelopeKey(ev.Request), Kind: kindCommand, Payload: string(payload)}
 		if a := t.accept(ctx, it, t.commandJob(cmd)); a == acceptedBusy || a == acceptedFail {
-			t.ack(ctx, client, ev.Request, slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: msgBusy})
+			t.ack(ctx, client, ev.Request, slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: say(msgBusy)})
 			return
 		}
 		t.ack(ctx, client, ev.Request, nil)

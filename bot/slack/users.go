@@ -54,6 +54,7 @@ func (u *users) caller(ctx context.Context, userID string) bot.Caller {
 		Email:    model.NormalizeEmail(info.Profile.Email),
 		Name:     firstOf(info.RealName, info.Profile.RealName, info.Profile.DisplayName, info.Name),
 		TimeZone: info.TZ,
+		Locale:   info.Locale,
 		Span:     liveSpan,
 		Mention:  liveMention,
 	}
