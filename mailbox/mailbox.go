@@ -53,7 +53,9 @@ type Ingester interface {
 type IngestFunc func(ctx context.Context, raw []byte, via string) error
 
 // Ingest calls f.
-func (f IngestFunc) Ingest(ctx context.Context, raw []byte, via string) error { return f(ctx, raw, via) }
+func (f IngestFunc) Ingest(ctx context.Context, raw []byte, via string) error {
+	return f(ctx, raw, via)
+}
 
 // Config says which mailbox to watch and how to log in.
 type Config struct {
