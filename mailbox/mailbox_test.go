@@ -258,25 +258,32 @@ func TestUIDValidityChange(t *testing.T) {
 // without being ingested again.
 func TestDoneFolder(t *testing.T) {
 	s := newMemServer(t, memOptions{})
-	b := s.backend()
+	doneFolder(t, s.backend(), "INBOX", "Handled")
+}
+
+func doneFolder(t *testing.T, b backend, mbox, done string) {
 	c := b.client(t)
-	if err := c.Create("Handled", nil).Wait(); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{mbox, done} {
+		if name != "INBOX" {
+			if err := c.Create(name, nil).Wait(); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	c.Close()
-	b.deliver(t, "INBOX", nil, reply("d1"))
-	b.deliver(t, "INBOX", []imap.Flag{imap.FlagSeen, Keyword}, reply("d0"))
+	b.deliver(t, mbox, nil, reply("d1"))
+	b.deliver(t, mbox, []imap.Flag{imap.FlagSeen, Keyword}, reply("d0"))
 	rec := newRecorder()
-	w, log := newWatcher(t, Config{URL: s.url("INBOX"), Password: testPassword, TLS: s.cert.client, Poll: 100 * time.Millisecond, Done: "Handled"}, rec)
+	w, log := newWatcher(t, Config{URL: b.url(mbox), Password: b.password, TLS: b.tls, Poll: 100 * time.Millisecond, Done: done}, rec)
 	start(t, w, log)
 	eventually(t, func() string { return "moved: " + log.String() }, func() bool {
-		return len(b.flags(t, "INBOX")) == 0 && len(b.flags(t, "Handled")) == 2
+		return len(b.flags(t, mbox)) == 0 && len(b.flags(t, done)) == 2
 	})
 	if got := rec.snapshot(); !equal(got, map[string]int{"d1": 1}) {
 		t.Errorf("ingested %v, want d1 once", got)
 	}
-	if f := b.flags(t, "Handled")["d1"]; !handled(f) {
-		t.Errorf("d1 in Handled has flags %v", f)
+	if f := b.flags(t, done)["d1"]; !handled(f) {
+		t.Errorf("d1 in %s has flags %v", done, f)
 	}
 }
 
