@@ -11,25 +11,27 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+
+	"focalbot/internal/imaptest"
 )
 
 // scenario is what every server must pass: messages waiting at start and
 // arriving later are each ingested once and flagged; one whose Ingest
 // fails is left unflagged and retried; a restart skips none, repeats none,
 // and a message a person has already read is not skipped.
-func scenario(t *testing.T, b backend, mbox string) {
+func scenario(t *testing.T, b imaptest.Backend, mbox string) {
 	rec := newRecorder()
 	var down atomic.Bool
 	rec.fail = func(id string, _ int) bool { return id == "m3" && down.Load() }
-	cfg := Config{URL: b.url(mbox), Password: b.password, TLS: b.tls, Poll: 200 * time.Millisecond}
+	cfg := Config{URL: b.URL(mbox), Password: b.Password, TLS: b.TLS, Poll: 200 * time.Millisecond}
 
-	b.deliver(t, mbox, nil, reply("m1"), reply("m2"))
+	b.Deliver(t, mbox, nil, imaptest.Reply("m1"), imaptest.Reply("m2"))
 	w, log := newWatcher(t, cfg, rec)
 	r := start(t, w, log)
 	eventually(t, func() string { return fmt.Sprintf("ingested %v; log:\n%s", rec.snapshot(), log) },
 		func() bool { return rec.count("m1") == 1 && rec.count("m2") == 1 })
 	eventually(t, func() string { return "m1 and m2 flagged" }, func() bool {
-		f := b.flags(t, mbox)
+		f := b.Flags(t, mbox)
 		return handled(f["m1"]) && handled(f["m2"])
 	})
 	if err := w.Ready(); err != nil {
@@ -38,13 +40,13 @@ func scenario(t *testing.T, b backend, mbox string) {
 
 	// The database is down: m3 stays unflagged, and is tried again.
 	down.Store(true)
-	b.deliver(t, mbox, nil, reply("m3"))
+	b.Deliver(t, mbox, nil, imaptest.Reply("m3"))
 	eventually(t, func() string { return fmt.Sprintf("m3 tried twice; log:\n%s", log) }, func() bool {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		return rec.tries["m3"] >= 2
 	})
-	if f := b.flags(t, mbox)["m3"]; hasFlag(f, Keyword) || hasFlag(f, imap.FlagSeen) {
+	if f := b.Flags(t, mbox)["m3"]; hasFlag(f, Keyword) || hasFlag(f, imap.FlagSeen) {
 		t.Errorf("m3 failed to ingest but is flagged %v", f)
 	}
 	if !strings.Contains(log.String(), "left unflagged") {
@@ -52,12 +54,12 @@ func scenario(t *testing.T, b backend, mbox string) {
 	}
 	down.Store(false)
 	eventually(t, func() string { return "m3 ingested after the database came back" }, func() bool { return rec.count("m3") == 1 })
-	eventually(t, func() string { return "m3 flagged" }, func() bool { return handled(b.flags(t, mbox)["m3"]) })
+	eventually(t, func() string { return "m3 flagged" }, func() bool { return handled(b.Flags(t, mbox)["m3"]) })
 
 	// Stopped; two replies arrive, and a person reads one of them.
 	r.halt(t)
-	b.deliver(t, mbox, nil, reply("m4"), reply("m5"))
-	b.markSeen(t, mbox, "m4")
+	b.Deliver(t, mbox, nil, imaptest.Reply("m4"), imaptest.Reply("m5"))
+	b.MarkSeen(t, mbox, "m4")
 	w2, log2 := newWatcher(t, cfg, rec)
 	start(t, w2, log2)
 	eventually(t, func() string { return fmt.Sprintf("m4 and m5 after the restart: %v; log:\n%s", rec.snapshot(), log2) },
@@ -68,7 +70,7 @@ func scenario(t *testing.T, b backend, mbox string) {
 		t.Errorf("ingested %v, want each once: %v", got, want)
 	}
 	for _, l := range []string{log.String(), log2.String()} {
-		if strings.Contains(l, b.password) {
+		if strings.Contains(l, b.Password) {
 			t.Errorf("the password is in the log:\n%s", l)
 		}
 	}
@@ -92,42 +94,42 @@ func equal(a, b map[string]int) bool {
 
 func TestMemServerScenario(t *testing.T) {
 	t.Run("imaps without IDLE", func(t *testing.T) {
-		s := newMemServer(t, memOptions{noIdle: true})
-		scenario(t, s.backend(), "INBOX")
-		if s.sawIdle.Load() {
+		s := imaptest.Start(t, imaptest.Options{NoIdle: true})
+		scenario(t, s.Backend(), "INBOX")
+		if s.SawIdle() {
 			t.Error("the client sent IDLE to a server that does not offer it")
 		}
 	})
 	t.Run("STARTTLS with IDLE", func(t *testing.T) {
-		s := newMemServer(t, memOptions{starttls: true})
-		scenario(t, s.backend(), "INBOX")
+		s := imaptest.Start(t, imaptest.Options{StartTLS: true})
+		scenario(t, s.Backend(), "INBOX")
 	})
 }
 
 // TestIdleWakesAtOnce: with IDLE a new message is ingested at once, long
 // before the poll interval.
 func TestIdleWakesAtOnce(t *testing.T) {
-	s := newMemServer(t, memOptions{})
+	s := imaptest.Start(t, imaptest.Options{})
 	rec := newRecorder()
-	w, log := newWatcher(t, Config{URL: s.url("INBOX"), Password: testPassword, TLS: s.cert.client, Poll: time.Hour}, rec)
+	w, log := newWatcher(t, Config{URL: s.URL("INBOX"), Password: imaptest.Password, TLS: s.Cert.Client, Poll: time.Hour}, rec)
 	start(t, w, log)
 	eventually(t, func() string { return "connected: " + log.String() }, func() bool { return w.Ready() == nil })
-	eventually(t, func() string { return "IDLE sent" }, s.sawIdle.Load)
-	s.backend().deliver(t, "INBOX", nil, reply("idle-1"))
+	eventually(t, func() string { return "IDLE sent" }, s.SawIdle)
+	s.Backend().Deliver(t, "INBOX", nil, imaptest.Reply("idle-1"))
 	eventually(t, func() string { return "ingested through IDLE: " + log.String() }, func() bool { return rec.count("idle-1") == 1 })
 }
 
 // TestPollWithoutIdle: a server without IDLE is polled at the interval,
 // and never sent IDLE.
 func TestPollWithoutIdle(t *testing.T) {
-	s := newMemServer(t, memOptions{noIdle: true})
+	s := imaptest.Start(t, imaptest.Options{NoIdle: true})
 	rec := newRecorder()
-	w, log := newWatcher(t, Config{URL: s.url("INBOX"), Password: testPassword, TLS: s.cert.client, Poll: 50 * time.Millisecond}, rec)
+	w, log := newWatcher(t, Config{URL: s.URL("INBOX"), Password: imaptest.Password, TLS: s.Cert.Client, Poll: 50 * time.Millisecond}, rec)
 	start(t, w, log)
 	eventually(t, func() string { return "connected: " + log.String() }, func() bool { return w.Ready() == nil })
-	s.backend().deliver(t, "INBOX", nil, reply("poll-1"))
+	s.Backend().Deliver(t, "INBOX", nil, imaptest.Reply("poll-1"))
 	eventually(t, func() string { return "ingested by polling: " + log.String() }, func() bool { return rec.count("poll-1") == 1 })
-	if s.sawIdle.Load() {
+	if s.SawIdle() {
 		t.Error("IDLE sent to a server without it")
 	}
 	if !strings.Contains(log.String(), "idle=false") {
@@ -136,10 +138,10 @@ func TestPollWithoutIdle(t *testing.T) {
 }
 
 func TestWrongPasswordIsReportedAndRetried(t *testing.T) {
-	s := newMemServer(t, memOptions{})
-	s.backend().deliver(t, "INBOX", nil, reply("pw-1"))
+	s := imaptest.Start(t, imaptest.Options{})
+	s.Backend().Deliver(t, "INBOX", nil, imaptest.Reply("pw-1"))
 	rec := newRecorder()
-	w, log := newWatcher(t, Config{URL: s.url("INBOX"), Password: "wrong horse", TLS: s.cert.client}, rec)
+	w, log := newWatcher(t, Config{URL: s.URL("INBOX"), Password: "wrong horse", TLS: s.Cert.Client}, rec)
 	start(t, w, log)
 	eventually(t, func() string { return "two failed logins: " + log.String() }, func() bool {
 		return strings.Count(log.String(), "with the password") >= 2
@@ -165,27 +167,27 @@ func TestBearerToken(t *testing.T) {
 		{"OAUTHBEARER preferred", []string{"XOAUTH2", "OAUTHBEARER"}, "OAUTHBEARER"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newMemServer(t, memOptions{mechs: tc.mechs, token: "ya29.first"})
+			s := imaptest.Start(t, imaptest.Options{Mechs: tc.mechs, Token: "ya29.first"})
 			tokenFile := filepath.Join(t.TempDir(), "token")
 			writeFile(t, tokenFile, "ya29.first\n")
 			rec := newRecorder()
-			w, log := newWatcher(t, Config{URL: s.url("INBOX"), TokenFile: tokenFile, TLS: s.cert.client, Poll: 100 * time.Millisecond}, rec)
+			w, log := newWatcher(t, Config{URL: s.URL("INBOX"), TokenFile: tokenFile, TLS: s.Cert.Client, Poll: 100 * time.Millisecond}, rec)
 			start(t, w, log)
-			s.backend().deliver(t, "INBOX", nil, reply("tok-1"))
+			s.Backend().Deliver(t, "INBOX", nil, imaptest.Reply("tok-1"))
 			eventually(t, func() string { return "ingested with the first token: " + log.String() }, func() bool { return rec.count("tok-1") == 1 })
 
 			// The server takes only a new token now, and drops us; the
 			// file still has the old one: logins fail until it is rotated.
-			s.setToken("ya29.second")
-			s.dropAll()
+			s.SetToken("ya29.second")
+			s.DropAll()
 			eventually(t, func() string { return "a refused token: " + log.String() }, func() bool {
 				err := w.Ready()
 				return err != nil && strings.Contains(err.Error(), "with "+tc.want)
 			})
 			writeFile(t, tokenFile, "ya29.second\n")
-			s.backend().deliver(t, "INBOX", nil, reply("tok-2"))
+			s.Backend().Deliver(t, "INBOX", nil, imaptest.Reply("tok-2"))
 			eventually(t, func() string { return "ingested with the rotated token: " + log.String() }, func() bool { return rec.count("tok-2") == 1 })
-			m := slices.DeleteFunc(s.mechanisms(), func(m string) bool { return m == "LOGIN" }) // the mail server's deliveries
+			m := slices.DeleteFunc(s.Mechanisms(), func(m string) bool { return m == "LOGIN" }) // the mail server's deliveries
 			if len(m) < 2 || m[0] != tc.want || m[len(m)-1] != tc.want {
 				t.Errorf("logged in with %v, want %s", m, tc.want)
 			}
@@ -197,10 +199,10 @@ func TestBearerToken(t *testing.T) {
 }
 
 func TestTokenWithoutOAuthMechanism(t *testing.T) {
-	s := newMemServer(t, memOptions{})
+	s := imaptest.Start(t, imaptest.Options{})
 	tokenFile := filepath.Join(t.TempDir(), "token")
 	writeFile(t, tokenFile, "ya29.first")
-	w, log := newWatcher(t, Config{URL: s.url("INBOX"), TokenFile: tokenFile, TLS: s.cert.client}, newRecorder())
+	w, log := newWatcher(t, Config{URL: s.URL("INBOX"), TokenFile: tokenFile, TLS: s.Cert.Client}, newRecorder())
 	start(t, w, log)
 	eventually(t, func() string { return "refused: " + log.String() }, func() bool {
 		err := w.Ready()
@@ -213,22 +215,22 @@ func TestTokenWithoutOAuthMechanism(t *testing.T) {
 // new UIDVALIDITY is logged, the one new message is ingested, and those
 // handled before are not ingested again.
 func TestUIDValidityChange(t *testing.T) {
-	s := newMemServer(t, memOptions{})
-	b := s.backend()
+	s := imaptest.Start(t, imaptest.Options{})
+	b := s.Backend()
 	rec := newRecorder()
-	cfg := Config{URL: s.url("Replies"), Password: testPassword, TLS: s.cert.client, Poll: 100 * time.Millisecond}
-	b.deliver(t, "Replies", nil, reply("u1"), reply("u2"))
+	cfg := Config{URL: s.URL("Replies"), Password: imaptest.Password, TLS: s.Cert.Client, Poll: 100 * time.Millisecond}
+	b.Deliver(t, "Replies", nil, imaptest.Reply("u1"), imaptest.Reply("u2"))
 	w, log := newWatcher(t, cfg, rec)
 	r := start(t, w, log)
 	eventually(t, func() string { return "u1, u2: " + log.String() }, func() bool { return rec.count("u1") == 1 && rec.count("u2") == 1 })
 	eventually(t, func() string { return "u1, u2 flagged" }, func() bool {
-		f := b.flags(t, "Replies")
+		f := b.Flags(t, "Replies")
 		return handled(f["u1"]) && handled(f["u2"])
 	})
 	r.halt(t)
 
-	flags := b.flags(t, "Replies")
-	c := b.client(t)
+	flags := b.Flags(t, "Replies")
+	c := b.Client(t)
 	if err := c.Delete("Replies").Wait(); err != nil {
 		t.Fatal(err)
 	}
@@ -237,9 +239,9 @@ func TestUIDValidityChange(t *testing.T) {
 	}
 	c.Close()
 	for _, id := range []string{"u1", "u2"} {
-		b.deliver(t, "Replies", flags[id], reply(id))
+		b.Deliver(t, "Replies", flags[id], imaptest.Reply(id))
 	}
-	b.deliver(t, "Replies", nil, reply("u3"))
+	b.Deliver(t, "Replies", nil, imaptest.Reply("u3"))
 
 	r = start(t, w, log) // the same watcher, as after a reconnect
 	eventually(t, func() string { return "u3: " + log.String() }, func() bool { return rec.count("u3") == 1 })
@@ -257,12 +259,12 @@ func TestUIDValidityChange(t *testing.T) {
 // moved there; one flagged already (its move failed last time) is moved
 // without being ingested again.
 func TestDoneFolder(t *testing.T) {
-	s := newMemServer(t, memOptions{})
-	doneFolder(t, s.backend(), "INBOX", "Handled")
+	s := imaptest.Start(t, imaptest.Options{})
+	doneFolder(t, s.Backend(), "INBOX", "Handled")
 }
 
-func doneFolder(t *testing.T, b backend, mbox, done string) {
-	c := b.client(t)
+func doneFolder(t *testing.T, b imaptest.Backend, mbox, done string) {
+	c := b.Client(t)
 	for _, name := range []string{mbox, done} {
 		if name != "INBOX" {
 			if err := c.Create(name, nil).Wait(); err != nil {
@@ -271,18 +273,18 @@ func doneFolder(t *testing.T, b backend, mbox, done string) {
 		}
 	}
 	c.Close()
-	b.deliver(t, mbox, nil, reply("d1"))
-	b.deliver(t, mbox, []imap.Flag{imap.FlagSeen, Keyword}, reply("d0"))
+	b.Deliver(t, mbox, nil, imaptest.Reply("d1"))
+	b.Deliver(t, mbox, []imap.Flag{imap.FlagSeen, Keyword}, imaptest.Reply("d0"))
 	rec := newRecorder()
-	w, log := newWatcher(t, Config{URL: b.url(mbox), Password: b.password, TLS: b.tls, Poll: 100 * time.Millisecond, Done: done}, rec)
+	w, log := newWatcher(t, Config{URL: b.URL(mbox), Password: b.Password, TLS: b.TLS, Poll: 100 * time.Millisecond, Done: done}, rec)
 	start(t, w, log)
 	eventually(t, func() string { return "moved: " + log.String() }, func() bool {
-		return len(b.flags(t, mbox)) == 0 && len(b.flags(t, done)) == 2
+		return len(b.Flags(t, mbox)) == 0 && len(b.Flags(t, done)) == 2
 	})
 	if got := rec.snapshot(); !equal(got, map[string]int{"d1": 1}) {
 		t.Errorf("ingested %v, want d1 once", got)
 	}
-	if f := b.flags(t, done)["d1"]; !handled(f) {
+	if f := b.Flags(t, done)["d1"]; !handled(f) {
 		t.Errorf("d1 in %s has flags %v", done, f)
 	}
 }
