@@ -32,6 +32,7 @@ func (a *app) imapWatcher(met *metrics.Metrics) (*mailbox.Watcher, error) {
 		TokenFile: c.TokenFile,
 		Poll:      c.Poll,
 		Done:      c.Done,
+		CAFile:    c.CAFile,
 	}, a.ingester(), a.log.With("component", "imap"))
 	if err != nil {
 		return nil, err

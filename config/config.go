@@ -105,6 +105,7 @@ var Settings = []Setting{
 	{"FOCALBOT_IMAP_PASSWORD_FILE", "", "a file holding FOCALBOT_IMAP_PASSWORD, instead of the variable"},
 	{"FOCALBOT_IMAP_TOKEN_FILE", "", "a file holding an OAuth2 access token, read again at every login (XOAUTH2 or OAUTHBEARER), instead of a password"},
 	{"FOCALBOT_IMAP_POLL", "1m", "how often to look for new mail when the server has no IDLE, and to try again a message that could not be stored"},
+	{"FOCALBOT_IMAP_CA_FILE", "", "a PEM file of the certificates to trust for the IMAP server (a private CA), instead of the system's"},
 	{"FOCALBOT_IMAP_DONE", "", "a folder to move handled messages to; without it they are flagged \\Seen and $Focalbot where they are"},
 }
 

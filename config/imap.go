@@ -1,6 +1,7 @@
 package config
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net/url"
 	"os"
@@ -15,10 +16,11 @@ type IMAP struct {
 	TokenFile string        // FOCALBOT_IMAP_TOKEN_FILE: an OAuth2 access token, read again at every login
 	Poll      time.Duration // FOCALBOT_IMAP_POLL: how often to look when the server has no IDLE
 	Done      string        // FOCALBOT_IMAP_DONE: a folder to move handled messages to; empty: flag them
+	CAFile    string        // FOCALBOT_IMAP_CA_FILE: PEM certificates to trust instead of the system's
 }
 
 // imapNames are the IMAP variables besides the URL.
-var imapNames = []string{"FOCALBOT_IMAP_PASSWORD", "FOCALBOT_IMAP_PASSWORD_FILE", "FOCALBOT_IMAP_TOKEN_FILE", "FOCALBOT_IMAP_POLL", "FOCALBOT_IMAP_DONE"}
+var imapNames = []string{"FOCALBOT_IMAP_PASSWORD", "FOCALBOT_IMAP_PASSWORD_FILE", "FOCALBOT_IMAP_TOKEN_FILE", "FOCALBOT_IMAP_POLL", "FOCALBOT_IMAP_DONE", "FOCALBOT_IMAP_CA_FILE"}
 
 // loadIMAP reads and checks the IMAP settings.
 func (c *Config) loadIMAP(lookup, get func(string) string) error {
@@ -72,6 +74,15 @@ func (c *Config) loadIMAP(lookup, get func(string) string) error {
 	}
 	if c.IMAP.Done != "" && strings.EqualFold(c.IMAP.Done, mbox) {
 		return fmt.Errorf("FOCALBOT_IMAP_DONE: %q is the mailbox being read; name another folder, e.g. Replies/Done", c.IMAP.Done)
+	}
+	if c.IMAP.CAFile = lookup("FOCALBOT_IMAP_CA_FILE"); c.IMAP.CAFile != "" {
+		b, err := os.ReadFile(c.IMAP.CAFile)
+		if err != nil {
+			return fmt.Errorf("FOCALBOT_IMAP_CA_FILE: cannot read %s: %v", c.IMAP.CAFile, err)
+		}
+		if !x509.NewCertPool().AppendCertsFromPEM(b) {
+			return fmt.Errorf("FOCALBOT_IMAP_CA_FILE: %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", c.IMAP.CAFile)
+		}
 	}
 	return nil
 }

@@ -54,6 +54,9 @@ func TestIMAP(t *testing.T) {
 		{map[string]string{"FOCALBOT_IMAP_URL": url, "FOCALBOT_IMAP_PASSWORD": "s3cret", "FOCALBOT_IMAP_POLL": "often"}, "FOCALBOT_IMAP_POLL", "between 1s and 24h"},
 		{map[string]string{"FOCALBOT_IMAP_URL": url, "FOCALBOT_IMAP_PASSWORD": "s3cret", "FOCALBOT_IMAP_POLL": "10ms"}, "FOCALBOT_IMAP_POLL", "between 1s and 24h"},
 		{map[string]string{"FOCALBOT_IMAP_URL": url, "FOCALBOT_IMAP_PASSWORD": "s3cret", "FOCALBOT_IMAP_DONE": "inbox"}, "FOCALBOT_IMAP_DONE", "the mailbox being read"},
+		{map[string]string{"FOCALBOT_IMAP_URL": url, "FOCALBOT_IMAP_PASSWORD": "s3cret", "FOCALBOT_IMAP_CA_FILE": empty}, "FOCALBOT_IMAP_CA_FILE", "no PEM certificate"},
+		{map[string]string{"FOCALBOT_IMAP_URL": url, "FOCALBOT_IMAP_PASSWORD": "s3cret", "FOCALBOT_IMAP_CA_FILE": filepath.Join(dir, "missing")}, "FOCALBOT_IMAP_CA_FILE", "cannot read"},
+		{map[string]string{"FOCALBOT_IMAP_CA_FILE": empty}, "FOCALBOT_IMAP_CA_FILE", "FOCALBOT_IMAP_URL is not"},
 	} {
 		_, err := Load(env(tc.env))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.name) || !strings.Contains(err.Error(), tc.says) || strings.Contains(err.Error(), "\n") {

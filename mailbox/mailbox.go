@@ -19,6 +19,7 @@ package mailbox
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -75,7 +76,11 @@ type Config struct {
 	Poll time.Duration
 	// Done, when set, is the folder handled messages are moved to.
 	Done string
-	// TLS is the TLS configuration; nil uses the system's roots.
+	// CAFile is a PEM file of the certificates to trust instead of the
+	// system's roots (a private CA).
+	CAFile string
+	// TLS is the TLS configuration; nil uses the system's roots (or
+	// CAFile's).
 	TLS *tls.Config
 	// Backoff is the first wait before reconnecting (default 1s); it
 	// doubles up to MaxBackoff (default 2m).
@@ -164,6 +169,17 @@ func New(cfg Config, ing Ingester, log *slog.Logger) (*Watcher, error) {
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.CAFile != "" && cfg.TLS == nil {
+		b, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("read the certificates to trust: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(b) {
+			return nil, fmt.Errorf("%s holds no PEM certificate", cfg.CAFile)
+		}
+		cfg.TLS = &tls.Config{RootCAs: pool}
 	}
 	return &Watcher{cfg: cfg, target: t, ing: ing, log: log, state: errNotConnected}, nil
 }

@@ -124,7 +124,8 @@ func TestIdleWakesAtOnce(t *testing.T) {
 func TestPollWithoutIdle(t *testing.T) {
 	s := imaptest.Start(t, imaptest.Options{NoIdle: true})
 	rec := newRecorder()
-	w, log := newWatcher(t, Config{URL: s.URL("INBOX"), Password: imaptest.Password, TLS: s.Cert.Client, Poll: 50 * time.Millisecond}, rec)
+	// The server's certificate trusted from a file, as FOCALBOT_IMAP_CA_FILE does.
+	w, log := newWatcher(t, Config{URL: s.URL("INBOX"), Password: imaptest.Password, CAFile: s.Cert.CAFile, Poll: 50 * time.Millisecond}, rec)
 	start(t, w, log)
 	eventually(t, func() string { return "connected: " + log.String() }, func() bool { return w.Ready() == nil })
 	s.Backend().Deliver(t, "INBOX", nil, imaptest.Reply("poll-1"))
