@@ -29,6 +29,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -140,6 +141,8 @@ type Watcher struct {
 	target Target
 	ing    Ingester
 	log    *slog.Logger
+
+	scans atomic.Int64 // scans completed, every message of each handed over
 
 	mu          sync.Mutex
 	state       error  // nil when connected and watching
@@ -415,6 +418,7 @@ func (w *Watcher) scan(ctx context.Context, c *imapclient.Client, keyword bool) 
 		}
 		uids = uids[n:]
 	}
+	w.scans.Add(1)
 	return nil
 }
 
@@ -432,10 +436,7 @@ func (w *Watcher) batch(ctx context.Context, c *imapclient.Client, uids []imap.U
 	if keyword {
 		flags = append(flags, Keyword)
 	}
-	var (
-		stores []*imapclient.FetchCommand
-		done   imap.UIDSet
-	)
+	var done imap.UIDSet
 	for _, m := range msgs {
 		if ctx.Err() != nil {
 			break
@@ -454,13 +455,13 @@ func (w *Watcher) batch(ctx context.Context, c *imapclient.Client, uids []imap.U
 				continue
 			}
 		}
-		// The effect is committed: flag it now, without waiting, so that
-		// a crash repeats as few as possible.
-		stores = append(stores, c.Store(imap.UIDSetNum(m.UID), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: flags}, nil))
-		done.AddNum(m.UID)
+		done.AddNum(m.UID) // its effect is committed
 	}
-	for _, s := range stores {
-		if err := s.Close(); err != nil {
+	// One STORE for the batch: a STORE for each message made the transport
+	// three times slower (BENCHMARKS.md), and a crash before this line
+	// hands at most one batch over again, each without a second effect.
+	if len(done) > 0 {
+		if err := c.Store(done, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: flags}, nil).Close(); err != nil {
 			return fmt.Errorf("flag: %w", err)
 		}
 	}

@@ -394,17 +394,26 @@ func (b Backend) Deliver(t testing.TB, mbox string, flags []imap.Flag, msgs ...[
 	t.Helper()
 	c := b.Client(t)
 	defer c.Close()
-	for _, m := range msgs {
-		cmd := c.Append(mbox, int64(len(m)), &imap.AppendOptions{Flags: flags})
-		if _, err := cmd.Write(m); err != nil {
-			t.Fatal(err)
+	// Pipelined, 64 at a time (both servers offer LITERAL+).
+	for len(msgs) > 0 {
+		n := min(len(msgs), 64)
+		var cmds []*imapclient.AppendCommand
+		for _, m := range msgs[:n] {
+			cmd := c.Append(mbox, int64(len(m)), &imap.AppendOptions{Flags: flags})
+			if _, err := cmd.Write(m); err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Close(); err != nil {
+				t.Fatal(err)
+			}
+			cmds = append(cmds, cmd)
 		}
-		if err := cmd.Close(); err != nil {
-			t.Fatal(err)
+		for _, cmd := range cmds {
+			if _, err := cmd.Wait(); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if _, err := cmd.Wait(); err != nil {
-			t.Fatal(err)
-		}
+		msgs = msgs[n:]
 	}
 	c.Logout().Wait()
 }
