@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
+	"focalbot/inmail"
 	"focalbot/model"
+	"focalbot/network"
 	"focalbot/roster"
 	"focalbot/storage"
 )
@@ -94,3 +97,62 @@ func (m *Main) export(ctx context.Context, args []string) error {
 	}
 	return roster.Write(m.Stdout, people)
 }
+
+// inbox takes in the one e-mail on m.Stdin, as a mail server delivers to a
+// program (Postfix's pipe, .forward, procmail, Exim). It returns nil when
+// the message was handled or deliberately ignored, held or refused (all
+// recorded, and shown by the chat command inbox), and a tempFailError
+// (exit 75) only when it could not be stored, so that the mail server
+// keeps it and tries again.
+func (m *Main) inbox(ctx context.Context, args []string) error {
+	fs := flags("inbox", "focalbot inbox < message.eml", m.Stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageError{"inbox reads one message on standard input and takes no arguments: focalbot inbox < message.eml"}
+	}
+	raw, err := io.ReadAll(io.LimitReader(m.Stdin, inmail.MaxSize+1))
+	if err != nil {
+		return tempFailError{fmt.Errorf("read the message: %w", err)}
+	}
+	cfg, err := m.config()
+	if err != nil {
+		return tempFailError{err} // a setting being fixed: the mail server keeps the message meanwhile
+	}
+	a, err := m.open(ctx, cfg, nil, true)
+	if err != nil {
+		return tempFailError{err}
+	}
+	planner, err := a.planner(ctx)
+	if err != nil {
+		return tempFailError{err}
+	}
+	in := &inmail.Ingester{
+		Store:    a.store,
+		Services: network.New(a.store, a.clock, a.zone, planner, nil),
+		Clock:    a.clock,
+		Log:      a.log.With("component", "inmail"),
+	}
+	out, err := in.Ingest(ctx, raw, model.ViaPipe)
+	if err != nil {
+		return tempFailError{err}
+	}
+	r := out.Mail
+	switch {
+	case out.Repeat:
+		fmt.Fprintf(m.Stdout, msgInboxRepeat, r.ID, r.Status)
+	case r.Reason != "":
+		fmt.Fprintf(m.Stdout, msgInboxReason, r.ID, r.Status, r.Did, r.Reason)
+	default:
+		fmt.Fprintf(m.Stdout, msgInboxDid, r.ID, r.Status, r.Did)
+	}
+	return nil
+}
+
+// What focalbot inbox prints (the mail server logs it).
+const (
+	msgInboxRepeat = "mail %d: received before (%s); nothing done again\n"
+	msgInboxReason = "mail %d: %s: %s (%s)\n"
+	msgInboxDid    = "mail %d: %s: %s\n"
+)

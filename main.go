@@ -28,16 +28,38 @@ func main() {
 		err = cerr
 	}
 	stop()
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-	case errors.As(err, new(usageError)):
+	if code := exitCode(err); code != 0 {
 		fmt.Fprintln(os.Stderr, "focalbot:", err)
-		os.Exit(2)
-	default:
-		fmt.Fprintln(os.Stderr, "focalbot:", err)
-		os.Exit(1)
+		os.Exit(code)
 	}
 }
+
+// exitCode is the exit status for what Run returned: 0 for success (or
+// help), 2 for a mistake in the command line, 75 (EX_TEMPFAIL) when an
+// incoming message could not be stored and the mail server should try
+// again, 1 for any other error.
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		return 2
+	case errors.As(err, new(tempFailError)):
+		return exTempFail
+	}
+	return 1
+}
+
+// exTempFail is sysexits.h's EX_TEMPFAIL: mail servers keep the message
+// and deliver it again later.
+const exTempFail = 75
+
+// tempFailError is a failure that may pass, such as a database that does
+// not answer: focalbot inbox exits 75 so that the mail server tries again.
+type tempFailError struct{ err error }
+
+func (e tempFailError) Error() string { return e.err.Error() }
+func (e tempFailError) Unwrap() error { return e.err }
 
 // Main is the program, with everything it takes from the process passed
 // in: main fills it from the command line, the environment and the standard
@@ -79,6 +101,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.importCSV(ctx, args)
 	case "export":
 		return m.export(ctx, args)
+	case "inbox":
+		return m.inbox(ctx, args)
 	case "version":
 		if err := parse(flags("version", "focalbot version", m.Stderr), args); err != nil {
 			return err
@@ -122,6 +146,7 @@ Usage:
   focalbot [--as e-mail] [--now time]     chat with the bot (the console when no Slack credentials are set)
   focalbot import [--dry-run] file.csv    add or update people from a CSV file, all or nothing
   focalbot export                         write the roster as CSV to standard output
+  focalbot inbox                          take in one e-mail on standard input (from the mail server)
   focalbot version                        print the version
   focalbot <command> --help               explain one command
 

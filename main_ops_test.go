@@ -31,7 +31,7 @@ func TestCommandLineIsQuiet(t *testing.T) {
 		}
 	}
 	env(t, filepath.Join(t.TempDir(), "f.db"))
-	t.Setenv("FOCALBOT_LOG_LEVEL", "info")
+	setenv(t, "FOCALBOT_LOG_LEVEL", "info")
 	if _, errs, err := focalbot(t, "", "export"); err != nil || !strings.Contains(errs, "applying database migration") {
 		t.Errorf("FOCALBOT_LOG_LEVEL=info: err = %v, stderr:\n%s", err, errs)
 	}
@@ -60,14 +60,14 @@ func TestHealthAndMetricsInTheConsole(t *testing.T) {
 		}
 		addr := ln.Addr().String()
 		ln.Close()
-		t.Setenv("FOCALBOT_HTTP_ADDR", addr)
+		setenv(t, "FOCALBOT_HTTP_ADDR", addr)
 		mustRun(t, "", "import", "examples/r2p-2012.csv")
 
 		in, w := io.Pipe()
 		out := &syncbuf.Buffer{}
 		done := make(chan error, 1)
 		go func() {
-			done <- run(context.Background(), []string{"--as", "ruth.adler@globalcentre.example.org"}, in, out, io.Discard)
+			done <- runIn(t, context.Background(), []string{"--as", "ruth.adler@globalcentre.example.org"}, in, out, io.Discard)
 		}()
 		fmt.Fprintln(w, `meeting create title="Second Meeting" start="2030-09-29 10:00" end=17:00 venue="New York"`)
 		fmt.Fprintln(w, "invite 1 Ghana, Denmark")

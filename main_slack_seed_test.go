@@ -127,14 +127,14 @@ func TestSeedScenarioThroughSlack(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	const secret = "seed-signing-secret"
-	t.Setenv("SLACK_BOT_TOKEN", "xoxb-seed")
-	t.Setenv("SLACK_APP_TOKEN", "")
-	t.Setenv("SLACK_SIGNING_SECRET", secret)
-	t.Setenv("SLACK_API_URL", fake.GetAPIURL())
-	t.Setenv("FOCALBOT_HTTP_ADDR", addr)
+	setenv(t, "SLACK_BOT_TOKEN", "xoxb-seed")
+	setenv(t, "SLACK_APP_TOKEN", "")
+	setenv(t, "SLACK_SIGNING_SECRET", secret)
+	setenv(t, "SLACK_API_URL", fake.GetAPIURL())
+	setenv(t, "FOCALBOT_HTTP_ADDR", addr)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, strings.NewReader(""), &bytes.Buffer{}, io.Discard) }()
+	go func() { done <- runIn(t, ctx, nil, strings.NewReader(""), &bytes.Buffer{}, io.Discard) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -24,16 +24,16 @@ func TestSlackHTTPEndToEnd(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	const secret, token = "e2e-signing-secret", "xoxb-e2e-t0ken"
-	t.Setenv("SLACK_BOT_TOKEN", token)
-	t.Setenv("SLACK_APP_TOKEN", "")
-	t.Setenv("SLACK_SIGNING_SECRET", secret)
-	t.Setenv("SLACK_API_URL", fake.GetAPIURL())
-	t.Setenv("FOCALBOT_HTTP_ADDR", addr)
+	setenv(t, "SLACK_BOT_TOKEN", token)
+	setenv(t, "SLACK_APP_TOKEN", "")
+	setenv(t, "SLACK_SIGNING_SECRET", secret)
+	setenv(t, "SLACK_API_URL", fake.GetAPIURL())
+	setenv(t, "FOCALBOT_HTTP_ADDR", addr)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncbuf.Buffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, strings.NewReader(""), &bytes.Buffer{}, logs) }()
+	go func() { done <- runIn(t, ctx, nil, strings.NewReader(""), &bytes.Buffer{}, logs) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -56,9 +56,9 @@ func TestSlackHTTPEndToEnd(t *testing.T) {
 // the start with one line, before anything else happens.
 func TestSlackSettingsChecked(t *testing.T) {
 	env(t, filepath.Join(t.TempDir(), "focalbot.db"))
-	t.Setenv("SLACK_BOT_TOKEN", "")
-	t.Setenv("SLACK_SIGNING_SECRET", "")
-	t.Setenv("SLACK_APP_TOKEN", "xapp-1-t0ken")
+	setenv(t, "SLACK_BOT_TOKEN", "")
+	setenv(t, "SLACK_SIGNING_SECRET", "")
+	setenv(t, "SLACK_APP_TOKEN", "xapp-1-t0ken")
 	_, _, err := focalbot(t, "")
 	if err == nil || !strings.Contains(err.Error(), "SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not") ||
 		strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "t0ken") {

@@ -29,19 +29,8 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func focalbot(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	err = runIn(t, context.Background(), args, strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), err
-}
-
-// env points focalbot at a fresh database of the given backend.
-func env(t *testing.T, dsn string) {
-	t.Setenv("FOCALBOT_DATA_DIR", t.TempDir())
-	t.Setenv("FOCALBOT_DB", dsn)
-	t.Setenv("FOCALBOT_SECRETARIAT", "ruth.adler@globalcentre.example.org")
-	t.Setenv("FOCALBOT_TZ", "America/New_York")
-	t.Setenv("FOCALBOT_CONFIG", "")
-	t.Setenv("FOCALBOT_LOG_FORMAT", "")
-	t.Setenv("FOCALBOT_LOG_LEVEL", "")
 }
 
 func forEachBackend(t *testing.T, fn func(t *testing.T)) {
@@ -221,7 +210,7 @@ func TestCommandLine(t *testing.T) {
 			t.Errorf("%v: err = %v, want it to say %q", c.args, err, c.says)
 		}
 	}
-	t.Setenv("FOCALBOT_TZ", "Mars/Base")
+	setenv(t, "FOCALBOT_TZ", "Mars/Base")
 	if _, _, err := focalbot(t, "coverage\n"); err == nil || !strings.HasPrefix(err.Error(), "FOCALBOT_TZ:") {
 		t.Errorf("a bad setting: err = %v", err)
 	}
@@ -276,7 +265,7 @@ meeting change 1 start="2012-09-29 11:00"
 				t.Errorf("status does not say %q:\n%s", want, out)
 			}
 		}
-		files, err := filepath.Glob(filepath.Join(os.Getenv("FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
+		files, err := filepath.Glob(filepath.Join(getenvOf(t, "FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,8 +300,8 @@ func TestFeedsOverHTTP(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	t.Setenv("FOCALBOT_HTTP_ADDR", addr)
-	t.Setenv("FOCALBOT_PUBLIC_URL", "http://"+addr)
+	setenv(t, "FOCALBOT_HTTP_ADDR", addr)
+	setenv(t, "FOCALBOT_PUBLIC_URL", "http://"+addr)
 	mustRun(t, "", "import", "examples/r2p-2012.csv")
 	mustRun(t, `meeting create title="Second Meeting" start="2012-09-29 10:00" end=17:00 venue="New York" public=yes
 invite 1 Ghana
@@ -322,7 +311,7 @@ invite 1 Ghana
 	out := &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(context.Background(), []string{"--as", "kwame.boateng@gh.example.org"}, in, out, io.Discard)
+		done <- runIn(t, context.Background(), []string{"--as", "kwame.boateng@gh.example.org"}, in, out, io.Discard)
 	}()
 	fmt.Fprintln(w, "feed")
 	var link string
@@ -400,7 +389,7 @@ invite 1 all
 			}
 		}
 		count := map[string]int{}
-		files, _ := filepath.Glob(filepath.Join(os.Getenv("FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
+		files, _ := filepath.Glob(filepath.Join(getenvOf(t, "FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
 		for _, f := range files {
 			b, _ := os.ReadFile(f)
 			for _, subject := range []string{"Subject: Reminder:", "Subject: Invitation:", "Subject: Weekly digest", "Subject: Good morning"} {

@@ -4,18 +4,78 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"focalbot/model"
 )
 
-// run runs the program once as main does, with the process's environment
-// as the tests set it with t.Setenv, and closes what it opened.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	m := &Main{Args: args, Getenv: os.Getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+// The end-to-end tests give each program an environment of its own, never
+// the process's: env sets one up for a test, setenv changes a setting in
+// it, and runIn runs the program once as main does, with a copy of the
+// test's environment as it is then, and closes what it opened.
+
+// envs are the tests' environments, by test.
+var envs sync.Map // *testing.T → *testEnv
+
+type testEnv struct {
+	mu   sync.Mutex
+	vars map[string]string
+}
+
+// env points focalbot at a fresh database of the given backend, with the
+// settings every end-to-end test starts from.
+func env(t *testing.T, dsn string) {
+	e := &testEnv{vars: map[string]string{
+		"FOCALBOT_DATA_DIR":    t.TempDir(),
+		"FOCALBOT_DB":          dsn,
+		"FOCALBOT_SECRETARIAT": "ruth.adler@globalcentre.example.org",
+		"FOCALBOT_TZ":          "America/New_York",
+	}}
+	envs.Store(t, e)
+	t.Cleanup(func() { envs.Delete(t) })
+}
+
+// envOf is t's environment, set up by env.
+func envOf(t *testing.T) *testEnv {
+	t.Helper()
+	e, ok := envs.Load(t)
+	if !ok {
+		t.Fatal("no environment for this test: call env(t, dsn) first")
+	}
+	return e.(*testEnv)
+}
+
+// setenv sets one setting of t's environment, for the programs run after.
+func setenv(t *testing.T, name, value string) {
+	t.Helper()
+	e := envOf(t)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.vars[name] = value
+}
+
+// getenvOf reads one setting of t's environment.
+func getenvOf(t *testing.T, name string) string {
+	t.Helper()
+	e := envOf(t)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.vars[name]
+}
+
+// runIn runs the program once in t's environment, and closes what it opened.
+func runIn(t *testing.T, ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	t.Helper()
+	e := envOf(t)
+	e.mu.Lock()
+	vars := maps.Clone(e.vars)
+	e.mu.Unlock()
+	m := &Main{Args: args, Getenv: getenv(vars), Stdin: stdin, Stdout: stdout, Stderr: stderr}
 	err := m.Run(ctx)
 	if cerr := m.Close(); err == nil {
 		err = cerr

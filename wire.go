@@ -76,12 +76,30 @@ func (a *app) delivery(ctx context.Context) (delivery.Planner, *delivery.Dispatc
 	if err != nil {
 		return delivery.Planner{}, nil, fmt.Errorf("mail: %w", err)
 	}
+	planner, err := a.planner(ctx)
+	if err != nil {
+		return delivery.Planner{}, nil, err
+	}
+	disp := &delivery.Dispatcher{
+		Store:   a.store,
+		Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: &delivery.Email{Mail: sender, Clock: a.clock}},
+		Clock:   a.clock,
+		Log:     a.log.With("component", "delivery"),
+		Planner: planner,
+		Zone:    a.zone,
+	}
+	return planner, disp, nil
+}
+
+// planner is who sends focalbot's messages and through which channels:
+// e-mail always, Slack too outside the console.
+func (a *app) planner(ctx context.Context) (delivery.Planner, error) {
 	if a.cfg.MailFrom == "" {
-		return delivery.Planner{}, nil, errors.New("FOCALBOT_MAIL_FROM: set the organiser's e-mail address (FOCALBOT_SECRETARIAT has none)")
+		return delivery.Planner{}, errors.New("FOCALBOT_MAIL_FROM: set the organiser's e-mail address (FOCALBOT_SECRETARIAT has none)")
 	}
 	n, err := a.store.Network(ctx)
 	if err != nil {
-		return delivery.Planner{}, nil, err
+		return delivery.Planner{}, err
 	}
 	name := a.cfg.MailFromName
 	if name == "" {
@@ -94,15 +112,7 @@ func (a *app) delivery(ctx context.Context) (delivery.Planner, *delivery.Dispatc
 	if a.cfg.Mode() != config.ModeConsole {
 		planner.Channels = append(planner.Channels, model.ChannelSlack)
 	}
-	disp := &delivery.Dispatcher{
-		Store:   a.store,
-		Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: &delivery.Email{Mail: sender, Clock: a.clock}},
-		Clock:   a.clock,
-		Log:     a.log.With("component", "delivery"),
-		Planner: planner,
-		Zone:    a.zone,
-	}
-	return planner, disp, nil
+	return planner, nil
 }
 
 // site is what focalbot's HTTP server serves besides Slack's requests:

@@ -14,11 +14,11 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"focalbot/clock"
 	"focalbot/delivery"
+	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
 	"focalbot/network"
@@ -358,10 +358,4 @@ func (e *Engine) unknownCommand(word string) error {
 }
 
 // printer returns a message printer for a person's preferred language.
-func printer(lang string) *message.Printer {
-	tag, err := language.Parse(lang)
-	if err != nil {
-		tag = language.English
-	}
-	return message.NewPrinter(tag)
-}
+func printer(lang string) *message.Printer { return i18n.PrinterFor(lang) }

@@ -2,8 +2,11 @@ package bot
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"focalbot/model"
+	"focalbot/network"
 )
 
 // The typed meeting operations for transports other than chat text (Slack's
@@ -53,13 +56,61 @@ func (e *Engine) CancelMeeting(ctx context.Context, c Caller, id int64) *Reply {
 	return w
 }
 
-// MeetingForm is a form for a new meeting, its fields as typed: times as
-// the meeting commands read them ("2012-09-29 10:00", an end as "17:00" on
-// the start's day) in Zone, hosts as countries separated by commas. Empty
-// fields are left to the defaults.
+// MeetingForm is a form for a new meeting, its values typed: the day, and
+// the wall-clock times it starts and ends on that day in Zone. Hosts are
+// countries separated by commas, as typed. Empty fields are left to the
+// defaults: the network's zone, an end DefaultMeetingLength after the start,
+// the facilitating group as hosts.
 type MeetingForm struct {
-	Title, Start, End, Zone, Venue, Address, Hosts, Agenda string
-	Draft                                                  bool
+	Title                         string
+	Day                           time.Time     // the day it is held: only its year, month and day are read
+	Start, End                    time.Duration // times of day from midnight; End zero: no end given
+	Zone                          *time.Location
+	Venue, Address, Hosts, Agenda string
+	Draft                         bool
+}
+
+// change is the form as a change to a meeting not made yet.
+func (f MeetingForm) change(zone *time.Location) (network.MeetingChange, error) {
+	var ch network.MeetingChange
+	loc := zone
+	if f.Zone != nil {
+		loc = f.Zone
+	}
+	ch.Zone = loc
+	at := func(field string, d time.Duration) (*time.Time, error) {
+		y, m, day := f.Day.Date()
+		t, err := model.WallTime(y, m, day, int(d/time.Hour), int(d%time.Hour/time.Minute), 0, loc)
+		if err != nil {
+			return nil, inField(err, field)
+		}
+		return &t, nil
+	}
+	var err error
+	if ch.Start, err = at("start", f.Start); err != nil {
+		return ch, err
+	}
+	if f.End != 0 {
+		if ch.End, err = at("end", f.End); err != nil {
+			return ch, err
+		}
+	}
+	text := func(v string) *string {
+		if v = strings.TrimSpace(v); v == "" {
+			return nil
+		}
+		return &v
+	}
+	ch.Title, ch.Venue, ch.Address = text(f.Title), text(f.Venue), text(f.Address)
+	ch.Agenda = text(f.Agenda)
+	if h := text(f.Hosts); h != nil {
+		hosts, err := hostCodes(*h)
+		if err != nil {
+			return ch, inField(err, "hosts")
+		}
+		ch.Hosts = &hosts
+	}
+	return ch, nil
 }
 
 // CreateMeeting creates a meeting from a form (the New meeting form), as
@@ -69,15 +120,7 @@ type MeetingForm struct {
 // none.
 func (e *Engine) CreateMeeting(ctx context.Context, c Caller, f MeetingForm) (*Reply, error) {
 	return e.call(ctx, c, "create meeting", func(ctx context.Context, w *Reply, r *Request) error {
-		opts := map[string]string{}
-		var keys []string
-		for _, kv := range [][2]string{{"title", f.Title}, {"start", f.Start}, {"end", f.End}, {"tz", f.Zone},
-			{"venue", f.Venue}, {"address", f.Address}, {"hosts", f.Hosts}, {"agenda", f.Agenda}} {
-			if kv[1] != "" {
-				keys, opts[kv[0]] = append(keys, kv[0]), kv[1]
-			}
-		}
-		ch, err := meetingChangeOf(model.Meeting{TimeZone: e.zone.String()}, keys, opts)
+		ch, err := f.change(e.zone)
 		if err != nil {
 			return err
 		}

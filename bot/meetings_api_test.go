@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"focalbot/bot"
 	"focalbot/clock"
@@ -19,11 +20,13 @@ func TestTypedMeetingOperations(t *testing.T) {
 		w := newWorld(t, s)
 		ctx := context.Background()
 		sec, fp := bot.Caller{Email: "sec@example.org"}, bot.Caller{Email: "fp@example.org"}
-		form := bot.MeetingForm{Title: "Second Meeting", Start: "2012-09-29 10:00", End: "9:00", Zone: "America/New_York", Venue: "New York", Draft: true}
+		ny, _ := time.LoadLocation("America/New_York")
+		form := bot.MeetingForm{Title: "Second Meeting", Day: time.Date(2012, 9, 29, 0, 0, 0, 0, time.UTC), Start: 10 * time.Hour, End: 9 * time.Hour,
+			Zone: ny, Venue: "New York", Draft: true}
 		if r, err := w.engine.CreateMeeting(ctx, sec, form); model.ErrorField(err) != "end" || !strings.Contains(r.Text(), "end after it starts") {
 			t.Fatalf("an end before the start: %v (field %q), %q", err, model.ErrorField(err), r.Text())
 		}
-		form.End = "17:00"
+		form.End = 17 * time.Hour
 		if r, err := w.engine.CreateMeeting(ctx, fp, form); model.ErrorCode(err) != model.EFORBIDDEN || !strings.Contains(r.Text(), "Only the secretariat") {
 			t.Fatalf("a focal point created a meeting: %v, %q", err, r.Text())
 		}

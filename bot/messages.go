@@ -1,10 +1,6 @@
 package bot
 
-import (
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-)
+import "focalbot/i18n"
 
 // The message catalog: every sentence the engine shows a person. Handlers
 // refer to these by name and print them through Reply.Printf, which looks
@@ -259,29 +255,19 @@ const (
 // whose language has no translation yet gets correct English; a translation
 // sets its own forms for its language with plural.Selectf and the CLDR
 // categories ("one", "few", "many", …), which Arabic and Russian need.
-var plurals = []struct {
-	key string // the message, as handlers name it: its text for other counts
-	arg int    // which argument (from 1) is the count
-	one string // the text for a count of 1
-}{
-	{msgRosterHeader, 1, "Roster: %d person."},
-	{msgRosterHeaderFor, 2, "Roster for %s: %d person."},
-	{msgPendingHeader, 1, "%d registration waiting for approval (approve <person> or reject <person>):"},
-	{msgStatusPendingMail, 1, "%d message is waiting to be sent."},
-	{msgAttendance, 4, "%d. %s (%s): %d country came — %s"},
-	{msgOutboxCounts, 1, "%d message: %d sent, %d waiting, %d failed, %d replaced by a newer one, %d skipped. The latest:"},
-	{msgClockAdvanced, 2, "The bot's time is now %s (%d scheduler tick on the way)."},
-	{msgOutreachHeader, 1, "Outreach: %d country without an active focal point."},
-	{msgOutreachHeaderGroup, 2, "Outreach in the %s group: %d country without an active focal point."},
+var plurals = []i18n.Plural{
+	{Key: msgRosterHeader, Arg: 1, One: "Roster: %d person."},
+	{Key: msgRosterHeaderFor, Arg: 2, One: "Roster for %s: %d person."},
+	{Key: msgPendingHeader, Arg: 1, One: "%d registration waiting for approval (approve <person> or reject <person>):"},
+	{Key: msgStatusPendingMail, Arg: 1, One: "%d message is waiting to be sent."},
+	{Key: msgAttendance, Arg: 4, One: "%d. %s (%s): %d country came — %s"},
+	{Key: msgOutboxCounts, Arg: 1, One: "%d message: %d sent, %d waiting, %d failed, %d replaced by a newer one, %d skipped. The latest:"},
+	{Key: msgClockAdvanced, Arg: 2, One: "The bot's time is now %s (%d scheduler tick on the way)."},
+	{Key: msgOutreachHeader, Arg: 1, One: "Outreach: %d country without an active focal point."},
+	{Key: msgOutreachHeaderGroup, Arg: 2, One: "Outreach in the %s group: %d country without an active focal point."},
 }
 
-func init() {
-	for _, m := range plurals {
-		if err := message.Set(language.Und, m.key, plural.Selectf(m.arg, "%d", "=1", m.one, "other", m.key)); err != nil {
-			panic("bot: plural of " + m.key + ": " + err.Error())
-		}
-	}
-}
+func init() { i18n.RegisterPlurals(plurals...) }
 
 // outbox retry.
 const (

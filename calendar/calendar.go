@@ -35,12 +35,15 @@ const ProductID = "-//focalbot//focalbot calendar//EN"
 // receiving calendar what to do with it.
 type Method string
 
-// The methods focalbot writes (REQUEST, CANCEL, PUBLISH) and reads (REPLY).
+// The methods focalbot writes (REQUEST, CANCEL, PUBLISH) and reads (REPLY,
+// COUNTER, REFRESH).
 const (
 	MethodRequest Method = "REQUEST" // an invitation or an update; asks for an answer
 	MethodCancel  Method = "CANCEL"  // removes the event from the attendees' calendars
 	MethodPublish Method = "PUBLISH" // a feed: events to show, no answer expected
 	MethodReply   Method = "REPLY"   // an attendee's answer to a REQUEST
+	MethodCounter Method = "COUNTER" // an attendee proposes another time
+	MethodRefresh Method = "REFRESH" // an attendee asks for the current version
 )
 
 // PartStat is an attendee's participation status (PARTSTAT).
@@ -74,6 +77,10 @@ type Attendee struct {
 	Person
 	PartStat PartStat
 	RSVP     bool
+	// DelegatedTo is the address of the colleague this attendee sent
+	// instead (DELEGATED-TO, with PARTSTAT=DELEGATED); DelegatedFrom the
+	// address of the attendee this one stands in for (DELEGATED-FROM).
+	DelegatedTo, DelegatedFrom string
 }
 
 // Event is one meeting as calendars see it (a VEVENT).
@@ -96,6 +103,10 @@ type Event struct {
 	Organizer Person
 	Attendees []Attendee
 	Cancelled bool // STATUS:CANCELLED; implied by METHOD:CANCEL
+	// KeepAnswers says that a REQUEST keeps every attendee's answer (an
+	// update that does not move the event): each ATTENDEE carries its
+	// PartStat. Otherwise a REQUEST asks everyone (NEEDS-ACTION).
+	KeepAnswers bool
 }
 
 // Encode writes one VCALENDAR with METHOD, PRODID and VERSION, one VTIMEZONE
@@ -104,7 +115,10 @@ type Event struct {
 //
 // Per method:
 //   - MethodRequest: every attendee gets ROLE=REQ-PARTICIPANT,
-//     PARTSTAT=NEEDS-ACTION and RSVP=TRUE whatever they answered before; the
+//     PARTSTAT=NEEDS-ACTION and RSVP=TRUE whatever they answered before,
+//     unless the event KeepAnswers: then each carries its PartStat. An
+//     attendee who delegated is PARTSTAT=DELEGATED;DELEGATED-TO=… (RSVP
+//     FALSE) either way, and a delegate carries DELEGATED-FROM. The
 //     events must not be Cancelled (a cancellation goes with MethodCancel).
 //   - MethodCancel: STATUS:CANCELLED, with the organizer and the attendees.
 //   - MethodPublish (feeds): attendees are left out, nothing asks for an answer.
@@ -283,8 +297,25 @@ func (ev *Event) component(method Method) (*ical.Component, error) {
 		switch method {
 		case MethodRequest:
 			p.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
-			p.Params.Set(ical.ParamParticipationStatus, string(NeedsAction))
-			p.Params.Set(ical.ParamRSVP, "TRUE")
+			stat := NeedsAction
+			switch {
+			case a.PartStat == Delegated || a.DelegatedTo != "":
+				stat = Delegated
+			case ev.KeepAnswers && a.PartStat != "":
+				stat = a.PartStat
+			}
+			if !stat.valid() {
+				return nil, fmt.Errorf("attendee %s: unknown PARTSTAT %q", a.Email, a.PartStat)
+			}
+			p.Params.Set(ical.ParamParticipationStatus, string(stat))
+			if stat == Delegated {
+				p.Params.Set(ical.ParamRSVP, "FALSE")
+			} else {
+				p.Params.Set(ical.ParamRSVP, "TRUE")
+			}
+			if err := delegation(p, a); err != nil {
+				return nil, err
+			}
 		case MethodCancel:
 			p.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
 		case MethodReply:
@@ -296,6 +327,21 @@ func (ev *Event) component(method Method) (*ical.Component, error) {
 		e.Props.Add(p)
 	}
 	return e.Component, nil
+}
+
+// delegation writes an attendee's DELEGATED-TO and DELEGATED-FROM, each a
+// quoted mailto: of a bare address.
+func delegation(p *ical.Prop, a Attendee) error {
+	for _, d := range []struct{ param, email string }{{ical.ParamDelegatedTo, a.DelegatedTo}, {ical.ParamDelegatedFrom, a.DelegatedFrom}} {
+		if d.email == "" {
+			continue
+		}
+		if addr, err := mail.ParseAddress(d.email); err != nil || addr.Name != "" || !strings.EqualFold(addr.Address, d.email) {
+			return fmt.Errorf("attendee %s: %q is not a bare e-mail address", a.Email, d.email)
+		}
+		p.Params.Set(d.param, "mailto:"+d.email)
+	}
+	return nil
 }
 
 // setTimes writes DTSTART and DTEND in the event's zone, or in UTC.

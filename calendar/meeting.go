@@ -34,6 +34,32 @@ func MeetingEvent(method Method, m model.Meeting, org Person, now time.Time, att
 	return ev
 }
 
+// MeetingEventFor is MeetingEvent with attendees who carry their answers
+// and delegations: a REQUEST keeps the answers when keepAnswers (an update
+// that does not move the meeting), and always shows who delegated to whom.
+func MeetingEventFor(method Method, m model.Meeting, org Person, now time.Time, keepAnswers bool, attendees ...Attendee) Event {
+	ev := MeetingEvent(method, m, org, now)
+	ev.KeepAnswers = keepAnswers
+	ev.Attendees = attendees
+	return ev
+}
+
+// PartStatOf is an answer as calendars write it (PARTSTAT); NEEDS-ACTION
+// for none.
+func PartStatOf(r model.Response) PartStat {
+	switch r {
+	case model.ResponseYes:
+		return Accepted
+	case model.ResponseNo:
+		return Declined
+	case model.ResponseMaybe:
+		return Tentative
+	case model.ResponseDelegate:
+		return Delegated
+	}
+	return NeedsAction
+}
+
 // Location is where a meeting is, as calendars show it (LOCATION) and the
 // e-mail says it: its venue and address, or its online link when it has
 // neither.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +13,10 @@ import (
 	ical "github.com/emersion/go-ical"
 )
 
-// Reply is an attendee's answer read from a METHOD:REPLY calendar.
+// Reply is an attendee's answer read from a METHOD:REPLY calendar, or
+// another message an attendee sends the organiser (COUNTER, REFRESH).
 type Reply struct {
+	Method   Method // REPLY, COUNTER or REFRESH
 	UID      string
 	Sequence int       // the SEQUENCE of the invitation answered
 	Stamp    time.Time // DTSTAMP, in UTC; zero when missing or unreadable
@@ -22,6 +25,9 @@ type Reply struct {
 	// DelegatedFrom is the address, in lower case, of the attendee who
 	// delegated to this one, when they answer as a delegate.
 	DelegatedFrom string
+	// For a COUNTER: the proposed start and end as written (with their
+	// TZID, which may be a Windows zone name), and the attendee's COMMENT.
+	ProposedStart, ProposedEnd, Comment string
 }
 
 // Bounds on what ParseReply reads: real replies are a few kilobytes, with
@@ -42,7 +48,19 @@ const (
 // sender, compared without regard to case) is taken; with one ATTENDEE line
 // that one is taken, and the caller decides whether a sender who differs may
 // answer for it. Errors say in plain words what is wrong.
-func ParseReply(r io.Reader, sender string) (reply Reply, err error) {
+func ParseReply(r io.Reader, sender string) (Reply, error) {
+	return parseFromAttendee(r, sender, MethodReply)
+}
+
+// ParseFromAttendee is ParseReply for any message an attendee sends the
+// organiser: a REPLY, a COUNTER (a proposal of a new time, whose proposed
+// times and comment it reads too) or a REFRESH (a request for the current
+// version). Reply.Method says which.
+func ParseFromAttendee(r io.Reader, sender string) (Reply, error) {
+	return parseFromAttendee(r, sender, MethodReply, MethodCounter, MethodRefresh)
+}
+
+func parseFromAttendee(r io.Reader, sender string, methods ...Method) (reply Reply, err error) {
 	defer func() {
 		// checkSyntax refuses what go-ical is known to panic on; should it
 		// panic on something else, the answer still shows no Go internals.
@@ -70,9 +88,10 @@ func ParseReply(r io.Reader, sender string) (reply Reply, err error) {
 		return Reply{}, fmt.Errorf("the calendar cannot be read: %s", strings.TrimPrefix(err.Error(), "ical: "))
 	}
 
-	switch method := strings.ToUpper(strings.TrimSpace(propValue(cal.Props.Get(ical.PropMethod)))); method {
-	case string(MethodReply):
-	case "":
+	switch method := Method(strings.ToUpper(strings.TrimSpace(propValue(cal.Props.Get(ical.PropMethod))))); {
+	case slices.Contains(methods, method):
+		reply.Method = method
+	case method == "":
 		return Reply{}, errors.New("not a reply: the calendar has no METHOD")
 	default:
 		return Reply{}, fmt.Errorf("not a reply: METHOD is %s", method)
@@ -109,6 +128,14 @@ func ParseReply(r io.Reader, sender string) (reply Reply, err error) {
 		v := strings.TrimSuffix(strings.ToUpper(strings.TrimSpace(p.Value)), "Z")
 		if t, err := time.Parse("20060102T150405", v); err == nil {
 			reply.Stamp = t
+		}
+	}
+
+	if reply.Method == MethodCounter {
+		reply.ProposedStart = whenWritten(ev.Props.Get(ical.PropDateTimeStart))
+		reply.ProposedEnd = whenWritten(ev.Props.Get(ical.PropDateTimeEnd))
+		if p := ev.Props.Get(ical.PropComment); p != nil {
+			reply.Comment, _ = p.Text()
 		}
 	}
 
@@ -152,6 +179,19 @@ func ParseReply(r io.Reader, sender string) (reply Reply, err error) {
 		reply.DelegatedFrom = mailbox(from)
 	}
 	return reply, nil
+}
+
+// whenWritten is a date-time property as written, with its TZID:
+// "20121002T100000 (Eastern Standard Time)"; "" when there is none.
+func whenWritten(p *ical.Prop) string {
+	if p == nil {
+		return ""
+	}
+	v := strings.TrimSpace(p.Value)
+	if tz := p.Params.Get(ical.ParamTimezoneID); tz != "" {
+		return v + " (" + tz + ")"
+	}
+	return v
 }
 
 // propValue is p's value, or "" when there is no such property.

@@ -301,7 +301,7 @@ func TestParseReply(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if tt.want.Method = MethodReply; got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}
 		})
@@ -319,7 +319,7 @@ func TestReplyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Reply{UID: ev.UID, Sequence: 3, Stamp: ev.Stamp,
+	want := Reply{Method: MethodReply, UID: ev.UID, Sequence: 3, Stamp: ev.Stamp,
 		Attendee: Attendee{Person: Person{Name: "Nataša Kovač", Email: "natasa.kovac@mvep.example.hr"}, PartStat: Tentative}}
 	if got != want {
 		t.Errorf("got  %+v\nwant %+v", got, want)

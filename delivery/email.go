@@ -3,8 +3,6 @@ package delivery
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	htmltemplate "html/template"
 	"strings"
@@ -69,7 +67,7 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 	if p.Kind == model.KindCancel {
 		method = calendar.MethodCancel
 	}
-	ev := calendar.MeetingEvent(method, p.Meeting, p.Organiser.Person(), now, calendar.Person{Name: p.Invitee.Name, Email: it.Recipient})
+	ev := calendar.MeetingEventFor(method, p.Meeting, p.Organiser.Person(), now, p.Previous != nil && !p.AskAgain, attendees(p, it.Recipient)...)
 	var ics bytes.Buffer
 	if err := calendar.Encode(&ics, method, ev); err != nil {
 		return mail.Message{}, err
@@ -91,12 +89,11 @@ func (e *Email) message(it model.OutboxItem, p Payload) (mail.Message, error) {
 // messageID is stable per outbox item, so that a message sent again after a
 // crash is recognised as the same one.
 func messageID(it model.OutboxItem, from string) string {
-	sum := sha256.Sum256([]byte(it.Key))
 	domain := "focalbot.invalid"
 	if i := strings.LastIndexByte(from, '@'); i >= 0 {
 		domain = from[i+1:]
 	}
-	return fmt.Sprintf("%s@%s", hex.EncodeToString(sum[:12]), domain)
+	return fmt.Sprintf("%s@%s", model.MailRef(it.Key), domain)
 }
 
 // view is what the invitation templates show.
@@ -112,6 +109,11 @@ type view struct {
 	Update           bool
 	Nudge            bool   // a reminder to someone who has not answered
 	In               string // for reminders: "in 2 days"
+	// For updates and delegations (delegation.go): what changed, old →
+	// new; the sentence about the invitee's answer; who sent them.
+	Changes []string
+	Answer  string
+	SentBy  string
 }
 
 func newView(p Payload) view {
@@ -140,6 +142,7 @@ func newView(p Payload) view {
 	default:
 		v.Subject, v.Heading = fmt.Sprintf(subjectInvitation, m.Title, day), headingInvitation
 	}
+	v.explain(p)
 	return v
 }
 
@@ -236,11 +239,16 @@ When:  {{.VenueTime}}{{if .ReaderTime}}
 Where: {{.Where}}{{end}}{{if .Meeting.OnlineURL}}
 Online: {{.Meeting.OnlineURL}}{{end}}{{if .Hosts}}
 Hosts: {{.Hosts}}, with {{.Meeting.Organiser}}{{end}}
+{{range .Changes}}
+{{.}}{{end}}{{if .SentBy}}
+{{.SentBy}}{{end}}
 {{if .Meeting.Agenda}}
 Agenda:
 {{.Meeting.Agenda}}
 {{end}}{{if .Cancelled}}
 Your calendar removes the meeting when you open this message.
+{{else if .Answer}}
+{{.Answer}}
 {{else}}
 Please answer with the Accept, Tentative or Decline buttons of your calendar.
 {{end}}
@@ -257,8 +265,11 @@ var htmlInvitation = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE
 {{if .Meeting.OnlineURL}}<tr><th align="left">Online</th><td><a href="{{.Meeting.OnlineURL}}">{{.Meeting.OnlineURL}}</a></td></tr>{{end}}
 {{if .Hosts}}<tr><th align="left">Hosts</th><td>{{.Hosts}}, with {{.Meeting.Organiser}}</td></tr>{{end}}
 </table>
+{{if .Changes}}<ul>{{range .Changes}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{if .SentBy}}<p>{{.SentBy}}</p>{{end}}
 {{if .Meeting.Agenda}}<h3>Agenda</h3><pre>{{.Meeting.Agenda}}</pre>{{end}}
 {{if .Cancelled}}<p>Your calendar removes the meeting when you open this message.</p>
+{{else if .Answer}}<p>{{.Answer}}</p>
 {{else}}<p>Please answer with the Accept, Tentative or Decline buttons of your calendar.</p>{{end}}
 <p>{{.Meeting.Organiser}}</p>
 </body></html>

@@ -31,6 +31,22 @@ type Invitee struct {
 	SlackID  string
 	TimeZone string // the reader's zone; empty when unknown
 	Language string
+	// Answer is the invitee's answer as an update that keeps answers shows
+	// it in their calendar (their ATTENDEE's PARTSTAT); "" asks for one
+	// (NEEDS-ACTION), as every first invitation and every move does.
+	Answer model.Response `json:",omitempty"`
+	// DelegatedFrom is the invitee this one stands in for (ATTENDEE
+	// DELEGATED-FROM), DelegatedTo the colleague this one sent instead
+	// (DELEGATED-TO); nil when none.
+	DelegatedFrom *Party `json:",omitempty"`
+	DelegatedTo   *Party `json:",omitempty"`
+}
+
+// Party is the other side of a delegation, as the calendar names them.
+type Party struct {
+	Name   string
+	Email  string
+	Answer model.Response `json:",omitempty"` // as Invitee.Answer
 }
 
 // Organiser is who sends invitations: the secretariat's mailbox.
@@ -52,6 +68,10 @@ type Payload struct {
 	Text      string        `json:",omitempty"` // for notices
 	Offset    time.Duration `json:",omitempty"` // for reminders: how long before the start
 	Poll      *model.Poll   `json:",omitempty"` // for poll questions
+	// For updates (Planner.Update): the meeting as it was, so that the mail
+	// says what changed, and whether the invitee is asked to answer again.
+	Previous *model.Meeting `json:",omitempty"`
+	AskAgain bool           `json:",omitempty"`
 }
 
 // Decode reads an item's payload.
@@ -93,11 +113,14 @@ func (pl Planner) Reminder(kind model.OutboxKind, offset time.Duration, m model.
 
 // forInvitee plans one message p about m for an invitee on every channel
 // they can be reached by, keyed by key.
-func (pl Planner) forInvitee(p Payload, m model.Meeting, inv model.Invitation, person *model.Person, key func(model.Channel) string) []model.OutboxItem {
+func (pl Planner) forInvitee(p Payload, m model.Meeting, inv model.Invitation, person *model.Person, key func(model.Channel) string, links ...Links) []model.OutboxItem {
 	p.Meeting, p.Organiser = m, pl.Organiser
 	p.Invitee = Invitee{Name: inv.Name, Email: inv.Email}
 	if person != nil {
 		p.Invitee = Invitee{Name: person.Name, Email: person.Email, SlackID: person.SlackID, TimeZone: person.TimeZone, Language: person.Language}
+	}
+	for _, l := range links {
+		withLinks(&p, inv, l)
 	}
 	payload := encode(p)
 	var items []model.OutboxItem

@@ -24,7 +24,8 @@ const maxCalendar = 1 << 20
 // ExtractCalendar finds the calendar in a received mail, such as a reply to
 // an invitation, wherever it is in the MIME tree: a text/calendar part
 // (preferred; Outlook puts it in multipart/alternative) or else an
-// application/ics or *.ics attachment (as Gmail sends). It returns the iTIP
+// application/ics or *.ics attachment (as Gmail sends), in the mail or in a
+// message forwarded inside it (message/rfc822). It returns the iTIP
 // method (the part's method= parameter, or else the calendar's METHOD
 // property; upper case, empty when neither says), the calendar bytes with
 // transfer encoding undone and text converted to UTF-8, and the bare address
@@ -45,38 +46,11 @@ func ExtractCalendar(r io.Reader) (method string, ics []byte, from string, err e
 	}
 	from = addrs[0].Address
 
-	var attached []byte // the first .ics attachment, used when no text/calendar
-	err = e.Walk(func(_ []int, part *message.Entity, _ error) error {
-		if part == nil || part.MultipartReader() != nil {
-			return nil // a part in an unknown charset still reads, as is
-		}
-		t, params, _ := part.Header.ContentType()
-		isCal := t == "text/calendar"
-		if !isCal && !(attached == nil && isICSAttachment(part.Header, t)) {
-			return nil
-		}
-		b, err := io.ReadAll(io.LimitReader(part.Body, maxCalendar+1))
-		if err != nil {
-			return fmt.Errorf("read calendar part: %w", err)
-		}
-		if len(b) > maxCalendar {
-			return fmt.Errorf("calendar part larger than %d bytes", maxCalendar)
-		}
-		if !isCal {
-			attached = b
-			return nil
-		}
-		ics, method = b, strings.ToUpper(params["method"])
-		return errFound
-	})
-	if err != nil && err != errFound {
-		return "", nil, "", fmt.Errorf("read mail: %w", err)
-	}
-	if ics == nil {
-		ics = attached
-	}
-	if ics == nil {
+	method, ics, _, err = findCalendar(e, 0)
+	if errors.Is(err, ErrNoCalendar) {
 		return "", nil, "", fmt.Errorf("read mail from %s: %w", from, ErrNoCalendar)
+	} else if err != nil {
+		return "", nil, "", err
 	}
 	if method == "" {
 		method, _ = calendarMethod(ics)

@@ -30,3 +30,9 @@ type OutboxFilter struct {
 	Channel   Channel
 	Latest    int // when set, only the latest so many items
 }
+
+// MailFilter selects incoming e-mail; zero fields mean "any".
+type MailFilter struct {
+	Statuses []MailStatus
+	Latest   int // when set, only the latest so many
+}

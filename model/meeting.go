@@ -205,7 +205,19 @@ type Invitation struct {
 	// ResponseSequence is the meeting Sequence the answer was given to; an
 	// answer to an older sequence never overwrites a newer one.
 	ResponseSequence int
-	CreatedAt        time.Time
+	// ResponseStamp is when the answer says it was made: a calendar
+	// reply's DTSTAMP, or the time of an answer given in focalbot. Between
+	// answers to one sequence the later stamp wins.
+	ResponseStamp time.Time
+	CreatedAt     time.Time
+	// Delegation (delegation.go): Title is a delegate's title, as the focal
+	// point gave it; DelegatedTo is the invitation of the colleague this
+	// invitee sent instead (their Response is then ResponseDelegate);
+	// DelegatedFrom the invitation of the invitee this one stands in for.
+	// 0 when none.
+	Title         string `json:",omitempty"`
+	DelegatedTo   int64  `json:",omitempty"`
+	DelegatedFrom int64  `json:",omitempty"`
 }
 
 // SeenChange reports whether b differs from m in anything its invitees see
@@ -356,12 +368,36 @@ func (m *Meeting) Answerable() error {
 // between answers to one sequence the later wins. It reports whether inv
 // changed; for a stale answer it returns ErrStaleResponse and leaves inv.
 func (inv *Invitation) Answer(r Response, seq int, now time.Time) (bool, error) {
-	if seq < inv.ResponseSequence {
+	return inv.AnswerStamped(r, seq, time.Time{}, now)
+}
+
+// AnswerStamped is Answer for an answer that says when it was made (a
+// calendar reply's DTSTAMP): between answers to one sequence, the one made
+// later wins, whatever order they arrive in, so a reply delivered late
+// never overwrites a later answer. An answer without a stamp (zero), or
+// one that claims to be made after now (a sender's clock ahead), is made
+// at now. The same answer to the same sequence again changes nothing. For
+// an answer older than the one recorded it returns ErrStaleResponse and
+// leaves inv.
+func (inv *Invitation) AnswerStamped(r Response, seq int, stamp, now time.Time) (bool, error) {
+	if stamp.IsZero() || stamp.After(now) {
+		stamp = now
+	}
+	stamp = stamp.UTC()
+	switch {
+	case seq < inv.ResponseSequence:
 		return false, ErrStaleResponse
-	}
-	if inv.Response == r && inv.ResponseSequence == seq {
+	case inv.Response == r && inv.ResponseSequence == seq:
 		return false, nil
+	case seq == inv.ResponseSequence && inv.Response != ResponseNone && inv.Response != "":
+		recorded := inv.ResponseStamp
+		if recorded.IsZero() {
+			recorded = inv.RespondedAt
+		}
+		if stamp.Before(recorded) {
+			return false, ErrStaleResponse
+		}
 	}
-	inv.Response, inv.RespondedAt, inv.ResponseSequence = r, now, seq
+	inv.Response, inv.RespondedAt, inv.ResponseSequence, inv.ResponseStamp = r, now, seq, stamp
 	return true, nil
 }

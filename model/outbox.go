@@ -1,6 +1,10 @@
 package model
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
 
 // Channel is how a message reaches someone.
 type Channel string
@@ -89,4 +93,13 @@ type OutboxDepth struct {
 	Channel Channel
 	Status  OutboxStatus
 	N       int
+}
+
+// MailRef is what identifies the e-mail sent for the item with this
+// idempotency key: the local part of its Message-ID (before the "@"). A
+// message sent again after a crash has the same one, and a delivery status
+// notification (a bounce) names it, so it leads back to the item.
+func MailRef(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:12])
 }

@@ -22,7 +22,7 @@ type MeetingStore interface {
 	Invite(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation, plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, error)
 	Invitations(ctx context.Context, meetingID int64) ([]model.Invitation, error)
 	InvitationsOf(ctx context.Context, personID int64, email string) ([]model.Invitation, error)
-	Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error)
+	Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int, stamp time.Time) (model.Invitation, error)
 	Outbox(ctx context.Context, f model.OutboxFilter) ([]model.OutboxItem, error)
 	OutboxCounts(ctx context.Context, f model.OutboxFilter) (map[model.OutboxStatus]int, error)
 
@@ -180,7 +180,10 @@ func (c Changed) Announced() bool { return c.After.Sequence != c.Before.Sequence
 
 // ChangeMeeting changes meeting id. A change its invitees see raises the
 // sequence of a scheduled meeting and sends every invitee the new version
-// (model.Meeting.Revise); a draft's changes, and settings such as its
+// (model.Meeting.Revise), saying what changed; a change of date or time
+// also sends every answer back to needs-action (model.Meeting.MovesTime),
+// while any other keeps them, and each calendar shows its invitee's
+// answer (planRevision). A draft's changes, and settings such as its
 // reminders, are saved only.
 //
 // Errors: EFORBIDDEN for a caller not of the secretariat; ENOTFOUND;
@@ -207,7 +210,7 @@ func (s *Service) ChangeMeeting(ctx context.Context, c Caller, id int64, ch Meet
 		if !m.Revise(before) {
 			return nil, nil
 		}
-		return s.planAll(model.KindRequest, *m, invs, people), nil
+		return s.planRevision(before, *m, invs, people), nil
 	})
 	if err != nil {
 		return Changed{}, err
@@ -449,14 +452,16 @@ type Answered struct {
 // have, or no coming meeting; ECONFLICT for a meeting that is not
 // scheduled; EINTERNAL.
 func (s *Service) Respond(ctx context.Context, c Caller, id int64, resp model.Response) (Answered, error) {
-	return s.RespondTo(ctx, c, id, resp, -1)
+	return s.RespondTo(ctx, c, id, resp, -1, time.Time{})
 }
 
 // RespondTo is Respond for an answer given to sequence seq of the meeting
-// (a calendar reply), or, for seq -1, to its current sequence.
+// (a calendar reply), or, for seq -1, to its current sequence, and made at
+// stamp (the reply's DTSTAMP; zero for now): between answers to one
+// sequence the one made later wins (model.Invitation.AnswerStamped).
 //
 // Errors: as Respond's.
-func (s *Service) RespondTo(ctx context.Context, c Caller, id int64, resp model.Response, seq int) (Answered, error) {
+func (s *Service) RespondTo(ctx context.Context, c Caller, id int64, resp model.Response, seq int, stamp time.Time) (Answered, error) {
 	var (
 		m   model.Meeting
 		inv model.Invitation
@@ -480,11 +485,14 @@ func (s *Service) RespondTo(ctx context.Context, c Caller, id int64, resp model.
 	if err := m.Answerable(); err != nil {
 		return Answered{}, err
 	}
+	if err := model.CheckAnswer(resp); err != nil {
+		return Answered{}, err
+	}
 	if seq < 0 {
 		seq = m.Sequence
 	}
 	out := Answered{Meeting: m}
-	out.Invitation, err = s.store.Respond(ctx, c.Actor(), inv.ID, resp, seq)
+	out.Invitation, err = s.store.Respond(ctx, c.Actor(), inv.ID, resp, seq, stamp)
 	if err == model.ErrStaleResponse {
 		out.Stale, err = true, nil
 	}

@@ -228,7 +228,7 @@ func TestRespondPrecedence(t *testing.T) {
 		if err != nil || a.Stale || a.Invitation.Response != model.ResponseYes || a.Invitation.ResponseSequence != 1 {
 			t.Fatalf("answering: %v, %+v", err, a)
 		}
-		a, err = f.svc.RespondTo(ctx, f.gh, m.ID, model.ResponseNo, 0) // a late reply to the first version
+		a, err = f.svc.RespondTo(ctx, f.gh, m.ID, model.ResponseNo, 0, time.Time{}) // a late reply to the first version
 		if err != nil || !a.Stale || a.Invitation.Response != model.ResponseYes {
 			t.Fatalf("a stale answer: %v, %+v", err, a)
 		}

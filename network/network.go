@@ -14,6 +14,7 @@ package network
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"focalbot/clock"
@@ -29,6 +30,8 @@ type Store interface {
 	PollStore
 	OutreachStore
 	SeriesStore
+	DelegationStore
+	MailStore
 }
 
 // Service runs the network's operations. It is safe for concurrent use.
@@ -57,6 +60,9 @@ type Caller struct {
 	Person *model.Person
 	Label  string // for someone not on the roster: an e-mail address or a Slack mention
 	Email  string // the e-mail address the caller's transport knows, if any: a guest's invitations are found by it
+	// Via names the way in when it is not a chat, for the audit log: "by
+	// e-mail" for a calendar reply.
+	Via string
 }
 
 // As returns the caller for a person on the roster.
@@ -64,6 +70,18 @@ func As(p model.Person) Caller { return Caller{Person: &p} }
 
 // Actor is the caller as the audit log records them.
 func (c Caller) Actor() model.Actor {
+	a := c.actor()
+	if c.Via != "" {
+		a.Label = fmt.Sprintf(msgActorVia, a.Label, c.Via)
+	}
+	return a
+}
+
+// msgActorVia is how the audit log names a caller who came another way
+// than chat: "Ana Ruiz <ana@example.org> (by e-mail)".
+const msgActorVia = "%s (%s)"
+
+func (c Caller) actor() model.Actor {
 	if c.Person == nil {
 		label := c.Label
 		if label == "" {

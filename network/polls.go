@@ -402,15 +402,7 @@ func (s *Service) moveMeeting(ctx context.Context, c Caller, id int64, start, en
 			return nil, nil
 		}
 		m.Sequence++
-		var items []model.OutboxItem
-		for _, inv := range invs {
-			var to *model.Person
-			if p, ok := byID[inv.PersonID]; ok {
-				to = &p
-			}
-			items = append(items, s.planner.Invitation(model.KindRequest, *m, inv, to)...)
-		}
-		return items, nil
+		return s.planRevision(before, *m, invs, byID), nil
 	})
 	if err != nil {
 		return before, after, err

@@ -4,12 +4,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"focalbot/i18n"
 	"io"
 	"strings"
-
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"focalbot/model"
 )
@@ -92,13 +89,13 @@ func (e Errors) Summary(file string) string {
 	for _, le := range e {
 		lines[le.Line] = true
 	}
-	return message.NewPrinter(language.English).Sprintf(msgCSVBadLines, file, len(lines))
+	return i18n.Printer(i18n.English).Sprintf(msgCSVBadLines, file, len(lines))
 }
 
 // NothingImported says that file has n mistakes, found when its people were
 // compared with the roster, and that nothing was imported.
 func NothingImported(file string, n int) string {
-	return message.NewPrinter(language.English).Sprintf(msgImportMistakes, file, n)
+	return i18n.Printer(i18n.English).Sprintf(msgImportMistakes, file, n)
 }
 
 // maxErrors stops reading a file that is wrong throughout.
@@ -279,12 +276,8 @@ const (
 // The messages above that count, with their text for a count of one, for
 // every language that has no translation of its own (see bot's catalog).
 func init() {
-	for key, one := range map[string]string{
-		msgCSVBadLines:    "%s has %d bad line; nothing was imported",
-		msgImportMistakes: "%s has %d mistake; nothing was imported",
-	} {
-		if err := message.Set(language.Und, key, plural.Selectf(2, "%d", "=1", one, "other", key)); err != nil {
-			panic("roster: plural of " + key + ": " + err.Error())
-		}
-	}
+	i18n.RegisterPlurals(
+		i18n.Plural{Key: msgCSVBadLines, Arg: 2, One: "%s has %d bad line; nothing was imported"},
+		i18n.Plural{Key: msgImportMistakes, Arg: 2, One: "%s has %d mistake; nothing was imported"},
+	)
 }

@@ -4,9 +4,7 @@ import (
 	"focalbot/model"
 	"io"
 
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
+	"focalbot/i18n"
 )
 
 // The scheduler's catalog: what it tells people. Its messages are rendered
@@ -36,25 +34,15 @@ const (
 // plurals are the messages above that count something, with their text for
 // a count of one, set for every language as bot's catalog does (see its
 // plurals). Counts written as a label ("invited: 3") need none.
-var plurals = []struct {
-	key string // the message: its text for other counts
-	arg int    // which argument (from 1) is the count
-	one string // the text for a count of 1
-}{
-	{msgPollClosed, 3, "Poll %d (%s) closed at its deadline, with %d answer. Ranking:\n"},
+var plurals = []i18n.Plural{
+	{Key: msgPollClosed, Arg: 3, One: "Poll %d (%s) closed at its deadline, with %d answer. Ranking:\n"},
 }
 
-func init() {
-	for _, m := range plurals {
-		if err := message.Set(language.Und, m.key, plural.Selectf(m.arg, "%d", "=1", m.one, "other", m.key)); err != nil {
-			panic("scheduler: plural of " + m.key + ": " + err.Error())
-		}
-	}
-}
+func init() { i18n.RegisterPlurals(plurals...) }
 
 // printer renders the scheduler's notices. They go to the secretariat, in
 // English until notices are written in each reader's language.
-var printer = message.NewPrinter(language.English)
+var printer = i18n.Printer(i18n.English)
 
 // sprintf renders a message of the catalog.
 func sprintf(format string, args ...any) string {

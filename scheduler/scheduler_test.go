@@ -121,7 +121,7 @@ func newWorld(t *testing.T, s *storage.Store, at time.Time) *world {
 			t.Fatal(err)
 		}
 		if a.r != model.ResponseNone {
-			if _, err := s.Respond(ctx, model.System, invs[0].ID, a.r, 0); err != nil {
+			if _, err := s.Respond(ctx, model.System, invs[0].ID, a.r, 0, time.Time{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -444,7 +444,7 @@ func TestAChangeSendsNoPassedReminderAgain(t *testing.T) {
 				invs, _ := s.Invitations(ctx, w.meeting.ID)
 				for _, inv := range invs {
 					if inv.Email == "silent@cr.example.org" {
-						if _, err := s.Respond(ctx, model.System, inv.ID, model.ResponseYes, 0); err != nil {
+						if _, err := s.Respond(ctx, model.System, inv.ID, model.ResponseYes, 0, time.Time{}); err != nil {
 							t.Fatal(err)
 						}
 					}

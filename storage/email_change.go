@@ -7,14 +7,12 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
+	"focalbot/i18n"
 	"math/big"
 	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -211,8 +209,5 @@ const (
 // The refusal above that counts, with its text for a count of one, for
 // every language that has no translation of its own (see bot's catalog).
 func init() {
-	one := "That code is not the one sent; check it and try again (%d try left)."
-	if err := message.Set(language.Und, msgEmailCodeWrong, plural.Selectf(1, "%d", "=1", one, "other", msgEmailCodeWrong)); err != nil {
-		panic("storage: plural of " + msgEmailCodeWrong + ": " + err.Error())
-	}
+	i18n.RegisterPlurals(i18n.Plural{Key: msgEmailCodeWrong, Arg: 1, One: "That code is not the one sent; check it and try again (%d try left)."})
 }

@@ -113,32 +113,55 @@ type invitationRow struct {
 	Response         string
 	RespondedAt      *time.Time
 	ResponseSequence int
+	ResponseStamp    *time.Time
 	CreatedAt        time.Time `gorm:"autoCreateTime:false"`
+	Title            string
+	DelegatedToID    *int64
+	DelegatedFromID  *int64
 }
 
 func (invitationRow) TableName() string { return "invitations" }
 
 func toInvitationRow(i model.Invitation) invitationRow {
 	r := invitationRow{ID: i.ID, MeetingID: i.MeetingID, Name: i.Name, Email: nullable(i.Email), Country: i.Country,
-		Response: string(i.Response), ResponseSequence: i.ResponseSequence, CreatedAt: i.CreatedAt.UTC()}
+		Response: string(i.Response), ResponseSequence: i.ResponseSequence, CreatedAt: i.CreatedAt.UTC(), Title: i.Title}
 	if i.PersonID != 0 {
 		r.PersonID = &i.PersonID
+	}
+	if i.DelegatedTo != 0 {
+		r.DelegatedToID = &i.DelegatedTo
+	}
+	if i.DelegatedFrom != 0 {
+		r.DelegatedFromID = &i.DelegatedFrom
 	}
 	if !i.RespondedAt.IsZero() {
 		t := i.RespondedAt.UTC()
 		r.RespondedAt = &t
+	}
+	if !i.ResponseStamp.IsZero() {
+		t := i.ResponseStamp.UTC()
+		r.ResponseStamp = &t
 	}
 	return r
 }
 
 func (r invitationRow) model() model.Invitation {
 	i := model.Invitation{ID: r.ID, MeetingID: r.MeetingID, Name: r.Name, Email: deref(r.Email), Country: r.Country,
-		Response: model.Response(r.Response), ResponseSequence: r.ResponseSequence, CreatedAt: r.CreatedAt.UTC()}
+		Response: model.Response(r.Response), ResponseSequence: r.ResponseSequence, CreatedAt: r.CreatedAt.UTC(), Title: r.Title}
 	if r.PersonID != nil {
 		i.PersonID = *r.PersonID
 	}
+	if r.DelegatedToID != nil {
+		i.DelegatedTo = *r.DelegatedToID
+	}
+	if r.DelegatedFromID != nil {
+		i.DelegatedFrom = *r.DelegatedFromID
+	}
 	if r.RespondedAt != nil {
 		i.RespondedAt = r.RespondedAt.UTC()
+	}
+	if r.ResponseStamp != nil {
+		i.ResponseStamp = r.ResponseStamp.UTC()
 	}
 	return i
 }
@@ -236,9 +259,11 @@ func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]model.Meeting,
 type MeetingChange = func(m *model.Meeting, invitations []model.Invitation) ([]model.OutboxItem, error)
 
 // UpdateMeeting changes a meeting in one transaction: it loads the meeting
-// and its invitations, lets change edit the meeting and say what to send,
-// saves the meeting if it changed (audited "meeting.update"), and writes the
-// messages to the outbox. The caller raises the Sequence when invitees must
+// and its invitations, lets change edit the meeting (and the answers of
+// its invitations, in place: a meeting that moves asks for them again) and
+// say what to send, saves the meeting if it changed (audited
+// "meeting.update") and each invitation that changed ("invitation.update"),
+// and writes the messages to the outbox. The caller raises the Sequence when invitees must
 // see the change. Nothing is written when change returns an error.
 //
 // Errors: ENOTFOUND; EINVALID for a bad result; the change's own error; EINTERNAL.
@@ -255,8 +280,12 @@ func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, id int64, 
 		}
 		after := before
 		after.Hosts = append([]string(nil), before.Hosts...)
+		was := append([]model.Invitation(nil), invs...)
 		items, err := change(&after, invs)
 		if err != nil {
+			return err
+		}
+		if err := s.saveInvitations(tx, actor, was, invs); err != nil {
 			return err
 		}
 		after.ID, after.UID, after.CreatedAt = before.ID, before.UID, before.CreatedAt
@@ -279,6 +308,29 @@ func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, id int64, 
 		return err
 	})
 	return out, err
+}
+
+// saveInvitations saves the answers of the invitations change edited (the
+// same ones, in the same order, as was), each audited "invitation.update".
+func (s *Store) saveInvitations(tx *gorm.DB, actor model.Actor, was, now []model.Invitation) error {
+	for i, inv := range now {
+		before := was[i]
+		if inv.ID != before.ID {
+			return internal("update invitations", fmt.Errorf("invitation %d became %d", before.ID, inv.ID))
+		}
+		if inv.Response == before.Response && inv.ResponseSequence == before.ResponseSequence && inv.RespondedAt.Equal(before.RespondedAt) {
+			continue
+		}
+		res := tx.Model(&invitationRow{}).Where("id = ?", inv.ID).Updates(map[string]any{
+			"response": string(inv.Response), "response_sequence": inv.ResponseSequence, "responded_at": toInvitationRow(inv).RespondedAt})
+		if res.Error != nil {
+			return internal("update invitation", res.Error)
+		}
+		if err := s.audit(tx, actor, "invitation.update", meetingSubject(inv.MeetingID), inv.Country, toJSON(before), toJSON(inv)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Invite adds invitations to a meeting, skipping people (or guest e-mail
@@ -390,11 +442,17 @@ func (s *Store) InvitationsOf(ctx context.Context, personID int64, email string)
 // Respond records an invitee's answer, given to the meeting's sequence seq,
 // and audits it. The latest answer wins, except that an answer to an older
 // sequence never overwrites one given to a newer sequence (a late calendar
-// reply): then nothing changes and the error is model.ErrStaleResponse. An
-// unchanged answer writes nothing.
+// reply), nor does one to the same sequence made before it (stamp, a
+// calendar reply's DTSTAMP; zero for an answer made now): then nothing
+// changes and the error is model.ErrStaleResponse. The rule is
+// model.Invitation.AnswerStamped. An unchanged answer writes nothing.
 //
 // Errors: ENOTFOUND; model.ErrStaleResponse; EINTERNAL.
-func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error) {
+func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int, stamp time.Time) (model.Invitation, error) {
+	return s.respond(ctx, actor, "invitation.respond", invitationID, r, seq, stamp)
+}
+
+func (s *Store) respond(ctx context.Context, actor model.Actor, action string, invitationID int64, r model.Response, seq int, stamp time.Time) (model.Invitation, error) {
 	var out model.Invitation
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var row invitationRow
@@ -409,7 +467,7 @@ func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int
 		}
 		before := row.model()
 		after := before
-		if changed, err := after.Answer(r, seq, s.now()); !changed {
+		if changed, err := after.AnswerStamped(r, seq, stamp, s.now()); !changed {
 			out = before
 			return err
 		}
@@ -418,7 +476,7 @@ func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int
 			return internal("record answer", err)
 		}
 		out = nr.model()
-		return s.audit(tx, actor, "invitation.respond", meetingSubject(before.MeetingID), before.Country, toJSON(before), toJSON(out))
+		return s.audit(tx, actor, action, meetingSubject(before.MeetingID), before.Country, toJSON(before), toJSON(out))
 	})
 	return out, err
 }

@@ -131,13 +131,13 @@ func TestRespondLatestWinsButNotStale(t *testing.T) {
 			t.Fatal(err)
 		}
 		id := added[0].ID
-		if inv, err := s.Respond(ctx, admin, id, model.ResponseYes, 1); err != nil || inv.Response != model.ResponseYes {
+		if inv, err := s.Respond(ctx, admin, id, model.ResponseYes, 1, time.Time{}); err != nil || inv.Response != model.ResponseYes {
 			t.Fatalf("Respond = %+v, %v", inv, err)
 		}
-		if inv, err := s.Respond(ctx, admin, id, model.ResponseNo, 1); err != nil || inv.Response != model.ResponseNo {
+		if inv, err := s.Respond(ctx, admin, id, model.ResponseNo, 1, time.Time{}); err != nil || inv.Response != model.ResponseNo {
 			t.Fatalf("the latest answer did not win: %+v, %v", inv, err)
 		}
-		if inv, err := s.Respond(ctx, admin, id, model.ResponseYes, 0); err != model.ErrStaleResponse || inv.Response != model.ResponseNo {
+		if inv, err := s.Respond(ctx, admin, id, model.ResponseYes, 0, time.Time{}); err != model.ErrStaleResponse || inv.Response != model.ResponseNo {
 			t.Fatalf("a reply to an old sequence overwrote a newer one: %+v, %v", inv, err)
 		}
 	})

@@ -117,6 +117,16 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0013,
 			Rollback: rollback0013,
 		},
+		{
+			ID:       "0014_inbound_mail",
+			Migrate:  migrate0014,
+			Rollback: rollback0014,
+		},
+		{
+			ID:       "0016_delegation",
+			Migrate:  migrate0016,
+			Rollback: rollback0016,
+		},
 	}
 }
 

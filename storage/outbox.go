@@ -34,6 +34,7 @@ type outboxRow struct {
 	ClaimedBy     string
 	ClaimedUntil  *time.Time
 	CreatedAt     time.Time `gorm:"autoCreateTime:false"`
+	MailRef       string    // an e-mail's model.MailRef, to match bounces; "" for other channels
 }
 
 func (outboxRow) TableName() string { return "outbox" }
@@ -98,6 +99,9 @@ func (s *Store) enqueue(tx *gorm.DB, items []model.OutboxItem) ([]model.OutboxIt
 		r := outboxRow{Key: it.Key, Channel: string(it.Channel), Kind: string(it.Kind), MeetingID: it.MeetingID,
 			InvitationID: it.InvitationID, Recipient: it.Recipient, Status: string(status),
 			DueAt: due.UTC(), NextAttemptAt: due.UTC(), CreatedAt: now}
+		if it.Channel == model.ChannelEmail {
+			r.MailRef = model.MailRef(it.Key)
+		}
 		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(&r)
 		if res.Error != nil {
 			return nil, internal("enqueue", res.Error)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"time"
 	"unicode/utf8"
 )
 
@@ -223,6 +224,23 @@ func (c *kitChecker) element(what string, el map[string]any) {
 		}
 	case "plain_text_input":
 		c.str(what+" initial_value", el["initial_value"], 3000)
+	case "datepicker": // initial_date is YYYY-MM-DD
+		if v, ok := el["initial_date"].(string); ok {
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				c.fail("%s initial_date %q is not YYYY-MM-DD", what, v)
+			}
+		}
+	case "timepicker": // initial_time is HH:mm, 24-hour; timezone an IANA name
+		if v, ok := el["initial_time"].(string); ok {
+			if _, err := time.Parse("15:04", v); err != nil || len(v) != 5 {
+				c.fail("%s initial_time %q is not HH:mm", what, v)
+			}
+		}
+		if v, ok := el["timezone"].(string); ok {
+			if _, err := time.LoadLocation(v); err != nil || v == "" {
+				c.fail("%s timezone %q is not an IANA zone", what, v)
+			}
+		}
 	default:
 		c.fail("%s: an element type the bot does not build", what)
 	}

@@ -37,7 +37,14 @@ var submissions atomic.Int64
 func submission(user, callbackID string, texts, selected map[string]string) map[string]any {
 	values := map[string]any{}
 	for id, v := range texts {
-		values[id] = map[string]any{id: map[string]any{"type": "plain_text_input", "value": v}}
+		switch id {
+		case fieldDate: // as Slack sends a date picker's value
+			values[id] = map[string]any{id: map[string]any{"type": "datepicker", "selected_date": v}}
+		case fieldStart, fieldEnd: // and a time picker's
+			values[id] = map[string]any{id: map[string]any{"type": "timepicker", "selected_time": v}}
+		default:
+			values[id] = map[string]any{id: map[string]any{"type": "plain_text_input", "value": v}}
+		}
 	}
 	for id, v := range selected {
 		values[id] = map[string]any{id: map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v}}}

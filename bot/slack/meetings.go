@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -69,6 +70,41 @@ func (t *Transport) confirmOrSkip(ctx context.Context, userID string, a *slackap
 var meetingFields = map[string]string{"title": fieldMeetingTitle, "start": fieldStart, "end": fieldEnd, "tz": fieldZone,
 	"venue": fieldVenue, "address": fieldAddress, "hosts": fieldHosts, "agenda": fieldAgenda}
 
+// meetingForm reads the New meeting form's typed values: the day and times
+// in the formats Slack's date and time pickers return, the zone as checked
+// by form.check.
+func meetingForm(f form) (bot.MeetingForm, map[string]string) {
+	mf := bot.MeetingForm{Title: f[fieldMeetingTitle], Venue: f[fieldVenue], Address: f[fieldAddress],
+		Hosts: f[fieldHosts], Agenda: f[fieldAgenda]}
+	errs := map[string]string{}
+	day, err := time.Parse(time.DateOnly, f[fieldDate])
+	if err != nil {
+		errs[fieldDate] = msgErrorPickDay
+	}
+	mf.Day = day
+	clock := func(field string) time.Duration {
+		if f[field] == "" {
+			return 0
+		}
+		t, err := time.Parse("15:04", f[field])
+		if err != nil {
+			errs[field] = msgErrorPickTime
+			return 0
+		}
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	mf.Start, mf.End = clock(fieldStart), clock(fieldEnd)
+	if f[fieldZone] != "" {
+		if mf.Zone, err = model.LoadZone(f[fieldZone]); err != nil {
+			errs[fieldZone] = msgErrorBadZone
+		}
+	}
+	if len(errs) > 0 {
+		return mf, errs
+	}
+	return mf, nil
+}
+
 // submitMeeting creates a meeting from the New meeting form, and returns the
 // engine's answer, or the error to show next to its field.
 func (t *Transport) submitMeeting(ctx context.Context, userID string, f form) (string, map[string]string) {
@@ -76,9 +112,11 @@ func (t *Transport) submitMeeting(ctx context.Context, userID string, f form) (s
 	if ms == nil {
 		return "", map[string]string{fieldMeetingTitle: msgCannotDo}
 	}
-	reply, err := ms.CreateMeeting(ctx, t.users.caller(ctx, userID), bot.MeetingForm{Title: f[fieldMeetingTitle],
-		Start: f[fieldStart], End: f[fieldEnd], Zone: f[fieldZone], Venue: f[fieldVenue], Address: f[fieldAddress],
-		Hosts: f[fieldHosts], Agenda: f[fieldAgenda]})
+	mf, errs := meetingForm(f)
+	if errs != nil {
+		return "", errs
+	}
+	reply, err := ms.CreateMeeting(ctx, t.users.caller(ctx, userID), mf)
 	switch {
 	case ctx.Err() != nil:
 		return "", map[string]string{fieldMeetingTitle: msgTooSlow}

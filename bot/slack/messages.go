@@ -53,6 +53,8 @@ const (
 	msgErrorBadEmail   = "This is not an e-mail address."
 	msgErrorBadPhone   = "This is not a phone number: use digits, spaces and a leading +."
 	msgErrorBadZone    = "This is not a time zone: use a name such as Africa/Accra."
+	msgErrorPickDay    = "Pick the day in the calendar."
+	msgErrorPickTime   = "Pick a time in the list, such as 10:00."
 )
 
 // Invitations, reminders and notices sent from the outbox.
@@ -75,10 +77,9 @@ const (
 	msgButtonNewMeeting   = "New meeting"
 	msgModalMeeting       = "New meeting"
 	msgFieldMeetingTitle  = "Title"
-	msgFieldStart         = "Start"
-	msgHintStart          = "YYYY-MM-DD HH:MM, in the meeting's time zone, e.g. 2013-09-28 10:00"
-	msgFieldEnd           = "End"
-	msgHintEnd            = "HH:MM the same day, or YYYY-MM-DD HH:MM"
+	msgFieldDate          = "Day"
+	msgFieldStart         = "Starts at (in the meeting's time zone)"
+	msgFieldEnd           = "Ends at (the same day; 2 hours later if left empty)"
 	msgFieldMeetingZone   = "Time zone of the venue"
 	msgFieldVenue         = "Venue"
 	msgFieldAddress       = "Address"

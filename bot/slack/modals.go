@@ -29,6 +29,7 @@ const (
 	fieldRole     = "role"
 
 	fieldMeetingTitle = "meeting_title"
+	fieldDate         = "date"
 	fieldStart        = "start"
 	fieldEnd          = "end"
 	fieldVenue        = "venue"
@@ -74,13 +75,14 @@ func (t *Transport) modal(ctx context.Context, action, userID string) (slackapi.
 	case actionNewMeeting:
 		return modalView(modalMeeting, msgModalMeeting,
 			textInput(fieldMeetingTitle, msgFieldMeetingTitle, "", "", false),
-			textInput(fieldStart, msgFieldStart, "", msgHintStart, false),
-			textInput(fieldEnd, msgFieldEnd, "", msgHintEnd, false),
+			dateInput(fieldDate, msgFieldDate),
+			timeInput(fieldStart, msgFieldStart, "10:00", false),
+			timeInput(fieldEnd, msgFieldEnd, "", true),
 			textInput(fieldZone, msgFieldMeetingZone, caller.TimeZone, msgHintZone, false),
 			textInput(fieldVenue, msgFieldVenue, "", "", false),
 			textInput(fieldAddress, msgFieldAddress, "", "", true),
 			textInput(fieldHosts, msgFieldHosts, "", msgHintHosts, true),
-			textInput(fieldAgenda, msgFieldAgenda, "", "", true),
+			multilineInput(fieldAgenda, msgFieldAgenda),
 		), true
 	case actionAdd:
 		return modalView(modalAdd, msgModalAdd,
@@ -112,6 +114,28 @@ func textInput(id, label, initial, hint string, optional bool) *slackapi.InputBl
 	}
 	b := slackapi.NewInputBlock(id, plain(label), h, el)
 	b.Optional = optional
+	return b
+}
+
+// dateInput is a date picker: Slack returns the day chosen as YYYY-MM-DD.
+func dateInput(id, label string) *slackapi.InputBlock {
+	return slackapi.NewInputBlock(id, plain(label), nil, slackapi.NewDatePickerBlockElement(id))
+}
+
+// timeInput is a time picker: Slack returns the time chosen as HH:mm.
+func timeInput(id, label, initial string, optional bool) *slackapi.InputBlock {
+	el := slackapi.NewTimePickerBlockElement(id)
+	el.InitialTime = initial
+	b := slackapi.NewInputBlock(id, plain(label), nil, el)
+	b.Optional = optional
+	return b
+}
+
+func multilineInput(id, label string) *slackapi.InputBlock {
+	el := slackapi.NewPlainTextInputBlockElement(nil, id)
+	el.Multiline = true
+	b := slackapi.NewInputBlock(id, plain(label), nil, el)
+	b.Optional = true
 	return b
 }
 
@@ -166,6 +190,10 @@ func formOf(v slackapi.View) form {
 			switch {
 			case a.SelectedOption.Value != "":
 				f[block] = a.SelectedOption.Value
+			case a.SelectedDate != "":
+				f[block] = a.SelectedDate
+			case a.SelectedTime != "":
+				f[block] = a.SelectedTime
 			default:
 				f[block] = strings.TrimSpace(a.Value)
 			}
@@ -201,7 +229,7 @@ var required = map[string][]string{
 	modalRegister: {fieldCountry, fieldName},
 	modalAdd:      {fieldEmail, fieldName, fieldCountry},
 	modalProfile:  {fieldName},
-	modalMeeting:  {fieldMeetingTitle, fieldStart, fieldEnd, fieldZone, fieldVenue},
+	modalMeeting:  {fieldMeetingTitle, fieldDate, fieldStart, fieldZone, fieldVenue},
 }
 
 // submitModal answers a modal submission in the ack itself, as Slack

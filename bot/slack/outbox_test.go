@@ -231,16 +231,17 @@ func TestMeetingModal(t *testing.T) {
 	if view := string(next(t, fs.modals, "the meeting modal")); !strings.Contains(view, `"callback_id":"meeting"`) || !strings.Contains(view, `"America/New_York"`) {
 		t.Fatalf("modal: %s", view)
 	}
-	fields := map[string]string{fieldMeetingTitle: "Third Meeting", fieldStart: "28/09/2013 10:00", fieldEnd: "17:00",
-		fieldZone: "America/New_York", fieldVenue: "New York", fieldHosts: "Australia, Ghana"}
+	fields := map[string]string{fieldMeetingTitle: "Third Meeting", fieldDate: "2013-09-28", fieldStart: "10:00", fieldEnd: "17:00",
+		fieldZone: "Mars/Olympus", fieldVenue: "New York", fieldHosts: "Australia, Ghana"}
 	ack := b.interaction(submission("U2", modalMeeting, fields, nil))
-	if !strings.Contains(ack, `"response_action":"errors"`) || !strings.Contains(ack, `"start":`) || !strings.Contains(ack, "YYYY-MM-DD HH:MM") {
-		t.Fatalf("a bad start was not shown next to its field: %s", ack)
+	if !strings.Contains(ack, `"response_action":"errors"`) || !strings.Contains(ack, `"tz":`) || !strings.Contains(ack, "not a time zone") {
+		t.Fatalf("a bad zone was not shown next to its field: %s", ack)
 	}
+	fields = map[string]string{fieldMeetingTitle: "Third Meeting", fieldDate: "2013-09-28", fieldStart: "10:00", fieldEnd: "17:00",
+		fieldZone: "America/New_York", fieldVenue: "New York", fieldHosts: "Australia, Ghana"}
 	if ms, _ := b.store.Meetings(context.Background(), model.MeetingFilter{}); len(ms) != 0 {
 		t.Fatalf("a refused form created %d meetings", len(ms))
 	}
-	fields[fieldStart] = "2013-09-28 10:00"
 	if ack := b.interaction(submission("U2", modalMeeting, fields, nil)); strings.Contains(ack, "errors") {
 		t.Fatalf("a good form was refused: %s", ack)
 	}

@@ -84,7 +84,7 @@ func TestReplaysAreRefused(t *testing.T) {
 	next(t, fs.responses, "the answer")
 
 	raw, _ := json.Marshal(submission("U2", modalMeeting, map[string]string{fieldMeetingTitle: "Third meeting",
-		fieldStart: "2013-09-28 10:00", fieldEnd: "17:00", fieldZone: "America/New_York", fieldVenue: "UN HQ"}, nil))
+		fieldDate: "2013-09-28", fieldStart: "10:00", fieldEnd: "17:00", fieldZone: "America/New_York", fieldVenue: "UN HQ"}, nil))
 	form := url.Values{"payload": {string(raw)}}.Encode()
 	ts, sig = signature(secret, now, form)
 	for i, want := range []int{http.StatusOK, http.StatusConflict} {

@@ -1,0 +1,134 @@
+package delivery
+
+import (
+	"fmt"
+
+	"focalbot/calendar"
+	"focalbot/model"
+)
+
+// Delegation plans the invitation of a colleague sent instead of an
+// invitee: the same invitation as Invitation's (and the same key, so it is
+// sent once), whose calendar names the colleague DELEGATED-FROM the
+// invitee and the invitee DELEGATED-TO the colleague. person is the
+// colleague on the roster, nil for a guest.
+func (pl Planner) Delegation(m model.Meeting, from, to model.Invitation, person *model.Person) []model.OutboxItem {
+	return pl.forInvitee(Payload{Kind: model.KindRequest}, m, to, person, func(ch model.Channel) string {
+		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/seq:%d", m.ID, to.ID, ch, model.KindRequest, m.Sequence)
+	}, Links{From: &from})
+}
+
+// Links are the invitations on the other side of an invitee's delegation,
+// when there are: whom they stand in for (From), whom they sent (To).
+type Links struct {
+	From, To *model.Invitation
+}
+
+// Update plans the update of meeting m (changed from before) for one
+// invitee. askAgain says that the change moved the meeting, and the
+// invitee's answer went back to needs-action (model.Invitation.AskAgain):
+// the mail says so and the calendar asks; otherwise the calendar carries
+// the invitee's current answer. links are the invitee's delegation.
+func (pl Planner) Update(before, m model.Meeting, inv model.Invitation, person *model.Person, askAgain bool, links Links) []model.OutboxItem {
+	prev := before
+	p := Payload{Kind: model.KindRequest, Previous: &prev, AskAgain: askAgain}
+	return pl.forInvitee(p, m, inv, person, func(ch model.Channel) string {
+		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/seq:%d", m.ID, inv.ID, ch, model.KindRequest, m.Sequence)
+	}, links)
+}
+
+// answerShown is an answer as an invitation shows it: none for one that
+// asks again or asks for the first time.
+func answerShown(r model.Response) model.Response {
+	if r == model.ResponseNone {
+		return ""
+	}
+	return r
+}
+
+// withLinks adds the invitee's answer and delegation to p.
+func withLinks(p *Payload, inv model.Invitation, links Links) {
+	if p.Previous != nil && !p.AskAgain {
+		p.Invitee.Answer = answerShown(inv.Response)
+	}
+	if f := links.From; f != nil {
+		p.Invitee.DelegatedFrom = &Party{Name: f.Name, Email: f.Email, Answer: model.ResponseDelegate}
+	}
+	if t := links.To; t != nil && inv.Response == model.ResponseDelegate {
+		p.Invitee.DelegatedTo = &Party{Name: t.Name, Email: t.Email, Answer: answerShown(t.Response)}
+		p.Invitee.Answer = model.ResponseDelegate
+	}
+}
+
+// attendees are the ATTENDEEs of an invitee's calendar: the invitee (at
+// address to) with their answer, and the other side of their delegation.
+func attendees(p Payload, to string) []calendar.Attendee {
+	me := calendar.Attendee{Person: calendar.Person{Name: p.Invitee.Name, Email: to}, PartStat: calendar.PartStatOf(p.Invitee.Answer), RSVP: true}
+	var out []calendar.Attendee
+	if d := p.Invitee.DelegatedFrom; d != nil {
+		me.DelegatedFrom = d.Email
+		out = append(out, calendar.Attendee{Person: calendar.Person{Name: d.Name, Email: d.Email}, PartStat: calendar.Delegated, DelegatedTo: to})
+	}
+	if d := p.Invitee.DelegatedTo; d != nil {
+		me.DelegatedTo, me.PartStat, me.RSVP = d.Email, calendar.Delegated, false
+		return append(out, me, calendar.Attendee{Person: calendar.Person{Name: d.Name, Email: d.Email},
+			PartStat: calendar.PartStatOf(d.Answer), RSVP: true, DelegatedFrom: to})
+	}
+	return append(out, me)
+}
+
+// The sentences of updates and delegations.
+const (
+	changedTime    = "Time: %s → %s"
+	changedPlace   = "Place: %s → %s"
+	changedLink    = "Online: %s → %s"
+	answerAgain    = "The date or time has changed, so every answer was reset: please answer again with the Accept, Tentative or Decline buttons of your calendar."
+	answerKept     = "Your answer stands: you need not answer again."
+	answerDelegate = "You sent %s in your place: their answer counts for your country."
+	sentBy         = "%s sends you in their place: your answer counts for your country."
+)
+
+// explain fills in what an update or a delegated invitation says besides
+// the meeting: what changed (old → new), and what becomes of the answer.
+func (v *view) explain(p Payload) {
+	if d := p.Invitee.DelegatedFrom; d != nil {
+		v.SentBy = fmt.Sprintf(sentBy, d.Name)
+	}
+	if d := p.Invitee.DelegatedTo; d != nil && !v.Cancelled {
+		v.Answer = fmt.Sprintf(answerDelegate, d.Name)
+	}
+	old := p.Previous
+	if old == nil || v.Cancelled {
+		return
+	}
+	m := p.Meeting
+	if old.MovesTime(m) || old.TimeZone != m.TimeZone {
+		ov, nv := old.Location(), m.Location()
+		v.Changes = append(v.Changes, fmt.Sprintf(changedTime,
+			fmt.Sprintf("%s (%s)", Span(old.Start.In(ov), old.End.In(ov)), ov),
+			fmt.Sprintf("%s (%s)", Span(m.Start.In(nv), m.End.In(nv)), nv)))
+	}
+	if was, now := calendar.Location(*old), calendar.Location(m); was != now {
+		v.Changes = append(v.Changes, fmt.Sprintf(changedPlace, orNone(was), orNone(now)))
+	}
+	if old.OnlineURL != m.OnlineURL && (old.Venue != "" || m.Venue != "") {
+		v.Changes = append(v.Changes, fmt.Sprintf(changedLink, orNone(old.OnlineURL), orNone(m.OnlineURL)))
+	}
+	switch {
+	case v.Answer != "":
+	case p.AskAgain:
+		v.Answer = answerAgain
+	case p.Invitee.Answer != "":
+		v.Answer = answerKept
+	}
+}
+
+// noneShown is how an update writes a place or link that was not there.
+const noneShown = "(none)"
+
+func orNone(s string) string {
+	if s == "" {
+		return noneShown
+	}
+	return s
+}
