@@ -2,29 +2,52 @@ package main
 
 import (
 	"context"
-	"errors"
 
+	"focalbot/delivery"
+	"focalbot/inmail"
 	"focalbot/mailbox"
 	"focalbot/metrics"
+	"focalbot/model"
+	"focalbot/network"
 )
 
-// errNoIngester is what the placeholder ingester answers: this build does
-// not yet handle incoming mail, so every message stays unflagged in the
-// mailbox for a build that does.
-var errNoIngester = errors.New("incoming mail is not handled by this build yet; the message stays unread in the mailbox")
+// imapIngester hands each message read by IMAP to inmail, the one way
+// incoming mail enters focalbot, and counts what became of it in
+// focalbot_mail_incoming_total. Its error (the message could not be
+// stored) leaves the message unflagged, to be read again.
+type imapIngester struct {
+	in  *inmail.Ingester
+	met *metrics.Metrics
+}
 
-// ingester hands each message read from the mailbox to the incoming-mail
-// handler; until that is built in, it stores nothing and flags nothing.
-func (a *app) ingester() mailbox.Ingester {
-	return mailbox.IngestFunc(func(context.Context, []byte, string) error { return errNoIngester })
+func (g imapIngester) Ingest(ctx context.Context, raw []byte, _ string) error {
+	out, err := g.in.Ingest(ctx, raw, model.ViaIMAP)
+	switch {
+	case err != nil:
+		g.met.MailIn("error")
+		return err
+	case out.Repeat:
+		g.met.MailIn("repeat")
+	default:
+		g.met.MailIn(string(out.Mail.Status))
+	}
+	return nil
 }
 
 // imapWatcher makes the watcher of FOCALBOT_IMAP_URL (nil when it is not
-// set), its readiness shown by focalbot_imap_connected.
-func (a *app) imapWatcher(met *metrics.Metrics) (*mailbox.Watcher, error) {
+// set), its readiness shown by focalbot_imap_connected. What it reads goes
+// through the same services as every other way in, with kick waking the
+// dispatcher for the messages an answer causes.
+func (a *app) imapWatcher(planner delivery.Planner, kick func(), met *metrics.Metrics) (*mailbox.Watcher, error) {
 	c := a.cfg.IMAP
 	if c.URL == "" {
 		return nil, nil
+	}
+	in := &inmail.Ingester{
+		Store:    a.store,
+		Services: network.New(a.store, a.clock, a.zone, planner, kick),
+		Clock:    a.clock,
+		Log:      a.log.With("component", "inmail"),
 	}
 	w, err := mailbox.New(mailbox.Config{
 		URL:       c.URL,
@@ -33,7 +56,7 @@ func (a *app) imapWatcher(met *metrics.Metrics) (*mailbox.Watcher, error) {
 		Poll:      c.Poll,
 		Done:      c.Done,
 		CAFile:    c.CAFile,
-	}, a.ingester(), a.log.With("component", "imap"))
+	}, imapIngester{in: in, met: met}, a.log.With("component", "imap"))
 	if err != nil {
 		return nil, err
 	}

@@ -104,7 +104,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := sched.Tick(ctx); err != nil {
 		a.log.Error("scheduler tick at start", "err", err)
 	}
-	imap, err := a.imapWatcher(met)
+	imap, err := a.imapWatcher(planner, disp.Kick, met)
 	if err != nil {
 		return fmt.Errorf("FOCALBOT_IMAP_URL: %w", err)
 	}
