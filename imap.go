@@ -34,6 +34,16 @@ func (g imapIngester) Ingest(ctx context.Context, raw []byte, _ string) error {
 	return nil
 }
 
+// imapIngester is inmail over the app's store and services.
+func (a *app) imapIngester(planner delivery.Planner, kick func(), met *metrics.Metrics) imapIngester {
+	return imapIngester{met: met, in: &inmail.Ingester{
+		Store:    a.store,
+		Services: network.New(a.store, a.clock, a.zone, planner, kick),
+		Clock:    a.clock,
+		Log:      a.log.With("component", "inmail"),
+	}}
+}
+
 // imapWatcher makes the watcher of FOCALBOT_IMAP_URL (nil when it is not
 // set), its readiness shown by focalbot_imap_connected. What it reads goes
 // through the same services as every other way in, with kick waking the
@@ -43,12 +53,6 @@ func (a *app) imapWatcher(planner delivery.Planner, kick func(), met *metrics.Me
 	if c.URL == "" {
 		return nil, nil
 	}
-	in := &inmail.Ingester{
-		Store:    a.store,
-		Services: network.New(a.store, a.clock, a.zone, planner, kick),
-		Clock:    a.clock,
-		Log:      a.log.With("component", "inmail"),
-	}
 	w, err := mailbox.New(mailbox.Config{
 		URL:       c.URL,
 		Password:  c.Password.Value(),
@@ -56,7 +60,7 @@ func (a *app) imapWatcher(planner delivery.Planner, kick func(), met *metrics.Me
 		Poll:      c.Poll,
 		Done:      c.Done,
 		CAFile:    c.CAFile,
-	}, imapIngester{in: in, met: met}, a.log.With("component", "imap"))
+	}, a.imapIngester(planner, kick, met), a.log.With("component", "imap"))
 	if err != nil {
 		return nil, err
 	}

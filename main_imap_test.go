@@ -141,7 +141,7 @@ func TestIMAPReplyAnswersOnceAcrossRestart(t *testing.T) {
 	fmt.Fprintln(s.in, "invite 1 "+kwame)
 	var uid string
 	imapWait(t, "the invitation in the outbox", func() bool {
-		uid = invitationUID(t, filepath.Join(env["FOCALBOT_DATA_DIR"], "outbox"), kwame)
+		uid = invitationUID(filepath.Join(env["FOCALBOT_DATA_DIR"], "outbox"), kwame)
 		return uid != ""
 	})
 	answer := calendarReply(kwame, uid, "ACCEPTED", "reply-1@gh.example.org")
@@ -184,7 +184,7 @@ func TestIMAPReplyAnswersOnceAcrossRestart(t *testing.T) {
 
 // runOnce runs a command of the program with env and stdin, and fails the
 // test on an error.
-func runOnce(t *testing.T, env map[string]string, stdin string, args ...string) string {
+func runOnce(t testing.TB, env map[string]string, stdin string, args ...string) string {
 	t.Helper()
 	var out, errs bytes.Buffer
 	m := &Main{Args: args, Getenv: getenv(env), Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errs}
@@ -200,7 +200,7 @@ func runOnce(t *testing.T, env map[string]string, stdin string, args ...string) 
 
 // invitationUID is the calendar UID of the invitation to to in the outbox
 // folder dir, or "" while there is none.
-func invitationUID(t *testing.T, dir, to string) string {
+func invitationUID(dir, to string) string {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -220,13 +220,17 @@ func invitationUID(t *testing.T, dir, to string) string {
 
 // calendarReply is an iMIP REPLY from attendee to the meeting uid.
 func calendarReply(attendee, uid, partstat, msgID string) []byte {
-	stamp := time.Now().UTC()
+	return replyAt(attendee, uid, partstat, msgID, time.Now().UTC())
+}
+
+// replyAt is an iMIP REPLY from attendee to the meeting uid, stamped at stamp.
+func replyAt(attendee, uid, partstat, msgID string, stamp time.Time) []byte {
 	cal := strings.Join([]string{
 		"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//focalbot tests//EN", "METHOD:REPLY", "BEGIN:VEVENT",
 		"UID:" + uid, "SEQUENCE:0", "DTSTAMP:" + stamp.Format("20060102T150405Z"),
 		"ATTENDEE;PARTSTAT=" + partstat + ":mailto:" + attendee, "END:VEVENT", "END:VCALENDAR", ""}, "\r\n")
 	return []byte(strings.Join([]string{
-		"From: Kwame Boateng <" + attendee + ">", "To: <ruth.adler@globalcentre.example.org>", "Subject: Accepted: Annual Meeting",
+		"From: <" + attendee + ">", "To: <ruth.adler@globalcentre.example.org>", "Subject: Accepted: Annual Meeting",
 		"Message-ID: <" + msgID + ">", "Date: " + stamp.Format(time.RFC1123Z), "MIME-Version: 1.0",
 		"Content-Type: text/calendar; charset=UTF-8; method=REPLY", "", cal}, "\r\n"))
 }
