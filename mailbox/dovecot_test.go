@@ -15,6 +15,7 @@ func TestDovecot(t *testing.T) {
 	b := d.Backend()
 	t.Run("scenario", func(t *testing.T) { scenario(t, b, "INBOX") })
 	t.Run("done folder", func(t *testing.T) { doneFolder(t, b, "Replies", "Handled") })
+	t.Run("UIDVALIDITY change", func(t *testing.T) { uidValidity(t, b, "Rebuilt") })
 	if t.Failed() {
 		t.Logf("dovecot's log:\n%s", d.Log())
 	}

@@ -217,32 +217,40 @@ func TestTokenWithoutOAuthMechanism(t *testing.T) {
 // handled before are not ingested again.
 func TestUIDValidityChange(t *testing.T) {
 	s := imaptest.Start(t, imaptest.Options{})
-	b := s.Backend()
+	uidValidity(t, s.Backend(), "Replies")
+}
+
+func uidValidity(t *testing.T, b imaptest.Backend, mbox string) {
 	rec := newRecorder()
-	cfg := Config{URL: s.URL("Replies"), Password: imaptest.Password, TLS: s.Cert.Client, Poll: 100 * time.Millisecond}
-	b.Deliver(t, "Replies", nil, imaptest.Reply("u1"), imaptest.Reply("u2"))
+	cfg := Config{URL: b.URL(mbox), Password: b.Password, TLS: b.TLS, Poll: 100 * time.Millisecond}
+	c := b.Client(t)
+	if err := c.Create(mbox, nil).Wait(); err != nil && !strings.Contains(err.Error(), "exists") {
+		t.Fatal(err)
+	}
+	c.Close()
+	b.Deliver(t, mbox, nil, imaptest.Reply("u1"), imaptest.Reply("u2"))
 	w, log := newWatcher(t, cfg, rec)
 	r := start(t, w, log)
 	eventually(t, func() string { return "u1, u2: " + log.String() }, func() bool { return rec.count("u1") == 1 && rec.count("u2") == 1 })
 	eventually(t, func() string { return "u1, u2 flagged" }, func() bool {
-		f := b.Flags(t, "Replies")
+		f := b.Flags(t, mbox)
 		return handled(f["u1"]) && handled(f["u2"])
 	})
 	r.halt(t)
 
-	flags := b.Flags(t, "Replies")
-	c := b.Client(t)
-	if err := c.Delete("Replies").Wait(); err != nil {
+	flags := b.Flags(t, mbox)
+	c = b.Client(t)
+	if err := c.Delete(mbox).Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Create("Replies", nil).Wait(); err != nil {
+	if err := c.Create(mbox, nil).Wait(); err != nil {
 		t.Fatal(err)
 	}
 	c.Close()
 	for _, id := range []string{"u1", "u2"} {
-		b.Deliver(t, "Replies", flags[id], imaptest.Reply(id))
+		b.Deliver(t, mbox, flags[id], imaptest.Reply(id))
 	}
-	b.Deliver(t, "Replies", nil, imaptest.Reply("u3"))
+	b.Deliver(t, mbox, nil, imaptest.Reply("u3"))
 
 	r = start(t, w, log) // the same watcher, as after a reconnect
 	eventually(t, func() string { return "u3: " + log.String() }, func() bool { return rec.count("u3") == 1 })
