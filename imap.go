@@ -12,24 +12,18 @@ import (
 )
 
 // imapIngester hands each message read by IMAP to inmail, the one way
-// incoming mail enters focalbot, and counts what became of it in
-// focalbot_mail_incoming_total. Its error (the message could not be
-// stored) leaves the message unflagged, to be read again.
+// incoming mail enters focalbot, which counts what became of it in
+// focalbot_mail_incoming_total; a message that could not be stored counts
+// as "error", and its error leaves it unflagged, to be read again.
 type imapIngester struct {
 	in  *inmail.Ingester
 	met *metrics.Metrics
 }
 
 func (g imapIngester) Ingest(ctx context.Context, raw []byte, _ string) error {
-	out, err := g.in.Ingest(ctx, raw, model.ViaIMAP)
-	switch {
-	case err != nil:
+	if _, err := g.in.Ingest(ctx, raw, model.ViaIMAP); err != nil {
 		g.met.MailIn("error")
 		return err
-	case out.Repeat:
-		g.met.MailIn("repeat")
-	default:
-		g.met.MailIn(string(out.Mail.Status))
 	}
 	return nil
 }
@@ -41,6 +35,7 @@ func (a *app) imapIngester(planner delivery.Planner, kick func(), met *metrics.M
 		Services: network.New(a.store, a.clock, a.zone, planner, kick),
 		Clock:    a.clock,
 		Log:      a.log.With("component", "inmail"),
+		Counted:  met.MailIn,
 	}}
 }
 

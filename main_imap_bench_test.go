@@ -59,7 +59,7 @@ func BenchmarkIMAPReplies(b *testing.B) {
 				writeBench(b, roster, csv.String())
 				runOnce(b, env, "", "import", roster)
 				runOnce(b, env, `meeting create title="Annual Meeting" start="2030-09-29 10:00" end=17:00 venue="New York"`+"\ninvite 1 all\n", "--as", "ruth.adler@globalcentre.example.org")
-				uid := invitationUID(filepath.Join(dir, "outbox"), "fp0@example.gov")
+				uid := outboxUID(filepath.Join(dir, "outbox"), "fp0@example.gov")
 				if uid == "" {
 					b.Fatal("no invitation in the outbox")
 				}

@@ -141,7 +141,7 @@ func TestIMAPReplyAnswersOnceAcrossRestart(t *testing.T) {
 	fmt.Fprintln(s.in, "invite 1 "+kwame)
 	var uid string
 	imapWait(t, "the invitation in the outbox", func() bool {
-		uid = invitationUID(filepath.Join(env["FOCALBOT_DATA_DIR"], "outbox"), kwame)
+		uid = outboxUID(filepath.Join(env["FOCALBOT_DATA_DIR"], "outbox"), kwame)
 		return uid != ""
 	})
 	answer := calendarReply(kwame, uid, "ACCEPTED", "reply-1@gh.example.org")
@@ -198,9 +198,9 @@ func runOnce(t testing.TB, env map[string]string, stdin string, args ...string) 
 	return out.String()
 }
 
-// invitationUID is the calendar UID of the invitation to to in the outbox
+// outboxUID is the calendar UID of the invitation to to in the outbox
 // folder dir, or "" while there is none.
-func invitationUID(dir, to string) string {
+func outboxUID(dir, to string) string {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
 	for _, f := range files {
 		b, err := os.ReadFile(f)

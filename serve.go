@@ -19,6 +19,7 @@ import (
 	"focalbot/model"
 	"focalbot/network"
 	"focalbot/scheduler"
+	"focalbot/web"
 )
 
 // serve chats with the bot: on Slack when its settings are given, else in
@@ -170,6 +171,7 @@ func serveHTTP(ctx context.Context, a *app, site http.Handler) (func(), error) {
 	a.log.Info("serving health and metrics", "addr", ln.Addr().String())
 	if a.cfg.PublicURL != "" {
 		a.log.Info("serving calendar feeds", "addr", ln.Addr().String(), "url", a.cfg.PublicURL+feed.Prefix)
+		a.log.Info("serving the signed links' pages", "addr", ln.Addr().String(), "url", a.cfg.PublicURL+web.Prefix)
 	}
 	return func() {
 		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)

@@ -18,7 +18,9 @@ import (
 	"focalbot/mail"
 	"focalbot/metrics"
 	"focalbot/model"
+	"focalbot/network"
 	"focalbot/storage"
+	"focalbot/web"
 )
 
 // app is what a command that needs the database opens: configuration,
@@ -29,6 +31,11 @@ type app struct {
 	clock clock.Clock
 	zone  *time.Location
 	store *storage.Store
+
+	// svc and webSecret serve the signed links' pages; set by delivery
+	// when FOCALBOT_PUBLIC_URL is set.
+	svc       *network.Service
+	webSecret []byte
 }
 
 // open opens the app with the settings cfg, logging to m.Stderr, and keeps
@@ -80,16 +87,28 @@ func (a *app) delivery(ctx context.Context) (delivery.Planner, *delivery.Dispatc
 	if err != nil {
 		return delivery.Planner{}, nil, err
 	}
+	email := &delivery.Email{Mail: sender, Clock: a.clock}
 	disp := &delivery.Dispatcher{
 		Store:   a.store,
-		Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: &delivery.Email{Mail: sender, Clock: a.clock}},
+		Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: email},
 		Clock:   a.clock,
 		Log:     a.log.With("component", "delivery"),
 		Planner: planner,
 		Zone:    a.zone,
 	}
+	if a.cfg.PublicURL != "" {
+		// Every mail that asks something carries a signed link to its page.
+		if a.webSecret, err = a.store.Secret(ctx, webSecretName); err != nil {
+			return delivery.Planner{}, nil, err
+		}
+		a.svc = network.New(a.store, a.clock, a.zone, planner, disp.Kick)
+		email.Links = web.Links{Service: a.svc, BaseURL: a.cfg.PublicURL}
+	}
 	return planner, disp, nil
 }
+
+// webSecretName names the stored secret that signs the web page's forms.
+const webSecretName = "web-forms"
 
 // planner is who sends focalbot's messages and through which channels:
 // e-mail always, Slack too outside the console.
@@ -116,12 +135,15 @@ func (a *app) planner(ctx context.Context) (delivery.Planner, error) {
 }
 
 // site is what focalbot's HTTP server serves besides Slack's requests:
-// /healthz, /readyz and /metrics, and the calendar feeds when
-// FOCALBOT_PUBLIC_URL is set.
+// /healthz, /readyz and /metrics, and the calendar feeds and the signed
+// links' pages (package web) when FOCALBOT_PUBLIC_URL is set.
 func (a *app) site(org delivery.Organiser, met *metrics.Metrics, ready func(context.Context) error) http.Handler {
 	mux := http.NewServeMux()
 	if a.cfg.PublicURL != "" {
 		mux.Handle("GET "+feed.Prefix, &feed.Handler{Store: a.store, Organiser: org, Clock: a.clock, Log: a.log.With("component", "feed")})
+	}
+	if a.svc != nil {
+		(&web.Handler{Service: a.svc, Secret: a.webSecret, Log: a.log.With("component", "web")}).Register(mux)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")

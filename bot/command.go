@@ -81,6 +81,7 @@ func (e *Engine) declare() []*Command {
 	cmds := e.coreCommands()
 	cmds = append(cmds, e.cycleCommands()...)
 	cmds = append(cmds, e.outreachCommands()...)
+	cmds = append(cmds, e.inboxCommands()...)
 	return append(cmds, e.pollCommands()...)
 }
 
@@ -135,8 +136,10 @@ func (e *Engine) coreCommands() []*Command {
 			Examples:    []string{`network set name="Global Network of R2P Focal Points"`}, Access: Secretariat, Run: e.networkSet},
 		{Name: "meetings", Description: "Meetings you are invited to, upcoming and past.", Access: Anyone, Run: e.meetings},
 		{Name: "next", Description: "The next meeting you are invited to (for the secretariat: the next one it organises), in your time and the venue's.", Access: Anyone, Run: e.next},
-		{Name: "rsvp", Usage: "yes|no|maybe [meeting]", Description: "Answer an invitation (the next meeting unless you give its number).",
-			Examples: []string{"rsvp yes", "rsvp maybe 2"}, Access: Anyone, Run: e.rsvp},
+		{Name: "rsvp", Usage: "yes|no|maybe [meeting] [for <person>]", Description: "Answer an invitation (the next meeting unless you give its number); the secretariat records an answer given by telephone or letter with for <person>.",
+			Examples: []string{"rsvp yes", "rsvp maybe 2", "rsvp no 2 for kofi@mfa.gov.gh"}, Access: Anyone, Run: e.rsvp},
+		{Name: "delegate", Usage: "<meeting> <e-mail> name=… [title=…]", Description: "Send a colleague to a meeting in your place: they are invited, and their answer counts for you.",
+			Examples: []string{`delegate 2 ama.owusu@mfa.gov.gh name="Ama Owusu" title="Director, UN Affairs"`}, Access: Anyone, Run: e.delegate},
 		{Name: "feed", Usage: "[reset]", Description: "The link to your calendar feed of meetings; reset makes a new one and revokes the old.",
 			Access: Member, Run: e.feed},
 		{Name: "meeting create", Usage: `title="…" start="YYYY-MM-DD HH:MM" [end=HH:MM | duration=7h] [tz=…] venue="…" [address="…"] [online=…] [hosts="…"] [agenda="…"] [public=yes] [draft=yes]`,

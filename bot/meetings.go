@@ -404,35 +404,22 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 		}
 		return strings.Compare(match.Fold(a.Name), match.Fold(b.Name))
 	})
+	// The country is the unit first (a guest's country is the guest's, not
+	// a government's delegation: model.Invitation.ForCountry), then the people.
+	e.statusByCountry(w, invs)
+	w.Printf(msgStatusPeople)
 	counts := map[model.Response]int{}
+	byID := map[int64]model.Invitation{}
 	for _, inv := range invs {
 		counts[inv.Response]++
+		byID[inv.ID] = inv
 	}
 	w.Printf(msgStatusCounts, len(invs), counts[model.ResponseYes], counts[model.ResponseMaybe], counts[model.ResponseNo], counts[model.ResponseNone])
-	coming := map[string]bool{}
-	for _, inv := range invs {
-		// A guest's country is the guest's, not a government's delegation.
-		if inv.Response == model.ResponseYes && inv.Country != "" && inv.PersonID != 0 {
-			coming[inv.Country] = true
-		}
-	}
-	w.Printf(msgStatusCountries, len(coming))
-	for _, g := range model.Groups {
-		var names []string
-		for _, c := range model.CountriesInGroup(g) {
-			if coming[c.Alpha2] {
-				names = append(names, c.Name)
-			}
-		}
-		if len(names) > 0 {
-			w.Printf(msgCoverageGroup, g.Name(), len(names), len(groupMembers(g)), strings.Join(names, ", "))
-		}
-	}
-	for _, resp := range []model.Response{model.ResponseYes, model.ResponseMaybe, model.ResponseNo, model.ResponseNone} {
+	for _, resp := range []model.Response{model.ResponseYes, model.ResponseMaybe, model.ResponseNo, model.ResponseNone, model.ResponseDelegate} {
 		var names []string
 		for _, inv := range invs {
 			if inv.Response == resp {
-				names = append(names, inviteeLabel(inv))
+				names = append(names, statusLabel(inv, byID))
 			}
 		}
 		if len(names) > 0 {
@@ -512,6 +499,9 @@ func (e *Engine) rsvp(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	var id int64
+	if len(r.Args.Words) > 2 {
+		return e.rsvpFor(ctx, w, r, resp, r.Args.Words[1:])
+	}
 	if len(r.Args.Words) > 1 {
 		r.Args.Words = r.Args.Words[1:]
 		if id, err = meetingID(r); err != nil {

@@ -143,6 +143,27 @@ func goldenCases(t testing.TB) []goldenCase {
 	answer.Attendees = []Attendee{{Person: Person{Name: "Nataša Kovač", Email: "natasa.kovac@mvep.example.hr"}, PartStat: Tentative}}
 	answer.Stamp = seedNow.Add(48 * time.Hour)
 
+	// Denmark's focal point sends Lars Nielsen: his invitation names both.
+	delegated := seed
+	delegated.Stamp = seedNow.Add(72 * time.Hour)
+	delegated.Attendees = []Attendee{
+		{Person: Person{Name: "Denmark focal point", Email: "fp@um.example.dk"}, PartStat: Delegated, DelegatedTo: "lars.nielsen@um.example.dk"},
+		{Person: Person{Name: "Lars Nielsen", Email: "lars.nielsen@um.example.dk"}, PartStat: NeedsAction, RSVP: true, DelegatedFrom: "fp@um.example.dk"},
+	}
+
+	// A new agenda keeps every answer: each ATTENDEE carries its own.
+	kept := seed
+	kept.Sequence = 1
+	kept.Stamp = seedNow.Add(96 * time.Hour)
+	kept.Description = "Agenda: national experiences; the network's work plan; the 2013 meeting; any other business."
+	kept.KeepAnswers = true
+	kept.Attendees = []Attendee{
+		{Person: Person{Name: "Denmark focal point", Email: "fp@um.example.dk"}, PartStat: Accepted},
+		{Person: Person{Name: "Ghana focal point", Email: "fp@mfa.example.gh"}},
+		{Person: Person{Name: "Costa Rica, focal point", Email: "fp@rree.example.cr"}, PartStat: Declined},
+		{Person: Person{Name: "Croatia focal point", Email: "fp@mvep.example.hr"}, PartStat: Tentative},
+	}
+
 	return []goldenCase{
 		{"request", MethodRequest, []Event{seed}},
 		{"update", MethodRequest, []Event{moved}},
@@ -153,6 +174,8 @@ func goldenCases(t testing.TB) []goldenCase {
 		{"feed", MethodPublish, feed},
 		{"feed-empty", MethodPublish, nil},
 		{"reply", MethodReply, []Event{answer}},
+		{"delegated", MethodRequest, []Event{delegated}},
+		{"kept", MethodRequest, []Event{kept}},
 	}
 }
 
@@ -296,8 +319,14 @@ func checkStructure(t *testing.T, data []byte, method Method, events []Event) {
 		if len(ve.Props.Values(ical.PropOrganizer)) != 1 {
 			t.Errorf("%s: no ORGANIZER", ev.UID)
 		}
-		for _, a := range attendees {
-			if method == MethodRequest && (a.Params.Get(ical.ParamParticipationStatus) != "NEEDS-ACTION" || a.Params.Get(ical.ParamRSVP) != "TRUE") {
+		for j, a := range attendees {
+			if method != MethodRequest || j >= len(ev.Attendees) {
+				continue
+			}
+			// A REQUEST asks everyone, but for one who delegated, and but
+			// when it keeps the answers (TestDelegationAndKeptAnswers).
+			if want := ev.Attendees[j]; want.DelegatedTo == "" && !ev.KeepAnswers &&
+				(a.Params.Get(ical.ParamParticipationStatus) != "NEEDS-ACTION" || a.Params.Get(ical.ParamRSVP) != "TRUE") {
 				t.Errorf("%s: a REQUEST with %s;%v", ev.UID, a.Value, a.Params)
 			}
 		}

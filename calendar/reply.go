@@ -25,6 +25,10 @@ type Reply struct {
 	// DelegatedFrom is the address, in lower case, of the attendee who
 	// delegated to this one, when they answer as a delegate.
 	DelegatedFrom string
+	// For PARTSTAT=DELEGATED: the colleague sent instead (DELEGATED-TO), in
+	// lower case, and their name when the reply lists them as an ATTENDEE
+	// with a CN, as Outlook and Apple Calendar do.
+	DelegatedTo, DelegateName string
 	// For a COUNTER: the proposed start and end as written (with their
 	// TZID, which may be a Windows zone name), and the attendee's COMMENT.
 	ProposedStart, ProposedEnd, Comment string
@@ -177,6 +181,14 @@ func parseFromAttendee(r io.Reader, sender string, methods ...Method) (reply Rep
 	}
 	if from := chosen.Params.Get(ical.ParamDelegatedFrom); from != "" {
 		reply.DelegatedFrom = mailbox(from)
+	}
+	if to := chosen.Params.Get(ical.ParamDelegatedTo); to != "" {
+		reply.DelegatedTo = mailbox(to)
+		for i := range attendees {
+			if mailbox(attendees[i].Value) == reply.DelegatedTo {
+				reply.DelegateName = param(attendees[i].Params.Get(ical.ParamCommonName))
+			}
+		}
 	}
 	return reply, nil
 }

@@ -2,6 +2,8 @@ package delivery
 
 import (
 	"fmt"
+	"slices"
+	"time"
 
 	"focalbot/calendar"
 	"focalbot/model"
@@ -16,6 +18,32 @@ func (pl Planner) Delegation(m model.Meeting, from, to model.Invitation, person 
 	return pl.forInvitee(Payload{Kind: model.KindRequest}, m, to, person, func(ch model.Channel) string {
 		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/seq:%d", m.ID, to.ID, ch, model.KindRequest, m.Sequence)
 	}, Links{From: &from})
+}
+
+// Delegated plans, for the invitee of from who sent the colleague of to,
+// their invitation again by e-mail, at the same SEQUENCE with a new
+// DTSTAMP (how iTIP updates an attendee's status), so that their calendar
+// shows what focalbot knows: them PARTSTAT=DELEGATED;DELEGATED-TO the
+// colleague, who is asked. Only by e-mail: on Slack, the answer under the
+// invitation says it. person is the invitee on the roster, nil for a guest.
+func (pl Planner) Delegated(m model.Meeting, from, to model.Invitation, person *model.Person) []model.OutboxItem {
+	items := pl.forInvitee(Payload{Kind: model.KindRequest}, m, from, person, func(ch model.Channel) string {
+		return fmt.Sprintf("meeting:%d/invitation:%d/%s/%s/seq:%d/delegated:%d", m.ID, from.ID, ch, model.KindRequest, m.Sequence, to.ID)
+	}, Links{To: &to})
+	return slices.DeleteFunc(items, func(it model.OutboxItem) bool { return it.Channel != model.ChannelEmail })
+}
+
+// AlternateNudge plans the last nudge of meeting m to alt, an active
+// alternate of a country still silent whose invitation inv (its focal
+// point's) has not been answered: the focal point may be travelling. It is
+// keyed by the invitation, the alternate and the moment, so it is sent once.
+func (pl Planner) AlternateNudge(offset time.Duration, m model.Meeting, inv model.Invitation, alt model.Person) []model.OutboxItem {
+	at := m.Start.Add(-offset).UTC().Format("20060102T150405Z")
+	c, _ := model.CountryByCode(alt.Country)
+	p := Payload{Kind: model.KindNudge, Offset: offset, Country: c.Name}
+	return pl.forInvitee(p, m, inv, &alt, func(ch model.Channel) string {
+		return fmt.Sprintf("meeting:%d/invitation:%d/%s/remind/%s/at:%s/alternate:%d", m.ID, inv.ID, ch, offset, at, alt.ID)
+	})
 }
 
 // Links are the invitations on the other side of an invitee's delegation,
@@ -86,11 +114,15 @@ const (
 	answerKept     = "Your answer stands: you need not answer again."
 	answerDelegate = "You sent %s in your place: their answer counts for your country."
 	sentBy         = "%s sends you in their place: your answer counts for your country."
+	countryNudge   = "We have not had an answer from %s yet. As its alternate, please make sure your country answers: your focal point can accept or decline in their calendar, or you can write to the secretariat, who records the answer."
 )
 
 // explain fills in what an update or a delegated invitation says besides
 // the meeting: what changed (old → new), and what becomes of the answer.
 func (v *view) explain(p Payload) {
+	if p.Country != "" && p.Kind == model.KindNudge {
+		v.CountryNudge = fmt.Sprintf(countryNudge, p.Country)
+	}
 	if d := p.Invitee.DelegatedFrom; d != nil {
 		v.SentBy = fmt.Sprintf(sentBy, d.Name)
 	}

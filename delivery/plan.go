@@ -26,6 +26,7 @@ import (
 
 // Invitee is who a message goes to, as known when it was queued.
 type Invitee struct {
+	PersonID int64 `json:",omitempty"` // 0 for a guest
 	Name     string
 	Email    string
 	SlackID  string
@@ -72,6 +73,9 @@ type Payload struct {
 	// says what changed, and whether the invitee is asked to answer again.
 	Previous *model.Meeting `json:",omitempty"`
 	AskAgain bool           `json:",omitempty"`
+	// Country is, for a nudge to an alternate (Planner.AlternateNudge),
+	// the name of their country, which has not answered.
+	Country string `json:",omitempty"`
 }
 
 // Decode reads an item's payload.
@@ -117,7 +121,7 @@ func (pl Planner) forInvitee(p Payload, m model.Meeting, inv model.Invitation, p
 	p.Meeting, p.Organiser = m, pl.Organiser
 	p.Invitee = Invitee{Name: inv.Name, Email: inv.Email}
 	if person != nil {
-		p.Invitee = Invitee{Name: person.Name, Email: person.Email, SlackID: person.SlackID, TimeZone: person.TimeZone, Language: person.Language}
+		p.Invitee = Invitee{PersonID: person.ID, Name: person.Name, Email: person.Email, SlackID: person.SlackID, TimeZone: person.TimeZone, Language: person.Language}
 	}
 	for _, l := range links {
 		withLinks(&p, inv, l)
@@ -139,7 +143,9 @@ func (pl Planner) forInvitee(p Payload, m model.Meeting, inv model.Invitation, p
 }
 
 // PollQuestion plans the question of an availability poll to one person:
-// text for e-mail, and on Slack the poll's slots to tick.
+// on Slack text and the poll's slots to tick; by e-mail the slots and the
+// person's signed link to the page where they tick them (Email, when it
+// has Links; else text).
 func (pl Planner) PollQuestion(p model.Poll, to model.Person, text string) []model.OutboxItem {
 	items := pl.Notice(fmt.Sprintf("poll:%d/ask", p.ID), to, text)
 	for i := range items {
@@ -154,7 +160,7 @@ func (pl Planner) PollQuestion(p model.Poll, to model.Person, text string) []mod
 // sent once however often it is planned: by Slack when they use it and Slack
 // is in use, else by e-mail.
 func (pl Planner) Notice(key string, to model.Person, text string) []model.OutboxItem {
-	who := Invitee{Name: to.Name, Email: to.Email, SlackID: to.SlackID, TimeZone: to.TimeZone, Language: to.Language}
+	who := Invitee{PersonID: to.ID, Name: to.Name, Email: to.Email, SlackID: to.SlackID, TimeZone: to.TimeZone, Language: to.Language}
 	for _, ch := range []model.Channel{model.ChannelSlack, model.ChannelEmail} {
 		addr := who.Email
 		if ch == model.ChannelSlack {

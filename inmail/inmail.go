@@ -39,9 +39,9 @@ type Store interface {
 	FinishMail(ctx context.Context, m model.InboundMail) error
 	MeetingByUID(ctx context.Context, uid string) (model.Meeting, error)
 	Invitations(ctx context.Context, meetingID int64) ([]model.Invitation, error)
-	// DelegateOf reports whether from is recorded as answering for the
-	// invitee of invitation invitationID.
-	DelegateOf(ctx context.Context, invitationID int64, from string) (bool, error)
+	// IsDelegate reports whether from is recorded as a colleague sent
+	// instead of the attendee of meeting meetingID.
+	IsDelegate(ctx context.Context, meetingID int64, attendeeEmail, from string) (bool, error)
 	OutboxByMailRef(ctx context.Context, ref string) (model.OutboxItem, error)
 	Bounced(ctx context.Context, id int64, reason string) (bool, error)
 	PersonByEmail(ctx context.Context, email string) (model.Person, error)
@@ -53,6 +53,11 @@ type Ingester struct {
 	Services *network.Service
 	Clock    clock.Clock
 	Log      *slog.Logger // nil discards
+	// Counted, when set, is told the outcome of each message: its status
+	// ("handled", "ignored", "held", "refused"), or "repeat" for one
+	// received before (metrics.Metrics.MailIn, in a process that lives
+	// long enough to be scraped, such as the IMAP reader).
+	Counted func(outcome string)
 }
 
 // MaxSize is the largest message Ingest keeps whole; a larger one is
@@ -97,6 +102,7 @@ func (in *Ingester) Ingest(ctx context.Context, raw []byte, via model.MailVia) (
 	}
 	if !isNew && rec.Status != model.MailReceived {
 		log.Info("incoming mail received before; nothing done", "mail", rec.ID, "message_id", rec.MessageID, "status", rec.Status)
+		in.count("repeat")
 		return Outcome{Mail: rec, Repeat: true}, nil
 	}
 
@@ -116,7 +122,14 @@ func (in *Ingester) Ingest(ctx context.Context, raw []byte, via model.MailVia) (
 		return Outcome{}, fmt.Errorf("record what incoming mail %d did: %w", rec.ID, err)
 	}
 	log.Info("incoming mail", "mail", rec.ID, "via", via, "kind", rec.Kind, "status", rec.Status, "did", rec.Did, "reason", rec.Reason)
+	in.count(string(rec.Status))
 	return Outcome{Mail: rec}, nil
+}
+
+func (in *Ingester) count(outcome string) {
+	if in.Counted != nil {
+		in.Counted(outcome)
+	}
 }
 
 // The kinds of incoming mail, as the inbox shows them.
@@ -280,7 +293,7 @@ func (d *decision) trust(ctx context.Context, kind string, reply calendar.Reply)
 	if from == reply.Attendee.Email {
 		return m, *inv, true, nil
 	}
-	delegate, err := d.Store.DelegateOf(ctx, inv.ID, from)
+	delegate, err := d.Store.IsDelegate(ctx, m.ID, inv.Email, from)
 	if err != nil {
 		return m, *inv, false, err
 	}
@@ -310,8 +323,36 @@ var answers = map[calendar.PartStat]model.Response{
 	calendar.Tentative: model.ResponseMaybe,
 }
 
+// delegate records a REPLY with PARTSTAT=DELEGATED through the service the
+// delegate command uses: the colleague named in DELEGATED-TO is invited in
+// the attendee's stead.
+func (d *decision) delegate(ctx context.Context, who network.Caller, m model.Meeting, reply calendar.Reply) error {
+	if reply.DelegatedTo == "" {
+		d.refuse(kindReply, msgDelegatedToNobody)
+		return nil
+	}
+	name := reply.DelegateName
+	if name == "" {
+		name = reply.DelegatedTo
+	}
+	seq := reply.Sequence
+	got, err := d.Services.Delegate(ctx, who, m.ID, network.Delegate{Email: reply.DelegatedTo, Name: name, Sequence: &seq})
+	if err != nil {
+		return d.serviceRefused(kindReply, err)
+	}
+	if got.Stale {
+		d.refuse(kindReply, msgStaleDelegation, reply.Attendee.Email, seq, m.ID, m.Sequence)
+		return nil
+	}
+	d.set(model.MailHandled, kindReply, fmt.Sprintf(msgDelegated, reply.Attendee.Email, reply.DelegatedTo, m.ID), "")
+	return nil
+}
+
 // answer records a REPLY's answer through the service rsvp uses.
 func (d *decision) answer(ctx context.Context, who network.Caller, m model.Meeting, reply calendar.Reply) error {
+	if reply.Attendee.PartStat == calendar.Delegated {
+		return d.delegate(ctx, who, m, reply)
+	}
 	resp, ok := answers[reply.Attendee.PartStat]
 	if !ok {
 		d.ignore(kindReply, msgNoAnswer, reply.Attendee.PartStat)
@@ -424,6 +465,9 @@ const (
 	msgFutureSequence      = "it answers SEQUENCE %d, but meeting %d is at SEQUENCE %d"
 	msgStale               = "stale: %s answered %s to SEQUENCE %d of meeting %d, but the answer %s to SEQUENCE %d, or a later one, is recorded and stands"
 	msgAnswered            = "recorded %s's answer %s to meeting %d (SEQUENCE %d)"
+	msgDelegated           = "recorded that %s sends %s instead to meeting %d; the colleague is invited"
+	msgDelegatedToNobody   = "PARTSTAT DELEGATED without DELEGATED-TO: it does not say whom the attendee sends"
+	msgStaleDelegation     = "stale: %s delegated in answer to SEQUENCE %d of meeting %d, which is at SEQUENCE %d now"
 	msgHeld                = "held: %s"
 	msgHeldDid             = "held for the secretariat; nothing changed"
 	msgHeldNotice          = "Incoming mail %d was held: a calendar reply in the name of %s about meeting %d (%s), but %s. Nothing was changed. If the answer is genuine, record it with rsvp; see inbox."

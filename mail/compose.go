@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	netmail "net/mail"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -42,6 +43,12 @@ type Message struct {
 	MessageID string
 
 	Text, HTML string
+
+	// ListUnsubscribe, when set, is an http(s) URL that stops messages of
+	// this kind: it is sent as List-Unsubscribe (RFC 2369) with
+	// List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058), so that
+	// a mail client's "unsubscribe" POSTs to it without opening a page.
+	ListUnsubscribe string
 
 	// Calendar is the iCalendar object (nil for a plain mail) and Method its
 	// METHOD: "REQUEST", "CANCEL", "PUBLISH" or "REPLY".
@@ -116,6 +123,13 @@ func compose(m Message) ([]byte, error) {
 	}
 	h.SetSubject(oneLine(m.Subject))
 	h.SetMessageID(id)
+	if m.ListUnsubscribe != "" {
+		if err := checkUnsubscribe(m.ListUnsubscribe); err != nil {
+			return nil, err
+		}
+		h.Set("List-Unsubscribe", "<"+m.ListUnsubscribe+">")
+		h.Set("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 
 	var buf bytes.Buffer
 	buf.Grow(len(m.Text) + len(m.HTML) + 3*len(m.Calendar) + 2048)
@@ -128,6 +142,17 @@ func compose(m Message) ([]byte, error) {
 		return nil, fmt.Errorf("compose: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// checkUnsubscribe refuses a List-Unsubscribe URL that is not http(s), or
+// that could break out of its angle brackets or its header.
+func checkUnsubscribe(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+		strings.ContainsAny(raw, "<>\r\n \t\"") {
+		return fmt.Errorf("compose: List-Unsubscribe %q is not an http(s) URL", raw)
+	}
+	return nil
 }
 
 func writePlain(w io.Writer, h gomail.Header, m Message) error {

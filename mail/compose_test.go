@@ -370,3 +370,38 @@ func TestOneLine(t *testing.T) {
 		}
 	}
 }
+
+// TestComposeListUnsubscribe: a plain mail with ListUnsubscribe carries
+// RFC 2369's List-Unsubscribe and RFC 8058's one-click List-Unsubscribe-Post;
+// a URL that is not http(s), or that could break out of its angle
+// brackets or its header, is refused (permanently).
+func TestComposeListUnsubscribe(t *testing.T) {
+	m := invitation(t)
+	m.Calendar, m.Method = nil, ""
+	m.ListUnsubscribe = "https://focalbot.example.org/a/abc_DEF-123/mute"
+	raw, err := Compose(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := gomail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Header.Get("List-Unsubscribe"); got != "<https://focalbot.example.org/a/abc_DEF-123/mute>" {
+		t.Errorf("List-Unsubscribe: %q", got)
+	}
+	if got := r.Header.Get("List-Unsubscribe-Post"); got != "List-Unsubscribe=One-Click" {
+		t.Errorf("List-Unsubscribe-Post: %q", got)
+	}
+	for _, bad := range []string{"mailto:x@example.org", "https://x.example.org/a>\r\nBcc: y@example.org", "https://x.example.org/a b", "/a/relative", "https://"} {
+		m.ListUnsubscribe = bad
+		if _, err := Compose(m); err == nil || !Permanent(err) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	m.ListUnsubscribe = ""
+	raw, _ = Compose(m)
+	if bytes.Contains(raw, []byte("List-Unsubscribe")) {
+		t.Error("List-Unsubscribe without a URL")
+	}
+}

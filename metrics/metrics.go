@@ -88,7 +88,7 @@ func New(outbox Outbox, now func() time.Time) *Metrics {
 			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3},
 		}, []string{"mode"}),
 		mailIn: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "focalbot_mail_incoming_total", Help: "Incoming mail read by IMAP, by outcome: handled, ignored, held, refused, repeat (received before), error (not stored; read again).",
+			Name: "focalbot_mail_incoming_total", Help: "Incoming mail, by outcome: handled, ignored, held, refused, repeat (received before), or error (could not be stored; read again).",
 		}, []string{"outcome"}),
 	}
 	for _, ch := range []model.Channel{model.ChannelEmail, model.ChannelSlack} {
@@ -146,8 +146,8 @@ func (m *Metrics) Acked(mode string, took time.Duration) {
 	m.ackLatency.WithLabelValues(mode).Observe(took.Seconds())
 }
 
-// MailIn counts a piece of incoming mail by outcome. Nothing calls it yet:
-// it is there for the incoming mail to come.
+// MailIn counts a piece of incoming mail by outcome (inmail.Ingester's
+// Counted): handled, ignored, held, refused, or repeat.
 func (m *Metrics) MailIn(outcome string) { m.mailIn.WithLabelValues(outcome).Inc() }
 
 // SlackTransport wraps the transport of the HTTP client that calls Slack,

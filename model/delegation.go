@@ -15,6 +15,7 @@ const (
 	msgDelegateSelf      = "You cannot send yourself: give your colleague's e-mail address."
 	msgDelegatedAlready  = "You have sent a colleague to meeting %d already: they answer for you now."
 	msgDelegateAnswerNot = "Send a colleague with delegate, not rsvp."
+	msgAnswerDelegated   = "You sent a colleague to meeting %d: they answer for you now."
 )
 
 // Limits on what a delegate is given.
@@ -62,6 +63,17 @@ func (inv *Invitation) CheckDelegation(d Delegate) error {
 	}
 	if inv.Delegated() {
 		return Errorf(ECONFLICT, msgDelegatedAlready, inv.MeetingID)
+	}
+	return nil
+}
+
+// CheckAnswerable refuses an answer from an invitee who sent a colleague:
+// the colleague answers now, and the calendars say so.
+//
+// Errors: ECONFLICT.
+func (inv *Invitation) CheckAnswerable() error {
+	if inv.Delegated() {
+		return Errorf(ECONFLICT, msgAnswerDelegated, inv.MeetingID)
 	}
 	return nil
 }

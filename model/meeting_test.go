@@ -100,6 +100,37 @@ func TestAnswerPrecedence(t *testing.T) {
 	}
 }
 
+func TestAnswerStampedPrecedence(t *testing.T) {
+	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	t1, t2, t3 := now.Add(-3*time.Hour), now.Add(-2*time.Hour), now.Add(-time.Hour)
+	inv := Invitation{Response: ResponseNone}
+	for _, step := range []struct {
+		name    string
+		r       Response
+		seq     int
+		stamp   time.Time
+		changed bool
+		stale   bool
+		want    Response
+	}{
+		{"a first reply", ResponseNo, 0, t2, true, false, ResponseNo},
+		{"an earlier DTSTAMP arriving late loses", ResponseYes, 0, t1, false, true, ResponseNo},
+		{"a later DTSTAMP wins", ResponseMaybe, 0, t3, true, false, ResponseMaybe},
+		{"the same reply again changes nothing", ResponseMaybe, 0, t3, false, false, ResponseMaybe},
+		{"a newer SEQUENCE wins whatever its DTSTAMP", ResponseYes, 1, t1, true, false, ResponseYes},
+		{"an older SEQUENCE never overwrites, however late", ResponseNo, 0, now, false, true, ResponseYes},
+		{"a chat answer, unstamped, is made now and wins", ResponseNo, 1, time.Time{}, true, false, ResponseNo},
+		{"a DTSTAMP from the future counts as now", ResponseYes, 1, now.Add(48 * time.Hour), true, false, ResponseYes},
+		{"so a chat answer after it still wins", ResponseMaybe, 1, time.Time{}, true, false, ResponseMaybe},
+	} {
+		changed, err := inv.AnswerStamped(step.r, step.seq, step.stamp, now)
+		if changed != step.changed || errors.Is(err, ErrStaleResponse) != step.stale || inv.Response != step.want {
+			t.Fatalf("%s: changed %v, err %v, answer %s; want changed %v, stale %v, answer %s",
+				step.name, changed, err, inv.Response, step.changed, step.stale, step.want)
+		}
+	}
+}
+
 func TestValidateNamesTheField(t *testing.T) {
 	for _, tc := range []struct {
 		field string

@@ -53,7 +53,7 @@ type Delegated struct {
 // caller (a person on the roster, or a guest known by c.Email): the
 // colleague is invited in the caller's country, their calendar invitation
 // names them DELEGATED-FROM the caller, the caller's answer becomes
-// "delegated", and from then on the colleague's answer counts for the
+// "delegated" (and their calendar is sent it: PARTSTAT=DELEGATED), and from then on the colleague's answer counts for the
 // country (model.CountryAnswer). A colleague who is invited already stands
 // in for the caller without a second invitation. Audited
 // "invitation.delegate".
@@ -98,14 +98,17 @@ func (s *Service) Delegate(ctx context.Context, c Caller, meetingID int64, to De
 	out := Delegated{}
 	plan := func(m model.Meeting, from, to model.Invitation, created bool) []model.OutboxItem {
 		out.Meeting, out.Invited = m, created
-		if !created {
+		person := func(id int64) *model.Person {
+			if p, ok := people[id]; ok {
+				return &p
+			}
 			return nil
 		}
-		var p *model.Person
-		if person, ok := people[to.PersonID]; ok {
-			p = &person
+		items := s.planner.Delegated(m, from, to, person(from.PersonID))
+		if created {
+			items = append(items, s.planner.Delegation(m, from, to, person(to.PersonID))...)
 		}
-		return s.planner.Delegation(m, from, to, p)
+		return items
 	}
 	out.From, out.To, err = s.store.Delegate(ctx, c.Actor(), inv.ID, d, seq, plan)
 	if err == model.ErrStaleResponse {

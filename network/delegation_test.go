@@ -200,6 +200,13 @@ func TestDelegateSendsAColleagueWhoAnswersForTheCountry(t *testing.T) {
 		if !strings.Contains(text, "Kofi Mensah sends you in their place") {
 			t.Errorf("the delegate's mail does not say who sent her:\n%s", text)
 		}
+		// Kofi's calendar is told too, at the same SEQUENCE: he delegated to her.
+		mine := f.itemsTo(t, m.ID, kofi)
+		text, ev = render(t, mine[len(mine)-1])
+		if k := attendee(ev, kofi); len(mine) != 2 || k == nil || k.Params.Get(ical.ParamParticipationStatus) != "DELEGATED" ||
+			ev.Props.Get(ical.PropSequence).Value != "0" || attendee(ev, ama) == nil || !strings.Contains(text, "You sent Ama Owusu in your place") {
+			t.Errorf("Kofi's calendar after he sent Ama (%d messages):\n%s\n%v", len(mine), text, ev.Props.Values(ical.PropAttendee))
+		}
 
 		// The recorded delegate, and only she, may answer for Kofi by mail.
 		for _, c := range []struct {
@@ -225,6 +232,13 @@ func TestDelegateSendsAColleagueWhoAnswersForTheCountry(t *testing.T) {
 		}
 		if inv := f.invitation(t, m.ID, kofi); inv.Response != model.ResponseDelegate {
 			t.Errorf("Kofi's answer: %s", inv.Response)
+		}
+		// Kofi sent Ama: she answers now, and his calendar says so.
+		if _, err := f.svc.Respond(ctx, f.gh, m.ID, model.ResponseNo); model.ErrorCode(err) != model.ECONFLICT {
+			t.Errorf("Kofi answering after sending Ama: %v", err)
+		}
+		if _, err := f.svc.RespondFor(ctx, f.sec, m.ID, *f.gh.Person, model.ResponseNo); model.ErrorCode(err) != model.ECONFLICT {
+			t.Errorf("the secretariat answering for Kofi after he sent Ama: %v", err)
 		}
 		entries, err := s.Audit(ctx, model.AuditFilter{Subject: "meeting:" + itoa(m.ID)})
 		if err != nil || !hasAction(entries, "invitation.delegate") {
@@ -254,9 +268,10 @@ func TestDelegateToSomeoneInvitedAlreadyAndAStaleReply(t *testing.T) {
 			t.Fatal(err)
 		}
 		sent := len(f.outbox(t, m.ID))
+		toAlt := len(f.itemsTo(t, m.ID, alt.Email))
 		zero := 0
 		d, err := f.svc.Delegate(ctx, f.gh, m.ID, network.Delegate{Email: alt.Email, Name: alt.Name, Sequence: &zero})
-		if err != nil || !d.Stale {
+		if err != nil || !d.Stale || len(f.outbox(t, m.ID)) != sent {
 			t.Fatalf("a stale delegation: %+v, %v", d, err)
 		}
 		if inv := f.invitation(t, m.ID, f.gh.Person.Email); inv.Response != model.ResponseYes || inv.Delegated() {
@@ -267,8 +282,11 @@ func TestDelegateToSomeoneInvitedAlreadyAndAStaleReply(t *testing.T) {
 		if err != nil || d.Invited || d.To.PersonID != alt.ID || d.To.DelegatedFrom != d.From.ID {
 			t.Fatalf("delegating to the invited alternate: %+v, %v", d, err)
 		}
-		if n := len(f.outbox(t, m.ID)); n != sent {
-			t.Errorf("%d messages queued for an invitee invited already", n-sent)
+		if n := len(f.itemsTo(t, m.ID, alt.Email)); n != toAlt {
+			t.Errorf("%d messages queued for an invitee invited already", n-toAlt)
+		}
+		if n := len(f.outbox(t, m.ID)); n != sent+1 { // Kofi's own calendar is told
+			t.Errorf("%d messages queued by the delegation, want 1", n-sent)
 		}
 		if ok, _ := f.svc.IsDelegate(ctx, m.ID, f.gh.Person.Email, alt.Email); !ok {
 			t.Error("the alternate is not a recorded delegate")

@@ -450,7 +450,8 @@ type Answered struct {
 //
 // Errors: ENOTFOUND for the meeting, an invitation the caller does not
 // have, or no coming meeting; ECONFLICT for a meeting that is not
-// scheduled; EINTERNAL.
+// scheduled, or a caller who sent a colleague (Delegate); EINVALID for
+// ResponseDelegate; EINTERNAL.
 func (s *Service) Respond(ctx context.Context, c Caller, id int64, resp model.Response) (Answered, error) {
 	return s.RespondTo(ctx, c, id, resp, -1, time.Time{})
 }
@@ -656,11 +657,28 @@ func (s *Service) MeetingStatus(ctx context.Context, c Caller, id int64) (Status
 }
 
 // Mute stops (mute) or restarts the caller's reminders of meeting id, or,
-// for id 0, of every meeting.
+// for id 0, of every meeting. A guest (a caller not on the roster, known
+// by the e-mail address invited) mutes one meeting they are invited to.
 //
-// Errors: EFORBIDDEN for a caller not an active member; ENOTFOUND for the
-// meeting; EINTERNAL.
+// Errors: EFORBIDDEN for a caller neither an active member nor a guest
+// invited; ENOTFOUND for the meeting, or one the guest is not invited to;
+// EINTERNAL.
 func (s *Service) Mute(ctx context.Context, c Caller, id int64, mute bool) error {
+	if c.Person == nil && c.Email != "" && id != 0 {
+		m, err := s.store.Meeting(ctx, id)
+		if err != nil {
+			return err
+		}
+		invs, err := s.invitationsOf(ctx, c)
+		if err != nil {
+			return err
+		}
+		inv, ok := invs[m.ID]
+		if !ok {
+			return model.Errorf(model.ENOTFOUND, msgNotInvited, m.ID)
+		}
+		return s.store.MuteInvitation(ctx, inv.ID, mute)
+	}
 	if err := c.requireMember(); err != nil {
 		return err
 	}

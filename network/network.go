@@ -32,6 +32,7 @@ type Store interface {
 	SeriesStore
 	DelegationStore
 	MailStore
+	LinkStore
 }
 
 // Service runs the network's operations. It is safe for concurrent use.
@@ -61,14 +62,15 @@ type Caller struct {
 	Label  string // for someone not on the roster: an e-mail address or a Slack mention
 	Email  string // the e-mail address the caller's transport knows, if any: a guest's invitations are found by it
 	// Via names the way in when it is not a chat, for the audit log: "by
-	// e-mail" for a calendar reply.
+	// e-mail" for a calendar reply, ViaWebLink for the signed link's page.
 	Via string
 }
 
 // As returns the caller for a person on the roster.
 func As(p model.Person) Caller { return Caller{Person: &p} }
 
-// Actor is the caller as the audit log records them.
+// Actor is the caller as the audit log records them, with how the change
+// came (Via) after the name: "Ana Ruiz <ana@example.org> (by web link)".
 func (c Caller) Actor() model.Actor {
 	a := c.actor()
 	if c.Via != "" {

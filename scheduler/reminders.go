@@ -1,7 +1,9 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"focalbot/delivery"
@@ -74,10 +76,14 @@ func (s *Scheduler) reminders(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
+		mutedInv, err := s.Store.MutedInvitations(ctx, m.ID) // guests mute by invitation
+		if err != nil {
+			return err
+		}
 		var items []model.OutboxItem
 		for _, inv := range invs {
 			kind := reminderKind(inv.Response)
-			if kind == "" || inv.PersonID != 0 && muted[inv.PersonID] {
+			if kind == "" || inv.PersonID != 0 && muted[inv.PersonID] || mutedInv[inv.ID] {
 				continue
 			}
 			var person *model.Person
@@ -101,6 +107,9 @@ func (s *Scheduler) reminders(ctx context.Context, now time.Time) error {
 				}
 			}
 		}
+		if last := len(offsets) - 1; due == last && moment.After(from) {
+			items = append(items, s.alternateNudges(m, offsets[last], invs, people, muted)...)
+		}
 		written, err := s.Store.QueueReminders(ctx, m.ID, m.Sequence, moment, items)
 		if err != nil {
 			return err
@@ -113,6 +122,51 @@ func (s *Scheduler) reminders(ctx context.Context, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// alternateNudges are the last nudge of m (at offset) to the active
+// alternates, not invited themselves, of every country still silent
+// (model.CountryAnswer), the focal point being perhaps away: the rule of
+// model.Meeting.LastNudge. Each is tied to the invitation of the
+// country's first silent invitee, so an answer from it stops the nudge
+// before it goes.
+func (s *Scheduler) alternateNudges(m model.Meeting, offset time.Duration, invs []model.Invitation, people map[int64]model.Person, muted map[int64]bool) []model.OutboxItem {
+	if !m.LastNudge(offset) {
+		return nil
+	}
+	answers := model.CountryAnswers(invs)
+	invited := map[int64]bool{}
+	first := map[string]model.Invitation{}
+	for _, inv := range invs {
+		invited[inv.PersonID] = true
+		if _, ok := first[inv.Country]; !ok && inv.ForCountry() && inv.Response == model.ResponseNone {
+			first[inv.Country] = inv
+		}
+	}
+	var items []model.OutboxItem
+	for _, p := range sortedPeople(people) {
+		inv, ok := first[p.Country]
+		if !ok || answers[p.Country] != model.ResponseNone || invited[p.ID] || muted[p.ID] ||
+			p.Role != model.RoleAlternate || p.Status != model.StatusActive {
+			continue
+		}
+		for _, it := range s.Planner.AlternateNudge(offset, m, inv, p) {
+			it.DueAt = m.Start.Add(-offset)
+			items = append(items, it)
+		}
+	}
+	return items
+}
+
+// sortedPeople are people by ID, so that what is planned from them comes
+// in the same order every time.
+func sortedPeople(people map[int64]model.Person) []model.Person {
+	out := make([]model.Person, 0, len(people))
+	for _, p := range people {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b model.Person) int { return cmp.Compare(a.ID, b.ID) })
+	return out
 }
 
 // reminded names a reminder whatever its version and kind: to one invitee,

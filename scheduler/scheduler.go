@@ -30,6 +30,7 @@ type Store interface {
 	Meetings(ctx context.Context, f model.MeetingFilter) ([]model.Meeting, error)
 	Invitations(ctx context.Context, meetingID int64) ([]model.Invitation, error)
 	Muted(ctx context.Context, meetingID int64) (map[int64]bool, error)
+	MutedInvitations(ctx context.Context, meetingID int64) (map[int64]bool, error)
 	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
 	Enqueue(ctx context.Context, items []model.OutboxItem) ([]model.OutboxItem, error)
 	QueueReminders(ctx context.Context, meetingID int64, seq int, through time.Time, items []model.OutboxItem) ([]model.OutboxItem, error)

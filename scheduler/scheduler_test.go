@@ -462,9 +462,11 @@ func TestAChangeSendsNoPassedReminderAgain(t *testing.T) {
 				}
 				got := w.reminders(t)
 				want := map[string]string{
-					"yes@gh.example.org":    "reminder 336h0m0s pending|reminder 48h0m0s pending|reminder 2h0m0s pending",
-					"maybe@dk.example.org":  "reminder 336h0m0s pending|reminder 48h0m0s pending|reminder 2h0m0s pending",
-					"silent@cr.example.org": "nudge 336h0m0s pending|reminder 48h0m0s pending|reminder 2h0m0s pending",
+					"yes@gh.example.org":   "reminder 336h0m0s pending|reminder 48h0m0s pending|reminder 2h0m0s pending",
+					"maybe@dk.example.org": "reminder 336h0m0s pending|reminder 48h0m0s pending|reminder 2h0m0s pending",
+					// No dispatcher runs here: the 14-day nudge still waited when
+					// the invitee answered, and an answer stops it (skipNudges).
+					"silent@cr.example.org": "nudge 336h0m0s skipped|reminder 48h0m0s pending|reminder 2h0m0s pending",
 				}
 				for email, w := range want {
 					if g := strings.Join(got[email], "|"); g != w {

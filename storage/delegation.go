@@ -14,6 +14,7 @@ import (
 const (
 	msgDelegateTaken = "%s stands in for someone else at meeting %d already."
 	msgNoInvitation  = "There is no such invitation."
+	msgNudgeAnswered = "not sent: the invitee answered"
 )
 
 // DelegationPlan says what a delegation sends, decided inside the store's
@@ -112,6 +113,9 @@ func (s *Store) Delegate(ctx context.Context, actor model.Actor, fromID int64, d
 			return internal("record delegation", err)
 		}
 		from = r.model()
+		if err := skipNudges(tx, from); err != nil {
+			return err
+		}
 		if err := s.audit(tx, actor, "invitation.delegate", meetingSubject(m.ID), from.Country, toJSON(before), toJSON(from)); err != nil {
 			return err
 		}
@@ -199,4 +203,21 @@ func (s *Store) IsDelegate(ctx context.Context, meetingID int64, attendeeEmail, 
 // Errors: as Respond's.
 func (s *Store) RespondFor(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int) (model.Invitation, error) {
 	return s.respond(ctx, actor, "invitation.respond_for", invitationID, r, seq, time.Time{})
+}
+
+// skipNudges marks the nudges still waiting for an invitee who has now
+// answered (by any path: chat, Slack, web, e-mail, the secretariat) as
+// skipped, in the transaction that records the answer: nobody who has
+// answered is nudged, even by a nudge queued before they did.
+func skipNudges(tx *gorm.DB, inv model.Invitation) error {
+	if inv.Response == model.ResponseNone {
+		return nil
+	}
+	err := tx.Model(&outboxRow{}).
+		Where("invitation_id = ? AND kind = ? AND status = ?", inv.ID, model.KindNudge, model.OutboxPending).
+		Updates(map[string]any{"status": model.OutboxSkipped, "last_error": msgNudgeAnswered}).Error
+	if err != nil {
+		return internal("skip nudges", err)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -45,9 +46,9 @@ func (r inboundMailRow) model() model.InboundMail {
 //
 // Errors: EINTERNAL only.
 func (s *Store) RecordMail(ctx context.Context, m model.InboundMail) (model.InboundMail, bool, error) {
-	r := inboundMailRow{MessageID: nullable(m.MessageID), Hash: m.Hash, FromAddr: m.From, Subject: m.Subject,
+	r := inboundMailRow{MessageID: nullable(text(m.MessageID)), Hash: m.Hash, FromAddr: text(m.From), Subject: text(m.Subject),
 		ReceivedAt: m.ReceivedAt.UTC(), Via: string(m.Via), Size: m.Size, Kind: m.Kind, MeetingID: m.MeetingID,
-		Status: string(model.MailReceived), Did: m.Did, Reason: m.Reason, Raw: m.Raw}
+		Status: string(model.MailReceived), Did: text(m.Did), Reason: text(m.Reason), Raw: m.Raw}
 	if r.ReceivedAt.IsZero() {
 		r.ReceivedAt = s.now()
 	}
@@ -61,13 +62,19 @@ func (s *Store) RecordMail(ctx context.Context, m model.InboundMail) (model.Inbo
 	}
 	var old inboundMailRow
 	q := db.Where("hash = ?", m.Hash)
-	if m.MessageID != "" {
-		q = db.Where("message_id = ? OR hash = ?", m.MessageID, m.Hash)
+	if r.MessageID != nil {
+		q = db.Where("message_id = ? OR hash = ?", *r.MessageID, m.Hash)
 	}
 	if err := q.Order("id").First(&old).Error; err != nil {
 		return model.InboundMail{}, false, internal("read incoming mail", err)
 	}
 	return old.model(), false, nil
+}
+
+// text is s as a text column keeps it: valid UTF-8 without NUL, which
+// PostgreSQL refuses (what an incoming mail says is anything at all).
+func text(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // FinishMail records what became of incoming e-mail id: its status (not
@@ -76,7 +83,7 @@ func (s *Store) RecordMail(ctx context.Context, m model.InboundMail) (model.Inbo
 // Errors: ENOTFOUND; EINTERNAL.
 func (s *Store) FinishMail(ctx context.Context, m model.InboundMail) error {
 	res := s.db.WithContext(ctx).Model(&inboundMailRow{}).Where("id = ?", m.ID).Updates(map[string]any{
-		"status": string(m.Status), "kind": m.Kind, "meeting_id": m.MeetingID, "did": m.Did, "reason": m.Reason})
+		"status": string(m.Status), "kind": m.Kind, "meeting_id": m.MeetingID, "did": text(m.Did), "reason": text(m.Reason)})
 	if res.Error != nil {
 		return internal("record what the mail did", res.Error)
 	}
@@ -123,15 +130,6 @@ func (s *Store) MeetingByUID(ctx context.Context, uid string) (model.Meeting, er
 		return model.Meeting{}, internal("read meeting", err)
 	}
 	return r.model(), nil
-}
-
-// DelegateOf reports whether from is recorded as a delegate answering for
-// the invitee of invitation invitationID. No delegation is recorded yet:
-// until it is, nobody answers for another by e-mail.
-//
-// Errors: EINTERNAL only.
-func (s *Store) DelegateOf(ctx context.Context, invitationID int64, from string) (bool, error) {
-	return false, nil
 }
 
 // OutboxByMailRef returns the e-mail in the outbox whose Message-ID has the

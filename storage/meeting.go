@@ -447,7 +447,11 @@ func (s *Store) InvitationsOf(ctx context.Context, personID int64, email string)
 // changes and the error is model.ErrStaleResponse. The rule is
 // model.Invitation.AnswerStamped. An unchanged answer writes nothing.
 //
-// Errors: ENOTFOUND; model.ErrStaleResponse; EINTERNAL.
+// An invitee who sent a colleague (model.Invitation.CheckAnswerable) is
+// refused.
+//
+// Errors: ENOTFOUND; ECONFLICT for an invitee who delegated;
+// model.ErrStaleResponse; EINTERNAL.
 func (s *Store) Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int, stamp time.Time) (model.Invitation, error) {
 	return s.respond(ctx, actor, "invitation.respond", invitationID, r, seq, stamp)
 }
@@ -466,6 +470,9 @@ func (s *Store) respond(ctx context.Context, actor model.Actor, action string, i
 			return internal("read invitation", err)
 		}
 		before := row.model()
+		if err := before.CheckAnswerable(); err != nil {
+			return err
+		}
 		after := before
 		if changed, err := after.AnswerStamped(r, seq, stamp, s.now()); !changed {
 			out = before
@@ -476,6 +483,9 @@ func (s *Store) respond(ctx context.Context, actor model.Actor, action string, i
 			return internal("record answer", err)
 		}
 		out = nr.model()
+		if err := skipNudges(tx, out); err != nil {
+			return err
+		}
 		return s.audit(tx, actor, action, meetingSubject(before.MeetingID), before.Country, toJSON(before), toJSON(out))
 	})
 	return out, err

@@ -123,6 +123,11 @@ func migrations() []*gormigrate.Migration {
 			Rollback: rollback0014,
 		},
 		{
+			ID:       "0015_links",
+			Migrate:  migrate0015,
+			Rollback: rollback0015,
+		},
+		{
 			ID:       "0016_delegation",
 			Migrate:  migrate0016,
 			Rollback: rollback0016,

@@ -84,6 +84,8 @@ func (t *Transport) actionJob(userID, triggerID string, a *slackapi.BlockAction)
 				t.dm(ctx, userID, reply.Text())
 			}
 			t.publishHome(ctx, userID)
+		case actionDelegate:
+			t.openDelegate(ctx, triggerID, a)
 		case actionRegister, actionProfile, actionAdd, actionNewMeeting:
 			view, ok := t.modal(ctx, a.ActionID, userID)
 			if !ok {

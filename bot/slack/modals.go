@@ -230,6 +230,7 @@ var required = map[string][]string{
 	modalAdd:      {fieldEmail, fieldName, fieldCountry},
 	modalProfile:  {fieldName},
 	modalMeeting:  {fieldMeetingTitle, fieldDate, fieldStart, fieldZone, fieldVenue},
+	modalDelegate: {fieldEmail, fieldName},
 }
 
 // submitModal answers a modal submission in the ack itself, as Slack
@@ -245,6 +246,14 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 	defer cancel()
 	if resp, ok := t.submitPerson(ctx, cb, f); ok {
 		return resp
+	}
+	if id == modalDelegate {
+		answer, errs := t.submitDelegate(ctx, cb, f)
+		if errs != nil {
+			return slackapi.NewErrorsViewSubmissionResponse(errs)
+		}
+		t.submit(job{what: "modal answer", run: func(ctx context.Context) { t.dm(ctx, cb.User.ID, answer) }})
+		return nil
 	}
 	if id == modalMeeting {
 		answer, errs := t.submitMeeting(ctx, cb.User.ID, f)

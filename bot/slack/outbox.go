@@ -105,7 +105,8 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 		slackapi.NewActionBlock("rsvp",
 			button(actionRSVPYes, id, msgButtonAccept, "primary"),
 			button(actionRSVPMaybe, id, msgButtonMaybe, ""),
-			button(actionRSVPNo, id, msgButtonDecline, "danger")),
+			button(actionRSVPNo, id, msgButtonDecline, "danger"),
+			button(actionDelegate, id, msgButtonDelegate, "")),
 		slackapi.NewContextBlock(blockAnswer, mrkdwn(fmt.Sprintf(msgInvitationHow, id))))
 	return fallback(fmt.Sprintf(msgInvitationFallback, clip(m.Title, maxTitleShown), m.Start.In(m.Location()).Format("2 Jan 2006"))), blocks
 }
@@ -216,6 +217,9 @@ func outboxText(p delivery.Payload) string {
 	case model.KindReminder:
 		return fmt.Sprintf(msgReminder, clip(m.Title, maxTitleShown), when(m), m.ID)
 	case model.KindNudge:
+		if p.Country != "" { // to an alternate of a country still silent
+			return fmt.Sprintf(msgCountryNudge, clip(m.Title, maxTitleShown), when(m), p.Country, m.ID)
+		}
 		return fmt.Sprintf(msgNudge, clip(m.Title, maxTitleShown), when(m), m.ID, m.ID)
 	}
 	return p.Text

@@ -1,0 +1,61 @@
+package bot
+
+import (
+	"context"
+
+	"focalbot/model"
+)
+
+// inboxCommands are the commands about incoming e-mail.
+func (e *Engine) inboxCommands() []*Command {
+	return []*Command{
+		{Name: "inbox", Description: "The latest e-mail received (calendar replies, bounces, automatic replies): what each did, and those held or refused, with why.",
+			Access: Secretariat, Run: e.inbox},
+	}
+}
+
+// inboxLatest is how many messages inbox lists, of each part.
+const inboxLatest = 20
+
+// inbox lists the latest incoming e-mail and, apart, the latest held or
+// refused. Who may read it is the service's to decide (network.Inbox).
+func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Words) > 0 {
+		return errUsage
+	}
+	latest, err := e.svc.Inbox(ctx, r.caller(), inboxLatest)
+	if err != nil {
+		return err
+	}
+	if len(latest) == 0 {
+		w.Printf(msgInboxEmpty)
+		return nil
+	}
+	w.Printf(msgInboxLatest)
+	for _, m := range latest {
+		w.Printf(msgInboxLine, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, m.Status, m.Kind, m.From, m.Did)
+	}
+	stopped, err := e.svc.Inbox(ctx, r.caller(), inboxLatest, model.MailHeld, model.MailRefused)
+	if err != nil {
+		return err
+	}
+	if len(stopped) == 0 {
+		w.Printf(msgInboxNoneStopped)
+		return nil
+	}
+	w.Printf(msgInboxStopped)
+	for _, m := range stopped {
+		w.Printf(msgInboxWhy, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, m.Status, m.Kind, m.From, m.Reason)
+	}
+	return nil
+}
+
+// What inbox says.
+const (
+	msgInboxEmpty       = "No e-mail has been received yet: see README.md, Calendar replies by e-mail, to connect the mailbox."
+	msgInboxLatest      = "The latest e-mail received:"
+	msgInboxLine        = "  %s  mail %d  %s  %s from %s: %s"
+	msgInboxNoneStopped = "None was held or refused."
+	msgInboxStopped     = "Held or refused, and why:"
+	msgInboxWhy         = "  %s  mail %d  %s  %s from %s: %s"
+)

@@ -1,0 +1,72 @@
+package mail
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestForgedReadsAuthenticationResults: only a failure the receiving
+// server reports for the From domain makes a mail doubted.
+func TestForgedReadsAuthenticationResults(t *testing.T) {
+	for _, tt := range []struct {
+		name, results, want string
+	}{
+		{"all pass", "mx.example.org; dkim=pass header.d=um.example.dk; spf=pass smtp.mailfrom=um.example.dk; dmarc=pass header.from=um.example.dk", ""},
+		{"DMARC fails", "mx.example.org; dmarc=fail (p=reject) header.from=um.example.dk", "DMARC failed for um.example.dk"},
+		{"DMARC fails for another domain", "mx.example.org; dmarc=fail header.from=elsewhere.example", ""},
+		{"DKIM and SPF fail", "mx.example.org; dkim=fail header.d=um.example.dk; spf=fail smtp.mailfrom=um.example.dk", "both DKIM and SPF failed"},
+		{"only SPF fails (a forwarder)", "mx.example.org; dkim=pass header.d=um.example.dk; spf=fail smtp.mailfrom=um.example.dk", ""},
+		{"only DKIM fails", "mx.example.org; dkim=fail header.d=um.example.dk; spf=pass smtp.mailfrom=um.example.dk", ""},
+		{"a DKIM pass of the From domain beside a failing signature", "mx.example.org; dkim=fail header.d=um.example.dk; dkim=pass header.d=um.example.dk; spf=fail smtp.mailfrom=x.example", ""},
+		{"unreadable", "this is not; =an authentication result", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := "Authentication-Results: " + tt.results + "\r\nFrom: Mette <Mette@UM.example.dk>\r\nSubject: x\r\n\r\nbody\r\n"
+			in, err := ReadIncoming([]byte(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.want == "" && in.Forged != "" || tt.want != "" && !strings.Contains(in.Forged, tt.want) {
+				t.Fatalf("Forged = %q, want %q", in.Forged, tt.want)
+			}
+		})
+	}
+}
+
+// TestAutoReply: every mark of an automatic reply is recognised, and
+// Auto-Submitted: no is not one.
+func TestAutoReply(t *testing.T) {
+	for _, tt := range []struct {
+		header string
+		auto   bool
+	}{
+		{"Auto-Submitted: auto-replied", true},
+		{"Auto-Submitted: auto-generated; owner-email=\"x@y\"", true},
+		{"Auto-Submitted: no", false},
+		{"X-Autoreply: yes", true},
+		{"X-Autorespond: Out of office", true},
+		{"Precedence: auto_reply", true},
+		{"Precedence: bulk", true},
+		{"Subject: Automatic reply: Network meeting", true},
+		{"Subject: Réponse automatique : Network meeting", true},
+		{"Subject: Accepted: Network meeting", false},
+	} {
+		raw := "From: a@b.example\r\n" + tt.header + "\r\n\r\nbody\r\n"
+		in, err := ReadIncoming([]byte(raw))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.header, err)
+		}
+		if (in.Auto != "") != tt.auto {
+			t.Errorf("%s: Auto = %q, want an auto-reply: %v", tt.header, in.Auto, tt.auto)
+		}
+	}
+}
+
+// FuzzReadIncoming: hostile input gives an error or a value, never a panic.
+func FuzzReadIncoming(f *testing.F) {
+	f.Add([]byte("From: a@b\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; c@d\r\nAction: failed\r\nStatus:\r\n\r\n--x--\r\n"))
+	f.Add([]byte("From: a@b\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@d\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		_, _ = ReadIncoming(raw)
+	})
+}

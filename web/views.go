@@ -1,0 +1,371 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+	"time"
+
+	"focalbot/calendar"
+	"focalbot/delivery"
+	"focalbot/i18n"
+	"focalbot/model"
+	"focalbot/network"
+)
+
+// printer writes the pages' sentences, in English until the catalog has
+// them in every language (the pages say lang="en").
+var printer = i18n.Printer(i18n.English)
+
+// The pages' sentences.
+const (
+	msgTitleProblem     = "Something is wrong"
+	msgTitleUnknownLink = "This link is not known"
+	msgTitleGone        = "This link no longer works"
+	msgTitleRevoked     = "The link is revoked"
+	msgRevoked          = "This link, and every other link to the same invitation, no longer works. The next e-mail about the meeting brings a new one."
+	msgInternal         = "Something went wrong on our side, and nothing was changed. Please try again in a few minutes."
+	msgBadForm          = "The form could not be read: open the link from your e-mail again."
+	msgBadCSRF          = "This form did not come from this page, or the page is out of date, so nothing was changed: open the link from your e-mail again and press the button there."
+	msgBadAnswer        = "Choose Accept, Maybe or Decline."
+	msgNoReminders      = "This link is for a poll, which sends no reminders."
+	msgNoDelegation     = "This link is for a poll: send a colleague from the link in your invitation."
+
+	msgLabelWhen         = "When"
+	msgLabelYourTime     = "Your time"
+	msgLabelWhere        = "Where"
+	msgLabelOnline       = "Online"
+	msgLabelAgenda       = "Agenda"
+	msgLabelInvitee      = "Invitation for %s"
+	msgLabelYourAnswer   = "Your answer"
+	msgLabelNotAnswered  = "You have not answered yet."
+	msgLabelAnswered     = "Your answer: %s (recorded %s)."
+	msgLabelAccept       = "Accept"
+	msgLabelMaybe        = "Maybe"
+	msgLabelDecline      = "Decline"
+	msgLabelAnswerHint   = "Your answer goes to the organiser at once. You can change it here until the meeting ends."
+	msgLabelStopReminder = "Stop the reminders of this meeting"
+	msgLabelRevokeLegend = "Forwarded this e-mail by mistake?"
+	msgLabelRevoke       = "Stop this link working"
+
+	msgLabelPollQuestion = "Which of these times can you attend?"
+	msgLabelPollSlot     = "Slot %d: %s"
+	msgLabelPollOpen     = "Open for answers until %s."
+	msgLabelPollSend     = "Send my answer"
+	msgLabelPollHint     = "Tick every time you can attend; tick none if you can attend none of them. Your latest answer counts, for your country."
+	msgLabelPollAnswered = "Your answer: you can attend slots %s."
+	msgLabelPollNone     = "Your answer: you can attend none of the slots."
+	msgLabelPollNot      = "You have not answered yet."
+
+	msgLabelMuteQuestion = "Stop the reminders of %s?"
+	msgLabelMuteButton   = "Stop the reminders"
+	msgLabelMuted        = "You will get no more reminders of %s. Your answer to the invitation is unchanged."
+	msgLabelBackToPage   = "Back to the invitation"
+
+	msgLabelDelegateLegend = "Send a colleague instead"
+	msgLabelDelegateHint   = "Your colleague gets the invitation in your place, and their answer counts for your country."
+	msgLabelDelegateEmail  = "Their e-mail address"
+	msgLabelDelegateName   = "Their name"
+	msgLabelDelegateTitle  = "Their title (optional)"
+	msgLabelDelegateSend   = "Send the invitation to my colleague"
+	msgLabelDelegated      = "You sent %s in your place: their answer counts for your country."
+)
+
+// The answers as the page shows them.
+const (
+	msgAnswerYes      = "accepted"
+	msgAnswerNo       = "declined"
+	msgAnswerMaybe    = "maybe"
+	msgAnswerNone     = "not answered"
+	msgAnswerDelegate = "delegated"
+)
+
+// responseNames are the answers as the page shows them.
+var responseNames = map[model.Response]string{
+	model.ResponseYes:      msgAnswerYes,
+	model.ResponseNo:       msgAnswerNo,
+	model.ResponseMaybe:    msgAnswerMaybe,
+	model.ResponseNone:     msgAnswerNone,
+	model.ResponseDelegate: msgAnswerDelegate,
+}
+
+type problemView struct {
+	Title, Message string
+}
+
+// meetingTimes are a meeting's (or slot's) times as the page shows them:
+// in the venue's zone, and in the reader's when their clocks differ.
+func times(s, e time.Time, venue *time.Location, readerZone string) (venueTime, readerTime string) {
+	venueTime = fmt.Sprintf("%s (%s)", delivery.Span(s.In(venue), e.In(venue)), venue)
+	if loc, err := model.LoadZone(readerZone); err == nil && !delivery.SameClocks(s, e, venue, loc) {
+		readerTime = fmt.Sprintf("%s (%s)", delivery.Span(s.In(loc), e.In(loc)), loc)
+	}
+	return venueTime, readerTime
+}
+
+type answerButton struct {
+	Value, Label string
+	Current      bool
+}
+
+type invitationView struct {
+	L                     map[string]string
+	Title, Invitee        string
+	VenueTime, ReaderTime string
+	Where, Online, Agenda string
+	Answer                string // what is recorded, in words
+	Buttons               []answerButton
+	CSRF, Error           string
+	MutePath, RevokePath  string
+	DelegatePath          string
+	Delegated             string // who was sent in the reader's place, in a sentence
+	Form                  delegateForm
+}
+
+// delegateForm is what was typed into "Send a colleague instead", and the
+// mistake to fix (Error, next to Field).
+type delegateForm struct {
+	Email, Name, Title string
+	Error, Field       string
+}
+
+func labels(keys ...string) map[string]string {
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		out[k] = printer.Sprintf(k)
+	}
+	return out
+}
+
+// L are the labels the templates show, by their constant's text.
+var pageLabels = []string{msgLabelWhen, msgLabelYourTime, msgLabelWhere, msgLabelOnline, msgLabelAgenda, msgLabelYourAnswer,
+	msgLabelAnswerHint, msgLabelStopReminder, msgLabelRevokeLegend, msgLabelRevoke, msgLabelPollQuestion, msgLabelPollSend,
+	msgLabelPollHint, msgLabelMuteButton, msgLabelBackToPage, msgLabelDelegateLegend, msgLabelDelegateHint,
+	msgLabelDelegateEmail, msgLabelDelegateName, msgLabelDelegateTitle, msgLabelDelegateSend}
+
+func newInvitationView(lk network.Linked, page, csrf, problem string) invitationView {
+	m, inv := lk.Meeting, lk.Invitation
+	v := invitationView{L: labels(pageLabels...), Title: m.Title, Invitee: printer.Sprintf(msgLabelInvitee, inv.Name),
+		Where: calendar.Location(m), Online: m.OnlineURL, Agenda: m.Agenda, CSRF: csrf, Error: problem,
+		MutePath: page + "/mute", RevokePath: page + "/revoke", DelegatePath: page + "/delegate"}
+	if lk.Delegate != nil {
+		v.Delegated = printer.Sprintf(msgLabelDelegated, lk.Delegate.Name)
+	}
+	v.VenueTime, v.ReaderTime = times(m.Start, m.End, m.Location(), lk.Zone)
+	if inv.Response == "" || inv.Response == model.ResponseNone {
+		v.Answer = printer.Sprintf(msgLabelNotAnswered)
+	} else {
+		when := inv.RespondedAt.In(m.Location()).Format("2 Jan 2006, 15:04 MST")
+		v.Answer = printer.Sprintf(msgLabelAnswered, printer.Sprintf(responseNames[inv.Response]), when)
+	}
+	for _, b := range []struct {
+		value, label string
+		r            model.Response
+	}{{"yes", msgLabelAccept, model.ResponseYes}, {"maybe", msgLabelMaybe, model.ResponseMaybe}, {"no", msgLabelDecline, model.ResponseNo}} {
+		v.Buttons = append(v.Buttons, answerButton{Value: b.value, Label: printer.Sprintf(b.label), Current: inv.Response == b.r})
+	}
+	return v
+}
+
+type pollSlot struct {
+	N                     int
+	Label                 string
+	VenueTime, ReaderTime string
+	Checked               bool
+}
+
+type pollView struct {
+	L           map[string]string
+	Title       string
+	Slots       []pollSlot
+	Deadline    string
+	Answer      string
+	CSRF, Error string
+}
+
+func newPollView(lk network.Linked, csrf, problem string) pollView {
+	p := lk.Poll
+	v := pollView{L: labels(pageLabels...), Title: p.Title, CSRF: csrf, Error: problem}
+	var ticked []int
+	if lk.Vote != nil {
+		ticked = network.SlotNumbers(p, lk.Vote.SlotIDs)
+	}
+	zone := time.UTC
+	for i, sl := range p.Slots {
+		venue, reader := times(sl.Start, sl.End, sl.Location(), lk.Zone)
+		v.Slots = append(v.Slots, pollSlot{N: i + 1, Label: printer.Sprintf(msgLabelPollSlot, i+1, venue), VenueTime: venue, ReaderTime: reader,
+			Checked: slices.Contains(ticked, i+1)})
+		if i == 0 {
+			zone = sl.Location()
+		}
+	}
+	v.Deadline = printer.Sprintf(msgLabelPollOpen, fmt.Sprintf("%s (%s)", p.Deadline.In(zone).Format("Mon 2 Jan 2006, 15:04 MST"), zone))
+	switch {
+	case lk.Vote == nil:
+		v.Answer = printer.Sprintf(msgLabelPollNot)
+	case len(ticked) == 0:
+		v.Answer = printer.Sprintf(msgLabelPollNone)
+	default:
+		var nums []string
+		for _, n := range ticked {
+			nums = append(nums, fmt.Sprint(n))
+		}
+		v.Answer = printer.Sprintf(msgLabelPollAnswered, strings.Join(nums, ", "))
+	}
+	return v
+}
+
+type muteView struct {
+	L        map[string]string
+	Page     string
+	Title    string
+	Question string
+	Done     string
+	CSRF     string
+}
+
+func newMuteView(lk network.Linked, page, csrf string, done bool) muteView {
+	v := muteView{L: labels(pageLabels...), Page: page, Title: lk.Meeting.Title, Question: printer.Sprintf(msgLabelMuteQuestion, lk.Meeting.Title), CSRF: csrf}
+	if done {
+		v.Done = printer.Sprintf(msgLabelMuted, lk.Meeting.Title)
+	}
+	return v
+}
+
+var pages = template.Must(template.New("pages").Parse(`
+{{define "head"}}<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<meta name="referrer" content="no-referrer">
+<title>{{.}}</title>
+<link rel="stylesheet" href="/web.css">
+</head>
+<body>
+<main>
+{{end}}
+{{define "foot"}}</main>
+</body>
+</html>
+{{end}}
+
+{{define "problem"}}{{template "head" .Title}}
+<h1>{{.Title}}</h1>
+<p role="alert">{{.Message}}</p>
+{{template "foot"}}{{end}}
+
+{{define "invitation"}}{{template "head" .Title}}
+<h1>{{.Title}}</h1>
+<p class="who">{{.Invitee}}</p>
+{{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
+<dl>
+<dt>{{index .L "When"}}</dt><dd>{{.VenueTime}}</dd>
+{{if .ReaderTime}}<dt>{{index .L "Your time"}}</dt><dd>{{.ReaderTime}}</dd>{{end}}
+{{if .Where}}<dt>{{index .L "Where"}}</dt><dd>{{.Where}}</dd>{{end}}
+{{if .Online}}<dt>{{index .L "Online"}}</dt><dd><a href="{{.Online}}" rel="noreferrer">{{.Online}}</a></dd>{{end}}
+</dl>
+{{if .Agenda}}<h2>{{index .L "Agenda"}}</h2><pre>{{.Agenda}}</pre>{{end}}
+<p class="answer" id="answer" role="status">{{.Answer}}</p>
+<form method="post" action="">
+<fieldset>
+<legend>{{index .L "Your answer"}}</legend>
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<p class="hint" id="answer-hint">{{index .L "Your answer goes to the organiser at once. You can change it here until the meeting ends."}}</p>
+<div class="buttons">
+{{range .Buttons}}<button type="submit" name="answer" value="{{.Value}}" aria-describedby="answer-hint"{{if .Current}} aria-pressed="true" class="current"{{end}}>{{.Label}}</button>
+{{end}}</div>
+</fieldset>
+</form>
+{{if .Delegated}}<p id="delegated" role="status">{{.Delegated}}</p>
+{{else}}<form method="post" action="{{.DelegatePath}}" novalidate>
+<fieldset>
+<legend>{{index .L "Send a colleague instead"}}</legend>
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<p class="hint">{{index .L "Your colleague gets the invitation in your place, and their answer counts for your country."}}</p>
+{{with .Form}}{{if and .Error (not .Field)}}<p class="error" role="alert" id="delegate-error">{{.Error}}</p>{{end}}{{end}}
+<div class="field"><label for="delegate-email">{{index .L "Their e-mail address"}}</label>
+<input type="email" id="delegate-email" name="email" value="{{.Form.Email}}" autocomplete="off" required{{if eq .Form.Field "email"}} aria-invalid="true" aria-describedby="delegate-email-error"{{end}}>
+{{if eq .Form.Field "email"}}<p class="error" id="delegate-email-error">{{.Form.Error}}</p>{{end}}</div>
+<div class="field"><label for="delegate-name">{{index .L "Their name"}}</label>
+<input type="text" id="delegate-name" name="name" value="{{.Form.Name}}" autocomplete="off" required{{if eq .Form.Field "name"}} aria-invalid="true" aria-describedby="delegate-name-error"{{end}}>
+{{if eq .Form.Field "name"}}<p class="error" id="delegate-name-error">{{.Form.Error}}</p>{{end}}</div>
+<div class="field"><label for="delegate-title">{{index .L "Their title (optional)"}}</label>
+<input type="text" id="delegate-title" name="title" value="{{.Form.Title}}" autocomplete="off"{{if eq .Form.Field "title"}} aria-invalid="true" aria-describedby="delegate-title-error"{{end}}>
+{{if eq .Form.Field "title"}}<p class="error" id="delegate-title-error">{{.Form.Error}}</p>{{end}}</div>
+<button type="submit">{{index .L "Send the invitation to my colleague"}}</button>
+</fieldset>
+</form>{{end}}
+<p><a href="{{.MutePath}}" class="mute-link">{{index .L "Stop the reminders of this meeting"}}</a></p>
+<form method="post" action="{{.RevokePath}}" class="revoke">
+<fieldset>
+<legend>{{index .L "Forwarded this e-mail by mistake?"}}</legend>
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<button type="submit">{{index .L "Stop this link working"}}</button>
+</fieldset>
+</form>
+{{template "foot"}}{{end}}
+
+{{define "poll"}}{{template "head" .Title}}
+<h1>{{.Title}}</h1>
+{{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
+<p class="answer" id="answer" role="status">{{.Answer}}</p>
+<form method="post" action="">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<fieldset>
+<legend>{{index .L "Which of these times can you attend?"}}</legend>
+<p class="hint">{{index .L "Tick every time you can attend; tick none if you can attend none of them. Your latest answer counts, for your country."}}</p>
+{{range .Slots}}<div class="slot">
+<input type="checkbox" name="slot" value="{{.N}}" id="slot-{{.N}}"{{if .Checked}} checked{{end}}>
+<label for="slot-{{.N}}">{{.Label}}{{if .ReaderTime}}<br><span class="yours">{{index $.L "Your time"}}: {{.ReaderTime}}</span>{{end}}</label>
+</div>
+{{end}}</fieldset>
+<p>{{.Deadline}}</p>
+<button type="submit">{{index .L "Send my answer"}}</button>
+</form>
+{{template "foot"}}{{end}}
+
+{{define "mute"}}{{template "head" .Title}}
+<h1>{{.Title}}</h1>
+{{if .Done}}<p role="status" id="muted">{{.Done}}</p>
+{{else}}<form method="post" action="">
+<fieldset>
+<legend>{{.Question}}</legend>
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<button type="submit">{{index .L "Stop the reminders"}}</button>
+</fieldset>
+</form>{{end}}
+<p><a href="{{.Page}}">{{index .L "Back to the invitation"}}</a></p>
+{{template "foot"}}{{end}}
+`))
+
+// stylesheet is the pages' only style: readable on a phone, high contrast
+// (text #1a1a1a on white, 17:1; buttons white on #0b4f8a, 8.6:1), and a
+// visible focus ring for the keyboard.
+const stylesheet = `html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 100%; line-height: 1.5; color: #1a1a1a; background: #fff; }
+body { margin: 0; padding: 1rem; }
+main { max-width: 40rem; margin: 0 auto; }
+h1 { font-size: 1.5rem; line-height: 1.25; }
+dt { font-weight: bold; }
+dd { margin: 0 0 0.5rem 0; }
+pre { white-space: pre-wrap; font-family: inherit; }
+fieldset { border: 1px solid #555; border-radius: 4px; margin: 1rem 0; padding: 0.75rem; }
+legend { font-weight: bold; padding: 0 0.25rem; }
+.buttons { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+button { font: inherit; min-height: 44px; min-width: 44px; padding: 0.5rem 1.25rem; border: 2px solid #0b4f8a; border-radius: 4px; background: #0b4f8a; color: #fff; cursor: pointer; }
+button.current { background: #fff; color: #0b4f8a; font-weight: bold; }
+.revoke button { background: #fff; color: #8a1c0b; border-color: #8a1c0b; }
+a { color: #0b4f8a; }
+a:focus-visible, button:focus-visible, input:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
+.slot { display: flex; gap: 0.5rem; align-items: flex-start; margin: 0.5rem 0; }
+.slot input { width: 1.5rem; height: 1.5rem; margin-top: 0.1rem; }
+.answer { font-weight: bold; }
+.error { color: #8a1c0b; font-weight: bold; }
+.hint, .yours, .who { color: #3d3d3d; }
+.field { margin: 0.75rem 0; }
+.field label { display: block; font-weight: bold; }
+input[type=email], input[type=text] { font: inherit; width: 100%; max-width: 30rem; box-sizing: border-box; padding: 0.5rem; border: 1px solid #555; border-radius: 4px; }
+input[aria-invalid=true] { border: 2px solid #8a1c0b; }
+`
