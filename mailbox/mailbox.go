@@ -189,6 +189,10 @@ func New(cfg Config, ing Ingester, log *slog.Logger) (*Watcher, error) {
 
 var errNotConnected = errors.New("imap: not connected yet")
 
+// shutdownGrace is how long a stopped watcher may take to flag the
+// messages of the batch it was ingesting.
+const shutdownGrace = 2 * time.Second
+
 // Ready is nil while the watcher is connected to its mailbox, else why not.
 func (w *Watcher) Ready() error {
 	w.mu.Lock()
@@ -264,7 +268,10 @@ func (w *Watcher) session(ctx context.Context) error {
 		return fmt.Errorf("connect to %s: %w", w.target.Addr, err)
 	}
 	defer c.Close()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
+	// Stopped, the session leaves at once while it waits; in a batch it
+	// first flags what was ingested, which it has shutdownGrace for
+	// before the connection is cut under it.
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, func() { c.Close() }) })
 	defer stop()
 
 	if err := w.login(c); err != nil {

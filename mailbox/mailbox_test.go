@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -335,5 +336,45 @@ func writeFile(t testing.TB, path, s string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestStopMidBatchFlagsWhatWasIngested: stopped while it ingests a batch,
+// the watcher flags the messages already ingested before it leaves, so
+// that the next start hands over only the rest.
+func TestStopMidBatchFlagsWhatWasIngested(t *testing.T) {
+	s := imaptest.Start(t, imaptest.Options{})
+	b := s.Backend()
+	b.Deliver(t, "INBOX", nil, imaptest.Reply("s1"), imaptest.Reply("s2"), imaptest.Reply("s3"), imaptest.Reply("s4"), imaptest.Reply("s5"))
+	rec := newRecorder()
+	atS3, resume := make(chan struct{}), make(chan struct{})
+	ing := IngestFunc(func(ctx context.Context, raw []byte, via string) error {
+		if err := rec.Ingest(ctx, raw, via); err != nil {
+			return err
+		}
+		if imaptest.MessageID(raw) == "s3" {
+			close(atS3)
+			<-resume
+		}
+		return nil
+	})
+	w, log := newWatcher(t, Config{URL: s.URL("INBOX"), Password: imaptest.Password, TLS: s.Cert.Client}, ing)
+	r := start(t, w, log)
+	<-atS3
+	r.stop() // as SIGTERM does, while s3's effect is being committed
+	time.Sleep(50 * time.Millisecond)
+	close(resume)
+	r.halt(t)
+	f := b.Flags(t, "INBOX")
+	for id, want := range map[string]bool{"s1": true, "s2": true, "s3": true, "s4": false, "s5": false} {
+		if handled(f[id]) != want {
+			t.Errorf("%s flagged %v, want handled %v", id, f[id], want)
+		}
+	}
+	w2, log2 := newWatcher(t, Config{URL: s.URL("INBOX"), Password: imaptest.Password, TLS: s.Cert.Client}, rec)
+	start(t, w2, log2)
+	eventually(t, func() string { return fmt.Sprint(rec.snapshot()) }, func() bool { return rec.count("s4") == 1 && rec.count("s5") == 1 })
+	if got := rec.snapshot(); !equal(got, map[string]int{"s1": 1, "s2": 1, "s3": 1, "s4": 1, "s5": 1}) {
+		t.Errorf("ingested %v, want each once", got)
 	}
 }
