@@ -243,7 +243,6 @@ func (w *Watcher) session(ctx context.Context) error {
 	newMail := make(chan struct{}, 1)
 	opts := &imapclient.Options{
 		TLSConfig: w.tlsConfig(),
-		Dialer:    &net.Dialer{Timeout: 30 * time.Second},
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
 			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
 				if d.NumMessages != nil {
@@ -255,15 +254,7 @@ func (w *Watcher) session(ctx context.Context) error {
 			},
 		},
 	}
-	var (
-		c   *imapclient.Client
-		err error
-	)
-	if w.target.Implicit {
-		c, err = imapclient.DialTLS(w.target.Addr, opts)
-	} else {
-		c, err = imapclient.DialStartTLS(w.target.Addr, opts)
-	}
+	c, err := w.dial(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", w.target.Addr, err)
 	}
@@ -308,6 +299,32 @@ func (w *Watcher) session(ctx context.Context) error {
 	}
 }
 
+// dial connects, with TLS from the start (imaps) or by STARTTLS, giving
+// up when ctx is done.
+func (w *Watcher) dial(ctx context.Context, opts *imapclient.Options) (*imapclient.Client, error) {
+	conn, err := (&net.Dialer{Timeout: 30 * time.Second}).DialContext(ctx, "tcp", w.target.Addr)
+	if err != nil {
+		return nil, err
+	}
+	if !w.target.Implicit {
+		c, err := imapclient.NewStartTLS(conn, opts)
+		if err != nil {
+			conn.Close()
+		}
+		return c, err
+	}
+	cfg := opts.TLSConfig.Clone()
+	cfg.NextProtos = []string{"imap"}
+	tc := tls.Client(conn, cfg)
+	hctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := tc.HandshakeContext(hctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return imapclient.New(tc, opts), nil
+}
+
 // hasFlag reports whether flags has f; flags and keywords are
 // case-insensitive (RFC 9051, 2.3.2), and servers change their case.
 func hasFlag(flags []imap.Flag, f imap.Flag) bool {
@@ -315,10 +332,14 @@ func hasFlag(flags []imap.Flag, f imap.Flag) bool {
 }
 
 func (w *Watcher) tlsConfig() *tls.Config {
+	cfg := &tls.Config{}
 	if w.cfg.TLS != nil {
-		return w.cfg.TLS.Clone()
+		cfg = w.cfg.TLS.Clone()
 	}
-	return &tls.Config{ServerName: w.target.Host}
+	if cfg.ServerName == "" {
+		cfg.ServerName = w.target.Host
+	}
+	return cfg
 }
 
 // login authenticates with the password, or with the bearer token read
