@@ -378,3 +378,36 @@ func TestStopMidBatchFlagsWhatWasIngested(t *testing.T) {
 		t.Errorf("ingested %v, want each once", got)
 	}
 }
+
+// TestServerWithoutKeywords: a server that keeps no keywords of its own
+// is not read without a done folder (Ready says what to set), and with one
+// its messages are moved there.
+func TestServerWithoutKeywords(t *testing.T) {
+	s := imaptest.Start(t, imaptest.Options{NoKeywords: true})
+	b := s.Backend()
+	b.Deliver(t, "INBOX", nil, imaptest.Reply("k1"))
+	rec := newRecorder()
+	w, log := newWatcher(t, Config{URL: s.URL("INBOX"), Password: imaptest.Password, TLS: s.Cert.Client}, rec)
+	r := start(t, w, log)
+	eventually(t, func() string { return "refused: " + log.String() }, func() bool {
+		err := w.Ready()
+		return err != nil && strings.Contains(err.Error(), "set FOCALBOT_IMAP_DONE")
+	})
+	r.halt(t)
+	if rec.total() != 0 {
+		t.Errorf("ingested %v without a way to mark them", rec.snapshot())
+	}
+	c := b.Client(t)
+	if err := c.Create("Done", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	w, log = newWatcher(t, Config{URL: s.URL("INBOX"), Password: imaptest.Password, TLS: s.Cert.Client, Done: "Done"}, rec)
+	start(t, w, log)
+	eventually(t, func() string { return "moved: " + log.String() }, func() bool {
+		return len(b.Flags(t, "INBOX")) == 0 && len(b.Flags(t, "Done")) == 1
+	})
+	if got := rec.snapshot(); !equal(got, map[string]int{"k1": 1}) {
+		t.Errorf("ingested %v, want k1 once", got)
+	}
+}

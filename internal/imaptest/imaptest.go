@@ -112,6 +112,7 @@ type Server struct {
 	implicit bool
 
 	noIdle bool     // hide IDLE from CAPABILITY, as a server without it
+	noKeys bool     // hide \* from PERMANENTFLAGS
 	mechs  []string // SASL mechanisms offered besides LOGIN; nil: PLAIN
 
 	sawIdle atomic.Bool // a client sent IDLE (see SawIdle)
@@ -124,20 +125,23 @@ type Server struct {
 // Options says how a Server differs from the default: implicit TLS,
 // IDLE offered, LOGIN and AUTHENTICATE PLAIN.
 type Options struct {
-	StartTLS bool     // STARTTLS on a plain connection instead of implicit TLS
-	NoIdle   bool     // hide IDLE, as a server without it (implicit TLS only)
-	Mechs    []string // the SASL mechanisms offered: PLAIN, XOAUTH2, OAUTHBEARER
-	Token    string   // the bearer token accepted at first
+	StartTLS bool // STARTTLS on a plain connection instead of implicit TLS
+	NoIdle   bool // hide IDLE, as a server without it (implicit TLS only)
+	// NoKeywords hides \* from PERMANENTFLAGS, as a server that keeps no
+	// keywords of its own (implicit TLS only).
+	NoKeywords bool
+	Mechs      []string // the SASL mechanisms offered: PLAIN, XOAUTH2, OAUTHBEARER
+	Token      string   // the bearer token accepted at first
 }
 
 // Start starts a server with the mailboxes INBOX and Replies of User,
 // stopped when the test ends.
 func Start(t testing.TB, o Options) *Server {
 	t.Helper()
-	if o.StartTLS && o.NoIdle {
+	if o.StartTLS && (o.NoIdle || o.NoKeywords) {
 		t.Fatal("noIdle needs imaps: with STARTTLS the wrapper cannot read the capabilities")
 	}
-	s := &Server{t: t, Cert: NewCert(t), mem: imapmemserver.New(), noIdle: o.NoIdle, mechs: o.Mechs, token: o.Token, implicit: !o.StartTLS}
+	s := &Server{t: t, Cert: NewCert(t), mem: imapmemserver.New(), noIdle: o.NoIdle, noKeys: o.NoKeywords, mechs: o.Mechs, token: o.Token, implicit: !o.StartTLS}
 	s.user = imapmemserver.NewUser(User, Password)
 	if err := s.user.Create("INBOX", nil); err != nil {
 		t.Fatal(err)
@@ -253,14 +257,17 @@ func (c *wrapConn) Read(p []byte) (int, error) {
 }
 
 func (c *wrapConn) Write(p []byte) (int, error) {
-	if c.s.noIdle && bytes.Contains(p, []byte("CAPABILITY")) {
-		q := bytes.ReplaceAll(p, []byte(" IDLE"), nil)
-		if _, err := c.Conn.Write(q); err != nil {
-			return 0, err
-		}
-		return len(p), nil
+	q := p
+	if c.s.noIdle && bytes.Contains(q, []byte("CAPABILITY")) {
+		q = bytes.ReplaceAll(q, []byte(" IDLE"), nil)
 	}
-	return c.Conn.Write(p)
+	if c.s.noKeys && bytes.Contains(q, []byte("PERMANENTFLAGS")) {
+		q = bytes.ReplaceAll(bytes.ReplaceAll(q, []byte(` \*)`), []byte(")")), []byte(`(\*)`), []byte("()"))
+	}
+	if _, err := c.Conn.Write(q); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // memSession is a memory-server session that logs in by password, PLAIN,
