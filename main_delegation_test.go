@@ -40,7 +40,7 @@ delegate 1 kojo.asante@gh.example.org name="Kojo Asante" title=Counsellor
 				t.Errorf("the secretariat's session does not say %q:\n%s", want, out)
 			}
 		}
-		files, _ := filepath.Glob(filepath.Join(os.Getenv("FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
+		files, _ := filepath.Glob(filepath.Join(getenvOf(t, "FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
 		var found bool
 		for _, f := range files {
 			raw, _ := os.ReadFile(f)

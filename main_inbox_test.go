@@ -16,7 +16,7 @@ import (
 // mailed to whom, in the outbox folder, as the invitee's client reads it.
 func invitationUID(t *testing.T, whom string) (uid, seq string) {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(os.Getenv("FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
+	files, _ := filepath.Glob(filepath.Join(getenvOf(t, "FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil || !bytes.Contains(b, []byte("To: "+whom)) && !bytes.Contains(b, []byte("<"+whom+">")) {
