@@ -17,13 +17,13 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 			for _, c := range model.CountriesInGroup(g) {
 				countries = append(countries, c.Alpha2)
 			}
-			title = g.Name()
+			title = w.group(g)
 		} else {
 			c, err := match.Country(q)
 			if err != nil {
 				return err
 			}
-			countries, title = []string{c.Alpha2}, c.Name
+			countries, title = []string{c.Alpha2}, w.countryName(c)
 		}
 	}
 	people, err := e.svc.Roster(ctx, r.viewer(), countries)
