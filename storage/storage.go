@@ -18,8 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/ncruces/go-sqlite3/gormlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -74,7 +74,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		dialector = sqlite.Open(path)
+		dialector = gormlite.Open(path)
 	}
 
 	db, err := gorm.Open(dialector, &gorm.Config{
@@ -114,16 +114,27 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 const maxConns = 16
 
 // sqliteDSN turns a file path (or file: URI, possibly with parameters of its
-// own) into a DSN for the SQLite driver that enforces foreign keys, uses a
-// write-ahead log, waits for locks instead of failing, and takes the write
+// own) into a file: URI for the SQLite driver that enforces foreign keys, uses
+// a write-ahead log, waits for locks instead of failing, and takes the write
 // lock when a transaction begins, so that concurrent transactions queue
-// rather than deadlock. It creates the file's directory.
+// rather than deadlock. Times are written in the layout of the driver used
+// before (sqliteTimeLayout), so that rows written then and now compare and
+// sort alike. It creates the file's directory.
 func sqliteDSN(dsn string) (string, error) {
 	if dsn == "" {
 		return "", errors.New("open sqlite database: no file name")
 	}
 	path, query, _ := strings.Cut(dsn, "?")
-	file := strings.TrimPrefix(path, "file:")
+	file := path
+	if strings.HasPrefix(path, "file:") {
+		// Already a URI: its path is percent-encoded as SQLite expects.
+		file = strings.TrimPrefix(path, "file:")
+		if f, err := url.PathUnescape(file); err == nil {
+			file = f
+		}
+	} else {
+		path = "file:" + (&url.URL{Path: path}).EscapedPath()
+	}
 	if file != ":memory:" && file != "" {
 		if dir := filepath.Dir(file); dir != "." {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -142,8 +153,17 @@ func sqliteDSN(dsn string) (string, error) {
 	if q.Get("_txlock") == "" {
 		q.Set("_txlock", "immediate")
 	}
+	if q.Get("_timefmt") == "" {
+		q.Set("_timefmt", sqliteTimeLayout)
+	}
 	return path + "?" + q.Encode(), nil
 }
+
+// sqliteTimeLayout is how times are stored in SQLite text columns: the layout
+// glebarez/go-sqlite, the driver before github.com/ncruces/go-sqlite3, wrote.
+// Keeping it keeps old and new rows comparable as strings (the scheduler's
+// "due_at <= ?" reads compare text on SQLite).
+const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
 
 // quietLogger logs GORM's slow queries but not its failed ones: a failed
 // query's error is returned to the caller, which decides whether it is worth
@@ -205,8 +225,8 @@ func isUniqueViolation(err error) (what string, ok bool) {
 		}
 		return "", false
 	}
-	// The pure-Go SQLite driver reports "constraint failed: UNIQUE constraint
-	// failed: people.email (2067)".
+	// The SQLite driver reports "sqlite3: constraint failed: UNIQUE
+	// constraint failed: people.email".
 	msg := err.Error()
 	if i := strings.Index(msg, "UNIQUE constraint failed:"); i >= 0 {
 		return msg[i:], true
