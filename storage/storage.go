@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -46,6 +47,9 @@ type Store struct {
 	dialect string
 	clock   clock.Clock
 	log     *slog.Logger
+
+	network    atomic.Pointer[cachedNetwork] // see Network
+	networkGen atomic.Uint64                 // counts SetNetwork calls, so that a read racing one is not kept
 }
 
 // Open connects to the database named by dsn and brings its schema up to
@@ -79,6 +83,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 
 	db, err := gorm.Open(dialector, &gorm.Config{
 		NowFunc: s.now,
+		// A single statement needs no transaction; writes of more than one
+		// statement open their own (Store.transaction).
+		SkipDefaultTransaction: true,
+		PrepareStmtMaxSize:     preparedStmts,
+		PrepareStmtTTL:         time.Hour,
 		Logger: quietLogger{logger.NewSlogLogger(log.With("component", "gorm"), logger.Config{
 			SlowThreshold:             time.Second,
 			LogLevel:                  logger.Warn,
@@ -107,8 +116,20 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.dialect == DialectSQLite {
+		// Keep each statement prepared, per connection, rather than
+		// preparing and finalizing it every time. Only after migrating, so
+		// that no statement of the old schema is kept. PostgreSQL's driver
+		// (pgx) keeps its own cache of prepared statements already.
+		s.db = db.Session(&gorm.Session{PrepareStmt: true})
+	}
 	return s, nil
 }
+
+// preparedStmts bounds the statements kept prepared: statements whose text
+// varies with the number of their arguments (IN lists, multi-row inserts)
+// take a place each, and the least recently used is closed.
+const preparedStmts = 512
 
 // maxConns bounds the connections a store opens and keeps.
 const maxConns = 16

@@ -791,3 +791,47 @@ func TestLogsMigrationsButNotUserMistakes(t *testing.T) {
 		}
 	})
 }
+
+// Network's settings are kept for a moment: what a caller does with the
+// slice it got does not change them, and a change made through another
+// store on the same database shows within two seconds.
+func TestNetworkCache(t *testing.T) {
+	forEachDSN(t, func(t *testing.T, dsn string) {
+		a, _ := open(t, dsn, clock.Fixed(t0))
+		b, _ := open(t, dsn, clock.Fixed(t0))
+		set := model.DefaultNetwork()
+		set.FacilitatingGroup = []string{"GH"}
+		if err := a.SetNetwork(ctx, admin, set); err != nil {
+			t.Fatal(err)
+		}
+		n, err := b.Network(ctx)
+		if err != nil || len(n.FacilitatingGroup) != 1 {
+			t.Fatalf("Network() = %+v, %v", n, err)
+		}
+		n.FacilitatingGroup[0] = "XX"
+		if n, _ := b.Network(ctx); n.FacilitatingGroup[0] != "GH" {
+			t.Errorf("a caller's change to the slice reached the cache: %v", n.FacilitatingGroup)
+		}
+		set.Name = "Renamed"
+		if err := a.SetNetwork(ctx, admin, set); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := a.Network(ctx); n.Name != "Renamed" {
+			t.Errorf("the store that changed the settings reads %q", n.Name)
+		}
+		deadline := time.Now().Add(3 * time.Second)
+		for {
+			n, err := b.Network(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n.Name == "Renamed" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the other store still reads %q after 3 s", n.Name)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+}
