@@ -52,7 +52,7 @@ func (s *Store) Network(ctx context.Context) (model.Network, error) {
 	}
 	// Keep it unless SetNetwork changed the settings meanwhile.
 	if s.networkGen.Load() == gen {
-		s.network.Store(&cachedNetwork{n: networkCopy(n), at: time.Now()})
+		s.network.Store(&cachedNetwork{n: networkCopy(n).cloneCopy(), at: time.Now()})
 	}
 	return n, nil
 }
@@ -68,6 +68,8 @@ type cachedNetwork struct {
 
 // networkCopy is a model.Network nobody else holds.
 type networkCopy model.Network
+
+func (n networkCopy) cloneCopy() networkCopy { return networkCopy(n.clone()) }
 
 func (n networkCopy) clone() model.Network {
 	m := model.Network(n)
