@@ -133,7 +133,9 @@ func burst(client *http.Client, target, secret string, n, conc, users int, text 
 }
 
 func (r *result) print(label string, api *fakeAPI, before, after procUsage) {
-	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) }
+	ms := func(d time.Duration) string {
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64)
+	}
 	fmt.Printf("%s: %d events, %d acked 200, %d refused 503, %d failed, other %v\n", label, r.n, r.ok, r.busy, r.transportE, r.other)
 	fmt.Printf("%s: acks/s %.0f  ack p50 %s ms  p99 %s ms\n", label, float64(r.n)/r.acked.Seconds(), ms(r.latencies[r.n/2]), ms(r.latencies[r.n*99/100]))
 	posts, last := api.posted()
