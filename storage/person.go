@@ -358,6 +358,22 @@ func (s *Store) personWhere(db *gorm.DB, column, value string) (model.Person, er
 	return r.model(), nil
 }
 
+// CoveredCountries returns the alpha-2 codes of the countries that an
+// active focal point covers (model.Person.Covers), in one query that
+// returns one row a country.
+//
+// Errors: EINTERNAL only.
+func (s *Store) CoveredCountries(ctx context.Context) ([]string, error) {
+	var codes []string
+	err := s.db.WithContext(ctx).Model(&personRow{}).Distinct("country").
+		Where("role = ? AND status = ? AND country <> ''", string(model.RoleFocalPoint), string(model.StatusActive)).
+		Order("country").Pluck("country", &codes).Error
+	if err != nil {
+		return nil, internal("count covered countries", err)
+	}
+	return codes, nil
+}
+
 // People returns the people matching f, ordered by country, role (in the
 // order of model.Roles), name and ID.
 //

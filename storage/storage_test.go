@@ -835,3 +835,30 @@ func TestNetworkCache(t *testing.T) {
 		}
 	})
 }
+
+// The countries the database counts as covered are those that
+// model.Person.Covers says: an active focal point's, not an alternate's, a
+// pending or inactive focal point's, or one without a country.
+func TestCoveredCountries(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *storage.Store) {
+		for _, p := range []model.Person{
+			person("A", "GH", "a@x.org", model.RoleFocalPoint, model.StatusActive),
+			person("B", "GH", "b@x.org", model.RoleFocalPoint, model.StatusActive),
+			person("C", "DK", "c@x.org", model.RoleAlternate, model.StatusActive),
+			person("D", "CR", "d@x.org", model.RoleFocalPoint, model.StatusPending),
+			person("E", "AU", "e@x.org", model.RoleFocalPoint, model.StatusInactive),
+			person("F", "PS", "f@x.org", model.RoleFocalPoint, model.StatusActive),
+			person("G", "", "g@x.org", model.RoleSecretariat, model.StatusActive),
+		} {
+			create(t, s, p)
+		}
+		got, err := s.CoveredCountries(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := model.CoverageOf(people(t, s, storage.PeopleFilter{}))
+		if toJSON(t, model.CoverageOfCountries(got)) != toJSON(t, want) || strings.Join(got, ",") != "GH,PS" {
+			t.Errorf("CoveredCountries = %v; want GH,PS, as CoverageOf counts", got)
+		}
+	})
+}
