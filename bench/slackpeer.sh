@@ -28,11 +28,13 @@ awk -v n="$PEOPLE" 'BEGIN {
   print "name,title,ministry,country,email,phone,tz,language,role,status,appointed"
   for (i = 0; i < n; i++) printf "Person %05d,Officer,Ministry of Foreign Affairs,%s,p%05d@example.org,,,en,%s,active,2020-01-01\n", i, c[i%20+1], i, (i < 20 ? "focal-point" : "alternate")
 }' > "$work/people.csv"
-export FOCALBOT_DATA_DIR="$work/data"
-"$work/focalbot" import "$work/people.csv"
+FOCALBOT_DATA_DIR="$work/seed" "$work/focalbot" import "$work/people.csv"
 
 run_focalbot() {
-  SLACK_BOT_TOKEN=xoxb-bench SLACK_SIGNING_SECRET=$secret SLACK_API_URL="http://$api/api/" \
+  # Each run starts from the imported roster alone: work a killed run left
+  # in the inbox would be taken up at the next start.
+  rm -rf "$work/data" && cp -r "$work/seed" "$work/data"
+  FOCALBOT_DATA_DIR="$work/data" SLACK_BOT_TOKEN=xoxb-bench SLACK_SIGNING_SECRET=$secret SLACK_API_URL="http://$api/api/" \
     FOCALBOT_HTTP_ADDR=127.0.0.1:$port FOCALBOT_LOG_LEVEL=warn "$work/focalbot" serve >"$work/focalbot.log" 2>&1 &
   local pid=$!
   "$work/loadgen" -api "$api" -url "http://127.0.0.1:$port/slack/events" -secret $secret -n "$N" -c "$C" -pid $pid -label focalbot
