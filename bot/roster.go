@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -24,8 +23,7 @@ const rosterPage = 50
 
 // roster lists the people of a country, a regional group or all, a page
 // (rosterPage people) at a time: "roster [country | group] [page <n>]".
-// Its cost grows with the people it lists, and each country's name is
-// folded once, not at every comparison.
+// Its cost grows with the people it shows (network.RosterPageOf).
 func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 	words, page := r.Args.Words, 1
 	if n := len(words); n >= 1 && strings.EqualFold(words[n-1], "page") {
@@ -54,35 +52,26 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 			countries, title = []string{c.Alpha2}, c.Name
 		}
 	}
-	people, err := e.svc.Roster(ctx, r.viewer(), countries)
+	pg, err := e.svc.RosterPageOf(ctx, r.viewer(), countries, page, rosterPage)
 	if err != nil {
 		return err
 	}
-	if len(people) == 0 {
+	if pg.Total == 0 {
 		w.Printf(msgRosterEmpty)
 		return nil
 	}
-	pages := (len(people) + rosterPage - 1) / rosterPage
+	pages := (pg.Total + rosterPage - 1) / rosterPage
 	if page > pages {
 		return model.Errorf(model.EINVALID, msgRosterNoPage, pages, rosterPage, page)
 	}
-	// The store orders by country code; readers look for country names.
-	names := map[string]string{}
-	for _, p := range people {
-		if _, ok := names[p.Country]; !ok {
-			names[p.Country] = countryName(p.Country)
-		}
-	}
-	slices.SortStableFunc(people, func(a, b model.Person) int {
-		return strings.Compare(names[a.Country], names[b.Country])
-	})
+	people := pg.People
 	if title != "" {
-		w.Printf(msgRosterHeaderFor, title, len(people))
+		w.Printf(msgRosterHeaderFor, title, pg.Total)
 	} else {
-		w.Printf(msgRosterHeader, len(people))
+		w.Printf(msgRosterHeader, pg.Total)
 	}
 	last := "-"
-	for _, p := range people[(page-1)*rosterPage : min(page*rosterPage, len(people))] {
+	for _, p := range people {
 		if p.Country != last {
 			last = p.Country
 			if c, ok := model.CountryByCode(p.Country); ok {
