@@ -65,3 +65,39 @@ func TestRosterPages(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRoster10k answers roster (its first and its last page) and
+// coverage with 10,000 people on the roster, 20 countries (issue 12: a cost
+// that grows with what the answer shows).
+//
+//	go test ./bot -run '^$' -bench Roster10k
+func BenchmarkRoster10k(b *testing.B) {
+	s := storetest.Open(b, b.TempDir()+"/f.db", clock.Fixed(start))
+	countries := []string{"GH", "DK", "CR", "AU", "BR", "CA", "CL", "FI", "FR", "DE", "IN", "JP", "KE", "MX", "NO", "PE", "QA", "RW", "ES", "SE"}
+	rows := make([]storage.ImportRow, 10000)
+	for i := range rows {
+		role := model.RoleAlternate
+		if i < len(countries) {
+			role = model.RoleFocalPoint
+		}
+		rows[i] = storage.ImportRow{Person: model.Person{Name: fmt.Sprintf("Person %05d", i), Country: countries[i%len(countries)],
+			Email: fmt.Sprintf("p%05d@example.org", i), Role: role, Status: model.StatusActive}}
+	}
+	if _, err := s.ImportPeople(context.Background(), model.System, rows, false); err != nil {
+		b.Fatal(err)
+	}
+	e := bot.New(s, clock.Fixed(start), slog.New(slog.DiscardHandler), time.UTC)
+	for _, line := range []string{"roster", "roster page 200", "roster Ghana", "coverage"} {
+		b.Run(strings.ReplaceAll(line, " ", "_"), func(b *testing.B) {
+			size := 0
+			for b.Loop() {
+				r := e.Handle(context.Background(), bot.Caller{Email: "p00001@example.org"}, line)
+				if r.Code != "" {
+					b.Fatalf("%s: %s", line, r.Text())
+				}
+				size = len(r.Text())
+			}
+			b.ReportMetric(float64(size), "answer-bytes")
+		})
+	}
+}

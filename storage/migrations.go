@@ -117,6 +117,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0013,
 			Rollback: rollback0013,
 		},
+		{
+			ID:       "0019_people_country_index",
+			Migrate:  migrate0019,
+			Rollback: rollback0019,
+		},
 	}
 }
 
