@@ -210,6 +210,9 @@ func (s *Store) Close() error {
 	if err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
+	if p, ok := s.db.ConnPool.(*gorm.PreparedStmtDB); ok {
+		p.Close() // the statements kept prepared (SQLite)
+	}
 	if err := sqlDB.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
