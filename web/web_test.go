@@ -43,7 +43,7 @@ func TestInvitationLink(t *testing.T) {
 			page = body
 			checkHeaders(t, resp)
 		}
-		for _, want := range []string{`<html lang="en">`, `name="viewport"`, "Second Meeting of the Network",
+		for _, want := range []string{`<html lang="en" dir="ltr">`, `name="viewport"`, "Second Meeting of the Network",
 			"Sat 29 Sep 2012, 10:00–17:00 EDT (America/New_York)", "Sat 29 Sep 2012, 14:00–21:00 GMT (Africa/Accra)",
 			"<legend>Your answer</legend>", "You have not answered yet."} {
 			if !strings.Contains(page, want) {
