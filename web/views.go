@@ -390,8 +390,12 @@ var pages = template.Must(template.New("pages").Parse(`
 
 // stylesheet is the pages' only style: readable on a phone, high contrast
 // (text #1a1a1a on white, 17:1; buttons white on #0b4f8a, 8.6:1), and a
-// visible focus ring for the keyboard.
-const stylesheet = `html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 100%; line-height: 1.5; color: #1a1a1a; background: #fff; }
+// visible focus ring for the keyboard. It names no side (only start, and
+// margins the same left and right), so that an Arabic page (dir="rtl")
+// mirrors; what the secretariat wrote (the title, the agenda) takes its
+// direction from its own text, so an English title reads well on it.
+const stylesheet = `html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 100%; line-height: 1.5; color: #1a1a1a; background: #fff; text-align: start; }
+h1, pre { unicode-bidi: plaintext; }
 body { margin: 0; padding: 1rem; }
 main { max-width: 40rem; margin: 0 auto; }
 h1 { font-size: 1.5rem; line-height: 1.25; }
