@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"focalbot/clock"
+	"focalbot/i18n"
 	"focalbot/internal/storetest"
 	"focalbot/model"
 	"focalbot/network"
@@ -129,5 +131,48 @@ func TestPageInReadersLanguage(t *testing.T) {
 		contains(t, "the ended link's page", body, `<html lang="fr" dir="ltr">`, "Ce lien ne fonctionne plus", "Ce lien a fonctionné jusqu&#39;à la fin de la réunion")
 		_, body = get(t, ar)
 		contains(t, "the ended Arabic link's page", body, `<html lang="ar" dir="rtl">`)
+	})
+}
+
+// TestPollPageInReadersLanguage: a French focal point's poll page is in
+// French, slots and deadline as French writes them; ticking two boxes
+// answers. With FOCALBOT_LANGUAGE=es, an unknown link's page is Spanish.
+func TestPollPageInReadersLanguage(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		claire, _ := w.readerLink(t, "Claire Martin", "claire@diplomatie.example.fr", "FR", "Europe/Paris", "fr")
+		slot := func(day int) model.Slot {
+			return model.Slot{Start: time.Date(2013, 9, day, 10, 0, 0, 0, ny), End: time.Date(2013, 9, day, 17, 0, 0, 0, ny), TimeZone: "America/New_York"}
+		}
+		p, err := w.svc.CreatePoll(ctx, network.As(w.sec), network.NewPoll{Title: "Third Meeting", Deadline: time.Date(2013, 6, 1, 0, 0, 0, 0, time.UTC),
+			Slots: []model.Slot{slot(23), slot(24)}}, func(model.Poll, model.Person) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, err := w.svc.IssuePollLink(ctx, p.ID, claire.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := w.srv.URL + "/a/" + token
+		_, page := get(t, link)
+		contains(t, "the French poll page", page, `<html lang="fr" dir="ltr">`, "Quels horaires vous conviennent ?",
+			`<label for="slot-1">Créneau 1 : lundi 23 septembre 2013`, `name="slot" value="2"`, "Envoyer ma réponse", "vendredi 31 mai 2013, 20:00 EDT (America/New_York)")
+		if resp, _ := post(t, link, url.Values{"slot": {"1", "2"}, "csrf": {csrfOf(t, page)}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST: %d", resp.StatusCode)
+		}
+		if votes, _ := s.Votes(ctx, p.ID); len(votes) != 1 || votes[0].PersonID != claire.ID || len(votes[0].SlotIDs) != 2 {
+			t.Fatalf("votes: %+v", votes)
+		}
+		_, page = get(t, link)
+		contains(t, "the answered French poll page", page, `<html lang="fr" dir="ltr">`, "checked")
+
+		i18n.SetDefault(i18n.Spanish)
+		t.Cleanup(func() { i18n.SetDefault(i18n.English) })
+		_, body := get(t, w.srv.URL+"/a/"+strings.Repeat("A", 43))
+		contains(t, "the unknown link's page under FOCALBOT_LANGUAGE=es", body, `<html lang="es" dir="ltr">`, "Este enlace")
+		_, page = get(t, w.linkOf(t, w.guest))
+		contains(t, "the guest without a language under FOCALBOT_LANGUAGE=es", page, `<html lang="es" dir="ltr">`)
+		_, page = get(t, w.linkOf(t, "claire@diplomatie.example.fr"))
+		contains(t, "Claire's page under FOCALBOT_LANGUAGE=es", page, `<html lang="fr" dir="ltr">`)
 	})
 }
