@@ -138,7 +138,7 @@ func (s *Service) OpenLink(ctx context.Context, token string) (Linked, error) {
 		case m.Closed():
 			return s.owner(ctx, l, &out.Invitation), model.Errorf(model.ECONFLICT, msgLinkMeetingGone, m.ID, m.Status)
 		case m.Ended(now):
-			return s.owner(ctx, l, &out.Invitation), model.Errorf(model.ECONFLICT, msgLinkMeetingEnded, m.End.In(m.Location()).Format("2 January 2006, 15:04 MST"))
+			return s.owner(ctx, l, &out.Invitation), model.Errorf(model.ECONFLICT, msgLinkMeetingEnded, m.End.In(m.Location())) // a time.Time: the page writes it in its reader's language
 		}
 		personID = out.Invitation.PersonID
 		if id := out.Invitation.DelegatedTo; id != 0 {

@@ -128,7 +128,7 @@ func TestPageInReadersLanguage(t *testing.T) {
 		if resp.StatusCode != http.StatusGone {
 			t.Errorf("ended: %d", resp.StatusCode)
 		}
-		contains(t, "the ended link's page", body, `<html lang="fr" dir="ltr">`, "Ce lien ne fonctionne plus", "Ce lien a fonctionné jusqu&#39;à la fin de la réunion")
+		contains(t, "the ended link's page", body, `<html lang="fr" dir="ltr">`, "Ce lien ne fonctionne plus", "Ce lien a fonctionné jusqu&#39;à la fin de la réunion, le samedi 29 septembre 2012, 17:00 EDT.")
 		_, body = get(t, ar)
 		contains(t, "the ended Arabic link's page", body, `<html lang="ar" dir="rtl">`)
 	})

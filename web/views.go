@@ -46,11 +46,19 @@ func (rd reader) frame(title string) frame {
 	return frame{Title: title, Lang: rd.tag.String(), Dir: i18n.Dir(rd.tag)}
 }
 
-// message is a domain error's message in the reader's language.
+// message is a domain error's message in the reader's language, its
+// instants (time.Time arguments) written as the reader's language does.
 func (rd reader) message(err error) string {
 	var e *model.Error
 	if errors.As(err, &e) {
-		return rd.p.Sprintf(e.Format, e.Args...)
+		args := make([]any, len(e.Args))
+		for i, a := range e.Args {
+			args[i] = a
+			if t, ok := a.(time.Time); ok { // an instant, in its own zone
+				args[i] = rd.at(t, t.Location())
+			}
+		}
+		return rd.p.Sprintf(e.Format, args...)
 	}
 	return rd.p.Sprintf(msgInternal)
 }

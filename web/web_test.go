@@ -212,7 +212,7 @@ func TestLinkThatNoLongerWorks(t *testing.T) {
 
 		w.clk.Set(w.meeting.End)
 		resp, body := get(t, link)
-		if resp.StatusCode != http.StatusGone || !strings.Contains(body, "worked until the meeting ended, on 29 September 2012, 17:00 EDT") {
+		if resp.StatusCode != http.StatusGone || !strings.Contains(body, "worked until the meeting ended, on Sat 29 Sep 2012, 17:00 EDT") {
 			t.Errorf("ended: %d\n%s", resp.StatusCode, body)
 		}
 		if resp, _ := post(t, link, url.Values{"answer": {"yes"}, "csrf": {csrf}}); resp.StatusCode != http.StatusGone {
