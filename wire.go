@@ -15,6 +15,7 @@ import (
 	"focalbot/config"
 	"focalbot/delivery"
 	"focalbot/feed"
+	"focalbot/i18n"
 	"focalbot/mail"
 	"focalbot/metrics"
 	"focalbot/model"
@@ -54,6 +55,7 @@ func (m *Main) open(ctx context.Context, cfg config.Config, clk clock.Clock, cli
 	}
 	log := slog.New(h)
 	zone, _ := model.LoadZone(cfg.TimeZone) // validated by config.Load
+	i18n.SetDefault(i18n.Match(cfg.Language))
 	if clk == nil {
 		clk = clock.System{}
 	}

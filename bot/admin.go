@@ -107,7 +107,7 @@ func (e *Engine) pending(ctx context.Context, w *Reply, r *Request) error {
 	w.Printf(msgPendingHeader, len(people))
 	for _, p := range people {
 		c, _ := model.CountryByCode(p.Country)
-		w.Printf(msgCountryItem, c.Name, e.personLine(w, p, r.Person))
+		w.Printf(msgCountryItem, w.countryName(c), e.personLine(w, p, r.Person))
 	}
 	return nil
 }

@@ -99,8 +99,9 @@ func isKey(s string) bool {
 	if s == "" {
 		return false
 	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
+	for i, r := range s {
+		// A dot qualifies a key by language: title.fr=….
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-' || r == '.' && i > 0) {
 			return false
 		}
 	}

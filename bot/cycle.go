@@ -10,6 +10,7 @@ import (
 
 	"focalbot/clock"
 	"focalbot/delivery"
+	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
 	"focalbot/recur"
@@ -143,7 +144,7 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 	sr, next := plan.Series, plan.Next
 	w.Printf(msgSeriesCreated, sr.ID, sr.Name)
 	if plan.HasNext {
-		w.Printf(msgSeriesNext, delivery.Span(next.In(loc), next.Add(sr.Duration).In(loc)), next.Add(-sr.PlanAhead).In(loc).Format("2 Jan 2006"))
+		w.Printf(msgSeriesNext, delivery.SpanIn(w.lang, next.In(loc), next.Add(sr.Duration).In(loc)), i18n.DateMedium(w.lang, next.Add(-sr.PlanAhead).In(loc)))
 	} else {
 		w.Printf(msgSeriesEnded)
 	}
@@ -151,12 +152,12 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 	case v.All():
 		w.Printf(msgSeriesInviteesAll)
 	case v.Group != "":
-		w.Printf(msgSeriesInviteesGroup, v.Group.Name())
+		w.Printf(msgSeriesInviteesGroup, w.group(v.Group))
 	default:
 		var names []string
 		for _, code := range v.Countries {
 			c, _ := model.CountryByCode(code)
-			names = append(names, c.Name)
+			names = append(names, w.countryName(c))
 		}
 		w.Printf(msgSeriesInviteesCountries, strings.Join(names, ", "))
 	}
@@ -205,7 +206,7 @@ func (e *Engine) seriesList(ctx context.Context, w *Reply, r *Request) error {
 		sr, next := plan.Series, "—"
 		if plan.HasNext {
 			loc, _ := model.LoadZone(sr.TimeZone)
-			next = delivery.Span(plan.Next.In(loc), plan.Next.Add(sr.Duration).In(loc))
+			next = delivery.SpanIn(w.lang, plan.Next.In(loc), plan.Next.Add(sr.Duration).In(loc))
 		}
 		w.Printf(msgSeriesLine, sr.ID, sr.Name, sr.Rule, next, w.yesNo(sr.Active))
 	}
@@ -283,13 +284,13 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 	var names []string
 	for _, code := range codes {
 		c, _ := model.CountryByCode(code)
-		names = append(names, c.Name)
+		names = append(names, w.countryName(c))
 	}
 	if len(codes) == 0 {
-		w.Printf(msgAttendanceNone, m.ID, m.Title, w.meetingStatus(m.Status), m.ID)
+		w.Printf(msgAttendanceNone, m.ID, m.TitleIn(w.Language()), w.meetingStatus(m.Status), m.ID)
 		return nil
 	}
-	w.Printf(msgAttendance, m.ID, m.Title, w.meetingStatus(m.Status), len(codes), strings.Join(names, ", "))
+	w.Printf(msgAttendance, m.ID, m.TitleIn(w.Language()), w.meetingStatus(m.Status), len(codes), strings.Join(names, ", "))
 	return nil
 }
 
@@ -375,7 +376,7 @@ func (e *Engine) outboxRetry(ctx context.Context, w *Reply, r *Request) error {
 }
 
 func (e *Engine) clockShow(ctx context.Context, w *Reply, r *Request) error {
-	w.Printf(msgClock, r.Now.In(e.zone).Format("Mon 2 Jan 2006 15:04 MST"))
+	w.Printf(msgClock, w.deadline(r.Now.In(e.zone)))
 	if e.simClock == nil {
 		w.Printf(msgClockReal)
 	}
@@ -397,6 +398,6 @@ func (e *Engine) clockAdvance(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return fmt.Errorf("advance the clock: %w", err)
 	}
-	w.Printf(msgClockAdvanced, e.simClock.Now().In(e.zone).Format("Mon 2 Jan 2006 15:04 MST"), ticks)
+	w.Printf(msgClockAdvanced, w.deadline(e.simClock.Now().In(e.zone)), ticks)
 	return nil
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -102,11 +101,11 @@ func (e *Engine) statusByCountry(w *Reply, invs []model.Invitation) {
 			var names []string
 			for _, c := range model.CountriesInGroup(g) {
 				if a, ok := answers[c.Alpha2]; ok && a == st.r {
-					names = append(names, c.Name)
+					names = append(names, w.countryName(c))
 				}
 			}
 			if len(names) > 0 {
-				w.Printf(msgCoverageGroup, g.Name(), len(names), len(groupMembers(g)), strings.Join(names, ", "))
+				w.Printf(msgCoverageGroup, w.group(g), len(names), len(groupMembers(g)), strings.Join(names, ", "))
 			}
 		}
 	}
@@ -114,10 +113,10 @@ func (e *Engine) statusByCountry(w *Reply, invs []model.Invitation) {
 
 // statusLabel is how status names an invitee: with their country, and,
 // for one who sent a colleague, whom they sent.
-func statusLabel(inv model.Invitation, byID map[int64]model.Invitation) string {
+func statusLabel(w *Reply, inv model.Invitation, byID map[int64]model.Invitation) string {
 	label := inviteeLabel(inv)
 	if to, ok := byID[inv.DelegatedTo]; ok && inv.Response == model.ResponseDelegate {
-		return fmt.Sprintf(msgDelegatedLabel, label, to.Name)
+		return w.p.Sprintf(msgDelegatedLabel, label, to.Name)
 	}
 	return label
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"focalbot/clock"
@@ -59,6 +60,7 @@ type Caller struct {
 	SlackID  string
 	Name     string // a display name from the transport, used when registering
 	TimeZone string // the transport's idea of the caller's zone (Slack's tz)
+	Locale   string // the transport's idea of the caller's language (Slack's locale, "fr-FR")
 	// Span, when set, is how the transport shows a meeting's time so that
 	// each reader sees it in their own zone (Slack's date tokens); without
 	// it the engine writes the venue's time and the reader's.
@@ -136,6 +138,7 @@ func personLabel(p model.Person) string {
 // Reply is what the engine answers: lines of text in the caller's language.
 type Reply struct {
 	p      *message.Printer
+	lang   language.Tag // the reader's language, one of i18n.Languages
 	lines  []string
 	Public bool   // meant for the whole channel, not just the caller
 	Code   string // the domain error code when the command failed
@@ -143,7 +146,7 @@ type Reply struct {
 
 // TextReply is a reply of plain text, for transports' tests and stand-ins.
 func TextReply(text string) *Reply {
-	return &Reply{p: printer(""), lines: []string{text}}
+	return &Reply{p: printer(""), lang: i18n.Reader(), lines: []string{text}}
 }
 
 // Printf adds a line, translating format through the message catalog.
@@ -227,7 +230,7 @@ func (e *Engine) Identify(ctx context.Context, c Caller) (*model.Person, error) 
 // become the reply; internal errors and panics are logged and answered with
 // an apology, and never stop the bot.
 func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Reply) {
-	w = &Reply{p: printer("")}
+	w = newReply("", caller.Locale)
 	defer func() {
 		if v := recover(); v != nil {
 			e.log.Error("command panicked", "text", text, "panic", v, "stack", string(debug.Stack()))
@@ -241,7 +244,7 @@ func (e *Engine) Handle(ctx context.Context, caller Caller, text string) (w *Rep
 		return w
 	}
 	if person != nil {
-		w.p = printer(person.Language)
+		w.setLanguage(person.Language, caller.Locale)
 	}
 	words, err := tokenize(text)
 	if err != nil {
@@ -357,5 +360,37 @@ func (e *Engine) unknownCommand(word string) error {
 	return model.Errorf(model.EINVALID, msgUnknownCommand, word)
 }
 
-// printer returns a message printer for a person's preferred language.
-func printer(lang string) *message.Printer { return i18n.PrinterFor(lang) }
+// newReply is an empty reply in the language of a reader whose languages
+// are langs, as printer picks it.
+func newReply(langs ...string) *Reply {
+	r := &Reply{}
+	r.setLanguage(langs...)
+	return r
+}
+
+// setLanguage makes the reply speak the reader's language: the first of
+// langs that is set, else the network's (see printer).
+func (w *Reply) setLanguage(langs ...string) {
+	w.lang = i18n.Reader(langs...)
+	w.p = i18n.Printer(w.lang)
+}
+
+// countryName is a country's short name in the reader's language.
+func (w *Reply) countryName(c model.Country) string { return i18n.CountryName(w.lang, c.Alpha2) }
+
+// group is a regional group's name in the reader's language (its English
+// name is the key of msgGroupAfrican and the others).
+func (w *Reply) group(g model.Group) string {
+	if m, ok := groupMsgs[g]; ok {
+		return w.p.Sprintf(m)
+	}
+	return g.Name()
+}
+
+// Language is the reader's language tag ("fr", "zh-Hans").
+func (w *Reply) Language() string { return w.lang.String() }
+
+// printer returns the catalog's printer for a reader: the first language
+// set of langs (their profile's, then their chat system's locale), else the
+// network's (FOCALBOT_LANGUAGE); see i18n.Reader.
+func printer(langs ...string) *message.Printer { return i18n.Printer(i18n.Reader(langs...)) }

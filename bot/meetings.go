@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"focalbot/i18n"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ func (e *Engine) meetingCreate(ctx context.Context, w *Reply, r *Request) error 
 
 // renderCreated shows a new meeting, with how to invite to it.
 func (e *Engine) renderCreated(w *Reply, m model.Meeting, r *Request) {
-	w.Printf(msgMeetingCreated, m.ID, m.Title)
+	w.Printf(msgMeetingCreated, m.ID, m.TitleIn(w.Language()))
 	e.showMeeting(w, m, r)
 	if m.Status == model.MeetingScheduled {
 		w.Printf(msgMeetingInviteHint, m.ID, m.ID)
@@ -83,6 +84,24 @@ func meetingChangeOf(m model.Meeting, keys []string, opts map[string]string) (ne
 	}
 	for _, k := range keys {
 		v := strings.TrimSpace(opts[k])
+		if field, lang, ok := strings.Cut(k, "."); ok && (field == "title" || field == "agenda") {
+			tag, err := textLanguage(k, lang)
+			if err != nil {
+				return ch, err
+			}
+			if field == "title" {
+				if ch.Titles == nil {
+					ch.Titles = map[string]string{}
+				}
+				ch.Titles[tag] = v
+			} else {
+				if ch.Agendas == nil {
+					ch.Agendas = map[string]string{}
+				}
+				ch.Agendas[tag] = strings.ReplaceAll(v, `\n`, "\n")
+			}
+			continue
+		}
 		switch k {
 		case "tz", "draft":
 		case "title":
@@ -279,9 +298,9 @@ func (e *Engine) meetingSchedule(ctx context.Context, w *Reply, r *Request) erro
 func (e *Engine) renderScheduled(w *Reply, res network.Scheduled) {
 	m := res.Meeting
 	if res.Invited == 0 {
-		w.Printf(msgScheduledNobody, m.ID, m.Title, m.ID)
+		w.Printf(msgScheduledNobody, m.ID, m.TitleIn(w.Language()), m.ID)
 	} else {
-		w.Printf(msgMeetingScheduled, m.ID, m.Title, res.Invited)
+		w.Printf(msgMeetingScheduled, m.ID, m.TitleIn(w.Language()), res.Invited)
 	}
 	if res.SeriesInvited >= 0 {
 		w.Printf(msgSeriesInvited, res.SeriesInvited)
@@ -297,7 +316,7 @@ func (e *Engine) meetingCancel(ctx context.Context, w *Reply, r *Request) error 
 	if err != nil {
 		return err
 	}
-	w.Printf(msgMeetingCancelled, m.ID, m.Title)
+	w.Printf(msgMeetingCancelled, m.ID, m.TitleIn(w.Language()))
 	return nil
 }
 
@@ -331,7 +350,27 @@ func (e *Engine) invite(ctx context.Context, w *Reply, r *Request) error {
 	return nil
 }
 
-// guest reads "guest <e-mail> name=… [country=…]".
+// textLanguage reads the language of a meeting's text in another language
+// (title.fr=…): one of the languages focalbot writes, other than English,
+// whose text is title= and agenda= themselves.
+func textLanguage(key, lang string) (string, error) {
+	tag := i18n.Match(lang)
+	if !i18n.Supported(lang) || tag == i18n.English {
+		return "", model.FieldErrorf(key, model.EINVALID, msgTextLanguage, key, lang)
+	}
+	return tag.String(), nil
+}
+
+// guestLanguage reads a guest's language=: one of the languages focalbot
+// writes.
+func guestLanguage(v string) (string, error) {
+	if !i18n.Supported(v) {
+		return "", model.FieldErrorf("language", model.EINVALID, msgGuestLanguage, v)
+	}
+	return i18n.Match(v).String(), nil
+}
+
+// guest reads "guest <e-mail> name=… [country=…] [language=…]".
 func guest(r *Request) (model.Invitation, error) {
 	if len(r.Args.Words) != 3 || r.Args.Opts["name"] == "" {
 		return model.Invitation{}, errUsage
@@ -346,6 +385,13 @@ func guest(r *Request) (model.Invitation, error) {
 			return inv, err
 		}
 		inv.Country = country.Alpha2
+	}
+	if l := r.Args.Opts["language"]; l != "" {
+		lang, err := guestLanguage(l)
+		if err != nil {
+			return inv, err
+		}
+		inv.Language = lang
 	}
 	return inv, nil
 }
@@ -419,7 +465,7 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 		var names []string
 		for _, inv := range invs {
 			if inv.Response == resp {
-				names = append(names, statusLabel(inv, byID))
+				names = append(names, statusLabel(w, inv, byID))
 			}
 		}
 		if len(names) > 0 {
@@ -462,14 +508,14 @@ func (e *Engine) meetings(ctx context.Context, w *Reply, r *Request) error {
 	if len(upcoming) > 0 {
 		w.Printf(msgMeetingsUpcoming)
 		for _, m := range upcoming {
-			w.Printf(msgMeetingLine, m.ID, m.Title, e.when(w, m, r), w.meetingStatus(m.Status))
+			w.Printf(msgMeetingLine, m.ID, m.TitleIn(w.Language()), e.when(w, m, r), w.meetingStatus(m.Status))
 		}
 	}
 	if len(past) > 0 {
 		w.Printf(msgMeetingsPast)
 		for i := len(past) - 1; i >= 0; i-- {
 			m := past[i]
-			w.Printf(msgMeetingLine, m.ID, m.Title, e.when(w, m, r), w.meetingStatus(m.Status))
+			w.Printf(msgMeetingLine, m.ID, m.TitleIn(w.Language()), e.when(w, m, r), w.meetingStatus(m.Status))
 		}
 	}
 	return nil
@@ -516,40 +562,41 @@ func (e *Engine) rsvp(ctx context.Context, w *Reply, r *Request) error {
 	return nil
 }
 
-// showMeeting describes a meeting, its time in the venue's zone and in the reader's.
+// showMeeting describes a meeting, its time in the venue's zone and in the
+// reader's: its delivery.Summary, as chat text.
 func (e *Engine) showMeeting(w *Reply, m model.Meeting, r *Request) {
-	w.Printf(msgMeetingTitle, m.ID, m.Title, w.meetingStatus(m.Status))
-	w.Printf(msgMeetingWhen, e.when(w, m, r))
-	if m.Venue != "" {
-		w.Printf(msgMeetingWhere, strings.TrimSuffix(m.Venue+", "+m.Address, ", "))
+	s := delivery.Summarize(m, w.lang, e.readerZone(r))
+	w.Printf(msgMeetingTitle, s.ID, s.Title, w.meetingStatus(s.Status))
+	w.Printf(msgMeetingWhen, e.spanText(w, s, m, r))
+	if s.Venue != "" {
+		w.Printf(msgMeetingWhere, s.Venue)
 	}
-	if m.OnlineURL != "" {
-		w.Printf(msgMeetingOnline, m.OnlineURL)
+	if s.Online != "" {
+		w.Printf(msgMeetingOnline, s.Online)
 	}
-	if len(m.Hosts) > 0 {
-		var names []string
-		for _, h := range m.Hosts {
-			c, _ := model.CountryByCode(h)
-			names = append(names, c.Name)
-		}
-		w.Printf(msgMeetingHosts, strings.Join(names, ", "), m.Organiser)
+	if s.Hosts != "" {
+		w.Printf(msgMeetingHosts, s.Hosts, s.Organiser)
 	}
-	if m.Agenda != "" {
-		w.Printf(msgMeetingAgenda, m.Agenda)
+	if s.Agenda != "" {
+		w.Printf(msgMeetingAgenda, s.Agenda)
 	}
 }
 
 // when is a meeting's time in the venue's zone and, when it differs, in the reader's.
 func (e *Engine) when(w *Reply, m model.Meeting, r *Request) string {
-	venue := m.Location()
+	return e.spanText(w, delivery.Summarize(m, w.lang, e.readerZone(r)), m, r)
+}
+
+// spanText writes a summary's spans as chat says them: "… (New York time);
+// your time: … (Europe/Paris)", or as the transport shows times (Slack's
+// date tokens, each reader's own zone).
+func (e *Engine) spanText(w *Reply, s delivery.Summary, m model.Meeting, r *Request) string {
 	if r.Caller.Span != nil {
-		return r.Caller.Span(m.Start, m.End, venue)
+		return r.Caller.Span(m.Start, m.End, m.Location())
 	}
-	text := delivery.Span(m.Start.In(venue), m.End.In(venue)) + " " + w.p.Sprintf(msgVenueTime, placeOf(venue))
-	if loc := e.readerZone(r); loc != nil && loc.String() != venue.String() {
-		if !delivery.SameClocks(m.Start, m.End, venue, loc) {
-			text += "; " + w.p.Sprintf(msgYourTime, delivery.Span(m.Start.In(loc), m.End.In(loc)), loc.String())
-		}
+	text := s.VenueSpan + " " + w.p.Sprintf(msgVenueTime, placeOf(m.Location()))
+	if s.ReaderSpan != "" {
+		text += "; " + w.p.Sprintf(msgYourTime, s.ReaderSpan, s.ReaderZone)
 	}
 	return text
 }

@@ -50,7 +50,7 @@ func (e *Engine) CancelMeeting(ctx context.Context, c Caller, id int64) *Reply {
 		if err != nil {
 			return err
 		}
-		w.Printf(msgMeetingCancelled, m.ID, m.Title)
+		w.Printf(msgMeetingCancelled, m.ID, m.TitleIn(w.Language()))
 		return nil
 	})
 	return w

@@ -1,6 +1,9 @@
 package bot
 
-import "focalbot/i18n"
+import (
+	"focalbot/i18n"
+	"focalbot/model"
+)
 
 // The message catalog: every sentence the engine shows a person. Handlers
 // refer to these by name and print them through Reply.Printf, which looks
@@ -248,6 +251,27 @@ const (
 	msgSeriesInvited           = "Invited as its series asks: %d new."
 	msgMeetingInPast           = "That meeting would have ended on %s, which has passed: nobody can be invited to it. Check the date (start=\"YYYY-MM-DD HH:MM\")."
 	msgMeetingEnded            = "Meeting %d ended on %s: it can no longer be announced, and nobody can be invited to it."
+)
+
+// The regional groups' names, as model.Group.Name gives them in English;
+// Reply.group shows them in the reader's language.
+const (
+	msgGroupAfrican     = "African"
+	msgGroupAsiaPacific = "Asia-Pacific"
+	msgGroupEastern     = "Eastern European"
+	msgGroupLatin       = "Latin American and Caribbean"
+	msgGroupWestern     = "Western European and Others"
+)
+
+var groupMsgs = map[model.Group]string{
+	model.GroupAfrican: msgGroupAfrican, model.GroupAsiaPacific: msgGroupAsiaPacific, model.GroupEastern: msgGroupEastern,
+	model.GroupLatin: msgGroupLatin, model.GroupWestern: msgGroupWestern,
+}
+
+// A meeting's text and a guest in another language.
+const (
+	msgTextLanguage  = "%s: %q is not a language focalbot writes besides English: use ar, zh-Hans, fr, ru or es (title= and agenda= are the text for everyone else)."
+	msgGuestLanguage = "language=%s: focalbot writes en, ar, zh-Hans, fr, ru and es; give one of them."
 )
 
 // plurals are the messages that count something, with their text for a count

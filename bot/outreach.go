@@ -173,7 +173,7 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 			continue
 		}
 		if !full {
-			w.Printf(msgOutreachGroup, g.Name(), len(entries))
+			w.Printf(msgOutreachGroup, w.group(g), len(entries))
 		}
 		for _, st := range model.Stages {
 			var listed []network.OutreachChange
@@ -182,7 +182,7 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 				switch {
 				case en.Outreach.Stage != st:
 				case st == model.StageNotContacted && en.Outreach.OwnerID == 0 && en.Outreach.FollowUp.IsZero():
-					bare = append(bare, en.Country.Name)
+					bare = append(bare, w.countryName(en.Country))
 				default:
 					listed = append(listed, en)
 				}
@@ -196,7 +196,7 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 				w.Printf(msgOutreachStage, w.stage(st), len(listed)+len(bare))
 			}
 			for _, en := range listed {
-				w.Printf(msgOutreachItem, en.Country.Name, ow.details(w, en.Outreach))
+				w.Printf(msgOutreachItem, w.countryName(en.Country), ow.details(w, en.Outreach))
 			}
 			if len(bare) > 0 && full {
 				w.Printf(msgOutreachNames, strings.Join(bare, ", "))
@@ -215,12 +215,12 @@ func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow o
 	}
 	o, notes := v.Outreach, v.Notes
 	if names := v.FocalPoints; len(names) > 0 {
-		w.Printf(msgOutreachAppointed, c.Name, c.Group.Name(), strings.Join(names, ", "))
+		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), strings.Join(names, ", "))
 	} else {
-		w.Printf(msgOutreachCountry, c.Name, c.Group.Name(), w.stage(o.Stage), ow.details(w, o))
+		w.Printf(msgOutreachCountry, w.countryName(c), w.group(c.Group), w.stage(o.Stage), ow.details(w, o))
 	}
 	if len(notes) == 0 {
-		w.Printf(msgOutreachNoNotes, c.Name)
+		w.Printf(msgOutreachNoNotes, w.countryName(c))
 		return nil
 	}
 	loc := e.outreachZone(r)
@@ -245,7 +245,7 @@ func (e *Engine) outreachDue(ctx context.Context, w *Reply, r *Request, ow outre
 	w.Printf(msgOutreachDue, outreachDate(ow.today), len(due))
 	for _, o := range due {
 		c, _ := model.CountryByCode(o.Country)
-		w.Printf(msgOutreachDueItem, c.Name, w.stage(o.Stage), ow.details(w, o))
+		w.Printf(msgOutreachDueItem, w.countryName(c), w.stage(o.Stage), ow.details(w, o))
 	}
 	return nil
 }
@@ -329,7 +329,7 @@ func (e *Engine) outreachLog(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	w.Printf(msgOutreachNoted, c.Name)
+	w.Printf(msgOutreachNoted, w.countryName(c))
 	outreachSummary(w, ow, ch)
 	return nil
 }
@@ -422,11 +422,11 @@ func (e *Engine) showOutreachChange(ctx context.Context, w *Reply, r *Request, c
 func outreachSummary(w *Reply, ow outreachWorld, ch network.OutreachChange) {
 	c, o := ch.Country, ch.Outreach
 	if names := ch.FocalPoints; len(names) > 0 {
-		w.Printf(msgOutreachAppointed, c.Name, c.Group.Name(), strings.Join(names, ", "))
+		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), strings.Join(names, ", "))
 		return
 	}
-	w.Printf(msgOutreachCountry, c.Name, c.Group.Name(), w.stage(o.Stage), ow.details(w, o))
+	w.Printf(msgOutreachCountry, w.countryName(c), w.group(c.Group), w.stage(o.Stage), ow.details(w, o))
 	if o.OwnerID == 0 && !o.FollowUp.IsZero() && o.Stage.Open() {
-		w.Printf(msgOutreachNoOwnerHint, c.Name, c.Name)
+		w.Printf(msgOutreachNoOwnerHint, w.countryName(c), w.countryName(c))
 	}
 }

@@ -113,7 +113,7 @@ func TestOutreachBadInputChangesNothing(t *testing.T) {
 		name, as, line, code, says string
 	}{
 		{"not the secretariat", "fp", "outreach log Kenya Called.", model.EFORBIDDEN, "Only the secretariat"},
-		{"unknown country gets suggestions", "sec", "outreach log Kenia Called the mission.", model.ENOTFOUND, "Did you mean Kenya"},
+		{"unknown country gets suggestions", "sec", "outreach log Kenua Called the mission.", model.ENOTFOUND, "Did you mean Kenya"}, // ("Kenia" is Kenya in Spanish)
 		{"unknown country or group", "sec", "outreach Narnia", model.ENOTFOUND, "Narnia"},
 		{"log with nothing", "sec", "outreach log", model.EINVALID, "Usage: outreach log <country>"},
 		{"log with no note", "sec", "outreach log Kenya", model.EINVALID, "Write the note after the country"},

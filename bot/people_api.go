@@ -96,7 +96,7 @@ func (e *Engine) ShowCoverage(ctx context.Context, caller Caller) (*Reply, error
 // call runs fn for caller as Handle runs a command (what names it in the
 // log), and returns its reply and error.
 func (e *Engine) call(ctx context.Context, caller Caller, what string, fn HandlerFunc) (w *Reply, err error) {
-	w = &Reply{p: printer("")}
+	w = newReply("", caller.Locale)
 	defer func() {
 		if v := recover(); v != nil {
 			e.log.Error("operation panicked", "op", what, "panic", v, "stack", string(debug.Stack()))
@@ -111,7 +111,7 @@ func (e *Engine) call(ctx context.Context, caller Caller, what string, fn Handle
 		return w, err
 	}
 	if person != nil {
-		w.p = printer(person.Language)
+		w.setLanguage(person.Language, caller.Locale)
 	}
 	r := &Request{Caller: caller, Person: person, Now: e.clock.Now()}
 	if err := fn(ctx, w, r); err != nil {

@@ -9,8 +9,11 @@ import (
 	"time"
 	"unicode"
 
+	"focalbot/i18n"
 	"focalbot/model"
 	"focalbot/network"
+
+	"golang.org/x/text/language"
 )
 
 // Availability polls.
@@ -261,6 +264,15 @@ func (e *Engine) slotTime(w *Reply, r *Request, s model.Slot) string {
 }
 
 // pollDeadline is a poll's deadline in its venue's zone and, when it differs, in the reader's.
+// deadline writes a moment as deadlineLayout does, in the reader's
+// language: "samedi 29 septembre 2012, 10:00 EDT".
+func (w *Reply) deadline(t time.Time) string {
+	if w.lang == i18n.English || w.lang == (language.Tag{}) {
+		return t.Format(deadlineLayout)
+	}
+	return i18n.DateTime(w.lang, t) + " " + t.Format("MST")
+}
+
 func (e *Engine) pollDeadline(w *Reply, r *Request, p model.Poll) string {
 	venue := time.UTC
 	if len(p.Slots) > 0 {
@@ -268,9 +280,9 @@ func (e *Engine) pollDeadline(w *Reply, r *Request, p model.Poll) string {
 	}
 	at := p.Deadline.In(venue)
 	if loc := e.readerZone(r); loc != nil && at.Format("-0700") != p.Deadline.In(loc).Format("-0700") {
-		return w.p.Sprintf(msgPollDeadlineYourTZ, at.Format(deadlineLayout), placeOf(venue), p.Deadline.In(loc).Format(deadlineLayout))
+		return w.p.Sprintf(msgPollDeadlineYourTZ, w.deadline(at), placeOf(venue), w.deadline(p.Deadline.In(loc)))
 	}
-	return w.p.Sprintf(msgPollDeadlineVenueTZ, at.Format(deadlineLayout), placeOf(venue))
+	return w.p.Sprintf(msgPollDeadlineVenueTZ, w.deadline(at), placeOf(venue))
 }
 
 func (e *Engine) pollAnswer(ctx context.Context, w *Reply, r *Request) error {
@@ -344,7 +356,7 @@ func badSlotChoice(p model.Poll, s string) error {
 
 // pollQuestion is the message that asks a focal point which slots they can attend.
 func (e *Engine) pollQuestion(p model.Poll, to model.Person, now time.Time) string {
-	w, r := &Reply{p: printer(to.Language)}, &Request{Person: &to, Now: now}
+	w, r := newReply(to.Language), &Request{Person: &to, Now: now}
 	w.Printf(msgPollQuestion, p.Title)
 	for i, s := range p.Slots {
 		w.Printf(msgPollSlot, i+1, e.slotTime(w, r, s))

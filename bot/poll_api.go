@@ -32,7 +32,7 @@ func (e *Engine) AnswerPoll(ctx context.Context, caller Caller, pollID int64, sl
 // the reply, an internal error or a panic logged and apologised for. what
 // names the operation in the log.
 func (e *Engine) typedCall(ctx context.Context, caller Caller, what string, run func(w *Reply, r *Request) error) (w *Reply) {
-	w = &Reply{p: printer("")}
+	w = newReply("", caller.Locale)
 	defer func() {
 		if v := recover(); v != nil {
 			e.log.Error("operation panicked", "op", what, "panic", v, "stack", string(debug.Stack()))
@@ -46,7 +46,7 @@ func (e *Engine) typedCall(ctx context.Context, caller Caller, what string, run 
 		return w
 	}
 	if person != nil {
-		w.p = printer(person.Language)
+		w.setLanguage(person.Language, caller.Locale)
 	}
 	r := &Request{Caller: caller, Person: person, Now: e.clock.Now()}
 	if err := run(w, r); err != nil {

@@ -6,9 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
 	"focalbot/network"
+
+	"golang.org/x/text/language"
 )
 
 func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
@@ -19,7 +22,7 @@ func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
 			return e.unknownCommand(r.Args.Rest(0))
 		}
 		if cmd != nil && n == len(r.Args.Words) {
-			w.Printf(msgHelpSynopsis, cmd.Synopsis(), cmd.Description)
+			w.Printf(msgHelpSynopsis, cmd.Synopsis(), w.p.Sprintf(cmd.Description))
 			for _, ex := range cmd.Examples {
 				w.Printf(msgHelpExample, ex)
 			}
@@ -32,7 +35,7 @@ func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
 			shown := 0
 			for _, c := range subs {
 				if c.Access.allows(r.Person) {
-					w.Printf(msgHelpLine, c.Synopsis(), c.Description)
+					w.Printf(msgHelpLine, c.Synopsis(), w.p.Sprintf(c.Description))
 					shown++
 				}
 			}
@@ -45,7 +48,7 @@ func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
 	w.Printf(msgHelpIntro)
 	for _, cmd := range e.commands {
 		if cmd.Access.allows(r.Person) {
-			w.Printf(msgHelpLine, cmd.Synopsis(), cmd.Description)
+			w.Printf(msgHelpLine, cmd.Synopsis(), w.p.Sprintf(cmd.Description))
 		}
 	}
 	if r.Person == nil {
@@ -120,7 +123,7 @@ func (e *Engine) registered(ctx context.Context, w *Reply, r *Request, c model.C
 	if _, err := e.svc.Register(ctx, r.caller(), c.Alpha2, who, ch); err != nil {
 		return err
 	}
-	w.Printf(msgRegistered, c.Name)
+	w.Printf(msgRegistered, w.countryName(c))
 	return nil
 }
 
@@ -145,7 +148,7 @@ func (e *Engine) countryShown(ctx context.Context, w *Reply, r *Request, c model
 	if err != nil {
 		return err
 	}
-	w.Printf(msgCountryHeader, c.Name, c.Alpha2, c.Alpha3, c.Group.Name())
+	w.Printf(msgCountryHeader, w.countryName(c), c.Alpha2, c.Alpha3, w.group(c.Group))
 	if c.Observer {
 		w.Printf(msgCountryObserver)
 	}
@@ -177,7 +180,7 @@ func (e *Engine) network(ctx context.Context, w *Reply, r *Request) error {
 	var hosts []string
 	for _, code := range n.FacilitatingGroup {
 		c, _ := model.CountryByCode(code)
-		hosts = append(hosts, c.Name)
+		hosts = append(hosts, w.countryName(c))
 	}
 	w.Printf(msgNetwork, n.Name, n.Secretariat, strings.ReplaceAll(n.Address, "\n", ", "), strings.Join(hosts, ", "))
 	return nil
@@ -188,7 +191,7 @@ func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person,
 	w.Printf(msgProfileName, p.Name, p.ID)
 	w.Printf(msgProfileRole, w.role(p.Role), w.status(p.Status))
 	if c, ok := model.CountryByCode(p.Country); ok {
-		w.Printf(msgProfileCountry, c.Name, c.Group.Name())
+		w.Printf(msgProfileCountry, w.countryName(c), w.group(c.Group))
 	}
 	if p.Title != "" {
 		w.Printf(msgProfileTitle, p.Title)
@@ -208,7 +211,12 @@ func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person,
 		w.Printf(msgProfileSlack, r.Caller.mention(p.SlackID))
 	}
 	if loc, err := model.LoadZone(p.TimeZone); err == nil {
-		w.Printf(msgProfileZone, p.TimeZone, r.Now.In(loc).Format("Mon 2 Jan 15:04"))
+		now := r.Now.In(loc)
+		if w.lang == i18n.English || w.lang == (language.Tag{}) {
+			w.Printf(msgProfileZone, p.TimeZone, now.Format("Mon 2 Jan 15:04"))
+		} else {
+			w.Printf(msgProfileZone, p.TimeZone, i18n.DateTime(w.lang, now))
+		}
 	} else {
 		w.Printf(msgProfileNoZone)
 	}

@@ -91,8 +91,13 @@ type Event struct {
 
 	Summary     string
 	Description string
-	Location    string
-	URL         string
+	// Language and DescriptionLanguage, when set, are the language tags of
+	// Summary and Description, written as their LANGUAGE parameter (RFC
+	// 5545 3.2.10); DescriptionLanguage defaults to Language.
+	Language            string
+	DescriptionLanguage string
+	Location            string
+	URL                 string
 
 	Start, End time.Time // End may be zero (no DTEND)
 	// Zone is the venue's IANA time zone: DTSTART and DTEND are written as
@@ -248,6 +253,15 @@ func (ev *Event) component(method Method) (*ical.Component, error) {
 	e.Props.SetText(ical.PropSummary, text(ev.Summary))
 	if ev.Description != "" {
 		e.Props.SetText(ical.PropDescription, text(ev.Description))
+	}
+	descLang := ev.DescriptionLanguage
+	if descLang == "" {
+		descLang = ev.Language
+	}
+	for name, lang := range map[string]string{ical.PropSummary: ev.Language, ical.PropDescription: descLang} {
+		if p := e.Props.Get(name); p != nil && lang != "" {
+			p.Params.Set(ical.ParamLanguage, lang)
+		}
 	}
 	if ev.Location != "" {
 		e.Props.SetText(ical.PropLocation, text(ev.Location))

@@ -75,3 +75,19 @@ func Location(m model.Meeting) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// In returns the event with the meeting's title and agenda in the language
+// tag lang where the secretariat gave them in it (m.Titles, m.Agendas), each
+// with its LANGUAGE: lang for a text given in it, source for the meeting's
+// own.
+func (ev Event) In(m model.Meeting, lang, source string) Event {
+	ev.Summary, ev.Language = m.TitleIn(lang), source
+	if m.Titles[lang] != "" {
+		ev.Language = lang
+	}
+	ev.Description, ev.DescriptionLanguage = m.AgendaIn(lang), source
+	if m.Agendas[lang] != "" {
+		ev.DescriptionLanguage = lang
+	}
+	return ev
+}

@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"focalbot/i18n"
 	"log/slog"
 	"net/mail"
 	"net/url"
@@ -23,6 +24,7 @@ type Config struct {
 	DB          string     // FOCALBOT_DB: a postgres:// DSN or a SQLite file path
 	Secretariat []string   // FOCALBOT_SECRETARIAT: e-mails or Slack IDs bootstrapped as secretariat
 	TimeZone    string     // FOCALBOT_TZ: the secretariat's IANA zone
+	Language    string     // FOCALBOT_LANGUAGE: the network's language, for readers who set none
 	LogFormat   string     // FOCALBOT_LOG_FORMAT: text or json
 	LogLevel    slog.Level // FOCALBOT_LOG_LEVEL: debug, info, warn or error
 	LogLevelSet bool       // FOCALBOT_LOG_LEVEL was given, not defaulted
@@ -37,6 +39,8 @@ type Config struct {
 	SMTPURL            Secret // FOCALBOT_SMTP_URL(_FILE): where mail goes; none means .eml files
 	MailFrom           string // FOCALBOT_MAIL_FROM: the organiser's address
 	MailFromName       string // its display name, when FOCALBOT_MAIL_FROM gives one
+
+	IMAP IMAP // FOCALBOT_IMAP_*: calendar replies read from a mailbox (config/imap.go)
 }
 
 // Secret is a setting never to be shown: it prints and logs as "(hidden)".
@@ -84,6 +88,7 @@ var Settings = []Setting{
 	{"FOCALBOT_DB", "<data dir>/focalbot.db", "SQLite file path, or a postgres:// DSN"},
 	{"FOCALBOT_SECRETARIAT", "secretariat@example.org", "comma-separated e-mails or Slack user IDs made secretariat on first start"},
 	{"FOCALBOT_TZ", "America/New_York", "the secretariat's IANA time zone"},
+	{"FOCALBOT_LANGUAGE", "en", "the language of readers who have none in their profile nor from Slack: en, ar, zh-Hans, fr, ru or es"},
 	{"FOCALBOT_LOG_FORMAT", "text", "log format: text or json"},
 	{"FOCALBOT_LOG_LEVEL", "info", "log level: debug, info, warn or error"},
 	{"SLACK_BOT_TOKEN", "", "the Slack app's bot token (xoxb-…); without it the bot runs in the console"},
@@ -98,6 +103,13 @@ var Settings = []Setting{
 	{"FOCALBOT_SMTP_URL", "", "where invitations are mailed: smtp://user:password@host:587 (STARTTLS) or smtps://…:465, ?connections=N (default 3); without it, .eml files in <data dir>/outbox"},
 	{"FOCALBOT_SMTP_URL_FILE", "", "a file holding FOCALBOT_SMTP_URL, instead of the variable"},
 	{"FOCALBOT_MAIL_FROM", "<first e-mail of FOCALBOT_SECRETARIAT>", "the organiser's mailbox invitations come from and replies go to, e.g. \"Global Centre <secretariat@example.org>\""},
+	{"FOCALBOT_IMAP_URL", "", "read calendar replies from this mailbox: imaps://user@mail.example.org/INBOX (TLS), or imap://… (STARTTLS); the user percent-encoded (secretariat%40example.org), no password in it"},
+	{"FOCALBOT_IMAP_PASSWORD", "", "the mailbox's password (an app password where the provider has them)"},
+	{"FOCALBOT_IMAP_PASSWORD_FILE", "", "a file holding FOCALBOT_IMAP_PASSWORD, instead of the variable"},
+	{"FOCALBOT_IMAP_TOKEN_FILE", "", "a file holding an OAuth2 access token, read again at every login (XOAUTH2 or OAUTHBEARER), instead of a password"},
+	{"FOCALBOT_IMAP_POLL", "1m", "how often to look for new mail when the server has no IDLE, and to try again a message that could not be stored"},
+	{"FOCALBOT_IMAP_CA_FILE", "", "a PEM file of the certificates to trust for the IMAP server (a private CA), instead of the system's"},
+	{"FOCALBOT_IMAP_DONE", "", "a folder to move handled messages to; without it they are flagged \\Seen and $Focalbot where they are"},
 }
 
 // Load reads the configuration through getenv: the program's environment,
@@ -133,10 +145,14 @@ func Load(getenv func(string) string) (Config, error) {
 		DataDir:   get("FOCALBOT_DATA_DIR"),
 		DB:        lookup("FOCALBOT_DB"),
 		TimeZone:  get("FOCALBOT_TZ"),
+		Language:  get("FOCALBOT_LANGUAGE"),
 		LogFormat: get("FOCALBOT_LOG_FORMAT"),
 	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "focalbot.db")
+	}
+	if !i18n.Supported(c.Language) {
+		return Config{}, fmt.Errorf("FOCALBOT_LANGUAGE: focalbot does not write %q: use en, ar, zh-Hans, fr, ru or es", c.Language)
 	}
 	if _, err := model.LoadZone(c.TimeZone); err != nil {
 		return Config{}, fmt.Errorf("FOCALBOT_TZ: unknown time zone %q (use an IANA name such as America/New_York)", c.TimeZone)
@@ -173,6 +189,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	if err := c.loadSlack(lookup, get); err != nil {
+		return Config{}, err
+	}
+	if err := c.loadIMAP(lookup, get); err != nil {
 		return Config{}, err
 	}
 	return c, nil

@@ -53,6 +53,8 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 	for _, c := range []struct{ name, value, says string }{
 		{"FOCALBOT_TZ", "Mars/Base", "IANA"},
 		{"FOCALBOT_TZ", "Local", "IANA"},
+		{"FOCALBOT_LANGUAGE", "pt", "en, ar, zh-Hans, fr, ru or es"},
+		{"FOCALBOT_LANGUAGE", "not a language", "en, ar, zh-Hans, fr, ru or es"},
 		{"FOCALBOT_LOG_FORMAT", "xml", "text or json"},
 		{"FOCALBOT_LOG_LEVEL", "loud", "debug, info, warn or error"},
 		{"FOCALBOT_SECRETARIAT", "ruth", "not an e-mail address or a Slack user ID"},

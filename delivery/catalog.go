@@ -14,7 +14,3 @@ var plurals = []i18n.Plural{
 }
 
 func init() { i18n.RegisterPlurals(plurals...) }
-
-// printer renders the e-mail catalog's counted texts, in English until
-// messages are written in each reader's language.
-var printer = i18n.Printer(i18n.English)

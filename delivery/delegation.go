@@ -5,7 +5,10 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"focalbot/calendar"
+	"focalbot/i18n"
 	"focalbot/model"
 )
 
@@ -107,27 +110,27 @@ func attendees(p Payload, to string) []calendar.Attendee {
 
 // The sentences of updates and delegations.
 const (
-	changedTime    = "Time: %s → %s"
-	changedPlace   = "Place: %s → %s"
-	changedLink    = "Online: %s → %s"
-	answerAgain    = "The date or time has changed, so every answer was reset: please answer again with the Accept, Tentative or Decline buttons of your calendar."
-	answerKept     = "Your answer stands: you need not answer again."
-	answerDelegate = "You sent %s in your place: their answer counts for your country."
-	sentBy         = "%s sends you in their place: your answer counts for your country."
-	countryNudge   = "We have not had an answer from %s yet. As its alternate, please make sure your country answers: your focal point can accept or decline in their calendar, or you can write to the secretariat, who records the answer."
+	msgChangedTime    = "Time: %s → %s"
+	msgChangedPlace   = "Place: %s → %s"
+	msgChangedLink    = "Online: %s → %s"
+	msgAnswerAgain    = "The date or time has changed, so every answer was reset: please answer again with the Accept, Tentative or Decline buttons of your calendar."
+	msgAnswerKept     = "Your answer stands: you need not answer again."
+	msgAnswerDelegate = "You sent %s in your place: their answer counts for your country."
+	msgSentBy         = "%s sends you in their place: your answer counts for your country."
+	msgCountryNudge   = "We have not had an answer from %s yet. As its alternate, please make sure your country answers: your focal point can accept or decline in their calendar, or you can write to the secretariat, who records the answer."
 )
 
 // explain fills in what an update or a delegated invitation says besides
 // the meeting: what changed (old → new), and what becomes of the answer.
 func (v *view) explain(p Payload) {
 	if p.Country != "" && p.Kind == model.KindNudge {
-		v.CountryNudge = fmt.Sprintf(countryNudge, p.Country)
+		v.CountryNudge = v.T(msgCountryNudge, countryName(v.Lang, p.Country))
 	}
 	if d := p.Invitee.DelegatedFrom; d != nil {
-		v.SentBy = fmt.Sprintf(sentBy, d.Name)
+		v.SentBy = v.T(msgSentBy, d.Name)
 	}
 	if d := p.Invitee.DelegatedTo; d != nil && !v.Cancelled {
-		v.Answer = fmt.Sprintf(answerDelegate, d.Name)
+		v.Answer = v.T(msgAnswerDelegate, d.Name)
 	}
 	old := p.Previous
 	if old == nil || v.Cancelled {
@@ -136,31 +139,42 @@ func (v *view) explain(p Payload) {
 	m := p.Meeting
 	if old.MovesTime(m) || old.TimeZone != m.TimeZone {
 		ov, nv := old.Location(), m.Location()
-		v.Changes = append(v.Changes, fmt.Sprintf(changedTime,
-			fmt.Sprintf("%s (%s)", Span(old.Start.In(ov), old.End.In(ov)), ov),
-			fmt.Sprintf("%s (%s)", Span(m.Start.In(nv), m.End.In(nv)), nv)))
+		v.Changes = append(v.Changes, v.T(msgChangedTime,
+			v.T(msgSpanZone, SpanIn(v.Lang, old.Start.In(ov), old.End.In(ov)), ov.String()),
+			v.T(msgSpanZone, SpanIn(v.Lang, m.Start.In(nv), m.End.In(nv)), nv.String())))
 	}
 	if was, now := calendar.Location(*old), calendar.Location(m); was != now {
-		v.Changes = append(v.Changes, fmt.Sprintf(changedPlace, orNone(was), orNone(now)))
+		v.Changes = append(v.Changes, v.T(msgChangedPlace, v.orNone(was), v.orNone(now)))
 	}
 	if old.OnlineURL != m.OnlineURL && (old.Venue != "" || m.Venue != "") {
-		v.Changes = append(v.Changes, fmt.Sprintf(changedLink, orNone(old.OnlineURL), orNone(m.OnlineURL)))
+		v.Changes = append(v.Changes, v.T(msgChangedLink, v.orNone(old.OnlineURL), v.orNone(m.OnlineURL)))
 	}
 	switch {
 	case v.Answer != "":
 	case p.AskAgain:
-		v.Answer = answerAgain
+		v.Answer = v.T(msgAnswerAgain)
 	case p.Invitee.Answer != "":
-		v.Answer = answerKept
+		v.Answer = v.T(msgAnswerKept)
 	}
 }
 
-// noneShown is how an update writes a place or link that was not there.
-const noneShown = "(none)"
+// msgNoneShown is how an update writes a place or link that was not there.
+const msgNoneShown = "(none)"
 
-func orNone(s string) string {
+func (v *view) orNone(s string) string {
 	if s == "" {
-		return noneShown
+		return v.T(msgNoneShown)
 	}
 	return s
+}
+
+// countryName is a country's name, given in English (as a payload carries
+// it), in the language lang.
+func countryName(lang language.Tag, name string) string {
+	for _, c := range model.Countries() {
+		if c.Name == name {
+			return i18n.CountryName(lang, c.Alpha2)
+		}
+	}
+	return name
 }

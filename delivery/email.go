@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"focalbot/i18n"
 	htmltemplate "html/template"
 	"strings"
 	"text/template"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"focalbot/calendar"
 	"focalbot/clock"
@@ -128,7 +132,8 @@ func (e *Email) message(it model.OutboxItem, p Payload, link Link) (mail.Message
 	if p.Kind == model.KindCancel {
 		method = calendar.MethodCancel
 	}
-	ev := calendar.MeetingEventFor(method, p.Meeting, p.Organiser.Person(), now, p.Previous != nil && !p.AskAgain, attendees(p, it.Recipient)...)
+	ev := calendar.MeetingEventFor(method, p.Meeting, p.Organiser.Person(), now, p.Previous != nil && !p.AskAgain, attendees(p, it.Recipient)...).
+		In(p.Meeting, i18n.Reader(p.Invitee.Language).String(), i18n.Default().String())
 	var ics bytes.Buffer
 	if err := calendar.Encode(&ics, method, ev); err != nil {
 		return mail.Message{}, err
@@ -149,15 +154,15 @@ func messageID(it model.OutboxItem, from string) string {
 	return fmt.Sprintf("%s@%s", model.MailRef(it.Key), domain)
 }
 
-// view is what the invitation templates show.
+// view is what the invitation templates show, in the reader's language:
+// the meeting's Summary, and the templates' words from the catalog through T.
 type view struct {
+	Summary
 	Subject, Heading string
 	Meeting          model.Meeting
 	Invitee          Invitee
 	VenueTime        string // the time in the venue's zone
 	ReaderTime       string // the time in the reader's zone; empty when the same
-	Where            string
-	Hosts            string
 	Cancelled        bool
 	Update           bool
 	Nudge            bool   // a reminder to someone who has not answered
@@ -170,9 +175,13 @@ type view struct {
 	Answer       string
 	SentBy       string
 	CountryNudge string // a nudge to an alternate: their country has not answered
+	Dir          string // the HTML part's dir attribute; its lang is Summary.Lang
+
+	p *message.Printer
 }
 
-// pollView is what the poll question's templates show.
+// pollView is what the poll question's templates show, in the reader's
+// language.
 type pollView struct {
 	Subject  string
 	Poll     model.Poll
@@ -181,19 +190,30 @@ type pollView struct {
 	Deadline string
 	Link     Link
 	W        linkWords
+	Lang     language.Tag
+	Dir      string
 
 	Question, OpenUntil string
+
+	p *message.Printer
+}
+
+// T renders a message of the catalog in the reader's language.
+func (v pollView) T(format string, args ...any) string {
+	return v.p.Sprintf(format, model.Identifiers(args)...)
 }
 
 func newPollView(p Payload, link Link) pollView {
 	pl := *p.Poll
-	v := pollView{Subject: printer.Sprintf(msgSubjectPoll, pl.Title), Poll: pl, Invitee: p.Invitee, Link: link}
+	tag := i18n.Reader(p.Invitee.Language)
+	v := pollView{Poll: pl, Invitee: p.Invitee, Link: link, Lang: tag, Dir: i18n.Dir(tag), p: i18n.Printer(tag)}
+	v.Subject = v.T(msgSubjectPoll, pl.Title)
 	reader, _ := model.LoadZone(p.Invitee.TimeZone)
 	for _, sl := range pl.Slots {
 		venue := sl.Location()
-		line := fmt.Sprintf("%s (%s)", Span(sl.Start.In(venue), sl.End.In(venue)), venue)
+		line := v.T(msgSpanZone, SpanIn(tag, sl.Start.In(venue), sl.End.In(venue)), venue.String())
 		if reader != nil && !SameClocks(sl.Start, sl.End, venue, reader) {
-			line = printer.Sprintf(msgPollSlotYourTime, line, fmt.Sprintf("%s (%s)", Span(sl.Start.In(reader), sl.End.In(reader)), reader))
+			line = v.T(msgPollSlotYourTime, line, v.T(msgSpanZone, SpanIn(tag, sl.Start.In(reader), sl.End.In(reader)), reader.String()))
 		}
 		v.Slots = append(v.Slots, line)
 	}
@@ -201,39 +221,45 @@ func newPollView(p Payload, link Link) pollView {
 	if len(pl.Slots) > 0 {
 		zone = pl.Slots[0].Location()
 	}
-	v.Deadline = fmt.Sprintf("%s (%s)", pl.Deadline.In(zone).Format("Mon 2 Jan 2006, 15:04 MST"), zone)
+	v.Deadline = v.T(msgSpanZone, i18n.DateTime(tag, pl.Deadline.In(zone)), zone.String())
 	if reader != nil && reader.String() != zone.String() {
-		v.Deadline = printer.Sprintf(msgPollSlotYourTime, v.Deadline, fmt.Sprintf("%s (%s)", pl.Deadline.In(reader).Format("Mon 2 Jan 2006, 15:04 MST"), reader))
+		v.Deadline = v.T(msgPollSlotYourTime, v.Deadline, v.T(msgSpanZone, i18n.DateTime(tag, pl.Deadline.In(reader)), reader.String()))
 	}
-	v.W, v.Question, v.OpenUntil = newLinkWords(), printer.Sprintf(msgMailPollQuestion, pl.Title), printer.Sprintf(msgMailPollOpenUntil, v.Deadline)
+	v.W, v.Question, v.OpenUntil = newLinkWords(v.p), v.T(msgMailPollQuestion, pl.Title), v.T(msgMailPollOpenUntil, v.Deadline)
 	return v
+}
+
+// T renders a message of the catalog in the reader's language; int64
+// arguments are identifiers and stay plain digits (see model.Identifiers).
+func (v view) T(format string, args ...any) string {
+	return v.p.Sprintf(format, model.Identifiers(args)...)
 }
 
 func newView(p Payload) view {
 	m := p.Meeting
-	venue := m.Location()
-	v := view{Meeting: m, Invitee: p.Invitee, Where: calendar.Location(m), Cancelled: p.Kind == model.KindCancel, Update: m.Sequence > 0, W: newLinkWords()}
-	v.VenueTime = fmt.Sprintf("%s (%s)", Span(m.Start.In(venue), m.End.In(venue)), venue)
-	if loc, err := model.LoadZone(p.Invitee.TimeZone); err == nil && !SameClocks(m.Start, m.End, venue, loc) {
-		v.ReaderTime = fmt.Sprintf("%s (%s)", Span(m.Start.In(loc), m.End.In(loc)), loc)
+	tag := i18n.Reader(p.Invitee.Language)
+	reader, err := model.LoadZone(p.Invitee.TimeZone)
+	if err != nil {
+		reader = nil
 	}
-	var hosts []string
-	for _, h := range m.Hosts {
-		c, _ := model.CountryByCode(h)
-		hosts = append(hosts, c.Name)
+	v := view{Summary: Summarize(m, tag, reader), Meeting: m, Invitee: p.Invitee, Cancelled: p.Kind == model.KindCancel, Update: m.Sequence > 0,
+		Dir: i18n.Dir(tag), p: i18n.Printer(tag)}
+	v.W = newLinkWords(v.p)
+	v.VenueTime = v.T(msgSpanZone, v.VenueSpan, v.VenueZone)
+	if v.ReaderSpan != "" {
+		v.ReaderTime = v.T(msgSpanZone, v.ReaderSpan, v.ReaderZone)
 	}
-	v.Hosts = strings.Join(hosts, ", ")
-	day := m.Start.In(venue).Format("2 January 2006")
+	day := i18n.DateLong(tag, m.Start.In(m.Location()))
 	switch {
 	case p.Kind == model.KindReminder || p.Kind == model.KindNudge:
-		v.Nudge, v.In = p.Kind == model.KindNudge, inWords(p.Offset)
-		v.Subject, v.Heading = fmt.Sprintf(subjectReminder, m.Title, v.In), headingReminder
+		v.Nudge, v.In = p.Kind == model.KindNudge, inWords(v.p, p.Offset)
+		v.Subject = v.T(msgSubjectReminder, v.Title, v.In)
 	case v.Cancelled:
-		v.Subject, v.Heading = fmt.Sprintf(subjectCancelled, m.Title, day), headingCancelled
+		v.Subject, v.Heading = v.T(msgSubjectCancelled, v.Title, day), v.T(msgHeadingCancelled, v.Title)
 	case v.Update:
-		v.Subject, v.Heading = fmt.Sprintf(subjectUpdated, m.Title, day), headingUpdated
+		v.Subject, v.Heading = v.T(msgSubjectUpdated, v.Title, day), v.T(msgHeadingUpdated, v.Title)
 	default:
-		v.Subject, v.Heading = fmt.Sprintf(subjectInvitation, m.Title, day), headingInvitation
+		v.Subject, v.Heading = v.T(msgSubjectInvitation, v.Title, day), v.T(msgHeadingInvitation, v.Title)
 	}
 	v.explain(p)
 	return v
@@ -242,9 +268,14 @@ func newView(p Payload) view {
 // Span writes "Sat 29 Sep 2012, 10:00–17:00 EDT", or with both dates when
 // the meeting runs over several days. Each end is labelled with its own zone
 // when the clocks change in between: "Sun 4 Nov 2012, 00:30 EDT–03:30 EST".
-// It is how every span is written, in chat, mail and Slack's fallbacks.
-func Span(s, e time.Time) string {
-	from, to := SpanEnds(s, e)
+// It is how every span is written in English, in chat, mail and Slack's
+// fallbacks; SpanIn writes it in another language.
+func Span(s, e time.Time) string { return SpanIn(i18n.English, s, e) }
+
+// SpanIn is Span in the language lang, its dates and times as CLDR writes
+// them there: "samedi 29 septembre 2012, 10:00–17:00 EDT".
+func SpanIn(lang language.Tag, s, e time.Time) string {
+	from, to := SpanEndsIn(lang, s, e)
 	if s.Format(time.DateOnly) == e.Format(time.DateOnly) {
 		return from + "–" + to
 	}
@@ -256,7 +287,10 @@ func Span(s, e time.Time) string {
 // when the span runs over several days or the offsets differ. Two offsets
 // under one abbreviation (Moscow's MSK in 2014) are told apart by the
 // offset from UTC.
-func SpanEnds(s, e time.Time) (from, to string) {
+func SpanEnds(s, e time.Time) (from, to string) { return SpanEndsIn(i18n.English, s, e) }
+
+// SpanEndsIn is SpanEnds in the language lang.
+func SpanEndsIn(lang language.Tag, s, e time.Time) (from, to string) {
 	sameDay := s.Format(time.DateOnly) == e.Format(time.DateOnly)
 	sName, sOffset := s.Zone()
 	eName, eOffset := e.Zone()
@@ -266,15 +300,15 @@ func SpanEnds(s, e time.Time) (from, to string) {
 		}
 		return t.Format("MST")
 	}
-	toLayout := "15:04 "
-	if !sameDay {
-		toLayout = "Mon 2 Jan 2006, 15:04 "
+	if sameDay {
+		to = i18n.Clock(lang, e) + " " + zone(e)
+	} else {
+		to = i18n.DateTime(lang, e) + " " + zone(e)
 	}
-	to = e.Format(toLayout) + zone(e)
 	if sameDay && sOffset == eOffset && sName == eName {
-		return s.Format("Mon 2 Jan 2006, 15:04"), to
+		return i18n.DateTime(lang, s), to
 	}
-	return s.Format("Mon 2 Jan 2006, 15:04 ") + zone(s), to
+	return i18n.DateTime(lang, s) + " " + zone(s), to
 }
 
 // SameClocks reports whether clocks in a and b show the same times all
@@ -298,31 +332,32 @@ func noticeSubject(text string) string {
 }
 
 // inWords writes a reminder offset as people say it: "in 14 days", "in 2 hours".
-func inWords(d time.Duration) string {
+func inWords(p *message.Printer, d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
-		return printer.Sprintf(inDays, int(d/(24*time.Hour)))
+		return p.Sprintf(inDays, int(d/(24*time.Hour)))
 	case d >= 2*time.Hour && d%time.Hour == 0:
-		return printer.Sprintf(inHours, int(d/time.Hour))
+		return p.Sprintf(inHours, int(d/time.Hour))
 	}
-	return printer.Sprintf(inMinutes, int(d/time.Minute))
+	return p.Sprintf(inMinutes, int(d/time.Minute))
 }
 
-// The e-mail catalog: subjects, headings and bodies of what focalbot mails.
+// The e-mail catalog: subjects, headings and the words of the bodies are
+// here; the templates' own words are the formats of their .T calls.
 const (
-	subjectReminder     = "Reminder: %s, %s"
-	headingReminder     = "A reminder"
-	inDays              = "in %d days"
-	inHours             = "in %d hours"
-	inMinutes           = "in %d minutes"
-	subjectInvitation   = "Invitation: %s, %s"
-	subjectUpdated      = "Updated invitation: %s, %s"
-	subjectCancelled    = "Cancelled: %s, %s"
-	headingInvitation   = "You are invited"
-	headingUpdated      = "The meeting has changed"
-	headingCancelled    = "The meeting is cancelled"
-	msgSubjectPoll      = "Which dates suit you? %s"
-	msgPollSlotYourTime = "%s; your time: %s"
+	msgSubjectReminder   = "Reminder: %s, %s"
+	inDays               = "in %d days"
+	inHours              = "in %d hours"
+	inMinutes            = "in %d minutes"
+	msgSubjectInvitation = "Invitation: %s, %s"
+	msgSubjectUpdated    = "Updated invitation: %s, %s"
+	msgSubjectCancelled  = "Cancelled: %s, %s"
+	msgHeadingInvitation = "You are invited: %s"
+	msgHeadingUpdated    = "The meeting has changed: %s"
+	msgHeadingCancelled  = "The meeting is cancelled: %s"
+	msgSpanZone          = "%s (%s)"
+	msgSubjectPoll       = "Which dates suit you? %s"
+	msgPollSlotYourTime  = "%s; your time: %s"
 )
 
 // The e-mail catalog's sentences about the signed personal link.
@@ -337,34 +372,35 @@ const (
 	msgMailPollOpenUntil = "Open for answers until %s."
 )
 
-// linkWords are the sentences about the signed link, as the templates show them.
+// linkWords are the sentences about the signed link, as the templates show
+// them, in the reader's language.
 type linkWords struct {
 	AnswerOnPage, DoNotForward, NudgeOnPage, StopReminders, TickOnPage, ChangeOnPage string
 }
 
-func newLinkWords() linkWords {
-	return linkWords{AnswerOnPage: printer.Sprintf(msgMailAnswerOnPage), DoNotForward: printer.Sprintf(msgMailDoNotForward),
-		NudgeOnPage: printer.Sprintf(msgMailNudgeOnPage), StopReminders: printer.Sprintf(msgMailStopReminders),
-		TickOnPage: printer.Sprintf(msgMailTickOnPage), ChangeOnPage: printer.Sprintf(msgMailChangeOnPage)}
+func newLinkWords(pr *message.Printer) linkWords {
+	return linkWords{AnswerOnPage: pr.Sprintf(msgMailAnswerOnPage), DoNotForward: pr.Sprintf(msgMailDoNotForward),
+		NudgeOnPage: pr.Sprintf(msgMailNudgeOnPage), StopReminders: pr.Sprintf(msgMailStopReminders),
+		TickOnPage: pr.Sprintf(msgMailTickOnPage), ChangeOnPage: pr.Sprintf(msgMailChangeOnPage)}
 }
 
-var textInvitation = template.Must(template.New("text").Parse(`Dear {{.Invitee.Name}},
+var textInvitation = template.Must(template.New("text").Parse(`{{.T "Dear %s," .Invitee.Name}}
 
-{{.Heading}}: {{.Meeting.Title}}
+{{.Heading}}
 
-When:  {{.VenueTime}}{{if .ReaderTime}}
-       your time: {{.ReaderTime}}{{end}}{{if .Where}}
-Where: {{.Where}}{{end}}{{if .Meeting.OnlineURL}}
-Online: {{.Meeting.OnlineURL}}{{end}}{{if .Hosts}}
-Hosts: {{.Hosts}}, with {{.Meeting.Organiser}}{{end}}
+{{.T "When:  %s" .VenueTime}}{{if .ReaderTime}}
+{{.T "       your time: %s" .ReaderTime}}{{end}}{{if .Where}}
+{{.T "Where: %s" .Where}}{{end}}{{if .Online}}
+{{.T "Online: %s" .Online}}{{end}}{{if .Hosts}}
+{{.T "Hosts: %s, with %s" .Hosts .Organiser}}{{end}}
 {{range .Changes}}
 {{.}}{{end}}{{if .SentBy}}
 {{.SentBy}}{{end}}
-{{if .Meeting.Agenda}}
-Agenda:
-{{.Meeting.Agenda}}
+{{if .Agenda}}
+{{.T "Agenda:"}}
+{{.Agenda}}
 {{end}}{{if .Cancelled}}
-Your calendar removes the meeting when you open this message.
+{{.T "Your calendar removes the meeting when you open this message."}}
 {{else if .Answer}}
 {{.Answer}}{{if .Link.Page}}
 {{.W.ChangeOnPage}}
@@ -375,43 +411,43 @@ Your calendar removes the meeting when you open this message.
 {{.Link.Page}}
 {{.W.DoNotForward}}
 {{else}}
-Please answer with the Accept, Tentative or Decline buttons of your calendar.
+{{.T "Please answer with the Accept, Tentative or Decline buttons of your calendar."}}
 {{end}}
-{{.Meeting.Organiser}}
+{{.Organiser}}
 `))
 
 var htmlInvitation = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
-<html><body style="font-family: sans-serif">
-<p>Dear {{.Invitee.Name}},</p>
-<h2>{{.Heading}}: {{.Meeting.Title}}</h2>
+<html lang="{{.Lang}}" dir="{{.Dir}}"><body style="font-family: sans-serif">
+<p>{{.T "Dear %s," .Invitee.Name}}</p>
+<h2>{{.Heading}}</h2>
 <table>
-<tr><th align="left">When</th><td>{{.VenueTime}}{{if .ReaderTime}}<br>your time: {{.ReaderTime}}{{end}}</td></tr>
-{{if .Where}}<tr><th align="left">Where</th><td>{{.Where}}</td></tr>{{end}}
-{{if .Meeting.OnlineURL}}<tr><th align="left">Online</th><td><a href="{{.Meeting.OnlineURL}}">{{.Meeting.OnlineURL}}</a></td></tr>{{end}}
-{{if .Hosts}}<tr><th align="left">Hosts</th><td>{{.Hosts}}, with {{.Meeting.Organiser}}</td></tr>{{end}}
+<tr><th style="text-align: start">{{.T "When"}}</th><td>{{.VenueTime}}{{if .ReaderTime}}<br>{{.T "your time: %s" .ReaderTime}}{{end}}</td></tr>
+{{if .Where}}<tr><th style="text-align: start">{{.T "Where"}}</th><td>{{.Where}}</td></tr>{{end}}
+{{if .Online}}<tr><th style="text-align: start">{{.T "Online"}}</th><td><a href="{{.Online}}">{{.Online}}</a></td></tr>{{end}}
+{{if .Hosts}}<tr><th style="text-align: start">{{.T "Hosts"}}</th><td>{{.T "%s, with %s" .Hosts .Organiser}}</td></tr>{{end}}
 </table>
 {{if .Changes}}<ul>{{range .Changes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .SentBy}}<p>{{.SentBy}}</p>{{end}}
-{{if .Meeting.Agenda}}<h3>Agenda</h3><pre>{{.Meeting.Agenda}}</pre>{{end}}
-{{if .Cancelled}}<p>Your calendar removes the meeting when you open this message.</p>
+{{if .Agenda}}<h3>{{.T "Agenda"}}</h3><pre>{{.Agenda}}</pre>{{end}}
+{{if .Cancelled}}<p>{{.T "Your calendar removes the meeting when you open this message."}}</p>
 {{else if .Answer}}<p>{{.Answer}}</p>{{if .Link.Page}}
 <p>{{.W.ChangeOnPage}} <a href="{{.Link.Page}}">{{.Link.Page}}</a></p>
 <p>{{.W.DoNotForward}}</p>{{end}}
 {{else if .Link.Page}}<p>{{.W.AnswerOnPage}} <a href="{{.Link.Page}}">{{.Link.Page}}</a></p>
 <p>{{.W.DoNotForward}}</p>
-{{else}}<p>Please answer with the Accept, Tentative or Decline buttons of your calendar.</p>{{end}}
-<p>{{.Meeting.Organiser}}</p>
+{{else}}<p>{{.T "Please answer with the Accept, Tentative or Decline buttons of your calendar."}}</p>{{end}}
+<p>{{.Organiser}}</p>
 </body></html>
 `))
 
-var textReminder = template.Must(template.New("reminder").Parse(`Dear {{.Invitee.Name}},
+var textReminder = template.Must(template.New("reminder").Parse(`{{.T "Dear %s," .Invitee.Name}}
 
-{{.Meeting.Title}} begins {{.In}}.
+{{.T "%s begins %s." .Title .In}}
 
-When:  {{.VenueTime}}{{if .ReaderTime}}
-       your time: {{.ReaderTime}}{{end}}{{if .Where}}
-Where: {{.Where}}{{end}}{{if .Meeting.OnlineURL}}
-Online: {{.Meeting.OnlineURL}}{{end}}
+{{.T "When:  %s" .VenueTime}}{{if .ReaderTime}}
+{{.T "       your time: %s" .ReaderTime}}{{end}}{{if .Where}}
+{{.T "Where: %s" .Where}}{{end}}{{if .Online}}
+{{.T "Online: %s" .Online}}{{end}}
 {{if .CountryNudge}}
 {{.CountryNudge}}
 {{end}}{{if .Link.Page}}{{if and .Nudge (not .CountryNudge)}}
@@ -421,33 +457,32 @@ Online: {{.Meeting.OnlineURL}}{{end}}
 {{.W.StopReminders}}
 {{.Link.Unsubscribe}}
 {{else}}{{if and .Nudge (not .CountryNudge)}}
-We have not had your answer yet: please accept or decline the invitation in
-your calendar, or tell the bot "rsvp yes", "rsvp maybe" or "rsvp no".
+{{.T "We have not had your answer yet: please accept or decline the invitation in your calendar, or tell the bot \"rsvp yes\", \"rsvp maybe\" or \"rsvp no\"."}}
 {{end}}
-To stop these reminders, tell the bot "mute {{.Meeting.ID}}" (or "mute all").
+{{.T "To stop these reminders, tell the bot \"mute %d\" (or \"mute all\")." .Meeting.ID}}
 {{end}}
-{{.Meeting.Organiser}}
+{{.Organiser}}
 `))
 
 var htmlReminder = htmltemplate.Must(htmltemplate.New("reminder").Parse(`<!DOCTYPE html>
-<html><body style="font-family: sans-serif">
-<p>Dear {{.Invitee.Name}},</p>
-<p><strong>{{.Meeting.Title}}</strong> begins {{.In}}.</p>
+<html lang="{{.Lang}}" dir="{{.Dir}}"><body style="font-family: sans-serif">
+<p>{{.T "Dear %s," .Invitee.Name}}</p>
+<p>{{.T "%s begins %s." .Title .In}}</p>
 <table>
-<tr><th align="left">When</th><td>{{.VenueTime}}{{if .ReaderTime}}<br>your time: {{.ReaderTime}}{{end}}</td></tr>
-{{if .Where}}<tr><th align="left">Where</th><td>{{.Where}}</td></tr>{{end}}
-{{if .Meeting.OnlineURL}}<tr><th align="left">Online</th><td><a href="{{.Meeting.OnlineURL}}">{{.Meeting.OnlineURL}}</a></td></tr>{{end}}
+<tr><th style="text-align: start">{{.T "When"}}</th><td>{{.VenueTime}}{{if .ReaderTime}}<br>{{.T "your time: %s" .ReaderTime}}{{end}}</td></tr>
+{{if .Where}}<tr><th style="text-align: start">{{.T "Where"}}</th><td>{{.Where}}</td></tr>{{end}}
+{{if .Online}}<tr><th style="text-align: start">{{.T "Online"}}</th><td><a href="{{.Online}}">{{.Online}}</a></td></tr>{{end}}
 </table>
 {{if .CountryNudge}}<p>{{.CountryNudge}}</p>{{end}}
 {{if .Link.Page}}{{if and .Nudge (not .CountryNudge)}}<p>{{.W.NudgeOnPage}} <a href="{{.Link.Page}}">{{.Link.Page}}</a></p>{{end}}
 <p>{{.W.StopReminders}} <a href="{{.Link.Unsubscribe}}">{{.Link.Unsubscribe}}</a></p>
-{{else}}{{if and .Nudge (not .CountryNudge)}}<p>We have not had your answer yet: please accept or decline the invitation in your calendar, or tell the bot <code>rsvp yes</code>, <code>rsvp maybe</code> or <code>rsvp no</code>.</p>{{end}}
-<p>To stop these reminders, tell the bot <code>mute {{.Meeting.ID}}</code> (or <code>mute all</code>).</p>{{end}}
-<p>{{.Meeting.Organiser}}</p>
+{{else}}{{if and .Nudge (not .CountryNudge)}}<p>{{.T "We have not had your answer yet: please accept or decline the invitation in your calendar, or tell the bot \"rsvp yes\", \"rsvp maybe\" or \"rsvp no\"."}}</p>{{end}}
+<p>{{.T "To stop these reminders, tell the bot \"mute %d\" (or \"mute all\")." .Meeting.ID}}</p>{{end}}
+<p>{{.Organiser}}</p>
 </body></html>
 `))
 
-var textPoll = template.Must(template.New("poll").Funcs(template.FuncMap{"inc": inc}).Parse(`Dear {{.Invitee.Name}},
+var textPoll = template.Must(template.New("poll").Funcs(template.FuncMap{"inc": inc}).Parse(`{{.T "Dear %s," .Invitee.Name}}
 
 {{.Question}}
 {{range $i, $s := .Slots}}
@@ -461,8 +496,8 @@ var textPoll = template.Must(template.New("poll").Funcs(template.FuncMap{"inc": 
 `))
 
 var htmlPoll = htmltemplate.Must(htmltemplate.New("poll").Funcs(htmltemplate.FuncMap{"inc": inc}).Parse(`<!DOCTYPE html>
-<html><body style="font-family: sans-serif">
-<p>Dear {{.Invitee.Name}},</p>
+<html lang="{{.Lang}}" dir="{{.Dir}}"><body style="font-family: sans-serif">
+<p>{{.T "Dear %s," .Invitee.Name}}</p>
 <p>{{.Question}}</p>
 <ol>{{range .Slots}}<li>{{.}}</li>{{end}}</ol>
 <p>{{.OpenUntil}}</p>

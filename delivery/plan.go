@@ -105,6 +105,9 @@ type wirePayload struct {
 	Text      string
 	Offset    time.Duration
 	Poll      *model.Poll
+	Previous  *model.Meeting
+	AskAgain  bool
+	Country   string
 }
 
 // decoder reads payloads as Decode does, decoding each meeting snapshot
@@ -199,7 +202,8 @@ func (dc *decoder) known(payload string) (Payload, bool) {
 
 // payload is w as a Payload, without its meeting.
 func (w wirePayload) payload() Payload {
-	return Payload{Kind: w.Kind, Invitee: w.Invitee, Organiser: w.Organiser, Text: w.Text, Offset: w.Offset, Poll: w.Poll}
+	return Payload{Kind: w.Kind, Invitee: w.Invitee, Organiser: w.Organiser, Text: w.Text, Offset: w.Offset, Poll: w.Poll,
+		Previous: w.Previous, AskAgain: w.AskAgain, Country: w.Country}
 }
 
 // Planner decides which messages a change sends, and through which channels.
@@ -234,7 +238,7 @@ func (pl Planner) Reminder(kind model.OutboxKind, offset time.Duration, m model.
 // they can be reached by, keyed by key.
 func (pl Planner) forInvitee(p Payload, m model.Meeting, inv model.Invitation, person *model.Person, key func(model.Channel) string, links ...Links) []model.OutboxItem {
 	p.Meeting, p.Organiser = m, pl.Organiser
-	p.Invitee = Invitee{Name: inv.Name, Email: inv.Email}
+	p.Invitee = Invitee{Name: inv.Name, Email: inv.Email, Language: inv.Language}
 	if person != nil {
 		p.Invitee = Invitee{PersonID: person.ID, Name: person.Name, Email: person.Email, SlackID: person.SlackID, TimeZone: person.TimeZone, Language: person.Language}
 	}
@@ -317,7 +321,7 @@ func encode(p Payload) string {
 		panic("delivery: payload does not marshal: " + err.Error())
 	}
 	b, err := json.Marshal(encodedPayload{Kind: p.Kind, Meeting: meeting, Invitee: p.Invitee, Organiser: p.Organiser,
-		Text: p.Text, Offset: p.Offset, Poll: p.Poll})
+		Text: p.Text, Offset: p.Offset, Poll: p.Poll, Previous: p.Previous, AskAgain: p.AskAgain, Country: p.Country})
 	if err != nil {
 		panic("delivery: payload does not marshal: " + err.Error())
 	}
@@ -331,9 +335,12 @@ type encodedPayload struct {
 	Meeting   json.RawMessage
 	Invitee   Invitee
 	Organiser Organiser
-	Text      string        `json:",omitempty"`
-	Offset    time.Duration `json:",omitempty"`
-	Poll      *model.Poll   `json:",omitempty"`
+	Text      string         `json:",omitempty"`
+	Offset    time.Duration  `json:",omitempty"`
+	Poll      *model.Poll    `json:",omitempty"`
+	Previous  *model.Meeting `json:",omitempty"`
+	AskAgain  bool           `json:",omitempty"`
+	Country   string         `json:",omitempty"`
 }
 
 // snapshots remembers the meeting marshalled last, for encode: a change

@@ -32,6 +32,35 @@ type renderKey struct {
 	organiser      Organiser
 	text           *template.Template
 	links          Link // the marks of the reader's links, where the message has them
+	// What an update or a delegation says besides the meeting (view.explain,
+	// delegation.go): whether it asks again, the reader's answer, an
+	// alternate's country, and what of the meeting before it compares.
+	askAgain        bool
+	answer          model.Response
+	country         string
+	previous        string
+	delegatedToFrom string
+}
+
+// previousKey is what view.explain reads of the meeting before an update:
+// its times and zone, its place and its link.
+func previousKey(m *model.Meeting) string {
+	if m == nil {
+		return ""
+	}
+	return fmt.Sprint(m.Start.Unix(), m.End.Unix(), m.TimeZone, m.Venue, m.Address, m.OnlineURL)
+}
+
+// partiesKey is who the reader stands in for, or sent instead.
+func partiesKey(inv Invitee) string {
+	var k string
+	if d := inv.DelegatedTo; d != nil {
+		k += "to:" + d.Name + "\x00"
+	}
+	if d := inv.DelegatedFrom; d != nil {
+		k += "from:" + d.Name
+	}
+	return k
 }
 
 // renderCache keeps rendered messages; Email renders each message once per
@@ -86,7 +115,8 @@ func (c *renderCache) render(p Payload, link Link, text *template.Template, html
 		marks.Unsubscribe = markUnsub
 	}
 	key := renderKey{snapshot: p.snapshot, kind: p.Kind, offset: p.Offset, zone: p.Invitee.TimeZone,
-		language: p.Invitee.Language, organiser: p.Organiser, text: text, links: marks}
+		language: p.Invitee.Language, organiser: p.Organiser, text: text, links: marks,
+		askAgain: p.AskAgain, answer: p.Invitee.Answer, country: p.Country, previous: previousKey(p.Previous), delegatedToFrom: partiesKey(p.Invitee)}
 	c.mu.Lock()
 	r := c.m[key]
 	c.mu.Unlock()

@@ -142,6 +142,22 @@ func TestDecoderReadsAsDecode(t *testing.T) {
 	}
 }
 
+// TestWireFormsHaveEveryField: the payload forms that encode writes and a
+// decoder reads have every field of Payload, so that none is dropped on the
+// way through the outbox.
+func TestWireFormsHaveEveryField(t *testing.T) {
+	for _, form := range []reflect.Type{reflect.TypeFor[encodedPayload](), reflect.TypeFor[wirePayload]()} {
+		for f := range reflect.TypeFor[Payload]().Fields() {
+			if !f.IsExported() {
+				continue
+			}
+			if _, ok := form.FieldByName(f.Name); !ok {
+				t.Errorf("%s has no field %s: encode or a decoder would drop it", form.Name(), f.Name)
+			}
+		}
+	}
+}
+
 // TestEncodeAsMarshal proves that encode, which marshals a meeting once for
 // the payloads that carry it, writes what json.Marshal writes for each:
 // meetings in turn, a meeting changed in place after it was encoded (its
@@ -168,6 +184,8 @@ func TestEncodeAsMarshal(t *testing.T) {
 		check(Payload{Kind: model.KindRequest, Meeting: a, Invitee: who})
 		check(Payload{Kind: model.KindReminder, Meeting: a, Invitee: who, Offset: time.Hour})
 		check(Payload{Kind: model.KindRequest, Meeting: b, Invitee: who})
+		check(Payload{Kind: model.KindRequest, Meeting: b, Invitee: who, Previous: &a, AskAgain: true})
+		check(Payload{Kind: model.KindNudge, Meeting: b, Invitee: who, Offset: time.Hour, Country: "Costa Rica"})
 	}
 	check(Payload{Kind: model.KindRequest, Meeting: a, Invitee: who})
 	a.Hosts[0] = "GH" // changed in place, right after it was encoded

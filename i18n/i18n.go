@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -102,7 +103,7 @@ type Plural struct {
 }
 
 //go:embed locales
-var locales embed.FS
+var localeFiles embed.FS
 
 // Catalog is the program's one message catalog.
 var cat = catalog.NewBuilder(catalog.Fallback(English))
@@ -119,7 +120,7 @@ var (
 )
 
 func init() {
-	files, err := Files(locales)
+	files, err := Files(localeFiles)
 	if err == nil {
 		err = load(files)
 	}
@@ -312,7 +313,7 @@ func Files(fsys fs.FS) ([]File, error) {
 }
 
 // Embedded returns the translation files built into the program.
-func Embedded() ([]File, error) { return Files(locales) }
+func Embedded() ([]File, error) { return Files(localeFiles) }
 
 func isCategory(c string) bool {
 	for _, k := range Categories {
@@ -347,4 +348,32 @@ func Forms(t language.Tag) (required, optional []string) {
 var formOf = map[string]plural.Form{
 	"zero": plural.Zero, "one": plural.One, "two": plural.Two,
 	"few": plural.Few, "many": plural.Many, "other": plural.Other,
+}
+
+var defaultLanguage atomic.Value // language.Tag
+
+// SetDefault sets the network's language (FOCALBOT_LANGUAGE), which a
+// reader gets who has none of their own; it is one of Languages (see
+// Match). The default default is English.
+func SetDefault(t language.Tag) { defaultLanguage.Store(Match(t.String())) }
+
+// Default is the network's language, set by SetDefault.
+func Default() language.Tag {
+	if t, ok := defaultLanguage.Load().(language.Tag); ok {
+		return t
+	}
+	return English
+}
+
+// Reader is the language a reader gets: the first of langs that is set, in
+// the order of precedence (their profile's language, then what their chat
+// system says, such as their Slack locale), matched to Languages; the
+// network's Default when none is set.
+func Reader(langs ...string) language.Tag {
+	for _, l := range langs {
+		if strings.TrimSpace(l) != "" {
+			return Match(l)
+		}
+	}
+	return Default()
 }

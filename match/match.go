@@ -1,6 +1,8 @@
 // Package match finds countries from what people type: codes, names and
-// alternative names, ignoring case, accents, punctuation and a leading "the",
-// and suggests close names when nothing matches.
+// alternative names, in English and in the other languages focalbot writes
+// (CLDR's short names: "Allemagne", "Alemania", "Германия", "德国",
+// "ألمانيا"), ignoring case, accents, punctuation and a leading "the", and
+// suggests close names when nothing matches.
 package match
 
 import (
@@ -15,6 +17,7 @@ import (
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
+	"focalbot/i18n"
 	"focalbot/model"
 )
 
@@ -84,6 +87,21 @@ var getIndex = sync.OnceValue(func() *index {
 			}
 		}
 	}
+	// Then each country's names in the other languages focalbot writes
+	// (CLDR's), so that "Allemagne", "Alemania" and "Германия" find
+	// Germany. A name another country already has (in English, or in an
+	// earlier language) stays that country's.
+	other := i18n.CountryNamesIn()
+	for i, c := range x.countries {
+		for _, name := range other[c.Alpha2] {
+			k := key(name)
+			if _, taken := x.exact[k]; taken || k == "" {
+				continue
+			}
+			x.exact[k] = i
+			x.names[i] = append(x.names[i], k)
+		}
+	}
 	return x
 })
 
@@ -96,7 +114,7 @@ func Country(query string) (model.Country, error) {
 	k := key(query)
 	if k == "" {
 		return model.Country{}, model.Errorf(model.EINVALID,
-			"Type a country's English name or its ISO code, such as %q or %q.", "Ghana", "GH")
+			"Type a country's name or its ISO code, such as %q or %q.", "Ghana", "GH")
 	}
 	x := getIndex()
 	if i, ok := x.exact[k]; ok {
@@ -105,7 +123,7 @@ func Country(query string) (model.Country, error) {
 	suggestions := Suggest(query, 3)
 	if len(suggestions) == 0 {
 		return model.Country{}, model.Errorf(model.ENOTFOUND,
-			"Unknown country %q. Use its English name or its ISO code, such as %q or %q.", query, "Ghana", "GH")
+			"Unknown country %q. Use its name or its ISO code, such as %q or %q.", query, "Ghana", "GH")
 	}
 	names := make([]string, len(suggestions))
 	for i, c := range suggestions {

@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,8 +42,14 @@ type Meeting struct {
 	Hosts     []string // alpha-2 codes of the host countries
 	Organiser string   // the organising secretariat
 	Agenda    string
-	Status    MeetingStatus
-	Public    bool // listed in the network's public calendar feed
+	// Titles and Agendas are the meeting's title and agenda in other
+	// languages, as the secretariat wrote them (title.fr=…), keyed by
+	// language tag ("fr", "zh-Hans"); a reader whose language has none gets
+	// Title and Agenda. See TitleIn.
+	Titles  map[string]string `json:",omitempty"`
+	Agendas map[string]string `json:",omitempty"`
+	Status  MeetingStatus
+	Public  bool // listed in the network's public calendar feed
 	// SeriesID and Occurrence link a meeting planned from a series to the
 	// occurrence it is for; there is at most one meeting per occurrence.
 	SeriesID   int64
@@ -112,6 +119,8 @@ func (m *Meeting) Validate() error {
 		return FieldErrorf(field, EINVALID, "The title, venue, address and link must each be on one line.")
 	case len(m.Agenda) > MaxAgendaLen:
 		return FieldErrorf("agenda", EINVALID, "The agenda is too long (at most %d characters).", MaxAgendaLen)
+	case m.translationError() != nil:
+		return m.translationError()
 	case m.Start.IsZero():
 		return FieldErrorf("start", EINVALID, "A meeting needs a start: start=\"2012-09-29 10:00\".")
 	case !m.End.After(m.Start):
@@ -200,6 +209,7 @@ type Invitation struct {
 	Name        string // the guest's name, or the person's when invited
 	Email       string
 	Country     string // alpha-2, for status by country; may be empty for guests
+	Language    string // a guest's language ("fr"), given when invited; people have theirs in their profile
 	Response    Response
 	RespondedAt time.Time
 	// ResponseSequence is the meeting Sequence the answer was given to; an
@@ -226,7 +236,47 @@ type Invitation struct {
 func (m *Meeting) SeenChange(b Meeting) bool {
 	return m.Title != b.Title || !m.Start.Equal(b.Start) || !m.End.Equal(b.End) || m.TimeZone != b.TimeZone ||
 		m.Venue != b.Venue || m.Address != b.Address || m.OnlineURL != b.OnlineURL || m.Agenda != b.Agenda ||
-		!slices.Equal(m.Hosts, b.Hosts)
+		!slices.Equal(m.Hosts, b.Hosts) || !maps.Equal(m.Titles, b.Titles) || !maps.Equal(m.Agendas, b.Agendas)
+}
+
+// TitleIn is the meeting's title in the language tag lang, or Title when
+// the secretariat gave none in it.
+func (m *Meeting) TitleIn(lang string) string {
+	if t := m.Titles[lang]; t != "" {
+		return t
+	}
+	return m.Title
+}
+
+// AgendaIn is the meeting's agenda in the language tag lang, or Agenda when
+// the secretariat gave none in it.
+func (m *Meeting) AgendaIn(lang string) string {
+	if a := m.Agendas[lang]; a != "" {
+		return a
+	}
+	return m.Agenda
+}
+
+// translationError checks the titles and agendas in other languages as
+// Validate checks Title and Agenda.
+func (m *Meeting) translationError() error {
+	for lang, t := range m.Titles {
+		field := "title." + lang
+		switch {
+		case strings.TrimSpace(t) == "":
+			return FieldErrorf(field, EINVALID, "The title in %s is empty: give its text, as title.%s=\"…\".", lang, lang)
+		case len(t) > MaxTitleLen:
+			return FieldErrorf(field, EINVALID, "The title in %s is too long (at most %d characters).", lang, MaxTitleLen)
+		case strings.ContainsAny(t, "\r\n\x00"):
+			return FieldErrorf(field, EINVALID, "The title in %s must be on one line.", lang)
+		}
+	}
+	for lang, a := range m.Agendas {
+		if len(a) > MaxAgendaLen {
+			return FieldErrorf("agenda."+lang, EINVALID, "The agenda in %s is too long (at most %d characters).", lang, MaxAgendaLen)
+		}
+	}
+	return nil
 }
 
 // Differs reports whether b differs from m in anything but the time it

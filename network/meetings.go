@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -62,6 +63,10 @@ type MeetingChange struct {
 	OnlineURL *string
 	Hosts     *[]string // alpha-2 codes
 	Agenda    *string
+	// Titles and Agendas set the title and agenda in other languages, by
+	// language tag ("fr", "zh-Hans"); an empty text removes that language's.
+	Titles    map[string]string
+	Agendas   map[string]string
 	Public    *bool
 	Reminders *[]time.Duration
 }
@@ -116,6 +121,8 @@ func (ch MeetingChange) Apply(m *model.Meeting) error {
 	set(&m.Address, ch.Address)
 	set(&m.OnlineURL, ch.OnlineURL)
 	set(&m.Agenda, ch.Agenda)
+	m.Titles = setTexts(m.Titles, ch.Titles)
+	m.Agendas = setTexts(m.Agendas, ch.Agendas)
 	if ch.Hosts != nil {
 		m.Hosts = slices.Clone(*ch.Hosts)
 	}
@@ -127,6 +134,29 @@ func (ch MeetingChange) Apply(m *model.Meeting) error {
 	}
 	m.Start, m.End = m.Start.UTC(), m.End.UTC()
 	return nil
+}
+
+// setTexts applies changes to a meeting's texts by language: a text sets,
+// an empty one removes. The result is a new map, or nil when empty.
+func setTexts(have, change map[string]string) map[string]string {
+	if len(change) == 0 {
+		return have
+	}
+	out := maps.Clone(have)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for lang, v := range change {
+		if v == "" {
+			delete(out, lang)
+		} else {
+			out[lang] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // CreateMeeting creates a meeting from ch, hosted by default by the
@@ -378,7 +408,7 @@ func (s *Service) selectInvitees(ctx context.Context, sel Selection) ([]model.In
 		out = append(out, invitations(people)...)
 	}
 	if g := sel.Guest; g != nil {
-		inv := model.Invitation{Email: model.NormalizeEmail(g.Email), Name: g.Name, Country: g.Country}
+		inv := model.Invitation{Email: model.NormalizeEmail(g.Email), Name: g.Name, Country: g.Country, Language: g.Language}
 		if err := model.ValidateEmail(inv.Email); err != nil {
 			return nil, nil, inField(err, "email")
 		}

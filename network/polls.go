@@ -297,11 +297,12 @@ func countries(votes []model.Vote) int {
 
 // ClosePoll closes an open poll and ranks its slots. With notice, the
 // active members of the secretariat are sent notice's text of the ranking,
-// in the same transaction, once per poll.
+// each as notice writes it for them (in their language), in the same
+// transaction, once per poll.
 //
 // Errors: EFORBIDDEN unless the caller is of the secretariat (or System);
 // ENOTFOUND; ECONFLICT when it is closed already; EINTERNAL.
-func (s *Service) ClosePoll(ctx context.Context, c Caller, id int64, notice func(r Ranking) string) (Ranking, error) {
+func (s *Service) ClosePoll(ctx context.Context, c Caller, id int64, notice func(r Ranking, reader model.Person) string) (Ranking, error) {
 	if err := c.requireSecretariat(); err != nil {
 		return Ranking{}, err
 	}
@@ -312,10 +313,10 @@ func (s *Service) ClosePoll(ctx context.Context, c Caller, id int64, notice func
 			return Ranking{}, err
 		}
 		plan = func(p model.Poll, votes []model.Vote) []model.OutboxItem {
-			text := notice(rank(p, votes))
+			r := rank(p, votes)
 			var items []model.OutboxItem
 			for _, person := range sec {
-				items = append(items, s.planner.Notice(fmt.Sprintf("poll:%d/closed", p.ID), person, text)...)
+				items = append(items, s.planner.Notice(fmt.Sprintf("poll:%d/closed", p.ID), person, notice(r, person))...)
 			}
 			return items
 		}

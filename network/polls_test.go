@@ -262,7 +262,7 @@ func TestClosePollRanks(t *testing.T) {
 			t.Fatalf("a focal point closed a poll: %v", err)
 		}
 		var noticed []string
-		r, err := w.svc.ClosePoll(ctx, network.System, p.ID, func(r network.Ranking) string {
+		r, err := w.svc.ClosePoll(ctx, network.System, p.ID, func(r network.Ranking, _ model.Person) string {
 			var b strings.Builder
 			r.Render(func(f string, a ...any) { fmt.Fprintf(&b, f+"\n", a...) }, func(sl model.Slot) string { return sl.Start.In(ny).Format("Mon 2") })
 			noticed = append(noticed, b.String())

@@ -3,10 +3,11 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
-	"strings"
 	"time"
 
+	"focalbot/i18n"
 	"focalbot/model"
 )
 
@@ -27,7 +28,9 @@ func (s *Scheduler) attendance(ctx context.Context, now time.Time) error {
 		if m.End.After(now) {
 			continue
 		}
-		if err := s.notify(ctx, fmt.Sprintf("meeting:%d/attendance", m.ID), sprintf(msgRecordAttendance, m.Title, m.ID)); err != nil {
+		if err := s.notifyEach(ctx, fmt.Sprintf("meeting:%d/attendance", m.ID), func(p model.Person) string {
+			return sprintfFor(p, msgRecordAttendance, m.TitleIn(i18n.Reader(p.Language).String()), m.ID)
+		}); err != nil {
 			return err
 		}
 	}
@@ -57,15 +60,15 @@ func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
+	var b notice // rendered for each member of the secretariat in their language
 	fprintf(&b, msgDigestTitle, week)
 	fprintf(&b, msgDigestCoverage, len(covered.Members), len(model.MemberStates()))
 	for _, g := range covered.Groups {
-		fprintf(&b, msgDigestGroup, g.Group.Name(), len(g.Covered), g.Total)
+		fprintf(&b, msgDigestGroup, groupName(g.Group.Name()), len(g.Covered), g.Total)
 	}
 	if hadBefore {
 		gained, lost := diff(before, covered.Members), diff(covered.Members, before)
-		fprintf(&b, msgDigestChange, names(gained), names(lost))
+		fprintf(&b, msgDigestChange, countryList(gained), countryList(lost))
 	} else {
 		fprintf(&b, msgDigestNoBaseline)
 	}
@@ -95,13 +98,13 @@ func (s *Scheduler) digest(ctx context.Context, now time.Time) error {
 	if n == 0 {
 		fprintf(&b, msgDigestNoFailures)
 	}
-	if err := s.notify(ctx, "digest:"+week, b.String()); err != nil {
+	if err := s.notifyEach(ctx, "digest:"+week, b.For); err != nil {
 		return err
 	}
 	return s.Store.SaveCoverageSnapshot(ctx, week, covered.Members)
 }
 
-func (s *Scheduler) nextMeetingRSVPs(ctx context.Context, now time.Time, b *strings.Builder) error {
+func (s *Scheduler) nextMeetingRSVPs(ctx context.Context, now time.Time, b io.Writer) error {
 	next, err := s.Store.Meetings(ctx, model.MeetingFilter{EndsAfter: now, Statuses: []model.MeetingStatus{model.MeetingScheduled}})
 	if err != nil {
 		return err
@@ -119,7 +122,7 @@ func (s *Scheduler) nextMeetingRSVPs(ctx context.Context, now time.Time, b *stri
 	for _, inv := range invs {
 		count[inv.Response]++
 	}
-	fprintf(b, msgDigestRSVPs, m.Title, m.Start.In(m.Location()).Format("2 Jan 2006"), len(invs),
+	fprintf(b, msgDigestRSVPs, m.Title, localDay(m.Start.In(m.Location())), len(invs),
 		count[model.ResponseYes], count[model.ResponseMaybe], count[model.ResponseNo], count[model.ResponseNone])
 	return nil
 }
@@ -142,16 +145,4 @@ func diff(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-func names(codes []string) string {
-	if len(codes) == 0 {
-		return "—"
-	}
-	out := make([]string, len(codes))
-	for i, code := range codes {
-		c, _ := model.CountryByCode(code)
-		out[i] = c.Name
-	}
-	return strings.Join(out, ", ")
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"focalbot/i18n"
 	"focalbot/model"
 )
 
@@ -46,11 +47,11 @@ func (s *Scheduler) followUps(ctx context.Context, now time.Time) error {
 		for _, f := range list {
 			if f.OwnerID == o.ID {
 				c, _ := model.CountryByCode(f.Country)
-				lines = append(lines, sprintf(msgFollowUpLine, c.Name, f.Stage, f.FollowUp.Format("2 Jan 2006")))
+				lines = append(lines, sprintfFor(o, msgFollowUpLine, i18n.CountryName(i18n.Reader(o.Language), c.Alpha2), f.Stage, localDay(f.FollowUp)))
 			}
 		}
 		if len(lines) > 0 {
-			text := sprintf(msgFollowUps, len(lines), strings.Join(lines, ""))
+			text := sprintfFor(o, msgFollowUps, len(lines), strings.Join(lines, ""))
 			if _, err := s.Store.Enqueue(ctx, s.Planner.Notice(fmt.Sprintf("followups:%s", day), o, text)); err != nil {
 				return err
 			}

@@ -3,6 +3,10 @@ package scheduler
 import (
 	"focalbot/model"
 	"io"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
 
 	"focalbot/i18n"
 )
@@ -40,16 +44,78 @@ var plurals = []i18n.Plural{
 
 func init() { i18n.RegisterPlurals(plurals...) }
 
-// printer renders the scheduler's notices. They go to the secretariat, in
-// English until notices are written in each reader's language.
-var printer = i18n.Printer(i18n.English)
-
-// sprintf renders a message of the catalog.
-func sprintf(format string, args ...any) string {
-	return printer.Sprintf(format, model.Identifiers(args)...)
+// sprintfFor renders a message of the catalog in p's language (theirs, else
+// the network's).
+func sprintfFor(p model.Person, format string, args ...any) string {
+	return i18n.Printer(i18n.Reader(p.Language)).Sprintf(format, localize(i18n.Reader(p.Language), args)...)
 }
 
-// fprintf renders a message of the catalog to w.
+// fprintf renders a message of the catalog to w: into a notice, kept to be
+// rendered in each reader's language (see notice); elsewhere in the
+// network's language.
 func fprintf(w io.Writer, format string, args ...any) {
-	printer.Fprintf(w, format, model.Identifiers(args)...)
+	if n, ok := w.(*notice); ok {
+		n.lines = append(n.lines, line{format, args})
+		return
+	}
+	i18n.Printer(i18n.Default()).Fprintf(w, format, model.Identifiers(args)...)
+}
+
+// notice is a text made of catalog messages, rendered for each reader in
+// their language: the digest goes to every member of the secretariat, each
+// in theirs.
+type notice struct{ lines []line }
+
+type line struct {
+	format string
+	args   []any
+}
+
+// Write keeps text that is not a message as it is.
+func (n *notice) Write(b []byte) (int, error) {
+	n.lines = append(n.lines, line{"%s", []any{string(b)}})
+	return len(b), nil
+}
+
+// For renders the notice in p's language.
+func (n *notice) For(p model.Person) string {
+	var b strings.Builder
+	for _, l := range n.lines {
+		b.WriteString(sprintfFor(p, l.format, l.args...))
+	}
+	return b.String()
+}
+
+// localDay is a day, shown to each reader as their language writes it
+// ("2 Sep 2012", "2 sept. 2012").
+type localDay time.Time
+
+// groupName is a regional group's English name, shown to each reader in
+// their language (the catalog's key is the English name).
+type groupName string
+
+// countryList is countries by ISO code, shown to each reader by their
+// names in their language ("—" for none).
+type countryList []string
+
+// localize writes the arguments that depend on the reader's language (a
+// localDay, a groupName, a countryList) in lang, and marks identifiers
+// (model.Identifiers).
+func localize(lang language.Tag, args []any) []any {
+	out := model.Identifiers(args)
+	for i, a := range out {
+		switch a := a.(type) {
+		case localDay:
+			out[i] = i18n.DateMedium(lang, time.Time(a))
+		case groupName:
+			out[i] = i18n.Printer(lang).Sprintf(string(a))
+		case countryList:
+			if len(a) == 0 {
+				out[i] = "—"
+			} else {
+				out[i] = i18n.CountryNames(lang, a)
+			}
+		}
+	}
+	return out
 }

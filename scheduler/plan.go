@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"focalbot/delivery"
+	"focalbot/i18n"
 	"focalbot/model"
 	"focalbot/recur"
 )
@@ -39,9 +40,10 @@ func (s *Scheduler) plan(ctx context.Context, now time.Time) error {
 		}
 		created, err := s.Store.PlanOccurrence(ctx, &m, func(m model.Meeting) []model.OutboxItem {
 			loc := m.Location()
-			text := sprintf(msgDraftPlanned, m.Title, delivery.Span(m.Start.In(loc), m.End.In(loc)), loc, m.ID, m.ID, m.ID)
 			var items []model.OutboxItem
 			for _, p := range sec {
+				lang := i18n.Reader(p.Language)
+				text := sprintfFor(p, msgDraftPlanned, m.Title, delivery.SpanIn(lang, m.Start.In(loc), m.End.In(loc)), loc.String(), m.ID, m.ID, m.ID)
 				items = append(items, s.Planner.Notice(fmt.Sprintf("meeting:%d/planned", m.ID), p, text)...)
 			}
 			return items

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"focalbot/delivery"
+	"focalbot/i18n"
 	"focalbot/model"
 	"focalbot/network"
 )
 
 // Polls closes polls by the network's rule; *network.Service is one.
 type Polls interface {
-	ClosePoll(ctx context.Context, c network.Caller, id int64, notice func(r network.Ranking) string) (network.Ranking, error)
+	ClosePoll(ctx context.Context, c network.Caller, id int64, notice func(r network.Ranking, reader model.Person) string) (network.Ranking, error)
 }
 
 // polls closes the availability polls whose deadline has passed and tells
@@ -35,16 +36,18 @@ func (s *Scheduler) polls(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// pollSummary says how a closed poll ranks its slots.
-func pollSummary(r network.Ranking) string {
+// pollSummary says how a closed poll ranks its slots, to reader in their
+// language.
+func pollSummary(r network.Ranking, reader model.Person) string {
 	var b strings.Builder
-	fprintf(&b, msgPollClosed, r.Poll.ID, r.Poll.Title, r.Answers)
+	lang := i18n.Reader(reader.Language)
+	b.WriteString(sprintfFor(reader, msgPollClosed, r.Poll.ID, r.Poll.Title, r.Answers))
 	r.Render(func(format string, args ...any) {
-		fprintf(&b, format, args...)
+		b.WriteString(sprintfFor(reader, format, args...))
 		b.WriteByte('\n')
 	}, func(sl model.Slot) string {
 		loc := sl.Location()
-		return delivery.Span(sl.Start.In(loc), sl.End.In(loc))
+		return delivery.SpanIn(lang, sl.Start.In(loc), sl.End.In(loc))
 	})
 	return strings.TrimSuffix(b.String(), "\n")
 }

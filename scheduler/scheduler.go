@@ -134,15 +134,16 @@ func (s *Scheduler) secretariat(ctx context.Context) ([]model.Person, error) {
 	return s.Store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleSecretariat}, Statuses: []model.Status{model.StatusActive}})
 }
 
-// notify queues a notice to every member of the secretariat, once per key.
-func (s *Scheduler) notify(ctx context.Context, key, text string) error {
+// notifyEach queues a notice to every member of the secretariat, once per
+// key, as text writes it for each (in their language).
+func (s *Scheduler) notifyEach(ctx context.Context, key string, text func(p model.Person) string) error {
 	sec, err := s.secretariat(ctx)
 	if err != nil {
 		return err
 	}
 	var items []model.OutboxItem
 	for _, p := range sec {
-		items = append(items, s.Planner.Notice(key, p, text)...)
+		items = append(items, s.Planner.Notice(key, p, text(p))...)
 	}
 	_, err = s.Store.Enqueue(ctx, items)
 	return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -29,6 +30,8 @@ type meetingRow struct {
 	Hosts            string
 	Organiser        string
 	Agenda           string
+	Titles           string // the title in other languages, a JSON object by language tag
+	Agendas          string // the agenda in other languages, likewise
 	Status           string
 	Public           bool
 	SeriesID         *int64
@@ -48,7 +51,7 @@ func toMeetingRow(m model.Meeting) meetingRow {
 		TimeZone: m.TimeZone, Venue: m.Venue, Address: m.Address, OnlineURL: m.OnlineURL,
 		Hosts: strings.Join(m.Hosts, ","), Organiser: m.Organiser, Agenda: m.Agenda, Status: string(m.Status), Public: m.Public,
 		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(), Reminders: durations(m.Reminders),
-		RemindedSequence: m.RemindedSequence}
+		RemindedSequence: m.RemindedSequence, Titles: texts(m.Titles), Agendas: texts(m.Agendas)}
 	if !m.RemindedThrough.IsZero() {
 		t := m.RemindedThrough.UTC()
 		r.RemindedThrough = &t
@@ -93,7 +96,8 @@ func (r meetingRow) model() model.Meeting {
 		Start: r.StartAt.UTC(), End: r.EndAt.UTC(), TimeZone: r.TimeZone, Venue: r.Venue, Address: r.Address,
 		OnlineURL: r.OnlineURL, Hosts: hosts, Organiser: r.Organiser, Agenda: r.Agenda,
 		Status: model.MeetingStatus(r.Status), Public: r.Public, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
-		Reminders: parseDurations(r.Reminders), RemindedSequence: r.RemindedSequence}
+		Reminders: parseDurations(r.Reminders), RemindedSequence: r.RemindedSequence,
+		Titles: parseTexts(r.Titles), Agendas: parseTexts(r.Agendas)}
 	if r.RemindedThrough != nil {
 		m.RemindedThrough = r.RemindedThrough.UTC()
 	}
@@ -110,6 +114,7 @@ type invitationRow struct {
 	Name             string
 	Email            *string
 	Country          string
+	Language         string
 	Response         string
 	RespondedAt      *time.Time
 	ResponseSequence int
@@ -123,7 +128,7 @@ type invitationRow struct {
 func (invitationRow) TableName() string { return "invitations" }
 
 func toInvitationRow(i model.Invitation) invitationRow {
-	r := invitationRow{ID: i.ID, MeetingID: i.MeetingID, Name: i.Name, Email: nullable(i.Email), Country: i.Country,
+	r := invitationRow{ID: i.ID, MeetingID: i.MeetingID, Name: i.Name, Email: nullable(i.Email), Country: i.Country, Language: i.Language,
 		Response: string(i.Response), ResponseSequence: i.ResponseSequence, CreatedAt: i.CreatedAt.UTC(), Title: i.Title}
 	if i.PersonID != 0 {
 		r.PersonID = &i.PersonID
@@ -146,7 +151,7 @@ func toInvitationRow(i model.Invitation) invitationRow {
 }
 
 func (r invitationRow) model() model.Invitation {
-	i := model.Invitation{ID: r.ID, MeetingID: r.MeetingID, Name: r.Name, Email: deref(r.Email), Country: r.Country,
+	i := model.Invitation{ID: r.ID, MeetingID: r.MeetingID, Name: r.Name, Email: deref(r.Email), Country: r.Country, Language: r.Language,
 		Response: model.Response(r.Response), ResponseSequence: r.ResponseSequence, CreatedAt: r.CreatedAt.UTC(), Title: r.Title}
 	if r.PersonID != nil {
 		i.PersonID = *r.PersonID
@@ -164,6 +169,28 @@ func (r invitationRow) model() model.Invitation {
 		i.ResponseStamp = r.ResponseStamp.UTC()
 	}
 	return i
+}
+
+// texts writes a meeting's texts in other languages as a JSON object, or
+// "" for none.
+func texts(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(m) // a map of strings always marshals
+	return string(b)
+}
+
+// parseTexts reads what texts wrote; nil for none.
+func parseTexts(s string) map[string]string {
+	if s == "" {
+		return nil
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(s), &m); err != nil || len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // newUID makes a globally unique iCalendar UID.
@@ -379,10 +406,10 @@ func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, 
 		// entry for each, and their messages. They are new, so they have no
 		// messages to supersede.
 		ids := make([]int64, len(rows))
-		err = insertRows(tx, "invitations", []string{"meeting_id", "person_id", "name", "email", "country", "response",
+		err = insertRows(tx, "invitations", []string{"meeting_id", "person_id", "name", "email", "country", "language", "title", "response",
 			"responded_at", "response_sequence", "created_at"}, len(rows), func(i int) []any {
 			r := rows[i]
-			return []any{r.MeetingID, r.PersonID, r.Name, r.Email, r.Country, r.Response, r.RespondedAt, r.ResponseSequence, r.CreatedAt}
+			return []any{r.MeetingID, r.PersonID, r.Name, r.Email, r.Country, r.Language, r.Title, r.Response, r.RespondedAt, r.ResponseSequence, r.CreatedAt}
 		}, ids)
 		if err != nil {
 			return internal("invite", err)
@@ -442,6 +469,22 @@ func (s *Store) invitations(tx *gorm.DB, meetingID int64) ([]model.Invitation, e
 		return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name)
 	})
 	return out, nil
+}
+
+// InvitationByEmail returns the invitation of meeting meetingID sent to
+// e-mail address email (compared as model.NormalizeEmail writes it).
+//
+// Errors: ENOTFOUND; EINTERNAL.
+func (s *Store) InvitationByEmail(ctx context.Context, meetingID int64, email string) (model.Invitation, error) {
+	var r invitationRow
+	err := s.db.WithContext(ctx).Where("meeting_id = ? AND email = ?", meetingID, model.NormalizeEmail(email)).Limit(1).Find(&r).Error
+	if err != nil {
+		return model.Invitation{}, internal("read invitation", err)
+	}
+	if r.ID == 0 {
+		return model.Invitation{}, model.Errorf(model.ENOTFOUND, msgNoInvitation)
+	}
+	return r.model(), nil
 }
 
 // InvitationsOf returns the invitations of a person (or, for personID 0,

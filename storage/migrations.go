@@ -132,6 +132,16 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0016,
 			Rollback: rollback0016,
 		},
+		{
+			ID:       "0017_languages",
+			Migrate:  migrate0017,
+			Rollback: rollback0017,
+		},
+		{
+			ID:       "0019_people_country_index",
+			Migrate:  migrate0019,
+			Rollback: rollback0019,
+		},
 	}
 }
 

@@ -5,8 +5,10 @@ import (
 	"strconv"
 
 	slackapi "github.com/slack-go/slack"
+	"golang.org/x/text/message"
 
 	"focalbot/bot"
+	"focalbot/i18n"
 	"focalbot/model"
 )
 
@@ -33,24 +35,24 @@ type delegator interface {
 }
 
 // delegateModal is the Send a colleague form for meeting id.
-func delegateModal(id int64) slackapi.ModalViewRequest {
-	v := modalView(modalDelegate, msgModalDelegate,
-		textInput(fieldEmail, msgFieldDelegateEmail, "", msgHintDelegate, false),
-		textInput(fieldName, msgFieldDelegateName, "", "", false),
-		textInput(fieldTitle, msgFieldDelegateTitle, "", "", true),
+func delegateModal(pr *message.Printer, id int64) slackapi.ModalViewRequest {
+	v := modalView(pr, modalDelegate, msgModalDelegate,
+		textInput(pr, fieldEmail, msgFieldDelegateEmail, "", msgHintDelegate, false),
+		textInput(pr, fieldName, msgFieldDelegateName, "", "", false),
+		textInput(pr, fieldTitle, msgFieldDelegateTitle, "", "", true),
 	)
 	v.PrivateMetadata = strconv.FormatInt(id, 10)
 	return v
 }
 
 // openDelegate opens the Send a colleague form of the button's meeting.
-func (t *Transport) openDelegate(ctx context.Context, triggerID string, a *slackapi.BlockAction) {
+func (t *Transport) openDelegate(ctx context.Context, userID, triggerID string, a *slackapi.BlockAction) {
 	id, ok := buttonMeeting(a)
 	if !ok {
 		t.log.Warn("a Send a colleague button without a meeting", "value", a.Value)
 		return
 	}
-	if err := t.api.openModal(ctx, triggerID, delegateModal(id)); err != nil {
+	if err := t.api.openModal(ctx, triggerID, delegateModal(i18n.Printer(t.language(ctx, userID)), id)); err != nil {
 		t.log.Error("cannot open a modal", "action", a.ActionID, "err", err)
 	}
 }
@@ -66,12 +68,12 @@ func (t *Transport) submitDelegate(ctx context.Context, cb slackapi.InteractionC
 	id, err := strconv.ParseInt(cb.View.PrivateMetadata, 10, 64)
 	if !ok || err != nil || id <= 0 {
 		t.log.Error("a Send a colleague form without a meeting, or no delegation in the handler", "metadata", cb.View.PrivateMetadata)
-		return "", map[string]string{fieldEmail: msgCannotDo}
+		return "", map[string]string{fieldEmail: say(msgCannotDo)}
 	}
 	reply, err := d.Delegate(ctx, t.users.caller(ctx, cb.User.ID), id, bot.DelegateForm{Email: f[fieldEmail], Name: f[fieldName], Title: f[fieldTitle]})
 	switch {
 	case ctx.Err() != nil:
-		return "", map[string]string{fieldEmail: msgTooSlow}
+		return "", map[string]string{fieldEmail: say(msgTooSlow)}
 	case err != nil:
 		field, ok := delegateFields[model.ErrorField(err)]
 		if !ok {

@@ -2,12 +2,13 @@ package slack
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	slackapi "github.com/slack-go/slack"
+	"golang.org/x/text/message"
 
 	"focalbot/bot"
+	"focalbot/i18n"
 	"focalbot/model"
 )
 
@@ -59,36 +60,41 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 			return
 		}
 	}
+	lang := caller.Locale
+	if home.Person != nil && home.Person.Language != "" {
+		lang = home.Person.Language
+	}
+	pr := i18n.Printer(i18n.Reader(lang))
 	blocks := []slackapi.Block{
-		slackapi.NewHeaderBlock(plain(msgHomeTitle)),
-		section(msgHomeIntro),
+		slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomeTitle))),
+		section(pr.Sprintf(msgHomeIntro)),
 	}
 	if home.Person == nil {
-		blocks = append(blocks, section(msgHomeNotOnRoster),
-			slackapi.NewActionBlock("home_register", button(actionRegister, "", msgButtonRegister, "primary")))
+		blocks = append(blocks, section(pr.Sprintf(msgHomeNotOnRoster)),
+			slackapi.NewActionBlock("home_register", button(actionRegister, "", pr.Sprintf(msgButtonRegister), "primary")))
 	} else {
 		blocks = append(blocks, slackapi.NewDividerBlock(),
-			slackapi.NewHeaderBlock(plain(msgHomeProfile)), section(t.shown(ctx, caller, showProfile)),
-			slackapi.NewActionBlock("home_profile", button(actionProfile, "", msgButtonEdit, "")))
+			slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomeProfile))), section(t.shown(ctx, caller, showProfile)),
+			slackapi.NewActionBlock("home_profile", button(actionProfile, "", pr.Sprintf(msgButtonEdit), "")))
 		if home.Person.Country != "" {
-			blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeCountry)),
+			blocks = append(blocks, slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomeCountry))),
 				section(t.shown(ctx, caller, showCountry(home.Person.Country))))
 		}
-		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeNext)), section(t.shown(ctx, caller, showNext)))
+		blocks = append(blocks, slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomeNext))), section(t.shown(ctx, caller, showNext)))
 	}
 	if home.Secretariat {
 		blocks = append(blocks, slackapi.NewDividerBlock(),
-			slackapi.NewHeaderBlock(plain(msgHomeCoverage)), section(t.shown(ctx, caller, showCoverage)))
+			slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomeCoverage))), section(t.shown(ctx, caller, showCoverage)))
 		// The two lists share the blocks left, two an item, after their
 		// headers, their "and N more" lines and the two buttons at the end.
 		room := (maxViewBlocks - len(blocks) - 2 - 2 - 2) / 2
 		np, nd := share(room, len(home.Pending), len(home.Drafts))
-		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomePending)))
-		blocks = append(blocks, pendingBlocks(home.Pending, np)...)
-		blocks = append(blocks, slackapi.NewHeaderBlock(plain(msgHomeDrafts)))
-		blocks = append(blocks, draftBlocks(home.Drafts, nd)...)
-		blocks = append(blocks, slackapi.NewActionBlock("home_meeting", button(actionNewMeeting, "", msgButtonNewMeeting, "")))
-		blocks = append(blocks, slackapi.NewActionBlock("home_add", button(actionAdd, "", msgButtonAdd, "")))
+		blocks = append(blocks, slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomePending))))
+		blocks = append(blocks, pendingBlocks(pr, home.Pending, np)...)
+		blocks = append(blocks, slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomeDrafts))))
+		blocks = append(blocks, draftBlocks(pr, home.Drafts, nd)...)
+		blocks = append(blocks, slackapi.NewActionBlock("home_meeting", button(actionNewMeeting, "", pr.Sprintf(msgButtonNewMeeting), "")))
+		blocks = append(blocks, slackapi.NewActionBlock("home_add", button(actionAdd, "", pr.Sprintf(msgButtonAdd), "")))
 	}
 	view := slackapi.HomeTabViewRequest{Type: slackapi.VTHomeTab, Blocks: slackapi.Blocks{BlockSet: blocks}}
 	if err := t.api.publishHome(ctx, userID, view); err != nil {
@@ -106,56 +112,56 @@ func share(room, a, b int) (int, int) {
 
 // pendingBlocks lists the first n registrations with Approve and Reject
 // buttons, and says how many more there are.
-func pendingBlocks(pending []model.Person, n int) []slackapi.Block {
+func pendingBlocks(pr *message.Printer, pending []model.Person, n int) []slackapi.Block {
 	if len(pending) == 0 {
-		return []slackapi.Block{section(msgHomeNoPending)}
+		return []slackapi.Block{section(pr.Sprintf(msgHomeNoPending))}
 	}
 	var blocks []slackapi.Block
 	for i, p := range pending {
 		if i == n {
-			blocks = append(blocks, section(more(len(pending)-i, msgHomePendingOne, msgHomePendingMore)))
+			blocks = append(blocks, section(more(pr, len(pending)-i, msgHomePendingOne, msgHomePendingMore)))
 			break
 		}
 		c, _ := model.CountryByCode(p.Country)
 		id := strconv.FormatInt(p.ID, 10)
 		value := "#" + id
-		reject := button(actionReject, value, msgButtonReject, "danger")
-		reject.Confirm = confirm(msgConfirmTitle, fmt.Sprintf(msgConfirmReject, p.Name), msgConfirmYes, msgConfirmNo)
+		reject := button(actionReject, value, pr.Sprintf(msgButtonReject), "danger")
+		reject.Confirm = confirm(pr.Sprintf(msgConfirmTitle), pr.Sprintf(msgConfirmReject, p.Name), pr.Sprintf(msgConfirmYes), pr.Sprintf(msgConfirmNo))
 		blocks = append(blocks,
-			section(fmt.Sprintf(msgHomePendingItem, clip(p.Name, maxTitleShown), c.Name, p.Role)),
-			slackapi.NewActionBlock("pending_"+id, button(actionApprove, value, msgButtonApprove, "primary"), reject))
+			section(pr.Sprintf(msgHomePendingItem, clip(p.Name, maxTitleShown), c.Name, p.Role)),
+			slackapi.NewActionBlock("pending_"+id, button(actionApprove, value, pr.Sprintf(msgButtonApprove), "primary"), reject))
 	}
 	return blocks
 }
 
 // draftBlocks lists the first n planned meetings with Confirm and Skip
 // buttons, and says how many more there are.
-func draftBlocks(drafts []model.Meeting, n int) []slackapi.Block {
+func draftBlocks(pr *message.Printer, drafts []model.Meeting, n int) []slackapi.Block {
 	if len(drafts) == 0 {
-		return []slackapi.Block{section(msgHomeNoDrafts)}
+		return []slackapi.Block{section(pr.Sprintf(msgHomeNoDrafts))}
 	}
 	var blocks []slackapi.Block
 	for i, m := range drafts {
 		if i == n {
-			blocks = append(blocks, section(more(len(drafts)-i, msgHomeDraftsOne, msgHomeDraftsMore)))
+			blocks = append(blocks, section(more(pr, len(drafts)-i, msgHomeDraftsOne, msgHomeDraftsMore)))
 			break
 		}
 		id := strconv.FormatInt(m.ID, 10)
-		skip := button(actionSkip, id, msgButtonSkip, "danger")
-		skip.Confirm = confirm(msgConfirmSkipTitle, fmt.Sprintf(msgConfirmSkip, m.ID, m.Title), msgConfirmSkipYes, msgConfirmSkipNo)
+		skip := button(actionSkip, id, pr.Sprintf(msgButtonSkip), "danger")
+		skip.Confirm = confirm(pr.Sprintf(msgConfirmSkipTitle), pr.Sprintf(msgConfirmSkip, model.Identifiers([]any{m.ID, m.Title})...), pr.Sprintf(msgConfirmSkipYes), pr.Sprintf(msgConfirmSkipNo))
 		blocks = append(blocks,
-			section(fmt.Sprintf(msgHomeDraftItem, m.ID, clip(m.Title, maxTitleShown), when(m), m.ID)),
-			slackapi.NewActionBlock("draft_"+id, button(actionSchedule, id, msgButtonSchedule, "primary"), skip))
+			section(pr.Sprintf(msgHomeDraftItem, model.Identifiers([]any{m.ID, clip(m.Title, maxTitleShown), when(m), m.ID})...)),
+			slackapi.NewActionBlock("draft_"+id, button(actionSchedule, id, pr.Sprintf(msgButtonSchedule), "primary"), skip))
 	}
 	return blocks
 }
 
 // more says how many items of a list are left out.
-func more(n int, one, many string) string {
+func more(pr *message.Printer, n int, one, many string) string {
 	if n == 1 {
-		return one
+		return pr.Sprintf(one)
 	}
-	return fmt.Sprintf(many, n)
+	return pr.Sprintf(many, n)
 }
 
 // confirm is a confirmation dialog, each text cut to Slack's limit.

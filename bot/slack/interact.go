@@ -85,7 +85,7 @@ func (t *Transport) actionJob(userID, triggerID string, a *slackapi.BlockAction)
 			}
 			t.publishHome(ctx, userID)
 		case actionDelegate:
-			t.openDelegate(ctx, triggerID, a)
+			t.openDelegate(ctx, userID, triggerID, a)
 		case actionRegister, actionProfile, actionAdd, actionNewMeeting:
 			view, ok := t.modal(ctx, a.ActionID, userID)
 			if !ok {

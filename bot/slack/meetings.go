@@ -7,8 +7,10 @@ import (
 	"time"
 
 	slackapi "github.com/slack-go/slack"
+	"golang.org/x/text/message"
 
 	"focalbot/bot"
+	"focalbot/i18n"
 	"focalbot/model"
 )
 
@@ -73,13 +75,13 @@ var meetingFields = map[string]string{"title": fieldMeetingTitle, "start": field
 // meetingForm reads the New meeting form's typed values: the day and times
 // in the formats Slack's date and time pickers return, the zone as checked
 // by form.check.
-func meetingForm(f form) (bot.MeetingForm, map[string]string) {
+func meetingForm(pr *message.Printer, f form) (bot.MeetingForm, map[string]string) {
 	mf := bot.MeetingForm{Title: f[fieldMeetingTitle], Venue: f[fieldVenue], Address: f[fieldAddress],
 		Hosts: f[fieldHosts], Agenda: f[fieldAgenda]}
 	errs := map[string]string{}
 	day, err := time.Parse(time.DateOnly, f[fieldDate])
 	if err != nil {
-		errs[fieldDate] = msgErrorPickDay
+		errs[fieldDate] = pr.Sprintf(msgErrorPickDay)
 	}
 	mf.Day = day
 	clock := func(field string) time.Duration {
@@ -88,7 +90,7 @@ func meetingForm(f form) (bot.MeetingForm, map[string]string) {
 		}
 		t, err := time.Parse("15:04", f[field])
 		if err != nil {
-			errs[field] = msgErrorPickTime
+			errs[field] = pr.Sprintf(msgErrorPickTime)
 			return 0
 		}
 		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
@@ -96,7 +98,7 @@ func meetingForm(f form) (bot.MeetingForm, map[string]string) {
 	mf.Start, mf.End = clock(fieldStart), clock(fieldEnd)
 	if f[fieldZone] != "" {
 		if mf.Zone, err = model.LoadZone(f[fieldZone]); err != nil {
-			errs[fieldZone] = msgErrorBadZone
+			errs[fieldZone] = pr.Sprintf(msgErrorBadZone)
 		}
 	}
 	if len(errs) > 0 {
@@ -110,16 +112,16 @@ func meetingForm(f form) (bot.MeetingForm, map[string]string) {
 func (t *Transport) submitMeeting(ctx context.Context, userID string, f form) (string, map[string]string) {
 	ms := t.meetingOps()
 	if ms == nil {
-		return "", map[string]string{fieldMeetingTitle: msgCannotDo}
+		return "", map[string]string{fieldMeetingTitle: say(msgCannotDo)}
 	}
-	mf, errs := meetingForm(f)
+	mf, errs := meetingForm(i18n.Printer(t.language(ctx, userID)), f)
 	if errs != nil {
 		return "", errs
 	}
 	reply, err := ms.CreateMeeting(ctx, t.users.caller(ctx, userID), mf)
 	switch {
 	case ctx.Err() != nil:
-		return "", map[string]string{fieldMeetingTitle: msgTooSlow}
+		return "", map[string]string{fieldMeetingTitle: say(msgTooSlow)}
 	case err != nil:
 		field, ok := meetingFields[model.ErrorField(err)]
 		if !ok {

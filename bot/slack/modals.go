@@ -7,7 +7,10 @@ import (
 	"time"
 
 	slackapi "github.com/slack-go/slack"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
+	"focalbot/i18n"
 	"focalbot/model"
 )
 
@@ -42,6 +45,19 @@ const (
 // needs answered within three seconds.
 const submitTimeout = 2 * time.Second
 
+// language is a Slack user's language: their profile's, else their Slack
+// locale, else the network's (i18n.Reader).
+func (t *Transport) language(ctx context.Context, userID string) language.Tag {
+	caller := t.users.caller(ctx, userID)
+	lang := caller.Locale
+	if hs, ok := t.handler.(homeSource); ok {
+		if home, err := hs.Home(ctx, caller); err == nil && home.Person != nil && home.Person.Language != "" {
+			lang = home.Person.Language
+		}
+	}
+	return i18n.Reader(lang)
+}
+
 // modal builds the modal a button opens, filled in from what is known of
 // the caller.
 func (t *Transport) modal(ctx context.Context, action, userID string) (slackapi.ModalViewRequest, bool) {
@@ -52,110 +68,119 @@ func (t *Transport) modal(ctx context.Context, action, userID string) (slackapi.
 			me = home.Person
 		}
 	}
+	lang := caller.Locale
+	if me != nil && me.Language != "" {
+		lang = me.Language
+	}
+	tag := i18n.Reader(lang)
+	pr := i18n.Printer(tag)
 	switch action {
 	case actionRegister:
-		return modalView(modalRegister, msgModalRegister,
-			countryInput(""),
-			textInput(fieldName, msgFieldName, caller.Name, "", false),
-			textInput(fieldTitle, msgFieldTitle, "", "", true),
-			textInput(fieldMinistry, msgFieldMinistry, "", "", true),
-			roleInput(false),
+		return modalView(pr, modalRegister, msgModalRegister,
+			countryInput(pr, tag, ""),
+			textInput(pr, fieldName, msgFieldName, caller.Name, "", false),
+			textInput(pr, fieldTitle, msgFieldTitle, "", "", true),
+			textInput(pr, fieldMinistry, msgFieldMinistry, "", "", true),
+			roleInput(pr, false),
 		), true
 	case actionProfile:
 		if me == nil {
 			return slackapi.ModalViewRequest{}, false
 		}
-		return modalView(modalProfile, msgModalProfile,
-			textInput(fieldName, msgFieldName, me.Name, "", false),
-			textInput(fieldTitle, msgFieldTitle, me.Title, "", true),
-			textInput(fieldMinistry, msgFieldMinistry, me.Organisation, "", true),
-			textInput(fieldPhone, msgFieldPhone, me.Phone, msgHintPhone, true),
-			textInput(fieldZone, msgFieldZone, firstOf(me.TimeZone, caller.TimeZone), msgHintZone, true),
+		return modalView(pr, modalProfile, msgModalProfile,
+			textInput(pr, fieldName, msgFieldName, me.Name, "", false),
+			textInput(pr, fieldTitle, msgFieldTitle, me.Title, "", true),
+			textInput(pr, fieldMinistry, msgFieldMinistry, me.Organisation, "", true),
+			textInput(pr, fieldPhone, msgFieldPhone, me.Phone, msgHintPhone, true),
+			textInput(pr, fieldZone, msgFieldZone, firstOf(me.TimeZone, caller.TimeZone), msgHintZone, true),
 		), true
 	case actionNewMeeting:
-		return modalView(modalMeeting, msgModalMeeting,
-			textInput(fieldMeetingTitle, msgFieldMeetingTitle, "", "", false),
-			dateInput(fieldDate, msgFieldDate),
-			timeInput(fieldStart, msgFieldStart, "10:00", false),
-			timeInput(fieldEnd, msgFieldEnd, "", true),
-			textInput(fieldZone, msgFieldMeetingZone, caller.TimeZone, msgHintZone, false),
-			textInput(fieldVenue, msgFieldVenue, "", "", false),
-			textInput(fieldAddress, msgFieldAddress, "", "", true),
-			textInput(fieldHosts, msgFieldHosts, "", msgHintHosts, true),
-			multilineInput(fieldAgenda, msgFieldAgenda),
+		return modalView(pr, modalMeeting, msgModalMeeting,
+			textInput(pr, fieldMeetingTitle, msgFieldMeetingTitle, "", "", false),
+			dateInput(pr, fieldDate, msgFieldDate),
+			timeInput(pr, fieldStart, msgFieldStart, "10:00", false),
+			timeInput(pr, fieldEnd, msgFieldEnd, "", true),
+			textInput(pr, fieldZone, msgFieldMeetingZone, caller.TimeZone, msgHintZone, false),
+			textInput(pr, fieldVenue, msgFieldVenue, "", "", false),
+			textInput(pr, fieldAddress, msgFieldAddress, "", "", true),
+			textInput(pr, fieldHosts, msgFieldHosts, "", msgHintHosts, true),
+			multilineInput(pr, fieldAgenda, msgFieldAgenda),
 		), true
 	case actionAdd:
-		return modalView(modalAdd, msgModalAdd,
-			textInput(fieldEmail, msgFieldEmail, "", "", false),
-			textInput(fieldName, msgFieldName, "", "", false),
-			countryInput(""),
-			roleInput(true),
-			textInput(fieldTitle, msgFieldTitle, "", "", true),
-			textInput(fieldMinistry, msgFieldMinistry, "", "", true),
+		return modalView(pr, modalAdd, msgModalAdd,
+			textInput(pr, fieldEmail, msgFieldEmail, "", "", false),
+			textInput(pr, fieldName, msgFieldName, "", "", false),
+			countryInput(pr, tag, ""),
+			roleInput(pr, true),
+			textInput(pr, fieldTitle, msgFieldTitle, "", "", true),
+			textInput(pr, fieldMinistry, msgFieldMinistry, "", "", true),
 		), true
 	}
 	return slackapi.ModalViewRequest{}, false
 }
 
-func modalView(callbackID, title string, blocks ...slackapi.Block) slackapi.ModalViewRequest {
+// modalView is a modal with its title and buttons in pr's language.
+func modalView(pr *message.Printer, callbackID, title string, blocks ...slackapi.Block) slackapi.ModalViewRequest {
 	return slackapi.ModalViewRequest{
-		Type: slackapi.VTModal, CallbackID: callbackID, Title: plain(title),
-		Submit: plain(msgModalSubmit), Close: plain(msgModalCancel),
+		Type: slackapi.VTModal, CallbackID: callbackID, Title: plain(pr.Sprintf(title)),
+		Submit: plain(pr.Sprintf(msgModalSubmit)), Close: plain(pr.Sprintf(msgModalCancel)),
 		Blocks: slackapi.Blocks{BlockSet: blocks},
 	}
 }
 
-func textInput(id, label, initial, hint string, optional bool) *slackapi.InputBlock {
+// textInput is a text field, its label and hint (messages of the catalog)
+// in pr's language.
+func textInput(pr *message.Printer, id, label, initial, hint string, optional bool) *slackapi.InputBlock {
 	el := slackapi.NewPlainTextInputBlockElement(nil, id)
 	el.InitialValue = initial
 	var h *slackapi.TextBlockObject
 	if hint != "" {
-		h = plain(hint)
+		h = plain(pr.Sprintf(hint))
 	}
-	b := slackapi.NewInputBlock(id, plain(label), h, el)
+	b := slackapi.NewInputBlock(id, plain(pr.Sprintf(label)), h, el)
 	b.Optional = optional
 	return b
 }
 
 // dateInput is a date picker: Slack returns the day chosen as YYYY-MM-DD.
-func dateInput(id, label string) *slackapi.InputBlock {
-	return slackapi.NewInputBlock(id, plain(label), nil, slackapi.NewDatePickerBlockElement(id))
+func dateInput(pr *message.Printer, id, label string) *slackapi.InputBlock {
+	return slackapi.NewInputBlock(id, plain(pr.Sprintf(label)), nil, slackapi.NewDatePickerBlockElement(id))
 }
 
 // timeInput is a time picker: Slack returns the time chosen as HH:mm.
-func timeInput(id, label, initial string, optional bool) *slackapi.InputBlock {
+func timeInput(pr *message.Printer, id, label, initial string, optional bool) *slackapi.InputBlock {
 	el := slackapi.NewTimePickerBlockElement(id)
 	el.InitialTime = initial
-	b := slackapi.NewInputBlock(id, plain(label), nil, el)
+	b := slackapi.NewInputBlock(id, plain(pr.Sprintf(label)), nil, el)
 	b.Optional = optional
 	return b
 }
 
-func multilineInput(id, label string) *slackapi.InputBlock {
+func multilineInput(pr *message.Printer, id, label string) *slackapi.InputBlock {
 	el := slackapi.NewPlainTextInputBlockElement(nil, id)
 	el.Multiline = true
-	b := slackapi.NewInputBlock(id, plain(label), nil, el)
+	b := slackapi.NewInputBlock(id, plain(pr.Sprintf(label)), nil, el)
 	b.Optional = true
 	return b
 }
 
 // countryInput is a select of every country, grouped by regional group
 // (a group of at most 100 options, as Slack allows).
-func countryInput(initial string) *slackapi.InputBlock {
+func countryInput(pr *message.Printer, lang language.Tag, initial string) *slackapi.InputBlock {
 	groups := map[model.Group][]*slackapi.OptionBlockObject{}
 	var order []model.Group
 	for _, c := range model.Countries() {
 		if _, ok := groups[c.Group]; !ok {
 			order = append(order, c.Group)
 		}
-		groups[c.Group] = append(groups[c.Group], slackapi.NewOptionBlockObject(c.Alpha2, plain(c.Name), nil))
+		groups[c.Group] = append(groups[c.Group], slackapi.NewOptionBlockObject(c.Alpha2, plain(i18n.CountryName(lang, c.Alpha2)), nil))
 	}
 	var og []*slackapi.OptionGroupBlockObject
 	for _, g := range order {
 		og = append(og, slackapi.NewOptionGroupBlockElement(plain(groupLabel(g)), groups[g]...))
 	}
-	el := slackapi.NewOptionsGroupSelectBlockElement(slackapi.OptTypeStatic, plain(msgChooseCountry), fieldCountry, og...)
-	return slackapi.NewInputBlock(fieldCountry, plain(msgFieldCountry), nil, el)
+	el := slackapi.NewOptionsGroupSelectBlockElement(slackapi.OptTypeStatic, plain(pr.Sprintf(msgChooseCountry)), fieldCountry, og...)
+	return slackapi.NewInputBlock(fieldCountry, plain(pr.Sprintf(msgFieldCountry)), nil, el)
 }
 
 func groupLabel(g model.Group) string {
@@ -165,19 +190,19 @@ func groupLabel(g model.Group) string {
 	return "—"
 }
 
-func roleInput(all bool) *slackapi.InputBlock {
+func roleInput(pr *message.Printer, all bool) *slackapi.InputBlock {
 	opts := []*slackapi.OptionBlockObject{
-		slackapi.NewOptionBlockObject(string(model.RoleFocalPoint), plain(msgRoleFocalPoint), nil),
-		slackapi.NewOptionBlockObject(string(model.RoleAlternate), plain(msgRoleAlternate), nil),
+		slackapi.NewOptionBlockObject(string(model.RoleFocalPoint), plain(pr.Sprintf(msgRoleFocalPoint)), nil),
+		slackapi.NewOptionBlockObject(string(model.RoleAlternate), plain(pr.Sprintf(msgRoleAlternate)), nil),
 	}
 	if all {
 		opts = append(opts,
-			slackapi.NewOptionBlockObject(string(model.RoleSecretariat), plain(msgRoleSecretariat), nil),
-			slackapi.NewOptionBlockObject(string(model.RoleObserver), plain(msgRoleObserver), nil))
+			slackapi.NewOptionBlockObject(string(model.RoleSecretariat), plain(pr.Sprintf(msgRoleSecretariat)), nil),
+			slackapi.NewOptionBlockObject(string(model.RoleObserver), plain(pr.Sprintf(msgRoleObserver)), nil))
 	}
 	el := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, nil, fieldRole, opts...)
 	el.InitialOption = opts[0]
-	return slackapi.NewInputBlock(fieldRole, plain(msgFieldRole), nil, el)
+	return slackapi.NewInputBlock(fieldRole, plain(pr.Sprintf(msgFieldRole)), nil, el)
 }
 
 // form is a modal's submitted values by block ID.
@@ -240,6 +265,10 @@ func (t *Transport) submitModal(ctx context.Context, cb slackapi.InteractionCall
 	f := formOf(cb.View)
 	id := cb.View.CallbackID
 	if errs := f.check(required[id]...); len(errs) > 0 {
+		pr := i18n.Printer(t.language(ctx, cb.User.ID))
+		for k, v := range errs {
+			errs[k] = pr.Sprintf(v)
+		}
 		return slackapi.NewErrorsViewSubmissionResponse(errs)
 	}
 	ctx, cancel := context.WithTimeout(ctx, submitTimeout)

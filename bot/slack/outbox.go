@@ -16,7 +16,11 @@ import (
 	"focalbot/bot"
 	"focalbot/calendar"
 	"focalbot/delivery"
+	"focalbot/i18n"
 	"focalbot/model"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // Buttons of an invitation: the value is the meeting's number.
@@ -37,6 +41,7 @@ const (
 // zone with the venue's as fallback. A recipient Slack cannot reach is a
 // permanent failure; a rate limit says when to try again.
 func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Payload) error {
+	p = t.withLocale(ctx, it.Recipient, p)
 	var err error
 	switch p.Kind {
 	case model.KindRequest, model.KindPoll:
@@ -57,16 +62,36 @@ func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Pa
 	return sendError(err)
 }
 
+// withLocale is p with its reader's Slack locale (users.info, through the
+// users cache) as their language when their profile gives none, for the
+// messages rendered here: invitations, polls, cancellations, reminders and
+// nudges. A notice's text was written when it was planned, so it is not
+// looked up. When Slack cannot say, i18n.Reader falls back to the
+// network's language.
+func (t *Transport) withLocale(ctx context.Context, userID string, p delivery.Payload) delivery.Payload {
+	switch p.Kind {
+	case model.KindRequest, model.KindPoll, model.KindCancel, model.KindReminder, model.KindNudge:
+	default:
+		return p
+	}
+	if strings.TrimSpace(p.Invitee.Language) == "" {
+		p.Invitee.Language = t.users.caller(ctx, userID).Locale
+	}
+	return p
+}
+
 // shareCalendar puts the meeting's .ics file under an invitation, for
 // calendars that take a file (answers go by the buttons). The message is
 // what matters: a failed upload is logged, not retried, so that the
 // invitation is never posted twice.
 func (t *Transport) shareCalendar(ctx context.Context, channelID string, p delivery.Payload) {
 	var ics bytes.Buffer
-	ev := calendar.MeetingEvent(calendar.MethodPublish, p.Meeting, p.Organiser.Person(), t.clock.Now())
+	_, lang := readerPrinter(p)
+	ev := calendar.MeetingEvent(calendar.MethodPublish, p.Meeting, p.Organiser.Person(), t.clock.Now()).
+		In(p.Meeting, lang.String(), i18n.Default().String())
 	err := calendar.Encode(&ics, calendar.MethodPublish, ev)
 	if err == nil {
-		err = t.api.uploadFile(ctx, channelID, "invite.ics", p.Meeting.Title, ics.Bytes())
+		err = t.api.uploadFile(ctx, channelID, "invite.ics", p.Meeting.TitleIn(lang.String()), ics.Bytes())
 	}
 	if err != nil {
 		t.log.Warn("cannot share the invitation's calendar file", "meeting", p.Meeting.ID, "err", err)
@@ -74,41 +99,53 @@ func (t *Transport) shareCalendar(ctx context.Context, channelID string, p deliv
 }
 
 // invitationBlocks is an invitation or its update: what, when, where, and
-// the buttons to answer. Its text, the notification's, is escaped too.
+// the buttons to answer, in the reader's language: the meeting's
+// delivery.Summary as Slack blocks. Its text, the notification's, is
+// escaped too.
 func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 	m := p.Meeting
+	pr, lang := readerPrinter(p)
+	s := delivery.Summarize(m, lang, nil)
 	heading := msgInvitation
 	if m.Sequence > 0 {
 		heading = msgInvitationChanged
 	}
-	lines := []string{fmt.Sprintf(heading, clip(m.Title, maxTitleShown)), fmt.Sprintf(msgInvitationWhen, when(m))}
-	if where := strings.Trim(m.Venue+", "+m.Address, ", "); where != "" {
-		lines = append(lines, fmt.Sprintf(msgInvitationWhere, clip(where, maxTitleShown)))
+	lines := []string{pr.Sprintf(heading, clip(s.Title, maxTitleShown)), pr.Sprintf(msgInvitationWhen, when(m))}
+	if s.Venue != "" {
+		lines = append(lines, pr.Sprintf(msgInvitationWhere, clip(s.Venue, maxTitleShown)))
 	}
-	if m.OnlineURL != "" {
-		lines = append(lines, fmt.Sprintf(msgInvitationOnline, clip(m.OnlineURL, maxTitleShown)))
+	if s.Online != "" {
+		lines = append(lines, pr.Sprintf(msgInvitationOnline, clip(s.Online, maxTitleShown)))
 	}
-	if len(m.Hosts) > 0 {
-		var names []string
-		for _, h := range m.Hosts {
-			c, _ := model.CountryByCode(h)
-			names = append(names, c.Name)
-		}
-		lines = append(lines, fmt.Sprintf(msgInvitationHosts, strings.Join(names, ", "), clip(m.Organiser, maxTitleShown)))
+	if s.Hosts != "" {
+		lines = append(lines, pr.Sprintf(msgInvitationHosts, s.Hosts, clip(s.Organiser, maxTitleShown)))
 	}
 	blocks := []slackapi.Block{section(strings.Join(lines, "\n"))} // section escapes all but the live dates
-	if m.Agenda != "" {
-		blocks = append(blocks, section(fmt.Sprintf(msgInvitationAgenda, m.Agenda)))
+	if s.Agenda != "" {
+		blocks = append(blocks, section(pr.Sprintf(msgInvitationAgenda, s.Agenda)))
 	}
 	id := strconv.FormatInt(m.ID, 10)
 	blocks = append(blocks,
 		slackapi.NewActionBlock("rsvp",
-			button(actionRSVPYes, id, msgButtonAccept, "primary"),
-			button(actionRSVPMaybe, id, msgButtonMaybe, ""),
-			button(actionRSVPNo, id, msgButtonDecline, "danger"),
-			button(actionDelegate, id, msgButtonDelegate, "")),
-		slackapi.NewContextBlock(blockAnswer, mrkdwn(fmt.Sprintf(msgInvitationHow, id))))
-	return fallback(fmt.Sprintf(msgInvitationFallback, clip(m.Title, maxTitleShown), m.Start.In(m.Location()).Format("2 Jan 2006"))), blocks
+			button(actionRSVPYes, id, pr.Sprintf(msgButtonAccept), "primary"),
+			button(actionRSVPMaybe, id, pr.Sprintf(msgButtonMaybe), ""),
+			button(actionRSVPNo, id, pr.Sprintf(msgButtonDecline), "danger"),
+			button(actionDelegate, id, pr.Sprintf(msgButtonDelegate), "")),
+		slackapi.NewContextBlock(blockAnswer, mrkdwn(pr.Sprintf(msgInvitationHow, id))))
+	return fallback(pr.Sprintf(msgInvitationFallback, clip(s.Title, maxTitleShown), i18n.DateMedium(lang, m.Start.In(m.Location())))), blocks
+}
+
+// say renders a message of the catalog in the network's language, for an
+// answer given before (or instead of) finding out who asks: in a channel,
+// or when the bot is too busy to look.
+func say(format string) string { return i18n.Printer(i18n.Default()).Sprintf(format) }
+
+// readerPrinter is the catalog's printer for the reader of p, and their
+// language: their profile's (or a guest's), else their Slack locale as
+// Send's withLocale put it there, else the network's.
+func readerPrinter(p delivery.Payload) (*message.Printer, language.Tag) {
+	lang := i18n.Reader(p.Invitee.Language)
+	return i18n.Printer(lang), lang
 }
 
 // maxTitleShown is where a title, a venue or an organiser is cut in a
@@ -121,12 +158,13 @@ const maxTitleShown = 300
 // Slack allows an option 75 characters, date tokens included.
 func pollBlocks(p delivery.Payload) (string, []slackapi.Block) {
 	poll := p.Poll
+	pr, _ := readerPrinter(p)
 	var options []*slackapi.OptionBlockObject
-	lines := []string{fmt.Sprintf(msgPollQuestion, clip(poll.Title, maxTitleShown), live(DateToken(poll.Deadline, poll.Slots[0].Location())))}
+	lines := []string{pr.Sprintf(msgPollQuestion, clip(poll.Title, maxTitleShown), live(DateToken(poll.Deadline, poll.Slots[0].Location())))}
 	for i, sl := range poll.Slots {
 		n := strconv.Itoa(i + 1)
-		lines = append(lines, fmt.Sprintf(msgPollSlotLabel, i+1, when(model.Meeting{Start: sl.Start, End: sl.End, TimeZone: sl.TimeZone})))
-		label := fmt.Sprintf(msgPollSlotLabel, i+1, live(shortDate(sl.Start, sl.Location())))
+		lines = append(lines, pr.Sprintf(msgPollSlotLabel, i+1, when(model.Meeting{Start: sl.Start, End: sl.End, TimeZone: sl.TimeZone})))
+		label := pr.Sprintf(msgPollSlotLabel, i+1, live(shortDate(sl.Start, sl.Location())))
 		if utf8.RuneCountInString(escape(label)) > maxOptionText {
 			label = n
 		}
@@ -137,10 +175,10 @@ func pollBlocks(p delivery.Payload) (string, []slackapi.Block) {
 		section(strings.Join(lines, "\n")),
 		slackapi.NewActionBlock(blockPoll,
 			slackapi.NewCheckboxGroupsBlockElement(actionPollSlots, options...),
-			button(actionPollAnswer, id, msgButtonSendAnswer, "primary")),
-		slackapi.NewContextBlock(blockAnswer, mrkdwn(fmt.Sprintf(msgPollHow, id))),
+			button(actionPollAnswer, id, pr.Sprintf(msgButtonSendAnswer), "primary")),
+		slackapi.NewContextBlock(blockAnswer, mrkdwn(pr.Sprintf(msgPollHow, id))),
 	}
-	return fallback(fmt.Sprintf(msgPollFallback, clip(poll.Title, maxTitleShown))), blocks
+	return fallback(pr.Sprintf(msgPollFallback, clip(poll.Title, maxTitleShown))), blocks
 }
 
 // maxOptionText is the most characters Slack allows an option's text.
@@ -208,19 +246,22 @@ func span(start, end time.Time, venue *time.Location) string {
 	return DateToken(start, venue) + " – " + dateToken(end, "{time}", to)
 }
 
-// outboxText is a cancellation, a reminder, a nudge or a notice as text.
+// outboxText is a cancellation, a reminder, a nudge or a notice as text, in
+// the reader's language.
 func outboxText(p delivery.Payload) string {
 	m := p.Meeting
+	pr, lang := readerPrinter(p)
+	title := clip(m.TitleIn(lang.String()), maxTitleShown)
 	switch p.Kind {
 	case model.KindCancel:
-		return fmt.Sprintf(msgCancelled, clip(m.Title, maxTitleShown), when(m))
+		return pr.Sprintf(msgCancelled, title, when(m))
 	case model.KindReminder:
-		return fmt.Sprintf(msgReminder, clip(m.Title, maxTitleShown), when(m), m.ID)
+		return pr.Sprintf(msgReminder, model.Identifiers([]any{title, when(m), m.ID})...)
 	case model.KindNudge:
 		if p.Country != "" { // to an alternate of a country still silent
-			return fmt.Sprintf(msgCountryNudge, clip(m.Title, maxTitleShown), when(m), p.Country, m.ID)
+			return pr.Sprintf(msgCountryNudge, model.Identifiers([]any{title, when(m), p.Country, m.ID})...)
 		}
-		return fmt.Sprintf(msgNudge, clip(m.Title, maxTitleShown), when(m), m.ID, m.ID)
+		return pr.Sprintf(msgNudge, model.Identifiers([]any{title, when(m), m.ID, m.ID})...)
 	}
 	return p.Text
 }

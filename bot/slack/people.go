@@ -84,7 +84,7 @@ func (t *Transport) submitPerson(ctx context.Context, cb slackapi.InteractionCal
 		reply, err = ops.UpdateProfile(ctx, caller, changes)
 	}
 	if ctx.Err() != nil {
-		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{field: msgTooSlow}), true
+		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{field: say(msgTooSlow)}), true
 	}
 	if err != nil {
 		if named := model.ErrorField(err); named != "" && hasField(id, named) {

@@ -11,6 +11,8 @@
 //     or of a Printf, Sprintf or Fprintf method of a printer (not of fmt or
 //     log);
 //   - the Description of a Command literal (a command's line in help);
+//   - in a template's text (any string literal), the quoted format of a
+//     {{.T "…"}} call: the templates' words, which their view's T looks up;
 //   - the Key of an i18n.Plural literal, which makes it a counted message
 //     whose count is argument Arg and whose English singular is One.
 //
@@ -133,6 +135,9 @@ type pkgFiles struct {
 
 var msgName = regexp.MustCompile(`^msg[A-Z0-9]`)
 
+// templateT finds the format of a {{.T "…"}} call in a template.
+var templateT = regexp.MustCompile(`\{\{-?\s*\.T\s+("(?:[^"\\]|\\.)*")`)
+
 func (p *pkgFiles) collectConsts() {
 	for _, f := range p.files {
 		for _, d := range f.Decls {
@@ -222,6 +227,18 @@ func (p *pkgFiles) messages() []*Message {
 		implied := map[*ast.CompositeLit]string{} // the type of elided element literals
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
+			case *ast.BasicLit:
+				if n.Kind == token.STRING && strings.Contains(n.Value, ".T") {
+					text, err := strconv.Unquote(n.Value)
+					if err != nil {
+						break
+					}
+					for _, m := range templateT.FindAllStringSubmatch(text, -1) {
+						if key, err := strconv.Unquote(m[1]); err == nil && hasWords(key) {
+							out = append(out, &Message{Key: key, Where: []string{p.where(n.Pos())}})
+						}
+					}
+				}
 			case *ast.CallExpr:
 				if i := formatArg(pkgName, n); i >= 0 && i < len(n.Args) {
 					if lit, ok := n.Args[i].(*ast.BasicLit); ok {
@@ -300,6 +317,12 @@ func (p *pkgFiles) plural(cl *ast.CompositeLit, out *[]*Message) {
 	if !ok1 || !ok2 || n < 1 {
 		p.problems = append(p.problems, fmt.Sprintf("%s: an i18n.Plural needs a constant string Key and One and a literal Arg from 1", p.where(cl.Pos())))
 		return
+	}
+	if a, b := Placeholders(ks), Placeholders(ones); strings.Join(a, " ") != strings.Join(b, " ") {
+		p.problems = append(p.problems, fmt.Sprintf("%s: the singular %q has placeholders %v, its message %q has %v", p.where(cl.Pos()), ones, b, ks, a))
+	}
+	if !hasArg(ks, n) {
+		p.problems = append(p.problems, fmt.Sprintf("%s: %q has no argument %d to count", p.where(cl.Pos()), ks, n))
 	}
 	*out = append(*out, &Message{Key: ks, Counted: true, Arg: n, One: ones, Where: []string{p.where(cl.Pos())}})
 }
@@ -385,6 +408,16 @@ func Placeholders(format string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// hasArg reports whether format prints argument n with %d.
+func hasArg(format string, n int) bool {
+	for _, ph := range Placeholders(format) {
+		if ph == fmt.Sprintf("%d:d", n) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasWords reports whether a format has a letter outside its placeholders.

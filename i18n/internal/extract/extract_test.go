@@ -42,6 +42,8 @@ var plurals = []i18n.Plural{{Key: msgCount, Arg: 1, One: "%d person"}}
 
 var cmds = []Command{{Name: "help", Usage: "[command]", Description: "what I can do"}}
 
+var tmpl = `+"`"+`{{.T "Dear %s," .Name}} {{ .T "in \"quotes\"" }} {{.Title}}`+"`"+`
+
 func f(p printer) error {
 	p.Printf("Printed %d.", 3)
 	fmt.Printf("not a message %d", 3)
@@ -66,7 +68,7 @@ const msgInTest = "Only in a test."
 	for k := range got {
 		keys = append(keys, k)
 	}
-	want := []string{"%d people", "Bad %q.", "Hello, %s.", "Part one, part two.", "Printed %d.", "Too long (%d).", "what I can do"}
+	want := []string{"Dear %s,", `in "quotes"`, "%d people", "Bad %q.", "Hello, %s.", "Part one, part two.", "Printed %d.", "Too long (%d).", "what I can do"}
 	if !sameSet(keys, want) {
 		t.Errorf("keys %q, want %q", keys, want)
 	}
@@ -75,6 +77,28 @@ const msgInTest = "Only in a test."
 	}
 	if got["Hello, %s."].Where[0] != "a/a.go:6" {
 		t.Errorf("where: %v", got["Hello, %s."].Where)
+	}
+}
+
+// TestBadPlurals: a singular whose placeholders differ from its message's,
+// or a count argument the message does not print with %d, is an error.
+func TestBadPlurals(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "go.mod", "module x\n")
+	write(t, root, "a/a.go", `package a
+
+import "x/i18n"
+
+const (
+	msgA = "%d files in %s"
+	msgB = "%s has %d files"
+)
+
+var plurals = []i18n.Plural{{Key: msgA, Arg: 1, One: "one file"}, {Key: msgB, Arg: 1, One: "%s has %d file"}}
+`)
+	_, err := Messages(root)
+	if err == nil || !strings.Contains(err.Error(), `the singular "one file"`) || !strings.Contains(err.Error(), `has no argument 1 to count`) {
+		t.Errorf("err = %v", err)
 	}
 }
 

@@ -1,0 +1,123 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"focalbot/bot"
+	"focalbot/clock"
+	"focalbot/delivery"
+	"focalbot/internal/storetest"
+	"focalbot/model"
+	"focalbot/storage"
+)
+
+// TestReaderLanguage shows one meeting to readers of several languages:
+// each gets the meeting's title and agenda in theirs where the secretariat
+// gave them (title.fr=…), its dates as CLDR writes them there, and the
+// hosts' names in it. A profile's language wins over a Slack locale, which
+// wins over the network's; a guest invited with language=fr gets French
+// mail; a language focalbot does not write is refused and changes nothing.
+func TestReaderLanguage(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		ctx := context.Background()
+		w.as("sec@example.org", "me set tz America/New_York")
+		for _, st := range []struct{ as, line, want string }{
+			{"fp", "me set language fr", ""},
+			{"alt", "me set language ar", ""},
+			{"sec", `meeting create title="Second Meeting" title.fr="Deuxième réunion" agenda="Opening" agenda.fr="Ouverture" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York" hosts="Germany, Ghana"`, "Meeting 1 created"},
+			{"sec", "invite 1 all", "2 newly invited"},
+			{"sec", "meetings", "Second Meeting"},
+			{"sec", "meetings", "Sat 29 Sep 2012, 10:00–17:00 EDT"},
+			{"fp", "next", "Deuxième réunion"},
+			{"fp", "next", "samedi 29 septembre 2012, 10:00–17:00 EDT"},
+			{"fp", "next", "Allemagne, Ghana"},
+			{"fp", "next", "Ouverture"},
+			{"alt", "next", "Second Meeting"}, // no Arabic title: the meeting's own
+			{"alt", "next", "السبت، 29 سبتمبر 2012"},
+			{"alt", "next", "ألمانيا، غانا"},
+			{"sec", `invite 1 guest amb@fr.example.org name="Amb. Claire Martin" language=fr-FR`, "1 newly invited"},
+		} {
+			r := w.as(st.as+"@example.org", st.line)
+			if r.Code != "" || !strings.Contains(r.Text(), st.want) {
+				t.Fatalf("%s: %q answered (%s):\n%s\nwant it to contain %q", st.as, st.line, r.Code, r.Text(), st.want)
+			}
+		}
+		before := w.snapshot()
+		for _, line := range []string{
+			`meeting change 1 title.pt="Segunda reunião"`,
+			`meeting change 1 title.en="Second"`,
+			`invite 1 guest x@example.org name=X language=pt`,
+		} {
+			if r := w.as("sec@example.org", line); r.Code != model.EINVALID || !strings.Contains(r.Text(), "zh-Hans") {
+				t.Errorf("%q answered (%s) %s", line, r.Code, r.Text())
+			}
+		}
+		if after := w.snapshot(); after != before {
+			t.Error("a refused language changed something")
+		}
+
+		// The guest's invitation goes out in French.
+		items, err := s.Outbox(ctx, model.OutboxFilter{MeetingID: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, it := range items {
+			if it.Recipient != "amb@fr.example.org" {
+				continue
+			}
+			p, err := delivery.Decode(it)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found = p.Invitee.Language == "fr" && p.Meeting.TitleIn(p.Invitee.Language) == "Deuxième réunion"
+		}
+		if !found {
+			t.Error("the guest's invitation does not carry language fr")
+		}
+		// Both are stored: the meeting's texts and the guest's language.
+		invs, err := s.Invitations(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := false
+		for _, inv := range invs {
+			stored = stored || inv.Email == "amb@fr.example.org" && inv.Language == "fr"
+		}
+		m, err := s.Meeting(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !stored || m.Titles["fr"] != "Deuxième réunion" || m.Agendas["fr"] != "Ouverture" || len(m.Titles) != 1 {
+			t.Errorf("stored: guest language %v, titles %v, agendas %v", stored, m.Titles, m.Agendas)
+		}
+		if r := w.as("sec@example.org", `meeting change 1 title.fr=""`); r.Code != "" {
+			t.Fatalf("removing the French title: %s", r.Text())
+		}
+		if r := w.as("fp@example.org", "next"); strings.Contains(r.Text(), "Deuxième réunion") || !strings.Contains(r.Text(), "Ouverture") {
+			t.Errorf("after removing the French title, a French reader sees:\n%s", r.Text())
+		}
+
+		// Whose language: profile, else the Slack locale, else the network's.
+		e := w.engine
+		cases := []struct {
+			caller bot.Caller
+			want   string
+		}{
+			{bot.Caller{Email: "fp@example.org", Locale: "es-ES"}, "samedi 29 septembre"}, // profile fr wins
+			{bot.Caller{Email: "sec@example.org", Locale: "es-419"}, "sábado, 29 de septiembre de 2012"},
+			{bot.Caller{Email: "sec@example.org", Locale: "ru-RU"}, "суббота, 29 сентября 2012 г."},
+			{bot.Caller{Email: "sec@example.org", Locale: "zh-CN"}, "2012年9月29日星期六"},
+			{bot.Caller{Email: "sec@example.org", Locale: "pt-BR"}, "Sat 29 Sep 2012"},
+			{bot.Caller{Email: "sec@example.org"}, "Sat 29 Sep 2012"},
+		}
+		for _, c := range cases {
+			if r := e.Handle(ctx, c.caller, "meetings"); !strings.Contains(r.Text(), c.want) {
+				t.Errorf("%+v: %s\nwant %q", c.caller, r.Text(), c.want)
+			}
+		}
+	})
+}

@@ -1,0 +1,80 @@
+package i18n
+
+import (
+	"time"
+
+	"github.com/go-playground/locales"
+	"github.com/go-playground/locales/ar"
+	"github.com/go-playground/locales/es"
+	"github.com/go-playground/locales/fr"
+	"github.com/go-playground/locales/ru"
+	"github.com/go-playground/locales/zh_Hans"
+	"golang.org/x/text/language"
+)
+
+// Dates and times are written with CLDR's patterns and names for each
+// language (github.com/go-playground/locales, generated from CLDR):
+// "samedi 29 septembre 2012", "sábado, 29 de septiembre de 2012",
+// "суббота, 29 сентября 2012 г.", "2012年9月29日星期六", "السبت، 29 سبتمبر 2012".
+// English keeps focalbot's own short forms ("Sat 29 Sep 2012", "10:00"),
+// which its readers already know.
+var cldr = map[language.Tag]locales.Translator{
+	Arabic:            ar.New(),
+	SimplifiedChinese: zh_Hans.New(),
+	French:            fr.New(),
+	Russian:           ru.New(),
+	Spanish:           es.New(),
+}
+
+// DateFull writes a day with its weekday: "Sat 29 Sep 2012" in English,
+// "samedi 29 septembre 2012" in French.
+func DateFull(t language.Tag, d time.Time) string {
+	if l, ok := cldr[Match(t.String())]; ok {
+		return l.FmtDateFull(d)
+	}
+	return d.Format("Mon 2 Jan 2006")
+}
+
+// DateLong writes a day without its weekday: "29 September 2012" in
+// English, "29 septembre 2012" in French.
+func DateLong(t language.Tag, d time.Time) string {
+	if l, ok := cldr[Match(t.String())]; ok {
+		return l.FmtDateLong(d)
+	}
+	return d.Format("2 January 2006")
+}
+
+// Clock writes a time of day: "10:00" (and "上午10:00", "10:00 ص" as
+// Chinese and Arabic write it).
+func Clock(t language.Tag, d time.Time) string {
+	if l, ok := cldr[Match(t.String())]; ok {
+		return l.FmtTimeShort(d)
+	}
+	return d.Format("15:04")
+}
+
+// DateTime writes a day and a time: "Sat 29 Sep 2012, 10:00",
+// "samedi 29 septembre 2012, 10:00".
+func DateTime(t language.Tag, d time.Time) string {
+	return DateFull(t, d) + separator(t) + Clock(t, d)
+}
+
+// separator is what stands between a date and its time.
+func separator(t language.Tag) string {
+	switch Match(t.String()) {
+	case SimplifiedChinese:
+		return " "
+	case Arabic:
+		return "، "
+	}
+	return ", "
+}
+
+// DateMedium writes a day briefly: "29 Sep 2012" in English, "29 sept.
+// 2012" in French, "2012年9月29日" in Chinese.
+func DateMedium(t language.Tag, d time.Time) string {
+	if l, ok := cldr[Match(t.String())]; ok {
+		return l.FmtDateMedium(d)
+	}
+	return d.Format("2 Jan 2006")
+}
