@@ -39,7 +39,7 @@ invite 1 all
 		}
 		// A person with no language of their own gets the network's.
 		mustRun(t, "update neo.sebego@bw.example.org language=\ninvite 1 Botswana\n", "--now", now)
-		t.Setenv("FOCALBOT_LANGUAGE", "ru")
+		setenv(t, "FOCALBOT_LANGUAGE", "ru")
 		out := mustRun(t, "next\n", "--as", "neo.sebego@bw.example.org", "--now", now)
 		if !strings.Contains(out, "суббота, 29 сентября 2012 г.") || !strings.Contains(out, "Германия, Гана") {
 			t.Errorf("FOCALBOT_LANGUAGE=ru: %s", out)

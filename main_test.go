@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,12 +19,43 @@ import (
 	"focalbot/bot"
 	"focalbot/clock"
 	"focalbot/config"
+	"focalbot/i18n"
 	"focalbot/internal/pgtest"
 	"focalbot/internal/storetest"
 	"focalbot/internal/syncbuf"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// subjectKind is which of focalbot's mails raw is by its subject, in
+// whichever of the catalog's languages it is written ("Reminder:",
+// "Invitation:", "Weekly digest", "Good morning"), or "".
+func subjectKind(t *testing.T, raw []byte) string {
+	t.Helper()
+	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("an unreadable mail: %v", err)
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		t.Fatalf("an unreadable subject %q: %v", msg.Header.Get("Subject"), err)
+	}
+	for _, notice := range []string{"Weekly digest", "Good morning"} { // to the secretariat, in English
+		if strings.HasPrefix(subject, notice) {
+			return notice
+		}
+	}
+	for _, tag := range i18n.Languages {
+		pr := i18n.Printer(tag)
+		for kind, format := range map[string]string{"Reminder:": "Reminder: %s, %s", "Invitation:": "Invitation: %s, %s"} {
+			prefix, _, _ := strings.Cut(pr.Sprintf(format, "\x00", "\x00"), "\x00")
+			if strings.HasPrefix(subject, prefix) {
+				return kind
+			}
+		}
+	}
+	return ""
+}
 
 // focalbot runs the program as a user would, with input and the environment
 // set up for this test, and returns what it printed.
@@ -371,7 +404,7 @@ poll create 1 deadline="2013-06-10 17:00" slots="2013-09-21 10:00-17:00, 2013-09
 `, "No meetings", "Annual Meeting of the Global Network of R2P Focal Points — Sat 28 Sep 2013", "(draft)", "Poll 1 created")
 		session("2013-06-01T10:00", "kwame.boateng@gh.example.org", "poll answer 1 1\n", "slots you can attend are now: 1")
 		session("2013-06-01T10:05", "mette.sorensen@dk.example.org", "poll answer 1 1,2\n", "now: 1, 2")
-		session("2013-06-01T10:10", "jose.solis@cr.example.org", "poll answer 1 1\n", "now: 1")
+		session("2013-06-01T10:10", "jose.solis@cr.example.org", "poll answer 1 1\n", "ahora: 1") // José reads Spanish
 		session("2013-06-01T11:00", ruth, `clock advance 10d
 poll pick 1 1
 meeting schedule 1
@@ -392,10 +425,8 @@ invite 1 all
 		files, _ := filepath.Glob(filepath.Join(getenvOf(t, "FOCALBOT_DATA_DIR"), "outbox", "*.eml"))
 		for _, f := range files {
 			b, _ := os.ReadFile(f)
-			for _, subject := range []string{"Subject: Reminder:", "Subject: Invitation:", "Subject: Weekly digest", "Subject: Good morning"} {
-				if bytes.Contains(b, []byte(subject)) {
-					count[subject]++
-				}
+			if kind := subjectKind(t, b); kind != "" {
+				count["Subject: "+kind]++
 			}
 			if bytes.Contains(b, []byte("Subject: Reminder:")) && bytes.Contains(b, []byte("kwame.boateng")) &&
 				bytes.Contains(b, []byte("We have not had your answer")) {

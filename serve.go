@@ -105,12 +105,24 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := sched.Tick(ctx); err != nil {
 		a.log.Error("scheduler tick at start", "err", err)
 	}
+	imap, err := a.imapWatcher(planner, disp.Kick, met)
+	if err != nil {
+		return fmt.Errorf("FOCALBOT_IMAP_URL: %w", err)
+	}
 	dctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 2)
+	done := make(chan error, 3)
 	go func() { done <- disp.Run(dctx, dispatchInterval) }()
 	go func() { done <- sched.Run(dctx) }()
+	go func() {
+		if imap != nil {
+			done <- imap.Run(dctx) // replies by IMAP, until stopped
+			return
+		}
+		done <- nil
+	}()
 	defer func() {
 		stop()
+		<-done
 		<-done
 		<-done
 		// Send what the last commands queued before leaving, so that a

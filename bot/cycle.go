@@ -376,7 +376,7 @@ func (e *Engine) outboxRetry(ctx context.Context, w *Reply, r *Request) error {
 }
 
 func (e *Engine) clockShow(ctx context.Context, w *Reply, r *Request) error {
-	w.Printf(msgClock, r.Now.In(e.zone).Format("Mon 2 Jan 2006 15:04 MST"))
+	w.Printf(msgClock, w.deadline(r.Now.In(e.zone)))
 	if e.simClock == nil {
 		w.Printf(msgClockReal)
 	}
@@ -398,6 +398,6 @@ func (e *Engine) clockAdvance(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return fmt.Errorf("advance the clock: %w", err)
 	}
-	w.Printf(msgClockAdvanced, e.simClock.Now().In(e.zone).Format("Mon 2 Jan 2006 15:04 MST"), ticks)
+	w.Printf(msgClockAdvanced, w.deadline(e.simClock.Now().In(e.zone)), ticks)
 	return nil
 }

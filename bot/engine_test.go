@@ -335,10 +335,15 @@ func TestRegistrationWorkflow(t *testing.T) {
 	})
 }
 
-// panicky is a store whose People panics, to prove the engine survives.
+// panicky is a store whose People and CoveredCountries panic, to prove the
+// engine survives.
 type panicky struct{ *storage.Store }
 
 func (panicky) People(context.Context, model.PeopleFilter) ([]model.Person, error) {
+	panic("boom")
+}
+
+func (panicky) CoveredCountries(context.Context) ([]string, error) {
 	panic("boom")
 }
 

@@ -173,7 +173,7 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 			continue
 		}
 		if !full {
-			w.Printf(msgOutreachGroup, g.Name(), len(entries))
+			w.Printf(msgOutreachGroup, w.group(g), len(entries))
 		}
 		for _, st := range model.Stages {
 			var listed []network.OutreachChange

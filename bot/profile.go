@@ -6,9 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
 	"focalbot/network"
+
+	"golang.org/x/text/language"
 )
 
 func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
@@ -208,7 +211,12 @@ func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person,
 		w.Printf(msgProfileSlack, r.Caller.mention(p.SlackID))
 	}
 	if loc, err := model.LoadZone(p.TimeZone); err == nil {
-		w.Printf(msgProfileZone, p.TimeZone, r.Now.In(loc).Format("Mon 2 Jan 15:04"))
+		now := r.Now.In(loc)
+		if w.lang == i18n.English || w.lang == (language.Tag{}) {
+			w.Printf(msgProfileZone, p.TimeZone, now.Format("Mon 2 Jan 15:04"))
+		} else {
+			w.Printf(msgProfileZone, p.TimeZone, i18n.DateTime(w.lang, now))
+		}
 	} else {
 		w.Printf(msgProfileNoZone)
 	}

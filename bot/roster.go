@@ -2,46 +2,73 @@ package bot
 
 import (
 	"context"
-	"slices"
+	"strconv"
 	"strings"
 
 	"focalbot/match"
 	"focalbot/model"
 )
 
+// Messages of the roster's pages.
+const (
+	msgRosterPage    = "Page %d of %d. For the next one: %s"
+	msgRosterLast    = "Page %d of %d, the last."
+	msgRosterBadPage = "A page is a number from 1, e.g. roster page 2."
+	msgRosterNoPage  = "The roster has %d pages of %d people here; there is no page %d."
+)
+
+// rosterPage is how many people a page of the roster shows: about a
+// screen.
+const rosterPage = 50
+
+// roster lists the people of a country, a regional group or all, a page
+// (rosterPage people) at a time: "roster [country | group] [page <n>]".
+// Its cost grows with the people it shows (network.RosterPageOf).
 func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
+	words, page := r.Args.Words, 1
+	if n := len(words); n >= 1 && strings.EqualFold(words[n-1], "page") {
+		return model.Errorf(model.EINVALID, msgRosterBadPage)
+	}
+	if n := len(words); n >= 2 && strings.EqualFold(words[n-2], "page") {
+		p, err := strconv.Atoi(words[n-1])
+		if err != nil || p < 1 {
+			return model.Errorf(model.EINVALID, msgRosterBadPage)
+		}
+		words, page = words[:n-2], p
+	}
 	var countries []string
-	title := ""
-	if q := r.Args.Rest(0); q != "" {
+	title, q := "", strings.Join(words, " ")
+	if q != "" {
 		if g, ok := model.ParseGroup(q); ok {
 			for _, c := range model.CountriesInGroup(g) {
 				countries = append(countries, c.Alpha2)
 			}
-			title = g.Name()
+			title = w.group(g)
 		} else {
 			c, err := match.Country(q)
 			if err != nil {
 				return err
 			}
-			countries, title = []string{c.Alpha2}, c.Name
+			countries, title = []string{c.Alpha2}, w.countryName(c)
 		}
 	}
-	people, err := e.svc.Roster(ctx, r.viewer(), countries)
+	pg, err := e.svc.RosterPageOf(ctx, r.viewer(), countries, page, rosterPage)
 	if err != nil {
 		return err
 	}
-	if len(people) == 0 {
+	if pg.Total == 0 {
 		w.Printf(msgRosterEmpty)
 		return nil
 	}
-	// The store orders by country code; readers look for country names.
-	slices.SortStableFunc(people, func(a, b model.Person) int {
-		return strings.Compare(countryName(a.Country), countryName(b.Country))
-	})
+	pages := (pg.Total + rosterPage - 1) / rosterPage
+	if page > pages {
+		return model.Errorf(model.EINVALID, msgRosterNoPage, pages, rosterPage, page)
+	}
+	people := pg.People
 	if title != "" {
-		w.Printf(msgRosterHeaderFor, title, len(people))
+		w.Printf(msgRosterHeaderFor, title, pg.Total)
 	} else {
-		w.Printf(msgRosterHeader, len(people))
+		w.Printf(msgRosterHeader, pg.Total)
 	}
 	last := "-"
 	for _, p := range people {
@@ -54,6 +81,13 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 			}
 		}
 		w.Printf(msgListItem, e.personLine(w, p, r.viewer()))
+	}
+	switch {
+	case page < pages:
+		next := strings.TrimSpace("roster " + q)
+		w.Printf(msgRosterPage, page, pages, next+" page "+strconv.Itoa(page+1))
+	case pages > 1:
+		w.Printf(msgRosterLast, page, pages)
 	}
 	return nil
 }

@@ -39,6 +39,8 @@ type Config struct {
 	SMTPURL            Secret // FOCALBOT_SMTP_URL(_FILE): where mail goes; none means .eml files
 	MailFrom           string // FOCALBOT_MAIL_FROM: the organiser's address
 	MailFromName       string // its display name, when FOCALBOT_MAIL_FROM gives one
+
+	IMAP IMAP // FOCALBOT_IMAP_*: calendar replies read from a mailbox (config/imap.go)
 }
 
 // Secret is a setting never to be shown: it prints and logs as "(hidden)".
@@ -101,6 +103,13 @@ var Settings = []Setting{
 	{"FOCALBOT_SMTP_URL", "", "where invitations are mailed: smtp://user:password@host:587 (STARTTLS) or smtps://…:465, ?connections=N (default 3); without it, .eml files in <data dir>/outbox"},
 	{"FOCALBOT_SMTP_URL_FILE", "", "a file holding FOCALBOT_SMTP_URL, instead of the variable"},
 	{"FOCALBOT_MAIL_FROM", "<first e-mail of FOCALBOT_SECRETARIAT>", "the organiser's mailbox invitations come from and replies go to, e.g. \"Global Centre <secretariat@example.org>\""},
+	{"FOCALBOT_IMAP_URL", "", "read calendar replies from this mailbox: imaps://user@mail.example.org/INBOX (TLS), or imap://… (STARTTLS); the user percent-encoded (secretariat%40example.org), no password in it"},
+	{"FOCALBOT_IMAP_PASSWORD", "", "the mailbox's password (an app password where the provider has them)"},
+	{"FOCALBOT_IMAP_PASSWORD_FILE", "", "a file holding FOCALBOT_IMAP_PASSWORD, instead of the variable"},
+	{"FOCALBOT_IMAP_TOKEN_FILE", "", "a file holding an OAuth2 access token, read again at every login (XOAUTH2 or OAUTHBEARER), instead of a password"},
+	{"FOCALBOT_IMAP_POLL", "1m", "how often to look for new mail when the server has no IDLE, and to try again a message that could not be stored"},
+	{"FOCALBOT_IMAP_CA_FILE", "", "a PEM file of the certificates to trust for the IMAP server (a private CA), instead of the system's"},
+	{"FOCALBOT_IMAP_DONE", "", "a folder to move handled messages to; without it they are flagged \\Seen and $Focalbot where they are"},
 }
 
 // Load reads the configuration through getenv: the program's environment,
@@ -180,6 +189,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	if err := c.loadSlack(lookup, get); err != nil {
+		return Config{}, err
+	}
+	if err := c.loadIMAP(lookup, get); err != nil {
 		return Config{}, err
 	}
 	return c, nil

@@ -38,7 +38,9 @@ type Store interface {
 	// FinishMail records what became of a message.
 	FinishMail(ctx context.Context, m model.InboundMail) error
 	MeetingByUID(ctx context.Context, uid string) (model.Meeting, error)
-	Invitations(ctx context.Context, meetingID int64) ([]model.Invitation, error)
+	// InvitationByEmail is the invitation of a meeting sent to an
+	// address; ENOTFOUND when there is none.
+	InvitationByEmail(ctx context.Context, meetingID int64, email string) (model.Invitation, error)
 	// IsDelegate reports whether from is recorded as a colleague sent
 	// instead of the attendee of meeting meetingID.
 	IsDelegate(ctx context.Context, meetingID int64, attendeeEmail, from string) (bool, error)
@@ -263,21 +265,14 @@ func (d *decision) trust(ctx context.Context, kind string, reply calendar.Reply)
 		return m, model.Invitation{}, false, err
 	}
 	d.rec.MeetingID = m.ID
-	invs, err := d.Store.Invitations(ctx, m.ID)
-	if err != nil {
-		return m, model.Invitation{}, false, err
-	}
-	var inv *model.Invitation
-	for i := range invs {
-		if model.NormalizeEmail(invs[i].Email) == reply.Attendee.Email {
-			inv = &invs[i]
-			break
-		}
-	}
-	if inv == nil {
+	found, err := d.Store.InvitationByEmail(ctx, m.ID, reply.Attendee.Email)
+	if model.ErrorCode(err) == model.ENOTFOUND {
 		d.refuse(kind, msgNotInvited, reply.Attendee.Email, m.ID)
 		return m, model.Invitation{}, false, nil
+	} else if err != nil {
+		return m, model.Invitation{}, false, err
 	}
+	inv := &found
 	from := model.NormalizeEmail(d.msg.From)
 	if d.msg.ForwardedFrom != "" {
 		ok, err := d.forwardedBySecretariat(ctx, from)

@@ -88,7 +88,7 @@ func New(outbox Outbox, now func() time.Time) *Metrics {
 			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3},
 		}, []string{"mode"}),
 		mailIn: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "focalbot_mail_incoming_total", Help: "Incoming mail, by outcome: handled, ignored, held, refused, or repeat (received before).",
+			Name: "focalbot_mail_incoming_total", Help: "Incoming mail, by outcome: handled, ignored, held, refused, repeat (received before), or error (could not be stored; read again).",
 		}, []string{"outcome"}),
 	}
 	for _, ch := range []model.Channel{model.ChannelEmail, model.ChannelSlack} {

@@ -26,11 +26,21 @@ type GroupCoverage struct {
 // CoverageOf is the coverage that people give (anyone may be among them:
 // only those who Cover count).
 func CoverageOf(people []Person) Coverage {
-	covered := map[string]bool{}
+	var codes []string
 	for _, p := range people {
 		if p.Covers() {
-			covered[p.Country] = true
+			codes = append(codes, p.Country)
 		}
+	}
+	return CoverageOfCountries(codes)
+}
+
+// CoverageOfCountries is the coverage of the countries covered, by alpha-2
+// code, as a store counts them without loading every person (see Covers).
+func CoverageOfCountries(codes []string) Coverage {
+	covered := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		covered[c] = true
 	}
 	var cv Coverage
 	for _, c := range Countries() {

@@ -17,6 +17,7 @@ type OutreachStore interface {
 	FollowUpsDue(ctx context.Context, day time.Time) ([]model.Outreach, error)
 	Person(ctx context.Context, id int64) (model.Person, error)
 	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
+	CoveredCountries(ctx context.Context) ([]string, error)
 }
 
 // What the outreach services answer.
@@ -199,13 +200,14 @@ func (s *Service) OutreachPipeline(ctx context.Context, c Caller, groups []model
 	if err := c.requireSecretariat(); err != nil {
 		return Pipeline{}, err
 	}
-	focal, err := s.store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint}, Statuses: []model.Status{model.StatusActive}})
+	// Counted by the database, a row a country: not every focal point loaded.
+	covered, err := s.store.CoveredCountries(ctx)
 	if err != nil {
 		return Pipeline{}, err
 	}
 	appointed := map[string]bool{}
-	for _, p := range focal {
-		appointed[p.Country] = true
+	for _, code := range covered {
+		appointed[code] = true
 	}
 	all, err := s.store.Outreaches(ctx)
 	if err != nil {

@@ -2,8 +2,10 @@ package network
 
 import (
 	"context"
+	"slices"
 	"strings"
 
+	"focalbot/match"
 	"focalbot/model"
 	"focalbot/roster"
 )
@@ -12,6 +14,11 @@ import (
 type PeopleStore interface {
 	Person(ctx context.Context, id int64) (model.Person, error)
 	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
+	// CoveredCountries are the alpha-2 codes of the countries an active
+	// focal point covers (model.Person.Covers), counted by the database.
+	CoveredCountries(ctx context.Context) ([]string, error)
+	// CountPeople counts the people f selects, by country code.
+	CountPeople(ctx context.Context, f model.PeopleFilter) (map[string]int, error)
 	CreatePerson(ctx context.Context, actor model.Actor, p *model.Person) error
 	UpdatePerson(ctx context.Context, actor model.Actor, id int64, update func(p *model.Person) error) (model.Person, error)
 	// UpdatePersonWithSecretariat is UpdatePerson whose update also learns
@@ -37,6 +44,7 @@ const (
 	msgRegisterNoIdentity = "I need your e-mail address to register you: start the console with --as you@example.org."
 	msgNetworkFieldEmpty  = "The network's %s cannot be empty."
 	msgNoFacilitators     = "Name at least one country of the facilitating group."
+	msgBadPage            = "A page is a number from 1."
 )
 
 // Change sets one field of a person: Field is the roster's key for it
@@ -397,14 +405,92 @@ func (s *Service) Roster(ctx context.Context, viewer *model.Person, countries []
 	return s.store.People(ctx, f)
 }
 
+// RosterPage is one page of the roster: People, in the order Roster's
+// readers see (countries by name, then as the store orders them), out of
+// Total people in all.
+type RosterPage struct {
+	People []model.Person
+	Total  int
+}
+
+// RosterPageOf is page page (from 1) of size people of the roster that
+// Roster would list, countries in the order of their folded names. It
+// counts the people of each country in the database and loads only the
+// countries the page shows, so its cost grows with the page, not with the
+// roster. A page past the end has no people (and the Total).
+//
+// Errors: EINVALID for a page or size below 1; EINTERNAL.
+func (s *Service) RosterPageOf(ctx context.Context, viewer *model.Person, countries []string, page, size int) (RosterPage, error) {
+	if page < 1 || size < 1 {
+		return RosterPage{}, model.Errorf(model.EINVALID, msgBadPage)
+	}
+	f := model.PeopleFilter{Countries: countries, Statuses: []model.Status{model.StatusActive}}
+	if MaySeePending(viewer) {
+		f.Statuses = append(f.Statuses, model.StatusPending)
+	}
+	counts, err := s.store.CountPeople(ctx, f)
+	if err != nil {
+		return RosterPage{}, err
+	}
+	type country struct {
+		code, name string
+		n          int
+	}
+	order := make([]country, 0, len(counts))
+	total := 0
+	for code, n := range counts {
+		c, _ := model.CountryByCode(code)
+		order = append(order, country{code, match.Fold(c.Name), n})
+		total += n
+	}
+	slices.SortFunc(order, func(a, b country) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.code, b.code)
+	})
+	from, to := (page-1)*size, page*size
+	var (
+		shown []string
+		skip  int // of the first country shown, people on earlier pages
+		at    int
+	)
+	for _, c := range order {
+		if at+c.n > from && at < to {
+			if len(shown) == 0 {
+				skip = from - at
+			}
+			shown = append(shown, c.code)
+		}
+		at += c.n
+	}
+	res := RosterPage{Total: total}
+	if len(shown) == 0 {
+		return res, nil
+	}
+	f.Countries = shown
+	people, err := s.store.People(ctx, f)
+	if err != nil {
+		return RosterPage{}, err
+	}
+	rank := make(map[string]int, len(shown))
+	for i, code := range shown {
+		rank[code] = i
+	}
+	slices.SortStableFunc(people, func(a, b model.Person) int { return rank[a.Country] - rank[b.Country] })
+	res.People = people[min(skip, len(people)):min(skip+size, len(people))]
+	return res, nil
+}
+
 // Coverage is which countries have an active focal point now.
 //
 // Errors: EINTERNAL only.
+// It costs one query that returns one row a country covered, whatever the
+// size of the roster.
 func (s *Service) Coverage(ctx context.Context) (model.Coverage, error) {
-	people, err := s.store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleFocalPoint},
-		Statuses: []model.Status{model.StatusActive}})
+	codes, err := s.store.CoveredCountries(ctx)
 	if err != nil {
 		return model.Coverage{}, err
 	}
-	return model.CoverageOf(people), nil
+	return model.CoverageOfCountries(codes), nil
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"focalbot/model"
 )
@@ -38,15 +40,19 @@ type ImportRow struct {
 // audited as "person.create" or "person.update". With dryRun, it computes
 // the result and rolls back.
 //
+// It reads the people concerned in a few statements (by e-mail, and by
+// Slack ID), checks every row, and only then writes: new people and their
+// audit entries in multi-row inserts of importBatch rows, changed people one
+// by one.
+//
 // Error messages name the row's Line (its position from 1 when Line is 0).
-// Every bad row is reported, each with every one of its mistakes, up to the
-// first that the database refuses (a transaction cannot go on after that).
+// Every bad row is reported, each with every one of its mistakes.
 //
 // Errors: EINVALID for bad rows (a person without an e-mail address, two
 // with the same one, or one not valid); ECONFLICT for a row whose Slack ID
-// someone else has; several are joined with errors.Join, one for each
-// mistake, and ErrorCode gives the first one's code; EINTERNAL otherwise. On
-// any error nothing is written.
+// someone else has (on the roster, or on another row); several are joined
+// with errors.Join, one for each mistake, and ErrorCode gives the first
+// one's code; EINTERNAL otherwise. On any error nothing is written.
 func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, rows []ImportRow, dryRun bool) (ImportResult, error) {
 	var res ImportResult
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
@@ -57,41 +63,52 @@ func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, rows []Impo
 				bad = append(bad, rowError(row, err))
 			}
 		}
-		seen := make(map[string]int, len(rows))
+		type planned struct {
+			row    int
+			before *model.Person // nil: a new person
+			after  model.Person
+		}
+		var (
+			plan   []planned
+			seen   = make(map[string]int, len(rows))
+			emails = make([]string, 0, len(rows))
+			people = make([]model.Person, len(rows))
+			lines  = make([]int, len(rows))
+			ok     = make([]bool, len(rows))
+		)
 		for i, r := range rows {
 			p, row := r.Person, r.Line
 			if row == 0 {
 				row = i + 1
 			}
 			p.Normalize()
+			people[i], lines[i] = p, row
 			if p.Email == "" {
 				bad = append(bad, model.Errorf(model.EINVALID, "Line %d has no e-mail address: an import matches people by e-mail.", row))
 				continue
 			}
-			if first, ok := seen[p.Email]; ok {
+			if first, dup := seen[p.Email]; dup {
 				bad = append(bad, model.Errorf(model.EINVALID, "Lines %d and %d have the same e-mail address %s.", first, row, p.Email))
 				continue
 			}
 			seen[p.Email] = row
-
-			before, err := s.personWhere(tx, "email", p.Email)
-			switch {
-			case errNotFound(err):
-				if problems := prepareAll(&p); len(problems) > 0 {
-					refuse(row, problems...)
-					continue
-				}
-				if len(bad) > 0 {
-					continue // nothing will be written: check the rest only
-				}
-				if err := s.insertPerson(tx, actor, &p); err != nil {
-					refuse(row, err)
-					return errors.Join(bad...)
-				}
-				res.Created++
-			case err != nil:
-				return rowError(row, err)
-			default:
+			emails = append(emails, p.Email)
+			ok[i] = true
+		}
+		existing, err := s.peopleWhereIn(tx, "email", emails)
+		if err != nil {
+			return err
+		}
+		slackIDs := map[string]int{} // Slack ID → line that takes it
+		var wanted []string
+		for i, r := range rows {
+			if !ok[i] {
+				continue
+			}
+			p, row := people[i], lines[i]
+			step := planned{row: row}
+			if before, found := existing[p.Email]; found {
+				step.before = &before
 				if r.Merge != nil {
 					p = before
 					if err := r.Merge(&p); err != nil {
@@ -99,27 +116,64 @@ func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, rows []Impo
 						continue
 					}
 				}
-				if problems := prepareAll(&p); len(problems) > 0 {
-					refuse(row, problems...)
+			}
+			if problems := prepareAll(&p); len(problems) > 0 {
+				refuse(row, problems...)
+				continue
+			}
+			if p.SlackID != "" {
+				if _, taken := slackIDs[p.SlackID]; taken { // by an earlier row
+					refuse(row, model.Errorf(model.ECONFLICT, "Someone on the roster already has the Slack user %s.", p.SlackID))
 					continue
 				}
-				if len(bad) > 0 {
-					continue
-				}
-				changed, err := s.updatePerson(tx, actor, before, &p)
-				if err != nil {
-					refuse(row, err)
-					return errors.Join(bad...)
-				} else if changed {
-					res.Updated++
-				} else {
-					res.Unchanged++
-				}
+				slackIDs[p.SlackID] = row
+				wanted = append(wanted, p.SlackID)
+			}
+			step.after = p
+			plan = append(plan, step)
+		}
+		holders, err := s.peopleWhereIn(tx, "slack_id", wanted)
+		if err != nil {
+			return err
+		}
+		// A holder whose own row gives the Slack ID up lets another row take it.
+		givesUp := map[int64]bool{}
+		for _, step := range plan {
+			if step.before != nil && step.before.SlackID != "" && step.after.SlackID != step.before.SlackID {
+				givesUp[step.before.ID] = true
+			}
+		}
+		var creates []model.Person
+		for _, step := range plan {
+			if h, taken := holders[step.after.SlackID]; taken && step.after.SlackID != "" && !givesUp[h.ID] && (step.before == nil || h.ID != step.before.ID) {
+				refuse(step.row, model.Errorf(model.ECONFLICT, "Someone on the roster already has the Slack user %s.", step.after.SlackID))
+				continue
+			}
+			if step.before == nil {
+				creates = append(creates, step.after)
 			}
 		}
 		if len(bad) > 0 {
 			return errors.Join(bad...)
 		}
+		for _, step := range plan {
+			if step.before == nil {
+				continue
+			}
+			p := step.after
+			changed, err := s.updatePerson(tx, actor, *step.before, &p)
+			if err != nil {
+				return rowError(step.row, err)
+			} else if changed {
+				res.Updated++
+			} else {
+				res.Unchanged++
+			}
+		}
+		if err := s.insertPeople(tx, actor, creates); err != nil {
+			return err
+		}
+		res.Created = len(creates)
 		if dryRun {
 			return errDryRun
 		}
@@ -131,6 +185,79 @@ func (s *Store) ImportPeople(ctx context.Context, actor model.Actor, rows []Impo
 		return ImportResult{}, err
 	}
 	return res, nil
+}
+
+// importBatch is how many rows an import inserts in one statement.
+const importBatch = 200
+
+// peopleWhereIn loads the people whose column (email or slack_id) is one
+// of values, by that value, a few hundred values to a statement.
+func (s *Store) peopleWhereIn(tx *gorm.DB, column string, values []string) (map[string]model.Person, error) {
+	out := make(map[string]model.Person, len(values))
+	for chunk := range slices.Chunk(values, 500) {
+		var found []personRow
+		if err := tx.Where(clause.IN{Column: clause.Column{Name: column}, Values: anys(chunk)}).Find(&found).Error; err != nil {
+			return nil, internal("load people by "+column, err)
+		}
+		for _, r := range found {
+			p := r.model()
+			if column == "email" {
+				out[p.Email] = p
+			} else {
+				out[p.SlackID] = p
+			}
+		}
+	}
+	return out, nil
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// insertPeople writes prepared new people, and an audit entry
+// ("person.create") for each, importBatch to a statement.
+func (s *Store) insertPeople(tx *gorm.DB, actor model.Actor, people []model.Person) error {
+	now := s.now()
+	for chunk := range slices.Chunk(people, importBatch) {
+		rows := make([]personRow, len(chunk))
+		emails := make([]any, len(chunk))
+		for i := range chunk {
+			chunk[i].ID, chunk[i].CreatedAt, chunk[i].UpdatedAt = 0, now, now
+			rows[i] = toPersonRow(chunk[i])
+			emails[i] = chunk[i].Email
+		}
+		if err := tx.Omit("id").Create(&rows).Error; err != nil {
+			return writeError("create people", err, chunk[0])
+		}
+		// The new IDs, by e-mail: the order RETURNING gives them in is
+		// not promised.
+		var ids []struct {
+			ID    int64
+			Email string
+		}
+		if err := tx.Model(&personRow{}).Select("id", "email").Where(clause.IN{Column: clause.Column{Name: "email"}, Values: emails}).Scan(&ids).Error; err != nil {
+			return internal("read new people's IDs", err)
+		}
+		byEmail := make(map[string]int64, len(ids))
+		for _, r := range ids {
+			byEmail[r.Email] = r.ID
+		}
+		audits := make([]auditRow, len(chunk))
+		for i := range chunk {
+			chunk[i].ID = byEmail[chunk[i].Email]
+			audits[i] = auditRow{At: now, ActorID: actor.PersonID, Actor: actor.Label, Action: "person.create",
+				Subject: personSubject(chunk[i].ID), Country: chunk[i].Country, After: toJSON(chunk[i])}
+		}
+		if err := tx.Create(&audits).Error; err != nil {
+			return internal("write audit log", err)
+		}
+	}
+	return nil
 }
 
 // rowError says which row of an import err is about.

@@ -471,6 +471,22 @@ func (s *Store) invitations(tx *gorm.DB, meetingID int64) ([]model.Invitation, e
 	return out, nil
 }
 
+// InvitationByEmail returns the invitation of meeting meetingID sent to
+// e-mail address email (compared as model.NormalizeEmail writes it).
+//
+// Errors: ENOTFOUND; EINTERNAL.
+func (s *Store) InvitationByEmail(ctx context.Context, meetingID int64, email string) (model.Invitation, error) {
+	var r invitationRow
+	err := s.db.WithContext(ctx).Where("meeting_id = ? AND email = ?", meetingID, model.NormalizeEmail(email)).Limit(1).Find(&r).Error
+	if err != nil {
+		return model.Invitation{}, internal("read invitation", err)
+	}
+	if r.ID == 0 {
+		return model.Invitation{}, model.Errorf(model.ENOTFOUND, msgNoInvitation)
+	}
+	return r.model(), nil
+}
+
 // InvitationsOf returns the invitations of a person (or, for personID 0,
 // of a guest's e-mail address), oldest meeting first.
 //

@@ -137,6 +137,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0017,
 			Rollback: rollback0017,
 		},
+		{
+			ID:       "0019_people_country_index",
+			Migrate:  migrate0019,
+			Rollback: rollback0019,
+		},
 	}
 }
 

@@ -36,12 +36,51 @@ func (r networkRow) model() model.Network {
 }
 
 // Network returns the network's settings: model.DefaultNetwork() until they
-// are first set.
+// are first set. Every command reads them, so the store keeps what it read
+// for networkTTL, and forgets it when SetNetwork changes them; a change made
+// by another process (on the same database) is seen within networkTTL.
 //
 // Errors: EINTERNAL only.
 func (s *Store) Network(ctx context.Context) (model.Network, error) {
+	if c := s.network.Load(); c != nil && time.Since(c.at) < networkTTL {
+		return c.n.clone(), nil
+	}
+	gen := s.networkGen.Load()
 	n, _, err := loadNetwork(s.db.WithContext(ctx))
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	// Keep it unless SetNetwork changed the settings meanwhile.
+	if s.networkGen.Load() == gen {
+		s.network.Store(&cachedNetwork{n: networkCopy(n).cloneCopy(), at: time.Now()})
+	}
+	return n, nil
+}
+
+// networkTTL is how long Network trusts what it read.
+const networkTTL = 2 * time.Second
+
+// cachedNetwork is the network's settings as Network last read them.
+type cachedNetwork struct {
+	n  networkCopy
+	at time.Time // by the machine's clock, not the store's: only an age
+}
+
+// networkCopy is a model.Network nobody else holds.
+type networkCopy model.Network
+
+func (n networkCopy) cloneCopy() networkCopy { return networkCopy(n.clone()) }
+
+func (n networkCopy) clone() model.Network {
+	m := model.Network(n)
+	m.FacilitatingGroup = slices.Clone(m.FacilitatingGroup)
+	return m
+}
+
+// forgetNetwork drops the cached settings.
+func (s *Store) forgetNetwork() {
+	s.networkGen.Add(1)
+	s.network.Store(nil)
 }
 
 // loadNetwork reads the settings, and reports whether they were ever set.
@@ -69,6 +108,8 @@ func (s *Store) SetNetwork(ctx context.Context, actor model.Actor, n model.Netwo
 	if err != nil {
 		return err
 	}
+	s.forgetNetwork()
+	defer s.forgetNetwork()
 	return s.transaction(ctx, func(tx *gorm.DB) error {
 		before, _, err := loadNetwork(tx.Clauses(clause.Locking{Strength: "UPDATE"}))
 		if err != nil {

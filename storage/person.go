@@ -1,9 +1,10 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -358,12 +359,85 @@ func (s *Store) personWhere(db *gorm.DB, column, value string) (model.Person, er
 	return r.model(), nil
 }
 
+// CoveredCountries returns the alpha-2 codes of the countries that an
+// active focal point covers (model.Person.Covers), in one query that
+// returns one row a country.
+//
+// Errors: EINTERNAL only.
+func (s *Store) CoveredCountries(ctx context.Context) ([]string, error) {
+	var codes []string
+	err := s.db.WithContext(ctx).Model(&personRow{}).Distinct("country").
+		Where("role = ? AND status = ? AND country <> ''", string(model.RoleFocalPoint), string(model.StatusActive)).
+		Order("country").Pluck("country", &codes).Error
+	if err != nil {
+		return nil, internal("count covered countries", err)
+	}
+	return codes, nil
+}
+
 // People returns the people matching f, ordered by country, role (in the
 // order of model.Roles), name and ID.
 //
 // Errors: EINTERNAL only.
 func (s *Store) People(ctx context.Context, f PeopleFilter) ([]model.Person, error) {
-	q := s.db.WithContext(ctx)
+	var rows []personRow
+	if err := peopleWhere(s.db.WithContext(ctx), f).Find(&rows).Error; err != nil {
+		return nil, internal("list people", err)
+	}
+	people := make([]model.Person, len(rows))
+	names := make([]string, len(rows)) // lower-cased once, not at each comparison
+	for i, r := range rows {
+		people[i] = r.model()
+		names[i] = strings.ToLower(r.Name)
+	}
+	// Sorted here rather than in SQL, so that both databases agree whatever
+	// their collations.
+	order := make([]int, len(people))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := people[i], people[j]
+		if a.Country != b.Country {
+			return strings.Compare(a.Country, b.Country)
+		}
+		if ra, rb := roleRank(a.Role), roleRank(b.Role); ra != rb {
+			return ra - rb
+		}
+		if c := strings.Compare(names[i], names[j]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	sorted := make([]model.Person, len(people))
+	for k, i := range order {
+		sorted[k] = people[i]
+	}
+	return sorted, nil
+}
+
+// CountPeople counts the people matching f, by country (alpha-2 code, ""
+// for none), in one query that returns a row a country.
+//
+// Errors: EINTERNAL only.
+func (s *Store) CountPeople(ctx context.Context, f PeopleFilter) (map[string]int, error) {
+	var rows []struct {
+		Country string
+		N       int
+	}
+	if err := peopleWhere(s.db.WithContext(ctx).Model(&personRow{}), f).
+		Select("country, COUNT(*) AS n").Group("country").Scan(&rows).Error; err != nil {
+		return nil, internal("count people", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Country] = r.N
+	}
+	return out, nil
+}
+
+// peopleWhere narrows q to the people f selects.
+func peopleWhere(q *gorm.DB, f PeopleFilter) *gorm.DB {
 	if len(f.Countries) > 0 {
 		codes := make([]string, len(f.Countries))
 		for i, c := range f.Countries {
@@ -377,33 +451,9 @@ func (s *Store) People(ctx context.Context, f PeopleFilter) ([]model.Person, err
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", strs(f.Statuses))
 	}
-	var rows []personRow
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, internal("list people", err)
-	}
-	people := make([]model.Person, len(rows))
-	for i, r := range rows {
-		people[i] = r.model()
-	}
-	// Sorted here rather than in SQL, so that both databases agree whatever
-	// their collations.
-	sort.Slice(people, func(i, j int) bool {
-		a, b := people[i], people[j]
-		if a.Country != b.Country {
-			return a.Country < b.Country
-		}
-		if ra, rb := roleRank(a.Role), roleRank(b.Role); ra != rb {
-			return ra < rb
-		}
-		if na, nb := strings.ToLower(a.Name), strings.ToLower(b.Name); na != nb {
-			return na < nb
-		}
-		return a.ID < b.ID
-	})
-	return people, nil
+	return q
 }
 
-// strs converts a slice of roles or statuses to plain strings for the driver.
 func strs[T ~string](xs []T) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {

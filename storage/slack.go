@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,8 +57,9 @@ func (s *Store) FirstDelivery(ctx context.Context, key string) (bool, error) {
 	return res.RowsAffected == 1, nil
 }
 
-// AcceptDeliveries puts items in the inbox, claimed by owner until until,
-// and reports for each whether its key is new; a key seen before (or
+// AcceptDeliveries puts items in the inbox, claimed by owner until until
+// (or, when owner is empty, claimed by no one and tried no times yet, for
+// the next ClaimDeliveries to take), and reports for each whether its key is new; a key seen before (or
 // earlier in items) changes nothing. Like FirstDelivery it is one
 // insert-or-ignore statement, outside any transaction: the dedupe record
 // and the inbox item are the same row, and a whole group of deliveries
@@ -69,7 +71,11 @@ func (s *Store) AcceptDeliveries(ctx context.Context, items []model.InboxItem, o
 	if len(items) == 0 {
 		return fresh, nil
 	}
-	now, until := s.now().UTC(), until.UTC()
+	now := s.now().UTC()
+	claimedUntil, attempts := any(until.UTC()), 1
+	if owner == "" {
+		claimedUntil, attempts = nil, 0
+	}
 	var (
 		values []string
 		args   []any
@@ -80,8 +86,8 @@ func (s *Store) AcceptDeliveries(ctx context.Context, items []model.InboxItem, o
 			continue
 		}
 		seen[it.Key] = true
-		values = append(values, "(?, ?, ?, ?, ?, ?, 1)")
-		args = append(args, it.Key, now, it.Kind, it.Payload, owner, until)
+		values = append(values, "(?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, it.Key, now, it.Kind, it.Payload, owner, claimedUntil, attempts)
 	}
 	var inserted []string
 	err := s.db.WithContext(ctx).Raw(`INSERT INTO slack_deliveries (key, received_at, kind, payload, claimed_by, claimed_until, attempts)
@@ -103,7 +109,7 @@ func (s *Store) AcceptDeliveries(ctx context.Context, items []model.InboxItem, o
 // ClaimDeliveries takes up to limit inbox items that are not done and not
 // claimed by anyone (or whose claim ran out at now: the process holding
 // them died), tried fewer than maxAttempts times, oldest first, and claims
-// them for owner until until. It is one statement; on PostgreSQL the rows
+// them for owner until until, returning them oldest first. It is one statement; on PostgreSQL the rows
 // are picked with FOR UPDATE SKIP LOCKED, so concurrent claims never take
 // the same item.
 //
@@ -122,6 +128,13 @@ func (s *Store) ClaimDeliveries(ctx context.Context, owner string, now, until ti
 	if err != nil {
 		return nil, internal("claim slack deliveries", err)
 	}
+	// RETURNING keeps no order: oldest first, as they came.
+	slices.SortFunc(rows, func(a, b slackDelivery) int {
+		if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
 	out := make([]model.InboxItem, len(rows))
 	for i, r := range rows {
 		out[i] = r.model()

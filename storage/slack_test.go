@@ -148,3 +148,32 @@ func testInbox(t *testing.T, dsn string) {
 		t.Fatalf("done items were claimed again: %+v", got)
 	}
 }
+
+// Work accepted for no one waits in the inbox for the next claim, which
+// takes it at once, oldest first, as its first attempt.
+func TestInboxUnclaimed(t *testing.T) {
+	for _, b := range storetest.Backends {
+		t.Run(b.Name, func(t *testing.T) {
+			s, c := open(t, b.DSN(t), clock.Fixed(t0))
+			first := model.InboxItem{Key: "event:Ev1", Kind: "event", Payload: "1"}
+			if fresh, err := s.AcceptDeliveries(ctx, []model.InboxItem{first}, "", t0.Add(time.Minute)); err != nil || !fresh[0] {
+				t.Fatalf("AcceptDeliveries = %v, %v", fresh, err)
+			}
+			c.Advance(time.Second)
+			second := model.InboxItem{Key: "event:Ev2", Kind: "event", Payload: "2"}
+			if fresh, err := s.AcceptDeliveries(ctx, []model.InboxItem{second, first}, "", t0.Add(time.Minute)); err != nil || !fresh[0] || fresh[1] {
+				t.Fatalf("AcceptDeliveries = %v, %v; want new, seen", fresh, err)
+			}
+			items, err := s.ClaimDeliveries(ctx, "a", t0, t0.Add(time.Minute), 5, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(items) != 2 || items[0].Key != first.Key || items[1].Key != second.Key || items[0].Attempts != 1 || items[0].Payload != "1" {
+				t.Fatalf("claimed %+v; want Ev1 then Ev2, first attempts", items)
+			}
+			if again, err := s.ClaimDeliveries(ctx, "b", t0, t0.Add(time.Minute), 5, 10); err != nil || len(again) != 0 {
+				t.Fatalf("claimed twice: %+v, %v", again, err)
+			}
+		})
+	}
+}

@@ -16,10 +16,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/ncruces/go-sqlite3/gormlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -46,6 +47,9 @@ type Store struct {
 	dialect string
 	clock   clock.Clock
 	log     *slog.Logger
+
+	network    atomic.Pointer[cachedNetwork] // see Network
+	networkGen atomic.Uint64                 // counts SetNetwork calls, so that a read racing one is not kept
 }
 
 // Open connects to the database named by dsn and brings its schema up to
@@ -74,11 +78,16 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		dialector = sqlite.Open(path)
+		dialector = gormlite.Open(path)
 	}
 
 	db, err := gorm.Open(dialector, &gorm.Config{
 		NowFunc: s.now,
+		// A single statement needs no transaction; writes of more than one
+		// statement open their own (Store.transaction).
+		SkipDefaultTransaction: true,
+		PrepareStmtMaxSize:     preparedStmts,
+		PrepareStmtTTL:         time.Hour,
 		Logger: quietLogger{logger.NewSlogLogger(log.With("component", "gorm"), logger.Config{
 			SlowThreshold:             time.Second,
 			LogLevel:                  logger.Warn,
@@ -107,23 +116,46 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.dialect == DialectSQLite {
+		// Keep each statement prepared, per connection, rather than
+		// preparing and finalizing it every time. Only after migrating, so
+		// that no statement of the old schema is kept. PostgreSQL's driver
+		// (pgx) keeps its own cache of prepared statements already.
+		s.db = db.Session(&gorm.Session{PrepareStmt: true})
+	}
 	return s, nil
 }
+
+// preparedStmts bounds the statements kept prepared: statements whose text
+// varies with the number of their arguments (IN lists, multi-row inserts)
+// take a place each, and the least recently used is closed.
+const preparedStmts = 512
 
 // maxConns bounds the connections a store opens and keeps.
 const maxConns = 16
 
 // sqliteDSN turns a file path (or file: URI, possibly with parameters of its
-// own) into a DSN for the SQLite driver that enforces foreign keys, uses a
-// write-ahead log, waits for locks instead of failing, and takes the write
+// own) into a file: URI for the SQLite driver that enforces foreign keys, uses
+// a write-ahead log, waits for locks instead of failing, and takes the write
 // lock when a transaction begins, so that concurrent transactions queue
-// rather than deadlock. It creates the file's directory.
+// rather than deadlock. Times are written in the layout of the driver used
+// before (sqliteTimeLayout), so that rows written then and now compare and
+// sort alike. It creates the file's directory.
 func sqliteDSN(dsn string) (string, error) {
 	if dsn == "" {
 		return "", errors.New("open sqlite database: no file name")
 	}
 	path, query, _ := strings.Cut(dsn, "?")
-	file := strings.TrimPrefix(path, "file:")
+	file := path
+	if strings.HasPrefix(path, "file:") {
+		// Already a URI: its path is percent-encoded as SQLite expects.
+		file = strings.TrimPrefix(path, "file:")
+		if f, err := url.PathUnescape(file); err == nil {
+			file = f
+		}
+	} else {
+		path = "file:" + (&url.URL{Path: path}).EscapedPath()
+	}
 	if file != ":memory:" && file != "" {
 		if dir := filepath.Dir(file); dir != "." {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -142,8 +174,17 @@ func sqliteDSN(dsn string) (string, error) {
 	if q.Get("_txlock") == "" {
 		q.Set("_txlock", "immediate")
 	}
+	if q.Get("_timefmt") == "" {
+		q.Set("_timefmt", sqliteTimeLayout)
+	}
 	return path + "?" + q.Encode(), nil
 }
+
+// sqliteTimeLayout is how times are stored in SQLite text columns: the layout
+// glebarez/go-sqlite, the driver before github.com/ncruces/go-sqlite3, wrote.
+// Keeping it keeps old and new rows comparable as strings (the scheduler's
+// "due_at <= ?" reads compare text on SQLite).
+const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
 
 // quietLogger logs GORM's slow queries but not its failed ones: a failed
 // query's error is returned to the caller, which decides whether it is worth
@@ -168,6 +209,9 @@ func (s *Store) Close() error {
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return fmt.Errorf("close store: %w", err)
+	}
+	if p, ok := s.db.ConnPool.(*gorm.PreparedStmtDB); ok {
+		p.Close() // the statements kept prepared (SQLite)
 	}
 	if err := sqlDB.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
@@ -205,8 +249,8 @@ func isUniqueViolation(err error) (what string, ok bool) {
 		}
 		return "", false
 	}
-	// The pure-Go SQLite driver reports "constraint failed: UNIQUE constraint
-	// failed: people.email (2067)".
+	// The SQLite driver reports "sqlite3: constraint failed: UNIQUE
+	// constraint failed: people.email".
 	msg := err.Error()
 	if i := strings.Index(msg, "UNIQUE constraint failed:"); i >= 0 {
 		return msg[i:], true

@@ -791,3 +791,74 @@ func TestLogsMigrationsButNotUserMistakes(t *testing.T) {
 		}
 	})
 }
+
+// Network's settings are kept for a moment: what a caller does with the
+// slice it got does not change them, and a change made through another
+// store on the same database shows within two seconds.
+func TestNetworkCache(t *testing.T) {
+	forEachDSN(t, func(t *testing.T, dsn string) {
+		a, _ := open(t, dsn, clock.Fixed(t0))
+		b, _ := open(t, dsn, clock.Fixed(t0))
+		set := model.DefaultNetwork()
+		set.FacilitatingGroup = []string{"GH"}
+		if err := a.SetNetwork(ctx, admin, set); err != nil {
+			t.Fatal(err)
+		}
+		n, err := b.Network(ctx)
+		if err != nil || len(n.FacilitatingGroup) != 1 {
+			t.Fatalf("Network() = %+v, %v", n, err)
+		}
+		n.FacilitatingGroup[0] = "XX"
+		if n, _ := b.Network(ctx); n.FacilitatingGroup[0] != "GH" {
+			t.Errorf("a caller's change to the slice reached the cache: %v", n.FacilitatingGroup)
+		}
+		set.Name = "Renamed"
+		if err := a.SetNetwork(ctx, admin, set); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := a.Network(ctx); n.Name != "Renamed" {
+			t.Errorf("the store that changed the settings reads %q", n.Name)
+		}
+		deadline := time.Now().Add(3 * time.Second)
+		for {
+			n, err := b.Network(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n.Name == "Renamed" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the other store still reads %q after 3 s", n.Name)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+}
+
+// The countries the database counts as covered are those that
+// model.Person.Covers says: an active focal point's, not an alternate's, a
+// pending or inactive focal point's, or one without a country.
+func TestCoveredCountries(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *storage.Store) {
+		for _, p := range []model.Person{
+			person("A", "GH", "a@x.org", model.RoleFocalPoint, model.StatusActive),
+			person("B", "GH", "b@x.org", model.RoleFocalPoint, model.StatusActive),
+			person("C", "DK", "c@x.org", model.RoleAlternate, model.StatusActive),
+			person("D", "CR", "d@x.org", model.RoleFocalPoint, model.StatusPending),
+			person("E", "AU", "e@x.org", model.RoleFocalPoint, model.StatusInactive),
+			person("F", "PS", "f@x.org", model.RoleFocalPoint, model.StatusActive),
+			person("G", "", "g@x.org", model.RoleSecretariat, model.StatusActive),
+		} {
+			create(t, s, p)
+		}
+		got, err := s.CoveredCountries(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := model.CoverageOf(people(t, s, storage.PeopleFilter{}))
+		if toJSON(t, model.CoverageOfCountries(got)) != toJSON(t, want) || strings.Join(got, ",") != "GH,PS" {
+			t.Errorf("CoveredCountries = %v; want GH,PS, as CoverageOf counts", got)
+		}
+	})
+}

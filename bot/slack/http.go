@@ -122,8 +122,9 @@ func tryLater(w http.ResponseWriter) {
 }
 
 // serveEvent writes an Events API event to the inbox, acks it and queues
-// its work. When the queue is full or the inbox cannot be written it
-// answers 503, so that Slack tries again later.
+// its work (or leaves it waiting in the inbox when the queue is full). When
+// the inbox cannot be written it answers 503, so that Slack tries again
+// later.
 func (t *Transport) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 	if err != nil {
@@ -148,7 +149,7 @@ func (t *Transport) serveEvent(w http.ResponseWriter, r *http.Request, body []by
 		}
 		if j, ok := t.eventJob(cb.EventID, ev.InnerEvent); ok {
 			it := model.InboxItem{Key: eventKey(cb.EventID), Kind: kindEvent, Payload: string(body)}
-			if a := t.accept(r.Context(), it, j); a == acceptedBusy || a == acceptedFail {
+			if a := t.accept(r.Context(), it, j); a == acceptedFail {
 				tryLater(w)
 				return
 			}
@@ -176,7 +177,7 @@ func (t *Transport) serveCommand(w http.ResponseWriter, r *http.Request, body []
 	switch t.accept(r.Context(), it, t.commandJob(cmd)) {
 	case acceptedSeen:
 		t.refuseReplay(w, r)
-	case acceptedBusy, acceptedFail:
+	case acceptedFail:
 		writeJSON(w, slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: say(msgBusy)})
 	default:
 		w.WriteHeader(http.StatusOK)
@@ -205,7 +206,7 @@ func (t *Transport) serveInteraction(w http.ResponseWriter, r *http.Request, bod
 	switch {
 	case a == acceptedSeen:
 		t.refuseReplay(w, r)
-	case a == acceptedBusy || a == acceptedFail:
+	case a == acceptedFail:
 		tryLater(w)
 	case resp != nil:
 		writeJSON(w, resp)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -37,10 +38,9 @@ const (
 type accepted int
 
 const (
-	acceptedNew  accepted = iota // recorded and queued (or left for the next claim): ack it
+	acceptedNew  accepted = iota // recorded and queued (or left in the inbox for a free worker): ack it
 	acceptedSeen                 // seen before: a retry or a replay, with no second effect
-	acceptedBusy                 // the queue is full: not recorded, Slack should try again later
-	acceptedFail                 // the database failed: not recorded
+	acceptedFail                 // the database failed: not recorded, Slack should try again later
 )
 
 // newOwner is a random name for this process's claims.
@@ -61,13 +61,13 @@ func replayKey(signature string) string {
 
 // accept writes a request to the inbox, claimed by this process, before it
 // is acked, and queues j to handle it. A request whose key was seen before
-// is not queued again.
+// is not queued again. When the work queue is full (or work is already
+// waiting in the inbox) the request is written unclaimed instead: it is
+// acked all the same, and taken up in order as workers get free (see
+// backlog). Only a request the database cannot take is refused.
 func (t *Transport) accept(ctx context.Context, it model.InboxItem, j job) accepted {
-	if t.full() {
-		t.log.Warn("too busy: work queue full", "what", j.what, "key", it.Key)
-		return acceptedBusy
-	}
-	first, err := t.write(ctx, inboxWrite{accept: &it})
+	wait := t.full() || t.backlog.waiting()
+	first, err := t.write(ctx, inboxWrite{accept: &it, unclaimed: wait})
 	switch {
 	case err != nil:
 		t.log.Error("cannot record a slack delivery", "key", it.Key, "err", err)
@@ -76,10 +76,15 @@ func (t *Transport) accept(ctx context.Context, it model.InboxItem, j job) accep
 		t.log.Debug("slack delivery seen before; ignored", "what", j.what, "key", it.Key)
 		return acceptedSeen
 	}
+	if wait {
+		t.backlogged()
+		return acceptedNew
+	}
 	j.key = it.Key
 	if !t.submit(j) {
 		// Recorded: the next claim, here or in another process, takes it.
 		t.release(it.Key)
+		t.backlogged()
 	}
 	return acceptedNew
 }
@@ -89,6 +94,62 @@ func (t *Transport) full() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return !t.closed && len(t.jobs) >= cap(t.jobs)
+}
+
+// backlog is the work accepted into the inbox while the work queue was
+// full: it is acked, and waits in the database, unclaimed, until a worker
+// is free. One overload episode, from the first item left waiting until
+// the inbox has none left, logs one line when it begins and one when it
+// ends, however many requests it takes.
+type backlog struct {
+	mu    sync.Mutex
+	on    bool
+	gen   uint64    // counts items left waiting, so that a claim racing one does not end the episode
+	since time.Time // when the episode began
+	count int       // items left waiting in it
+}
+
+func (b *backlog) waiting() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.on
+}
+
+// backlogged notes that an item was left waiting in the inbox, and has a
+// worker's turn come for it soon.
+func (t *Transport) backlogged() {
+	b := &t.backlog
+	b.mu.Lock()
+	b.gen++
+	b.count++
+	if !b.on {
+		b.on, b.since, b.count = true, t.clock.Now(), 1
+		t.log.Warn("slack work arrives faster than the workers do it; acking it and keeping it in the inbox until a worker is free",
+			"queue", cap(t.jobs), "workers", t.opt.Workers)
+	}
+	b.mu.Unlock()
+	t.takeUp()
+}
+
+// takeUp has tendInbox claim waiting work now, rather than at its next round.
+func (t *Transport) takeUp() {
+	select {
+	case t.kick <- struct{}{}:
+	default:
+	}
+}
+
+// caughtUp ends the overload episode, unless an item was left waiting
+// since gen.
+func (t *Transport) caughtUp(gen uint64) {
+	b := &t.backlog
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.on || b.gen != gen {
+		return
+	}
+	b.on = false
+	t.log.Info("slack work that waited in the inbox is all taken up", "waited", b.count, "for", t.clock.Now().Sub(b.since).Round(time.Millisecond))
 }
 
 // release gives up this process's claim on keys (on all it holds when
@@ -111,9 +172,10 @@ func (t *Transport) done(ctx context.Context, key string) {
 // inboxWrite is a write to the inbox for writeInbox: an item to accept, or
 // the key of one done. The result comes back on result.
 type inboxWrite struct {
-	accept *model.InboxItem
-	done   string
-	result chan inboxResult
+	accept    *model.InboxItem
+	unclaimed bool // accept it for whoever claims it next: the work queue is full
+	done      string
+	result    chan inboxResult
 }
 
 type inboxResult struct {
@@ -160,33 +222,47 @@ func (t *Transport) writeGroup(group []inboxWrite) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var (
-		items    []model.InboxItem
-		accepts  []inboxWrite
-		keys     []string
-		finished []inboxWrite
+		claimed, unclaimed []inboxWrite
+		keys               []string
+		finished           []inboxWrite
 	)
 	for _, w := range group {
-		if w.accept != nil {
-			items, accepts = append(items, *w.accept), append(accepts, w)
-		} else {
+		switch {
+		case w.accept == nil:
 			keys, finished = append(keys, w.done), append(finished, w)
+		case w.unclaimed:
+			unclaimed = append(unclaimed, w)
+		default:
+			claimed = append(claimed, w)
 		}
 	}
-	if len(items) > 0 {
-		fresh, err := t.deliveries.AcceptDeliveries(ctx, items, t.owner, t.clock.Now().Add(inboxLease))
-		for i, w := range accepts {
-			r := inboxResult{err: err}
-			if err == nil {
-				r.first = fresh[i]
-			}
-			w.result <- r
-		}
-	}
+	t.acceptGroup(ctx, claimed, t.owner)
+	t.acceptGroup(ctx, unclaimed, "")
 	if len(keys) > 0 {
 		err := t.deliveries.DeliveriesDone(ctx, t.clock.Now(), keys...)
 		for _, w := range finished {
 			w.result <- inboxResult{err: err}
 		}
+	}
+}
+
+// acceptGroup writes the items of accepts in one statement, claimed by
+// owner, or by no one when owner is empty, and answers each.
+func (t *Transport) acceptGroup(ctx context.Context, accepts []inboxWrite, owner string) {
+	if len(accepts) == 0 {
+		return
+	}
+	items := make([]model.InboxItem, len(accepts))
+	for i, w := range accepts {
+		items[i] = *w.accept
+	}
+	fresh, err := t.deliveries.AcceptDeliveries(ctx, items, owner, t.clock.Now().Add(inboxLease))
+	for i, w := range accepts {
+		r := inboxResult{err: err}
+		if err == nil {
+			r.first = fresh[i]
+		}
+		w.result <- r
 	}
 }
 
@@ -201,6 +277,8 @@ func (t *Transport) tendInbox(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-t.kick:
+			continue
 		case <-tick.C:
 		}
 		if _, err := t.deliveries.RenewDeliveries(ctx, t.owner, t.clock.Now().Add(inboxLease)); err != nil && ctx.Err() == nil {
@@ -210,7 +288,9 @@ func (t *Transport) tendInbox(ctx context.Context) {
 }
 
 // resume claims unfinished inbox items, as many as the queue has room for,
-// and queues their work.
+// and queues their work: work left waiting when the queue was full, and
+// work a process that died (or stopped) left undone. When it finds fewer
+// than it had room for, nothing is waiting any more.
 func (t *Transport) resume(ctx context.Context) {
 	t.mu.Lock()
 	room := cap(t.jobs) - len(t.jobs)
@@ -221,8 +301,12 @@ func (t *Transport) resume(ctx context.Context) {
 	if room <= 0 {
 		return
 	}
+	t.backlog.mu.Lock()
+	gen := t.backlog.gen
+	t.backlog.mu.Unlock()
+	limit := min(room, inboxBatch)
 	now := t.clock.Now()
-	items, err := t.deliveries.ClaimDeliveries(ctx, t.owner, now, now.Add(inboxLease), inboxAttempts, min(room, inboxBatch))
+	items, err := t.deliveries.ClaimDeliveries(ctx, t.owner, now, now.Add(inboxLease), inboxAttempts, limit)
 	if err != nil {
 		if ctx.Err() == nil {
 			t.log.Warn("cannot claim unfinished slack work", "err", err)
@@ -230,7 +314,9 @@ func (t *Transport) resume(ctx context.Context) {
 		return
 	}
 	for _, it := range items {
-		t.log.Info("resuming slack work left unfinished", "key", it.Key, "kind", it.Kind, "received", it.ReceivedAt, "attempt", it.Attempts)
+		if it.Attempts > 1 { // not merely left waiting for a worker: tried before
+			t.log.Info("resuming slack work left unfinished", "key", it.Key, "kind", it.Kind, "received", it.ReceivedAt, "attempt", it.Attempts)
+		}
 		j, ok := t.inboxJob(it)
 		if !ok {
 			t.log.Warn("unreadable slack work in the inbox; dropped", "key", it.Key, "kind", it.Kind)
@@ -241,6 +327,11 @@ func (t *Transport) resume(ctx context.Context) {
 		if !t.submit(j) {
 			t.release(it.Key)
 		}
+	}
+	if len(items) < limit {
+		t.caughtUp(gen)
+	} else {
+		t.takeUp() // more may be waiting: go on once workers make room
 	}
 }
 

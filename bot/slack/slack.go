@@ -71,7 +71,7 @@ type Options struct {
 	Also       http.Handler // HTTP mode: served for every path that is not Slack's (calendar feeds)
 	HTTPClient *http.Client // for calls to Slack; default: a 30-second timeout, a kept connection per worker
 	Workers    int          // goroutines doing the work after the ack; default 16
-	Queue      int          // work waiting for a worker before Slack is told to retry; default 1024
+	Queue      int          // work waiting for a worker in memory; more waits in the inbox, in the database; default 1024
 
 	Acks func(mode string, took time.Duration) // hears of each ack ("socket" or "http") and its latency, for metrics; may be nil
 }
@@ -91,6 +91,8 @@ type Transport struct {
 	stop     *stop           // closed when Slack refuses a token for good
 	owner    string          // names this process's claims on the inbox
 	inbox    chan inboxWrite // to writeInbox
+	backlog  backlog         // work acked and waiting in the inbox for a worker
+	kick     chan struct{}   // has tendInbox claim waiting work now
 
 	mu       sync.Mutex
 	jobs     chan job // closed by drain
@@ -135,6 +137,7 @@ func New(opt Options) (*Transport, error) {
 	t := &Transport{
 		handler: opt.Handler, deliveries: opt.Deliveries, clock: opt.Clock, log: log, opt: opt,
 		jobs: make(chan job, opt.Queue), owner: newOwner(), inbox: make(chan inboxWrite, opt.Queue),
+		kick: make(chan struct{}, 1),
 		stop: newStop(), socketWait: sleep,
 	}
 	go t.writeInbox()
@@ -218,14 +221,16 @@ func (t *Transport) submit(j job) bool {
 	case t.jobs <- j:
 		return true
 	default:
-		t.log.Warn("too busy: work queue full", "what", j.what, "key", j.key)
-		return false
+		return false // the caller leaves it in the inbox, and says so once (see backlog)
 	}
 }
 
 func (t *Transport) work(ctx context.Context) {
 	for j := range t.jobs {
 		t.runJob(ctx, j)
+		if len(t.jobs) <= cap(t.jobs)/2 && t.backlog.waiting() {
+			t.takeUp()
+		}
 	}
 }
 

@@ -196,7 +196,7 @@ func (t *Transport) onSocketEvent(ctx context.Context, client *socketmode.Client
 		if cb, _ := e.Data.(*slackevents.EventsAPICallbackEvent); cb != nil {
 			if j, ok := t.eventJob(cb.EventID, e.InnerEvent); ok {
 				it := model.InboxItem{Key: eventKey(cb.EventID), Kind: kindEvent, Payload: string(ev.Request.Payload)}
-				if a := t.accept(ctx, it, j); a == acceptedBusy || a == acceptedFail {
+				if a := t.accept(ctx, it, j); a == acceptedFail {
 					return // no ack: Slack will deliver it again later
 				}
 			}
@@ -209,7 +209,7 @@ func (t *Transport) onSocketEvent(ctx context.Context, client *socketmode.Client
 		}
 		payload, _ := json.Marshal(cmd)
 		it := model.InboxItem{Key: envelopeKey(ev.Request), Kind: kindCommand, Payload: string(payload)}
-		if a := t.accept(ctx, it, t.commandJob(cmd)); a == acceptedBusy || a == acceptedFail {
+		if a := t.accept(ctx, it, t.commandJob(cmd)); a == acceptedFail {
 			t.ack(ctx, client, ev.Request, slackapi.WebhookMessage{ResponseType: slackapi.ResponseTypeEphemeral, Text: say(msgBusy)})
 			return
 		}

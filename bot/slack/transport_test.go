@@ -51,6 +51,7 @@ type botOptions struct {
 	handler Handler // default: the real engine
 	socket  bool
 	workers int          // default 1
+	queue   int          // default: the transport's
 	also    http.Handler // other routes in HTTP mode
 	acks    func(mode string, took time.Duration)
 	setup   func(*Transport) // changes the transport before it starts
@@ -68,7 +69,7 @@ func startBot(t testing.TB, fs *fakeSlack, o botOptions) *testBot {
 		h = bot.New(b.store, b.clock, log, time.UTC)
 	}
 	opt := Options{Handler: h, Deliveries: b.store, Clock: b.clock, Log: log,
-		BotToken: "xoxb-test", SigningSecret: secret, APIURL: fs.GetAPIURL(), Workers: max(o.workers, 1), Also: o.also, Acks: o.acks}
+		BotToken: "xoxb-test", SigningSecret: secret, APIURL: fs.GetAPIURL(), Workers: max(o.workers, 1), Queue: o.queue, Also: o.also, Acks: o.acks}
 	if o.socket {
 		opt.AppToken = "xapp-test"
 	}

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"focalbot/bot"
 	"focalbot/clock"
 	"focalbot/model"
@@ -15,11 +17,13 @@ import (
 const callerTTL = 5 * time.Minute
 
 // users finds out who a Slack user is, through users.info, and remembers
-// it for callerTTL so that a conversation costs one lookup.
+// it for callerTTL so that a conversation costs one lookup. Concurrent
+// lookups of one user (a burst of their messages) share one users.info call.
 type users struct {
 	api   api
 	clock clock.Clock
 	log   *slog.Logger
+	calls singleflight.Group
 
 	mu    sync.Mutex
 	cache map[string]cachedCaller
@@ -44,6 +48,17 @@ func (u *users) caller(ctx context.Context, userID string) bot.Caller {
 	if ok && now.Sub(c.at) < callerTTL {
 		return c.caller
 	}
+	v, _, _ := u.calls.Do(userID, func() (any, error) {
+		// Not the first caller's ctx alone: the others wait on this call
+		// too. It ends when the first caller's work is cancelled, though,
+		// and then everyone goes by the Slack ID alone, as on any failure.
+		return u.lookUp(ctx, userID, now), nil
+	})
+	return v.(bot.Caller)
+}
+
+// lookUp asks users.info who userID is and remembers the answer.
+func (u *users) lookUp(ctx context.Context, userID string, now time.Time) bot.Caller {
 	info, err := u.api.userInfo(ctx, userID)
 	if err != nil {
 		u.log.Warn("cannot look up slack user; going by their ID alone", "user", userID, "err", err)
