@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"focalbot/i18n"
 	"focalbot/inmail"
 	"focalbot/model"
 	"focalbot/network"
@@ -31,21 +32,22 @@ func (m *Main) importCSV(ctx context.Context, args []string) error {
 		return fmt.Errorf("cannot read %s: %w", name, err)
 	}
 	defer f.Close()
-	entries, err := roster.Read(f)
-	var bad roster.Errors
-	if errors.As(err, &bad) {
-		for _, le := range bad {
-			fmt.Fprintf(stderr, "%s:%d: %s\n", name, le.Line, model.ErrorMessage(le.Err))
-		}
-		return errors.New(bad.Summary(name))
-	} else if err != nil {
-		return err
-	}
-
 	cfg, err := m.config()
 	if err != nil {
 		return err
 	}
+	lang := i18n.Match(cfg.Language) // the network's: the command line has no reader's profile
+	entries, err := roster.Read(f)
+	var bad roster.Errors
+	if errors.As(err, &bad) {
+		for _, le := range bad {
+			fmt.Fprintf(stderr, "%s:%d: %s\n", name, le.Line, roster.Message(lang, le.Err))
+		}
+		return errors.New(bad.Summary(lang, name))
+	} else if err != nil {
+		return err
+	}
+
 	a, err := m.open(ctx, cfg, nil, true)
 	if err != nil {
 		return err
@@ -63,9 +65,9 @@ func (m *Main) importCSV(ctx context.Context, args []string) error {
 				errs = j.Unwrap()
 			}
 			for _, e := range errs {
-				fmt.Fprintf(stderr, "%s: %s\n", name, model.ErrorMessage(e))
+				fmt.Fprintf(stderr, "%s: %s\n", name, roster.Message(lang, e))
 			}
-			return errors.New(roster.NothingImported(name, len(errs)))
+			return errors.New(roster.NothingImported(lang, name, len(errs)))
 		}
 		return err
 	}

@@ -43,5 +43,23 @@ func TestImportReportsEveryMistake(t *testing.T) {
 				t.Errorf("stderr does not report %q:\n%s", want, errs)
 			}
 		}
+
+		// In a French network (FOCALBOT_LANGUAGE), the same mistakes in
+		// French, on both paths: the file's own and the roster's.
+		setenv(t, "FOCALBOT_LANGUAGE", "fr")
+		_, errs, err = focalbot(t, "", "import", bad)
+		if err == nil || !strings.Contains(err.Error(), "contient 1 ligne erronée ; rien n'a été importé") {
+			t.Errorf("import of one bad line in French: err = %v", err)
+		}
+		if want := `:2: Rôle inconnu "chief" : utilisez`; !strings.Contains(errs, want) {
+			t.Errorf("stderr does not report %q:\n%s", want, errs)
+		}
+		_, errs, err = focalbot(t, "", "import", partial)
+		if err == nil || strings.Contains(err.Error(), "nothing was imported") {
+			t.Errorf("import of two bad rows in French: err = %v", err)
+		}
+		if want := "Ligne 3 : Le rôle focal-point exige un pays."; !strings.Contains(errs, want) {
+			t.Errorf("stderr does not report %q:\n%s", want, errs)
+		}
 	})
 }

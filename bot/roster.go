@@ -172,6 +172,8 @@ func (w *Reply) words(args []any) []any {
 			out[i] = w.role(a)
 		case model.Status:
 			out[i] = w.status(a)
+		case *model.Error: // a mistake quoted by another ("Line 2: …")
+			out[i] = w.p.Sprintf(a.Format, model.Identifiers(w.words(a.Args))...)
 		default:
 			out[i] = a
 		}

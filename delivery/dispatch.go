@@ -14,6 +14,7 @@ import (
 	"focalbot/i18n"
 	"focalbot/model"
 
+	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
 
@@ -467,10 +468,11 @@ func (d *Dispatcher) trouble(ctx context.Context, ch model.Channel, now time.Tim
 		return err
 	}
 	d.Log.Error("every delivery has failed for a while; messages stay queued", "channel", ch, "since", o.Since, "failures", o.Failures, "err", cause)
-	text := notices().Sprintf(msgOutage, ch, d.when(o.Since), o.Failures, cause, roundDuration(d.MaxAge))
 	pl := d.Planner
 	pl.Channels = slices.DeleteFunc(slices.Clone(pl.Channels), func(c model.Channel) bool { return c == ch })
-	return d.notify(ctx, pl, fmt.Sprintf("outage:%s:%d", ch, o.Since.Unix()), text)
+	return d.notify(ctx, pl, fmt.Sprintf("outage:%s:%d", ch, o.Since.Unix()), func(lang language.Tag) string {
+		return i18n.Printer(lang).Sprintf(msgOutage, ch, d.when(lang, o.Since), o.Failures, cause, roundDuration(d.MaxAge))
+	})
 }
 
 // recovered ends a channel's outage after a send got through. When it was
@@ -488,13 +490,16 @@ func (d *Dispatcher) recovered(ctx context.Context, ch model.Channel, now time.T
 		return err
 	}
 	d.Log.Info("deliveries work again", "channel", ch, "since", o.Since, "failures", o.Failures, "retries", n)
-	text := notices().Sprintf(msgOutageOver, ch, d.when(o.Since), d.when(now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
-	return d.notify(ctx, d.Planner, fmt.Sprintf("outage:%s:%d/over", ch, o.Since.Unix()), text)
+	return d.notify(ctx, d.Planner, fmt.Sprintf("outage:%s:%d/over", ch, o.Since.Unix()), func(lang language.Tag) string {
+		return i18n.Printer(lang).Sprintf(msgOutageOver, ch, d.when(lang, o.Since), d.when(lang, now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
+	})
 }
 
-// when writes a time for the secretariat.
-func (d *Dispatcher) when(t time.Time) string {
-	return t.In(d.Zone).Format("Mon 2 Jan 2006 15:04 MST")
+// when writes a time for the secretariat, in its zone and as CLDR writes
+// it in lang ("Wed 1 Aug 2012, 13:00 UTC", "mercredi 1 août 2012, 13:00 UTC").
+func (d *Dispatcher) when(lang language.Tag, t time.Time) string {
+	t = t.In(d.Zone)
+	return i18n.DateTime(lang, t) + " " + t.Format("MST")
 }
 
 // record writes down the items sent, RecordEvery or more in one statement,
@@ -559,17 +564,20 @@ func (d *Dispatcher) report(ctx context.Context, ch model.Channel) error {
 	if len(failed) == 0 {
 		return nil
 	}
-	var b strings.Builder
-	notices().Fprintf(&b, msgDeliveryFailed, len(failed))
-	for i, f := range failed {
-		if i == maxReported {
-			notices().Fprintf(&b, msgDeliveryFailedMore, len(failed)-i)
-			break
+	return d.notify(ctx, d.Planner, fmt.Sprintf("failures:%s:%d+%d", ch, failed[0].item.ID, len(failed)), func(lang language.Tag) string {
+		pr := i18n.Printer(lang)
+		var b strings.Builder
+		pr.Fprintf(&b, msgDeliveryFailed, len(failed))
+		for i, f := range failed {
+			if i == maxReported {
+				pr.Fprintf(&b, msgDeliveryFailedMore, len(failed)-i)
+				break
+			}
+			pr.Fprintf(&b, msgDeliveryFailedLine, f.item.Kind, f.payload.Meeting.TitleIn(lang.String()), f.payload.Invitee.Name, f.item.Recipient, f.item.Channel, f.reason)
 		}
-		notices().Fprintf(&b, msgDeliveryFailedLine, f.item.Kind, f.payload.Meeting.Title, f.payload.Invitee.Name, f.item.Recipient, f.item.Channel, f.reason)
-	}
-	b.WriteString(notices().Sprintf(msgDeliveryFailedHint))
-	return d.notify(ctx, d.Planner, fmt.Sprintf("failures:%s:%d+%d", ch, failed[0].item.ID, len(failed)), b.String())
+		b.WriteString(pr.Sprintf(msgDeliveryFailedHint))
+		return b.String()
+	})
 }
 
 // maxReported is how many failures a notice lists; the outbox has the rest.
@@ -577,15 +585,25 @@ const maxReported = 20
 
 // notify queues a notice to every active member of the secretariat, by
 // the channels pl allows, and kicks the dispatcher: the notice may go by
-// another channel, whose lane may be waiting.
-func (d *Dispatcher) notify(ctx context.Context, pl Planner, key, text string) error {
+// another channel, whose lane may be waiting. Each member gets text in
+// their profile's language, else the network's (i18n.Reader), written once
+// per language; the key is the same in every language, so that a notice
+// is sent once however often it is planned.
+func (d *Dispatcher) notify(ctx context.Context, pl Planner, key string, text func(lang language.Tag) string) error {
 	sec, err := d.Store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleSecretariat}, Statuses: []model.Status{model.StatusActive}})
 	if err != nil {
 		return err
 	}
 	var items []model.OutboxItem
+	texts := map[language.Tag]string{}
 	for _, s := range sec {
-		items = append(items, pl.Notice(key, s, text)...)
+		lang := i18n.Reader(s.Language)
+		t, ok := texts[lang]
+		if !ok {
+			t = text(lang)
+			texts[lang] = t
+		}
+		items = append(items, pl.Notice(key, s, t)...)
 	}
 	if len(items) == 0 {
 		return nil
@@ -597,8 +615,9 @@ func (d *Dispatcher) notify(ctx context.Context, pl Planner, key, text string) e
 	return nil
 }
 
-// notices is the printer of what the dispatcher tells the secretariat, in
-// the network's language (FOCALBOT_LANGUAGE): one text to all its members.
+// notices is the printer of why an item was given up on, which the outbox
+// keeps as its error and every reader of it sees: the network's language
+// (FOCALBOT_LANGUAGE).
 func notices() *message.Printer { return i18n.Printer(i18n.Default()) }
 
 // The dispatcher's catalog: what it tells the secretariat.

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Error codes. Adapters translate their own failures into these; transports
@@ -60,8 +61,20 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("focalbot error: code=%s message=%s", e.Code, e.Message())
 }
 
-// Message is the English, untranslated message.
-func (e *Error) Message() string { return fmt.Sprintf(e.Format, e.Args...) }
+// Message is the English, untranslated message. An argument that is an
+// Error itself (the mistake of a numbered line) is written as its Message.
+func (e *Error) Message() string {
+	args := e.Args
+	for i, a := range e.Args {
+		if inner, ok := a.(*Error); ok {
+			if len(args) > 0 && &args[0] == &e.Args[0] { // not yet copied
+				args = slices.Clone(e.Args)
+			}
+			args[i] = inner.Message()
+		}
+	}
+	return fmt.Sprintf(e.Format, args...)
+}
 
 // ErrorCode returns the code of a domain error anywhere in err's chain, or
 // EINTERNAL for any other non-nil error.

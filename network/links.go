@@ -103,7 +103,10 @@ type Linked struct {
 // left the roster. Opening changes nothing.
 //
 // Errors: ENOTFOUND for a token that no link has; ECONFLICT for a link
-// that no longer works (the message says why); EINTERNAL.
+// that no longer works (the message says why), returned with the link, its
+// invitation and its owner as far as they are known (no Caller: nothing can
+// be done with it), so that the page saying why speaks the owner's
+// language; EINTERNAL.
 func (s *Service) OpenLink(ctx context.Context, token string) (Linked, error) {
 	if len(token) != base64.RawURLEncoding.EncodedLen(linkTokenBytes) {
 		return Linked{}, model.Errorf(model.ENOTFOUND, msgNoSuchLink)
@@ -118,7 +121,7 @@ func (s *Service) OpenLink(ctx context.Context, token string) (Linked, error) {
 		return Linked{}, err
 	}
 	if l.Revoked() {
-		return Linked{}, model.Errorf(model.ECONFLICT, msgLinkRevoked)
+		return s.owner(ctx, l, nil), model.Errorf(model.ECONFLICT, msgLinkRevoked)
 	}
 	out := Linked{Link: l}
 	now := s.clock.Now()
@@ -133,9 +136,9 @@ func (s *Service) OpenLink(ctx context.Context, token string) (Linked, error) {
 		m := out.Meeting
 		switch {
 		case m.Closed():
-			return Linked{}, model.Errorf(model.ECONFLICT, msgLinkMeetingGone, m.ID, m.Status)
+			return s.owner(ctx, l, &out.Invitation), model.Errorf(model.ECONFLICT, msgLinkMeetingGone, m.ID, m.Status)
 		case m.Ended(now):
-			return Linked{}, model.Errorf(model.ECONFLICT, msgLinkMeetingEnded, m.End.In(m.Location()).Format("2 January 2006, 15:04 MST"))
+			return s.owner(ctx, l, &out.Invitation), model.Errorf(model.ECONFLICT, msgLinkMeetingEnded, m.End.In(m.Location())) // a time.Time: the page writes it in its reader's language
 		}
 		personID = out.Invitation.PersonID
 		if id := out.Invitation.DelegatedTo; id != 0 {
@@ -151,7 +154,7 @@ func (s *Service) OpenLink(ctx context.Context, token string) (Linked, error) {
 			return Linked{}, err
 		}
 		if out.Poll.Status != model.PollOpen || !out.Poll.Deadline.After(now) {
-			return Linked{}, model.Errorf(model.ECONFLICT, msgLinkPollClosed, out.Poll.ID)
+			return s.owner(ctx, l, nil), model.Errorf(model.ECONFLICT, msgLinkPollClosed, out.Poll.ID)
 		}
 	}
 	if personID == 0 {
@@ -161,7 +164,7 @@ func (s *Service) OpenLink(ctx context.Context, token string) (Linked, error) {
 	}
 	p, err := s.store.Person(ctx, personID)
 	if model.ErrorCode(err) == model.ENOTFOUND || err == nil && p.Status != model.StatusActive {
-		return Linked{}, model.Errorf(model.ECONFLICT, msgLinkPersonGone)
+		return s.owner(ctx, l, &out.Invitation), model.Errorf(model.ECONFLICT, msgLinkPersonGone)
 	} else if err != nil {
 		return Linked{}, err
 	}
@@ -179,6 +182,31 @@ func (s *Service) OpenLink(ctx context.Context, token string) (Linked, error) {
 		}
 	}
 	return out, nil
+}
+
+// owner is what OpenLink returns with a link that no longer works: the link,
+// its invitation (inv when already read) and its owner on the roster, as far
+// as they can be found, and no Caller.
+func (s *Service) owner(ctx context.Context, l model.Link, inv *model.Invitation) Linked {
+	out := Linked{Link: l}
+	personID := l.PersonID
+	if l.InvitationID != 0 {
+		if inv == nil || inv.ID == 0 {
+			i, err := s.store.Invitation(ctx, l.InvitationID)
+			if err != nil {
+				return out
+			}
+			inv = &i
+		}
+		out.Invitation, personID = *inv, inv.PersonID
+	}
+	if personID != 0 {
+		if p, err := s.store.Person(ctx, personID); err == nil {
+			out.Person = &p
+		}
+	}
+	out.Guest = out.Person == nil && l.InvitationID != 0 && personID == 0
+	return out
 }
 
 // RevokeLink revokes the link that lk was opened from, and every other

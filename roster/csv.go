@@ -3,11 +3,12 @@ package roster
 import (
 	"encoding/csv"
 	"errors"
-	"fmt"
-	"focalbot/i18n"
 	"io"
 	"strings"
 
+	"golang.org/x/text/language"
+
+	"focalbot/i18n"
 	"focalbot/model"
 )
 
@@ -75,27 +76,56 @@ type LineError struct {
 // Errors lists every bad line of a CSV file.
 type Errors []LineError
 
-func (e Errors) Error() string {
+// Error is every mistake, one a line, in English, for logs; Lines says
+// them to a reader.
+func (e Errors) Error() string { return strings.Join(e.Lines(i18n.English), "\n") }
+
+// Lines is every mistake, one a line with its line number ("Line 2:
+// Unknown country …"), in lang: the words a reader of the file is shown,
+// in chat in their language (i18n.Reader), on the command line in the
+// network's.
+func (e Errors) Lines(lang language.Tag) []string {
+	pr := i18n.Printer(lang)
 	lines := make([]string, len(e))
 	for i, le := range e {
-		lines[i] = fmt.Sprintf("line %d: %s", le.Line, model.ErrorMessage(le.Err))
+		lines[i] = pr.Sprintf(msgCSVLine, le.Line, Message(lang, le.Err))
 	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
-// Summary says how many lines of file are bad and that nothing was imported.
-func (e Errors) Summary(file string) string {
+// Summary says, in lang, how many lines of file are bad and that nothing
+// was imported.
+func (e Errors) Summary(lang language.Tag, file string) string {
 	lines := map[int]bool{}
 	for _, le := range e {
 		lines[le.Line] = true
 	}
-	return i18n.Printer(i18n.English).Sprintf(msgCSVBadLines, file, len(lines))
+	return i18n.Printer(lang).Sprintf(msgCSVBadLines, file, len(lines))
 }
 
-// NothingImported says that file has n mistakes, found when its people were
-// compared with the roster, and that nothing was imported.
-func NothingImported(file string, n int) string {
-	return i18n.Printer(i18n.English).Sprintf(msgImportMistakes, file, n)
+// NothingImported says, in lang, that file has n mistakes, found when its
+// people were compared with the roster, and that nothing was imported.
+func NothingImported(lang language.Tag, file string, n int) string {
+	return i18n.Printer(lang).Sprintf(msgImportMistakes, file, n)
+}
+
+// Message is what err says to a reader of lang: a domain error's sentence
+// through the catalog, an argument that is a domain error itself (the
+// mistake of a numbered line) in lang too; an internal error's details are
+// never shown (model.ErrorMessage).
+func Message(lang language.Tag, err error) string {
+	var e *model.Error
+	if !errors.As(err, &e) {
+		return model.ErrorMessage(err)
+	}
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		if inner, ok := a.(*model.Error); ok {
+			a = Message(lang, inner)
+		}
+		args[i] = a
+	}
+	return i18n.Printer(lang).Sprintf(e.Format, args...)
 }
 
 // maxErrors stops reading a file that is wrong throughout.
@@ -262,6 +292,7 @@ func csvError(err error) error {
 }
 
 const (
+	msgCSVLine           = "Line %d: %s"
 	msgCSVEmpty          = "The file is empty: it needs a header line such as %s."
 	msgCSVFieldCount     = "It has %d fields but the header has %d: check the commas and quotes."
 	msgCSVDuplicate      = "The e-mail address %s is already on line %d."

@@ -264,7 +264,7 @@ func (s *Store) insertPeople(tx *gorm.DB, actor model.Actor, people []model.Pers
 func rowError(row int, err error) error {
 	var e *model.Error
 	if errors.As(err, &e) {
-		return model.Errorf(e.Code, "Line %d: %s", row, e.Message())
+		return model.Errorf(e.Code, "Line %d: %s", row, e) // e in the reader's words: roster.Message
 	}
 	return fmt.Errorf("import row %d: %w", row, err)
 }

@@ -230,3 +230,43 @@ func TestBrowserDelegates(t *testing.T) {
 	}
 	w.invitation(t, "lars@um.example.dk") // invited
 }
+
+// TestBrowserRightToLeft: an Arabic reader's page runs right to left in
+// Chromium (the legend of the answer starts at the right of its box), and
+// pressing a translated button still answers.
+func TestBrowserRightToLeft(t *testing.T) {
+	bctx := browser(t)
+	s := storetest.Open(t, storetest.Backends[0].DSN(t), clock.Fixed(t0))
+	w := newWorld(t, s)
+	_, link := w.readerLink(t, "Layla Haddad", "layla@mofa.example.eg", "EG", "Africa/Cairo", "ar")
+	if err := chromedp.Do(bctx,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS(`button[value="yes"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := chromedp.Run(bctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("main")).direction`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edges, err := chromedp.Run(bctx, chromedp.Evaluate[[]float64](`(() => { const f = document.querySelector("form fieldset").getBoundingClientRect(),
+		l = document.querySelector("form legend").getBoundingClientRect(),
+		b = document.querySelector("button[value=yes]").getBoundingClientRect();
+		return [f.right - l.right, l.left - f.left, f.right - b.right, b.left - f.left]; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, bctx, "arabic")
+	if dir != "rtl" || len(edges) != 4 || edges[0] > edges[1] || edges[2] > edges[3] {
+		t.Errorf("direction %q; legend and first button from the right and from the left: %v", dir, edges)
+	}
+	if err := chromedp.Do(bctx,
+		chromedp.Click(chromedp.CSS(`button[value="yes"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`button.current[value="yes"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if inv := w.invitation(t, "layla@mofa.example.eg"); inv.Response != model.ResponseYes {
+		t.Errorf("pressing the Arabic page's Accept recorded %q", inv.Response)
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"slices"
@@ -12,11 +13,61 @@ import (
 	"focalbot/i18n"
 	"focalbot/model"
 	"focalbot/network"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
-// printer writes the pages' sentences, in English until the catalog has
-// them in every language (the pages say lang="en").
-var printer = i18n.Printer(i18n.English)
+// reader is the language a page is written in, and its printer.
+type reader struct {
+	tag language.Tag
+	p   *message.Printer
+}
+
+// readerOf is the language of the link's owner: their profile's, or for a
+// guest the one the invitation gives; else the network's (i18n.Default).
+func readerOf(lk network.Linked) reader {
+	lang := lk.Invitation.Language
+	if lk.Person != nil {
+		lang = lk.Person.Language
+	}
+	return readerIn(i18n.Reader(lang))
+}
+
+func readerIn(t language.Tag) reader { return reader{tag: t, p: i18n.Printer(t)} }
+
+// frame is what every page's head needs: its title, language and
+// direction.
+type frame struct {
+	Title, Lang, Dir string
+}
+
+func (rd reader) frame(title string) frame {
+	return frame{Title: title, Lang: rd.tag.String(), Dir: i18n.Dir(rd.tag)}
+}
+
+// message is a domain error's message in the reader's language, its
+// instants (time.Time arguments) written as the reader's language does.
+func (rd reader) message(err error) string {
+	var e *model.Error
+	if errors.As(err, &e) {
+		args := make([]any, len(e.Args))
+		for i, a := range e.Args {
+			args[i] = a
+			if t, ok := a.(time.Time); ok { // an instant, in its own zone
+				args[i] = rd.at(t, t.Location())
+			}
+		}
+		return rd.p.Sprintf(e.Format, args...)
+	}
+	return rd.p.Sprintf(msgInternal)
+}
+
+// at writes an instant in zone: "samedi 29 septembre 2012, 10:00 CEST".
+func (rd reader) at(t time.Time, zone *time.Location) string {
+	t = t.In(zone)
+	return i18n.DateTime(rd.tag, t) + " " + t.Format("MST")
+}
 
 // The pages' sentences.
 const (
@@ -91,15 +142,16 @@ var responseNames = map[model.Response]string{
 }
 
 type problemView struct {
-	Title, Message string
+	frame
+	Message string
 }
 
 // meetingTimes are a meeting's (or slot's) times as the page shows them:
 // in the venue's zone, and in the reader's when their clocks differ.
-func times(s, e time.Time, venue *time.Location, readerZone string) (venueTime, readerTime string) {
-	venueTime = fmt.Sprintf("%s (%s)", delivery.Span(s.In(venue), e.In(venue)), venue)
+func (rd reader) times(s, e time.Time, venue *time.Location, readerZone string) (venueTime, readerTime string) {
+	venueTime = fmt.Sprintf("%s (%s)", delivery.SpanIn(rd.tag, s.In(venue), e.In(venue)), venue)
 	if loc, err := model.LoadZone(readerZone); err == nil && !delivery.SameClocks(s, e, venue, loc) {
-		readerTime = fmt.Sprintf("%s (%s)", delivery.Span(s.In(loc), e.In(loc)), loc)
+		readerTime = fmt.Sprintf("%s (%s)", delivery.SpanIn(rd.tag, s.In(loc), e.In(loc)), loc)
 	}
 	return venueTime, readerTime
 }
@@ -110,8 +162,9 @@ type answerButton struct {
 }
 
 type invitationView struct {
+	frame
 	L                     map[string]string
-	Title, Invitee        string
+	Invitee               string
 	VenueTime, ReaderTime string
 	Where, Online, Agenda string
 	Answer                string // what is recorded, in words
@@ -130,10 +183,10 @@ type delegateForm struct {
 	Error, Field       string
 }
 
-func labels(keys ...string) map[string]string {
+func (rd reader) labels(keys ...string) map[string]string {
 	out := make(map[string]string, len(keys))
 	for _, k := range keys {
-		out[k] = printer.Sprintf(k)
+		out[k] = rd.p.Sprintf(k)
 	}
 	return out
 }
@@ -145,25 +198,25 @@ var pageLabels = []string{msgLabelWhen, msgLabelYourTime, msgLabelWhere, msgLabe
 	msgLabelDelegateEmail, msgLabelDelegateName, msgLabelDelegateTitle, msgLabelDelegateSend}
 
 func newInvitationView(lk network.Linked, page, csrf, problem string) invitationView {
-	m, inv := lk.Meeting, lk.Invitation
-	v := invitationView{L: labels(pageLabels...), Title: m.Title, Invitee: printer.Sprintf(msgLabelInvitee, inv.Name),
-		Where: calendar.Location(m), Online: m.OnlineURL, Agenda: m.Agenda, CSRF: csrf, Error: problem,
+	m, inv, rd := lk.Meeting, lk.Invitation, readerOf(lk)
+	lang := rd.tag.String()
+	v := invitationView{frame: rd.frame(m.TitleIn(lang)), L: rd.labels(pageLabels...), Invitee: rd.p.Sprintf(msgLabelInvitee, inv.Name),
+		Where: calendar.Location(m), Online: m.OnlineURL, Agenda: m.AgendaIn(lang), CSRF: csrf, Error: problem,
 		MutePath: page + "/mute", RevokePath: page + "/revoke", DelegatePath: page + "/delegate"}
 	if lk.Delegate != nil {
-		v.Delegated = printer.Sprintf(msgLabelDelegated, lk.Delegate.Name)
+		v.Delegated = rd.p.Sprintf(msgLabelDelegated, lk.Delegate.Name)
 	}
-	v.VenueTime, v.ReaderTime = times(m.Start, m.End, m.Location(), lk.Zone)
+	v.VenueTime, v.ReaderTime = rd.times(m.Start, m.End, m.Location(), lk.Zone)
 	if inv.Response == "" || inv.Response == model.ResponseNone {
-		v.Answer = printer.Sprintf(msgLabelNotAnswered)
+		v.Answer = rd.p.Sprintf(msgLabelNotAnswered)
 	} else {
-		when := inv.RespondedAt.In(m.Location()).Format("2 Jan 2006, 15:04 MST")
-		v.Answer = printer.Sprintf(msgLabelAnswered, printer.Sprintf(responseNames[inv.Response]), when)
+		v.Answer = rd.p.Sprintf(msgLabelAnswered, rd.p.Sprintf(responseNames[inv.Response]), rd.at(inv.RespondedAt, m.Location()))
 	}
 	for _, b := range []struct {
 		value, label string
 		r            model.Response
 	}{{"yes", msgLabelAccept, model.ResponseYes}, {"maybe", msgLabelMaybe, model.ResponseMaybe}, {"no", msgLabelDecline, model.ResponseNo}} {
-		v.Buttons = append(v.Buttons, answerButton{Value: b.value, Label: printer.Sprintf(b.label), Current: inv.Response == b.r})
+		v.Buttons = append(v.Buttons, answerButton{Value: b.value, Label: rd.p.Sprintf(b.label), Current: inv.Response == b.r})
 	}
 	return v
 }
@@ -176,8 +229,8 @@ type pollSlot struct {
 }
 
 type pollView struct {
+	frame
 	L           map[string]string
-	Title       string
 	Slots       []pollSlot
 	Deadline    string
 	Answer      string
@@ -185,63 +238,65 @@ type pollView struct {
 }
 
 func newPollView(lk network.Linked, csrf, problem string) pollView {
-	p := lk.Poll
-	v := pollView{L: labels(pageLabels...), Title: p.Title, CSRF: csrf, Error: problem}
+	p, rd := lk.Poll, readerOf(lk)
+	v := pollView{frame: rd.frame(p.Title), L: rd.labels(pageLabels...), CSRF: csrf, Error: problem}
 	var ticked []int
 	if lk.Vote != nil {
 		ticked = network.SlotNumbers(p, lk.Vote.SlotIDs)
 	}
 	zone := time.UTC
 	for i, sl := range p.Slots {
-		venue, reader := times(sl.Start, sl.End, sl.Location(), lk.Zone)
-		v.Slots = append(v.Slots, pollSlot{N: i + 1, Label: printer.Sprintf(msgLabelPollSlot, i+1, venue), VenueTime: venue, ReaderTime: reader,
+		venue, reader := rd.times(sl.Start, sl.End, sl.Location(), lk.Zone)
+		v.Slots = append(v.Slots, pollSlot{N: i + 1, Label: rd.p.Sprintf(msgLabelPollSlot, i+1, venue), VenueTime: venue, ReaderTime: reader,
 			Checked: slices.Contains(ticked, i+1)})
 		if i == 0 {
 			zone = sl.Location()
 		}
 	}
-	v.Deadline = printer.Sprintf(msgLabelPollOpen, fmt.Sprintf("%s (%s)", p.Deadline.In(zone).Format("Mon 2 Jan 2006, 15:04 MST"), zone))
+	v.Deadline = rd.p.Sprintf(msgLabelPollOpen, fmt.Sprintf("%s (%s)", rd.at(p.Deadline, zone), zone))
 	switch {
 	case lk.Vote == nil:
-		v.Answer = printer.Sprintf(msgLabelPollNot)
+		v.Answer = rd.p.Sprintf(msgLabelPollNot)
 	case len(ticked) == 0:
-		v.Answer = printer.Sprintf(msgLabelPollNone)
+		v.Answer = rd.p.Sprintf(msgLabelPollNone)
 	default:
 		var nums []string
 		for _, n := range ticked {
 			nums = append(nums, fmt.Sprint(n))
 		}
-		v.Answer = printer.Sprintf(msgLabelPollAnswered, strings.Join(nums, ", "))
+		v.Answer = rd.p.Sprintf(msgLabelPollAnswered, strings.Join(nums, i18n.ListSeparator(rd.tag)))
 	}
 	return v
 }
 
 type muteView struct {
+	frame
 	L        map[string]string
 	Page     string
-	Title    string
 	Question string
 	Done     string
 	CSRF     string
 }
 
 func newMuteView(lk network.Linked, page, csrf string, done bool) muteView {
-	v := muteView{L: labels(pageLabels...), Page: page, Title: lk.Meeting.Title, Question: printer.Sprintf(msgLabelMuteQuestion, lk.Meeting.Title), CSRF: csrf}
+	rd := readerOf(lk)
+	title := lk.Meeting.TitleIn(rd.tag.String())
+	v := muteView{frame: rd.frame(title), L: rd.labels(pageLabels...), Page: page, Question: rd.p.Sprintf(msgLabelMuteQuestion, title), CSRF: csrf}
 	if done {
-		v.Done = printer.Sprintf(msgLabelMuted, lk.Meeting.Title)
+		v.Done = rd.p.Sprintf(msgLabelMuted, title)
 	}
 	return v
 }
 
 var pages = template.Must(template.New("pages").Parse(`
 {{define "head"}}<!DOCTYPE html>
-<html lang="en">
+<html lang="{{.Lang}}" dir="{{.Dir}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
-<title>{{.}}</title>
+<title>{{.Title}}</title>
 <link rel="stylesheet" href="/web.css">
 </head>
 <body>
@@ -252,12 +307,12 @@ var pages = template.Must(template.New("pages").Parse(`
 </html>
 {{end}}
 
-{{define "problem"}}{{template "head" .Title}}
+{{define "problem"}}{{template "head" .}}
 <h1>{{.Title}}</h1>
 <p role="alert">{{.Message}}</p>
 {{template "foot"}}{{end}}
 
-{{define "invitation"}}{{template "head" .Title}}
+{{define "invitation"}}{{template "head" .}}
 <h1>{{.Title}}</h1>
 <p class="who">{{.Invitee}}</p>
 {{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
@@ -308,7 +363,7 @@ var pages = template.Must(template.New("pages").Parse(`
 </form>
 {{template "foot"}}{{end}}
 
-{{define "poll"}}{{template "head" .Title}}
+{{define "poll"}}{{template "head" .}}
 <h1>{{.Title}}</h1>
 {{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
 <p class="answer" id="answer" role="status">{{.Answer}}</p>
@@ -327,7 +382,7 @@ var pages = template.Must(template.New("pages").Parse(`
 </form>
 {{template "foot"}}{{end}}
 
-{{define "mute"}}{{template "head" .Title}}
+{{define "mute"}}{{template "head" .}}
 <h1>{{.Title}}</h1>
 {{if .Done}}<p role="status" id="muted">{{.Done}}</p>
 {{else}}<form method="post" action="">
@@ -343,8 +398,12 @@ var pages = template.Must(template.New("pages").Parse(`
 
 // stylesheet is the pages' only style: readable on a phone, high contrast
 // (text #1a1a1a on white, 17:1; buttons white on #0b4f8a, 8.6:1), and a
-// visible focus ring for the keyboard.
-const stylesheet = `html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 100%; line-height: 1.5; color: #1a1a1a; background: #fff; }
+// visible focus ring for the keyboard. It names no side (only start, and
+// margins the same left and right), so that an Arabic page (dir="rtl")
+// mirrors; what the secretariat wrote (the title, the agenda) takes its
+// direction from its own text, so an English title reads well on it.
+const stylesheet = `html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 100%; line-height: 1.5; color: #1a1a1a; background: #fff; text-align: start; }
+h1, pre { unicode-bidi: plaintext; }
 body { margin: 0; padding: 1rem; }
 main { max-width: 40rem; margin: 0 auto; }
 h1 { font-size: 1.5rem; line-height: 1.25; }

@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"focalbot/delivery"
+	"focalbot/i18n"
 	"focalbot/model"
 	"focalbot/network"
 )
@@ -140,7 +141,13 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) (network.Linked, 
 		case model.ECONFLICT:
 			status = http.StatusGone
 		}
-		h.fail(w, r, status, err)
+		// The owner's language when the link is known (one that no longer
+		// works), else the network's.
+		rd := readerIn(i18n.Default())
+		if model.ErrorCode(err) == model.ECONFLICT {
+			rd = readerOf(lk)
+		}
+		h.fail(w, r, rd, status, err)
 		return network.Linked{}, "", false
 	}
 	return lk, token, true
@@ -154,20 +161,20 @@ func (h *Handler) log() *slog.Logger {
 }
 
 // fail writes a page that says what went wrong and what to do.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
-	msg := model.ErrorMessage(err)
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rd reader, status int, err error) {
+	msg := rd.message(err)
 	if model.ErrorCode(err) == model.EINTERNAL || !isDomain(err) {
 		h.log().Error("web page", "path", redact(r.URL.Path), "err", err)
-		msg = printer.Sprintf(msgInternal)
+		msg = rd.p.Sprintf(msgInternal)
 	}
-	title := printer.Sprintf(msgTitleProblem)
+	title := rd.p.Sprintf(msgTitleProblem)
 	switch status {
 	case http.StatusNotFound:
-		title = printer.Sprintf(msgTitleUnknownLink)
+		title = rd.p.Sprintf(msgTitleUnknownLink)
 	case http.StatusGone:
-		title = printer.Sprintf(msgTitleGone)
+		title = rd.p.Sprintf(msgTitleGone)
 	}
-	h.render(w, status, "problem", problemView{Title: title, Message: msg})
+	h.render(w, rd, status, "problem", problemView{frame: rd.frame(title), Message: msg})
 }
 
 func isDomain(err error) bool {
@@ -184,8 +191,9 @@ func redact(path string) string {
 	return path
 }
 
-func (h *Handler) render(w http.ResponseWriter, status int, name string, v any) {
+func (h *Handler) render(w http.ResponseWriter, rd reader, status int, name string, v any) {
 	headers(w)
+	w.Header().Set("Content-Language", rd.tag.String())
 	w.WriteHeader(status)
 	if err := pages.ExecuteTemplate(w, name, v); err != nil {
 		h.log().Error("render web page", "page", name, "err", err)
@@ -206,10 +214,10 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if lk.Link.PollID != 0 {
-		h.render(w, http.StatusOK, "poll", newPollView(lk, h.csrf(token), ""))
+		h.render(w, readerOf(lk), http.StatusOK, "poll", newPollView(lk, h.csrf(token), ""))
 		return
 	}
-	h.render(w, http.StatusOK, "invitation", newInvitationView(lk, Prefix+token, h.csrf(token), ""))
+	h.render(w, readerOf(lk), http.StatusOK, "invitation", newInvitationView(lk, Prefix+token, h.csrf(token), ""))
 }
 
 // answer records the answer posted from the page, then sends the reader
@@ -221,11 +229,11 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
+		h.fail(w, r, readerOf(lk), http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
 		return
 	}
 	if !h.csrfOK(r, token) {
-		h.fail(w, r, http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
+		h.fail(w, r, readerOf(lk), http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
 		return
 	}
 	if lk.Link.PollID != 0 {
@@ -234,7 +242,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 			_, _, err = h.Service.Vote(r.Context(), lk.Caller, lk.Poll.ID, slots)
 		}
 		if err != nil {
-			h.refuse(w, r, err, func(msg string) any { return newPollView(lk, h.csrf(token), msg) }, "poll")
+			h.refuse(w, r, lk, err, func(msg string) any { return newPollView(lk, h.csrf(token), msg) }, "poll")
 			return
 		}
 	} else {
@@ -243,31 +251,32 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 			_, err = h.Service.Respond(r.Context(), lk.Caller, lk.Meeting.ID, resp)
 		}
 		if err != nil {
-			h.refuse(w, r, err, func(msg string) any { return newInvitationView(lk, Prefix+token, h.csrf(token), msg) }, "invitation")
+			h.refuse(w, r, lk, err, func(msg string) any { return newInvitationView(lk, Prefix+token, h.csrf(token), msg) }, "invitation")
 			return
 		}
 	}
+	w.Header().Set("Content-Language", readerOf(lk).tag.String())
 	http.Redirect(w, r, Prefix+token, http.StatusSeeOther)
 }
 
 // refuse shows the page again with what to fix, for a mistake the reader
 // can mend; other errors get a page of their own.
-func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, err error, view func(msg string) any, name string) {
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, lk network.Linked, err error, view func(msg string) any, name string) {
 	switch model.ErrorCode(err) {
 	case model.EINVALID:
 		if view == nil {
-			h.fail(w, r, http.StatusBadRequest, err)
+			h.fail(w, r, readerOf(lk), http.StatusBadRequest, err)
 			return
 		}
-		h.render(w, http.StatusBadRequest, name, view(model.ErrorMessage(err)))
+		h.render(w, readerOf(lk), http.StatusBadRequest, name, view(readerOf(lk).message(err)))
 	case model.EFORBIDDEN:
-		h.fail(w, r, http.StatusForbidden, err)
+		h.fail(w, r, readerOf(lk), http.StatusForbidden, err)
 	case model.ENOTFOUND:
-		h.fail(w, r, http.StatusNotFound, err)
+		h.fail(w, r, readerOf(lk), http.StatusNotFound, err)
 	case model.ECONFLICT:
-		h.fail(w, r, http.StatusConflict, err)
+		h.fail(w, r, readerOf(lk), http.StatusConflict, err)
 	default:
-		h.fail(w, r, http.StatusInternalServerError, err)
+		h.fail(w, r, readerOf(lk), http.StatusInternalServerError, err)
 	}
 }
 
@@ -304,10 +313,10 @@ func (h *Handler) mutePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if lk.Link.InvitationID == 0 {
-		h.fail(w, r, http.StatusNotFound, model.Errorf(model.ENOTFOUND, msgNoReminders))
+		h.fail(w, r, readerOf(lk), http.StatusNotFound, model.Errorf(model.ENOTFOUND, msgNoReminders))
 		return
 	}
-	h.render(w, http.StatusOK, "mute", newMuteView(lk, Prefix+token, h.csrf(token), false))
+	h.render(w, readerOf(lk), http.StatusOK, "mute", newMuteView(lk, Prefix+token, h.csrf(token), false))
 }
 
 // mute stops the meeting's reminders: for a one-click POST from a mail
@@ -320,23 +329,23 @@ func (h *Handler) mute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if lk.Link.InvitationID == 0 {
-		h.fail(w, r, http.StatusNotFound, model.Errorf(model.ENOTFOUND, msgNoReminders))
+		h.fail(w, r, readerOf(lk), http.StatusNotFound, model.Errorf(model.ENOTFOUND, msgNoReminders))
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
+		h.fail(w, r, readerOf(lk), http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
 		return
 	}
 	oneClick := r.PostFormValue("List-Unsubscribe") == "One-Click"
 	if !oneClick && !h.csrfOK(r, token) {
-		h.fail(w, r, http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
+		h.fail(w, r, readerOf(lk), http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
 		return
 	}
 	if err := h.Service.Mute(r.Context(), lk.Caller, lk.Meeting.ID, true); err != nil {
-		h.refuse(w, r, err, nil, "")
+		h.refuse(w, r, lk, err, nil, "")
 		return
 	}
-	h.render(w, http.StatusOK, "mute", newMuteView(lk, Prefix+token, h.csrf(token), true))
+	h.render(w, readerOf(lk), http.StatusOK, "mute", newMuteView(lk, Prefix+token, h.csrf(token), true))
 }
 
 // revoke stops every link to the same invitation (or poll) working.
@@ -347,18 +356,19 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
+		h.fail(w, r, readerOf(lk), http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
 		return
 	}
 	if !h.csrfOK(r, token) {
-		h.fail(w, r, http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
+		h.fail(w, r, readerOf(lk), http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
 		return
 	}
 	if _, err := h.Service.RevokeLink(r.Context(), lk); err != nil {
-		h.fail(w, r, http.StatusInternalServerError, err)
+		h.fail(w, r, readerOf(lk), http.StatusInternalServerError, err)
 		return
 	}
-	h.render(w, http.StatusOK, "problem", problemView{Title: printer.Sprintf(msgTitleRevoked), Message: printer.Sprintf(msgRevoked)})
+	rd := readerOf(lk)
+	h.render(w, rd, http.StatusOK, "problem", problemView{frame: rd.frame(rd.p.Sprintf(msgTitleRevoked)), Message: rd.p.Sprintf(msgRevoked)})
 }
 
 // delegate sends a colleague in the holder's place (network.Service.Delegate,
@@ -372,15 +382,15 @@ func (h *Handler) delegate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if lk.Link.InvitationID == 0 {
-		h.fail(w, r, http.StatusNotFound, model.Errorf(model.ENOTFOUND, msgNoDelegation))
+		h.fail(w, r, readerOf(lk), http.StatusNotFound, model.Errorf(model.ENOTFOUND, msgNoDelegation))
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
+		h.fail(w, r, readerOf(lk), http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
 		return
 	}
 	if !h.csrfOK(r, token) {
-		h.fail(w, r, http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
+		h.fail(w, r, readerOf(lk), http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
 		return
 	}
 	to := network.Delegate{Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name")),
@@ -389,13 +399,14 @@ func (h *Handler) delegate(w http.ResponseWriter, r *http.Request) {
 		switch model.ErrorCode(err) {
 		case model.EINVALID, model.ECONFLICT:
 			v := newInvitationView(lk, Prefix+token, h.csrf(token), "")
-			v.Form = delegateForm{Email: to.Email, Name: to.Name, Title: to.Title, Error: model.ErrorMessage(err), Field: fieldOf(err)}
-			h.render(w, http.StatusBadRequest, "invitation", v)
+			v.Form = delegateForm{Email: to.Email, Name: to.Name, Title: to.Title, Error: readerOf(lk).message(err), Field: fieldOf(err)}
+			h.render(w, readerOf(lk), http.StatusBadRequest, "invitation", v)
 		default:
-			h.refuse(w, r, err, nil, "")
+			h.refuse(w, r, lk, err, nil, "")
 		}
 		return
 	}
+	w.Header().Set("Content-Language", readerOf(lk).tag.String())
 	http.Redirect(w, r, Prefix+token, http.StatusSeeOther)
 }
 

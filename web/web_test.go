@@ -43,7 +43,7 @@ func TestInvitationLink(t *testing.T) {
 			page = body
 			checkHeaders(t, resp)
 		}
-		for _, want := range []string{`<html lang="en">`, `name="viewport"`, "Second Meeting of the Network",
+		for _, want := range []string{`<html lang="en" dir="ltr">`, `name="viewport"`, "Second Meeting of the Network",
 			"Sat 29 Sep 2012, 10:00–17:00 EDT (America/New_York)", "Sat 29 Sep 2012, 14:00–21:00 GMT (Africa/Accra)",
 			"<legend>Your answer</legend>", "You have not answered yet."} {
 			if !strings.Contains(page, want) {
@@ -212,7 +212,7 @@ func TestLinkThatNoLongerWorks(t *testing.T) {
 
 		w.clk.Set(w.meeting.End)
 		resp, body := get(t, link)
-		if resp.StatusCode != http.StatusGone || !strings.Contains(body, "worked until the meeting ended, on 29 September 2012, 17:00 EDT") {
+		if resp.StatusCode != http.StatusGone || !strings.Contains(body, "worked until the meeting ended, on Sat 29 Sep 2012, 17:00 EDT") {
 			t.Errorf("ended: %d\n%s", resp.StatusCode, body)
 		}
 		if resp, _ := post(t, link, url.Values{"answer": {"yes"}, "csrf": {csrf}}); resp.StatusCode != http.StatusGone {

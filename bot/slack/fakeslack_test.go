@@ -79,6 +79,10 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 			if !ok {
 				return map[string]any{"ok": false, "error": "user_not_found"}
 			}
+			if v.Get("include_locale") != "true" { // Slack gives the locale only when asked
+				u = maps.Clone(u)
+				delete(u, "locale")
+			}
 			return map[string]any{"user": u}
 		}))
 		c.Handle("/conversations.open", f.api("conversations.open", func(v url.Values) any {
@@ -127,6 +131,14 @@ func (f *fakeSlack) addUser(id, email, name, tz string) {
 	defer f.mu.Unlock()
 	f.users[id] = map[string]any{"id": id, "name": strings.ToLower(strings.Fields(name)[0]), "real_name": name, "tz": tz,
 		"profile": map[string]any{"email": email, "real_name": name}}
+}
+
+// setLocale gives a Slack user made by addUser a locale ("fr-FR"), which
+// users.info returns with include_locale.
+func (f *fakeSlack) setLocale(id, locale string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.users[id]["locale"] = locale
 }
 
 func (f *fakeSlack) count(method string) int {

@@ -41,6 +41,7 @@ const (
 // zone with the venue's as fallback. A recipient Slack cannot reach is a
 // permanent failure; a rate limit says when to try again.
 func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Payload) error {
+	p = t.withLocale(ctx, it.Recipient, p)
 	var err error
 	switch p.Kind {
 	case model.KindRequest, model.KindPoll:
@@ -59,6 +60,24 @@ func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Pa
 		err = t.DirectMessage(ctx, it.Recipient, outboxText(p))
 	}
 	return sendError(err)
+}
+
+// withLocale is p with its reader's Slack locale (users.info, through the
+// users cache) as their language when their profile gives none, for the
+// messages rendered here: invitations, polls, cancellations, reminders and
+// nudges. A notice's text was written when it was planned, so it is not
+// looked up. When Slack cannot say, i18n.Reader falls back to the
+// network's language.
+func (t *Transport) withLocale(ctx context.Context, userID string, p delivery.Payload) delivery.Payload {
+	switch p.Kind {
+	case model.KindRequest, model.KindPoll, model.KindCancel, model.KindReminder, model.KindNudge:
+	default:
+		return p
+	}
+	if strings.TrimSpace(p.Invitee.Language) == "" {
+		p.Invitee.Language = t.users.caller(ctx, userID).Locale
+	}
+	return p
 }
 
 // shareCalendar puts the meeting's .ics file under an invitation, for
@@ -122,7 +141,8 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 func say(format string) string { return i18n.Printer(i18n.Default()).Sprintf(format) }
 
 // readerPrinter is the catalog's printer for the reader of p, and their
-// language: their profile's (or a guest's), else the network's.
+// language: their profile's (or a guest's), else their Slack locale as
+// Send's withLocale put it there, else the network's.
 func readerPrinter(p delivery.Payload) (*message.Printer, language.Tag) {
 	lang := i18n.Reader(p.Invitee.Language)
 	return i18n.Printer(lang), lang
