@@ -395,7 +395,7 @@ func TestWholeCycle2012To2013(t *testing.T) {
 outreach owner Brazil Ruth Adler
 outreach log Brazil Met the deputy permanent representative follow up 2012-10-15
 clock advance 15d
-`, "Series 1 created", "Next meeting: Sat 28 Sep 2013, 10:00–17:00 EDT", "Tue 16 Oct 2012 09:00 EDT")
+`, "Series 1 created", "Next meeting: Sat 28 Sep 2013, 10:00–17:00 EDT", "Tue 16 Oct 2012, 09:00 EDT")
 		// Months later: the series plans the 2013 meeting when it comes within 120 days.
 		session("2013-05-28T09:00", ruth, `meetings
 clock advance 4d

@@ -163,7 +163,7 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 		return err
 	}
 	if full {
-		w.Printf(msgOutreachHeaderGroup, groups[0].Name(), pl.Total)
+		w.Printf(msgOutreachHeaderGroup, w.group(groups[0]), pl.Total)
 	} else {
 		w.Printf(msgOutreachHeader, pl.Total)
 	}

@@ -173,7 +173,8 @@ func (s *Store) DeliveriesDone(ctx context.Context, at time.Time, keys ...string
 
 // ReleaseDeliveries gives up owner's claim on the items keys that are not
 // done (on all of them when keys is empty), so that the next claim takes
-// them at once.
+// them at once, as if this owner had not claimed them: a claim given back
+// counts no attempt.
 //
 // Errors: EINTERNAL only.
 func (s *Store) ReleaseDeliveries(ctx context.Context, owner string, keys ...string) error {
@@ -181,7 +182,10 @@ func (s *Store) ReleaseDeliveries(ctx context.Context, owner string, keys ...str
 	if len(keys) > 0 {
 		q = q.Where("key IN ?", keys)
 	}
-	if err := q.Updates(map[string]any{"claimed_by": "", "claimed_until": nil}).Error; err != nil {
+	// Released work was not handled: the claim that took it is given back,
+	// so that work only waiting for a worker is not counted as tried.
+	if err := q.Updates(map[string]any{"claimed_by": "", "claimed_until": nil,
+		"attempts": gorm.Expr("CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END")}).Error; err != nil {
 		return internal("release slack deliveries", err)
 	}
 	return nil

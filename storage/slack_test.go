@@ -138,8 +138,8 @@ func testInbox(t *testing.T, dsn string) {
 	if err := s.ReleaseDeliveries(ctx, "d"); err != nil {
 		t.Fatal(err)
 	}
-	if got := claim("e", later); len(got) != 1 || got[0].Key != "event:Ev2" {
-		t.Fatalf("a released item was not claimed at once: %+v", got)
+	if got := claim("e", later); len(got) != 1 || got[0].Key != "event:Ev2" || got[0].Attempts != 1 {
+		t.Fatalf("a released item was not claimed at once, as its first attempt: %+v", got)
 	}
 	if err := s.DeliveriesDone(ctx, later, "event:Ev1", "event:Ev2"); err != nil {
 		t.Fatal(err)

@@ -167,9 +167,11 @@ func sqliteDSN(dsn string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("open sqlite database: bad parameters in %q: %w", dsn, err)
 	}
+	// busy_timeout first: the pragmas run in order when a connection
+	// opens, and journal_mode needs the lock another process may hold.
+	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	if q.Get("_txlock") == "" {
 		q.Set("_txlock", "immediate")
