@@ -223,17 +223,8 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 // answer records the answer posted from the page, then sends the reader
 // back to the page (303), which shows it.
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	lk, token, ok := h.open(w, r)
+	lk, token, ok := h.openPost(w, r, false)
 	if !ok {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, readerOf(lk), http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
-		return
-	}
-	if !h.csrfOK(r, token) {
-		h.fail(w, r, readerOf(lk), http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
 		return
 	}
 	if lk.Link.PollID != 0 {
@@ -306,6 +297,30 @@ func parseSlots(values []string, p model.Poll) ([]int, error) {
 	return out, nil
 }
 
+// openPost opens the link of a posted form: its body bounded and parsed,
+// and its CSRF token checked, or, where oneClick allows it, the body a mail
+// client posts for a one-click unsubscribe (RFC 8058) instead. On a
+// mistake it has answered, and reports false.
+func (h *Handler) openPost(w http.ResponseWriter, r *http.Request, oneClick bool) (network.Linked, string, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	lk, token, ok := h.open(w, r)
+	if !ok {
+		return lk, token, false
+	}
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, readerOf(lk), http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
+		return lk, token, false
+	}
+	if oneClick && r.PostFormValue("List-Unsubscribe") == "One-Click" {
+		return lk, token, true
+	}
+	if !h.csrfOK(r, token) {
+		h.fail(w, r, readerOf(lk), http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
+		return lk, token, false
+	}
+	return lk, token, true
+}
+
 // mutePage asks whether to stop the reminders. It changes nothing.
 func (h *Handler) mutePage(w http.ResponseWriter, r *http.Request) {
 	lk, token, ok := h.open(w, r)
@@ -323,22 +338,12 @@ func (h *Handler) mutePage(w http.ResponseWriter, r *http.Request) {
 // client (RFC 8058: the body List-Unsubscribe=One-Click, no page, no
 // cookie), or for the page's form with its CSRF token.
 func (h *Handler) mute(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	lk, token, ok := h.open(w, r)
+	lk, token, ok := h.openPost(w, r, true)
 	if !ok {
 		return
 	}
 	if lk.Link.InvitationID == 0 {
 		h.fail(w, r, readerOf(lk), http.StatusNotFound, model.Errorf(model.ENOTFOUND, msgNoReminders))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, readerOf(lk), http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
-		return
-	}
-	oneClick := r.PostFormValue("List-Unsubscribe") == "One-Click"
-	if !oneClick && !h.csrfOK(r, token) {
-		h.fail(w, r, readerOf(lk), http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
 		return
 	}
 	if err := h.Service.Mute(r.Context(), lk.Caller, lk.Meeting.ID, true); err != nil {
@@ -350,17 +355,8 @@ func (h *Handler) mute(w http.ResponseWriter, r *http.Request) {
 
 // revoke stops every link to the same invitation (or poll) working.
 func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	lk, token, ok := h.open(w, r)
+	lk, _, ok := h.openPost(w, r, false)
 	if !ok {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, readerOf(lk), http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
-		return
-	}
-	if !h.csrfOK(r, token) {
-		h.fail(w, r, readerOf(lk), http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
 		return
 	}
 	if _, err := h.Service.RevokeLink(r.Context(), lk); err != nil {
@@ -376,21 +372,12 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
 // shows it. A mistake shows the page again with what to fix next to the
 // field, and the values typed.
 func (h *Handler) delegate(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	lk, token, ok := h.open(w, r)
+	lk, token, ok := h.openPost(w, r, false)
 	if !ok {
 		return
 	}
 	if lk.Link.InvitationID == 0 {
 		h.fail(w, r, readerOf(lk), http.StatusNotFound, model.Errorf(model.ENOTFOUND, msgNoDelegation))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, readerOf(lk), http.StatusBadRequest, model.Errorf(model.EINVALID, msgBadForm))
-		return
-	}
-	if !h.csrfOK(r, token) {
-		h.fail(w, r, readerOf(lk), http.StatusForbidden, model.Errorf(model.EFORBIDDEN, msgBadCSRF))
 		return
 	}
 	to := network.Delegate{Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name")),
