@@ -2,8 +2,10 @@ package bot_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"focalbot/bot"
 	"focalbot/clock"
@@ -119,5 +121,32 @@ func TestReaderLanguage(t *testing.T) {
 				t.Errorf("%+v: %s\nwant %q", c.caller, r.Text(), c.want)
 			}
 		}
+	})
+}
+
+// TestRefusalDatesInReaderLanguage: a refusal that names a moment (a
+// meeting that would have ended in the past, one that has ended) writes it
+// as the reader's language does; an English reader's answer is unchanged.
+func TestRefusalDatesInReaderLanguage(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		past := `meeting create title="Second Meeting" start="2012-07-28 10:00" end=17:00 tz=America/New_York venue="New York"`
+		w.refuses(t, "sec", past, model.EINVALID, "That meeting would have ended on Sat 28 Jul 2012 17:00 EDT, which has passed")
+		m := model.Meeting{Title: "Past", Start: start.Add(-48 * time.Hour), End: start.Add(-40 * time.Hour),
+			TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingScheduled}
+		if err := s.CreateMeeting(context.Background(), model.System, &m); err != nil {
+			t.Fatal(err)
+		}
+		invite := "invite " + strconv.FormatInt(m.ID, 10) + " all"
+		w.refuses(t, "sec", invite, model.ECONFLICT, "ended on Mon 30 Jul 2012 17:00 EDT: nobody can be invited to it any more")
+		if r := w.as("sec@example.org", "me set language fr"); r.Code != "" {
+			t.Fatalf("me set language fr: %s", r.Text())
+		}
+		w.refuses(t, "sec", past, model.EINVALID, "Cette réunion se serait terminée le samedi 28 juillet 2012, 17:00 EDT, date déjà passée")
+		w.refuses(t, "sec", invite, model.ECONFLICT, "s'est terminée le lundi 30 juillet 2012, 17:00 EDT : personne ne peut plus y être invité")
+		if r := w.as("sec@example.org", "me set language es"); r.Code != "" {
+			t.Fatalf("me set language es: %s", r.Text())
+		}
+		w.refuses(t, "sec", past, model.EINVALID, "sábado, 28 de julio de 2012")
 	})
 }

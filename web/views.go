@@ -53,7 +53,8 @@ func (rd reader) message(err error) string {
 	if errors.As(err, &e) {
 		args := make([]any, len(e.Args))
 		for i, a := range e.Args {
-			args[i] = a
+			// a model.Moment or model.Day in the reader's language
+			args[i] = i18n.Argument(rd.tag, a)
 			if t, ok := a.(time.Time); ok { // an instant, in its own zone
 				args[i] = rd.at(t, t.Location())
 			}
