@@ -112,6 +112,15 @@ func TestEveryMailInEachLanguage(t *testing.T) {
 						t.Errorf("%s: the %s part lacks the date %q:\n%s", c.kind, part, c.date, body)
 					}
 				}
+				if lang != "en" {
+					for part, body := range map[string]string{"text": text, "html": html} {
+						for _, english := range englishWords {
+							if strings.Contains(body, english) {
+								t.Errorf("%s: the %s part says %q in English:\n%s", c.kind, part, english, body)
+							}
+						}
+					}
+				}
 				dir := "ltr"
 				if lang == "ar" {
 					dir = "rtl"
@@ -123,6 +132,13 @@ func TestEveryMailInEachLanguage(t *testing.T) {
 		})
 	}
 }
+
+// englishWords are the English mails' own words (not the meeting's, the
+// reader's or the organiser's names): none may be left in another language.
+var englishWords = []string{"Dear ", "You are invited", "When:", "Where:", "Time:", "Please answer", "The page answers",
+	"do not forward", "begins in", "in 3 days", "in 2 days", "To stop the reminders", "We have not had your answer",
+	"Which of these times", "Open for answers", "Tick the times", "The meeting has changed", "The meeting is cancelled",
+	"Your calendar removes", "every answer was reset", "personal page", "Invitation:", "Reminder:", "Cancelled:"}
 
 // decodeMail reads a raw message as a mail reader does: its subject decoded
 // (RFC 2047), and its text/plain and text/html parts, wherever they are
