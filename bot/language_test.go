@@ -155,5 +155,15 @@ func TestRefusalDatesInReaderLanguage(t *testing.T) {
 			w.refuses(t, "sec", past, model.EINVALID, c.past)
 			w.refuses(t, "sec", invite, model.ECONFLICT, c.ended)
 		}
+		// A day a reply names is the reader's too: the profile's appointment.
+		if r := w.as("sec@example.org", "update fp@example.org appointed=2012-09-29"); r.Code != "" {
+			t.Fatalf("appointed: %s", r.Text())
+		}
+		for _, c := range []struct{ lang, want string }{{"en", "Appointed: 2012-09-29"}, {"fr", "29 septembre 2012"}, {"ru", "29 сентября 2012 г."}} {
+			w.as("fp@example.org", "me set language "+c.lang)
+			if r := w.as("fp@example.org", "me"); !strings.Contains(r.Text(), c.want) {
+				t.Errorf("%s: me answered %s\nwant it to contain %q", c.lang, r.Text(), c.want)
+			}
+		}
 	})
 }
