@@ -2,8 +2,11 @@ package bot_test
 
 import (
 	"context"
+	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"focalbot/bot"
 	"focalbot/clock"
@@ -117,6 +120,49 @@ func TestReaderLanguage(t *testing.T) {
 		for _, c := range cases {
 			if r := e.Handle(ctx, c.caller, "meetings"); !strings.Contains(r.Text(), c.want) {
 				t.Errorf("%+v: %s\nwant %q", c.caller, r.Text(), c.want)
+			}
+		}
+	})
+}
+
+// TestRefusalDatesInReaderLanguage: a refusal that names a moment (a
+// meeting that would have ended in the past, one that has ended) writes it
+// as the reader's language does; an English reader's answer is unchanged.
+func TestRefusalDatesInReaderLanguage(t *testing.T) {
+	later := time.Date(2012, 10, 1, 13, 0, 0, 0, time.UTC)
+	storetest.ForEachBackend(t, clock.Fixed(later), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		w.engine = bot.New(s, clock.Fixed(later), slog.New(slog.NewTextHandler(w.logs, nil)), time.UTC)
+		ny, _ := time.LoadLocation("America/New_York")
+		past := `meeting create title="Second Meeting" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York"`
+		w.refuses(t, "sec", past, model.EINVALID, "That meeting would have ended on Sat 29 Sep 2012 17:00 EDT, which has passed")
+		m := model.Meeting{Title: "Past", Start: time.Date(2012, 9, 28, 10, 0, 0, 0, ny), End: time.Date(2012, 9, 28, 17, 0, 0, 0, ny),
+			TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingScheduled}
+		if err := s.CreateMeeting(context.Background(), model.System, &m); err != nil {
+			t.Fatal(err)
+		}
+		invite := "invite " + strconv.FormatInt(m.ID, 10) + " all"
+		w.refuses(t, "sec", invite, model.ECONFLICT, "ended on Fri 28 Sep 2012 17:00 EDT: nobody can be invited to it any more")
+		for _, c := range []struct{ lang, past, ended string }{
+			{"fr", "Cette réunion se serait terminée le samedi 29 septembre 2012, 17:00 EDT, date déjà passée",
+				"s'est terminée le vendredi 28 septembre 2012, 17:00 EDT : personne ne peut plus y être invité"},
+			{"es", "sábado, 29 de septiembre de 2012, 17:00 EDT", "viernes, 28 de septiembre de 2012, 17:00 EDT"},
+			{"ru", "суббота, 29 сентября 2012 г., 17:00 EDT", "пятница, 28 сентября 2012 г., 17:00 EDT"},
+		} {
+			if r := w.as("sec@example.org", "me set language "+c.lang); r.Code != "" {
+				t.Fatalf("me set language %s: %s", c.lang, r.Text())
+			}
+			w.refuses(t, "sec", past, model.EINVALID, c.past)
+			w.refuses(t, "sec", invite, model.ECONFLICT, c.ended)
+		}
+		// A day a reply names is the reader's too: the profile's appointment.
+		if r := w.as("sec@example.org", "update fp@example.org appointed=2012-09-29"); r.Code != "" {
+			t.Fatalf("appointed: %s", r.Text())
+		}
+		for _, c := range []struct{ lang, want string }{{"en", "Appointed: 2012-09-29"}, {"fr", "29 septembre 2012"}, {"ru", "29 сентября 2012 г."}} {
+			w.as("fp@example.org", "me set language "+c.lang)
+			if r := w.as("fp@example.org", "me"); !strings.Contains(r.Text(), c.want) {
+				t.Errorf("%s: me answered %s\nwant it to contain %q", c.lang, r.Text(), c.want)
 			}
 		}
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"focalbot/i18n"
 	"focalbot/match"
@@ -224,7 +223,7 @@ func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person,
 		w.Printf(msgProfileLanguage, p.Language)
 	}
 	if !p.AppointedOn.IsZero() {
-		w.Printf(msgProfileAppointed, p.AppointedOn.Format(time.DateOnly))
+		w.Printf(msgProfileAppointed, i18n.Argument(w.lang, model.Day{Time: p.AppointedOn}))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
 )
@@ -174,6 +175,8 @@ func (w *Reply) words(args []any) []any {
 			out[i] = w.status(a)
 		case *model.Error: // a mistake quoted by another ("Line 2: …")
 			out[i] = w.p.Sprintf(a.Format, model.Identifiers(w.words(a.Args))...)
+		case model.Moment, model.Day: // an instant or a day, in the reader's language
+			out[i] = i18n.Argument(w.lang, a)
 		default:
 			out[i] = a
 		}

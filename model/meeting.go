@@ -296,7 +296,7 @@ const (
 )
 
 // endText is how a refusal writes when a meeting ended.
-func (m *Meeting) endText() string { return m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST") }
+func (m *Meeting) endText() Moment { return Moment{m.End.In(m.Location())} }
 
 // Closed reports whether the meeting is cancelled or held: it can no
 // longer change.

@@ -190,7 +190,7 @@ func (s *Service) CreateMeeting(ctx context.Context, c Caller, ch MeetingChange,
 		return model.Meeting{}, err
 	}
 	if m.Ended(s.clock.Now()) {
-		return model.Meeting{}, model.FieldErrorf("start", model.EINVALID, msgMeetingInPast, m.End.In(m.Location()).Format("Mon 2 Jan 2006 15:04 MST"))
+		return model.Meeting{}, model.FieldErrorf("start", model.EINVALID, msgMeetingInPast, model.Moment{Time: m.End.In(m.Location())})
 	}
 	if err := s.store.CreateMeeting(ctx, c.Actor(), &m); err != nil {
 		return model.Meeting{}, err

@@ -258,7 +258,7 @@ func (s *Service) checkFollowUp(day time.Time, loc *time.Location) error {
 		loc = s.zone
 	}
 	if today := OutreachToday(s.clock.Now(), loc); !day.IsZero() && day.Before(today) {
-		return model.FieldErrorf("follow_up", model.EINVALID, msgOutreachPastDate, day.Format(time.DateOnly), today.Format(time.DateOnly))
+		return model.FieldErrorf("follow_up", model.EINVALID, msgOutreachPastDate, model.Day{Time: day}, model.Day{Time: today})
 	}
 	return nil
 }

@@ -123,7 +123,8 @@ func Message(lang language.Tag, err error) string {
 		if inner, ok := a.(*model.Error); ok {
 			a = Message(lang, inner)
 		}
-		args[i] = a
+		args[i] = i18n.Argument(lang, a) // a model.Moment or model.Day
+
 	}
 	return i18n.Printer(lang).Sprintf(e.Format, args...)
 }

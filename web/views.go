@@ -47,20 +47,30 @@ func (rd reader) frame(title string) frame {
 }
 
 // message is a domain error's message in the reader's language, its
-// instants (time.Time arguments) written as the reader's language does.
+// instants (time.Time arguments, model.Moment and model.Day) written as the
+// reader's language does, and a domain error it quotes in that language too.
 func (rd reader) message(err error) string {
 	var e *model.Error
 	if errors.As(err, &e) {
-		args := make([]any, len(e.Args))
-		for i, a := range e.Args {
-			args[i] = a
-			if t, ok := a.(time.Time); ok { // an instant, in its own zone
-				args[i] = rd.at(t, t.Location())
-			}
-		}
-		return rd.p.Sprintf(e.Format, args...)
+		return rd.sentence(e)
 	}
 	return rd.p.Sprintf(msgInternal)
+}
+
+// sentence is e in the reader's language.
+func (rd reader) sentence(e *model.Error) string {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		switch a := a.(type) {
+		case time.Time: // an instant, in its own zone
+			args[i] = rd.at(a, a.Location())
+		case *model.Error: // a mistake quoted by another
+			args[i] = rd.sentence(a)
+		default:
+			args[i] = i18n.Argument(rd.tag, a)
+		}
+	}
+	return rd.p.Sprintf(e.Format, model.Identifiers(args)...)
 }
 
 // at writes an instant in zone: "samedi 29 septembre 2012, 10:00 CEST".
