@@ -14,12 +14,14 @@ type Msg struct {
 	Args   []MsgArg `json:"a,omitempty"`
 }
 
-// MsgArg is one argument of a Msg: a number (N), a sentence of its own
+// MsgArg is one argument of a Msg: a number (N: a count, an int, or with
+// ID an Identifier, an int64 that names something), a sentence of its own
 // (Sub), a word of the catalog (S with Word: "accepted"), or text as it
 // was given (S).
 type MsgArg struct {
 	S    string `json:"s,omitempty"`
 	N    *int64 `json:"n,omitempty"`
+	ID   bool   `json:"id,omitempty"`
 	Word bool   `json:"w,omitempty"`
 	Sub  *Msg   `json:"m,omitempty"`
 }
@@ -40,7 +42,7 @@ func NewMsg(format string, args ...any) Msg {
 }
 
 func msgArg(a any) MsgArg {
-	num := func(n int64) MsgArg { return MsgArg{N: &n} }
+	num := func(n int64, id bool) MsgArg { return MsgArg{N: &n, ID: id} }
 	switch v := a.(type) {
 	case MsgArg:
 		return v
@@ -50,11 +52,11 @@ func msgArg(a any) MsgArg {
 		sub := v.Msg()
 		return MsgArg{Sub: &sub}
 	case int:
-		return num(int64(v))
+		return num(int64(v), false)
 	case int64:
-		return num(v)
+		return num(v, true)
 	case Identifier:
-		return num(int64(v))
+		return num(int64(v), true)
 	case string:
 		return MsgArg{S: v}
 	}
@@ -68,14 +70,17 @@ func (e *Error) Msg() Msg { return NewMsg(e.Format, e.Args...) }
 func (m Msg) IsZero() bool { return m.Format == "" }
 
 // Render writes m through sprintf: a message printer's Sprintf for the
-// reader's language, or fmt.Sprintf for English. Numbers are Identifiers
-// (plain digits: they name meetings and messages, or are SEQUENCEs).
+// reader's language, or fmt.Sprintf for English. Numbers are what they were
+// given as: an int (a count, which a printer may group or a plural form
+// choose by), or an Identifier (plain digits).
 func (m Msg) Render(sprintf func(format string, args ...any) string) string {
 	args := make([]any, len(m.Args))
 	for i, a := range m.Args {
 		switch {
-		case a.N != nil:
+		case a.N != nil && a.ID:
 			args[i] = Identifier(*a.N)
+		case a.N != nil:
+			args[i] = int(*a.N)
 		case a.Sub != nil:
 			args[i] = a.Sub.Render(sprintf)
 		case a.Word:
