@@ -19,7 +19,7 @@ import (
 // in the language of whoever runs inbox (a French member of the
 // secretariat, an English one), the answer too ("accepted"); mail recorded
 // before the sentences were kept shows its text; the notice of a COUNTER
-// is written in each member's language.
+// and of a held reply are written in each member's language.
 func TestInboxInTheReadersLanguage(t *testing.T) {
 	storetest.ForEachBackend(t, clock.Fixed(now), func(t *testing.T, s *storage.Store) {
 		f := newFixture(t, s)
@@ -44,6 +44,7 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.ingest(t, eml(t, "outlook-counter.eml"))
+		f.ingest(t, eml(t, "dmarc-fail.eml"))
 
 		engine := bot.New(s, clock.Fixed(now), slog.New(slog.DiscardHandler), time.UTC)
 		for _, c := range []struct {
@@ -56,6 +57,8 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 				"Retenus ou refusés, et pourquoi :",
 				"le message provient de someone@else.example, qui n'est ni le participant kwame.asante.gh@gmail.com ni un délégué enregistré pour celui-ci",
 				": rien",
+				"retenu pour le secrétariat ; rien n'a changé",
+				"retenu : mx.globalcentre.example.org says DMARC failed for um.example.dk",
 				"an old reason, in English",
 			}},
 			{secretariatEmail, []string{
@@ -82,19 +85,23 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 		}
 		told := map[string]string{}
 		for _, it := range items {
-			if it.Kind == model.KindNotice && strings.Contains(it.Key, "/counter") {
+			if it.Kind == model.KindNotice && (strings.Contains(it.Key, "/counter") || strings.Contains(it.Key, "/held")) {
 				p, err := delivery.Decode(it)
 				if err != nil {
 					t.Fatal(err)
 				}
-				told[it.Recipient] = p.Text
+				told[it.Recipient] += p.Text + "\n"
 			}
 		}
-		if !strings.Contains(told[claire.Email], "propose un nouvel horaire pour la réunion 1") {
-			t.Errorf("the COUNTER told to Claire: %q; want it in French", told[claire.Email])
+		for _, w := range []string{"propose un nouvel horaire pour la réunion 1", "Le courrier entrant"} {
+			if !strings.Contains(told[claire.Email], w) {
+				t.Errorf("told to Claire: %q; want it in French (%q)", told[claire.Email], w)
+			}
 		}
-		if !strings.Contains(told[secretariatEmail], "proposes a new time for meeting 1") {
-			t.Errorf("the COUNTER told to Ruth: %q; want it in English", told[secretariatEmail])
+		for _, w := range []string{"proposes a new time for meeting 1", "Incoming mail"} {
+			if !strings.Contains(told[secretariatEmail], w) {
+				t.Errorf("told to Ruth: %q; want it in English (%q)", told[secretariatEmail], w)
+			}
 		}
 	})
 }
