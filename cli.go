@@ -141,13 +141,21 @@ func (m *Main) inbox(ctx context.Context, args []string) error {
 		return tempFailError{err}
 	}
 	r := out.Mail
+	p := i18n.Printer(i18n.Default()) // FOCALBOT_LANGUAGE
+	said := func(msg model.Msg, text string) string {
+		if msg.IsZero() {
+			return text
+		}
+		return msg.Render(func(f string, a ...any) string { return p.Sprintf(f, a...) })
+	}
+	id := model.Identifier(r.ID)
 	switch {
 	case out.Repeat:
-		fmt.Fprintf(m.Stdout, msgInboxRepeat, r.ID, r.Status)
+		p.Fprintf(m.Stdout, msgInboxRepeat, id, r.Status)
 	case r.Reason != "":
-		fmt.Fprintf(m.Stdout, msgInboxReason, r.ID, r.Status, r.Did, r.Reason)
+		p.Fprintf(m.Stdout, msgInboxReason, id, r.Status, said(r.DidMsg, r.Did), said(r.ReasonMsg, r.Reason))
 	default:
-		fmt.Fprintf(m.Stdout, msgInboxDid, r.ID, r.Status, r.Did)
+		p.Fprintf(m.Stdout, msgInboxDid, id, r.Status, said(r.DidMsg, r.Did))
 	}
 	return nil
 }

@@ -96,6 +96,13 @@ func TestInboxFromTheMailServer(t *testing.T) {
 		if out, errs, err := focalbot(t, forged, "inbox"); exitCode(err) != 0 || !strings.Contains(out, "refused") {
 			t.Fatalf("a stranger's reply: exit %d, %q %s", exitCode(err), out, errs)
 		}
+		// The mail server's log reads in the network's language.
+		setenv(t, "FOCALBOT_LANGUAGE", "fr")
+		forgedFr := strings.Replace(forged, "f1@elsewhere.example", "f2@elsewhere.example", 1)
+		if out, errs, err := focalbot(t, forgedFr, "inbox"); exitCode(err) != 0 || !strings.Contains(out, ": rien (le message provient de eve@elsewhere.example, qui n'est ni le participant") {
+			t.Fatalf("a stranger's reply, in French: exit %d, %q %s", exitCode(err), out, errs)
+		}
+		setenv(t, "FOCALBOT_LANGUAGE", "en")
 		if _, _, err := focalbot(t, "not a mail at all\x00\x01", "inbox"); exitCode(err) != 0 {
 			t.Fatalf("garbage: exit %d: %v", exitCode(err), err)
 		}

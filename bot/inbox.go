@@ -33,7 +33,7 @@ func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgInboxLatest)
 	for _, m := range latest {
-		w.Printf(msgInboxLine, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, m.Status, m.Kind, m.From, m.Did)
+		w.Printf(msgInboxLine, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, m.Status, m.Kind, m.From, w.said(m.DidMsg, m.Did))
 	}
 	stopped, err := e.svc.Inbox(ctx, r.caller(), inboxLatest, model.MailHeld, model.MailRefused)
 	if err != nil {
@@ -45,9 +45,18 @@ func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgInboxStopped)
 	for _, m := range stopped {
-		w.Printf(msgInboxWhy, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, m.Status, m.Kind, m.From, m.Reason)
+		w.Printf(msgInboxWhy, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, m.Status, m.Kind, m.From, w.said(m.ReasonMsg, m.Reason))
 	}
 	return nil
+}
+
+// said is a sentence of the inbox in the reader's language; text, as it
+// was recorded, for mail received before sentences were kept.
+func (w *Reply) said(m model.Msg, text string) string {
+	if m.IsZero() {
+		return text
+	}
+	return m.Render(func(format string, args ...any) string { return w.p.Sprintf(format, args...) })
 }
 
 // What inbox says.

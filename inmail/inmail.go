@@ -23,8 +23,12 @@ import (
 	"log/slog"
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"focalbot/calendar"
 	"focalbot/clock"
+	"focalbot/i18n"
 	"focalbot/mail"
 	"focalbot/model"
 	"focalbot/network"
@@ -153,16 +157,20 @@ type decision struct {
 	msg mail.Incoming
 }
 
-func (d *decision) set(status model.MailStatus, kind, did, reason string) {
-	d.rec.Status, d.rec.Kind, d.rec.Did, d.rec.Reason = status, kind, did, reason
+// set records the outcome: did and reason as sentences (each reader of
+// inbox sees them in their language) and their English text.
+func (d *decision) set(status model.MailStatus, kind string, did, reason model.Msg) {
+	d.rec.Status, d.rec.Kind = status, kind
+	d.rec.DidMsg, d.rec.ReasonMsg = did, reason
+	d.rec.Did, d.rec.Reason = did.String(), reason.String()
 }
 
 func (d *decision) refuse(kind, format string, args ...any) {
-	d.set(model.MailRefused, kind, msgDidNothing, fmt.Sprintf(format, args...))
+	d.set(model.MailRefused, kind, model.NewMsg(msgDidNothing), model.NewMsg(format, args...))
 }
 
 func (d *decision) ignore(kind, format string, args ...any) {
-	d.set(model.MailIgnored, kind, msgDidNothing, fmt.Sprintf(format, args...))
+	d.set(model.MailIgnored, kind, model.NewMsg(msgDidNothing), model.NewMsg(format, args...))
 }
 
 // decide sets what the message does, and does it. Its error is one that
@@ -206,8 +214,10 @@ func (d *decision) decide(ctx context.Context) error {
 	}
 	d.rec.MeetingID = m.ID
 	if msg.Forged != "" {
-		d.set(model.MailHeld, kind, msgHeldDid, fmt.Sprintf(msgHeld, msg.Forged))
-		return d.tell(ctx, "held", fmt.Sprintf(msgHeldNotice, d.rec.ID, reply.Attendee.Email, m.ID, m.Title, msg.Forged))
+		d.set(model.MailHeld, kind, model.NewMsg(msgHeldDid), model.NewMsg(msgHeld, msg.Forged))
+		return d.tell(ctx, "held", func(lang language.Tag, p *message.Printer) string {
+			return p.Sprintf(msgHeldNotice, model.Identifier(d.rec.ID), reply.Attendee.Email, model.Identifier(m.ID), m.TitleIn(lang.String()), msg.Forged)
+		})
 	}
 	who, err := d.Services.Mailer(ctx, inv.Email)
 	if err != nil {
@@ -215,17 +225,19 @@ func (d *decision) decide(ctx context.Context) error {
 	}
 	switch reply.Method {
 	case calendar.MethodCounter:
-		text := fmt.Sprintf(msgCounterNotice, reply.Attendee.Email, m.ID, m.Title, reply.ProposedStart, reply.ProposedEnd)
-		if reply.Comment != "" {
-			text += fmt.Sprintf(msgCounterComment, reply.Comment)
-		}
-		d.set(model.MailHandled, kind, msgCounterDid, "")
-		return d.tell(ctx, "counter", text)
+		d.set(model.MailHandled, kind, model.NewMsg(msgCounterDid), model.Msg{})
+		return d.tell(ctx, "counter", func(lang language.Tag, p *message.Printer) string {
+			text := p.Sprintf(msgCounterNotice, reply.Attendee.Email, model.Identifier(m.ID), m.TitleIn(lang.String()), reply.ProposedStart, reply.ProposedEnd)
+			if reply.Comment != "" {
+				text += p.Sprintf(msgCounterComment, reply.Comment)
+			}
+			return text
+		})
 	case calendar.MethodRefresh:
 		if _, err := d.Services.Refresh(ctx, who, m.ID, fmt.Sprintf("mail:%d", d.rec.ID)); err != nil {
 			return d.serviceRefused(kind, err)
 		}
-		d.set(model.MailHandled, kind, fmt.Sprintf(msgRefreshDid, m.ID, m.Sequence), "")
+		d.set(model.MailHandled, kind, model.NewMsg(msgRefreshDid, m.ID, m.Sequence), model.Msg{})
 		return nil
 	}
 	return d.answer(ctx, who, m, reply)
@@ -339,7 +351,7 @@ func (d *decision) delegate(ctx context.Context, who network.Caller, m model.Mee
 		d.refuse(kindReply, msgStaleDelegation, reply.Attendee.Email, seq, m.ID, m.Sequence)
 		return nil
 	}
-	d.set(model.MailHandled, kindReply, fmt.Sprintf(msgDelegated, reply.Attendee.Email, reply.DelegatedTo, m.ID), "")
+	d.set(model.MailHandled, kindReply, model.NewMsg(msgDelegated, reply.Attendee.Email, reply.DelegatedTo, m.ID), model.Msg{})
 	return nil
 }
 
@@ -350,7 +362,7 @@ func (d *decision) answer(ctx context.Context, who network.Caller, m model.Meeti
 	}
 	resp, ok := answers[reply.Attendee.PartStat]
 	if !ok {
-		d.ignore(kindReply, msgNoAnswer, reply.Attendee.PartStat)
+		d.ignore(kindReply, msgNoAnswer, model.Word(string(reply.Attendee.PartStat)))
 		return nil
 	}
 	seq := reply.Sequence
@@ -363,10 +375,10 @@ func (d *decision) answer(ctx context.Context, who network.Caller, m model.Meeti
 		return d.serviceRefused(kindReply, err)
 	}
 	if a.Stale {
-		d.refuse(kindReply, msgStale, reply.Attendee.Email, resp, seq, m.ID, a.Invitation.Response, a.Invitation.ResponseSequence)
+		d.refuse(kindReply, msgStale, reply.Attendee.Email, model.Word(string(resp)), seq, m.ID, model.Word(string(a.Invitation.Response)), a.Invitation.ResponseSequence)
 		return nil
 	}
-	d.set(model.MailHandled, kindReply, fmt.Sprintf(msgAnswered, reply.Attendee.Email, resp, m.ID, seq), "")
+	d.set(model.MailHandled, kindReply, model.NewMsg(msgAnswered, reply.Attendee.Email, model.Word(string(resp)), m.ID, seq), model.Msg{})
 	return nil
 }
 
@@ -377,14 +389,23 @@ func (d *decision) serviceRefused(kind string, err error) error {
 	if model.ErrorCode(err) == model.EINTERNAL {
 		return err
 	}
-	d.refuse(kind, "%s", model.ErrorMessage(err))
+	var e *model.Error
+	if errors.As(err, &e) {
+		d.refuse(kind, "%s", e.Msg())
+	} else {
+		d.refuse(kind, "%s", model.ErrorMessage(err))
+	}
 	return nil
 }
 
 // tell queues text for the secretariat, keyed by this message, so it is
 // told once however often the message arrives.
-func (d *decision) tell(ctx context.Context, what, text string) error {
-	return d.Services.TellSecretariat(ctx, network.System, fmt.Sprintf("mail:%d/%s", d.rec.ID, what), text)
+// The text is written for each member in their language (p).
+func (d *decision) tell(ctx context.Context, what string, text func(lang language.Tag, p *message.Printer) string) error {
+	return d.Services.TellSecretariat(ctx, network.System, fmt.Sprintf("mail:%d/%s", d.rec.ID, what), func(reader model.Person) string {
+		lang := i18n.Reader(reader.Language)
+		return text(lang, i18n.Printer(lang))
+	})
 }
 
 // bounce handles a delivery status notification: for one of our messages
@@ -416,16 +437,18 @@ func (d *decision) bounce(ctx context.Context) error {
 		d.ignore(kindBounce, msgBounceNotFailed, item.Recipient)
 		return nil
 	}
-	reason := fmt.Sprintf(msgBounceReason, failed[0].Status, failed[0].Diagnostic)
-	if _, err := d.Store.Bounced(ctx, item.ID, reason); err != nil {
+	reason := model.NewMsg(msgBounceReason, failed[0].Status, failed[0].Diagnostic)
+	if _, err := d.Store.Bounced(ctx, item.ID, reason.String()); err != nil {
 		return err
 	}
 	var rcpts []string
 	for _, f := range failed {
 		rcpts = append(rcpts, f.Recipient)
 	}
-	d.set(model.MailHandled, kindBounce, fmt.Sprintf(msgBounceDid, item.ID, item.Kind, item.Recipient), reason)
-	return d.tell(ctx, "bounce", fmt.Sprintf(msgBounceNotice, item.Kind, item.Recipient, strings.Join(rcpts, ", "), reason))
+	d.set(model.MailHandled, kindBounce, model.NewMsg(msgBounceDid, item.ID, string(item.Kind), item.Recipient), reason)
+	return d.tell(ctx, "bounce", func(_ language.Tag, p *message.Printer) string {
+		return p.Sprintf(msgBounceNotice, string(item.Kind), item.Recipient, strings.Join(rcpts, ", "), reason.Render(func(f string, a ...any) string { return p.Sprintf(f, a...) }))
+	})
 }
 
 // truncate cuts s to at most n bytes, on a character boundary.

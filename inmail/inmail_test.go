@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"focalbot/clock"
+	"focalbot/delivery"
 	"focalbot/internal/storetest"
 	"focalbot/model"
 	"focalbot/network"
@@ -258,7 +259,12 @@ func TestCounterRefreshAndBounce(t *testing.T) {
 			t.Fatalf("the REFRESH queued %+v", refreshed)
 		}
 
-		// Our invitation to Ji-won bounces.
+		// Our invitation to Ji-won bounces; the secretariat has a French member now.
+		claire := model.Person{Name: "Claire Martin", Email: "claire.martin@globalcentre.example.org", Role: model.RoleSecretariat,
+			Status: model.StatusActive, Language: "fr"}
+		if err := s.CreatePerson(ctx, model.System, &claire); err != nil {
+			t.Fatal(err)
+		}
 		var invitation model.OutboxItem
 		for _, it := range before {
 			if it.Recipient == "jiwon.kim@mofa.example.kr" && it.Kind == model.KindRequest {
@@ -287,6 +293,21 @@ func TestCounterRefreshAndBounce(t *testing.T) {
 		}
 		if !told {
 			t.Fatal("the secretariat was not told of the bounce")
+		}
+		// Told to Claire, in French, the reason in it too.
+		all, _ := s.Outbox(ctx, model.OutboxFilter{})
+		var toClaire string
+		for _, it := range all {
+			if it.Recipient == claire.Email && strings.Contains(it.Key, "/bounce") {
+				p, err := delivery.Decode(it)
+				if err != nil {
+					t.Fatal(err)
+				}
+				toClaire = p.Text
+			}
+		}
+		if !strings.Contains(toClaire, "n'a pas pu être remis") || !strings.Contains(toClaire, "non remis : 5.1.1") {
+			t.Errorf("the bounce told to Claire: %q; want it in French", toClaire)
 		}
 		// A bounce of a message that is not ours changes nothing.
 		raw := strings.Replace(string(eml(t, "postfix-bounce.eml", "MESSAGE_ID", "0123abcd@elsewhere.example", "RECIPIENT", "x@y.example")),

@@ -43,5 +43,10 @@ type InboundMail struct {
 	Status     MailStatus
 	Did        string // what it did, in words
 	Reason     string // why it was ignored, held or refused
-	Raw        []byte // the message as received
+	// DidMsg and ReasonMsg are Did and Reason as sentences to translate
+	// for their reader; zero for mail recorded before they were kept
+	// (migration 0020), which shows Did and Reason as they are.
+	DidMsg    Msg
+	ReasonMsg Msg
+	Raw       []byte // the message as received
 }

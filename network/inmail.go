@@ -47,12 +47,13 @@ func (s *Service) Inbox(ctx context.Context, c Caller, latest int, statuses ...m
 	return s.store.Mails(ctx, model.MailFilter{Latest: latest, Statuses: statuses})
 }
 
-// TellSecretariat queues a notice of text to every active member of the
-// secretariat, keyed by key: told once however often it is asked.
+// TellSecretariat queues a notice to every active member of the
+// secretariat, keyed by key: told once however often it is asked. Its text
+// is written for each reader (in their language, say).
 //
 // Errors: EFORBIDDEN unless the caller is of the secretariat (or System);
 // EINTERNAL.
-func (s *Service) TellSecretariat(ctx context.Context, c Caller, key, text string) error {
+func (s *Service) TellSecretariat(ctx context.Context, c Caller, key string, text func(reader model.Person) string) error {
 	if err := c.requireSecretariat(); err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (s *Service) TellSecretariat(ctx context.Context, c Caller, key, text strin
 	}
 	var items []model.OutboxItem
 	for _, p := range sec {
-		items = append(items, s.planner.Notice(key, p, text)...)
+		items = append(items, s.planner.Notice(key, p, text(p))...)
 	}
 	if len(items) == 0 {
 		return nil

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -26,6 +27,8 @@ type inboundMailRow struct {
 	Status     string
 	Did        string
 	Reason     string
+	DidMsg     *string // model.Msg as JSON (migration 0020); nil before
+	ReasonMsg  *string
 	Raw        []byte
 }
 
@@ -34,7 +37,46 @@ func (inboundMailRow) TableName() string { return "inbound_mail" }
 func (r inboundMailRow) model() model.InboundMail {
 	return model.InboundMail{ID: r.ID, MessageID: deref(r.MessageID), Hash: r.Hash, From: r.FromAddr, Subject: r.Subject,
 		ReceivedAt: r.ReceivedAt.UTC(), Via: model.MailVia(r.Via), Size: r.Size, Kind: r.Kind, MeetingID: r.MeetingID,
-		Status: model.MailStatus(r.Status), Did: r.Did, Reason: r.Reason, Raw: r.Raw}
+		Status: model.MailStatus(r.Status), Did: r.Did, Reason: r.Reason, DidMsg: msgFrom(r.DidMsg), ReasonMsg: msgFrom(r.ReasonMsg), Raw: r.Raw}
+}
+
+// msgJSON is m as its column keeps it: JSON, or NULL for no sentence.
+func msgJSON(m model.Msg) *string {
+	if m.IsZero() {
+		return nil
+	}
+	b, err := json.Marshal(textMsg(m))
+	if err != nil {
+		return nil
+	}
+	return nullable(text(string(b)))
+}
+
+// textMsg is m with every text as a text column keeps it (text).
+func textMsg(m model.Msg) model.Msg {
+	m.Format = text(m.Format)
+	args := make([]model.MsgArg, len(m.Args))
+	for i, a := range m.Args {
+		a.S = text(a.S)
+		if a.Sub != nil {
+			sub := textMsg(*a.Sub)
+			a.Sub = &sub
+		}
+		args[i] = a
+	}
+	m.Args = args
+	return m
+}
+
+// msgFrom reads a column of msgJSON; one unreadable, or NULL (mail recorded
+// before migration 0020), is no sentence, and the text stored beside it is
+// shown.
+func msgFrom(s *string) model.Msg {
+	var m model.Msg
+	if s == nil || json.Unmarshal([]byte(*s), &m) != nil {
+		return model.Msg{}
+	}
+	return m
 }
 
 // RecordMail records an incoming e-mail, as model.MailReceived, unless the
@@ -48,7 +90,8 @@ func (r inboundMailRow) model() model.InboundMail {
 func (s *Store) RecordMail(ctx context.Context, m model.InboundMail) (model.InboundMail, bool, error) {
 	r := inboundMailRow{MessageID: nullable(text(m.MessageID)), Hash: m.Hash, FromAddr: text(m.From), Subject: text(m.Subject),
 		ReceivedAt: m.ReceivedAt.UTC(), Via: string(m.Via), Size: m.Size, Kind: m.Kind, MeetingID: m.MeetingID,
-		Status: string(model.MailReceived), Did: text(m.Did), Reason: text(m.Reason), Raw: m.Raw}
+		Status: string(model.MailReceived), Did: text(m.Did), Reason: text(m.Reason),
+		DidMsg: msgJSON(m.DidMsg), ReasonMsg: msgJSON(m.ReasonMsg), Raw: m.Raw}
 	if r.ReceivedAt.IsZero() {
 		r.ReceivedAt = s.now()
 	}
@@ -83,7 +126,8 @@ func text(s string) string {
 // Errors: ENOTFOUND; EINTERNAL.
 func (s *Store) FinishMail(ctx context.Context, m model.InboundMail) error {
 	res := s.db.WithContext(ctx).Model(&inboundMailRow{}).Where("id = ?", m.ID).Updates(map[string]any{
-		"status": string(m.Status), "kind": m.Kind, "meeting_id": m.MeetingID, "did": text(m.Did), "reason": text(m.Reason)})
+		"status": string(m.Status), "kind": m.Kind, "meeting_id": m.MeetingID, "did": text(m.Did), "reason": text(m.Reason),
+		"did_msg": msgJSON(m.DidMsg), "reason_msg": msgJSON(m.ReasonMsg)})
 	if res.Error != nil {
 		return internal("record what the mail did", res.Error)
 	}

@@ -45,7 +45,7 @@ func TestMigration0014MailRefs(t *testing.T) {
 // TestRecordMailOnce: the same message delivered twice at once, or again
 // under another Message-ID with the same bytes, is recorded once.
 func TestRecordMailOnce(t *testing.T) {
-	beforeMigration(t, "0014_inbound_mail", func(t *testing.T, s *Store) {
+	beforeMigration(t, "0020_inbound_mail_msgs", func(t *testing.T, s *Store) {
 		m := model.InboundMail{MessageID: "a@b.example", Hash: "h1", From: "x@y.example\x00", Subject: "Accepted\xff", Via: model.ViaPipe}
 		var (
 			wg    sync.WaitGroup

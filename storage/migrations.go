@@ -142,6 +142,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0019,
 			Rollback: rollback0019,
 		},
+		{
+			ID:       "0020_inbound_mail_msgs",
+			Migrate:  migrate0020,
+			Rollback: rollback0020,
+		},
 	}
 }
 
