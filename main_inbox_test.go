@@ -107,7 +107,7 @@ func TestInboxFromTheMailServer(t *testing.T) {
 			t.Fatalf("garbage: exit %d: %v", exitCode(err), err)
 		}
 		inbox := mustRun(t, "inbox\n", "--as", ruth)
-		for _, want := range []string{"Held or refused, and why:", "neither the attendee mette.sorensen@dk.example.org", "handled  reply from Kwame.Boateng@GH.example.org"} {
+		for _, want := range []string{"Held or refused, and why:", "neither the attendee mette.sorensen@dk.example.org", "handled  calendar reply from Kwame.Boateng@GH.example.org"} {
 			if !strings.Contains(inbox, want) {
 				t.Errorf("inbox does not say %q:\n%s", want, inbox)
 			}

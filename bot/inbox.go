@@ -33,7 +33,8 @@ func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgInboxLatest)
 	for _, m := range latest {
-		w.Printf(msgInboxLine, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, m.Status, m.Kind, m.From, w.said(m.DidMsg, m.Did))
+		w.Printf(msgInboxLine, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
+			w.mailWord(mailKindWords, m.Kind), m.From, w.said(m.DidMsg, m.Did))
 	}
 	stopped, err := e.svc.Inbox(ctx, r.caller(), inboxLatest, model.MailHeld, model.MailRefused)
 	if err != nil {
@@ -45,9 +46,19 @@ func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgInboxStopped)
 	for _, m := range stopped {
-		w.Printf(msgInboxWhy, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, m.Status, m.Kind, m.From, w.said(m.ReasonMsg, m.Reason))
+		w.Printf(msgInboxWhy, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
+			w.mailWord(mailKindWords, m.Kind), m.From, w.said(m.ReasonMsg, m.Reason))
 	}
 	return nil
+}
+
+// mailWord is a mail's status or kind in the reader's language, as the
+// words map has it; one it does not know is shown as recorded.
+func (w *Reply) mailWord(words map[string]string, v string) string {
+	if m, ok := words[v]; ok {
+		return w.p.Sprintf(m)
+	}
+	return v
 }
 
 // said is a sentence of the inbox in the reader's language; text, as it
@@ -67,4 +78,31 @@ const (
 	msgInboxNoneStopped = "None was held or refused."
 	msgInboxStopped     = "Held or refused, and why:"
 	msgInboxWhy         = "  %s  mail %d  %s  %s from %s: %s"
+
+	// A received mail's status (model.MailStatus) and kind, as inbox
+	// shows them.
+	msgMailReceived    = "received"
+	msgMailHandled     = "handled"
+	msgMailIgnored     = "ignored"
+	msgMailHeld        = "held for the secretariat"
+	msgMailRefused     = "refused"
+	msgMailKindMail    = "mail"
+	msgMailKindBroken  = "unreadable mail"
+	msgMailKindReply   = "calendar reply"
+	msgMailKindCounter = "new time proposed"
+	msgMailKindRefresh = "request for the invitation again"
+	msgMailKindBounce  = "delivery report"
+	msgMailKindAuto    = "automatic reply"
+	msgMailKindInvite  = "calendar"
 )
+
+var mailStatusWords = map[string]string{
+	string(model.MailReceived): msgMailReceived, string(model.MailHandled): msgMailHandled, string(model.MailIgnored): msgMailIgnored,
+	string(model.MailHeld): msgMailHeld, string(model.MailRefused): msgMailRefused,
+}
+
+// mailKindWords are the kinds inmail records (inmail.kindReply and the others).
+var mailKindWords = map[string]string{
+	"mail": msgMailKindMail, "broken": msgMailKindBroken, "reply": msgMailKindReply, "counter": msgMailKindCounter,
+	"refresh": msgMailKindRefresh, "bounce": msgMailKindBounce, "auto-reply": msgMailKindAuto, "calendar": msgMailKindInvite,
+}

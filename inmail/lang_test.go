@@ -60,6 +60,8 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 				"retenu pour le secrétariat ; rien n'a changé",
 				"retenu : mx.globalcentre.example.org says DMARC failed for um.example.dk",
 				"an old reason, in English",
+				"  traité  réponse d’agenda de ", // the status and kind too
+				"  refusé  réponse d’agenda de ",
 			}},
 			{secretariatEmail, []string{
 				"The latest e-mail received:",
