@@ -327,7 +327,7 @@ func (e *Engine) outbox(ctx context.Context, w *Reply, r *Request) error {
 		if !it.SentAt.IsZero() {
 			when = it.SentAt
 		}
-		w.Printf(msgOutboxLine, when.In(e.zone).Format("2006-01-02 15:04 MST"), it.Status, it.Key, it.Recipient)
+		w.Printf(msgOutboxLine, when.In(e.zone).Format("2006-01-02 15:04 MST"), w.outboxStatus(it.Status), it.Key, it.Recipient)
 	}
 	return nil
 }
@@ -400,4 +400,26 @@ func (e *Engine) clockAdvance(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgClockAdvanced, w.deadline(e.simClock.Now().In(e.zone)), ticks)
 	return nil
+}
+
+// outboxStatus is an outbox message's status in the reader's language.
+func (w *Reply) outboxStatus(st model.OutboxStatus) string {
+	if m, ok := outboxStatusWords[st]; ok {
+		return w.p.Sprintf(m)
+	}
+	return string(st)
+}
+
+// The outbox's statuses as outbox shows them.
+const (
+	msgOutboxPending    = "waiting"
+	msgOutboxSent       = "sent"
+	msgOutboxFailed     = "failed"
+	msgOutboxSuperseded = "replaced"
+	msgOutboxSkipped    = "skipped"
+)
+
+var outboxStatusWords = map[model.OutboxStatus]string{
+	model.OutboxPending: msgOutboxPending, model.OutboxSent: msgOutboxSent, model.OutboxFailed: msgOutboxFailed,
+	model.OutboxSuperseded: msgOutboxSuperseded, model.OutboxSkipped: msgOutboxSkipped,
 }

@@ -84,3 +84,24 @@ func TestOutboxRetry(t *testing.T) {
 		}
 	})
 }
+
+// TestOutboxInTheReadersLanguage: outbox names each message's status in
+// the reader's language.
+func TestOutboxInTheReadersLanguage(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		for _, line := range []string{`meeting create title="Network meeting" start="2012-09-29 10:00" end=17:00 venue="New York"`,
+			"invite 1 Ghana"} {
+			if r := w.as("sec@example.org", line); r.Code != "" {
+				t.Fatal(r.Text())
+			}
+		}
+		if out := w.as("sec@example.org", "outbox").Text(); !strings.Contains(out, "  waiting  meeting:1/") {
+			t.Fatalf("outbox in English:\n%s", out)
+		}
+		w.as("sec@example.org", "me set language fr")
+		if out := w.as("sec@example.org", "outbox").Text(); !strings.Contains(out, "  en attente  meeting:1/") || strings.Contains(out, "pending") {
+			t.Fatalf("outbox in French:\n%s", out)
+		}
+	})
+}
