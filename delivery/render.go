@@ -32,35 +32,22 @@ type renderKey struct {
 	organiser      Organiser
 	text           *template.Template
 	links          Link // the marks of the reader's links, where the message has them
-	// What an update or a delegation says besides the meeting (view.explain,
+	// What an update says besides the meeting (view.explain,
 	// delegation.go): whether it asks again, the reader's answer, an
-	// alternate's country, and what of the meeting before it compares.
-	askAgain        bool
-	answer          model.Response
-	country         string
-	previous        string
-	delegatedToFrom string
+	// alternate's country, and the meeting before it.
+	askAgain bool
+	answer   model.Response
+	country  string
+	previous string
 }
 
-// previousKey is what view.explain reads of the meeting before an update:
-// its times and zone, its place and its link.
+// previousKey is the meeting before an update, all of it, for the key:
+// what an update says it changed is drawn from it.
 func previousKey(m *model.Meeting) string {
 	if m == nil {
 		return ""
 	}
-	return fmt.Sprint(m.Start.Unix(), m.End.Unix(), m.TimeZone, m.Venue, m.Address, m.OnlineURL)
-}
-
-// partiesKey is who the reader stands in for, or sent instead.
-func partiesKey(inv Invitee) string {
-	var k string
-	if d := inv.DelegatedTo; d != nil {
-		k += "to:" + d.Name + "\x00"
-	}
-	if d := inv.DelegatedFrom; d != nil {
-		k += "from:" + d.Name
-	}
-	return k
+	return fmt.Sprintf("%v", *m)
 }
 
 // renderCache keeps rendered messages; Email renders each message once per
@@ -104,7 +91,9 @@ var nameHTML = htmltemplate.Must(htmltemplate.New("name").Parse(`{{.}}`))
 // with the reader's name filled in, when p came from a decoder (so that its
 // meeting snapshot is known), else directly.
 func (c *renderCache) render(p Payload, link Link, text *template.Template, html *htmltemplate.Template) (subject, txt, htm string, err error) {
-	if p.snapshot == "" || strings.Contains(p.snapshot, "QXZfocalbot") || !linkSafe(link.Page) || !linkSafe(link.Unsubscribe) {
+	// A delegation's mail names the other party: it is one reader's alone.
+	delegation := p.Invitee.DelegatedTo != nil || p.Invitee.DelegatedFrom != nil
+	if p.snapshot == "" || strings.Contains(p.snapshot, "QXZfocalbot") || !linkSafe(link.Page) || !linkSafe(link.Unsubscribe) || delegation {
 		return renderDirect(p, link, text, html)
 	}
 	var marks Link
@@ -116,7 +105,7 @@ func (c *renderCache) render(p Payload, link Link, text *template.Template, html
 	}
 	key := renderKey{snapshot: p.snapshot, kind: p.Kind, offset: p.Offset, zone: p.Invitee.TimeZone,
 		language: p.Invitee.Language, organiser: p.Organiser, text: text, links: marks,
-		askAgain: p.AskAgain, answer: p.Invitee.Answer, country: p.Country, previous: previousKey(p.Previous), delegatedToFrom: partiesKey(p.Invitee)}
+		askAgain: p.AskAgain, answer: p.Invitee.Answer, country: p.Country, previous: previousKey(p.Previous)}
 	c.mu.Lock()
 	r := c.m[key]
 	c.mu.Unlock()

@@ -155,16 +155,7 @@ func (s *Store) MuteInvitation(ctx context.Context, invitationID int64, mute boo
 //
 // Errors: EINTERNAL only.
 func (s *Store) MutedInvitations(ctx context.Context, meetingID int64) (map[int64]bool, error) {
-	var ids []int64
-	err := s.db.WithContext(ctx).Raw("SELECT m.invitation_id FROM invitation_mutes m JOIN invitations i ON i.id = m.invitation_id WHERE i.meeting_id = ?", meetingID).Scan(&ids).Error
-	if err != nil {
-		return nil, internal("read mutes", err)
-	}
-	out := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		out[id] = true
-	}
-	return out, nil
+	return s.idSet(ctx, "mutes", "SELECT m.invitation_id FROM invitation_mutes m JOIN invitations i ON i.id = m.invitation_id WHERE i.meeting_id = ?", meetingID)
 }
 
 type secretRow struct {

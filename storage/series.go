@@ -207,10 +207,15 @@ func (s *Store) Mute(ctx context.Context, personID, meetingID int64, mute bool) 
 //
 // Errors: EINTERNAL only.
 func (s *Store) Muted(ctx context.Context, meetingID int64) (map[int64]bool, error) {
+	return s.idSet(ctx, "mutes", "SELECT person_id FROM reminder_mutes WHERE meeting_id IN (0, ?)", meetingID)
+}
+
+// idSet runs a query of one id column and returns the ids as a set; what
+// names them in an error.
+func (s *Store) idSet(ctx context.Context, what, query string, args ...any) (map[int64]bool, error) {
 	var ids []int64
-	err := s.db.WithContext(ctx).Raw("SELECT person_id FROM reminder_mutes WHERE meeting_id IN (0, ?)", meetingID).Scan(&ids).Error
-	if err != nil {
-		return nil, internal("read mutes", err)
+	if err := s.db.WithContext(ctx).Raw(query, args...).Scan(&ids).Error; err != nil {
+		return nil, internal("read "+what, err)
 	}
 	out := make(map[int64]bool, len(ids))
 	for _, id := range ids {
