@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
 	"focalbot/network"
@@ -149,7 +150,7 @@ func (e *Engine) facilitators(ctx context.Context, w *Reply, r *Request) error {
 			return err
 		}
 		if !slices.Contains(codes, c.Alpha2) {
-			codes, names = append(codes, c.Alpha2), append(names, c.Name)
+			codes, names = append(codes, c.Alpha2), append(names, w.countryName(c))
 		}
 	}
 	if len(codes) == 0 {
@@ -158,7 +159,7 @@ func (e *Engine) facilitators(ctx context.Context, w *Reply, r *Request) error {
 	if _, err := e.svc.SetFacilitators(ctx, r.caller(), codes); err != nil {
 		return err
 	}
-	w.Printf(msgFacilitatorsSet, strings.Join(names, ", "))
+	w.Printf(msgFacilitatorsSet, strings.Join(names, i18n.ListSeparator(w.lang)))
 	return nil
 }
 
@@ -218,8 +219,9 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 		w.Printf(msgAuditEmpty)
 		return nil
 	}
+	names := &auditNames{e: e, ctx: ctx}
 	for _, a := range entries {
-		w.Printf(msgAuditLine, a.At.In(e.zone).Format("2006-01-02 15:04 MST"), a.Actor, a.Action, a.Subject, e.changes(w, a.Before, a.After))
+		w.Printf(msgAuditLine, w.deadline(a.At.In(e.zone)), w.auditActor(a), w.auditAction(a.Action), w.auditSubject(names, a.Subject), e.changes(w, a.Before, a.After))
 	}
 	return nil
 }
@@ -258,7 +260,7 @@ func (e *Engine) changes(w *Reply, before, after string) string {
 	for i, c := range out {
 		lines[i] = w.p.Sprintf(msgAuditChange, c.label, c.before, c.after)
 	}
-	return strings.Join(lines, "; ")
+	return w.semicolons(lines...)
 }
 
 // auditLabels name the fields of the audit log's records, by the names
@@ -274,6 +276,7 @@ var auditLabels = map[string]string{
 	"Secretariat": msgFieldSecretariat, "FacilitatingGroup": msgFieldFacilitators, "Response": msgFieldResponse,
 	"RespondedAt": msgFieldRespondedAt, "Stage": msgFieldStage, "FollowUp": msgFieldFollowUp, "Deadline": msgFieldDeadline,
 	"Text": msgFieldText, "Author": msgFieldAuthor, "At": msgFieldAt,
+	"Invitees": msgFieldInvitees, "Titles": msgFieldTitles, "Agendas": msgFieldAgendas,
 }
 
 // auditHidden reports whether a field of the audit log's records is
@@ -304,9 +307,11 @@ func auditLabel(w *Reply, k string) string {
 	return b.String()
 }
 
-// auditValue writes a value of the audit log in words: dates and times in
-// the secretariat's zone (days as days), yes or no, durations as 14d or 90m,
-// countries by name, lists with commas. An empty value is "".
+// auditValue writes a value of the audit log in the reader's words: dates
+// and times as their language writes them, in the secretariat's zone (days
+// as days), yes or no, durations as "14 days" or "90 minutes", countries by
+// their name in the reader's language, lists as the language separates
+// them. An empty value is "".
 func (e *Engine) auditValue(w *Reply, k string, v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -316,7 +321,7 @@ func (e *Engine) auditValue(w *Reply, k string, v any) string {
 	case float64:
 		switch k {
 		case "Duration", "PlanAhead":
-			return durationWords(time.Duration(v))
+			return w.duration(time.Duration(v))
 		}
 		if v == 0 {
 			return ""
@@ -328,54 +333,49 @@ func (e *Engine) auditValue(w *Reply, k string, v any) string {
 			case t.IsZero():
 				return ""
 			case k == "AppointedOn" || k == "FollowUp":
-				return t.UTC().Format(time.DateOnly)
+				return i18n.DateLong(w.lang, t.UTC())
 			}
-			return t.In(e.zone).Format("2006-01-02 15:04 MST")
+			return w.deadline(t.In(e.zone))
 		}
 		switch k {
 		case "Country":
-			if c, ok := model.CountryByCode(v); ok {
-				return c.Name
+			if _, ok := model.CountryByCode(v); ok {
+				return i18n.CountryName(w.lang, v)
 			}
+		case "Stage":
+			return w.stage(model.Stage(v))
 		case "Role":
 			return w.role(model.Role(v))
-		case "Status":
+		case "Status": // a person's or a meeting's
+			if _, ok := meetingStatusNames[model.MeetingStatus(v)]; ok {
+				return w.meetingStatus(model.MeetingStatus(v))
+			}
 			return w.status(model.Status(v))
 		case "Response":
 			return w.response(model.Response(v))
 		}
 		return v
+	case map[string]any:
+		switch k {
+		case "Invitees":
+			return w.invitees(v)
+		case "Titles", "Agendas":
+			return w.inLanguages(v)
+		}
 	case []any:
 		parts := make([]string, 0, len(v))
 		for _, x := range v {
 			if d, ok := x.(float64); ok && k == "Reminders" {
-				parts = append(parts, durationWords(time.Duration(d)))
+				parts = append(parts, w.duration(time.Duration(d)))
 			} else if c, ok := model.CountryByCode(fmt.Sprint(x)); ok {
-				parts = append(parts, c.Name)
+				parts = append(parts, i18n.CountryName(w.lang, c.Alpha2))
 			} else {
 				parts = append(parts, fmt.Sprint(x))
 			}
 		}
-		return strings.Join(parts, ", ")
+		return strings.Join(parts, i18n.ListSeparator(w.lang))
 	}
 	return fmt.Sprint(v)
-}
-
-// durationWords writes a duration as 14d, 2d12h, 6h or 90m.
-func durationWords(d time.Duration) string {
-	var b strings.Builder
-	if days := d / (24 * time.Hour); days > 0 {
-		fmt.Fprintf(&b, "%dd", days)
-		d -= days * 24 * time.Hour
-	}
-	if h := d / time.Hour; h > 0 {
-		fmt.Fprintf(&b, "%dh", h)
-		d -= h * time.Hour
-	}
-	if m := d / time.Minute; m > 0 || b.Len() == 0 {
-		fmt.Fprintf(&b, "%dm", m)
-	}
-	return b.String()
 }
 
 // yesNo is a yes or no in the reader's language.

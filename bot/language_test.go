@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"focalbot/delivery"
 	"focalbot/internal/storetest"
 	"focalbot/model"
+	"focalbot/network"
 	"focalbot/storage"
 )
 
@@ -166,4 +168,57 @@ func TestRefusalDatesInReaderLanguage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestAuditInReaderLanguage: the audit log reads in the reader's language:
+// its actions as phrases, its subjects as words (a person by name), the
+// labels focalbot writes for itself, countries by their names there, dates
+// as CLDR writes them and durations in words; what people wrote (names,
+// titles) stays as written.
+func TestAuditInReaderLanguage(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	ctx := context.Background()
+	imported := model.Person{Name: "Amira Haddad", Email: "dz@example.org", Country: "DZ", Role: model.RoleFocalPoint, Status: model.StatusActive}
+	if err := s.CreatePerson(ctx, model.Actor{Label: "import of roster.csv"}, &imported); err != nil {
+		t.Fatal(err)
+	}
+	byMail := network.Caller{Label: "fp@example.org", Email: "fp@example.org", Via: network.ViaEmail}.Actor()
+	guest := model.Person{Name: "Jo Guest", Email: "jo@example.org", Role: model.RoleObserver, Status: model.StatusActive}
+	if err := s.CreatePerson(ctx, byMail, &guest); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"update alt@example.org country=Ghana appointed=2010-05-12",
+		`series create name="Annual meeting" rule="FREQ=YEARLY;BYMONTH=9;BYDAY=-1SA" start="2013-09-28 10:00" duration=7h tz=America/New_York venue="New York" hosts="Germany, Ghana"`,
+		"outreach stage Kenya contacted",
+		`meeting create title="Second Meeting" title.fr="Deuxième réunion" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York"`,
+		"me set language fr",
+	} {
+		if r := w.as("sec@example.org", line); r.Code != "" {
+			t.Fatalf("%q: %s", line, r.Text())
+		}
+	}
+	audit := w.as("sec@example.org", "audit").Text()
+	for _, want := range []string{
+		"personne mise à jour Anders Holm (#3)", `nommé : "" → "12 mai 2010" ; pays : "Danemark" → "Ghana"`,
+		"série créée série 1", "7 heures", "120 jours", "Allemagne, Ghana", "samedi 28 septembre 2013, 14:00 UTC", "invités",
+		"réunion créée réunion 1", "fr : Deuxième réunion", "programmée",
+		"démarches engagées Kenya", "contacté",
+		"système  personne ajoutée Ruth Adler (#1)", "importation de roster.csv  personne ajoutée Amira Haddad (#8)",
+		"fp@example.org (par courrier électronique)  personne ajoutée Jo Guest (#9)", "Algérie",
+		"mercredi 1 août 2012", "Annual meeting",
+	} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("the French audit log does not say %q:\n%s", want, audit)
+		}
+	}
+	if raw := regexp.MustCompile(`person\.|series\.|outreach\.|person:|series:|outreach:|\bsystem\b|import of|by e-mail|Denmark|Germany|\d+[dhm]\b|\d{4}-\d\d-\d\d|map\[|titles`).FindString(audit); raw != "" {
+		t.Errorf("the French audit log shows %q:\n%s", raw, audit)
+	}
+	// A subject or action the log does not know is shown as stored.
+	w.as("sec@example.org", "me set language en")
+	if got := w.as("sec@example.org", "audit").Text(); !strings.Contains(got, "person updated Anders Holm (#3)") || !strings.Contains(got, "import of roster.csv") {
+		t.Errorf("the English audit log:\n%s", got)
+	}
 }

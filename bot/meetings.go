@@ -596,7 +596,7 @@ func (e *Engine) spanText(w *Reply, s delivery.Summary, m model.Meeting, r *Requ
 	}
 	text := s.VenueSpan + " " + w.p.Sprintf(msgVenueTime, placeOf(m.Location()))
 	if s.ReaderSpan != "" {
-		text += "; " + w.p.Sprintf(msgYourTime, s.ReaderSpan, s.ReaderZone)
+		text = w.semicolons(text, w.p.Sprintf(msgYourTime, s.ReaderSpan, s.ReaderZone))
 	}
 	return text
 }

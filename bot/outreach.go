@@ -123,7 +123,7 @@ func (ow outreachWorld) details(w *Reply, o model.Outreach) string {
 	default:
 		parts = append(parts, w.p.Sprintf(msgOutreachFollowUp, outreachDate(o.FollowUp)))
 	}
-	return strings.Join(parts, "; ")
+	return w.semicolons(parts...)
 }
 
 func outreachDate(t time.Time) string { return t.Format("2006-01-02") }

@@ -75,7 +75,7 @@ func TestOutreachWorkflow(t *testing.T) {
 			{"declined", "sec", "outreach stage Kenya declined", []string{"Kenya (African group): declined — owner Ruth Adler; follow up 2012-08-01"}},
 			{"a declined country is not due", "sec", "outreach due", []string{"No follow-ups due by 2012-08-01."}},
 			{"back to interested", "sec", "outreach stage Kenya interested", []string{"interested"}},
-			{"the audit log has it", "sec", "audit Kenya", []string{"outreach.update outreach:KE", "outreach.note outreach:KE", `stage: "declined" → "interested"`}},
+			{"the audit log has it", "sec", "audit Kenya", []string{"outreach updated Kenya", "outreach note added Kenya", `stage: "declined" → "interested"`}},
 
 			// Today is where the caller is: already 2 August in Kiritimati.
 			{"a colleague far east", "sec", "update alt@example.org tz=Pacific/Kiritimati role=secretariat", []string{"Updated"}},

@@ -122,14 +122,16 @@ func TestAnswersInWords(t *testing.T) {
 	}
 	e := bot.New(s, clock.Fixed(start), slog.New(slog.DiscardHandler), nyc)
 	audit := e.Handle(context.Background(), bot.Caller{Email: "sec@example.org"}, "audit").Text()
-	for _, want := range []string{`time zone: "" → "Europe/Copenhagen"`, `appointed: "" → "2010-05-12"`,
+	for _, want := range []string{`time zone: "" → "Europe/Copenhagen"`, `appointed: "" → "12 May 2010"`,
 		`ministry: "" → "Ministry of Foreign Affairs"`, `country: "Denmark" → "Ghana"`, `in the public feed: "no" → "yes"`,
-		`start: "2012-09-01 09:00 EDT" → "2012-09-02 10:00 EDT"`, `planning on: "yes" → "no"`, `duration: "" → "7h"`} {
+		`start: "Sat 1 Sep 2012, 09:00 EDT" → "Sun 2 Sep 2012, 10:00 EDT"`, `planning on: "yes" → "no"`, `duration: "" → "7 hours"`,
+		`planned ahead: "" → "120 days"`, `invitees: "" → "every active focal point and alternate"`,
+		"Ruth Adler <sec@example.org>  meeting changed meeting 3", "system  person added Anders Holm (#3)", "series created series 1"} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("the audit log does not say %q:\n%s", want, audit)
 		}
 	}
-	if raw := regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d|TimeZone|AppointedOn|Organisation|Public|PlanAhead|true|false`).FindString(audit); raw != "" {
+	if raw := regexp.MustCompile(`\d{4}-\d\d-\d\d|TimeZone|AppointedOn|Organisation|Public|PlanAhead|true|false|map\[|person:|meeting:|series:|\w\.(create|update)|\d+[dhm]\b`).FindString(audit); raw != "" {
 		t.Errorf("the audit log shows %q:\n%s", raw, audit)
 	}
 }

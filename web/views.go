@@ -95,6 +95,7 @@ const (
 
 	msgLabelWhen         = "When"
 	msgLabelYourTime     = "Your time"
+	msgLabelYourTimeIs   = "Your time: %s"
 	msgLabelWhere        = "Where"
 	msgLabelOnline       = "Online"
 	msgLabelAgenda       = "Agenda"
@@ -235,6 +236,7 @@ type pollSlot struct {
 	N                     int
 	Label                 string
 	VenueTime, ReaderTime string
+	YourTime              string // "Your time: …", as the reader's language punctuates it
 	Checked               bool
 }
 
@@ -259,6 +261,9 @@ func newPollView(lk network.Linked, csrf, problem string) pollView {
 		venue, reader := rd.times(sl.Start, sl.End, sl.Location(), lk.Zone)
 		v.Slots = append(v.Slots, pollSlot{N: i + 1, Label: rd.p.Sprintf(msgLabelPollSlot, i+1, venue), VenueTime: venue, ReaderTime: reader,
 			Checked: slices.Contains(ticked, i+1)})
+		if reader != "" {
+			v.Slots[i].YourTime = rd.p.Sprintf(msgLabelYourTimeIs, reader)
+		}
 		if i == 0 {
 			zone = sl.Location()
 		}
@@ -384,7 +389,7 @@ var pages = template.Must(template.New("pages").Parse(`
 <p class="hint">{{index .L "Tick every time you can attend; tick none if you can attend none of them. Your latest answer counts, for your country."}}</p>
 {{range .Slots}}<div class="slot">
 <input type="checkbox" name="slot" value="{{.N}}" id="slot-{{.N}}"{{if .Checked}} checked{{end}}>
-<label for="slot-{{.N}}">{{.Label}}{{if .ReaderTime}}<br><span class="yours">{{index $.L "Your time"}}: {{.ReaderTime}}</span>{{end}}</label>
+<label for="slot-{{.N}}">{{.Label}}{{if .YourTime}}<br><span class="yours">{{.YourTime}}</span>{{end}}</label>
 </div>
 {{end}}</fieldset>
 <p>{{.Deadline}}</p>

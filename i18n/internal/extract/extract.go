@@ -17,7 +17,10 @@
 //     whose count is argument Arg and whose English singular is One.
 //
 // A format with no word outside its placeholders ("  %d. %s") is not a
-// message: there is nothing in it to translate.
+// message: there is nothing in it to translate; unless it holds a mark
+// that languages punctuate differently (":", ";", "?", "!": French puts a
+// space before them, "%s : %s"; Chinese writes "%s：%s"), which makes it
+// one.
 package extract
 
 import (
@@ -203,7 +206,7 @@ func (p *pkgFiles) where(pos token.Pos) string {
 func (p *pkgFiles) messages() []*Message {
 	var out []*Message
 	add := func(e ast.Expr, at token.Pos) {
-		if s, ok := p.str(e, 0); ok && hasWords(s) {
+		if s, ok := p.str(e, 0); ok && isMessage(s) {
 			out = append(out, &Message{Key: s, Where: []string{p.where(at)}})
 		}
 	}
@@ -234,7 +237,7 @@ func (p *pkgFiles) messages() []*Message {
 						break
 					}
 					for _, m := range templateT.FindAllStringSubmatch(text, -1) {
-						if key, err := strconv.Unquote(m[1]); err == nil && hasWords(key) {
+						if key, err := strconv.Unquote(m[1]); err == nil && isMessage(key) {
 							out = append(out, &Message{Key: key, Where: []string{p.where(n.Pos())}})
 						}
 					}
@@ -419,6 +422,15 @@ func hasArg(format string, n int) bool {
 	}
 	return false
 }
+
+// isMessage reports whether a format is a message: it has a word, or a
+// mark each language punctuates its own way, outside its placeholders.
+func isMessage(format string) bool {
+	return hasWords(format) || strings.ContainsAny(verb.ReplaceAllString(format, ""), punctuated)
+}
+
+// punctuated are the marks that make a format of placeholders a message.
+const punctuated = ":;?!"
 
 // hasWords reports whether a format has a letter outside its placeholders.
 func hasWords(format string) bool {
