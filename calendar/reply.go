@@ -32,6 +32,10 @@ type Reply struct {
 	// For a COUNTER: the proposed start and end as written (with their
 	// TZID, which may be a Windows zone name), and the attendee's COMMENT.
 	ProposedStart, ProposedEnd, Comment string
+	// For a COUNTER: the proposed start and end as instants, when the
+	// calendar says in which zone they are (UTC, an IANA TZID, or a
+	// VTIMEZONE it carries); zero when it does not.
+	ProposedFrom, ProposedTo time.Time
 }
 
 // Bounds on what ParseReply reads: real replies are a few kilobytes, with
@@ -138,6 +142,8 @@ func parseFromAttendee(r io.Reader, sender string, methods ...Method) (reply Rep
 	if reply.Method == MethodCounter {
 		reply.ProposedStart = whenWritten(ev.Props.Get(ical.PropDateTimeStart))
 		reply.ProposedEnd = whenWritten(ev.Props.Get(ical.PropDateTimeEnd))
+		reply.ProposedFrom = proposedTime(cal, ev.Props.Get(ical.PropDateTimeStart))
+		reply.ProposedTo = proposedTime(cal, ev.Props.Get(ical.PropDateTimeEnd))
 		if p := ev.Props.Get(ical.PropComment); p != nil {
 			reply.Comment, _ = p.Text()
 		}

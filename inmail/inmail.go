@@ -28,6 +28,7 @@ import (
 
 	"focalbot/calendar"
 	"focalbot/clock"
+	"focalbot/delivery"
 	"focalbot/i18n"
 	"focalbot/mail"
 	"focalbot/model"
@@ -180,7 +181,7 @@ func (d *decision) decide(ctx context.Context) error {
 	switch {
 	case msg.Report != nil:
 		return d.bounce(ctx)
-	case msg.Auto != "":
+	case !msg.Auto.IsZero():
 		d.ignore(kindAuto, msgAutoIgnored, msg.Auto)
 		return nil
 	case msg.From == "":
@@ -213,10 +214,10 @@ func (d *decision) decide(ctx context.Context) error {
 		return err
 	}
 	d.rec.MeetingID = m.ID
-	if msg.Forged != "" {
+	if !msg.Forged.IsZero() {
 		d.set(model.MailHeld, kind, model.NewMsg(msgHeldDid), model.NewMsg(msgHeld, msg.Forged))
-		return d.tell(ctx, "held", func(lang language.Tag, p *message.Printer) string {
-			return p.Sprintf(msgHeldNotice, model.Identifier(d.rec.ID), reply.Attendee.Email, model.Identifier(m.ID), m.TitleIn(lang.String()), msg.Forged)
+		return d.tell(ctx, "held", func(_ model.Person, lang language.Tag, p *message.Printer) string {
+			return p.Sprintf(msgHeldNotice, model.Identifier(d.rec.ID), reply.Attendee.Email, model.Identifier(m.ID), m.TitleIn(lang.String()), msg.Forged.Render(func(f string, a ...any) string { return p.Sprintf(f, a...) }))
 		})
 	}
 	who, err := d.Services.Mailer(ctx, inv.Email)
@@ -226,8 +227,9 @@ func (d *decision) decide(ctx context.Context) error {
 	switch reply.Method {
 	case calendar.MethodCounter:
 		d.set(model.MailHandled, kind, model.NewMsg(msgCounterDid), model.Msg{})
-		return d.tell(ctx, "counter", func(lang language.Tag, p *message.Printer) string {
-			text := p.Sprintf(msgCounterNotice, reply.Attendee.Email, model.Identifier(m.ID), m.TitleIn(lang.String()), reply.ProposedStart, reply.ProposedEnd)
+		return d.tell(ctx, "counter", func(reader model.Person, lang language.Tag, p *message.Printer) string {
+			from, to := proposed(reader, lang, m, reply)
+			text := p.Sprintf(msgCounterNotice, reply.Attendee.Email, model.Identifier(m.ID), m.TitleIn(lang.String()), from, to)
 			if reply.Comment != "" {
 				text += p.Sprintf(msgCounterComment, reply.Comment)
 			}
@@ -400,12 +402,27 @@ func (d *decision) serviceRefused(kind string, err error) error {
 
 // tell queues text for the secretariat, keyed by this message, so it is
 // told once however often the message arrives.
-// The text is written for each member in their language (p).
-func (d *decision) tell(ctx context.Context, what string, text func(lang language.Tag, p *message.Printer) string) error {
+// The text is written for each member (reader) in their language (p).
+func (d *decision) tell(ctx context.Context, what string, text func(reader model.Person, lang language.Tag, p *message.Printer) string) error {
 	return d.Services.TellSecretariat(ctx, network.System, fmt.Sprintf("mail:%d/%s", d.rec.ID, what), func(reader model.Person) string {
 		lang := i18n.Reader(reader.Language)
-		return text(lang, i18n.Printer(lang))
+		return text(reader, lang, i18n.Printer(lang))
 	})
+}
+
+// proposed is a COUNTER's proposed start and end as reader reads dates:
+// in their language (CLDR's forms) and their zone, or the meeting's when
+// they have none ("samedi 1 juillet 2030, 06:00", "08:00 EDT"); as the
+// calendar wrote them when it does not say in which zone they are.
+func proposed(reader model.Person, lang language.Tag, m model.Meeting, reply calendar.Reply) (from, to string) {
+	if reply.ProposedFrom.IsZero() || reply.ProposedTo.IsZero() {
+		return reply.ProposedStart, reply.ProposedEnd
+	}
+	loc, err := model.LoadZone(reader.TimeZone)
+	if err != nil {
+		loc = m.Location()
+	}
+	return delivery.SpanEndsIn(lang, reply.ProposedFrom.In(loc), reply.ProposedTo.In(loc))
 }
 
 // bounce handles a delivery status notification: for one of our messages
@@ -446,7 +463,7 @@ func (d *decision) bounce(ctx context.Context) error {
 		rcpts = append(rcpts, f.Recipient)
 	}
 	d.set(model.MailHandled, kindBounce, model.NewMsg(msgBounceDid, item.ID, string(item.Kind), item.Recipient), reason)
-	return d.tell(ctx, "bounce", func(_ language.Tag, p *message.Printer) string {
+	return d.tell(ctx, "bounce", func(_ model.Person, _ language.Tag, p *message.Printer) string {
 		return p.Sprintf(msgBounceNotice, string(item.Kind), item.Recipient, strings.Join(rcpts, ", "), reason.Render(func(f string, a ...any) string { return p.Sprintf(f, a...) }))
 	})
 }

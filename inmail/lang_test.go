@@ -19,13 +19,15 @@ import (
 // in the language of whoever runs inbox (a French member of the
 // secretariat, an English one), the answer too ("accepted"); mail recorded
 // before the sentences were kept shows its text; the notice of a COUNTER
-// and of a held reply are written in each member's language.
+// and of a held reply are written in each member's language: the
+// receiving server's doubt in it too, and the proposed times as their
+// language writes dates, in their zone (the meeting's when they have none).
 func TestInboxInTheReadersLanguage(t *testing.T) {
 	storetest.ForEachBackend(t, clock.Fixed(now), func(t *testing.T, s *storage.Store) {
 		f := newFixture(t, s)
 		ctx := context.Background()
 		claire := model.Person{Name: "Claire Martin", Email: "claire.martin@globalcentre.example.org", Role: model.RoleSecretariat,
-			Status: model.StatusActive, Language: "fr"}
+			Status: model.StatusActive, Language: "fr", TimeZone: "Europe/Paris"}
 		if err := s.CreatePerson(ctx, model.System, &claire); err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +45,7 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 		if err := s.FinishMail(ctx, old); err != nil {
 			t.Fatal(err)
 		}
-		f.ingest(t, eml(t, "outlook-counter.eml"))
+		f.ingest(t, eml(t, "outlook-counter-vtimezone.eml"))
 		f.ingest(t, eml(t, "dmarc-fail.eml"))
 
 		engine := bot.New(s, clock.Fixed(now), slog.New(slog.DiscardHandler), time.UTC)
@@ -58,7 +60,7 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 				"le message provient de someone@else.example, qui n'est ni le participant kwame.asante.gh@gmail.com ni un délégué enregistré pour celui-ci",
 				": rien",
 				"retenu pour le secrétariat ; rien n'a changé",
-				"retenu : mx.globalcentre.example.org says DMARC failed for um.example.dk",
+				"retenu : mx.globalcentre.example.org signale l'échec de DMARC pour um.example.dk",
 				"an old reason, in English",
 				"  traité  réponse d’agenda de ", // the status and kind too
 				"  refusé  réponse d’agenda de ",
@@ -95,12 +97,17 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 				told[it.Recipient] += p.Text + "\n"
 			}
 		}
-		for _, w := range []string{"propose un nouvel horaire pour la réunion 1", "Le courrier entrant"} {
+		for _, w := range []string{"propose un nouvel horaire pour la réunion 1", "Le courrier entrant",
+			"lundi 1 juillet 2030, 12:00", "14:00 CEST", "mx.globalcentre.example.org signale l'échec de DMARC pour um.example.dk"} {
 			if !strings.Contains(told[claire.Email], w) {
 				t.Errorf("told to Claire: %q; want it in French (%q)", told[claire.Email], w)
 			}
 		}
-		for _, w := range []string{"proposes a new time for meeting 1", "Incoming mail"} {
+		if strings.Contains(told[claire.Email], "says DMARC") || strings.Contains(told[claire.Email], "20300701T") {
+			t.Errorf("told to Claire in English or raw: %q", told[claire.Email])
+		}
+		for _, w := range []string{"proposes a new time for meeting 1", "Incoming mail", "from Mon 1 Jul 2030, 10:00 to 12:00 UTC",
+			"mx.globalcentre.example.org says DMARC failed for um.example.dk"} {
 			if !strings.Contains(told[secretariatEmail], w) {
 				t.Errorf("told to Ruth: %q; want it in English (%q)", told[secretariatEmail], w)
 			}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"focalbot/model"
+
 	"github.com/emersion/go-message"
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-msgauth/authres"
@@ -29,12 +31,14 @@ type Incoming struct {
 	Date      time.Time // zero when missing or unreadable
 	// Auto says why the mail is an automatic reply (RFC 3834
 	// Auto-Submitted, X-Autoreply, X-Autorespond, Precedence, an
-	// out-of-office subject); "" when it is not one.
-	Auto string
+	// out-of-office subject), as a sentence of the catalog that each reader
+	// sees in their language; zero when it is not one.
+	Auto model.Msg
 	// Forged says why the receiving server doubts that the mail comes from
 	// its From domain (Authentication-Results, RFC 8601: DMARC failed, or
-	// both DKIM and SPF did); "" when it says nothing of the kind.
-	Forged string
+	// both DKIM and SPF did), as a sentence of the catalog; zero when it
+	// says nothing of the kind.
+	Forged model.Msg
 	// Report is the delivery status notification (RFC 3464) the mail is, or
 	// nil.
 	Report *Report
@@ -154,28 +158,28 @@ func ReadIncoming(raw []byte) (in Incoming, err error) {
 	return in, nil
 }
 
-// autoReply says why a mail is an automatic reply, or "".
-func autoReply(h message.Header, subject string) string {
+// autoReply says why a mail is an automatic reply, or nothing (a zero Msg).
+func autoReply(h message.Header, subject string) model.Msg {
 	if v := strings.TrimSpace(h.Get("Auto-Submitted")); v != "" {
 		if kw, _, _ := strings.Cut(v, ";"); !strings.EqualFold(strings.TrimSpace(kw), "no") {
-			return fmt.Sprintf(msgAutoSubmitted, v)
+			return model.NewMsg(msgAutoSubmitted, v)
 		}
 	}
 	for _, name := range []string{"X-Autoreply", "X-Autorespond"} {
 		if v := strings.TrimSpace(h.Get(name)); v != "" {
-			return fmt.Sprintf(msgAutoHeader, name, v)
+			return model.NewMsg(msgAutoHeader, name, v)
 		}
 	}
 	if v := strings.ToLower(strings.TrimSpace(h.Get("Precedence"))); v == "auto_reply" || v == "bulk" || v == "junk" {
-		return fmt.Sprintf(msgAutoHeader, "Precedence", v)
+		return model.NewMsg(msgAutoHeader, "Precedence", v)
 	}
 	s := strings.ToLower(strings.TrimSpace(subject))
 	for _, p := range outOfOffice {
 		if strings.HasPrefix(s, p) {
-			return fmt.Sprintf(msgAutoSubject, subject)
+			return model.NewMsg(msgAutoSubject, subject)
 		}
 	}
-	return ""
+	return model.Msg{}
 }
 
 // outOfOffice are how out-of-office replies' subjects begin, in lower
@@ -187,10 +191,10 @@ var outOfOffice = []string{
 }
 
 // forged says why Authentication-Results doubt that the mail comes from
-// the domain of from, or "". Only failures count: a header that says
+// the domain of from, or nothing (a zero Msg). Only failures count: a header that says
 // "pass" proves nothing (anyone can write one), but a server that says
 // DMARC failed, or that both DKIM and SPF did, is believed.
-func forged(h message.Header, from string) string {
+func forged(h message.Header, from string) model.Msg {
 	domain := ""
 	if i := strings.LastIndexByte(from, '@'); i >= 0 {
 		domain = strings.ToLower(from[i+1:])
@@ -217,7 +221,7 @@ func forged(h message.Header, from string) string {
 			switch r := r.(type) {
 			case *authres.DMARCResult:
 				if r.Value == authres.ResultFail && about(r.From) {
-					return fmt.Sprintf(msgDMARCFailed, server, domain)
+					return model.NewMsg(msgDMARCFailed, server, domain)
 				}
 			case *authres.DKIMResult:
 				if !about(r.Domain) {
@@ -236,10 +240,10 @@ func forged(h message.Header, from string) string {
 			}
 		}
 		if dkimFail && !dkimPass && spfFail {
-			return fmt.Sprintf(msgDKIMSPFFailed, server, domain)
+			return model.NewMsg(msgDKIMSPFFailed, server, domain)
 		}
 	}
-	return ""
+	return model.Msg{}
 }
 
 // findCalendar finds the calendar in e, as ExtractCalendar does, looking

@@ -3,6 +3,8 @@ package mail
 import (
 	"strings"
 	"testing"
+
+	"focalbot/i18n"
 )
 
 // TestForgedReadsAuthenticationResults: only a failure the receiving
@@ -26,8 +28,8 @@ func TestForgedReadsAuthenticationResults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.want == "" && in.Forged != "" || tt.want != "" && !strings.Contains(in.Forged, tt.want) {
-				t.Fatalf("Forged = %q, want %q", in.Forged, tt.want)
+			if got := in.Forged.String(); tt.want == "" && !in.Forged.IsZero() || tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Fatalf("Forged = %q, want %q", got, tt.want)
 			}
 		})
 	}
@@ -56,7 +58,7 @@ func TestAutoReply(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.header, err)
 		}
-		if (in.Auto != "") != tt.auto {
+		if !in.Auto.IsZero() != tt.auto {
 			t.Errorf("%s: Auto = %q, want an auto-reply: %v", tt.header, in.Auto, tt.auto)
 		}
 	}
@@ -69,4 +71,31 @@ func FuzzReadIncoming(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		_, _ = ReadIncoming(raw)
 	})
+}
+
+// TestReasonsInTheReadersLanguage: why a mail is doubted or an automatic
+// reply is a sentence of the catalog, not English text, so that the inbox
+// and the secretariat's notices say it in each reader's language.
+func TestReasonsInTheReadersLanguage(t *testing.T) {
+	raw := "Authentication-Results: mx.example.org; dmarc=fail header.from=um.example.dk\r\n" +
+		"From: Mette <mette@um.example.dk>\r\nAuto-Submitted: auto-replied\r\nSubject: x\r\n\r\nbody\r\n"
+	in, err := ReadIncoming([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ lang, forged, auto string }{
+		{"en", "mx.example.org says DMARC failed for um.example.dk", "an automatic reply (Auto-Submitted: auto-replied)"},
+		{"fr", "mx.example.org signale l'échec de DMARC pour um.example.dk", "une réponse automatique (Auto-Submitted : auto-replied)"},
+		{"es", "DMARC", "respuesta automática"},
+		{"ru", "DMARC", "автоматический ответ"},
+	} {
+		p := i18n.PrinterFor(c.lang)
+		render := func(f string, a ...any) string { return p.Sprintf(f, a...) }
+		if got := in.Forged.Render(render); !strings.Contains(got, c.forged) || c.lang != "en" && strings.Contains(got, "says") {
+			t.Errorf("%s: Forged reads %q, want %q", c.lang, got, c.forged)
+		}
+		if got := in.Auto.Render(render); !strings.Contains(got, c.auto) || c.lang != "en" && strings.Contains(got, "an automatic reply") {
+			t.Errorf("%s: Auto reads %q, want %q", c.lang, got, c.auto)
+		}
+	}
 }
