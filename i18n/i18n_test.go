@@ -3,8 +3,10 @@ package i18n_test
 import (
 	"bytes"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"focalbot/i18n"
 	"focalbot/i18n/internal/extract"
@@ -80,5 +82,53 @@ func TestCatalog(t *testing.T) {
 		if !ok || !m.Counted || m.Arg != p.Arg || m.One != p.One {
 			t.Errorf("registered plural %q does not match the source's %+v", key, m)
 		}
+	}
+}
+
+// TestPunctuationOnlyMessages: a format made of placeholders and the marks
+// languages punctuate differently ("%s: %s") is a message of the catalog,
+// and French writes its space before ":", ";", "?" and "!" ("%s : %s"), as
+// the rest of the French file does.
+func TestPunctuationOnlyMessages(t *testing.T) {
+	root, err := extract.Module(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := extract.Messages(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"%s: %s", "%s; %s", "%s: %q → %q", "  • %s: %s"} {
+		if src[key] == nil {
+			t.Errorf("%q is not found as a message", key)
+		}
+	}
+	files, err := i18n.Files(os.DirFS("."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fr *i18n.File
+	for i := range files {
+		if files[i].Language == "fr" {
+			fr = &files[i]
+		}
+	}
+	if fr == nil {
+		t.Fatal("no French file")
+	}
+	verbs := regexp.MustCompile(`%(?:\[\d+\])?[-+# 0]*(?:\d+|\*)?(?:\.(?:\d+|\*)?)?(?:\[\d+\])?[a-zA-Z%]`)
+	tight := regexp.MustCompile(`[^\s][:;?!]`)
+	n := 0
+	for key := range src {
+		if strings.IndexFunc(verbs.ReplaceAllString(key, ""), unicode.IsLetter) >= 0 {
+			continue // a message with words: its translator punctuates it
+		}
+		n++
+		if v := fr.Messages[key]; tight.MatchString(v.Text) {
+			t.Errorf("fr: %q is %q: French puts a space before : ; ? !", key, v.Text)
+		}
+	}
+	if n < 5 {
+		t.Errorf("only %d messages of placeholders and punctuation", n)
 	}
 }

@@ -156,7 +156,8 @@ func TestPollPageInReadersLanguage(t *testing.T) {
 		link := w.srv.URL + "/a/" + token
 		_, page := get(t, link)
 		contains(t, "the French poll page", page, `<html lang="fr" dir="ltr">`, "Quels horaires vous conviennent ?",
-			`<label for="slot-1">Créneau 1 : lundi 23 septembre 2013`, `name="slot" value="2"`, "Envoyer ma réponse", "vendredi 31 mai 2013, 20:00 EDT (America/New_York)")
+			`<label for="slot-1">Créneau 1 : lundi 23 septembre 2013`, `name="slot" value="2"`, "Envoyer ma réponse", "vendredi 31 mai 2013, 20:00 EDT (America/New_York)",
+			`<span class="yours">Votre heure : lundi 23 septembre 2013, 16:00–23:00 CEST`)
 		if resp, _ := post(t, link, url.Values{"slot": {"1", "2"}, "csrf": {csrfOf(t, page)}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("POST: %d", resp.StatusCode)
 		}
