@@ -344,6 +344,8 @@ func (e *Engine) auditValue(w *Reply, k string, v any) string {
 			}
 		case "Stage":
 			return w.stage(model.Stage(v))
+		case "Language":
+			return i18n.LanguageName(w.lang, v)
 		case "Role":
 			return w.role(model.Role(v))
 		case "Status": // a person's or a meeting's

@@ -46,7 +46,6 @@ const (
 	msgSubjectSeries     = "series %d"
 	msgSubjectInvitation = "invitation %d"
 	msgSubjectPollPerson = "poll %d, for %s"
-	msgSubjectNetwork    = "the network"
 
 	msgActorSystem    = "system"
 	msgActorUnknown   = "unknown"
@@ -141,7 +140,7 @@ func (n *auditNames) person(w *Reply, id int64) string {
 // "Ana Ruiz (#12)", "Kenya" for its outreach; one it does not know as stored.
 func (w *Reply) auditSubject(names *auditNames, subject string) string {
 	if subject == "network" {
-		return w.p.Sprintf(msgSubjectNetwork)
+		return "" // the action says it: "network settings changed"
 	}
 	kind, rest, ok := strings.Cut(subject, ":")
 	if !ok {

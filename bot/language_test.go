@@ -207,7 +207,7 @@ func TestAuditInReaderLanguage(t *testing.T) {
 		"démarches engagées Kenya", "contacté",
 		"système  personne ajoutée Ruth Adler (#1)", "importation de roster.csv  personne ajoutée Amira Haddad (#8)",
 		"fp@example.org (par courrier électronique)  personne ajoutée Jo Guest (#9)", "Algérie",
-		"mercredi 1 août 2012", "Annual meeting",
+		"mercredi 1 août 2012", "Annual meeting", `langue : "" → "français"`,
 	} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("the French audit log does not say %q:\n%s", want, audit)

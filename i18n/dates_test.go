@@ -6,6 +6,8 @@ import (
 
 	"focalbot/i18n"
 	"focalbot/model"
+
+	"golang.org/x/text/language"
 )
 
 // TestDatesAndCountries checks the CLDR forms issue 11 names, and the
@@ -50,5 +52,19 @@ func TestDatesAndCountries(t *testing.T) {
 	}
 	if n := len(model.MemberStates()); n != 193 {
 		t.Errorf("%d member states", n)
+	}
+}
+
+func TestLanguageName(t *testing.T) {
+	for _, c := range []struct {
+		reader      language.Tag
+		code, want string
+	}{
+		{i18n.French, "en", "anglais"}, {i18n.Spanish, "pt", "portugués"}, {i18n.Russian, "da", "датский"},
+		{i18n.English, "fr", "French"}, {i18n.French, "not a tag!", "not a tag!"},
+	} {
+		if got := i18n.LanguageName(c.reader, c.code); got != c.want {
+			t.Errorf("LanguageName(%s, %q) = %q, want %q", c.reader, c.code, got, c.want)
+		}
 	}
 }
