@@ -57,7 +57,7 @@ func TestDatesAndCountries(t *testing.T) {
 
 func TestLanguageName(t *testing.T) {
 	for _, c := range []struct {
-		reader      language.Tag
+		reader     language.Tag
 		code, want string
 	}{
 		{i18n.French, "en", "anglais"}, {i18n.Spanish, "pt", "portugués"}, {i18n.Russian, "da", "датский"},
