@@ -33,7 +33,7 @@ func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgInboxLatest)
 	for _, m := range latest {
-		w.Printf(msgInboxLine, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
+		w.Printf(msgInboxLine, w.deadline(m.ReceivedAt.In(e.zone)), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
 			w.mailWord(mailKindWords, m.Kind), m.From, w.said(m.DidMsg, m.Did))
 	}
 	stopped, err := e.svc.Inbox(ctx, r.caller(), inboxLatest, model.MailHeld, model.MailRefused)
@@ -46,7 +46,7 @@ func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgInboxStopped)
 	for _, m := range stopped {
-		w.Printf(msgInboxWhy, m.ReceivedAt.In(e.zone).Format("2006-01-02 15:04 MST"), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
+		w.Printf(msgInboxWhy, w.deadline(m.ReceivedAt.In(e.zone)), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
 			w.mailWord(mailKindWords, m.Kind), m.From, w.said(m.ReasonMsg, m.Reason))
 	}
 	return nil

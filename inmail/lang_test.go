@@ -55,6 +55,7 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 		}{
 			{claire.Email, []string{
 				"Les derniers courriers électroniques reçus :",
+				"  samedi 1 juin 2030, 09:00 UTC  courrier ", // when, as French writes dates
 				"réponse acceptée de kwame.asante.gh@gmail.com à la réunion 1 enregistrée (SEQUENCE 0)",
 				"Retenus ou refusés, et pourquoi :",
 				"le message provient de someone@else.example, qui n'est ni le participant kwame.asante.gh@gmail.com ni un délégué enregistré pour celui-ci",
@@ -67,6 +68,7 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 			}},
 			{secretariatEmail, []string{
 				"The latest e-mail received:",
+				"  Sat 1 Jun 2030, 09:00 UTC  mail ",
 				"recorded kwame.asante.gh@gmail.com's answer accepted to meeting 1 (SEQUENCE 0)",
 				"the message is from someone@else.example, who is neither the attendee kwame.asante.gh@gmail.com nor a delegate recorded for them",
 				"an old reason, in English",
