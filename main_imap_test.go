@@ -177,7 +177,7 @@ func TestIMAPReplyAnswersOnceAcrossRestart(t *testing.T) {
 	if len(blocks) != 2 || blocks[0] != blocks[1] || !strings.Contains(blocks[0], "coming: Kwame Boateng (Ghana)") {
 		t.Errorf("status by e-mail and by rsvp differ, or show no answer:\n%q\nconsole:\n%s", blocks, out)
 	}
-	if n := strings.Count(out, "invitation.respond meeting:1"); n != 1 {
+	if n := strings.Count(out, "answer recorded meeting 1"); n != 1 {
 		t.Errorf("meeting 1 has %d answers in the audit log, want 1:\n%s", n, out)
 	}
 }

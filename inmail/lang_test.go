@@ -47,6 +47,7 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 		}
 		f.ingest(t, eml(t, "outlook-counter-vtimezone.eml"))
 		f.ingest(t, eml(t, "dmarc-fail.eml"))
+		f.ingest(t, eml(t, "broken-header.eml"))
 
 		engine := bot.New(s, clock.Fixed(now), slog.New(slog.DiscardHandler), time.UTC)
 		for _, c := range []struct {
@@ -63,6 +64,7 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 				"retenu pour le secrétariat ; rien n'a changé",
 				"retenu : mx.globalcentre.example.org signale l'échec de DMARC pour um.example.dk",
 				"an old reason, in English",
+				"le message est illisible : son en-tête est mal formé (",
 				"  traité  réponse d’agenda de ", // the status and kind too
 				"  refusé  réponse d’agenda de ",
 			}},
@@ -72,6 +74,7 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 				"recorded kwame.asante.gh@gmail.com's answer accepted to meeting 1 (SEQUENCE 0)",
 				"the message is from someone@else.example, who is neither the attendee kwame.asante.gh@gmail.com nor a delegate recorded for them",
 				"an old reason, in English",
+				"the message cannot be read: its header is malformed (",
 			}},
 		} {
 			r := engine.Handle(ctx, bot.Caller{Email: c.who}, "inbox")

@@ -3,7 +3,6 @@ package mail
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net/textproto"
@@ -119,12 +118,12 @@ const (
 func ReadIncoming(raw []byte) (in Incoming, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			in, err = Incoming{}, errors.New("the mail cannot be read as a MIME message")
+			in, err = Incoming{}, model.Errorf(model.EINVALID, msgNotMIME)
 		}
 	}()
 	e, err := message.Read(bytes.NewReader(raw))
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-		return Incoming{}, fmt.Errorf("the mail cannot be read: %v", err)
+		return Incoming{}, model.Errorf(model.EINVALID, msgBadHeader, err.Error())
 	}
 	h := gomail.Header{Header: e.Header}
 	in.MessageID, _ = h.MessageID()
@@ -338,7 +337,7 @@ func readReport(e *message.Entity) (*Report, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("the delivery report cannot be read: %v", err)
+		return nil, model.Errorf(model.EINVALID, msgBadReport, err.Error())
 	}
 	return r, nil
 }
@@ -383,8 +382,12 @@ func firstWord(s string) string {
 	return ""
 }
 
-// Why a mail is an automatic reply, or doubted (for the inbox's reasons).
+// Why a mail is an automatic reply, or doubted, or cannot be read (for
+// the inbox's reasons).
 const (
+	msgNotMIME       = "it is not a readable MIME message"
+	msgBadHeader     = "its header is malformed (%s)"
+	msgBadReport     = "it is a delivery report that cannot be read (%s)"
 	msgAutoSubmitted = "an automatic reply (Auto-Submitted: %s)"
 	msgAutoHeader    = "an automatic reply (%s: %s)"
 	msgAutoSubject   = "an automatic reply (subject %q)"
