@@ -202,7 +202,7 @@ audit Costa Rica
 roster WEOG
 `, "--now", "2012-08-01T09:00:00-04:00")
 		for _, want := range []string{"Deniz Yılmaz", "Approved: Deniz Yılmaz", "18 of 193",
-			`title: "Director de Política Exterior" → "Vice-Minister"`, "Wed 1 Aug 2012, 09:00 EDT", "person updated José María Solís", "deniz@tr.example.org"} {
+			`job title: "Director de Política Exterior" → "Vice-Minister"`, "Wed 1 Aug 2012, 09:00 EDT", "person updated José María Solís", "deniz@tr.example.org"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("secretariat's session does not say %q:\n%s", want, out)
 			}

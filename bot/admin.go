@@ -221,7 +221,7 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 	}
 	names := &auditNames{e: e, ctx: ctx}
 	for _, a := range entries {
-		w.Printf(msgAuditLine, w.deadline(a.At.In(e.zone)), w.auditActor(a), w.auditAction(a.Action), w.auditSubject(names, a.Subject), e.changes(w, a.Before, a.After))
+		w.Printf(msgAuditLine, w.deadline(a.At.In(e.zone)), w.auditActor(a), w.auditAction(a.Action), w.auditSubject(names, a.Subject), e.changes(w, a.Action, a.Before, a.After))
 	}
 	return nil
 }
@@ -231,7 +231,7 @@ func personSubject(id int64) string { return "person:" + strconv.FormatInt(id, 1
 
 // changes summarises the fields that differ between two JSON objects of the
 // audit log, each by its label in the catalog and its value in words.
-func (e *Engine) changes(w *Reply, before, after string) string {
+func (e *Engine) changes(w *Reply, action, before, after string) string {
 	var b, a map[string]any
 	_ = json.Unmarshal([]byte(before), &b)
 	_ = json.Unmarshal([]byte(after), &a)
@@ -252,7 +252,7 @@ func (e *Engine) changes(w *Reply, before, after string) string {
 		}
 		bv, av := e.auditValue(w, k, b[k]), e.auditValue(w, k, a[k])
 		if bv != av {
-			out = append(out, change{auditLabel(w, k), bv, av})
+			out = append(out, change{auditLabel(w, action, k), bv, av})
 		}
 	}
 	slices.SortFunc(out, func(x, y change) int { return strings.Compare(x.label, y.label) })
@@ -293,7 +293,10 @@ func auditHidden(k string) bool {
 
 // auditLabel is a field's label in the reader's language; a field the
 // catalog does not know is written as words ("SomeField": "some field").
-func auditLabel(w *Reply, k string) string {
+func auditLabel(w *Reply, action, k string) string {
+	if k == "Title" && (strings.HasPrefix(action, "person.") || strings.HasPrefix(action, "invitation.")) {
+		return w.p.Sprintf(msgFieldJobTitle) // a person's (or delegate's) title is their post
+	}
 	if m, ok := auditLabels[k]; ok {
 		return w.p.Sprintf(m)
 	}

@@ -56,6 +56,7 @@ const (
 	msgInviteesAll = "every active focal point and alternate"
 
 	msgFieldInvitees = "invitees"
+	msgFieldJobTitle = "job title"
 	msgFieldTitles   = "title in other languages"
 	msgFieldAgendas  = "agenda in other languages"
 	msgAuditInLang   = "%s: %s"

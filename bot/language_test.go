@@ -189,7 +189,7 @@ func TestAuditInReaderLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, line := range []string{
-		"update alt@example.org country=Ghana appointed=2010-05-12",
+		`update alt@example.org country=Ghana appointed=2010-05-12 title="Special Adviser"`,
 		`series create name="Annual meeting" rule="FREQ=YEARLY;BYMONTH=9;BYDAY=-1SA" start="2013-09-28 10:00" duration=7h tz=America/New_York venue="New York" hosts="Germany, Ghana"`,
 		"outreach stage Kenya contacted",
 		`meeting create title="Second Meeting" title.fr="Deuxième réunion" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York"`,
@@ -201,7 +201,7 @@ func TestAuditInReaderLanguage(t *testing.T) {
 	}
 	audit := w.as("sec@example.org", "audit").Text()
 	for _, want := range []string{
-		"personne mise à jour Anders Holm (#3)", `nommé : "" → "12 mai 2010" ; pays : "Danemark" → "Ghana"`,
+		"personne mise à jour Anders Holm (#3)", `fonction : "" → "Special Adviser" ; nommé : "" → "12 mai 2010" ; pays : "Danemark" → "Ghana"`,
 		"série créée série 1", "7 heures", "120 jours", "Allemagne, Ghana", "samedi 28 septembre 2013, 14:00 UTC", "invités",
 		"réunion créée réunion 1", "fr : Deuxième réunion", "programmée",
 		"démarches engagées Kenya", "contacté",
