@@ -1,0 +1,48 @@
+package bot
+
+import (
+	"testing"
+
+	"focalbot/model"
+)
+
+// TestAuditWordsKnownAndUnknown: every action the store records has its
+// phrase, the subjects and fixed actors read as words, and what the log
+// does not know is shown as stored.
+func TestAuditWordsKnownAndUnknown(t *testing.T) {
+	fr, en := newReply("fr"), newReply("en")
+	for action := range auditActions {
+		if got := fr.auditAction(action); got == action || got == en.auditAction(action) {
+			t.Errorf("%s reads %q in French", action, got)
+		}
+	}
+	if got := fr.auditAction("widget.frobnicate"); got != "widget.frobnicate" {
+		t.Errorf("an unknown action reads %q", got)
+	}
+	names := &auditNames{loaded: true, byID: map[int64]string{12: "Ana Ruiz"}}
+	for _, c := range []struct{ subject, want string }{
+		{"person:12", "Ana Ruiz (#12)"}, {"person:13", "personne 13"}, {"meeting:3", "réunion 3"}, {"poll:4", "sondage 4"},
+		{"series:2", "série 2"}, {"invitation:5", "invitation 5"}, {"poll:4/person:12", "sondage 4, pour Ana Ruiz (#12)"},
+		{"outreach:DE", "Allemagne"}, {"network", ""}, {"thing:9", "thing:9"}, {"meeting:x", "meeting:x"}, {"outreach:ZZ", "outreach:ZZ"},
+	} {
+		if got := fr.auditSubject(names, c.subject); got != c.want {
+			t.Errorf("subject %q reads %q, want %q", c.subject, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		a    model.AuditEntry
+		want string
+	}{
+		{model.AuditEntry{Actor: "system"}, "système"},
+		{model.AuditEntry{Actor: "unknown"}, "inconnu"},
+		{model.AuditEntry{Actor: "import of r2p.csv"}, "importation de r2p.csv"},
+		{model.AuditEntry{Actor: "ana@example.org (by web link)"}, "ana@example.org (par lien web)"},
+		{model.AuditEntry{ActorID: 3, Actor: "Ana Ruiz <ana@example.org> (by e-mail)"}, "Ana Ruiz <ana@example.org> (par courrier électronique)"},
+		{model.AuditEntry{ActorID: 3, Actor: "system"}, "system"}, // a person so named is a name
+		{model.AuditEntry{Actor: "Someone else"}, "Someone else"},
+	} {
+		if got := fr.auditActor(c.a); got != c.want {
+			t.Errorf("actor %+v reads %q, want %q", c.a, got, c.want)
+		}
+	}
+}
