@@ -433,8 +433,20 @@ func (s *Store) InviteInBatches(ctx context.Context, actor model.Actor, meetingI
 		if start+size >= len(want) {
 			return added, nil
 		}
+		if s.dialect == DialectSQLite {
+			// SQLite has one writer at a time, and the others wait by
+			// trying again every millisecond or two (the driver's busy
+			// handler): without a pause the next batch would take the
+			// lock again at once, and the dispatcher's claims and records
+			// of what it sent would wait for the whole invite.
+			time.Sleep(sqliteYield)
+		}
 	}
 }
+
+// sqliteYield is how long InviteInBatches leaves SQLite's write lock free
+// between two batches.
+const sqliteYield = 3 * time.Millisecond
 
 // inviteBatch writes in tx the invitations of batch to m but those of
 // people and addresses invited already, an audit entry for each, and the
