@@ -366,7 +366,7 @@ type Selection struct {
 // Invited is the outcome of Invite.
 type Invited struct {
 	Meeting model.Meeting
-	Added   []model.Invitation // the new invitations
+	Added   []model.Invitation // the new invitations; with an error, those written before it
 	Asked   int                // how many were selected, new or invited already
 }
 
