@@ -340,6 +340,12 @@ func (e *Engine) invite(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	res, err := e.svc.Invite(ctx, r.caller(), m.ID, sel)
+	if err != nil && len(res.Added) > 0 {
+		// Those invited before it stopped stay invited: say so, then why.
+		w.Printf(msgInviteStopped, m.ID, len(res.Added), res.Asked)
+		e.fail(w, "invite", err)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -169,6 +169,7 @@ const (
 	msgMeetingScheduled    = "Meeting %d is scheduled (%s). Invitations on their way: %d."
 	msgMeetingCancelled    = "Meeting %d is cancelled; every invitee is told. (%s)"
 	msgInvited             = "Meeting %d: %d newly invited, %d invited already."
+	msgInviteStopped       = "Meeting %d: the invite stopped part-way, after %d newly invited (their invitations are on their way) of the %d selected. Run the same invite again to invite the others: nobody is invited twice."
 	msgInvitedDraft        = "Meeting %d is a draft: invitations go out when you schedule it (meeting schedule <number>)."
 	msgGuestName           = "A guest's name must be on one line."
 	msgNoFocalPointIn      = "%s has no active focal point to invite: invite a guest by e-mail instead."

@@ -304,43 +304,53 @@ func (ev *Event) component(method Method) (*ical.Component, error) {
 		return nil, fmt.Errorf("a reply has one ATTENDEE, not %d", len(ev.Attendees))
 	}
 	for _, a := range ev.Attendees {
-		p, err := address(ical.PropAttendee, a.Person)
+		p, err := attendeeProp(method, ev.KeepAnswers, a)
 		if err != nil {
-			return nil, fmt.Errorf("attendee: %w", err)
-		}
-		switch method {
-		case MethodRequest:
-			p.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
-			stat := NeedsAction
-			switch {
-			case a.PartStat == Delegated || a.DelegatedTo != "":
-				stat = Delegated
-			case ev.KeepAnswers && a.PartStat != "":
-				stat = a.PartStat
-			}
-			if !stat.valid() {
-				return nil, fmt.Errorf("attendee %s: unknown PARTSTAT %q", a.Email, a.PartStat)
-			}
-			p.Params.Set(ical.ParamParticipationStatus, string(stat))
-			if stat == Delegated {
-				p.Params.Set(ical.ParamRSVP, "FALSE")
-			} else {
-				p.Params.Set(ical.ParamRSVP, "TRUE")
-			}
-			if err := delegation(p, a); err != nil {
-				return nil, err
-			}
-		case MethodCancel:
-			p.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
-		case MethodReply:
-			if !a.PartStat.valid() {
-				return nil, fmt.Errorf("attendee %s: unknown PARTSTAT %q", a.Email, a.PartStat)
-			}
-			p.Params.Set(ical.ParamParticipationStatus, string(a.PartStat))
+			return nil, err
 		}
 		e.Props.Add(p)
 	}
 	return e.Component, nil
+}
+
+// attendeeProp makes the ATTENDEE property of a for method; keepAnswers
+// is the event's KeepAnswers.
+func attendeeProp(method Method, keepAnswers bool, a Attendee) (*ical.Prop, error) {
+	p, err := address(ical.PropAttendee, a.Person)
+	if err != nil {
+		return nil, fmt.Errorf("attendee: %w", err)
+	}
+	switch method {
+	case MethodRequest:
+		p.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
+		stat := NeedsAction
+		switch {
+		case a.PartStat == Delegated || a.DelegatedTo != "":
+			stat = Delegated
+		case keepAnswers && a.PartStat != "":
+			stat = a.PartStat
+		}
+		if !stat.valid() {
+			return nil, fmt.Errorf("attendee %s: unknown PARTSTAT %q", a.Email, a.PartStat)
+		}
+		p.Params.Set(ical.ParamParticipationStatus, string(stat))
+		if stat == Delegated {
+			p.Params.Set(ical.ParamRSVP, "FALSE")
+		} else {
+			p.Params.Set(ical.ParamRSVP, "TRUE")
+		}
+		if err := delegation(p, a); err != nil {
+			return nil, err
+		}
+	case MethodCancel:
+		p.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
+	case MethodReply:
+		if !a.PartStat.valid() {
+			return nil, fmt.Errorf("attendee %s: unknown PARTSTAT %q", a.Email, a.PartStat)
+		}
+		p.Params.Set(ical.ParamParticipationStatus, string(a.PartStat))
+	}
+	return p, nil
 }
 
 // delegation writes an attendee's DELEGATED-TO and DELEGATED-FROM, each a

@@ -16,6 +16,13 @@ const maxLine = 75
 func fold(w io.Writer, src []byte) error {
 	var out bytes.Buffer
 	out.Grow(len(src) + len(src)/maxLine*3)
+	foldTo(&out, src)
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// foldTo is fold into a buffer.
+func foldTo(out *bytes.Buffer, src []byte) {
 	for len(src) > 0 {
 		line, rest, _ := bytes.Cut(src, []byte("\r\n"))
 		width := maxLine
@@ -36,6 +43,4 @@ func fold(w io.Writer, src []byte) error {
 		out.WriteString("\r\n")
 		src = rest
 	}
-	_, err := w.Write(out.Bytes())
-	return err
 }

@@ -31,7 +31,8 @@ type Email struct {
 	// says how to answer without one.
 	Links PersonalLinks
 
-	rendered renderCache // what is the same for every reader, rendered once
+	rendered  renderCache    // what is the same for every reader, rendered once
+	calendars calendar.Cache // the iCalendar parts, built once per meeting version
 }
 
 // PersonalLinks makes signed personal links: a new one for each mail, so
@@ -135,7 +136,7 @@ func (e *Email) message(it model.OutboxItem, p Payload, link Link) (mail.Message
 	ev := calendar.MeetingEventFor(method, p.Meeting, p.Organiser.Person(), now, p.Previous != nil && !p.AskAgain, attendees(p, it.Recipient)...).
 		In(p.Meeting, i18n.Reader(p.Invitee.Language).String(), i18n.Default().String())
 	var ics bytes.Buffer
-	if err := calendar.Encode(&ics, method, ev); err != nil {
+	if err := e.calendars.Encode(&ics, method, ev); err != nil {
 		return mail.Message{}, err
 	}
 	msg.Calendar, msg.Method = ics.Bytes(), string(method)

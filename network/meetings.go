@@ -21,6 +21,8 @@ type MeetingStore interface {
 	Meetings(ctx context.Context, f model.MeetingFilter) ([]model.Meeting, error)
 	UpdateMeeting(ctx context.Context, actor model.Actor, id int64, change func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error)) (model.Meeting, error)
 	Invite(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation, plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, error)
+	InviteInBatches(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation,
+		plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem, committed func(added []model.Invitation)) ([]model.Invitation, error)
 	Invitations(ctx context.Context, meetingID int64) ([]model.Invitation, error)
 	InvitationsOf(ctx context.Context, personID int64, email string) ([]model.Invitation, error)
 	Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int, stamp time.Time) (model.Invitation, error)
@@ -364,13 +366,18 @@ type Selection struct {
 // Invited is the outcome of Invite.
 type Invited struct {
 	Meeting model.Meeting
-	Added   []model.Invitation // the new invitations
+	Added   []model.Invitation // the new invitations; with an error, those written before it
 	Asked   int                // how many were selected, new or invited already
 }
 
 // Invite invites sel to meeting id, skipping those invited already. A
 // scheduled meeting's new invitees are sent their invitations; a draft's
-// are sent them when it is scheduled.
+// are sent them when it is scheduled. The invitations are written in
+// batches, each whole (its invitations, their audit entries and messages)
+// and each sent as soon as it is written, while the next is written. An
+// invite that stops half-way (the meeting cancelled meanwhile, the
+// database gone) returns those it invited, in Added, with the error: the
+// same invite run again invites the others, and only them.
 //
 // Errors: EFORBIDDEN for a caller not of the secretariat; ENOTFOUND for the
 // meeting, a person, or a country with no active focal point; EINVALID for a
@@ -388,12 +395,8 @@ func (s *Service) Invite(ctx context.Context, c Caller, id int64, sel Selection)
 	if err != nil {
 		return Invited{}, err
 	}
-	added, err := s.store.Invite(ctx, c.Actor(), m.ID, invitees, s.planOne(byID))
-	if err != nil {
-		return Invited{}, err
-	}
-	s.kick()
-	return Invited{Meeting: m, Added: added, Asked: len(invitees)}, nil
+	added, err := s.store.InviteInBatches(ctx, c.Actor(), m.ID, invitees, s.planOne(byID), func([]model.Invitation) { s.kick() })
+	return Invited{Meeting: m, Added: added, Asked: len(invitees)}, err
 }
 
 // selectInvitees are the invitations sel asks for, and the people on the

@@ -3,9 +3,11 @@ package storage
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -360,90 +362,211 @@ func (s *Store) saveInvitations(tx *gorm.DB, actor model.Actor, was, now []model
 	return nil
 }
 
-// Invite adds invitations to a meeting, skipping people (or guest e-mail
-// addresses) already invited, and writes what plan says to send for each new
-// invitation, all in one transaction. It returns the new invitations.
-//
-// Errors: ENOTFOUND for the meeting; ECONFLICT for a cancelled or past
-// meeting; EINVALID for an invitee with neither person nor e-mail; EINTERNAL.
+// Invite is InviteInBatches with nothing told as each batch commits.
 func (s *Store) Invite(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation,
 	plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, error) {
+	return s.InviteInBatches(ctx, actor, meetingID, invitees, plan, nil)
+}
+
+// inviteFirst and inviteBatch are how many invitations InviteInBatches
+// writes in its first transaction and in each one after: the first is
+// small so that the first messages can go out sooner.
+var inviteFirst, inviteBatch = 50, enqueueBatch
+
+// InviteInBatches adds invitations to a meeting, skipping people (or guest
+// e-mail addresses) already invited, and writes what plan says to send for
+// each new invitation. It returns the new invitations.
+//
+// It writes them a batch at a time, each batch in a transaction of its own
+// with its invitations, an audit entry for each ("invitation.create") and
+// their messages, so that the messages of the first batches can be sent
+// while the next are written: committed, when not nil, is called after
+// each batch that added someone commits, with those it added. Each batch
+// reads the meeting again (on PostgreSQL, locking it), so that none
+// invites to a meeting cancelled or held meanwhile, and plans for the
+// meeting as it is then; whether someone is invited already is decided by
+// the unique indexes of invitations, in the statement that writes, so that
+// two invites at once, or an invite run again after one that stopped,
+// invite each person once. When a batch fails, those before it stay
+// written, whole: InviteInBatches returns them with the error.
+//
+// Errors: ENOTFOUND for the meeting; ECONFLICT for a cancelled or past
+// meeting; EINVALID for an invitee with neither person nor e-mail, before
+// anything is written; EINTERNAL.
+func (s *Store) InviteInBatches(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation,
+	plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem, committed func(added []model.Invitation)) ([]model.Invitation, error) {
+	var want []model.Invitation
+	byPerson, byEmail := map[int64]bool{}, map[string]bool{}
+	for _, inv := range invitees {
+		inv.Email = model.NormalizeEmail(inv.Email)
+		switch {
+		case inv.PersonID == 0 && inv.Email == "":
+			return nil, model.Errorf(model.EINVALID, "Say whom to invite: a person on the roster or an e-mail address.")
+		case inv.PersonID != 0 && byPerson[inv.PersonID], inv.Email != "" && byEmail[inv.Email]:
+			continue
+		}
+		byPerson[inv.PersonID], byEmail[inv.Email] = true, true
+		want = append(want, inv)
+	}
 	var added []model.Invitation
-	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		m, err := s.meeting(tx, meetingID, true)
-		if err != nil {
-			return err
-		}
-		if err := m.CheckInvitable(s.now()); err != nil {
-			return err
-		}
-		existing, err := s.invitations(tx, meetingID)
-		if err != nil {
-			return err
-		}
-		byPerson, byEmail := map[int64]bool{}, map[string]bool{}
-		for _, inv := range existing {
-			byPerson[inv.PersonID], byEmail[inv.Email] = true, true
-		}
-		var rows []invitationRow
-		for _, inv := range invitees {
-			inv.Email = model.NormalizeEmail(inv.Email)
-			switch {
-			case inv.PersonID == 0 && inv.Email == "":
-				return model.Errorf(model.EINVALID, "Say whom to invite: a person on the roster or an e-mail address.")
-			case inv.PersonID != 0 && byPerson[inv.PersonID], inv.Email != "" && byEmail[inv.Email]:
-				continue
+	for start, size := 0, inviteFirst; ; start, size = start+size, inviteBatch {
+		batch := want[start:min(start+size, len(want))]
+		var got []model.Invitation
+		err := s.transaction(ctx, func(tx *gorm.DB) error {
+			m, err := s.meeting(tx, meetingID, true)
+			if err != nil {
+				return err
 			}
-			byPerson[inv.PersonID], byEmail[inv.Email] = true, true
-			inv.ID, inv.MeetingID, inv.CreatedAt = 0, meetingID, s.now()
-			inv.Response, inv.RespondedAt, inv.ResponseSequence = model.ResponseNone, time.Time{}, 0
-			rows = append(rows, toInvitationRow(inv))
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		// Written enqueueBatch to a statement: the invitations, an audit
-		// entry for each, and their messages. They are new, so they have no
-		// messages to supersede.
-		ids := make([]int64, len(rows))
-		err = insertRows(tx, "invitations", []string{"meeting_id", "person_id", "name", "email", "country", "language", "title", "response",
-			"responded_at", "response_sequence", "created_at"}, len(rows), func(i int) []any {
-			r := rows[i]
-			return []any{r.MeetingID, r.PersonID, r.Name, r.Email, r.Country, r.Language, r.Title, r.Response, r.RespondedAt, r.ResponseSequence, r.CreatedAt}
-		}, ids)
-		if err != nil {
-			return internal("invite", err)
-		}
-		for i := range rows {
-			rows[i].ID = ids[i]
-		}
-		audits := make([]auditRow, len(rows))
-		var items []model.OutboxItem
-		for i, r := range rows {
-			inv := r.model()
-			audits[i] = s.auditEntry(actor, "invitation.create", meetingSubject(meetingID), inv.Country, "", toJSON(inv))
-			if m.Status == model.MeetingScheduled {
-				items = append(items, plan(m, inv)...)
+			if err := m.CheckInvitable(s.now()); err != nil {
+				return err
 			}
-			added = append(added, inv)
-		}
-		err = insertRows(tx, "audit_log", []string{"at", "actor_id", "actor", "action", "subject", "country", `"before"`, `"after"`},
-			len(audits), func(i int) []any {
-				a := audits[i]
-				return []any{a.At, a.ActorID, a.Actor, a.Action, a.Subject, a.Country, a.Before, a.After}
-			}, nil)
-		if err != nil {
-			return internal("write audit log", err)
-		}
-		if _, err := s.enqueueItems(tx, items, false); err != nil {
+			got, err = s.inviteBatch(tx, actor, m, batch, plan)
 			return err
+		})
+		if err != nil {
+			return added, err
 		}
-		return nil
-	})
+		added = append(added, got...)
+		if committed != nil && len(got) > 0 {
+			committed(got)
+		}
+		if start+size >= len(want) {
+			return added, nil
+		}
+		if s.dialect == DialectSQLite {
+			// SQLite has one writer at a time, and the others wait by
+			// trying again every millisecond or two (the driver's busy
+			// handler): without a pause the next batch would take the
+			// lock again at once, and the dispatcher's claims and records
+			// of what it sent would wait for the whole invite.
+			time.Sleep(sqliteYield)
+		}
+	}
+}
+
+// sqliteYield is how long InviteInBatches leaves SQLite's write lock free
+// between two batches.
+const sqliteYield = 3 * time.Millisecond
+
+// inviteBatch writes in tx the invitations of batch to m but those of
+// people and addresses invited already, an audit entry for each, and the
+// messages plan says for them; it returns the invitations written. The
+// invitations, the audit entries, the messages and their payloads go
+// enqueueBatch to a statement; the invitations are new, so they have no
+// messages to supersede.
+func (s *Store) inviteBatch(tx *gorm.DB, actor model.Actor, m model.Meeting, batch []model.Invitation,
+	plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, error) {
+	if len(batch) == 0 {
+		return nil, nil
+	}
+	now := s.now()
+	rows := make([]invitationRow, len(batch))
+	for i, inv := range batch {
+		inv.ID, inv.MeetingID, inv.CreatedAt = 0, m.ID, now
+		inv.Response, inv.RespondedAt, inv.ResponseSequence = model.ResponseNone, time.Time{}, 0
+		rows[i] = toInvitationRow(inv)
+	}
+	var added []model.Invitation
+	for chunk := range slices.Chunk(rows, enqueueBatch) {
+		written, err := insertInvitations(tx, chunk)
+		if err != nil {
+			return nil, internal("invite", err)
+		}
+		added = append(added, written...)
+	}
+	if len(added) == 0 {
+		return nil, nil
+	}
+	audits := make([]auditRow, len(added))
+	var items []model.OutboxItem
+	for i, inv := range added {
+		audits[i] = s.auditEntry(actor, "invitation.create", meetingSubject(m.ID), inv.Country, "", toJSON(inv))
+		if m.Status == model.MeetingScheduled {
+			items = append(items, plan(m, inv)...)
+		}
+	}
+	err := insertRows(tx, "audit_log", []string{"at", "actor_id", "actor", "action", "subject", "country", `"before"`, `"after"`},
+		len(audits), func(i int) []any {
+			a := audits[i]
+			return []any{a.At, a.ActorID, a.Actor, a.Action, a.Subject, a.Country, a.Before, a.After}
+		}, nil)
 	if err != nil {
+		return nil, internal("write audit log", err)
+	}
+	if _, err := s.enqueueItems(tx, items, false); err != nil {
 		return nil, err
 	}
 	return added, nil
+}
+
+// insertInvitations writes rows in one statement, but those whose person
+// or e-mail address the meeting has invited already (its unique indexes
+// say so), and returns those it wrote, with their IDs, in the order of
+// rows.
+func insertInvitations(tx *gorm.DB, rows []invitationRow) ([]model.Invitation, error) {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO invitations (meeting_id, person_id, name, email, country, language, title, response,
+		responded_at, response_sequence, created_at) VALUES `)
+	args := make([]any, 0, 11*len(rows))
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, r.MeetingID, r.PersonID, r.Name, r.Email, r.Country, r.Language, r.Title, r.Response, r.RespondedAt,
+			r.ResponseSequence, r.CreatedAt)
+	}
+	q.WriteString(" ON CONFLICT DO NOTHING RETURNING id, person_id, email")
+	res, err := tx.Raw(q.String(), args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	// Each row is known by its person, or for a guest by the address.
+	type key struct {
+		person int64
+		email  string
+	}
+	keyOf := func(person *int64, email *string) key {
+		if person != nil {
+			return key{person: *person}
+		}
+		return key{email: deref(email)}
+	}
+	ids := make(map[key]int64, len(rows))
+	for res.Next() {
+		var (
+			id     int64
+			person sql.NullInt64
+			email  sql.NullString
+		)
+		if err := res.Scan(&id, &person, &email); err != nil {
+			return nil, err
+		}
+		var p *int64
+		var e *string
+		if person.Valid {
+			p = &person.Int64
+		}
+		if email.Valid {
+			e = &email.String
+		}
+		ids[keyOf(p, e)] = id
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	var out []model.Invitation
+	for _, r := range rows {
+		if id, ok := ids[keyOf(r.PersonID, r.Email)]; ok {
+			r.ID = id
+			out = append(out, r.model())
+		}
+	}
+	if len(out) != len(ids) {
+		return nil, errShortInsert
+	}
+	return out, nil
 }
 
 // Invitations returns a meeting's invitations, by country then name.

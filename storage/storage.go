@@ -88,8 +88,8 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		SkipDefaultTransaction: true,
 		PrepareStmtMaxSize:     preparedStmts,
 		PrepareStmtTTL:         time.Hour,
-		Logger: quietLogger{logger.NewSlogLogger(log.With("component", "gorm"), logger.Config{
-			SlowThreshold:             time.Second,
+		Logger: quietLogger{Interface: logger.NewSlogLogger(log.With("component", "gorm"), logger.Config{
+			SlowThreshold:             slowQuery,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true,
@@ -192,13 +192,26 @@ const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
 // query's error is returned to the caller, which decides whether it is worth
 // logging (a duplicate e-mail address is the user's mistake, not an outage).
 // Query parameters, personal data, are never logged.
-type quietLogger struct{ logger.Interface }
+// A query that takes no longer than slowQuery is not logged, nor even
+// formatted: GORM's logger formats every query it is handed (a regular
+// expression over the SQL on PostgreSQL), which cost more than the writes
+// of a large invite.
+type quietLogger struct {
+	logger.Interface
+	verbose bool // LogMode(Info) or more: every query is logged
+}
+
+// slowQuery is how long a query takes before it is logged.
+const slowQuery = time.Second
 
 func (l quietLogger) LogMode(level logger.LogLevel) logger.Interface {
-	return quietLogger{l.Interface.LogMode(level)}
+	return quietLogger{Interface: l.Interface.LogMode(level), verbose: level >= logger.Info}
 }
 
 func (l quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), _ error) {
+	if !l.verbose && time.Since(begin) <= slowQuery {
+		return
+	}
 	l.Interface.Trace(ctx, begin, fc, nil)
 }
 
