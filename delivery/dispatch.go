@@ -586,9 +586,10 @@ const maxReported = 20
 // notify queues a notice to every active member of the secretariat, by
 // the channels pl allows, and kicks the dispatcher: the notice may go by
 // another channel, whose lane may be waiting. Each member gets text in
-// their profile's language, else the network's (i18n.Reader), written once
-// per language; the key is the same in every language, so that a notice
-// is sent once however often it is planned.
+// their profile's language, else (on Slack) their Slack locale's, else the
+// network's (Planner.NoticeFor), written once per language; the key is the
+// same in every language, so that a notice is sent once however often it
+// is planned.
 func (d *Dispatcher) notify(ctx context.Context, pl Planner, key string, text func(lang language.Tag) string) error {
 	sec, err := d.Store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleSecretariat}, Statuses: []model.Status{model.StatusActive}})
 	if err != nil {
@@ -596,14 +597,17 @@ func (d *Dispatcher) notify(ctx context.Context, pl Planner, key string, text fu
 	}
 	var items []model.OutboxItem
 	texts := map[language.Tag]string{}
-	for _, s := range sec {
-		lang := i18n.Reader(s.Language)
+	written := func(reader model.Person) string {
+		lang := i18n.Reader(reader.Language)
 		t, ok := texts[lang]
 		if !ok {
 			t = text(lang)
 			texts[lang] = t
 		}
-		items = append(items, pl.Notice(key, s, t)...)
+		return t
+	}
+	for _, s := range sec {
+		items = append(items, pl.NoticeFor(key, s, written)...)
 	}
 	if len(items) == 0 {
 		return nil

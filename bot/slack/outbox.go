@@ -65,14 +65,17 @@ func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Pa
 // withLocale is p with its reader's Slack locale (users.info, through the
 // users cache) as their language when their profile gives none, for the
 // messages rendered here: invitations, polls, cancellations, reminders and
-// nudges. A notice's text was written when it was planned, so it is not
-// looked up. When Slack cannot say, i18n.Reader falls back to the
+// nudges, and notices planned in every language (delivery.Planner.NoticeFor).
+// A notice planned with one text (before NoticeFor) is sent as it is,
+// without a look-up. When Slack cannot say, i18n.Reader falls back to the
 // network's language.
 func (t *Transport) withLocale(ctx context.Context, userID string, p delivery.Payload) delivery.Payload {
 	switch p.Kind {
 	case model.KindRequest, model.KindPoll, model.KindCancel, model.KindReminder, model.KindNudge:
 	default:
-		return p
+		if len(p.Texts) == 0 {
+			return p
+		}
 	}
 	if strings.TrimSpace(p.Invitee.Language) == "" {
 		p.Invitee.Language = t.users.caller(ctx, userID).Locale
@@ -247,7 +250,7 @@ func span(start, end time.Time, venue *time.Location) string {
 }
 
 // outboxText is a cancellation, a reminder, a nudge or a notice as text, in
-// the reader's language.
+// the reader's language (a notice's as it was written for it when planned).
 func outboxText(p delivery.Payload) string {
 	m := p.Meeting
 	pr, lang := readerPrinter(p)
@@ -263,7 +266,7 @@ func outboxText(p delivery.Payload) string {
 		}
 		return pr.Sprintf(msgNudge, model.Identifiers([]any{title, when(m), m.ID, m.ID})...)
 	}
-	return p.Text
+	return p.TextIn(lang)
 }
 
 // rsvpJob answers an invitation's button through the engine's Respond,
