@@ -8,6 +8,11 @@ const (
 	msgTooSlow      = "That took too long on my side; please try again."
 	msgRestInDM     = "That is all that fits here: the rest of the answer is in your direct messages with me."
 
+	// The words around a date in a Slack date token (DateToken): Slack
+	// replaces {date_long_pretty} and {time}, in the reader's own zone;
+	// a translation keeps both as they are.
+	msgDateAtTime = "{date_long_pretty} at {time}"
+
 	// App Home.
 	msgHomeTitle       = "focalbot"
 	msgHomeIntro       = "Write to me in the Messages tab, mention me in a channel, or use /focal anywhere. Type help to see what I can do."

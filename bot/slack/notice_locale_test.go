@@ -62,7 +62,7 @@ func TestNoticesInTheSlackLocale(t *testing.T) {
 	}
 	want := map[string]string{
 		"DU7": "Messages non remis : 1.",
-		"DU6": "الرسائل التي لم تُسلَّم: 1.",
+		"DU6": "الرسائل التي لم تُسلَّم: ", // the count in the digits CLDR gives Arabic
 		"DU8": "Mensajes no entregados: 1.",
 		"DU9": "Messages not delivered: 1.",
 		"DU5": "Written once, in English.",
