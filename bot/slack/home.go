@@ -92,7 +92,7 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 		room := (maxViewBlocks - len(blocks) - 2 - 2 - 2) / 2
 		np, nd := share(room, len(home.Pending), len(home.Drafts))
 		blocks = append(blocks, slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomePending))))
-		blocks = append(blocks, pendingBlocks(pr, home.Pending, np)...)
+		blocks = append(blocks, pendingBlocks(pr, tag, home.Pending, np)...)
 		blocks = append(blocks, slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomeDrafts))))
 		blocks = append(blocks, draftBlocks(pr, tag, home.Drafts, nd)...)
 		blocks = append(blocks, slackapi.NewActionBlock("home_meeting", button(actionNewMeeting, "", pr.Sprintf(msgButtonNewMeeting), "")))
@@ -113,8 +113,9 @@ func share(room, a, b int) (int, int) {
 }
 
 // pendingBlocks lists the first n registrations with Approve and Reject
-// buttons, and says how many more there are.
-func pendingBlocks(pr *message.Printer, pending []model.Person, n int) []slackapi.Block {
+// buttons, and says how many more there are, for a reader of lang (pr
+// prints in it): each person's country and role in their words.
+func pendingBlocks(pr *message.Printer, lang language.Tag, pending []model.Person, n int) []slackapi.Block {
 	if len(pending) == 0 {
 		return []slackapi.Block{section(pr.Sprintf(msgHomeNoPending))}
 	}
@@ -130,7 +131,7 @@ func pendingBlocks(pr *message.Printer, pending []model.Person, n int) []slackap
 		reject := button(actionReject, value, pr.Sprintf(msgButtonReject), "danger")
 		reject.Confirm = confirm(pr.Sprintf(msgConfirmTitle), pr.Sprintf(msgConfirmReject, p.Name), pr.Sprintf(msgConfirmYes), pr.Sprintf(msgConfirmNo))
 		blocks = append(blocks,
-			section(pr.Sprintf(msgHomePendingItem, clip(p.Name, maxTitleShown), c.Name, p.Role)),
+			section(pr.Sprintf(msgHomePendingItem, clip(p.Name, maxTitleShown), i18n.CountryName(lang, c.Alpha2), pr.Sprintf(roleWords[p.Role]))),
 			slackapi.NewActionBlock("pending_"+id, button(actionApprove, value, pr.Sprintf(msgButtonApprove), "primary"), reject))
 	}
 	return blocks

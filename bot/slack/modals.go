@@ -177,13 +177,18 @@ func countryInput(pr *message.Printer, lang language.Tag, initial string) *slack
 	}
 	var og []*slackapi.OptionGroupBlockObject
 	for _, g := range order {
-		og = append(og, slackapi.NewOptionGroupBlockElement(plain(groupLabel(g)), groups[g]...))
+		og = append(og, slackapi.NewOptionGroupBlockElement(plain(groupLabel(pr, g)), groups[g]...))
 	}
 	el := slackapi.NewOptionsGroupSelectBlockElement(slackapi.OptTypeStatic, plain(pr.Sprintf(msgChooseCountry)), fieldCountry, og...)
 	return slackapi.NewInputBlock(fieldCountry, plain(pr.Sprintf(msgFieldCountry)), nil, el)
 }
 
-func groupLabel(g model.Group) string {
+// groupLabel is a regional group's name in pr's language, "—" for the
+// countries of none (observers).
+func groupLabel(pr *message.Printer, g model.Group) string {
+	if m, ok := groupNames[g]; ok {
+		return pr.Sprintf(m)
+	}
 	if s := string(g); s != "" {
 		return s
 	}
