@@ -471,7 +471,7 @@ func (d *Dispatcher) trouble(ctx context.Context, ch model.Channel, now time.Tim
 	pl := d.Planner
 	pl.Channels = slices.DeleteFunc(slices.Clone(pl.Channels), func(c model.Channel) bool { return c == ch })
 	return d.notify(ctx, pl, fmt.Sprintf("outage:%s:%d", ch, o.Since.Unix()), func(lang language.Tag) string {
-		return i18n.Printer(lang).Sprintf(msgOutage, ch, d.when(lang, o.Since), o.Failures, cause, roundDuration(d.MaxAge))
+		return i18n.Printer(lang).Sprintf(msgOutage, channelWord(lang, ch), d.when(lang, o.Since), o.Failures, cause, roundDuration(d.MaxAge))
 	})
 }
 
@@ -491,7 +491,7 @@ func (d *Dispatcher) recovered(ctx context.Context, ch model.Channel, now time.T
 	}
 	d.Log.Info("deliveries work again", "channel", ch, "since", o.Since, "failures", o.Failures, "retries", n)
 	return d.notify(ctx, d.Planner, fmt.Sprintf("outage:%s:%d/over", ch, o.Since.Unix()), func(lang language.Tag) string {
-		return i18n.Printer(lang).Sprintf(msgOutageOver, ch, d.when(lang, o.Since), d.when(lang, now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
+		return i18n.Printer(lang).Sprintf(msgOutageOver, channelWord(lang, ch), d.when(lang, o.Since), d.when(lang, now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
 	})
 }
 
@@ -573,7 +573,7 @@ func (d *Dispatcher) report(ctx context.Context, ch model.Channel) error {
 				pr.Fprintf(&b, msgDeliveryFailedMore, len(failed)-i)
 				break
 			}
-			pr.Fprintf(&b, msgDeliveryFailedLine, f.item.Kind, f.payload.Meeting.TitleIn(lang.String()), f.payload.Invitee.Name, f.item.Recipient, f.item.Channel, f.reason)
+			pr.Fprintf(&b, msgDeliveryFailedLine, kindWord(lang, f.item.Kind), f.payload.Meeting.TitleIn(lang.String()), f.payload.Invitee.Name, f.item.Recipient, channelWord(lang, f.item.Channel), f.reason)
 		}
 		b.WriteString(pr.Sprintf(msgDeliveryFailedHint))
 		return b.String()
@@ -640,3 +640,41 @@ const (
 	msgExpiredWeek        = "its week is over"
 	msgExpiredAge         = "it failed for %s"
 )
+
+// What the secretariat is told a message was, and by which channel it
+// went, in a sentence of theirs.
+const (
+	msgKindRequest      = "invitation"
+	msgKindCancel       = "cancellation"
+	msgKindReminder     = "reminder"
+	msgKindNudge        = "reminder to answer"
+	msgKindNotice       = "notice"
+	msgKindPoll         = "poll question"
+	msgKindEmailConfirm = "confirmation code"
+	msgChannelEmail     = "e-mail"
+)
+
+var kindWords = map[model.OutboxKind]string{model.KindRequest: msgKindRequest, model.KindCancel: msgKindCancel,
+	model.KindReminder: msgKindReminder, model.KindNudge: msgKindNudge, model.KindNotice: msgKindNotice,
+	model.KindPoll: msgKindPoll, model.KindEmailConfirm: msgKindEmailConfirm}
+
+// kindWord names a kind of message in lang; a kind it does not know by
+// its own name.
+func kindWord(lang language.Tag, k model.OutboxKind) string {
+	if m, ok := kindWords[k]; ok {
+		return i18n.Printer(lang).Sprintf(m)
+	}
+	return string(k)
+}
+
+// channelWord names a channel in lang: "courrier électronique"; Slack is
+// Slack in every language.
+func channelWord(lang language.Tag, ch model.Channel) string {
+	switch ch {
+	case model.ChannelEmail:
+		return i18n.Printer(lang).Sprintf(msgChannelEmail)
+	case model.ChannelSlack:
+		return "Slack"
+	}
+	return string(ch)
+}

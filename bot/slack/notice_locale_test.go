@@ -67,11 +67,21 @@ func TestNoticesInTheSlackLocale(t *testing.T) {
 		"DU9": "Messages not delivered: 1.",
 		"DU5": "Written once, in English.",
 	}
+	// The line of the message not sent: what it was and how it went, in
+	// the reader's words too.
+	line := map[string]string{
+		"DU7": "• invitation pour \"Second Meeting\" à Kwame Mensah (kwame@mfa.example.gh, par courrier électronique)",
+		"DU8": "• invitación para \"Second Meeting\" a Kwame Mensah (kwame@mfa.example.gh, por correo electrónico)",
+		"DU9": "• the invitation for \"Second Meeting\" to Kwame Mensah (kwame@mfa.example.gh, by e-mail)",
+	}
 	for range want {
 		got := next(t, fs.posts, "a notice of the failure")
 		w, ok := want[got.Channel]
 		if !ok || !strings.HasPrefix(got.Text, w) {
 			t.Errorf("notice to %s: %q; want it to begin %q", got.Channel, got.Text, w)
+		}
+		if l := line[got.Channel]; !strings.Contains(got.Text, l) {
+			t.Errorf("notice to %s: %q; want it to say %q", got.Channel, got.Text, l)
 		}
 		delete(want, got.Channel)
 	}
