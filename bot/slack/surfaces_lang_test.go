@@ -269,3 +269,40 @@ func shownTexts(raw string) []string {
 	}
 	return out
 }
+
+// TestCountryListInTheReadersOrder: a form's countries are listed, group
+// by group, in the order of their names in the reader's language, so that
+// a French reader finds Germany ("Allemagne") among the A.
+func TestCountryListInTheReadersOrder(t *testing.T) {
+	for _, c := range []struct {
+		lang          language.Tag
+		first, before string // the first of the Western group, and a name before it there
+	}{{i18n.French, "Allemagne", "Andorre"}, {i18n.English, "Andorra", "Australia"}, {i18n.Spanish, "Alemania", "Andorra"}} {
+		raw, _ := json.Marshal(countryInput(i18n.Printer(c.lang), c.lang, ""))
+		var in struct {
+			Element struct {
+				OptionGroups []struct {
+					Options []struct {
+						Text struct{ Text string } `json:"text"`
+					} `json:"options"`
+				} `json:"option_groups"`
+			} `json:"element"`
+		}
+		if err := json.Unmarshal(raw, &in); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, g := range in.Element.OptionGroups {
+			var names []string
+			for _, o := range g.Options {
+				names = append(names, o.Text.Text)
+			}
+			if len(names) > 1 && names[0] == c.first && names[1] == c.before {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: no group begins %q, %q: %s", c.lang, c.first, c.before, raw)
+		}
+	}
+}
