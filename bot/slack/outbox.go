@@ -142,6 +142,16 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 // or when the bot is too busy to look.
 func say(format string) string { return i18n.Printer(i18n.Default()).Sprintf(format) }
 
+// sayTo renders a message of the catalog in the language of reply, for
+// what the transport adds to an answer (where the rest of it is); in the
+// network's when the reply has none.
+func sayTo(reply *bot.Reply, format string) string {
+	if reply == nil || reply.Language() == "" || reply.Language() == "und" {
+		return say(format)
+	}
+	return i18n.Printer(i18n.Match(reply.Language())).Sprintf(format)
+}
+
 // readerPrinter is the catalog's printer for the reader of p, and their
 // language: their profile's (or a guest's), else their Slack locale as
 // Send's withLocale put it there, else the network's.

@@ -22,7 +22,8 @@ import (
 // Slack locale) and an Arabic one (by their profile): the App Home of the
 // secretariat (its lists' "and N more" lines too) and of someone not on
 // the roster, every modal and the errors of a form, the answers to
-// /focal (help, a mistake), an invitation and a poll question with their
+// /focal (help, mistakes, coverage), the pointer in a channel's thread to
+// an answer sent privately, an invitation and a poll question with their
 // buttons. It fails on any sentence or label of the catalog that is left
 // in English (untranslated).
 func TestEverySlackSurfaceInTheReadersLanguage(t *testing.T) {
@@ -106,6 +107,10 @@ func TestEverySlackSurfaceInTheReadersLanguage(t *testing.T) {
 				}
 			}
 		}
+
+		b.event(mention("Ev-me-"+r.secretariat, r.secretariat, "C1", "1348927200.000300", "<@UBOT> me"))
+		next(t, fs.posts, "the private answer")
+		saw("the pointer in a thread to a private answer", next(t, fs.posts, "the pointer").Text)
 
 		for _, kind := range []model.OutboxKind{model.KindRequest, model.KindPoll} {
 			p := delivery.Payload{Kind: kind, Meeting: m, Invitee: delivery.Invitee{SlackID: r.none}}
