@@ -18,8 +18,9 @@ import (
 )
 
 // TestEverySlackSurfaceInTheReadersLanguage renders, through the fake
-// Slack, every surface a person sees for a French reader (known by their
-// Slack locale) and an Arabic one (by their profile): the App Home of the
+// Slack (which checks Block Kit's limits), every surface a person sees for
+// a French reader (known by their Slack locale) and an Arabic one (by
+// their profile), and as well for a Spanish, a Chinese and a Russian one: the App Home of the
 // secretariat (its lists' "and N more" lines too) and of someone not on
 // the roster, every modal and the errors of a form, the answers to
 // /focal (help, mistakes, coverage), the pointer in a channel's thread to
@@ -28,7 +29,11 @@ import (
 // in English (untranslated).
 func TestEverySlackSurfaceInTheReadersLanguage(t *testing.T) {
 	fs := newFakeSlack(t)
-	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t)})
+	// The test's clock stands still, so that Slack's budgets, once spent,
+	// would hold every call longer than the last: no pacing here.
+	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t), setup: func(tr *Transport) {
+		tr.throttle.wait = func(context.Context, time.Duration) error { return nil }
+	}})
 	roster(b) // Ama (U1), Ruth of the secretariat (U2), Mette pending; Lars (U3) not on it
 	ctx := context.Background()
 	fs.setLocale("U2", "fr-FR")
@@ -37,6 +42,18 @@ func TestEverySlackSurfaceInTheReadersLanguage(t *testing.T) {
 	b.addPerson(model.Person{Name: "Layla Haddad", Email: "layla@globalr2p.example.org", Language: "ar", Role: model.RoleSecretariat, Status: model.StatusActive})
 	fs.addUser("U5", "omar@mofa.gov.eg", "Omar Farouk", "Africa/Cairo")
 	fs.setLocale("U5", "ar-EG")
+	// The other languages, for Slack's limits and the catalog's sentences:
+	// Spanish and Chinese by the Slack locale, Russian by the profile.
+	for _, u := range []struct{ sec, none, locale, profile string }{
+		{"US1", "UN1", "es-419", ""}, {"US2", "UN2", "zh-CN", ""}, {"US3", "UN3", "en-US", "ru"},
+	} {
+		fs.addUser(u.sec, strings.ToLower(u.sec)+"@globalr2p.example.org", "Member "+u.sec, "Europe/Geneva")
+		fs.setLocale(u.sec, u.locale)
+		b.addPerson(model.Person{Name: "Member " + u.sec, Email: strings.ToLower(u.sec) + "@globalr2p.example.org", Language: u.profile,
+			Role: model.RoleSecretariat, Status: model.StatusActive})
+		fs.addUser(u.none, strings.ToLower(u.none)+"@mfa.example.org", "Newcomer "+u.none, "Europe/Geneva")
+		fs.setLocale(u.none, map[string]string{"": u.locale, "ru": "ru-RU"}[u.profile])
+	}
 	for i := range 3 {
 		b.addPerson(model.Person{Name: fmt.Sprintf("Pending %d", i), Email: fmt.Sprintf("p%d@mfa.gov.gh", i), Country: "GH",
 			Role: model.RoleAlternate, Status: model.StatusPending})
@@ -66,7 +83,7 @@ func TestEverySlackSurfaceInTheReadersLanguage(t *testing.T) {
 	for _, r := range []struct {
 		lang              language.Tag
 		secretariat, none string // a member of the secretariat, and someone not on the roster
-	}{{i18n.French, "U2", "U3"}, {i18n.Arabic, "U4", "U5"}} {
+	}{{i18n.French, "U2", "U3"}, {i18n.Arabic, "U4", "U5"}, {i18n.Spanish, "US1", "UN1"}, {i18n.SimplifiedChinese, "US2", "UN2"}, {i18n.Russian, "US3", "UN3"}} {
 		var seen []shown
 		saw := func(what, raw string) { seen = append(seen, shown{what, raw}) }
 
@@ -93,24 +110,29 @@ func TestEverySlackSurfaceInTheReadersLanguage(t *testing.T) {
 		saw("the errors of a bad meeting", b.interaction(submission(r.secretariat, modalMeeting,
 			map[string]string{fieldMeetingTitle: "Retreat", fieldDate: "2012-10-20", fieldStart: "10:00", fieldZone: "Mars/Olympus", fieldVenue: "Accra"}, nil)))
 
-		for _, line := range []string{"help", "rsvp maybe 999", "frobnicate", "coverage"} {
+		// The answers to /focal, then a mention whose answer is private:
+		// the transport's one worker answers them in that order, so that
+		// when the mention's answer comes, every part of the others' has.
+		commands := map[string]string{}
+		for _, line := range []string{"help", "rsvp maybe 999", "coverage"} {
 			name := r.secretariat + "-" + strings.ReplaceAll(line, " ", "-")
+			commands[name] = "/focal " + line
 			b.request(PathCommands, "application/x-www-form-urlencoded", slashCommand(fs, r.secretariat, line, name), nil)
-			got := next(t, fs.responses, "/focal "+line)
-			saw("/focal "+line, got.Text)
-			for more := true; more; { // a long answer comes in parts
-				select {
-				case got := <-fs.responses:
-					saw("/focal "+line, got.Text)
-				case <-time.After(100 * time.Millisecond):
-					more = false
-				}
-			}
 		}
-
 		b.event(mention("Ev-me-"+r.secretariat, r.secretariat, "C1", "1348927200.000300", "<@UBOT> me"))
-		next(t, fs.posts, "the private answer")
+		if private := next(t, fs.posts, "the private answer"); private.Channel != "D"+r.secretariat {
+			t.Errorf("the private answer went to %s", private.Channel)
+		}
 		saw("the pointer in a thread to a private answer", next(t, fs.posts, "the pointer").Text)
+		answered := map[string]bool{}
+		for len(fs.responses) > 0 {
+			got := <-fs.responses
+			answered[got.Channel] = true
+			saw(commands[got.Channel], got.Text)
+		}
+		if len(answered) != len(commands) {
+			t.Errorf("answers to %v; want each of %v", answered, commands)
+		}
 
 		for _, kind := range []model.OutboxKind{model.KindRequest, model.KindPoll} {
 			p := delivery.Payload{Kind: kind, Meeting: m, Invitee: delivery.Invitee{SlackID: r.none}}
@@ -137,7 +159,7 @@ func TestEverySlackSurfaceInTheReadersLanguage(t *testing.T) {
 			"the regional groups of the country list": {i18n.French: `"label":{"type":"plain_text","text":"Groupe des États d'Afrique"`,
 				i18n.Arabic: `"label":{"type":"plain_text","text":"الدول الأفريقية"`},
 		} {
-			found := false
+			found := want[r.lang] == ""
 			for _, s := range seen {
 				found = found || strings.Contains(s.raw, want[r.lang])
 			}
