@@ -331,6 +331,8 @@ func (pl Planner) noticeChannel(to model.Person) (model.Channel, string) {
 	return "", ""
 }
 
+// notice is the one item of a notice to to: text, and its texts in other
+// languages when there are any.
 func (pl Planner) notice(key string, to model.Person, text string, texts map[string]string) []model.OutboxItem {
 	ch, addr := pl.noticeChannel(to)
 	if ch == "" {
