@@ -639,11 +639,9 @@ const (
 	msgExpiredDay         = "its day is over"
 	msgExpiredWeek        = "its week is over"
 	msgExpiredAge         = "it failed for %s"
-)
 
-// What the secretariat is told a message was, and by which channel it
-// went, in a sentence of theirs.
-const (
+	// What a message was, and by which channel it went, in a sentence of
+	// the secretariat's.
 	msgKindRequest      = "invitation"
 	msgKindCancel       = "cancellation"
 	msgKindReminder     = "reminder"
