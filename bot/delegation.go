@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"focalbot/i18n"
 	"focalbot/model"
 	"focalbot/network"
 )
@@ -105,7 +106,7 @@ func (e *Engine) statusByCountry(w *Reply, invs []model.Invitation) {
 				}
 			}
 			if len(names) > 0 {
-				w.Printf(msgCoverageGroup, w.group(g), len(names), len(groupMembers(g)), strings.Join(names, ", "))
+				w.Printf(msgCoverageGroup, w.group(g), len(names), len(groupMembers(g)), strings.Join(names, i18n.ListSeparator(w.lang)))
 			}
 		}
 	}

@@ -62,9 +62,10 @@ type Caller struct {
 	TimeZone string // the transport's idea of the caller's zone (Slack's tz)
 	Locale   string // the transport's idea of the caller's language (Slack's locale, "fr-FR")
 	// Span, when set, is how the transport shows a meeting's time so that
-	// each reader sees it in their own zone (Slack's date tokens); without
-	// it the engine writes the venue's time and the reader's.
-	Span func(start, end time.Time, venue *time.Location) string
+	// each reader sees it in their own zone (Slack's date tokens), in the
+	// reader's language lang; without it the engine writes the venue's
+	// time and the reader's.
+	Span func(lang language.Tag, start, end time.Time, venue *time.Location) string
 	// Mention, when set, is how the transport mentions a user of its own
 	// by ID (a live Slack mention); without it the engine writes <@ID>.
 	Mention func(slackID string) string

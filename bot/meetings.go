@@ -598,7 +598,7 @@ func (e *Engine) when(w *Reply, m model.Meeting, r *Request) string {
 // date tokens, each reader's own zone).
 func (e *Engine) spanText(w *Reply, s delivery.Summary, m model.Meeting, r *Request) string {
 	if r.Caller.Span != nil {
-		return r.Caller.Span(m.Start, m.End, m.Location())
+		return r.Caller.Span(w.lang, m.Start, m.End, m.Location())
 	}
 	text := s.VenueSpan + " " + w.p.Sprintf(msgVenueTime, placeOf(m.Location()))
 	if s.ReaderSpan != "" {

@@ -251,7 +251,7 @@ func (e *Engine) showPoll(w *Reply, r *Request, p model.Poll) {
 		w.Printf(msgPollIsClosed)
 	}
 	if len(p.Hosts) > 0 {
-		w.Printf(msgPollHosts, network.CountryNames(p.Hosts))
+		w.Printf(msgPollHosts, i18n.CountryNames(w.lang, p.Hosts))
 	}
 	for i, s := range p.Slots {
 		w.Printf(msgPollSlot, i+1, e.slotTime(w, r, s))

@@ -104,22 +104,23 @@ func (e *Engine) coverage(ctx context.Context, w *Reply, r *Request) error {
 		if len(g.Covered) == 0 {
 			w.Printf(msgCoverageGroupNone, w.group(g.Group), 0, g.Total)
 		} else {
-			w.Printf(msgCoverageGroup, w.group(g.Group), len(g.Covered), g.Total, strings.Join(namesOf(g.Covered), ", "))
+			w.Printf(msgCoverageGroup, w.group(g.Group), len(g.Covered), g.Total, w.countryNames(g.Covered))
 		}
 	}
 	if len(cv.Observers) > 0 {
-		w.Printf(msgCoverageObservers, strings.Join(namesOf(cv.Observers), ", "))
+		w.Printf(msgCoverageObservers, w.countryNames(cv.Observers))
 	}
 	return nil
 }
 
-// namesOf are the names of countries.
-func namesOf(cs []model.Country) []string {
-	names := make([]string, len(cs))
+// countryNames lists countries by their names in the reader's language,
+// as it lists words ("Ghana, Danemark", "غانا، الدانمرك").
+func (w *Reply) countryNames(cs []model.Country) string {
+	codes := make([]string, len(cs))
 	for i, c := range cs {
-		names[i] = c.Name
+		codes[i] = c.Alpha2
 	}
-	return names
+	return i18n.CountryNames(w.lang, codes)
 }
 
 // groupMembers are the member states of a regional group, without observers.

@@ -471,7 +471,7 @@ func (d *Dispatcher) trouble(ctx context.Context, ch model.Channel, now time.Tim
 	pl := d.Planner
 	pl.Channels = slices.DeleteFunc(slices.Clone(pl.Channels), func(c model.Channel) bool { return c == ch })
 	return d.notify(ctx, pl, fmt.Sprintf("outage:%s:%d", ch, o.Since.Unix()), func(lang language.Tag) string {
-		return i18n.Printer(lang).Sprintf(msgOutage, ch, d.when(lang, o.Since), o.Failures, cause, roundDuration(d.MaxAge))
+		return i18n.Printer(lang).Sprintf(msgOutage, channelWord(lang, ch), d.when(lang, o.Since), o.Failures, cause, roundDuration(d.MaxAge))
 	})
 }
 
@@ -491,7 +491,7 @@ func (d *Dispatcher) recovered(ctx context.Context, ch model.Channel, now time.T
 	}
 	d.Log.Info("deliveries work again", "channel", ch, "since", o.Since, "failures", o.Failures, "retries", n)
 	return d.notify(ctx, d.Planner, fmt.Sprintf("outage:%s:%d/over", ch, o.Since.Unix()), func(lang language.Tag) string {
-		return i18n.Printer(lang).Sprintf(msgOutageOver, ch, d.when(lang, o.Since), d.when(lang, now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
+		return i18n.Printer(lang).Sprintf(msgOutageOver, channelWord(lang, ch), d.when(lang, o.Since), d.when(lang, now), roundDuration(now.Sub(o.Since)), o.Failures, o.LastError)
 	})
 }
 
@@ -573,7 +573,7 @@ func (d *Dispatcher) report(ctx context.Context, ch model.Channel) error {
 				pr.Fprintf(&b, msgDeliveryFailedMore, len(failed)-i)
 				break
 			}
-			pr.Fprintf(&b, msgDeliveryFailedLine, f.item.Kind, f.payload.Meeting.TitleIn(lang.String()), f.payload.Invitee.Name, f.item.Recipient, f.item.Channel, f.reason)
+			pr.Fprintf(&b, msgDeliveryFailedLine, kindWord(lang, f.item.Kind), f.payload.Meeting.TitleIn(lang.String()), f.payload.Invitee.Name, f.item.Recipient, channelWord(lang, f.item.Channel), f.reason)
 		}
 		b.WriteString(pr.Sprintf(msgDeliveryFailedHint))
 		return b.String()
@@ -586,9 +586,10 @@ const maxReported = 20
 // notify queues a notice to every active member of the secretariat, by
 // the channels pl allows, and kicks the dispatcher: the notice may go by
 // another channel, whose lane may be waiting. Each member gets text in
-// their profile's language, else the network's (i18n.Reader), written once
-// per language; the key is the same in every language, so that a notice
-// is sent once however often it is planned.
+// their profile's language, else (on Slack) their Slack locale's, else the
+// network's (Planner.NoticeFor), written once per language; the key is the
+// same in every language, so that a notice is sent once however often it
+// is planned.
 func (d *Dispatcher) notify(ctx context.Context, pl Planner, key string, text func(lang language.Tag) string) error {
 	sec, err := d.Store.People(ctx, model.PeopleFilter{Roles: []model.Role{model.RoleSecretariat}, Statuses: []model.Status{model.StatusActive}})
 	if err != nil {
@@ -596,14 +597,17 @@ func (d *Dispatcher) notify(ctx context.Context, pl Planner, key string, text fu
 	}
 	var items []model.OutboxItem
 	texts := map[language.Tag]string{}
-	for _, s := range sec {
-		lang := i18n.Reader(s.Language)
+	written := func(reader model.Person) string {
+		lang := i18n.Reader(reader.Language)
 		t, ok := texts[lang]
 		if !ok {
 			t = text(lang)
 			texts[lang] = t
 		}
-		items = append(items, pl.Notice(key, s, t)...)
+		return t
+	}
+	for _, s := range sec {
+		items = append(items, pl.NoticeFor(key, s, written)...)
 	}
 	if len(items) == 0 {
 		return nil
@@ -635,4 +639,40 @@ const (
 	msgExpiredDay         = "its day is over"
 	msgExpiredWeek        = "its week is over"
 	msgExpiredAge         = "it failed for %s"
+
+	// What a message was, and by which channel it went, in a sentence of
+	// the secretariat's.
+	msgKindRequest      = "invitation"
+	msgKindCancel       = "cancellation"
+	msgKindReminder     = "reminder"
+	msgKindNudge        = "reminder to answer"
+	msgKindNotice       = "notice"
+	msgKindPoll         = "poll question"
+	msgKindEmailConfirm = "confirmation code"
+	msgChannelEmail     = "e-mail"
 )
+
+var kindWords = map[model.OutboxKind]string{model.KindRequest: msgKindRequest, model.KindCancel: msgKindCancel,
+	model.KindReminder: msgKindReminder, model.KindNudge: msgKindNudge, model.KindNotice: msgKindNotice,
+	model.KindPoll: msgKindPoll, model.KindEmailConfirm: msgKindEmailConfirm}
+
+// kindWord names a kind of message in lang; a kind it does not know by
+// its own name.
+func kindWord(lang language.Tag, k model.OutboxKind) string {
+	if m, ok := kindWords[k]; ok {
+		return i18n.Printer(lang).Sprintf(m)
+	}
+	return string(k)
+}
+
+// channelWord names a channel in lang: "courrier électronique"; Slack is
+// Slack in every language.
+func channelWord(lang language.Tag, ch model.Channel) string {
+	switch ch {
+	case model.ChannelEmail:
+		return i18n.Printer(lang).Sprintf(msgChannelEmail)
+	case model.ChannelSlack:
+		return "Slack"
+	}
+	return string(ch)
+}

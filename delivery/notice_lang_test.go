@@ -83,8 +83,8 @@ func TestSecretariatNoticesInEachMembersLanguage(t *testing.T) {
 			to   string
 			want []string
 		}{
-			{"U0RUTH", []string{"Sending by email has failed since Wed 1 Aug 2012, 13:00 UTC", "Sending by email works again", "Messages not delivered: 1.", `"Second Meeting" to Guest 3`}},
-			{"U0MARIE", []string{"L'envoi par email", "mercredi 1 août 2012, 13:00 UTC", "fonctionne de nouveau", "Messages non remis : 1.", `"Second Meeting" à Guest 3`}},
+			{"U0RUTH", []string{"Sending by e-mail has failed since Wed 1 Aug 2012, 13:00 UTC", "Sending by e-mail works again", "Messages not delivered: 1.", `the invitation for "Second Meeting" to Guest 3`}},
+			{"U0MARIE", []string{"L'envoi par courrier électronique", "mercredi 1 août 2012, 13:00 UTC", "fonctionne de nouveau", "Messages non remis : 1.", `invitation pour "Second Meeting" à Guest 3`}},
 		} {
 			all := strings.Join(texts[c.to], "\n")
 			for _, w := range c.want {

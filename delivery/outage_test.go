@@ -87,7 +87,7 @@ func TestLongSMTPOutageLosesNothing(t *testing.T) {
 		if guests != 20 || len(notices) != 1 {
 			t.Fatalf("after the outage: %d invitations (want 20) and %d notices to the secretariat (want 1)", guests, len(notices))
 		}
-		if !strings.Contains(notices[0], "Sending by email works again") || !strings.Contains(notices[0], "Wed 1 Aug 2012, 13:00 UTC") {
+		if !strings.Contains(notices[0], "Sending by e-mail works again") || !strings.Contains(notices[0], "Wed 1 Aug 2012, 13:00 UTC") {
 			t.Errorf("the notice does not say the outage is over, and since when:\n%s", notices[0])
 		}
 		if n := outboxByStatus(t, s, model.KindRequest); n[model.OutboxSent] != 20 {

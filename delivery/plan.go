@@ -24,7 +24,10 @@ import (
 	"time"
 
 	"focalbot/calendar"
+	"focalbot/i18n"
 	"focalbot/model"
+
+	"golang.org/x/text/language"
 )
 
 // Invitee is who a message goes to, as known when it was queued.
@@ -69,9 +72,14 @@ type Payload struct {
 	Meeting   model.Meeting
 	Invitee   Invitee
 	Organiser Organiser
-	Text      string        `json:",omitempty"` // for notices
-	Offset    time.Duration `json:",omitempty"` // for reminders: how long before the start
-	Poll      *model.Poll   `json:",omitempty"` // for poll questions
+	Text      string `json:",omitempty"` // for notices
+	// Texts is, for a notice by Slack to a person whose profile names no
+	// language, its text in each language of i18n.Languages that differs
+	// from Text (keyed by the tag, "fr", "zh-Hans"), so that the sender
+	// writes it in their Slack locale (TextIn). Text is the network's.
+	Texts  map[string]string `json:",omitempty"`
+	Offset time.Duration     `json:",omitempty"` // for reminders: how long before the start
+	Poll   *model.Poll       `json:",omitempty"` // for poll questions
 	// For updates (Planner.Update): the meeting as it was, so that the mail
 	// says what changed, and whether the invitee is asked to answer again.
 	Previous *model.Meeting `json:",omitempty"`
@@ -103,6 +111,7 @@ type wirePayload struct {
 	Invitee   Invitee
 	Organiser Organiser
 	Text      string
+	Texts     map[string]string
 	Offset    time.Duration
 	Poll      *model.Poll
 	Previous  *model.Meeting
@@ -202,7 +211,7 @@ func (dc *decoder) known(payload string) (Payload, bool) {
 
 // payload is w as a Payload, without its meeting.
 func (w wirePayload) payload() Payload {
-	return Payload{Kind: w.Kind, Invitee: w.Invitee, Organiser: w.Organiser, Text: w.Text, Offset: w.Offset, Poll: w.Poll,
+	return Payload{Kind: w.Kind, Invitee: w.Invitee, Organiser: w.Organiser, Text: w.Text, Texts: w.Texts, Offset: w.Offset, Poll: w.Poll,
 		Previous: w.Previous, AskAgain: w.AskAgain, Country: w.Country}
 }
 
@@ -277,23 +286,73 @@ func (pl Planner) PollQuestion(p model.Poll, to model.Person, text string) []mod
 
 // Notice plans a plain message to one person, keyed by key so that it is
 // sent once however often it is planned: by Slack when they use it and Slack
-// is in use, else by e-mail.
+// is in use, else by e-mail. text is what they read, in whatever language;
+// NoticeFor writes it in theirs.
 func (pl Planner) Notice(key string, to model.Person, text string) []model.OutboxItem {
-	who := Invitee{PersonID: to.ID, Name: to.Name, Email: to.Email, SlackID: to.SlackID, TimeZone: to.TimeZone, Language: to.Language}
-	for _, ch := range []model.Channel{model.ChannelSlack, model.ChannelEmail} {
-		addr := who.Email
-		if ch == model.ChannelSlack {
-			addr = who.SlackID
+	return pl.notice(key, to, text, nil)
+}
+
+// NoticeFor plans a plain message to one person as Notice does, written by
+// text for them (in the language of reader.Language, which is the
+// person's). On Slack a person whose profile names no language reads it in
+// their Slack locale, which only the sender knows: text then writes it in
+// each of i18n.Languages as well (Payload.Texts), and the sender picks
+// (Payload.TextIn).
+func (pl Planner) NoticeFor(key string, to model.Person, text func(reader model.Person) string) []model.OutboxItem {
+	written := text(to)
+	var texts map[string]string
+	if ch, _ := pl.noticeChannel(to); ch == model.ChannelSlack && strings.TrimSpace(to.Language) == "" {
+		for _, lang := range i18n.Languages {
+			reader := to
+			reader.Language = lang.String()
+			if t := text(reader); t != written {
+				if texts == nil {
+					texts = map[string]string{}
+				}
+				texts[lang.String()] = t
+			}
 		}
-		if addr == "" || !slices.Contains(pl.Channels, ch) {
-			continue
-		}
-		return []model.OutboxItem{{
-			Key: fmt.Sprintf("%s/to:%d/%s", key, to.ID, ch), Channel: ch, Kind: model.KindNotice, Recipient: addr,
-			Payload: encode(Payload{Kind: model.KindNotice, Invitee: who, Organiser: pl.Organiser, Text: text}),
-		}}
 	}
-	return nil
+	return pl.notice(key, to, written, texts)
+}
+
+// noticeChannel is how a notice reaches to, and their address there: Slack
+// when they use it and Slack is in use, else e-mail; "" when neither.
+func (pl Planner) noticeChannel(to model.Person) (model.Channel, string) {
+	for _, ch := range []model.Channel{model.ChannelSlack, model.ChannelEmail} {
+		addr := to.Email
+		if ch == model.ChannelSlack {
+			addr = to.SlackID
+		}
+		if addr != "" && slices.Contains(pl.Channels, ch) {
+			return ch, addr
+		}
+	}
+	return "", ""
+}
+
+// notice is the one item of a notice to to: text, and its texts in other
+// languages when there are any.
+func (pl Planner) notice(key string, to model.Person, text string, texts map[string]string) []model.OutboxItem {
+	ch, addr := pl.noticeChannel(to)
+	if ch == "" {
+		return nil
+	}
+	who := Invitee{PersonID: to.ID, Name: to.Name, Email: to.Email, SlackID: to.SlackID, TimeZone: to.TimeZone, Language: to.Language}
+	return []model.OutboxItem{{
+		Key: fmt.Sprintf("%s/to:%d/%s", key, to.ID, ch), Channel: ch, Kind: model.KindNotice, Recipient: addr,
+		Payload: encode(Payload{Kind: model.KindNotice, Invitee: who, Organiser: pl.Organiser, Text: text, Texts: texts}),
+	}}
+}
+
+// TextIn is a notice's text for a reader of lang: the one written for
+// that language when it was planned (Texts), else Text, as every notice
+// planned before Texts existed has it.
+func (p Payload) TextIn(lang language.Tag) string {
+	if t, ok := p.Texts[i18n.Match(lang.String()).String()]; ok {
+		return t
+	}
+	return p.Text
 }
 
 // EmailConfirmation plans the message with the code that confirms a new
@@ -321,7 +380,7 @@ func encode(p Payload) string {
 		panic("delivery: payload does not marshal: " + err.Error())
 	}
 	b, err := json.Marshal(encodedPayload{Kind: p.Kind, Meeting: meeting, Invitee: p.Invitee, Organiser: p.Organiser,
-		Text: p.Text, Offset: p.Offset, Poll: p.Poll, Previous: p.Previous, AskAgain: p.AskAgain, Country: p.Country})
+		Text: p.Text, Texts: p.Texts, Offset: p.Offset, Poll: p.Poll, Previous: p.Previous, AskAgain: p.AskAgain, Country: p.Country})
 	if err != nil {
 		panic("delivery: payload does not marshal: " + err.Error())
 	}
@@ -335,12 +394,13 @@ type encodedPayload struct {
 	Meeting   json.RawMessage
 	Invitee   Invitee
 	Organiser Organiser
-	Text      string         `json:",omitempty"`
-	Offset    time.Duration  `json:",omitempty"`
-	Poll      *model.Poll    `json:",omitempty"`
-	Previous  *model.Meeting `json:",omitempty"`
-	AskAgain  bool           `json:",omitempty"`
-	Country   string         `json:",omitempty"`
+	Text      string            `json:",omitempty"`
+	Texts     map[string]string `json:",omitempty"`
+	Offset    time.Duration     `json:",omitempty"`
+	Poll      *model.Poll       `json:",omitempty"`
+	Previous  *model.Meeting    `json:",omitempty"`
+	AskAgain  bool              `json:",omitempty"`
+	Country   string            `json:",omitempty"`
 }
 
 // snapshots remembers the meeting marshalled last, for encode: a change

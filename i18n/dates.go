@@ -78,3 +78,10 @@ func DateMedium(t language.Tag, d time.Time) string {
 	}
 	return d.Format("2 Jan 2006")
 }
+
+// DateTimeMedium writes a day briefly and a time: "29 Sep 2012, 10:00" in
+// English, "29 sept. 2012, 10:00" in French, where a full date does not fit
+// (a Slack option's 75 characters).
+func DateTimeMedium(t language.Tag, d time.Time) string {
+	return DateMedium(t, d) + separator(t) + Clock(t, d)
+}

@@ -63,7 +63,7 @@ func (s *Service) TellSecretariat(ctx context.Context, c Caller, key string, tex
 	}
 	var items []model.OutboxItem
 	for _, p := range sec {
-		items = append(items, s.planner.Notice(key, p, text(p))...)
+		items = append(items, s.planner.NoticeFor(key, p, text)...)
 	}
 	if len(items) == 0 {
 		return nil

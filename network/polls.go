@@ -316,7 +316,7 @@ func (s *Service) ClosePoll(ctx context.Context, c Caller, id int64, notice func
 			r := rank(p, votes)
 			var items []model.OutboxItem
 			for _, person := range sec {
-				items = append(items, s.planner.Notice(fmt.Sprintf("poll:%d/closed", p.ID), person, notice(r, person))...)
+				items = append(items, s.planner.NoticeFor(fmt.Sprintf("poll:%d/closed", p.ID), person, func(reader model.Person) string { return notice(r, reader) })...)
 			}
 			return items
 		}

@@ -43,16 +43,22 @@ func (s *Scheduler) followUps(ctx context.Context, now time.Time) error {
 			}
 			due[day] = list
 		}
-		var lines []string
+		var mine []model.Outreach
 		for _, f := range list {
 			if f.OwnerID == o.ID {
-				c, _ := model.CountryByCode(f.Country)
-				lines = append(lines, sprintfFor(o, msgFollowUpLine, i18n.CountryName(i18n.Reader(o.Language), c.Alpha2), f.Stage, localDay(f.FollowUp)))
+				mine = append(mine, f)
 			}
 		}
-		if len(lines) > 0 {
-			text := sprintfFor(o, msgFollowUps, len(lines), strings.Join(lines, ""))
-			if _, err := s.Store.Enqueue(ctx, s.Planner.Notice(fmt.Sprintf("followups:%s", day), o, text)); err != nil {
+		if len(mine) > 0 {
+			text := func(reader model.Person) string {
+				var lines []string
+				for _, f := range mine {
+					c, _ := model.CountryByCode(f.Country)
+					lines = append(lines, sprintfFor(reader, msgFollowUpLine, i18n.CountryName(i18n.Reader(reader.Language), c.Alpha2), f.Stage, localDay(f.FollowUp)))
+				}
+				return sprintfFor(reader, msgFollowUps, len(lines), strings.Join(lines, ""))
+			}
+			if _, err := s.Store.Enqueue(ctx, s.Planner.NoticeFor(fmt.Sprintf("followups:%s", day), o, text)); err != nil {
 				return err
 			}
 		}

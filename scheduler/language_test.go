@@ -97,3 +97,54 @@ func TestPollClosedInEachReadersLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestSlackNoticesInEveryLanguage: a member of the secretariat on Slack
+// whose profile names no language gets the notice of a planned draft
+// written in each language besides the network's, for the Slack sender to
+// pick by their Slack locale; the text itself is the network's.
+func TestSlackNoticesInEveryLanguage(t *testing.T) {
+	at := time.Date(2013, 6, 1, 9, 0, 0, 0, ny)
+	storetest.ForEachBackend(t, clock.Fixed(at), func(t *testing.T, s *storage.Store) {
+		p := model.Person{Name: "Claire", Email: "claire@example.org", SlackID: "U0CLAIRE", Role: model.RoleSecretariat, Status: model.StatusActive}
+		if err := s.CreatePerson(ctx, model.System, &p); err != nil {
+			t.Fatal(err)
+		}
+		rule, _ := recur.ParseRule("unga")
+		sr := model.Series{Name: "Annual meeting", Rule: rule, Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), TimeZone: "America/New_York",
+			Duration: 7 * time.Hour, Venue: "New York", PlanAhead: 120 * 24 * time.Hour, Active: true}
+		if err := s.CreateSeries(ctx, model.System, &sr); err != nil {
+			t.Fatal(err)
+		}
+		sch := newScheduler(s, clock.Fixed(at))
+		sch.Planner.Channels = []model.Channel{model.ChannelSlack, model.ChannelEmail}
+		if err := sch.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		items, err := s.Outbox(ctx, model.OutboxFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, it := range items {
+			if it.Recipient != "U0CLAIRE" || it.Kind != model.KindNotice {
+				continue
+			}
+			found = true
+			p, err := delivery.Decode(it)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for lang, w := range map[string]string{"fr": "samedi 28 septembre 2013", "ru": "суббота, 28 сентября 2013 г.", "ar": "سبتمبر", "es": "sábado, 28 de septiembre de 2013", "zh-Hans": "2013年9月28日"} {
+				if !strings.Contains(p.Texts[lang], w) {
+					t.Errorf("%s: %q lacks %q", lang, p.Texts[lang], w)
+				}
+			}
+			if !strings.Contains(p.Text, "Sat 28 Sep 2013") {
+				t.Errorf("the network's text %q", p.Text)
+			}
+		}
+		if !found {
+			t.Error("no notice on Slack")
+		}
+	})
+}

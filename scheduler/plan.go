@@ -41,10 +41,12 @@ func (s *Scheduler) plan(ctx context.Context, now time.Time) error {
 		created, err := s.Store.PlanOccurrence(ctx, &m, func(m model.Meeting) []model.OutboxItem {
 			loc := m.Location()
 			var items []model.OutboxItem
+			text := func(reader model.Person) string {
+				lang := i18n.Reader(reader.Language)
+				return sprintfFor(reader, msgDraftPlanned, m.Title, delivery.SpanIn(lang, m.Start.In(loc), m.End.In(loc)), loc.String(), m.ID, m.ID, m.ID)
+			}
 			for _, p := range sec {
-				lang := i18n.Reader(p.Language)
-				text := sprintfFor(p, msgDraftPlanned, m.Title, delivery.SpanIn(lang, m.Start.In(loc), m.End.In(loc)), loc.String(), m.ID, m.ID, m.ID)
-				items = append(items, s.Planner.Notice(fmt.Sprintf("meeting:%d/planned", m.ID), p, text)...)
+				items = append(items, s.Planner.NoticeFor(fmt.Sprintf("meeting:%d/planned", m.ID), p, text)...)
 			}
 			return items
 		})

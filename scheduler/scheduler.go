@@ -143,7 +143,7 @@ func (s *Scheduler) notifyEach(ctx context.Context, key string, text func(p mode
 	}
 	var items []model.OutboxItem
 	for _, p := range sec {
-		items = append(items, s.Planner.Notice(key, p, text(p))...)
+		items = append(items, s.Planner.NoticeFor(key, p, text)...)
 	}
 	_, err = s.Store.Enqueue(ctx, items)
 	return err

@@ -284,8 +284,9 @@ func liveProblems(text, raw string, allowed ...string) []string {
 }
 
 // ownDate is a date token as the bot writes them: a time after 2000, a
-// format without a link, a fallback without markup.
-var ownDate = regexp.MustCompile(`^<!date\^[1-9][0-9]{9}\^\{[a-z_]+\}( (at )?\{[a-z_]+\})?\|[^<>|^]*>$`)
+// format without a link (Slack's tokens, and the reader's words between
+// them: "at", "à"), a fallback without markup.
+var ownDate = regexp.MustCompile(`^<!date\^[1-9][0-9]{9}\^\{[a-z_]+\}([^<>|^{}]*\{[a-z_]+\})?\|[^<>|^]*>$`)
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

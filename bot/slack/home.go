@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	slackapi "github.com/slack-go/slack"
+	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"focalbot/bot"
@@ -64,7 +65,8 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 	if home.Person != nil && home.Person.Language != "" {
 		lang = home.Person.Language
 	}
-	pr := i18n.Printer(i18n.Reader(lang))
+	tag := i18n.Reader(lang)
+	pr := i18n.Printer(tag)
 	blocks := []slackapi.Block{
 		slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomeTitle))),
 		section(pr.Sprintf(msgHomeIntro)),
@@ -90,9 +92,9 @@ func (t *Transport) publishHome(ctx context.Context, userID string) {
 		room := (maxViewBlocks - len(blocks) - 2 - 2 - 2) / 2
 		np, nd := share(room, len(home.Pending), len(home.Drafts))
 		blocks = append(blocks, slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomePending))))
-		blocks = append(blocks, pendingBlocks(pr, home.Pending, np)...)
+		blocks = append(blocks, pendingBlocks(pr, tag, home.Pending, np)...)
 		blocks = append(blocks, slackapi.NewHeaderBlock(plain(pr.Sprintf(msgHomeDrafts))))
-		blocks = append(blocks, draftBlocks(pr, home.Drafts, nd)...)
+		blocks = append(blocks, draftBlocks(pr, tag, home.Drafts, nd)...)
 		blocks = append(blocks, slackapi.NewActionBlock("home_meeting", button(actionNewMeeting, "", pr.Sprintf(msgButtonNewMeeting), "")))
 		blocks = append(blocks, slackapi.NewActionBlock("home_add", button(actionAdd, "", pr.Sprintf(msgButtonAdd), "")))
 	}
@@ -111,8 +113,9 @@ func share(room, a, b int) (int, int) {
 }
 
 // pendingBlocks lists the first n registrations with Approve and Reject
-// buttons, and says how many more there are.
-func pendingBlocks(pr *message.Printer, pending []model.Person, n int) []slackapi.Block {
+// buttons, and says how many more there are, for a reader of lang (pr
+// prints in it): each person's country and role in their words.
+func pendingBlocks(pr *message.Printer, lang language.Tag, pending []model.Person, n int) []slackapi.Block {
 	if len(pending) == 0 {
 		return []slackapi.Block{section(pr.Sprintf(msgHomeNoPending))}
 	}
@@ -128,15 +131,16 @@ func pendingBlocks(pr *message.Printer, pending []model.Person, n int) []slackap
 		reject := button(actionReject, value, pr.Sprintf(msgButtonReject), "danger")
 		reject.Confirm = confirm(pr.Sprintf(msgConfirmTitle), pr.Sprintf(msgConfirmReject, p.Name), pr.Sprintf(msgConfirmYes), pr.Sprintf(msgConfirmNo))
 		blocks = append(blocks,
-			section(pr.Sprintf(msgHomePendingItem, clip(p.Name, maxTitleShown), c.Name, p.Role)),
+			section(pr.Sprintf(msgHomePendingItem, clip(p.Name, maxTitleShown), i18n.CountryName(lang, c.Alpha2), pr.Sprintf(roleWords[p.Role]))),
 			slackapi.NewActionBlock("pending_"+id, button(actionApprove, value, pr.Sprintf(msgButtonApprove), "primary"), reject))
 	}
 	return blocks
 }
 
 // draftBlocks lists the first n planned meetings with Confirm and Skip
-// buttons, and says how many more there are.
-func draftBlocks(pr *message.Printer, drafts []model.Meeting, n int) []slackapi.Block {
+// buttons, and says how many more there are, for a reader of lang (pr
+// prints in it).
+func draftBlocks(pr *message.Printer, lang language.Tag, drafts []model.Meeting, n int) []slackapi.Block {
 	if len(drafts) == 0 {
 		return []slackapi.Block{section(pr.Sprintf(msgHomeNoDrafts))}
 	}
@@ -150,7 +154,7 @@ func draftBlocks(pr *message.Printer, drafts []model.Meeting, n int) []slackapi.
 		skip := button(actionSkip, id, pr.Sprintf(msgButtonSkip), "danger")
 		skip.Confirm = confirm(pr.Sprintf(msgConfirmSkipTitle), pr.Sprintf(msgConfirmSkip, model.Identifiers([]any{m.ID, m.Title})...), pr.Sprintf(msgConfirmSkipYes), pr.Sprintf(msgConfirmSkipNo))
 		blocks = append(blocks,
-			section(pr.Sprintf(msgHomeDraftItem, model.Identifiers([]any{m.ID, clip(m.Title, maxTitleShown), when(m), m.ID})...)),
+			section(pr.Sprintf(msgHomeDraftItem, model.Identifiers([]any{m.ID, clip(m.Title, maxTitleShown), when(lang, m), m.ID})...)),
 			slackapi.NewActionBlock("draft_"+id, button(actionSchedule, id, pr.Sprintf(msgButtonSchedule), "primary"), skip))
 	}
 	return blocks

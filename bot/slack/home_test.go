@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"focalbot/i18n"
 	"focalbot/model"
 )
 
@@ -208,7 +209,7 @@ func TestModals(t *testing.T) {
 func TestDirectMessage(t *testing.T) {
 	fs := newFakeSlack(t)
 	b := startBot(t, fs, botOptions{dsn: sqliteDSN(t)})
-	at := DateToken(t0, time.UTC)
+	at := DateToken(i18n.English, t0, time.UTC)
 	if err := b.tr.DirectMessage(context.Background(), "U7", "Reminder <meeting> at "+live(at)); err != nil {
 		t.Fatal(err)
 	}

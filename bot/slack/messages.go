@@ -1,5 +1,10 @@
 package slack
 
+import (
+	"focalbot/i18n"
+	"focalbot/model"
+)
+
 // Every sentence and label the Slack transport itself shows a person, in one
 // place. The engine's replies come from its own catalog in package bot.
 const (
@@ -7,6 +12,11 @@ const (
 	msgBusy         = "I am very busy right now and could not take that in. Please try again in a minute."
 	msgTooSlow      = "That took too long on my side; please try again."
 	msgRestInDM     = "That is all that fits here: the rest of the answer is in your direct messages with me."
+
+	// The words around a date in a Slack date token (DateToken): Slack
+	// replaces {date_long_pretty} and {time}, in the reader's own zone;
+	// a translation keeps both as they are.
+	msgDateAtTime = "{date_long_pretty} at {time}"
 
 	// App Home.
 	msgHomeTitle       = "focalbot"
@@ -17,7 +27,7 @@ const (
 	msgHomeCoverage    = "Coverage"
 	msgHomePending     = "Registrations awaiting approval"
 	msgHomeNoPending   = "None."
-	msgHomePendingItem = "*%s* — %s, %s"
+	msgHomePendingItem = "*%s* — %s, %s" // name — country, role (roleWords)
 	msgHomePendingMore = "…and %d more registrations: type `pending` to see them all."
 	msgHomePendingOne  = "…and one more registration: type `pending` to see them all."
 	msgButtonRegister  = "Register"
@@ -107,3 +117,37 @@ const (
 
 // The meeting buttons and form.
 const msgCannotDo = "I cannot do that here."
+
+// A role and a regional group, as the App Home and the forms name them in
+// a sentence or a list, in the engine's words (package bot has the same
+// sentences, so one translation serves both).
+const (
+	msgRoleWordFocalPoint  = "focal point"
+	msgRoleWordAlternate   = "alternate"
+	msgRoleWordSecretariat = "secretariat"
+	msgRoleWordObserver    = "observer"
+
+	msgGroupAfrican     = "African"
+	msgGroupAsiaPacific = "Asia-Pacific"
+	msgGroupEastern     = "Eastern European"
+	msgGroupLatin       = "Latin American and Caribbean"
+	msgGroupWestern     = "Western European and Others"
+)
+
+// roleWords names each role in a sentence.
+var roleWords = map[model.Role]string{model.RoleFocalPoint: msgRoleWordFocalPoint, model.RoleAlternate: msgRoleWordAlternate,
+	model.RoleSecretariat: msgRoleWordSecretariat, model.RoleObserver: msgRoleWordObserver}
+
+// groupNames names each regional group.
+var groupNames = map[model.Group]string{model.GroupAfrican: msgGroupAfrican, model.GroupAsiaPacific: msgGroupAsiaPacific,
+	model.GroupEastern: msgGroupEastern, model.GroupLatin: msgGroupLatin, model.GroupWestern: msgGroupWestern}
+
+// plurals are the Slack transport's messages that count something, with
+// their English text for a count of one (which the "one more" sentences
+// say instead; see more).
+var plurals = []i18n.Plural{
+	{Key: msgHomePendingMore, Arg: 1, One: "…and %d more registration: type `pending` to see them all."},
+	{Key: msgHomeDraftsMore, Arg: 1, One: "…and %d more planned meeting: type `meetings` to see them all."},
+}
+
+func init() { i18n.RegisterPlurals(plurals...) }

@@ -3,10 +3,12 @@ package slack
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
+	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -168,22 +170,32 @@ func multilineInput(pr *message.Printer, id, label string) *slackapi.InputBlock 
 // (a group of at most 100 options, as Slack allows).
 func countryInput(pr *message.Printer, lang language.Tag, initial string) *slackapi.InputBlock {
 	groups := map[model.Group][]*slackapi.OptionBlockObject{}
-	var order []model.Group
+	var groupOrder []model.Group
 	for _, c := range model.Countries() {
 		if _, ok := groups[c.Group]; !ok {
-			order = append(order, c.Group)
+			groupOrder = append(groupOrder, c.Group)
 		}
 		groups[c.Group] = append(groups[c.Group], slackapi.NewOptionBlockObject(c.Alpha2, plain(i18n.CountryName(lang, c.Alpha2)), nil))
 	}
+	// Each group in the order of its names in the reader's language, as
+	// they are shown ("Allemagne" among the A in French).
+	order := collate.New(lang)
 	var og []*slackapi.OptionGroupBlockObject
-	for _, g := range order {
-		og = append(og, slackapi.NewOptionGroupBlockElement(plain(groupLabel(g)), groups[g]...))
+	for _, g := range groupOrder {
+		opts := groups[g]
+		slices.SortStableFunc(opts, func(a, b *slackapi.OptionBlockObject) int { return order.CompareString(a.Text.Text, b.Text.Text) })
+		og = append(og, slackapi.NewOptionGroupBlockElement(plain(groupLabel(pr, g)), opts...))
 	}
 	el := slackapi.NewOptionsGroupSelectBlockElement(slackapi.OptTypeStatic, plain(pr.Sprintf(msgChooseCountry)), fieldCountry, og...)
 	return slackapi.NewInputBlock(fieldCountry, plain(pr.Sprintf(msgFieldCountry)), nil, el)
 }
 
-func groupLabel(g model.Group) string {
+// groupLabel is a regional group's name in pr's language, "—" for the
+// countries of none (observers).
+func groupLabel(pr *message.Printer, g model.Group) string {
+	if m, ok := groupNames[g]; ok {
+		return pr.Sprintf(m)
+	}
 	if s := string(g); s != "" {
 		return s
 	}

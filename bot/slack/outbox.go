@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,14 +64,17 @@ func (t *Transport) Send(ctx context.Context, it model.OutboxItem, p delivery.Pa
 // withLocale is p with its reader's Slack locale (users.info, through the
 // users cache) as their language when their profile gives none, for the
 // messages rendered here: invitations, polls, cancellations, reminders and
-// nudges. A notice's text was written when it was planned, so it is not
-// looked up. When Slack cannot say, i18n.Reader falls back to the
+// nudges, and notices planned in every language (delivery.Planner.NoticeFor).
+// A notice planned with one text (before NoticeFor) is sent as it is,
+// without a look-up. When Slack cannot say, i18n.Reader falls back to the
 // network's language.
 func (t *Transport) withLocale(ctx context.Context, userID string, p delivery.Payload) delivery.Payload {
 	switch p.Kind {
 	case model.KindRequest, model.KindPoll, model.KindCancel, model.KindReminder, model.KindNudge:
 	default:
-		return p
+		if len(p.Texts) == 0 {
+			return p
+		}
 	}
 	if strings.TrimSpace(p.Invitee.Language) == "" {
 		p.Invitee.Language = t.users.caller(ctx, userID).Locale
@@ -110,7 +112,7 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 	if m.Sequence > 0 {
 		heading = msgInvitationChanged
 	}
-	lines := []string{pr.Sprintf(heading, clip(s.Title, maxTitleShown)), pr.Sprintf(msgInvitationWhen, when(m))}
+	lines := []string{pr.Sprintf(heading, clip(s.Title, maxTitleShown)), pr.Sprintf(msgInvitationWhen, when(lang, m))}
 	if s.Venue != "" {
 		lines = append(lines, pr.Sprintf(msgInvitationWhere, clip(s.Venue, maxTitleShown)))
 	}
@@ -140,6 +142,16 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 // or when the bot is too busy to look.
 func say(format string) string { return i18n.Printer(i18n.Default()).Sprintf(format) }
 
+// sayTo renders a message of the catalog in the language of reply, for
+// what the transport adds to an answer (where the rest of it is); in the
+// network's when the reply has none.
+func sayTo(reply *bot.Reply, format string) string {
+	if reply == nil || reply.Language() == "" || reply.Language() == "und" {
+		return say(format)
+	}
+	return i18n.Printer(i18n.Match(reply.Language())).Sprintf(format)
+}
+
 // readerPrinter is the catalog's printer for the reader of p, and their
 // language: their profile's (or a guest's), else their Slack locale as
 // Send's withLocale put it there, else the network's.
@@ -158,13 +170,13 @@ const maxTitleShown = 300
 // Slack allows an option 75 characters, date tokens included.
 func pollBlocks(p delivery.Payload) (string, []slackapi.Block) {
 	poll := p.Poll
-	pr, _ := readerPrinter(p)
+	pr, lang := readerPrinter(p)
 	var options []*slackapi.OptionBlockObject
-	lines := []string{pr.Sprintf(msgPollQuestion, clip(poll.Title, maxTitleShown), live(DateToken(poll.Deadline, poll.Slots[0].Location())))}
+	lines := []string{pr.Sprintf(msgPollQuestion, clip(poll.Title, maxTitleShown), live(DateToken(lang, poll.Deadline, poll.Slots[0].Location())))}
 	for i, sl := range poll.Slots {
 		n := strconv.Itoa(i + 1)
-		lines = append(lines, pr.Sprintf(msgPollSlotLabel, i+1, when(model.Meeting{Start: sl.Start, End: sl.End, TimeZone: sl.TimeZone})))
-		label := pr.Sprintf(msgPollSlotLabel, i+1, live(shortDate(sl.Start, sl.Location())))
+		lines = append(lines, pr.Sprintf(msgPollSlotLabel, i+1, when(lang, model.Meeting{Start: sl.Start, End: sl.End, TimeZone: sl.TimeZone})))
+		label := pr.Sprintf(msgPollSlotLabel, i+1, live(shortDate(lang, sl.Start, sl.Location())))
 		if utf8.RuneCountInString(escape(label)) > maxOptionText {
 			label = n
 		}
@@ -183,13 +195,6 @@ func pollBlocks(p delivery.Payload) (string, []slackapi.Block) {
 
 // maxOptionText is the most characters Slack allows an option's text.
 const maxOptionText = 75
-
-// shortDate is a start as a short Slack date token ("Mon, Sep 23 10:00 AM"
-// in the reader's zone), to fit in an option; the fallback gives the
-// venue's time.
-func shortDate(at time.Time, venue *time.Location) string {
-	return fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", at.Unix(), at.In(venue).Format("Mon 2 Jan 15:04"))
-}
 
 // pollAnswerer records an answer to a poll; *bot.Engine is one.
 type pollAnswerer interface {
@@ -234,36 +239,40 @@ func (t *Transport) answerInPlace(ctx context.Context, cb slackapi.InteractionCa
 	}
 }
 
-// when is a meeting's start and end as Slack date tokens.
-func when(m model.Meeting) string { return live(span(m.Start, m.End, m.Location())) }
+// when is a meeting's start and end as Slack date tokens, for a reader of
+// lang.
+func when(lang language.Tag, m model.Meeting) string {
+	return live(span(lang, m.Start, m.End, m.Location()))
+}
 
 // span is a time span as Slack date tokens, which each reader sees in their
 // own zone; the fallbacks give the venue's time, each end with its own zone
-// as delivery.Span writes it. Kept live (liveSpan), it is how the engine
-// shows meeting times to Slack callers (bot.Caller.Span).
-func span(start, end time.Time, venue *time.Location) string {
-	_, to := delivery.SpanEnds(start.In(venue), end.In(venue))
-	return DateToken(start, venue) + " – " + dateToken(end, "{time}", to)
+// as delivery.SpanIn writes it, in the reader's language lang. Kept live
+// (liveSpan), it is how the engine shows meeting times to Slack callers
+// (bot.Caller.Span).
+func span(lang language.Tag, start, end time.Time, venue *time.Location) string {
+	_, to := delivery.SpanEndsIn(lang, start.In(venue), end.In(venue))
+	return DateToken(lang, start, venue) + " – " + dateToken(end, "{time}", to)
 }
 
 // outboxText is a cancellation, a reminder, a nudge or a notice as text, in
-// the reader's language.
+// the reader's language (a notice's as it was written for it when planned).
 func outboxText(p delivery.Payload) string {
 	m := p.Meeting
 	pr, lang := readerPrinter(p)
 	title := clip(m.TitleIn(lang.String()), maxTitleShown)
 	switch p.Kind {
 	case model.KindCancel:
-		return pr.Sprintf(msgCancelled, title, when(m))
+		return pr.Sprintf(msgCancelled, title, when(lang, m))
 	case model.KindReminder:
-		return pr.Sprintf(msgReminder, model.Identifiers([]any{title, when(m), m.ID})...)
+		return pr.Sprintf(msgReminder, model.Identifiers([]any{title, when(lang, m), m.ID})...)
 	case model.KindNudge:
 		if p.Country != "" { // to an alternate of a country still silent
-			return pr.Sprintf(msgCountryNudge, model.Identifiers([]any{title, when(m), p.Country, m.ID})...)
+			return pr.Sprintf(msgCountryNudge, model.Identifiers([]any{title, when(lang, m), p.Country, m.ID})...)
 		}
-		return pr.Sprintf(msgNudge, model.Identifiers([]any{title, when(m), m.ID, m.ID})...)
+		return pr.Sprintf(msgNudge, model.Identifiers([]any{title, when(lang, m), m.ID, m.ID})...)
 	}
-	return p.Text
+	return p.TextIn(lang)
 }
 
 // rsvpJob answers an invitation's button through the engine's Respond,

@@ -329,7 +329,7 @@ func eventKey(eventID string) string { return "event:" + eventID }
 func (t *Transport) commandJob(cmd slackapi.SlashCommand) job {
 	return job{what: "slash command", run: func(ctx context.Context) {
 		reply := t.handleIn(ctx, cmd.UserID, cmd.Text, true) // an answer for everyone goes in_channel
-		t.respond(ctx, cmd.UserID, cmd.ResponseURL, reply.Text(), reply.Public)
+		t.respond(ctx, cmd.UserID, cmd.ResponseURL, reply)
 	}}
 }
 
@@ -347,7 +347,7 @@ func (t *Transport) converse(ctx context.Context, userID, channel, threadTS, tex
 		return
 	}
 	t.post(ctx, dm, "", reply.Text())
-	t.post(ctx, channel, threadTS, say(msgAnsweredInDM))
+	t.post(ctx, channel, threadTS, sayTo(reply, msgAnsweredInDM))
 }
 
 // post posts text, logging a failure: the work is after the ack, so there
@@ -366,10 +366,11 @@ func (t *Transport) post(ctx context.Context, channel, threadTS, text string) {
 // goes there up to the fourth, then a fifth says that the rest is in the
 // caller's direct messages, and the rest goes there. What the response_url
 // does not take (it has expired, say, for a command resumed after a
-// restart) goes there too.
-func (t *Transport) respond(ctx context.Context, userID, responseURL, text string, public bool) {
+// restart) goes there too. What the bot adds is in the reply's language.
+func (t *Transport) respond(ctx context.Context, userID, responseURL string, reply *bot.Reply) {
+	text := reply.Text()
 	typ := slackapi.ResponseTypeEphemeral
-	if public {
+	if reply.Public {
 		typ = slackapi.ResponseTypeInChannel
 	}
 	parts := split(escape(text), maxMessage)
@@ -390,7 +391,7 @@ func (t *Transport) respond(ctx context.Context, userID, responseURL, text strin
 		return
 	}
 	if sent == len(viaURL) {
-		if err := t.api.respond(ctx, responseURL, &slackapi.WebhookMessage{ResponseType: typ, Text: say(msgRestInDM)}); err != nil {
+		if err := t.api.respond(ctx, responseURL, &slackapi.WebhookMessage{ResponseType: typ, Text: sayTo(reply, msgRestInDM)}); err != nil {
 			t.log.Warn("cannot say where the rest of an answer is", "err", err)
 		}
 	}

@@ -3,6 +3,8 @@ package slack
 import (
 	"testing"
 	"time"
+
+	"focalbot/i18n"
 )
 
 // TestSpanFallbacks checks the fallbacks of a span's date tokens, which
@@ -35,7 +37,7 @@ func TestSpanFallbacks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := span(tt.start, tt.end, tt.venue)
+			got := span(i18n.English, tt.start, tt.end, tt.venue)
 			if got != tt.want {
 				t.Errorf("span =\n%q; want\n%q", got, tt.want)
 			}

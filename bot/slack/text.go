@@ -7,6 +7,10 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"focalbot/i18n"
+
+	"golang.org/x/text/language"
 )
 
 // slackToken matches Slack's markup in message text: <@U123>, <@U123|name>,
@@ -127,9 +131,9 @@ func dropMarks(r rune) rune {
 var escapeChars = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // liveSpan is span, kept live; it is how the engine shows meeting times to
-// Slack callers (bot.Caller.Span).
-func liveSpan(start, end time.Time, venue *time.Location) string {
-	return live(span(start, end, venue))
+// Slack callers (bot.Caller.Span), in the caller's language.
+func liveSpan(lang language.Tag, start, end time.Time, venue *time.Location) string {
+	return live(span(lang, start, end, venue))
 }
 
 // liveMention is a mention of a Slack user by ID, kept live; it is how the
@@ -148,18 +152,38 @@ var userIDPattern = regexp.MustCompile(`^[UW][A-Z0-9]+$`)
 // time zone ("Saturday, September 29th, 2012 at 10:00 AM"); clients that
 // cannot render it show the fallback, the time in the venue's zone with its
 // abbreviation at that time and the zone's name, so that a time in the hour
-// the clocks repeat says which one it is.
-func DateToken(at time.Time, venue *time.Location) string {
-	fallback := at.In(venue).Format("Monday 2 January 2006, 15:04 MST")
-	if name, _ := at.In(venue).Zone(); name != venue.String() {
+// the clocks repeat says which one it is. Both are in the reader's
+// language lang: the words around Slack's date (msgDateAtTime) from the
+// catalog, the fallback as CLDR writes a date and time there ("samedi 29
+// septembre 2012, 10:00 EDT"); English keeps its own long form.
+func DateToken(lang language.Tag, at time.Time, venue *time.Location) string {
+	local := at.In(venue)
+	fallback := local.Format("Monday 2 January 2006, 15:04 MST")
+	if i18n.Match(lang.String()) != i18n.English {
+		fallback = i18n.DateTime(lang, local) + " " + local.Format("MST")
+	}
+	if name, _ := local.Zone(); name != venue.String() {
 		fallback += " (" + venue.String() + ")"
 	}
-	return dateToken(at, "{date_long_pretty} at {time}", fallback)
+	return dateToken(at, i18n.Printer(lang).Sprintf(msgDateAtTime), fallback)
+}
+
+// shortDate is a start as a short Slack date token ("Mon, Sep 23 10:00 AM"
+// in the reader's zone), to fit in an option; the fallback gives the
+// venue's time, in the reader's language ("29 sept. 2012, 10:00").
+func shortDate(lang language.Tag, at time.Time, venue *time.Location) string {
+	local := at.In(venue)
+	fallback := local.Format("Mon 2 Jan 15:04")
+	if i18n.Match(lang.String()) != i18n.English {
+		fallback = i18n.DateTimeMedium(lang, local)
+	}
+	return dateToken(at, "{date_short_pretty} {time}", fallback)
 }
 
 // dateToken is a Slack date token with a fallback made safe for the markup.
 func dateToken(at time.Time, format, fallback string) string {
-	return fmt.Sprintf("<!date^%d^%s|%s>", at.Unix(), format, strings.NewReplacer("|", "/", "<", "", ">", "").Replace(fallback))
+	safe := strings.NewReplacer("|", "/", "<", "", ">", "", "^", "")
+	return fmt.Sprintf("<!date^%d^%s|%s>", at.Unix(), safe.Replace(format), safe.Replace(fallback))
 }
 
 // maxMessage is where a long reply is split: Slack advises messages under

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"focalbot/i18n"
 )
 
 func TestNormalize(t *testing.T) {
@@ -59,7 +61,7 @@ func TestDateToken(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	got := DateToken(time.Date(2012, 9, 29, 14, 0, 0, 0, time.UTC), ny)
+	got := DateToken(i18n.English, time.Date(2012, 9, 29, 14, 0, 0, 0, time.UTC), ny)
 	want := "<!date^1348927200^{date_long_pretty} at {time}|Saturday 29 September 2012, 10:00 EDT (America/New_York)>"
 	if got != want {
 		t.Errorf("DateToken = %q; want %q", got, want)
