@@ -88,8 +88,8 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		SkipDefaultTransaction: true,
 		PrepareStmtMaxSize:     preparedStmts,
 		PrepareStmtTTL:         time.Hour,
-		Logger: quietLogger{logger.NewSlogLogger(log.With("component", "gorm"), logger.Config{
-			SlowThreshold:             time.Second,
+		Logger: quietLogger{Interface: logger.NewSlogLogger(log.With("component", "gorm"), logger.Config{
+			SlowThreshold:             slowQuery,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true,
@@ -192,15 +192,24 @@ const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
 // query's error is returned to the caller, which decides whether it is worth
 // logging (a duplicate e-mail address is the user's mistake, not an outage).
 // Query parameters, personal data, are never logged.
-type quietLogger struct{ logger.Interface }
+type quietLogger struct {
+	logger.Interface
+	traceAll bool // LogMode(logger.Info): every statement is logged
+}
 
 func (l quietLogger) LogMode(level logger.LogLevel) logger.Interface {
-	return quietLogger{l.Interface.LogMode(level)}
+	return quietLogger{l.Interface.LogMode(level), level >= logger.Info}
 }
 
 func (l quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), _ error) {
+	if !l.traceAll && time.Since(begin) <= slowQuery {
+		return // nothing to log: GORM's logger would build the statement's text for nothing
+	}
 	l.Interface.Trace(ctx, begin, fc, nil)
 }
+
+// slowQuery is how long a statement takes before it is logged as slow.
+const slowQuery = time.Second
 
 func (quietLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
 	return sql, nil
