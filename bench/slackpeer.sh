@@ -26,6 +26,11 @@
 #            Slack's rate limits not kept, as Bolt keeps none, so that the
 #            full round trips measure the bot; 0: the release pacing (2–3
 #            replies a second get through, by design).
+#   BASE     a commit (e.g. BASE=main): its build runs too, as
+#            "base-<database>", on every database of DBS, so that a change is
+#            measured against where it started in the same rounds. It gets
+#            FOCALBOT_BENCHMARK_UNPACED too, which a commit before that
+#            setting ignores (its replies are then paced).
 #   API_PORT, BOT_PORT    the load generator's stand-in for Slack (9901) and
 #            the bot's port (9902).
 set -euo pipefail
@@ -55,6 +60,11 @@ fi
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 go build -o "$work/focalbot" .
+if [ -n "${BASE:-}" ]; then
+  mkdir "$work/base-src"
+  git archive "$BASE" | tar -x -C "$work/base-src"
+  (cd "$work/base-src" && go build -o "$work/focalbot-base" .)
+fi
 go build -o "$work/loadgen" ./bench/loadgen
 (cd bench/bolt && npm ci --no-audit --no-fund --silent)
 
@@ -66,6 +76,7 @@ awk -v n="$PEOPLE" 'BEGIN {
 }' > "$work/people.csv"
 if [[ " $DBS " == *" sqlite "* ]]; then
   FOCALBOT_DATA_DIR="$work/seed" "$work/focalbot" import "$work/people.csv"
+  [ -z "${BASE:-}" ] || FOCALBOT_DATA_DIR="$work/base-seed" "$work/focalbot-base" import "$work/people.csv"
 fi
 if [[ " $DBS " == *" postgres "* ]]; then
   [ -n "$initdb" ] && [ -n "$pg_ctl" ] || { echo "slackpeer: DBS has postgres but initdb and pg_ctl are not found" >&2; exit 1; }
@@ -77,28 +88,33 @@ if [[ " $DBS " == *" postgres "* ]]; then
   pgurl() { echo "postgres://postgres@127.0.0.1:$pgport/$1?sslmode=disable"; }
   psql -q "$(pgurl postgres)" -c "CREATE DATABASE seed"
   FOCALBOT_DB="$(pgurl seed)" FOCALBOT_DATA_DIR="$work/pgseed" "$work/focalbot" import "$work/people.csv"
+  if [ -n "${BASE:-}" ]; then
+    psql -q "$(pgurl postgres)" -c "CREATE DATABASE base_seed"
+    FOCALBOT_DB="$(pgurl base_seed)" FOCALBOT_DATA_DIR="$work/pgseed" "$work/focalbot-base" import "$work/people.csv"
+  fi
 fi
 
 declare -A rss acks rts
-run_focalbot() { # $1: sqlite or postgres; $2: the round
-  local db=$1 env=(FOCALBOT_DATA_DIR="$work/data")
+run_focalbot() { # $1: sqlite, postgres, base-sqlite or base-postgres; $2: the round
+  local name=$1 db=${1#base-} bin=$work/focalbot seed=seed env=(FOCALBOT_DATA_DIR="$work/data")
+  if [ "$name" != "$db" ]; then bin=$work/focalbot-base seed=base_seed; fi
   # Each run starts from the imported roster alone: work a killed run left
   # in the inbox would be taken up at the next start.
   rm -rf "$work/data"
   if [ "$db" = sqlite ]; then
-    cp -r "$work/seed" "$work/data"
+    cp -r "$work/${seed//_/-}" "$work/data"
   else
-    PGOPTIONS="-c client_min_messages=warning" psql -q "$(pgurl postgres)" -c "DROP DATABASE IF EXISTS run" -c "CREATE DATABASE run TEMPLATE seed"
+    PGOPTIONS="-c client_min_messages=warning" psql -q "$(pgurl postgres)" -c "DROP DATABASE IF EXISTS run" -c "CREATE DATABASE run TEMPLATE $seed"
     env+=(FOCALBOT_DB="$(pgurl run)")
   fi
   [ "$UNPACED" = 1 ] && env+=(FOCALBOT_BENCHMARK_UNPACED=1)
   env "${env[@]}" SLACK_BOT_TOKEN=xoxb-bench SLACK_SIGNING_SECRET=$secret SLACK_API_URL="http://$api/api/" \
-    FOCALBOT_HTTP_ADDR=127.0.0.1:$port FOCALBOT_LOG_LEVEL=warn "$work/focalbot" serve >"$work/focalbot.log" 2>&1 &
+    FOCALBOT_HTTP_ADDR=127.0.0.1:$port FOCALBOT_LOG_LEVEL=warn "$bin" serve >"$work/focalbot.log" 2>&1 &
   local pid=$!
-  "$work/loadgen" -api "$api" -url "http://127.0.0.1:$port/slack/events" -secret $secret -n "$N" -c "$C" -pid $pid -label "focalbot-$db" | tee "$work/out"
-  echo "focalbot-$db: log lines $(wc -l <"$work/focalbot.log")"
+  "$work/loadgen" -api "$api" -url "http://127.0.0.1:$port/slack/events" -secret $secret -n "$N" -c "$C" -pid $pid -label "focalbot-$name" | tee "$work/out"
+  echo "focalbot-$name: log lines $(wc -l <"$work/focalbot.log")"
   kill $pid; wait $pid 2>/dev/null || true
-  record "focalbot-$db" "$2"
+  record "focalbot-$name" "$2"
 }
 run_bolt() {
   SLACK_SIGNING_SECRET=$secret SLACK_API_URL="http://$api/api/" PORT=$port node bench/bolt/app.js >"$work/bolt.log" 2>&1 &
@@ -113,7 +129,9 @@ record() {
   acks[$1,$2]=$(sed -n 's/.*acks\/s \([0-9]*\) .*/\1/p' "$work/out")
   rts[$1,$2]=$(sed -n 's/.*: \([0-9]*\) round trips\/s.*/\1/p' "$work/out")
 }
-runs=($DBS bolt)
+focalbots=($DBS)
+if [ -n "${BASE:-}" ]; then for db in $DBS; do focalbots+=("base-$db"); done; fi
+runs=("${focalbots[@]}" bolt)
 for r in $(seq "$ROUNDS"); do
   echo "== round $r, $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
   for i in "${!runs[@]}"; do # turn the order each round
@@ -124,7 +142,7 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 echo "== focalbot ÷ Bolt, in the same round (UNPACED=$UNPACED)"
 for r in $(seq "$ROUNDS"); do
-  for db in $DBS; do
+  for db in "${focalbots[@]}"; do
     f=focalbot-$db
     echo "round $r, $db: idle RSS $(ratio "${rss[$f,$r]}" "${rss[bolt,$r]}")×, acks/s $(ratio "${acks[$f,$r]}" "${acks[bolt,$r]}")×, full round trips/s ÷ Bolt's acks/s $(ratio "${rts[$f,$r]:-}" "${acks[bolt,$r]}")×, ÷ Bolt's round trips/s $(ratio "${rts[$f,$r]:-}" "${rts[bolt,$r]:-}")×"
   done
