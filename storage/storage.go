@@ -139,9 +139,9 @@ const maxConns = 16
 
 // connMaxIdle is how long a connection stays open unused: long enough
 // that steady work keeps its connections, short enough that a bot idle
-// after a burst gives back what the burst opened (on SQLite about 1 MiB a
-// connection: 45–53 MiB resident after a burst of 4,000 events against
-// 29–30 before it). A variable for the test.
+// after a burst gives back what the burst opened (on SQLite each
+// connection holds its own SQLite memory, its page cache included). A
+// variable for the test.
 var connMaxIdle = time.Minute
 
 // sqliteDSN turns a file path (or file: URI, possibly with parameters of its
