@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"focalbot/bot"
@@ -131,6 +132,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			a.log.Error("dispatch before exit", "err", err)
 		}
 	}()
+	// Start-up is done: the migrations, the catch-up tick and the roster
+	// they read left garbage that the heap would otherwise keep until the
+	// next collections; give it back to the system now.
+	debug.FreeOSMemory()
 	if slackBot != nil {
 		return runSlack(ctx, a, slackBot)
 	}

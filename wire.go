@@ -201,5 +201,6 @@ func newSlack(a *app, engine *bot.Engine, site http.Handler, met *metrics.Metric
 		AppToken:      a.cfg.SlackAppToken.Value(),
 		SigningSecret: a.cfg.SlackSigningSecret.Value(),
 		APIURL:        a.cfg.SlackAPIURL,
+		Unpaced:       a.cfg.SlackUnpaced,
 	})
 }

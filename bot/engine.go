@@ -31,6 +31,7 @@ import (
 type Store interface {
 	PersonByEmail(ctx context.Context, email string) (model.Person, error)
 	PersonBySlackID(ctx context.Context, slackID string) (model.Person, error)
+	PersonBySlackIDOrEmail(ctx context.Context, slackID, email string) (model.Person, error)
 	Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error)
 	FeedToken(ctx context.Context, actor model.Actor, personID int64, reset bool) (string, error)
 
@@ -198,18 +199,11 @@ func (e *Engine) Commands() []*Command { return e.commands }
 // Slack user found by e-mail is linked to their Slack ID for next time. It
 // returns nil, nil for someone not on the roster.
 func (e *Engine) Identify(ctx context.Context, c Caller) (*model.Person, error) {
-	if c.SlackID != "" {
-		p, err := e.store.PersonBySlackID(ctx, c.SlackID)
-		if err == nil {
-			return &p, nil
-		} else if model.ErrorCode(err) != model.ENOTFOUND {
-			return nil, err
-		}
-	}
-	if c.Email == "" {
+	if c.SlackID == "" && c.Email == "" {
 		return nil, nil
 	}
-	p, err := e.store.PersonByEmail(ctx, c.Email)
+	// By Slack ID first, else by e-mail: one statement.
+	p, err := e.store.PersonBySlackIDOrEmail(ctx, c.SlackID, c.Email)
 	if model.ErrorCode(err) == model.ENOTFOUND {
 		return nil, nil
 	} else if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"focalbot/i18n"
 	"log/slog"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -33,6 +34,7 @@ type Config struct {
 	SlackAppToken      Secret // SLACK_APP_TOKEN(_FILE): xapp-…; chooses Socket Mode
 	SlackSigningSecret Secret // SLACK_SIGNING_SECRET(_FILE): verifies HTTP requests from Slack
 	SlackAPIURL        string // SLACK_API_URL: the Web API's base URL, ending in a slash
+	SlackUnpaced       bool   // FOCALBOT_BENCHMARK_UNPACED: benchmarks only, Web API calls not paced to Slack's limits
 	HTTPAddr           string // FOCALBOT_HTTP_ADDR: where the HTTP Events API, the feeds, health and metrics are served
 	HTTPAddrSet        bool   // FOCALBOT_HTTP_ADDR was given, not defaulted: the console serves health and metrics there
 	PublicURL          string // FOCALBOT_PUBLIC_URL: base URL of the HTTP server, for feed links
@@ -98,6 +100,7 @@ var Settings = []Setting{
 	{"SLACK_SIGNING_SECRET", "", "the app's signing secret: serve the HTTP Events API (when there is no app token)"},
 	{"SLACK_SIGNING_SECRET_FILE", "", "a file holding SLACK_SIGNING_SECRET, instead of the variable"},
 	{"SLACK_API_URL", "https://slack.com/api/", "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)"},
+	{"FOCALBOT_BENCHMARK_UNPACED", "", "benchmarks only: 1 lifts the pacing of Slack Web API calls to Slack's rate limits, to measure the bot rather than the limits; refused unless SLACK_API_URL is on a loopback address (a stand-in for Slack such as bench/loadgen)"},
 	{"FOCALBOT_HTTP_ADDR", ":8080", "address of the HTTP server: Slack's HTTP Events API (events, slash commands, interactivity), the calendar feeds, /healthz, /readyz and /metrics"},
 	{"FOCALBOT_PUBLIC_URL", "", "the public base URL of focalbot's HTTP server, e.g. https://focalbot.example.org: serves calendar feeds (at FOCALBOT_HTTP_ADDR) and makes their links"},
 	{"FOCALBOT_SMTP_URL", "", "where invitations are mailed: smtp://user:password@host:587 (STARTTLS) or smtps://…:465, ?connections=N (default 3); without it, .eml files in <data dir>/outbox"},
@@ -249,9 +252,28 @@ func (c *Config) loadSlack(lookup, get func(string) string) error {
 	if !strings.HasSuffix(c.SlackAPIURL, "/") {
 		c.SlackAPIURL += "/"
 	}
+	switch v := lookup("FOCALBOT_BENCHMARK_UNPACED"); v {
+	case "", "0":
+	case "1":
+		if u, _ := url.Parse(c.SlackAPIURL); !loopback(u.Hostname()) {
+			return fmt.Errorf("FOCALBOT_BENCHMARK_UNPACED: only for benchmarks against a stand-in for Slack on this machine: SLACK_API_URL must be on a loopback address such as http://127.0.0.1:9901/api/, not %s", u.Host)
+		}
+		c.SlackUnpaced = true
+	default:
+		return fmt.Errorf("FOCALBOT_BENCHMARK_UNPACED: %q is neither 1 (lift the pacing, for a benchmark) nor 0", v)
+	}
 	c.HTTPAddr = get("FOCALBOT_HTTP_ADDR")
 	c.HTTPAddrSet = lookup("FOCALBOT_HTTP_ADDR") != ""
 	return nil
+}
+
+// loopback reports whether host is this machine: localhost or a loopback IP.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // ConsoleUser is who the console speaks as when --as is not given: the first

@@ -41,6 +41,12 @@ func TestSlackSettings(t *testing.T) {
 			map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_BOT_TOKEN_FILE": tokenFile}, "", "both set"},
 		{"a missing file",
 			map[string]string{"SLACK_BOT_TOKEN_FILE": filepath.Join(dir, "nope"), "SLACK_SIGNING_SECRET": "s"}, "", "cannot read"},
+		{"unpaced for a benchmark against a stand-in on this machine",
+			map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "http://127.0.0.1:9901/api/", "FOCALBOT_BENCHMARK_UNPACED": "1"}, ModeHTTP, ""},
+		{"unpaced against Slack itself is refused",
+			map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "FOCALBOT_BENCHMARK_UNPACED": "1"}, "", "loopback address"},
+		{"unpaced is 1 or 0",
+			map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "http://localhost:1/api/", "FOCALBOT_BENCHMARK_UNPACED": "yes"}, "", "neither 1"},
 		{"a bad API URL",
 			map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "slack.com"}, "", "SLACK_API_URL"},
 	} {
@@ -62,6 +68,9 @@ func TestSlackSettings(t *testing.T) {
 			}
 			if got := c.Mode(); got != tc.mode {
 				t.Errorf("Mode = %q; want %q", got, tc.mode)
+			}
+			if want := tc.env["FOCALBOT_BENCHMARK_UNPACED"] == "1"; c.SlackUnpaced != want {
+				t.Errorf("SlackUnpaced = %v; want %v", c.SlackUnpaced, want)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"sync"
 	"time"
 
 	"github.com/go-playground/locales"
@@ -18,18 +19,29 @@ import (
 // "суббота, 29 сентября 2012 г.", "2012年9月29日星期六", "السبت، 29 سبتمبر 2012".
 // English keeps focalbot's own short forms ("Sat 29 Sep 2012", "10:00"),
 // which its readers already know.
-var cldr = map[language.Tag]locales.Translator{
-	Arabic:            ar.New(),
-	SimplifiedChinese: zh_Hans.New(),
-	French:            fr.New(),
-	Russian:           ru.New(),
-	Spanish:           es.New(),
+//
+// A language's tables are built the first time one of its dates is written.
+var cldrOf = map[language.Tag]func() locales.Translator{
+	Arabic:            sync.OnceValue(ar.New),
+	SimplifiedChinese: sync.OnceValue(zh_Hans.New),
+	French:            sync.OnceValue(fr.New),
+	Russian:           sync.OnceValue(ru.New),
+	Spanish:           sync.OnceValue(es.New),
+}
+
+// cldr is the CLDR translator of the language of Languages that serves t,
+// and false for English (and any other).
+func cldr(t language.Tag) (locales.Translator, bool) {
+	if f, ok := cldrOf[Match(t.String())]; ok {
+		return f(), true
+	}
+	return nil, false
 }
 
 // DateFull writes a day with its weekday: "Sat 29 Sep 2012" in English,
 // "samedi 29 septembre 2012" in French.
 func DateFull(t language.Tag, d time.Time) string {
-	if l, ok := cldr[Match(t.String())]; ok {
+	if l, ok := cldr(t); ok {
 		return l.FmtDateFull(d)
 	}
 	return d.Format("Mon 2 Jan 2006")
@@ -38,7 +50,7 @@ func DateFull(t language.Tag, d time.Time) string {
 // DateLong writes a day without its weekday: "29 September 2012" in
 // English, "29 septembre 2012" in French.
 func DateLong(t language.Tag, d time.Time) string {
-	if l, ok := cldr[Match(t.String())]; ok {
+	if l, ok := cldr(t); ok {
 		return l.FmtDateLong(d)
 	}
 	return d.Format("2 January 2006")
@@ -47,7 +59,7 @@ func DateLong(t language.Tag, d time.Time) string {
 // Clock writes a time of day: "10:00" (and "上午10:00", "10:00 ص" as
 // Chinese and Arabic write it).
 func Clock(t language.Tag, d time.Time) string {
-	if l, ok := cldr[Match(t.String())]; ok {
+	if l, ok := cldr(t); ok {
 		return l.FmtTimeShort(d)
 	}
 	return d.Format("15:04")
@@ -73,7 +85,7 @@ func separator(t language.Tag) string {
 // DateMedium writes a day briefly: "29 Sep 2012" in English, "29 sept.
 // 2012" in French, "2012年9月29日" in Chinese.
 func DateMedium(t language.Tag, d time.Time) string {
-	if l, ok := cldr[Match(t.String())]; ok {
+	if l, ok := cldr(t); ok {
 		return l.FmtDateMedium(d)
 	}
 	return d.Format("2 Jan 2006")

@@ -19,6 +19,7 @@ package i18n
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -105,7 +106,7 @@ type Plural struct {
 //go:embed locales
 var localeFiles embed.FS
 
-// Catalog is the program's one message catalog.
+// cat is the program's one message catalog.
 var cat = catalog.NewBuilder(catalog.Fallback(English))
 
 var (
@@ -113,22 +114,51 @@ var (
 	// counted holds, per language, the forms of counted messages read from
 	// its file, set into the catalog when the message is registered (only
 	// then is its count argument known).
-	counted   = map[language.Tag]map[string]map[string]string{}
-	plurals   = map[string]Plural{}
-	printers  sync.Map // language.Tag -> *message.Printer
-	loadError error
+	counted  = map[language.Tag]map[string]map[string]string{}
+	plurals  = map[string]Plural{}
+	printers sync.Map // language.Tag -> *message.Printer
+	// loadErrors holds, per language, the error met reading its file.
+	loadErrors = map[language.Tag]error{}
 )
 
-func init() {
-	files, err := Files(localeFiles)
-	if err == nil {
-		err = load(files)
+// loaded has one Once per language of Languages: a language's file is read
+// into the catalog the first time a printer for it is asked for, not at
+// start-up, so that a program that writes only English (most of them, most
+// of the time) does not parse and keep the other five.
+var loaded = make([]sync.Once, len(Languages))
+
+// ensure reads the translation file of t (one of Languages) into the
+// catalog, once.
+func ensure(t language.Tag) {
+	for i, l := range Languages {
+		if l == t {
+			loaded[i].Do(func() { loadLanguage(l) })
+			return
+		}
 	}
-	loadError = err
 }
 
-// load puts the plain messages of files into the catalog and keeps their
-// counted ones for RegisterPlurals.
+func loadLanguage(t language.Tag) {
+	if t == English {
+		return // the source: its messages are their own keys
+	}
+	f, err := readFile(localeFiles, "locales/"+t.String()+".json")
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err == nil {
+		err = load([]File{f})
+	}
+	if err != nil {
+		mu.Lock()
+		loadErrors[t] = err
+		mu.Unlock()
+	}
+}
+
+// load puts the plain messages of files into the catalog, and the forms of
+// their counted ones for the messages registered already; it keeps those
+// for RegisterPlurals.
 func load(files []File) error {
 	mu.Lock()
 	defer mu.Unlock()
@@ -140,6 +170,9 @@ func load(files []File) error {
 					counted[tag] = map[string]map[string]string{}
 				}
 				counted[tag][key] = v.Forms
+				if p, ok := plurals[key]; ok {
+					setForms(tag, p, v.Forms)
+				}
 				continue
 			}
 			if err := cat.SetString(tag, key, v.Text); err != nil {
@@ -151,8 +184,22 @@ func load(files []File) error {
 }
 
 // LoadError is the error, if any, met reading the embedded translations;
-// the catalog then holds what it could read. The package test reports it.
-func LoadError() error { return loadError }
+// the catalog then holds what it could read. It reads every language's
+// file. The package test reports it.
+func LoadError() error {
+	for _, t := range Languages {
+		ensure(t)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var errs []error
+	for _, t := range Languages {
+		if err := loadErrors[t]; err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
 
 // RegisterPlurals adds counted messages to the catalog: their English forms
 // for every language without its own, and each translation's forms by its
@@ -167,20 +214,24 @@ func RegisterPlurals(ps ...Plural) {
 			panic("i18n: plural of " + p.Key + ": " + err.Error())
 		}
 		for tag, msgs := range counted {
-			forms, ok := msgs[p.Key]
-			if !ok {
-				continue
-			}
-			var cases []any
-			for _, c := range Categories {
-				if s, ok := forms[c]; ok {
-					cases = append(cases, c, s)
-				}
-			}
-			if err := cat.Set(tag, p.Key, plural.Selectf(p.Arg, "%d", cases...)); err != nil {
-				panic("i18n: " + tag.String() + " plural of " + p.Key + ": " + err.Error())
+			if forms, ok := msgs[p.Key]; ok {
+				setForms(tag, p, forms)
 			}
 		}
+	}
+}
+
+// setForms sets a translation's forms of the counted message p, by their
+// CLDR plural categories; mu is held.
+func setForms(tag language.Tag, p Plural, forms map[string]string) {
+	var cases []any
+	for _, c := range Categories {
+		if s, ok := forms[c]; ok {
+			cases = append(cases, c, s)
+		}
+	}
+	if err := cat.Set(tag, p.Key, plural.Selectf(p.Arg, "%d", cases...)); err != nil {
+		panic("i18n: " + tag.String() + " plural of " + p.Key + ": " + err.Error())
 	}
 }
 
@@ -202,6 +253,7 @@ func Printer(t language.Tag) *message.Printer {
 	if p, ok := printers.Load(t); ok {
 		return p.(*message.Printer)
 	}
+	ensure(t)
 	p, _ := printers.LoadOrStore(t, message.NewPrinter(t, message.Catalog(cat)))
 	return p.(*message.Printer)
 }
@@ -285,31 +337,40 @@ func Files(fsys fs.FS) ([]File, error) {
 	sort.Strings(names)
 	var out []File
 	for _, name := range names {
-		b, err := fs.ReadFile(fsys, name)
+		f, err := readFile(fsys, name)
 		if err != nil {
 			return nil, err
-		}
-		var f File
-		if err := json.Unmarshal(b, &f); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", name, err)
-		}
-		f.Name = name
-		if _, err := language.Parse(f.Language); err != nil {
-			return nil, fmt.Errorf("i18n: %s: language %q: %w", name, f.Language, err)
-		}
-		if want := strings.TrimSuffix(path.Base(name), ".json"); f.Language != want {
-			return nil, fmt.Errorf("i18n: %s: its language is %q, not %q as its name says", name, f.Language, want)
-		}
-		for key, v := range f.Messages {
-			for c := range v.Forms {
-				if !isCategory(c) {
-					return nil, fmt.Errorf("i18n: %s: %q: %q is not a CLDR plural category (%s)", name, key, c, strings.Join(Categories, ", "))
-				}
-			}
 		}
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// readFile reads and checks the translation file name of fsys, as Files.
+func readFile(fsys fs.FS, name string) (File, error) {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return File{}, err
+	}
+	var f File
+	if err := json.Unmarshal(b, &f); err != nil {
+		return File{}, fmt.Errorf("i18n: %s: %w", name, err)
+	}
+	f.Name = name
+	if _, err := language.Parse(f.Language); err != nil {
+		return File{}, fmt.Errorf("i18n: %s: language %q: %w", name, f.Language, err)
+	}
+	if want := strings.TrimSuffix(path.Base(name), ".json"); f.Language != want {
+		return File{}, fmt.Errorf("i18n: %s: its language is %q, not %q as its name says", name, f.Language, want)
+	}
+	for key, v := range f.Messages {
+		for c := range v.Forms {
+			if !isCategory(c) {
+				return File{}, fmt.Errorf("i18n: %s: %q: %q is not a CLDR plural category (%s)", name, key, c, strings.Join(Categories, ", "))
+			}
+		}
+	}
+	return f, nil
 }
 
 // Embedded returns the translation files built into the program.

@@ -147,6 +147,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0020,
 			Rollback: rollback0020,
 		},
+		{
+			ID:       "0025_people_role_index",
+			Migrate:  migrate0025,
+			Rollback: rollback0025,
+		},
 	}
 }
 

@@ -342,6 +342,32 @@ func (s *Store) PersonBySlackID(ctx context.Context, slackID string) (model.Pers
 	return p, err
 }
 
+// PersonBySlackIDOrEmail returns the person with the Slack user ID
+// slackID, or else the person with the e-mail address email, in one
+// statement: a chat message's sender is looked up once, not twice, whether
+// or not their Slack ID is on the roster yet. Either may be empty.
+//
+// Errors: ENOTFOUND when neither is on the roster; EINTERNAL otherwise.
+func (s *Store) PersonBySlackIDOrEmail(ctx context.Context, slackID, email string) (model.Person, error) {
+	slackID, email = strings.TrimSpace(slackID), model.NormalizeEmail(email)
+	switch {
+	case slackID == "":
+		return s.PersonByEmail(ctx, email)
+	case email == "":
+		return s.PersonBySlackID(ctx, slackID)
+	}
+	var r personRow
+	err := s.db.WithContext(ctx).Where("slack_id = ? OR email = ?", slackID, email).
+		Order(clause.OrderBy{Expression: clause.Expr{SQL: "CASE WHEN slack_id = ? THEN 0 ELSE 1 END", Vars: []any{slackID}}}).
+		Take(&r).Error
+	if errNotFound(err) {
+		return model.Person{}, model.Errorf(model.ENOTFOUND, "No one on the roster has the e-mail address %s.", email)
+	} else if err != nil {
+		return model.Person{}, internal("load person by Slack ID or e-mail", err)
+	}
+	return r.model(), nil
+}
+
 // personWhere loads the person whose column equals value. It returns
 // gorm.ErrRecordNotFound as is, and wraps any other error. An empty value
 // matches no one.

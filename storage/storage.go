@@ -111,6 +111,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// reopening one costs a PostgreSQL backend, or SQLite's schema read.
 		sqlDB.SetMaxOpenConns(maxConns)
 		sqlDB.SetMaxIdleConns(maxConns)
+		// But not for ever: the connections a burst opened are closed
+		// once idle, each with its SQLite memory (or PostgreSQL backend).
+		sqlDB.SetConnMaxIdleTime(connMaxIdle)
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
@@ -133,6 +136,13 @@ const preparedStmts = 512
 
 // maxConns bounds the connections a store opens and keeps.
 const maxConns = 16
+
+// connMaxIdle is how long a connection stays open unused: long enough
+// that steady work keeps its connections, short enough that a bot idle
+// after a burst gives back what the burst opened (on SQLite each
+// connection holds its own SQLite memory, its page cache included). A
+// variable for the test.
+var connMaxIdle = time.Minute
 
 // sqliteDSN turns a file path (or file: URI, possibly with parameters of its
 // own) into a file: URI for the SQLite driver that enforces foreign keys, uses

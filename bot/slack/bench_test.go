@@ -43,7 +43,7 @@ func benchLoad(b *testing.B, dsn string) {
 		fs.addUser(fmt.Sprintf("U%04d", i), fmt.Sprintf("user%d@example.org", i), fmt.Sprintf("User %d", i), "Europe/Copenhagen")
 	}
 	bt := startBot(b, fs, botOptions{dsn: dsn, workers: *benchWorkers})
-	bt.tr.throttle.budgets, bt.tr.throttle.perChannel = map[string]budget{}, budget{burst: 1}
+	bt.tr.throttle.budgets, bt.tr.throttle.perChannel = map[string]budget{}, budget{burst: 1} // as Options.Unpaced
 	if *benchIdle > 0 {
 		db, err := bt.store.DB().DB()
 		if err != nil {

@@ -68,6 +68,12 @@ type Options struct {
 	SigningSecret string // for the HTTP Events API
 	APIURL        string // the Web API's base URL; empty for Slack's own
 
+	// Unpaced lifts the pacing of Web API calls to Slack's limits (calls
+	// are still retried, and a 429 still holds a method back): for
+	// benchmarks against a stand-in for Slack only, so that they measure
+	// the bot rather than the limits. Against Slack it would earn 429s.
+	Unpaced bool
+
 	Also       http.Handler // HTTP mode: served for every path that is not Slack's (calendar feeds)
 	HTTPClient *http.Client // for calls to Slack; default: a 30-second timeout, a kept connection per worker
 	Workers    int          // goroutines doing the work after the ack; default 16
@@ -143,6 +149,10 @@ func New(opt Options) (*Transport, error) {
 	go t.writeInbox()
 	t.throttle = newThrottle(newWebAPI(opt.BotToken, opt.APIURL, opt.HTTPClient), opt.Clock, log)
 	t.throttle.stopped = t.stop.isStopped
+	if opt.Unpaced {
+		t.throttle.budgets, t.throttle.perChannel = map[string]budget{}, budget{burst: 1}
+		log.Warn("Slack's rate limits are not kept: FOCALBOT_BENCHMARK_UNPACED is for benchmarks against a stand-in for Slack")
+	}
 	t.throttle.refused = func(code string) { t.stopUsingTokens("bot", code) }
 	t.api = newDMs(t.throttle)
 	t.users = newUsers(t.api, opt.Clock, log)

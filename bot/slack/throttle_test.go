@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"focalbot/bot"
 	"focalbot/clock"
+	"focalbot/internal/storetest"
 )
 
 // testThrottle is a throttle over the real Web API client against the fake
@@ -156,5 +158,29 @@ func TestThrottleRetryAfterHoldsQueuedCalls(t *testing.T) {
 	}
 	if early := limited.Add(7 * time.Second).Sub(api.at[0]); early > 0 {
 		t.Errorf("the queued call went out %v before Retry-After had passed", early)
+	}
+}
+
+// TestUnpacedLiftsThePacing: Options.Unpaced, for benchmarks against a
+// stand-in for Slack, makes no call wait for a budget; without it the same
+// calls are paced.
+func TestUnpacedLiftsThePacing(t *testing.T) {
+	for _, unpaced := range []bool{false, true} {
+		store := storetest.Open(t, storetest.Backends[0].DSN(t), clock.Fixed(t0))
+		tr, err := New(Options{Handler: bot.New(store, clock.Fixed(t0), slog.New(slog.DiscardHandler), time.UTC), Deliveries: store,
+			Clock: clock.Fixed(t0), BotToken: "xoxb-1", APIURL: "http://127.0.0.1:1/", Unpaced: unpaced})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var waited time.Duration
+		for range 30 {
+			waited += tr.throttle.admit("chat.postMessage", "D1") + tr.throttle.admit("users.info", "")
+		}
+		if unpaced && waited != 0 {
+			t.Errorf("unpaced, 30 replies in one channel waited %v", waited)
+		}
+		if !unpaced && waited < 10*time.Second {
+			t.Errorf("paced, 30 replies in one channel waited only %v", waited)
+		}
 	}
 }
