@@ -35,6 +35,12 @@ var (
 // followed by RSET before the next; a completed one needs none, since the
 // end of DATA already clears the server's state (RFC 5321 4.1.1.4), and
 // go-smtp follows each RSET with a new EHLO, two round trips per message.
+//
+// When the server offers PIPELINING and CHUNKING (RFC 2920, RFC 3030), as
+// Postfix, Exchange and go-smtp's server do, on a connection that is TLS
+// from the start or not at all, a message goes as one write (MAIL FROM,
+// RCPT TO, BDAT with the message) and one round trip (pipeline.go); else,
+// and after STARTTLS, through go-smtp's DATA, a round trip per command.
 type SMTP struct {
 	addr        string // host:port
 	host        string
@@ -65,7 +71,8 @@ const maxConnections = 16
 type smtpConn struct {
 	c     *smtp.Client
 	raw   net.Conn
-	dirty bool // the last transaction failed half-way: RSET before the next
+	pipe  *pipeline // sends the transactions when the server pipelines (pipeline.go), else nil
+	dirty bool      // the last transaction failed half-way: RSET before the next
 }
 
 // SMTPOption changes how an SMTP sender connects.
@@ -226,6 +233,12 @@ func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) e
 // and returns the connection to keep (nil when it was closed).
 func (s *SMTP) send(ctx context.Context, sc *smtpConn, from string, to []string, msg []byte) (*smtpConn, error) {
 	reused := sc != nil
+	if reused && sc.pipe != nil && (sc.pipe.r.R.Buffered() > 0 || !stillOpen(sc.raw)) {
+		// Closed by the server while idle: a pipelined transaction would
+		// not learn it before the whole message is written.
+		sc.c.Close()
+		sc, reused = nil, false
+	}
 	if !reused {
 		var err error
 		if sc, err = s.connect(ctx); err != nil {
@@ -249,6 +262,7 @@ func (s *SMTP) send(ctx context.Context, sc *smtpConn, from string, to []string,
 // closes it, and keep is nil.
 func (s *SMTP) transact(ctx context.Context, sc *smtpConn, from string, to []string, msg []byte) (keep *smtpConn, started bool, err error) {
 	keep = sc
+	broken := false // the pipelined session is out of step or gone
 	stop := context.AfterFunc(ctx, func() { sc.raw.Close() })
 	defer func() {
 		if !stop() { // ctx ended and closed the connection under us
@@ -262,13 +276,25 @@ func (s *SMTP) transact(ctx context.Context, sc *smtpConn, from string, to []str
 			return
 		}
 		var se *smtp.SMTPError
-		if errors.As(err, &se) && se.Code != 421 {
+		if !broken && errors.As(err, &se) && se.Code != 421 {
 			sc.dirty = true
 			return
 		}
 		sc.c.Close()
 		keep = nil
 	}()
+
+	if sc.pipe != nil {
+		if sc.dirty {
+			if err := sc.pipe.reset(); err != nil {
+				return keep, false, fmt.Errorf("rset: %w", err)
+			}
+			sc.dirty = false
+		}
+		r := sc.pipe.transact(from, to, msg)
+		broken = r.broken
+		return keep, r.started, r.err
+	}
 
 	if sc.dirty {
 		if err := sc.c.Reset(); err != nil {
@@ -359,6 +385,12 @@ func (s *SMTP) open(ctx context.Context, startTLS bool) (sc *smtpConn, offered b
 		return nil, false, fmt.Errorf("ehlo: %w", err)
 	}
 	sc = &smtpConn{c: c, raw: raw}
+	if !startTLS {
+		// go-smtp writes to raw itself (TCP, or TLS from the start), so
+		// pipelined transactions can go there too; after STARTTLS it
+		// writes to a TLS connection of its own, which it does not show.
+		sc.pipe = newPipeline(c, raw)
+	}
 	if !s.implicitTLS && !startTLS {
 		if ok, _ := c.Extension("STARTTLS"); ok {
 			return sc, true, nil

@@ -1,0 +1,219 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"focalbot/internal/smtptest"
+)
+
+// kept returns the connection s keeps idle, and puts it back.
+func kept(t *testing.T, s *SMTP) *smtpConn {
+	t.Helper()
+	select {
+	case sc := <-s.idle:
+		s.idle <- sc
+		return sc
+	default:
+		t.Fatal("no connection kept")
+		return nil
+	}
+}
+
+// TestSMTPPipelinesWhenOffered: against go-smtp's server, which offers
+// PIPELINING and CHUNKING, a message goes as one pipelined BDAT
+// transaction and arrives exactly as the DATA path (a bare go-smtp client)
+// delivers it, also when it is not CRLF throughout; a server that offers
+// neither gets DATA.
+func TestSMTPPipelinesWhenOffered(t *testing.T) {
+	odd := [][]byte{
+		composeTo(t, "ama.mensah@example.gh"),
+		[]byte("Subject: bare LF\n\nline one\nline two"),
+		[]byte("Subject: dots\r\n\r\n.\r\n..\r\n.line\r\nend\r"),
+		[]byte("Subject: mixed\r\n\r\na\r\rb\n\r\nc\r\n"),
+	}
+	ts := smtptest.Start(t, smtptest.Config{})
+	s := newTestSMTP(t, "smtp://"+ts.Addr)
+	for _, msg := range odd {
+		if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if kept(t, s).pipe == nil {
+		t.Fatal("the session does not pipeline although the server offers PIPELINING and CHUNKING")
+	}
+	c, err := smtp.Dial(ts.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range odd {
+		if err := c.SendMail(organizer, []string{"ama.mensah@example.gh"}, bytes.NewReader(msg)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	got := ts.Received()
+	if len(got) != 2*len(odd) {
+		t.Fatalf("server received %d messages, want %d", len(got), 2*len(odd))
+	}
+	for i := range odd {
+		if !bytes.Equal(got[i].Data, got[len(odd)+i].Data) {
+			t.Errorf("message %d arrived as %q pipelined, %q through DATA", i, got[i].Data, got[len(odd)+i].Data)
+		}
+	}
+	if !bytes.Equal(got[0].Data, odd[0]) {
+		t.Error("a composed message did not arrive byte for byte")
+	}
+
+	old := smtptest.Start(t, smtptest.Config{NoPipelining: true})
+	s = newTestSMTP(t, "smtp://"+old.Addr)
+	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, odd[0]); err != nil {
+		t.Fatal(err)
+	}
+	if kept(t, s).pipe != nil {
+		t.Error("the session pipelines although the server offers neither PIPELINING nor CHUNKING")
+	}
+	if got := old.Received(); len(got) != 1 || !bytes.Equal(got[0].Data, odd[0]) {
+		t.Errorf("a server without CHUNKING received %d messages", len(got))
+	}
+}
+
+// TestSMTPRefusalsOnBothPaths: a recipient refused, alone or among
+// others, stops the message for everyone, with the refusing reply as the
+// error; the next message goes on the same connection. Pipelined and
+// through DATA alike.
+func TestSMTPRefusalsOnBothPaths(t *testing.T) {
+	for _, cfg := range []smtptest.Config{{RcptError: smtptest.RcptErrors}, {RcptError: smtptest.RcptErrors, NoPipelining: true}} {
+		name := "pipelined"
+		if cfg.NoPipelining {
+			name = "data"
+		}
+		t.Run(name, func(t *testing.T) {
+			ts := smtptest.Start(t, cfg)
+			s := newTestSMTP(t, "smtp://"+ts.Addr)
+			raw := composeTo(t, "ama.mensah@example.gh")
+			for _, tc := range []struct {
+				to   []string
+				code int
+			}{
+				{[]string{"unknown@example.org"}, 550},
+				{[]string{"ama.mensah@example.gh", "greylist@example.org"}, 451},
+				{[]string{"unknown@example.org", "ama.mensah@example.gh"}, 550},
+			} {
+				err := s.Send(context.Background(), organizer, tc.to, raw)
+				var se *smtp.SMTPError
+				if !errors.As(err, &se) || se.Code != tc.code || se.EnhancedCode[0] != tc.code/100 {
+					t.Fatalf("Send to %v = %v, want SMTP %d with its enhanced code", tc.to, err, tc.code)
+				}
+				if Permanent(err) != (tc.code >= 500) {
+					t.Errorf("Permanent(%v) = %v", err, Permanent(err))
+				}
+				if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh", "kofi@example.gh"}, raw); err != nil {
+					t.Fatalf("Send after a refusal: %v", err)
+				}
+			}
+			got := ts.Received()
+			if len(got) != 3 || ts.Conns() != 1 {
+				t.Fatalf("server received %d messages over %d connections, want the 3 good ones over 1", len(got), ts.Conns())
+			}
+			for _, m := range got {
+				if len(m.To) != 2 || m.To[0] != "ama.mensah@example.gh" || m.To[1] != "kofi@example.gh" {
+					t.Errorf("server received a message for %v", m.To)
+				}
+			}
+		})
+	}
+}
+
+// TestSMTPNeverSendsTwiceWhenTheLastReplyIsLost: the server takes the
+// message, then the connection drops before its final reply. Send fails,
+// temporarily, and does not send the message again on a new connection:
+// the server might have it (here it does).
+func TestSMTPNeverSendsTwiceWhenTheLastReplyIsLost(t *testing.T) {
+	for _, cfg := range []smtptest.Config{{Delay: 300 * time.Millisecond}, {Delay: 300 * time.Millisecond, NoPipelining: true}} {
+		ts := smtptest.Start(t, cfg)
+		s := newTestSMTP(t, "smtp://"+ts.Addr)
+		raw := composeTo(t, "ama.mensah@example.gh")
+		done := make(chan error, 1)
+		go func() { done <- s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw) }()
+		time.Sleep(100 * time.Millisecond) // the message is with the server, its reply 200 ms away
+		ts.Close()
+		back := smtptest.Start(t, smtptest.Config{Addr: ts.Addr})
+		err := <-done
+		if err == nil || Permanent(err) {
+			t.Fatalf("Send = %v, want a temporary error", err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if got, again := ts.Count(), back.Count(); got != 1 || again != 0 {
+			t.Errorf("NoPipelining %v: the first server took %d messages and the second %d, want 1 and 0", cfg.NoPipelining, got, again)
+		}
+	}
+}
+
+// TestSMTPServerRestartBetweenMessages: a server that closed the kept
+// connection while it was idle is found out before a pipelined message is
+// written, and the message goes on a new connection.
+func TestSMTPServerRestartBetweenMessages(t *testing.T) {
+	ts := smtptest.Start(t, smtptest.Config{})
+	s := newTestSMTP(t, "smtp://"+ts.Addr)
+	raw := composeTo(t, "ama.mensah@example.gh")
+	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
+		t.Fatal(err)
+	}
+	ts.Close()
+	back := smtptest.Start(t, smtptest.Config{Addr: ts.Addr})
+	time.Sleep(20 * time.Millisecond)
+	sc := kept(t, s)
+	if stillOpen(sc.raw) {
+		t.Error("stillOpen = true on a connection the server has closed")
+	}
+	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
+		t.Fatalf("Send after a restart: %v", err)
+	}
+	if got, c := back.Count(), back.Conns(); got != 1 || c != 1 {
+		t.Errorf("restarted server received %d messages over %d connections, want 1 over 1", got, c)
+	}
+	if !stillOpen(kept(t, s).raw) {
+		t.Error("stillOpen = false on an open idle connection")
+	}
+}
+
+// TestStillOpen: a connection with a reply nobody asked for (a 421 before
+// closing) is not one to write a message to.
+func TestStillOpen(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	srv, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if !stillOpen(c) {
+		t.Fatal("stillOpen = false on an open, quiet connection")
+	}
+	if _, err := srv.Write([]byte("421 4.4.2 idle too long\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if stillOpen(c) {
+		t.Error("stillOpen = true with a 421 waiting")
+	}
+	buf := make([]byte, 64)
+	if n, _ := c.Read(buf); n != len("421 4.4.2 idle too long\r\n") {
+		t.Errorf("stillOpen took bytes from the connection: %d left", n)
+	}
+}
