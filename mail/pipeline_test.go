@@ -157,30 +157,36 @@ func TestSMTPNeverSendsTwiceWhenTheLastReplyIsLost(t *testing.T) {
 }
 
 // TestSMTPServerRestartBetweenMessages: a server that closed the kept
-// connection while it was idle is found out before a pipelined message is
-// written, and the message goes on a new connection.
+// connection is found out, before a pipelined message is written when the
+// connection has been idle (peekIdle), else by the clean end before any
+// reply; either way the message goes on a new connection, once.
 func TestSMTPServerRestartBetweenMessages(t *testing.T) {
-	ts := smtptest.Start(t, smtptest.Config{})
-	s := newTestSMTP(t, "smtp://"+ts.Addr)
-	raw := composeTo(t, "ama.mensah@example.gh")
-	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
-		t.Fatal(err)
-	}
-	ts.Close()
-	back := smtptest.Start(t, smtptest.Config{Addr: ts.Addr})
-	time.Sleep(20 * time.Millisecond)
-	sc := kept(t, s)
-	if stillOpen(sc.raw) {
-		t.Error("stillOpen = true on a connection the server has closed")
-	}
-	if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
-		t.Fatalf("Send after a restart: %v", err)
-	}
-	if got, c := back.Count(), back.Conns(); got != 1 || c != 1 {
-		t.Errorf("restarted server received %d messages over %d connections, want 1 over 1", got, c)
-	}
-	if !stillOpen(kept(t, s).raw) {
-		t.Error("stillOpen = false on an open idle connection")
+	for _, idle := range []bool{true, false} {
+		ts := smtptest.Start(t, smtptest.Config{})
+		s := newTestSMTP(t, "smtp://"+ts.Addr)
+		raw := composeTo(t, "ama.mensah@example.gh")
+		if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
+			t.Fatal(err)
+		}
+		ts.Close()
+		back := smtptest.Start(t, smtptest.Config{Addr: ts.Addr})
+		time.Sleep(20 * time.Millisecond)
+		sc := kept(t, s)
+		if stillOpen(sc.raw) {
+			t.Error("stillOpen = true on a connection the server has closed")
+		}
+		if idle {
+			sc.used = sc.used.Add(-peekIdle)
+		}
+		if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
+			t.Fatalf("idle %v: Send after a restart: %v", idle, err)
+		}
+		if got, c := back.Count(), back.Conns(); got != 1 || c != 1 {
+			t.Errorf("idle %v: restarted server received %d messages over %d connections, want 1 over 1", idle, got, c)
+		}
+		if !stillOpen(kept(t, s).raw) {
+			t.Error("stillOpen = false on an open idle connection")
+		}
 	}
 }
 

@@ -73,7 +73,12 @@ type smtpConn struct {
 	raw   net.Conn
 	pipe  *pipeline // sends the transactions when the server pipelines (pipeline.go), else nil
 	dirty bool      // the last transaction failed half-way: RSET before the next
+	used  time.Time // when the last transaction ended
 }
+
+// peekIdle is how long a pipelining connection may have been idle before
+// it is looked at (stillOpen) ahead of the next message.
+const peekIdle = time.Second
 
 // SMTPOption changes how an SMTP sender connects.
 type SMTPOption func(*SMTP)
@@ -233,9 +238,12 @@ func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) e
 // and returns the connection to keep (nil when it was closed).
 func (s *SMTP) send(ctx context.Context, sc *smtpConn, from string, to []string, msg []byte) (*smtpConn, error) {
 	reused := sc != nil
-	if reused && sc.pipe != nil && (sc.pipe.r.R.Buffered() > 0 || !stillOpen(sc.raw)) {
-		// Closed by the server while idle: a pipelined transaction would
-		// not learn it before the whole message is written.
+	if reused && sc.pipe != nil && (sc.pipe.r.R.Buffered() > 0 || time.Since(sc.used) >= peekIdle && !stillOpen(sc.raw)) {
+		// Closed by the server while idle (a timeout, a restart): found
+		// before the whole message is written. A connection used less
+		// than peekIdle ago is not looked at: if the server has closed it
+		// since, the transaction meets the clean end before any reply
+		// and goes on a new connection all the same (pipeline.go).
 		sc.c.Close()
 		sc, reused = nil, false
 	}
@@ -246,12 +254,18 @@ func (s *SMTP) send(ctx context.Context, sc *smtpConn, from string, to []string,
 		}
 	}
 	sc, started, err := s.transact(ctx, sc, from, to, msg)
+	if sc != nil {
+		sc.used = time.Now()
+	}
 	if err != nil && reused && !started && sc == nil && ctx.Err() == nil {
 		// The kept connection had gone stale before the server took anything.
 		if sc, err = s.connect(ctx); err != nil {
 			return nil, err
 		}
 		sc, _, err = s.transact(ctx, sc, from, to, msg)
+		if sc != nil {
+			sc.used = time.Now()
+		}
 	}
 	return sc, err
 }
