@@ -104,8 +104,8 @@ func BenchmarkCompose(b *testing.B) {
 func BenchmarkComposeReminder(b *testing.B) {
 	m := invitation(b)
 	m.Calendar, m.Method = nil, ""
-	m.Text = strings.Repeat("Dear José Ñúñez, the Second Meeting of the Global Network starts in 2 days, on 28 September.\n", 20)
-	m.HTML = "<html><body>" + strings.Repeat(`<p style="margin:0 0 1em 0">Dear José Ñúñez, the <b>Second Meeting</b> starts in 2 days.</p>`+"\n", 40) + "</body></html>"
+	m.Text = "Dear José Ñúñez,\n\n" + strings.Repeat("The Second Meeting of the Global Network of R2P Focal Points starts in 2 days, on 28 September.\n", 20)
+	m.HTML = "<html><body><p>Dear José Ñúñez,</p>\n" + strings.Repeat(`<p style="margin:0 0 1em 0">The <b>Second Meeting</b> of the Global Network starts in 2 days.</p>`+"\n", 40) + "</body></html>"
 	m.ListUnsubscribe = "https://focal.example.org/a/tok42EN_-/mute"
 	for b.Loop() {
 		if _, err := Compose(m); err != nil {
