@@ -3,7 +3,6 @@
 package mail
 
 import (
-	"crypto/tls"
 	"net"
 	"syscall"
 )
@@ -15,7 +14,7 @@ import (
 // taking anything from the connection. Under TLS it looks at the TCP
 // connection, where anything waiting counts as the server's word.
 func stillOpen(conn net.Conn) bool {
-	if tc, ok := conn.(*tls.Conn); ok {
+	if tc, ok := conn.(interface{ NetConn() net.Conn }); ok { // *tls.Conn, *greetedConn
 		conn = tc.NetConn()
 	}
 	sc, ok := conn.(syscall.Conn)

@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"testing"
@@ -69,6 +70,24 @@ func TestSMTPPipelinesWhenOffered(t *testing.T) {
 	}
 	if !bytes.Equal(got[0].Data, odd[0]) {
 		t.Error("a composed message did not arrive byte for byte")
+	}
+
+	// After STARTTLS too, and with AUTH.
+	serverTLS, pool := smtptest.SelfSigned(t)
+	sec := smtptest.Start(t, smtptest.Config{TLS: serverTLS, User: "secretariat", Pass: "p@ss"})
+	s = newTestSMTP(t, "smtp://secretariat:p%40ss@"+sec.Addr+"?starttls=required", WithTLSConfig(&tls.Config{RootCAs: pool}))
+	for range 2 {
+		if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, odd[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if kept(t, s).pipe == nil {
+		t.Error("the session does not pipeline after STARTTLS")
+	}
+	if got := sec.Received(); len(got) != 2 {
+		t.Errorf("after STARTTLS the server received %d messages, want 2", len(got))
+	} else if !got[1].TLS || got[1].User != "secretariat" || !bytes.Equal(got[1].Data, odd[0]) {
+		t.Errorf("after STARTTLS the server received a message with TLS %v, user %q, intact %v", got[1].TLS, got[1].User, bytes.Equal(got[1].Data, odd[0]))
 	}
 
 	old := smtptest.Start(t, smtptest.Config{NoPipelining: true})

@@ -1,11 +1,14 @@
 package mail
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -37,10 +40,9 @@ var (
 // go-smtp follows each RSET with a new EHLO, two round trips per message.
 //
 // When the server offers PIPELINING and CHUNKING (RFC 2920, RFC 3030), as
-// Postfix, Exchange and go-smtp's server do, on a connection that is TLS
-// from the start or not at all, a message goes as one write (MAIL FROM,
-// RCPT TO, BDAT with the message) and one round trip (pipeline.go); else,
-// and after STARTTLS, through go-smtp's DATA, a round trip per command.
+// Postfix, Exchange and go-smtp's server do, a message goes as one write
+// (MAIL FROM, RCPT TO, BDAT with the message) and one round trip
+// (pipeline.go); else through go-smtp's DATA, a round trip per command.
 type SMTP struct {
 	addr        string // host:port
 	host        string
@@ -385,26 +387,20 @@ func (s *SMTP) open(ctx context.Context, startTLS bool) (sc *smtpConn, offered b
 	}()
 
 	var c *smtp.Client
+	conn := raw // what go-smtp writes to, and pipelined transactions too
 	if startTLS {
-		if c, err = smtp.NewClientStartTLS(raw, s.tlsConfig); err != nil {
-			return nil, false, fmt.Errorf("starttls: %w", err)
+		if conn, err = s.startTLS(ctx, raw); err != nil {
+			return nil, false, err
 		}
-	} else {
-		c = smtp.NewClient(raw)
 	}
+	c = smtp.NewClient(conn)
 	if s.timeout > 0 {
 		c.CommandTimeout, c.SubmissionTimeout = s.timeout, s.timeout
 	}
 	if err := c.Hello(s.localName); err != nil {
 		return nil, false, fmt.Errorf("ehlo: %w", err)
 	}
-	sc = &smtpConn{c: c, raw: raw}
-	if !startTLS {
-		// go-smtp writes to raw itself (TCP, or TLS from the start), so
-		// pipelined transactions can go there too; after STARTTLS it
-		// writes to a TLS connection of its own, which it does not show.
-		sc.pipe = newPipeline(c, raw)
-	}
+	sc = &smtpConn{c: c, raw: raw, pipe: newPipeline(c, conn)}
 	if !s.implicitTLS && !startTLS {
 		if ok, _ := c.Extension("STARTTLS"); ok {
 			return sc, true, nil
@@ -422,6 +418,87 @@ func (s *SMTP) open(ctx context.Context, startTLS bool) (sc *smtpConn, offered b
 		}
 	}
 	return sc, false, nil
+}
+
+// startTLS greets the server on raw, asks for STARTTLS and does the TLS
+// handshake, and returns the TLS connection for go-smtp to carry on: EHLO
+// again (RFC 3207 §4.2), AUTH, the transactions, QUIT.
+//
+// go-smtp's own STARTTLS (NewClientStartTLS) keeps the TLS connection to
+// itself, and pipelined transactions must write to it: so the three
+// commands before TLS are sent here, and go-smtp's client, which starts by
+// reading the greeting, is handed the server's greeting again in front of
+// the TLS connection.
+func (s *SMTP) startTLS(ctx context.Context, raw net.Conn) (net.Conn, error) {
+	timeout := s.timeout
+	if timeout == 0 {
+		timeout = 5 * time.Minute // go-smtp's CommandTimeout
+	}
+	_ = raw.SetDeadline(time.Now().Add(timeout))
+	defer func() { _ = raw.SetDeadline(time.Time{}) }()
+	r := textproto.NewReader(bufio.NewReaderSize(&limitReader{r: raw, n: maxReplies}, 1024))
+	reply := func(what string, expect int) (string, error) {
+		_, msg, err := r.ReadResponse(expect)
+		var pe *textproto.Error
+		if errors.As(err, &pe) {
+			err = smtpError(pe)
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", what, err)
+		}
+		return msg, nil
+	}
+	greeting, err := reply("greeting", 220)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fmt.Fprintf(raw, "EHLO %s\r\n", s.localName); err != nil {
+		return nil, fmt.Errorf("ehlo: %w", err)
+	}
+	ehlo, err := reply("ehlo", 250)
+	if err != nil {
+		return nil, err
+	}
+	offered := false
+	for _, line := range strings.Split(ehlo, "\n")[1:] {
+		if kw, _, _ := strings.Cut(line, " "); strings.EqualFold(kw, "STARTTLS") {
+			offered = true
+		}
+	}
+	if !offered {
+		return nil, errors.New("starttls: smtp: server doesn't support STARTTLS")
+	}
+	if _, err := io.WriteString(raw, "STARTTLS\r\n"); err != nil {
+		return nil, fmt.Errorf("starttls: %w", err)
+	}
+	if _, err := reply("starttls", 220); err != nil {
+		return nil, err
+	}
+	if r.R.Buffered() > 0 {
+		return nil, errors.New("starttls: smtp: the server spoke before the TLS handshake")
+	}
+	tc := tls.Client(raw, s.tlsConfig)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		return nil, fmt.Errorf("starttls: %w", err)
+	}
+	greeting, _, _ = strings.Cut(greeting, "\n")
+	return &greetedConn{Conn: tc, greeting: []byte("220 " + greeting + "\r\n")}, nil
+}
+
+// greetedConn is a TLS connection that reads first the greeting its server
+// sent before TLS, for go-smtp's client to start from.
+type greetedConn struct {
+	*tls.Conn
+	greeting []byte
+}
+
+func (c *greetedConn) Read(b []byte) (int, error) {
+	if len(c.greeting) > 0 {
+		n := copy(b, c.greeting)
+		c.greeting = c.greeting[n:]
+		return n, nil
+	}
+	return c.Conn.Read(b)
 }
 
 func (s *SMTP) dial(ctx context.Context) (net.Conn, error) {
