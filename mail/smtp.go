@@ -430,6 +430,9 @@ func (s *SMTP) open(ctx context.Context, startTLS bool) (sc *smtpConn, offered b
 // reading the greeting, is handed the server's greeting again in front of
 // the TLS connection.
 func (s *SMTP) startTLS(ctx context.Context, raw net.Conn) (net.Conn, error) {
+	if strings.ContainsAny(s.localName, "\r\n") {
+		return nil, errors.New("ehlo: smtp: a line must not contain CR or LF") // as go-smtp's Hello says
+	}
 	timeout := s.timeout
 	if timeout == 0 {
 		timeout = 5 * time.Minute // go-smtp's CommandTimeout
