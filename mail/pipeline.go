@@ -91,7 +91,7 @@ func (l *limitReader) Read(b []byte) (int, error) {
 // pipeResult is how a pipelined transaction ended.
 type pipeResult struct {
 	started bool // the server may have taken the message: never retry it elsewhere
-	broken  bool // the connection is out of step or gone: close it
+	broken  bool // the connection is out of step or gone: close it (err may still be nil)
 	err     error
 }
 
@@ -181,11 +181,9 @@ func (p *pipeline) transact(from string, to []string, msg []byte) pipeResult {
 			first = fmt.Errorf("data: %w", err)
 		}
 	}
-	if p.r.R.Buffered() > 0 {
-		// A reply nothing asked for: the session is out of step.
-		return pipeResult{started: true, broken: true, err: orFirst(first, errors.New("data: smtp: unexpected reply from the server"))}
-	}
-	return pipeResult{started: true, err: first}
+	// More than the replies asked for: the session is out of step, and is
+	// closed, but what the replies said holds (a message accepted was sent).
+	return pipeResult{started: true, broken: p.r.R.Buffered() > 0, err: first}
 }
 
 // reset sends RSET, after a transaction the server refused half-way.

@@ -1,11 +1,17 @@
 package mail
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -240,5 +246,63 @@ func TestStillOpen(t *testing.T) {
 	buf := make([]byte, 64)
 	if n, _ := c.Read(buf); n != len("421 4.4.2 idle too long\r\n") {
 		t.Errorf("stillOpen took bytes from the connection: %d left", n)
+	}
+}
+
+// TestSMTPExtraReplyKeepsTheMessageSent: a server that says more than it
+// was asked (here a line after its final 250) has still taken the
+// message: Send succeeds, and the connection, out of step, is not used
+// again.
+func TestSMTPExtraReplyKeepsTheMessageSent(t *testing.T) {
+	var mu sync.Mutex
+	conns, taken := 0, 0
+	addr := rawListener(t, func(c net.Conn) {
+		defer c.Close()
+		mu.Lock()
+		conns++
+		mu.Unlock()
+		r := textproto.NewReader(bufio.NewReader(c))
+		say := func(s string) { _, _ = io.WriteString(c, s) }
+		say("220 misbehaving ESMTP\r\n")
+		for {
+			line, err := r.ReadLine()
+			if err != nil {
+				return
+			}
+			verb, arg, _ := strings.Cut(line, " ")
+			switch strings.ToUpper(verb) {
+			case "EHLO":
+				say("250-misbehaving\r\n250-PIPELINING\r\n250 CHUNKING\r\n")
+			case "MAIL", "RCPT":
+				say("250 2.0.0 ok\r\n")
+			case "BDAT":
+				size, _, _ := strings.Cut(arg, " ")
+				n, _ := strconv.Atoi(size)
+				if _, err := io.CopyN(io.Discard, r.R, int64(n)); err != nil {
+					return
+				}
+				mu.Lock()
+				taken++
+				mu.Unlock()
+				say("250 2.0.0 queued\r\n250 2.0.0 and something nobody asked for\r\n")
+			case "QUIT":
+				say("221 bye\r\n")
+				return
+			default:
+				say("502 5.5.1 no\r\n")
+			}
+		}
+	})
+	s := newTestSMTP(t, "smtp://"+addr)
+	raw := composeTo(t, "ama.mensah@example.gh")
+	for range 2 {
+		if err := s.Send(context.Background(), organizer, []string{"ama.mensah@example.gh"}, raw); err != nil {
+			t.Fatalf("Send = %v, want the message sent", err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if taken != 2 || conns != 2 {
+		t.Errorf("the server took %d messages over %d connections, want 2 over 2", taken, conns)
 	}
 }

@@ -309,6 +309,10 @@ func (s *SMTP) transact(ctx context.Context, sc *smtpConn, from string, to []str
 		}
 		r := sc.pipe.transact(from, to, msg)
 		broken = r.broken
+		if r.broken && r.err == nil {
+			sc.c.Close()
+			keep = nil
+		}
 		return keep, r.started, r.err
 	}
 
