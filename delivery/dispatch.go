@@ -250,14 +250,14 @@ func (d *Dispatcher) runLane(ctx context.Context, stop <-chan struct{}, ch model
 
 // lane sends the due items of one channel and returns how many went out and
 // how many it tried. It is a pipeline: Workers goroutines render and send
-// while the next batch is claimed, as soon as the last item of the current
-// one is queued for them, so that neither the claim nor the recording of
-// sends leaves the workers idle.
+// while the next batch is claimed, as soon as the current one is queued for
+// them (the queue holds a whole batch), so that neither the claim nor the
+// recording of sends leaves the workers idle.
 func (d *Dispatcher) lane(ctx context.Context, stop <-chan struct{}, ch model.Channel) (sent, handed int, err error) {
 	var (
 		mu      sync.Mutex
 		errs    []error
-		work    = make(chan model.OutboxItem, d.Workers)
+		work    = make(chan model.OutboxItem, max(d.Workers, d.Batch)) // a whole batch waits while the next is claimed
 		workers sync.WaitGroup
 	)
 	for range d.Workers {

@@ -19,8 +19,78 @@ import (
 // the reader than the name (their address, say), so that nothing is reused.
 type rendered struct {
 	subject    string
-	text, html string // with the marks in place of what differs by reader
+	text, html spliced // with the marks in place of what differs by reader
 	direct     bool
+}
+
+// spliced is a rendered text cut at its marks of the reader's name and
+// links: lits[0], marks[0], lits[1], … lits[len(marks)].
+type spliced struct {
+	lits  []string
+	marks []string
+}
+
+// splice cuts s at every mark of the name, the page and the unsubscribe
+// link: what strings.NewReplacer(markName, …).Replace(s) would replace.
+func splice(s string) spliced {
+	var sp spliced
+	for {
+		i := strings.Index(s, markPrefix)
+		for i >= 0 {
+			rest := s[i:]
+			if strings.HasPrefix(rest, markName) || strings.HasPrefix(rest, markPage) || strings.HasPrefix(rest, markUnsub) {
+				break
+			}
+			j := strings.Index(rest[1:], markPrefix)
+			if j < 0 {
+				i = -1
+				break
+			}
+			i += 1 + j
+		}
+		if i < 0 {
+			sp.lits = append(sp.lits, s)
+			return sp
+		}
+		mark := markName
+		for _, m := range []string{markPage, markUnsub} {
+			if strings.HasPrefix(s[i:], m) {
+				mark = m
+			}
+		}
+		sp.lits = append(sp.lits, s[:i])
+		sp.marks = append(sp.marks, mark)
+		s = s[i+len(mark):]
+	}
+}
+
+// fill puts the reader's name and links in place of the marks.
+func (sp spliced) fill(name string, link Link) string {
+	value := func(mark string) string {
+		switch mark {
+		case markName:
+			return name
+		case markPage:
+			return link.Page
+		}
+		return link.Unsubscribe
+	}
+	n := 0
+	for _, l := range sp.lits {
+		n += len(l)
+	}
+	for _, m := range sp.marks {
+		n += len(value(m))
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, l := range sp.lits {
+		b.WriteString(l)
+		if i < len(sp.marks) {
+			b.WriteString(value(sp.marks[i]))
+		}
+	}
+	return b.String()
 }
 
 // renderKey is what a rendered message depends on besides the reader's name.
@@ -65,11 +135,12 @@ const maxRendered = 256
 // message is rendered to be reused. Letters only, so that every escaping
 // leaves them as they are.
 const (
-	markName  = "QXZfocalbotNameQXZ"
-	markEmail = "QXZfocalbotEmailQXZ"
-	markSlack = "QXZfocalbotSlackQXZ"
-	markPage  = "QXZfocalbotPageQXZ"  // the reader's signed link
-	markUnsub = "QXZfocalbotUnsubQXZ" // and its List-Unsubscribe address
+	markPrefix = "QXZfocalbot"
+	markName   = "QXZfocalbotNameQXZ"
+	markEmail  = "QXZfocalbotEmailQXZ"
+	markSlack  = "QXZfocalbotSlackQXZ"
+	markPage   = "QXZfocalbotPageQXZ"  // the reader's signed link
+	markUnsub  = "QXZfocalbotUnsubQXZ" // and its List-Unsubscribe address
 )
 
 // linkSafe reports whether a link is written the same in text, in HTML
@@ -116,7 +187,7 @@ func (c *renderCache) render(p Payload, link Link, text *template.Template, html
 		if err != nil {
 			return "", "", "", err
 		}
-		r = &rendered{subject: s, text: t, html: h}
+		r = &rendered{subject: s, text: splice(t), html: splice(h)}
 		if strings.Contains(s+t+h, markEmail) || strings.Contains(s+t+h, markSlack) || strings.Contains(s, markName) {
 			r = &rendered{direct: true}
 		}
@@ -130,15 +201,29 @@ func (c *renderCache) render(p Payload, link Link, text *template.Template, html
 	if r.direct {
 		return renderDirect(p, link, text, html)
 	}
-	var escaped bytes.Buffer
-	if err := nameHTML.Execute(&escaped, p.Invitee.Name); err != nil {
-		return "", "", "", fmt.Errorf("render html: %w", err)
+	escaped, err := escapeName(p.Invitee.Name)
+	if err != nil {
+		return "", "", "", err
 	}
-	fill := func(name string) *strings.Replacer {
-		return strings.NewReplacer(markName, name, markPage, link.Page, markUnsub, link.Unsubscribe)
-	}
-	return r.subject, fill(p.Invitee.Name).Replace(r.text), fill(escaped.String()).Replace(r.html), nil
+	return r.subject, r.text.fill(p.Invitee.Name, link), r.html.fill(escaped, link), nil
 }
+
+// escapeName escapes a name as the HTML templates do in text: a name
+// without any of the characters they escape is written as it is.
+func escapeName(name string) (string, error) {
+	if !strings.ContainsAny(name, htmlSpecial) {
+		return name, nil
+	}
+	var escaped bytes.Buffer
+	if err := nameHTML.Execute(&escaped, name); err != nil {
+		return "", fmt.Errorf("render html: %w", err)
+	}
+	return escaped.String(), nil
+}
+
+// htmlSpecial are the characters html/template escapes in text (its
+// htmlReplacementTable); it leaves every other character as it is.
+const htmlSpecial = "\x00\"&'+<>"
 
 // renderDirect renders p's subject, text and HTML.
 func renderDirect(p Payload, link Link, text *template.Template, html *htmltemplate.Template) (subject, txt, htm string, err error) {

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -198,4 +199,39 @@ func TestEncodeAsMarshal(t *testing.T) {
 	check(Payload{Kind: model.KindRequest, Meeting: a, Invitee: who})
 	check(Payload{Kind: model.KindNotice, Invitee: who, Text: "A notice"})
 	check(Payload{Kind: model.KindPoll, Invitee: who, Text: "Which?", Poll: &model.Poll{ID: 3, Title: "When?"}})
+}
+
+// TestSpliceFillsAsTheReplacerWould: a rendered text cut at its marks and
+// filled in is what replacing the marks gives, for marks side by side, at
+// the ends, and text that starts like a mark without being one; a name is
+// escaped as the HTML templates escape it, every ASCII character and some
+// others (invalid UTF-8 too).
+func TestSpliceFillsAsTheReplacerWould(t *testing.T) {
+	link := Link{Page: "https://focal.example.org/a/tokEN_-", Unsubscribe: "https://focal.example.org/a/tokEN_-/mute"}
+	for _, s := range []string{
+		"", "plain", markName, markName + markName, markPrefix, markPrefix + markName,
+		"Dear " + markName + ",\nsee " + markPage + " or stop: " + markUnsub,
+		markEmail + " " + markSlack + " QXZfocalbotNam " + markPage + markUnsub + "QXZ",
+		"QXZfocalbotQXZfocalbotNameQXZfocalbot",
+	} {
+		for _, name := range []string{"Ama", "", markPage, "José Ñúñez"} {
+			want := strings.NewReplacer(markName, name, markPage, link.Page, markUnsub, link.Unsubscribe).Replace(s)
+			if got := splice(s).fill(name, link); got != want {
+				t.Errorf("splice(%q).fill(%q) = %q, want %q", s, name, got, want)
+			}
+		}
+	}
+	names := []string{"Søren", "\xff\xfe bad", "a\u2028b", "\uFFFD", "日本"}
+	for c := range 128 {
+		names = append(names, "x"+string(rune(c))+"y")
+	}
+	for _, name := range names {
+		var want bytes.Buffer
+		if err := nameHTML.Execute(&want, name); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := escapeName(name); err != nil || got != want.String() {
+			t.Errorf("escapeName(%q) = %q, %v; want %q", name, got, err, want.String())
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +92,21 @@ func reportRates(b *testing.B, cpu time.Duration) {
 // BenchmarkCompose measures building one invitation-sized iMIP message.
 func BenchmarkCompose(b *testing.B) {
 	m := invitation(b)
+	for b.Loop() {
+		if _, err := Compose(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkComposeReminder composes a reminder as delivery sends it: text
+// and HTML of some kilobytes, no calendar, a reader with an accented name.
+func BenchmarkComposeReminder(b *testing.B) {
+	m := invitation(b)
+	m.Calendar, m.Method = nil, ""
+	m.Text = "Dear José Ñúñez,\n\n" + strings.Repeat("The Second Meeting of the Global Network of R2P Focal Points starts in 2 days, on 28 September.\n", 20)
+	m.HTML = "<html><body><p>Dear José Ñúñez,</p>\n" + strings.Repeat(`<p style="margin:0 0 1em 0">The <b>Second Meeting</b> of the Global Network starts in 2 days.</p>`+"\n", 40) + "</body></html>"
+	m.ListUnsubscribe = "https://focal.example.org/a/tok42EN_-/mute"
 	for b.Loop() {
 		if _, err := Compose(m); err != nil {
 			b.Fatal(err)

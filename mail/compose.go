@@ -19,6 +19,7 @@ import (
 	netmail "net/mail"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -270,11 +271,78 @@ func writeTexts(w *bytes.Buffer, alt string, m Message) {
 	writeQuoted(w, m.HTML)
 }
 
-// writeQuoted writes s quoted-printable, its line ends as CRLF.
+// writeQuoted writes s quoted-printable, its line ends as CRLF, as
+// mime/quotedprintable writes it.
+//
+// Messages to many readers share most of their lines, so the encoding of a
+// line is kept (qpLines) and the body put together line by line. That is
+// the same as encoding it whole: quotedprintable's writer starts every line
+// that follows an LF afresh (nothing on the line, no CR pending), so each
+// line's encoding depends on that line alone. A CR would carry over
+// (quotedprintable drops an LF that follows a CR, even with other bytes
+// between), so a text with any CR is encoded whole.
 func writeQuoted(w *bytes.Buffer, s string) {
+	if strings.IndexByte(s, '\r') >= 0 {
+		encodeQuoted(w, s)
+		return
+	}
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			encodeQuoted(w, s) // the last line, without its end
+			return
+		}
+		w.WriteString(qpLines.get(s[:i+1]))
+		s = s[i+1:]
+	}
+}
+
+// encodeQuoted writes s quoted-printable with mime/quotedprintable.
+func encodeQuoted(w *bytes.Buffer, s string) {
 	qw := quotedprintable.NewWriter(w)
-	_, _ = qw.Write([]byte(s)) // a bytes.Buffer does not fail
+	_, _ = io.WriteString(qw, s) // a bytes.Buffer does not fail
 	_ = qw.Close()
+}
+
+// qpLines keeps the quoted-printable encoding of lines ending in LF.
+var qpLines = lineCache{m: map[string]string{}}
+
+// A lineCache holds at most maxQPLines lines, none longer than
+// maxQPLine; when full it starts again, so that the lines every message
+// has are soon back and those of one reader alone (a name, a link) go.
+type lineCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const (
+	maxQPLines = 4096
+	maxQPLine  = 1024
+)
+
+func (c *lineCache) get(line string) string {
+	if len(line) > maxQPLine {
+		var b bytes.Buffer
+		encodeQuoted(&b, line)
+		return b.String()
+	}
+	c.mu.Lock()
+	q, ok := c.m[line]
+	c.mu.Unlock()
+	if ok {
+		return q
+	}
+	var b bytes.Buffer
+	b.Grow(len(line) + len(line)/8 + 8)
+	encodeQuoted(&b, line)
+	q = b.String()
+	c.mu.Lock()
+	if len(c.m) >= maxQPLines {
+		clear(c.m)
+	}
+	c.m[strings.Clone(line)] = q
+	c.mu.Unlock()
+	return q
 }
 
 // writeBase64 writes b in base64, in lines of 76 characters.

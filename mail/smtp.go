@@ -1,11 +1,14 @@
 package mail
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -35,6 +38,11 @@ var (
 // followed by RSET before the next; a completed one needs none, since the
 // end of DATA already clears the server's state (RFC 5321 4.1.1.4), and
 // go-smtp follows each RSET with a new EHLO, two round trips per message.
+//
+// When the server offers PIPELINING and CHUNKING (RFC 2920, RFC 3030), as
+// Postfix, Exchange and go-smtp's server do, a message goes as one write
+// (MAIL FROM, RCPT TO, BDAT with the message) and one round trip
+// (pipeline.go); else through go-smtp's DATA, a round trip per command.
 type SMTP struct {
 	addr        string // host:port
 	host        string
@@ -65,8 +73,14 @@ const maxConnections = 16
 type smtpConn struct {
 	c     *smtp.Client
 	raw   net.Conn
-	dirty bool // the last transaction failed half-way: RSET before the next
+	pipe  *pipeline // sends the transactions when the server pipelines (pipeline.go), else nil
+	dirty bool      // the last transaction failed half-way: RSET before the next
+	used  time.Time // when the last transaction ended
 }
+
+// peekIdle is how long a pipelining connection may have been idle before
+// it is looked at (stillOpen) ahead of the next message.
+const peekIdle = time.Second
 
 // SMTPOption changes how an SMTP sender connects.
 type SMTPOption func(*SMTP)
@@ -226,6 +240,15 @@ func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) e
 // and returns the connection to keep (nil when it was closed).
 func (s *SMTP) send(ctx context.Context, sc *smtpConn, from string, to []string, msg []byte) (*smtpConn, error) {
 	reused := sc != nil
+	if reused && sc.pipe != nil && (sc.pipe.r.R.Buffered() > 0 || time.Since(sc.used) >= peekIdle && !stillOpen(sc.raw)) {
+		// Closed by the server while idle (a timeout, a restart): found
+		// before the whole message is written. A connection used less
+		// than peekIdle ago is not looked at: if the server has closed it
+		// since, the transaction meets the clean end before any reply
+		// and goes on a new connection all the same (pipeline.go).
+		sc.c.Close()
+		sc, reused = nil, false
+	}
 	if !reused {
 		var err error
 		if sc, err = s.connect(ctx); err != nil {
@@ -233,12 +256,18 @@ func (s *SMTP) send(ctx context.Context, sc *smtpConn, from string, to []string,
 		}
 	}
 	sc, started, err := s.transact(ctx, sc, from, to, msg)
+	if sc != nil {
+		sc.used = time.Now()
+	}
 	if err != nil && reused && !started && sc == nil && ctx.Err() == nil {
 		// The kept connection had gone stale before the server took anything.
 		if sc, err = s.connect(ctx); err != nil {
 			return nil, err
 		}
 		sc, _, err = s.transact(ctx, sc, from, to, msg)
+		if sc != nil {
+			sc.used = time.Now()
+		}
 	}
 	return sc, err
 }
@@ -249,6 +278,7 @@ func (s *SMTP) send(ctx context.Context, sc *smtpConn, from string, to []string,
 // closes it, and keep is nil.
 func (s *SMTP) transact(ctx context.Context, sc *smtpConn, from string, to []string, msg []byte) (keep *smtpConn, started bool, err error) {
 	keep = sc
+	broken := false // the pipelined session is out of step or gone
 	stop := context.AfterFunc(ctx, func() { sc.raw.Close() })
 	defer func() {
 		if !stop() { // ctx ended and closed the connection under us
@@ -262,13 +292,29 @@ func (s *SMTP) transact(ctx context.Context, sc *smtpConn, from string, to []str
 			return
 		}
 		var se *smtp.SMTPError
-		if errors.As(err, &se) && se.Code != 421 {
+		if !broken && errors.As(err, &se) && se.Code != 421 {
 			sc.dirty = true
 			return
 		}
 		sc.c.Close()
 		keep = nil
 	}()
+
+	if sc.pipe != nil {
+		if sc.dirty {
+			if err := sc.pipe.reset(); err != nil {
+				return keep, false, fmt.Errorf("rset: %w", err)
+			}
+			sc.dirty = false
+		}
+		r := sc.pipe.transact(from, to, msg)
+		broken = r.broken
+		if r.broken && r.err == nil {
+			sc.c.Close()
+			keep = nil
+		}
+		return keep, r.started, r.err
+	}
 
 	if sc.dirty {
 		if err := sc.c.Reset(); err != nil {
@@ -345,20 +391,20 @@ func (s *SMTP) open(ctx context.Context, startTLS bool) (sc *smtpConn, offered b
 	}()
 
 	var c *smtp.Client
+	conn := raw // what go-smtp writes to, and pipelined transactions too
 	if startTLS {
-		if c, err = smtp.NewClientStartTLS(raw, s.tlsConfig); err != nil {
-			return nil, false, fmt.Errorf("starttls: %w", err)
+		if conn, err = s.startTLS(ctx, raw); err != nil {
+			return nil, false, err
 		}
-	} else {
-		c = smtp.NewClient(raw)
 	}
+	c = smtp.NewClient(conn)
 	if s.timeout > 0 {
 		c.CommandTimeout, c.SubmissionTimeout = s.timeout, s.timeout
 	}
 	if err := c.Hello(s.localName); err != nil {
 		return nil, false, fmt.Errorf("ehlo: %w", err)
 	}
-	sc = &smtpConn{c: c, raw: raw}
+	sc = &smtpConn{c: c, raw: raw, pipe: newPipeline(c, conn)}
 	if !s.implicitTLS && !startTLS {
 		if ok, _ := c.Extension("STARTTLS"); ok {
 			return sc, true, nil
@@ -376,6 +422,90 @@ func (s *SMTP) open(ctx context.Context, startTLS bool) (sc *smtpConn, offered b
 		}
 	}
 	return sc, false, nil
+}
+
+// startTLS greets the server on raw, asks for STARTTLS and does the TLS
+// handshake, and returns the TLS connection for go-smtp to carry on: EHLO
+// again (RFC 3207 §4.2), AUTH, the transactions, QUIT.
+//
+// go-smtp's own STARTTLS (NewClientStartTLS) keeps the TLS connection to
+// itself, and pipelined transactions must write to it: so the three
+// commands before TLS are sent here, and go-smtp's client, which starts by
+// reading the greeting, is handed the server's greeting again in front of
+// the TLS connection.
+func (s *SMTP) startTLS(ctx context.Context, raw net.Conn) (net.Conn, error) {
+	if strings.ContainsAny(s.localName, "\r\n") {
+		return nil, errors.New("ehlo: smtp: a line must not contain CR or LF") // as go-smtp's Hello says
+	}
+	timeout := s.timeout
+	if timeout == 0 {
+		timeout = 5 * time.Minute // go-smtp's CommandTimeout
+	}
+	_ = raw.SetDeadline(time.Now().Add(timeout))
+	defer func() { _ = raw.SetDeadline(time.Time{}) }()
+	r := textproto.NewReader(bufio.NewReaderSize(&limitReader{r: raw, n: maxReplies}, 1024))
+	reply := func(what string, expect int) (string, error) {
+		_, msg, err := r.ReadResponse(expect)
+		var pe *textproto.Error
+		if errors.As(err, &pe) {
+			err = smtpError(pe)
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", what, err)
+		}
+		return msg, nil
+	}
+	greeting, err := reply("greeting", 220)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fmt.Fprintf(raw, "EHLO %s\r\n", s.localName); err != nil {
+		return nil, fmt.Errorf("ehlo: %w", err)
+	}
+	ehlo, err := reply("ehlo", 250)
+	if err != nil {
+		return nil, err
+	}
+	offered := false
+	for _, line := range strings.Split(ehlo, "\n")[1:] {
+		if kw, _, _ := strings.Cut(line, " "); strings.EqualFold(kw, "STARTTLS") {
+			offered = true
+		}
+	}
+	if !offered {
+		return nil, errors.New("starttls: smtp: server doesn't support STARTTLS")
+	}
+	if _, err := io.WriteString(raw, "STARTTLS\r\n"); err != nil {
+		return nil, fmt.Errorf("starttls: %w", err)
+	}
+	if _, err := reply("starttls", 220); err != nil {
+		return nil, err
+	}
+	if r.R.Buffered() > 0 {
+		return nil, errors.New("starttls: smtp: the server spoke before the TLS handshake")
+	}
+	tc := tls.Client(raw, s.tlsConfig)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		return nil, fmt.Errorf("starttls: %w", err)
+	}
+	greeting, _, _ = strings.Cut(greeting, "\n")
+	return &greetedConn{Conn: tc, greeting: []byte("220 " + greeting + "\r\n")}, nil
+}
+
+// greetedConn is a TLS connection that reads first the greeting its server
+// sent before TLS, for go-smtp's client to start from.
+type greetedConn struct {
+	*tls.Conn
+	greeting []byte
+}
+
+func (c *greetedConn) Read(b []byte) (int, error) {
+	if len(c.greeting) > 0 {
+		n := copy(b, c.greeting)
+		c.greeting = c.greeting[n:]
+		return n, nil
+	}
+	return c.Conn.Read(b)
 }
 
 func (s *SMTP) dial(ctx context.Context) (net.Conn, error) {

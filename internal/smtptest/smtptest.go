@@ -47,6 +47,9 @@ type Config struct {
 	Pass      string
 	RcptError func(to string) error // refuses a recipient when it returns an error
 	Delay     time.Duration         // how long the server takes over each message it accepts
+	// NoPipelining hides PIPELINING and CHUNKING from EHLO, as an older
+	// server would (on connections that are not TLS from the start).
+	NoPipelining bool
 }
 
 // Message is one message received: envelope, data and session facts.
@@ -133,8 +136,22 @@ func (l *countingListener) Accept() (net.Conn, error) {
 		l.ts.mu.Lock()
 		l.ts.conns++
 		l.ts.mu.Unlock()
+		if l.ts.cfg.NoPipelining && !l.ts.cfg.Implicit {
+			c = &hidingConn{Conn: c}
+		}
 	}
 	return c, err
+}
+
+// hidingConn drops the EHLO lines of PIPELINING and CHUNKING, which
+// go-smtp's server writes one line to a write.
+type hidingConn struct{ net.Conn }
+
+func (c *hidingConn) Write(b []byte) (int, error) {
+	if s := string(b); s == "250-PIPELINING\r\n" || s == "250-CHUNKING\r\n" {
+		return len(b), nil
+	}
+	return c.Conn.Write(b)
 }
 
 type session struct {
