@@ -74,7 +74,7 @@ func TestRosterPages(t *testing.T) {
 // messages named are at most ten, the rest counted; and that bad pages and
 // words are refused, saying what to type.
 func TestStatusPages(t *testing.T) {
-	s, e, m := statusWorld(t, []string{"ZM", "GH", "DK"}, 40)
+	s, e, m := statusWorld(t, []string{"ZM", "GH", "DK"}, 40, 40)
 	// Denmark declines; Ghana's first says yes; every invitation's e-mail failed.
 	invs, err := s.Invitations(context.Background(), m.ID)
 	if err != nil {
@@ -168,11 +168,11 @@ func TestStatusPages(t *testing.T) {
 	}
 }
 
-// statusWorld is a roster of perPerson people in each of countries (the
+// statusWorld is a roster of perCountry people in each of countries (the
 // first of each a focal point, the rest alternates), a member of the
-// secretariat, and meeting 1 with every one of them invited, an e-mail
-// queued to each.
-func statusWorld(tb testing.TB, countries []string, perCountry int) (*storage.Store, *bot.Engine, model.Meeting) {
+// secretariat, and meeting 1 with the first invited of each country
+// invited, an e-mail queued to each.
+func statusWorld(tb testing.TB, countries []string, perCountry, invited int) (*storage.Store, *bot.Engine, model.Meeting) {
 	tb.Helper()
 	ctx := context.Background()
 	s := storetest.Open(tb, tb.TempDir()+"/f.db", clock.Fixed(start))
@@ -199,9 +199,15 @@ func statusWorld(tb testing.TB, countries []string, perCountry int) (*storage.St
 	if err != nil {
 		tb.Fatal(err)
 	}
-	invs := make([]model.Invitation, len(people))
-	for i, p := range people {
-		invs[i] = model.Invitation{PersonID: p.ID, Name: p.Name, Email: p.Email, Country: p.Country}
+	var invs []model.Invitation
+	for _, p := range people {
+		var i, j int
+		if _, err := fmt.Sscanf(p.Name, "Person %d-%d", &i, &j); err != nil {
+			tb.Fatal(err)
+		}
+		if j < invited {
+			invs = append(invs, model.Invitation{PersonID: p.ID, Name: p.Name, Email: p.Email, Country: p.Country})
+		}
 	}
 	if _, err := s.Invite(ctx, model.System, m.ID, invs, func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
 		return []model.OutboxItem{{Key: fmt.Sprintf("meeting:%d/invitation:%d/email/request/seq:%d", m.ID, inv.ID, m.Sequence),
@@ -212,9 +218,61 @@ func statusWorld(tb testing.TB, countries []string, perCountry int) (*storage.St
 	return s, bot.New(s, clock.Fixed(start), slog.New(slog.DiscardHandler), time.UTC), m
 }
 
+// TestOutreachSummarised: the whole outreach pipeline, every country
+// without a focal point and each with an owner, is longer than a screen,
+// so each group's stages are counted and outreach <group> named to list
+// them; a group's pipeline lists its countries in full, each owner named.
+func TestOutreachSummarised(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	e := bot.New(s, clock.Fixed(start), slog.New(slog.DiscardHandler), time.UTC)
+	ownEveryCountry(t, s)
+	ask := func(line string) string {
+		r := e.Handle(context.Background(), bot.Caller{Email: "sec@example.org"}, line)
+		if r.Code != "" {
+			t.Fatalf("%s: %s", line, r.Text())
+		}
+		return r.Text()
+	}
+	all := ask("outreach")
+	members := len(model.MemberStates())
+	if !strings.HasPrefix(all, fmt.Sprintf("Outreach: %d countries without an active focal point.", members)) ||
+		!strings.Contains(all, "  contacted (54): outreach AG lists them") || strings.Contains(all, "•") {
+		t.Errorf("outreach is not summarised:\n%s", all)
+	}
+	if n := strings.Count(all, "\n") + 1; n > 50 {
+		t.Errorf("outreach takes %d lines, more than a screen:\n%s", n, all)
+	}
+	africa := ask("outreach African")
+	if n := strings.Count(africa, "    • "); n != 54 || !strings.Contains(africa, "    • Ghana — owner Sec") {
+		t.Errorf("outreach African lists %d countries, want 54 each with its owner:\n%s", n, africa)
+	}
+}
+
+// ownEveryCountry puts a member of the secretariat (sec@example.org, added
+// here) in charge of the outreach to every member state, contacted.
+func ownEveryCountry(tb testing.TB, s *storage.Store) {
+	tb.Helper()
+	ctx := context.Background()
+	sec := model.Person{Name: "Sec", Email: "sec@example.org", Role: model.RoleSecretariat, Status: model.StatusActive}
+	if err := s.CreatePerson(ctx, model.System, &sec); err != nil {
+		tb.Fatal(err)
+	}
+	for _, c := range model.MemberStates() {
+		if _, err := s.UpdateOutreach(ctx, model.System, c.Alpha2, func(o *model.Outreach) error {
+			o.OwnerID, o.Stage = sec.ID, model.StageContacted
+			return nil
+		}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkRoster10k answers roster (its first and its last page) and
-// coverage with 10,000 people on the roster, 20 countries (issue 12: a cost
-// that grows with what the answer shows).
+// coverage with 10,000 people on the roster, 20 countries; status of a
+// meeting with 2,000 of them invited (a page, the last page, a country, an
+// answer); and outreach with every country missing (no focal points among
+// 10,000 alternates) and an owner for each (issue 12: a cost that grows
+// with what the answer shows).
 //
 //	go test ./bot -run '^$' -bench Roster10k
 func BenchmarkRoster10k(b *testing.B) {
@@ -233,17 +291,39 @@ func BenchmarkRoster10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	e := bot.New(s, clock.Fixed(start), slog.New(slog.DiscardHandler), time.UTC)
-	for _, line := range []string{"roster", "roster page 200", "roster Ghana", "coverage"} {
-		b.Run(strings.ReplaceAll(line, " ", "_"), func(b *testing.B) {
-			size := 0
-			for b.Loop() {
-				r := e.Handle(context.Background(), bot.Caller{Email: "p00001@example.org"}, line)
-				if r.Code != "" {
-					b.Fatalf("%s: %s", line, r.Text())
+	answer := func(e *bot.Engine, as string, lines ...string) {
+		for _, line := range lines {
+			b.Run(strings.ReplaceAll(line, " ", "_"), func(b *testing.B) {
+				size := 0
+				for b.Loop() {
+					r := e.Handle(context.Background(), bot.Caller{Email: as}, line)
+					if r.Code != "" {
+						b.Fatalf("%s: %s", line, r.Text())
+					}
+					size = len(r.Text())
 				}
-				size = len(r.Text())
-			}
-			b.ReportMetric(float64(size), "answer-bytes")
-		})
+				b.ReportMetric(float64(size), "answer-bytes")
+			})
+		}
 	}
+	answer(e, "p00001@example.org", "roster", "roster page 200", "roster Ghana", "coverage")
+
+	// 10,000 people, 100 of each country invited; a quarter declined.
+	ss, se, _ := statusWorld(b, countries, 500, 100)
+	if err := ss.DB().Exec("UPDATE invitations SET response = ? WHERE id % 4 = 0", model.ResponseNo).Error; err != nil {
+		b.Fatal(err)
+	}
+	answer(se, "sec@example.org", "status 1", "status 1 page 40", "status 1 Ghana", "status 1 declined")
+
+	// Every country missing: 10,000 alternates, no focal point.
+	noFocal := storetest.Open(b, b.TempDir()+"/o.db", clock.Fixed(start)) // every country missing
+	for i := range rows {
+		rows[i].Person.Role = model.RoleAlternate
+	}
+	if _, err := noFocal.ImportPeople(context.Background(), model.System, rows, false); err != nil {
+		b.Fatal(err)
+	}
+	ownEveryCountry(b, noFocal)
+	answer(bot.New(noFocal, clock.Fixed(start), slog.New(slog.DiscardHandler), time.UTC), "sec@example.org",
+		"outreach", "outreach African", "outreach Ghana")
 }

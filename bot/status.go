@@ -162,13 +162,14 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 		rank[a] = i
 	}
 	type keyed struct {
-		inv           model.Invitation
+		inv           *model.Invitation // not a copy: the sort moves less
 		rank          int
 		country, name string
 	}
 	countryKeys := map[string]string{}
 	list := make([]keyed, len(sel))
-	for i, inv := range sel {
+	for i := range sel {
+		inv := &sel[i]
 		ck, ok := countryKeys[inv.Country]
 		if !ok {
 			ck = countryName(inv.Country)
@@ -195,7 +196,7 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 		var names []string
 		for _, k := range shown {
 			if k.inv.Response == resp {
-				names = append(names, statusLabel(w, k.inv, byID))
+				names = append(names, statusLabel(w, *k.inv, byID))
 			}
 		}
 		if len(names) > 0 {
