@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"focalbot/bot"
+	"focalbot/bot/console"
 	"focalbot/clock"
 	"focalbot/internal/storetest"
 	"focalbot/model"
@@ -165,6 +167,23 @@ func TestStatusPages(t *testing.T) {
 	}
 	if r := e.Handle(context.Background(), bot.Caller{Email: "p0-01@example.org"}, "status 1"); r.Code != model.EFORBIDDEN {
 		t.Errorf("status 1 by a focal point: %q (%s), want EFORBIDDEN", r.Text(), r.Code)
+	}
+}
+
+// TestStatusPagesInTheConsole: the console, given the next page's command
+// as status names it, shows that page.
+func TestStatusPagesInTheConsole(t *testing.T) {
+	_, e, _ := statusWorld(t, []string{"ZM", "GH", "DK"}, 40, 40)
+	var out bytes.Buffer
+	c := &console.Console{Handler: e, Caller: bot.Caller{Email: "sec@example.org"}, In: strings.NewReader("status 1\nstatus 1 page 2\nstatus 1 Zambia\n"), Out: &out}
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	answers := strings.Split(strings.TrimSpace(out.String()), "\n\n")
+	if len(answers) != 3 || !strings.HasSuffix(answers[0], "Page 1 of 3. For the next one: status 1 page 2") ||
+		!strings.HasSuffix(answers[1], "Page 2 of 3. For the next one: status 1 page 3") ||
+		strings.Count(answers[1], "Person ") != 50 || strings.Count(answers[2], "Person ") != 40 || strings.Contains(answers[2], "Ghana") {
+		t.Errorf("the console printed %d answers:\n%s", len(answers), out.String())
 	}
 }
 
