@@ -99,10 +99,15 @@ func TestStatusPages(t *testing.T) {
 	if err := s.DB().Exec("UPDATE outbox SET status = 'failed', last_error = '550 no such user'").Error; err != nil {
 		t.Fatal(err)
 	}
+	// Invited last of Zambia, first of it by name: a run of one answer and
+	// country that two pages share is sorted by name across both.
+	if err := s.DB().Exec("UPDATE invitations SET name = 'Aaron Zed' WHERE name = 'Person 0-39'").Error; err != nil {
+		t.Fatal(err)
+	}
 	ask := func(line string) *bot.Reply {
 		return e.Handle(context.Background(), bot.Caller{Email: "sec@example.org"}, line)
 	}
-	names := func(text string) int { return strings.Count(text, "Person ") }
+	names := func(text string) int { return strings.Count(text, "Person ") + strings.Count(text, "Aaron Zed") }
 
 	one := ask("status 1").Text()
 	for _, want := range []string{"Countries invited: 3 — coming: 1, maybe: 0, declined: 1, silent: 1", "Invited: 120 — coming: 1, maybe: 0, not coming: 40, no answer yet: 79",
@@ -124,8 +129,12 @@ func TestStatusPages(t *testing.T) {
 	}
 	three := ask("status 1 page 3").Text()
 	if names(three) != 20 || !strings.Contains(three, "Page 3 of 3, the last.") || strings.Contains(three, "Countries invited") ||
-		strings.Contains(three, "Not delivered") || !strings.Contains(three, "no answer yet: Person 0-20 (Zambia)") {
+		strings.Contains(three, "Not delivered") || !strings.Contains(three, "no answer yet: Person 0-19 (Zambia), Person 0-20 (Zambia)") ||
+		strings.Contains(three, "Aaron") {
 		t.Errorf("status 1 page 3:\n%s", three)
+	}
+	if two := ask("status 1 page 2").Text(); !strings.Contains(two, "(Ghana), Aaron Zed (Zambia), Person 0-00 (Zambia)") {
+		t.Errorf("status 1 page 2 is not by name within Zambia:\n%s", two)
 	}
 	declined := ask("status 1 declined").Text()
 	if !strings.Contains(declined, "People (not coming):\nInvited: 40 — coming: 0, maybe: 0, not coming: 40, no answer yet: 0") ||

@@ -155,8 +155,11 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 	}
 	w.Printf(msgStatusCounts, len(sel), counts[model.ResponseYes], counts[model.ResponseMaybe], counts[model.ResponseNo], counts[model.ResponseNone])
 
-	// Listed as shown: by answer, then by country name, then by name, each
-	// folded once rather than at every comparison.
+	// Listed as shown: by answer, then by country name, then by name. The
+	// list is sorted by answer and country (each country's name folded
+	// once); only the runs of one answer and country that the page reaches
+	// are then sorted by name, each name folded once: the cost of names
+	// grows with the page, not with the meeting.
 	rank := map[model.Response]int{}
 	for i, a := range statusOrder {
 		rank[a] = i
@@ -179,19 +182,34 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 		if !ok {
 			rk = len(statusOrder)
 		}
-		list[i] = keyed{inv, rk, ck, match.Fold(inv.Name)}
+		list[i] = keyed{inv: inv, rank: rk, country: ck}
 	}
-	slices.SortStableFunc(list, func(a, b keyed) int {
+	sameRun := func(a, b keyed) int {
 		if a.rank != b.rank {
 			return a.rank - b.rank
 		}
-		if c := strings.Compare(a.country, b.country); c != 0 {
-			return c
-		}
-		return strings.Compare(a.name, b.name)
-	})
+		return strings.Compare(a.country, b.country)
+	}
+	slices.SortStableFunc(list, sameRun)
 	from := min((page-1)*statusPage, len(list))
-	shown := list[from:min(from+statusPage, len(list))]
+	to := min(from+statusPage, len(list))
+	for start := from; start < to; {
+		// The run of one answer and country that holds list[start].
+		lo, hi := start, start
+		for lo > 0 && sameRun(list[lo-1], list[start]) == 0 {
+			lo--
+		}
+		for hi < len(list) && sameRun(list[hi], list[start]) == 0 {
+			hi++
+		}
+		run := list[lo:hi]
+		for i := range run {
+			run[i].name = match.Fold(run[i].inv.Name)
+		}
+		slices.SortStableFunc(run, func(a, b keyed) int { return strings.Compare(a.name, b.name) })
+		start = hi
+	}
+	shown := list[from:to]
 	for _, resp := range statusOrder {
 		var names []string
 		for _, k := range shown {
