@@ -110,8 +110,8 @@ func parseStatusArgs(w *Reply, r *Request) (id int64, f statusFilter, page int, 
 // command for the next page. With a filter it shows only the invitees
 // selected. The countries and the undelivered messages are shown on the
 // first page of the unfiltered answer. Every invitation is read and counted
-// (the counts are of all of them), but each name is folded once, and only a
-// page of them is written.
+// (the counts are of all of them), but only the names near the page are
+// folded and sorted, and only a page of them is written.
 func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error {
 	id, f, page, err := parseStatusArgs(w, r)
 	if err != nil {
