@@ -438,55 +438,6 @@ func (e *Engine) selection(ctx context.Context, who string) (network.Selection, 
 	return sel, nil
 }
 
-func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error {
-	id, err := meetingID(r)
-	if err != nil {
-		return err
-	}
-	st, err := e.svc.MeetingStatus(ctx, r.caller(), id)
-	if err != nil {
-		return err
-	}
-	m, invs := st.Meeting, st.Invitations
-	e.showMeeting(w, m, r)
-	// Listed as shown: by country name, then by name.
-	slices.SortStableFunc(invs, func(a, b model.Invitation) int {
-		if c := strings.Compare(countryName(a.Country), countryName(b.Country)); c != 0 {
-			return c
-		}
-		return strings.Compare(match.Fold(a.Name), match.Fold(b.Name))
-	})
-	// The country is the unit first (a guest's country is the guest's, not
-	// a government's delegation: model.Invitation.ForCountry), then the people.
-	e.statusByCountry(w, invs)
-	w.Printf(msgStatusPeople)
-	counts := map[model.Response]int{}
-	byID := map[int64]model.Invitation{}
-	for _, inv := range invs {
-		counts[inv.Response]++
-		byID[inv.ID] = inv
-	}
-	w.Printf(msgStatusCounts, len(invs), counts[model.ResponseYes], counts[model.ResponseMaybe], counts[model.ResponseNo], counts[model.ResponseNone])
-	for _, resp := range []model.Response{model.ResponseYes, model.ResponseMaybe, model.ResponseNo, model.ResponseNone, model.ResponseDelegate} {
-		var names []string
-		for _, inv := range invs {
-			if inv.Response == resp {
-				names = append(names, statusLabel(w, inv, byID))
-			}
-		}
-		if len(names) > 0 {
-			w.Printf(msgStatusList, w.response(resp), strings.Join(names, ", "))
-		}
-	}
-	for _, f := range st.Failed {
-		w.Printf(msgStatusFailed, f.Channel, f.Recipient, f.LastError)
-	}
-	if n := st.Pending; n > 0 {
-		w.Printf(msgStatusPendingMail, n)
-	}
-	return nil
-}
-
 func inviteeLabel(inv model.Invitation) string {
 	if c, ok := model.CountryByCode(inv.Country); ok {
 		return fmt.Sprintf("%s (%s)", inv.Name, c.Name)

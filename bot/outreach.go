@@ -78,24 +78,41 @@ func (e *Engine) outreachCommands() []*Command {
 	}
 }
 
-// outreachWorld is what the outreach views need besides the records: who
-// is on the roster, to name owners.
+// outreachWorld is what the outreach views need besides the records: the
+// owners' names, each read when first shown (not the whole roster: the
+// cost of a view grows with what it shows), and the caller's today.
 type outreachWorld struct {
-	people map[int64]model.Person
-	today  time.Time // the caller's today, as midnight UTC
+	owner func(id int64) (model.Person, bool)
+	err   *error    // the first failure to read an owner, for done
+	today time.Time // the caller's today, as midnight UTC
 }
 
 func (e *Engine) outreachWorld(ctx context.Context, r *Request) (outreachWorld, error) {
-	people, err := e.store.People(ctx, model.PeopleFilter{})
-	if err != nil {
-		return outreachWorld{}, err
+	var failed error
+	known := map[int64]*model.Person{} // nil: no such person
+	owner := func(id int64) (model.Person, bool) {
+		p, ok := known[id]
+		if !ok {
+			found, err := e.store.Person(ctx, id)
+			switch {
+			case err == nil:
+				p = &found
+			case model.ErrorCode(err) != model.ENOTFOUND && failed == nil:
+				failed = err
+			}
+			known[id] = p
+		}
+		if p == nil {
+			return model.Person{}, false
+		}
+		return *p, true
 	}
-	ow := outreachWorld{people: map[int64]model.Person{}, today: e.outreachToday(r)}
-	for _, p := range people {
-		ow.people[p.ID] = p
-	}
-	return ow, nil
+	return outreachWorld{owner: owner, err: &failed, today: e.outreachToday(r)}, nil
 }
+
+// done is the first failure to read an owner while the view was written,
+// which then is not shown.
+func (ow outreachWorld) done() error { return *ow.err }
 
 // outreachZone is the caller's zone, else the secretariat's.
 func (e *Engine) outreachZone(r *Request) *time.Location {
@@ -113,7 +130,7 @@ func (e *Engine) outreachToday(r *Request) time.Time {
 // details is the owner and follow-up of o, for one line.
 func (ow outreachWorld) details(w *Reply, o model.Outreach) string {
 	parts := []string{w.p.Sprintf(msgOutreachNoOwner)}
-	if p, ok := ow.people[o.OwnerID]; ok {
+	if p, ok := ow.owner(o.OwnerID); o.OwnerID != 0 && ok {
 		parts[0] = w.p.Sprintf(msgOutreachOwner, p.Name)
 	}
 	switch {
@@ -141,17 +158,22 @@ func (e *Engine) outreach(ctx context.Context, w *Reply, r *Request) error {
 	}
 	switch g, isGroup := model.ParseGroup(q); {
 	case q == "":
-		return e.outreachPipeline(ctx, w, r, ow, model.Groups, false)
+		err = e.outreachPipeline(ctx, w, r, ow, model.Groups, false)
 	case strings.EqualFold(q, "due"):
-		return e.outreachDue(ctx, w, r, ow)
+		err = e.outreachDue(ctx, w, r, ow)
 	case isGroup:
-		return e.outreachPipeline(ctx, w, r, ow, []model.Group{g}, true)
+		err = e.outreachPipeline(ctx, w, r, ow, []model.Group{g}, true)
+	default:
+		c, cerr := match.Country(q)
+		if cerr != nil {
+			return cerr
+		}
+		err = e.outreachCountry(ctx, w, r, ow, c)
 	}
-	c, err := match.Country(q)
 	if err != nil {
 		return err
 	}
-	return e.outreachCountry(ctx, w, r, ow, c)
+	return ow.done()
 }
 
 // outreachPipeline lists the countries of groups that have no active focal
@@ -167,6 +189,9 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 	} else {
 		w.Printf(msgOutreachHeader, pl.Total)
 	}
+	// The whole pipeline longer than a screen is summarised: each stage of
+	// each group counted, outreach <group> listing it.
+	summarise := !full && outreachLines(pl, groups) > outreachScreen
 	for _, g := range groups {
 		entries := pl.Groups[g]
 		if len(entries) == 0 {
@@ -190,10 +215,13 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 			if len(listed)+len(bare) == 0 {
 				continue
 			}
-			if len(bare) > 0 && !full {
+			if summarise || len(bare) > 0 && !full {
 				w.Printf(msgOutreachStageListed, w.stage(st), len(listed)+len(bare), g)
 			} else {
 				w.Printf(msgOutreachStage, w.stage(st), len(listed)+len(bare))
+			}
+			if summarise {
+				continue
 			}
 			for _, en := range listed {
 				w.Printf(msgOutreachItem, w.countryName(en.Country), ow.details(w, en.Outreach))
@@ -204,6 +232,33 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 		}
 	}
 	return nil
+}
+
+// outreachScreen is the most lines the whole pipeline shows in full: about
+// a screen, as a page of the roster.
+const outreachScreen = rosterPage
+
+// outreachLines is how many lines the pipeline of groups takes when every
+// country with an owner or a follow-up is listed: a line a group, a stage
+// and a country listed.
+func outreachLines(pl network.Pipeline, groups []model.Group) int {
+	n := 1
+	for _, g := range groups {
+		entries := pl.Groups[g]
+		if len(entries) == 0 {
+			continue
+		}
+		n++
+		stages := map[model.Stage]bool{}
+		for _, en := range entries {
+			stages[en.Outreach.Stage] = true
+			if en.Outreach.Stage != model.StageNotContacted || en.Outreach.OwnerID != 0 || !en.Outreach.FollowUp.IsZero() {
+				n++
+			}
+		}
+		n += len(stages)
+	}
+	return n
 }
 
 // outreachCountry shows a country's stage, owner, follow-up and log. A
@@ -331,7 +386,7 @@ func (e *Engine) outreachLog(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgOutreachNoted, w.countryName(c))
 	outreachSummary(w, ow, ch)
-	return nil
+	return ow.done()
 }
 
 func (e *Engine) outreachStage(ctx context.Context, w *Reply, r *Request) error {
@@ -414,7 +469,7 @@ func (e *Engine) showOutreachChange(ctx context.Context, w *Reply, r *Request, c
 		return err
 	}
 	outreachSummary(w, ow, ch)
-	return nil
+	return ow.done()
 }
 
 // outreachSummary shows a country's outreach in one line, and a hint when a

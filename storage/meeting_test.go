@@ -266,3 +266,48 @@ func TestClaimsNeverOverlap(t *testing.T) {
 		}
 	})
 }
+
+// TestMeetingsEndingAfterReadOnlyRecentStarts: the meetings still going on
+// at a moment include one of the longest allowed length that began almost
+// that long before, and the index on start_at is read from that far back
+// only, not over every meeting of the past.
+func TestMeetingsEndingAfterReadOnlyRecentStarts(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *storage.Store) {
+		at := time.Date(2013, 3, 1, 12, 0, 0, 0, time.UTC)
+		mk := func(title string, start time.Time, d time.Duration) model.Meeting {
+			m := seedMeeting()
+			m.Title, m.Start, m.End, m.TimeZone = title, start, start.Add(d), "UTC"
+			if err := s.CreateMeeting(ctx, admin, &m); err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		longest := mk("Longest", at.Add(-model.MaxMeetingLen+time.Second), model.MaxMeetingLen)
+		mk("Ended", at.Add(-model.MaxMeetingLen), model.MaxMeetingLen) // ends at the moment: over
+		mk("Past", at.AddDate(-1, 0, 0), 7*time.Hour)
+		next := mk("Next", at.Add(time.Hour), 7*time.Hour)
+		got, err := s.Meetings(ctx, storage.MeetingFilter{EndsAfter: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, m := range got {
+			titles = append(titles, m.Title)
+		}
+		if len(got) != 2 || got[0].ID != longest.ID || got[1].ID != next.ID {
+			t.Errorf("meetings ending after %s: %q, want Longest and Next", at, titles)
+		}
+
+		plan := planOf(t, s, func(db *gorm.DB) bool { return strings.Contains(db.Statement.SQL.String(), "end_at > ") },
+			func() error {
+				_, err := s.Meetings(ctx, storage.MeetingFilter{EndsAfter: at, StartsBefore: at.Add(60 * 24 * time.Hour),
+					Statuses: []model.MeetingStatus{model.MeetingScheduled}})
+				return err
+			})
+		bounded := strings.Contains(plan, "start_at>? AND start_at<?") || // SQLite
+			strings.Contains(plan, "start_at > ") && strings.Contains(plan, "start_at < ") && strings.Contains(plan, "Index Cond") // PostgreSQL
+		if !bounded {
+			t.Errorf("the meetings going on are not read over a range of start_at bounded on both sides:\n%s", plan)
+		}
+	})
+}
