@@ -35,7 +35,7 @@ import (
 // stmtConnector wraps a driver's connector with the statement cache.
 type stmtConnector struct {
 	driver.Connector
-	size    int
+	size    atomic.Int64 // statements kept per connection
 	enabled atomic.Bool
 
 	// Counters of the statements prepared on, and closed by, the driver;
@@ -69,7 +69,8 @@ func openSQLite(dsn string) (*sql.DB, *stmtConnector, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	c := &stmtConnector{Connector: inner, size: stmtCacheSize}
+	c := &stmtConnector{Connector: inner}
+	c.size.Store(stmtCacheSize)
 	return sql.OpenDB(c), c, nil
 }
 
@@ -171,7 +172,7 @@ func (c *stmtConn) PrepareContext(ctx context.Context, query string) (driver.Stm
 		cs.dropped = true
 	} else {
 		c.byQuery[query] = c.lru.PushFront(cs)
-		for c.lru.Len() > c.connector.size {
+		for int64(c.lru.Len()) > c.connector.size.Load() {
 			old := c.lru.Remove(c.lru.Back()).(*cachedStmt)
 			delete(c.byQuery, old.query)
 			old.dropped = true
