@@ -60,21 +60,30 @@ func TestStatementsStayPreparedAcrossTransactions(t *testing.T) {
 			add := func(i int) {
 				create(t, s, person(fmt.Sprintf("Person %d", i), "GH", fmt.Sprintf("p%d@example.org", i), model.RoleAlternate, model.StatusActive))
 			}
+			dup := func(i int) {
+				p := person("Someone Else", "GH", fmt.Sprintf("p%d@example.org", i), model.RoleAlternate, model.StatusActive)
+				if err := s.CreatePerson(ctx, admin, &p); err == nil {
+					t.Fatalf("a second person with the address of person %d was created", i)
+				}
+			}
 			add(0)
+			dup(0) // a statement that failed is used again below
 			add(1) // both transactions have prepared what they use
 			before := prepared(t, s)
 			for i := 2; i < 5; i++ {
 				add(i)
 			}
 			again := prepared(t, s) - before
+			dup(4)
+			add(5)
 			if tc.again && again < 3 {
 				t.Errorf("without the cache, 3 more people prepared %d statements, want at least one each", again)
 			}
 			if !tc.again && again != 0 {
 				t.Errorf("3 more people prepared %d statements again, want 0: statements are prepared again in every transaction", again)
 			}
-			if got := len(names(t, s)); got != 5 {
-				t.Errorf("%d people, want 5", got)
+			if got := len(names(t, s)); got != 6 {
+				t.Errorf("%d people, want 6", got)
 			}
 		})
 	}
