@@ -48,6 +48,7 @@ type Store struct {
 	clock   clock.Clock
 	log     *slog.Logger
 
+	stmts      *stmtConnector                // SQLite's statement cache; nil on PostgreSQL
 	network    atomic.Pointer[cachedNetwork] // see Network
 	networkGen atomic.Uint64                 // counts SetNetwork calls, so that a read racing one is not kept
 }
@@ -69,6 +70,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s := &Store{clock: opt.Clock, log: log}
 
 	var dialector gorm.Dialector
+	var stmts *stmtConnector
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		s.dialect = DialectPostgres
 		dialector = postgres.Open(dsn)
@@ -78,7 +80,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		dialector = gormlite.Open(path)
+		sqlDB, c, err := openSQLite(path)
+		if err != nil {
+			return nil, fmt.Errorf("open %s database: %w", s.dialect, err)
+		}
+		stmts = c
+		dialector = gormlite.OpenDB(sqlDB)
 	}
 
 	db, err := gorm.Open(dialector, &gorm.Config{
@@ -122,8 +129,14 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if s.dialect == DialectSQLite {
 		// Keep each statement prepared, per connection, rather than
 		// preparing and finalizing it every time. Only after migrating, so
-		// that no statement of the old schema is kept. PostgreSQL's driver
-		// (pgx) keeps its own cache of prepared statements already.
+		// that no statement of the old schema is kept. GORM prepares a
+		// statement first used in a transaction on that transaction, and
+		// database/sql prepares it again in every transaction after: the
+		// connector's cache (stmtcache.go) makes that a lookup.
+		// PostgreSQL's driver (pgx) keeps its own cache of prepared
+		// statements already, used as GORM executes without PrepareStmt.
+		stmts.enable()
+		s.stmts = stmts
 		s.db = db.Session(&gorm.Session{PrepareStmt: true})
 	}
 	return s, nil
