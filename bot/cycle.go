@@ -327,7 +327,7 @@ func (e *Engine) outbox(ctx context.Context, w *Reply, r *Request) error {
 		if !it.SentAt.IsZero() {
 			when = it.SentAt
 		}
-		w.Printf(msgOutboxLine, when.In(e.zone).Format("2006-01-02 15:04 MST"), w.outboxStatus(it.Status), it.Key, it.Recipient)
+		w.Printf(msgOutboxLine, w.clock(when.In(e.zone))+" "+when.In(e.zone).Format("MST"), w.outboxStatus(it.Status), it.Key, it.Recipient)
 	}
 	return nil
 }

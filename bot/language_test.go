@@ -222,3 +222,40 @@ func TestAuditInReaderLanguage(t *testing.T) {
 		t.Errorf("the English audit log:\n%s", got)
 	}
 }
+
+// TestOutreachAndOutboxDatesInReaderLanguage: the follow-up days, the log's
+// times and the outbox's times of a French reader are written as French
+// writes them; English keeps the forms a follow-up is typed in.
+func TestOutreachAndOutboxDatesInReaderLanguage(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	for _, line := range []string{
+		"outreach log Kenya Met the deputy permanent representative follow up 2012-08-15",
+		`meeting create title="Second Meeting" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York"`,
+		"invite 1 Ghana",
+		"me set language fr",
+	} {
+		if r := w.as("sec@example.org", line); r.Code != "" {
+			t.Fatalf("%q: %s", line, r.Text())
+		}
+	}
+	for line, want := range map[string][]string{
+		"outreach Kenya": {"suivi le 15 août 2012", "mercredi 1 août 2012"},
+		"outreach due":   {"1 août 2012"},
+		"outbox":         {"mercredi 1 août 2012"},
+	} {
+		got := w.as("sec@example.org", line).Text()
+		for _, s := range want {
+			if !strings.Contains(got, s) {
+				t.Errorf("%s in French does not say %q:\n%s", line, s, got)
+			}
+		}
+		if iso := regexp.MustCompile(`\d{4}-\d\d-\d\d`).FindString(got); iso != "" {
+			t.Errorf("%s in French shows %q:\n%s", line, iso, got)
+		}
+	}
+	w.as("sec@example.org", "me set language en")
+	if got := w.as("sec@example.org", "outreach Kenya").Text(); !strings.Contains(got, "follow up 2012-08-15") || !strings.Contains(got, "2012-08-01 09:00") {
+		t.Errorf("outreach in English:\n%s", got)
+	}
+}

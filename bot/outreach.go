@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
+	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
 	"focalbot/network"
@@ -136,14 +138,25 @@ func (ow outreachWorld) details(w *Reply, o model.Outreach) string {
 	switch {
 	case o.FollowUp.IsZero():
 	case o.FollowUp.Before(ow.today) && o.Stage.Open():
-		parts = append(parts, w.p.Sprintf(msgOutreachOverdue, outreachDate(o.FollowUp)))
+		parts = append(parts, w.p.Sprintf(msgOutreachOverdue, w.day(o.FollowUp)))
 	default:
-		parts = append(parts, w.p.Sprintf(msgOutreachFollowUp, outreachDate(o.FollowUp)))
+		parts = append(parts, w.p.Sprintf(msgOutreachFollowUp, w.day(o.FollowUp)))
 	}
 	return w.semicolons(parts...)
 }
 
-func outreachDate(t time.Time) string { return t.Format("2006-01-02") }
+// day writes a calendar day in the reader's language ("15 octobre 2012");
+// English keeps the form a follow-up is typed in ("2012-10-15").
+func (w *Reply) day(t time.Time) string { return fmt.Sprint(i18n.Argument(w.lang, model.Day{Time: t})) }
+
+// clock writes a moment without its zone in the reader's language;
+// English keeps "2012-08-01 09:00".
+func (w *Reply) clock(t time.Time) string {
+	if i18n.Match(w.lang.String()) == i18n.English {
+		return t.Format("2006-01-02 15:04")
+	}
+	return i18n.DateTime(w.lang, t)
+}
 
 // outreach shows the pipeline, a regional group's part of it, one
 // country's outreach, or the follow-ups due.
@@ -281,7 +294,7 @@ func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow o
 	loc := e.outreachZone(r)
 	w.Printf(msgOutreachLog)
 	for _, n := range notes {
-		w.Printf(msgOutreachLogLine, n.At.In(loc).Format("2006-01-02 15:04"), n.Author, n.Text)
+		w.Printf(msgOutreachLogLine, w.clock(n.At.In(loc)), n.Author, n.Text)
 	}
 	return nil
 }
@@ -294,10 +307,10 @@ func (e *Engine) outreachDue(ctx context.Context, w *Reply, r *Request, ow outre
 		return err
 	}
 	if len(due) == 0 {
-		w.Printf(msgOutreachNoneDue, outreachDate(ow.today))
+		w.Printf(msgOutreachNoneDue, w.day(ow.today))
 		return nil
 	}
-	w.Printf(msgOutreachDue, outreachDate(ow.today), len(due))
+	w.Printf(msgOutreachDue, w.day(ow.today), len(due))
 	for _, o := range due {
 		c, _ := model.CountryByCode(o.Country)
 		w.Printf(msgOutreachDueItem, w.countryName(c), w.stage(o.Stage), ow.details(w, o))
