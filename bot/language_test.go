@@ -259,3 +259,20 @@ func TestOutreachAndOutboxDatesInReaderLanguage(t *testing.T) {
 		t.Errorf("outreach in English:\n%s", got)
 	}
 }
+
+// TestLanguageChangeAnswersInTheNewLanguage: the answer to me set language
+// is in the language just chosen, and clearing it goes back to the network's.
+func TestLanguageChangeAnswersInTheNewLanguage(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	steps := []struct{ line, want string }{
+		{"me set language fr", "Votre profil a été mis à jour."},
+		{"me set language es", "Se ha actualizado su perfil."},
+		{"me set language none", "Your profile is updated."},
+	}
+	for _, st := range steps {
+		if got := w.as("sec@example.org", st.line).Text(); !strings.HasPrefix(got, st.want) {
+			t.Errorf("%s answers:\n%s\nwant it to begin %q", st.line, got, st.want)
+		}
+	}
+}

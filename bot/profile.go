@@ -80,6 +80,8 @@ func (e *Engine) profileSet(ctx context.Context, w *Reply, r *Request, changes [
 	if err != nil {
 		return err
 	}
+	// The answer speaks the language the profile now has.
+	w.setLanguage(up.Person.Language, r.Caller.Locale)
 	if up.EmailPending && !up.Others {
 		w.Printf(msgEmailConfirmSent)
 		return nil

@@ -77,7 +77,7 @@ func TestCountsAgreeWithTheirNouns(t *testing.T) {
 	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
 		w := newWorld(t, s)
 		w.expect(t, "fp", "roster Denmark", "Roster for Denmark: 1 person.", "1 people")
-		w.expect(t, "fp", "me set language fr", "Language: fr", "")
+		w.expect(t, "fp", "me set language fr", "Langue : fr", "")
 		w.expect(t, "fp", "roster Denmark", "Liste pour Danemark : 1 personne.", "1 personnes")
 		w.expect(t, "fp", "roster WEOG", " : 1 personne.", "1 personnes")
 		w.expect(t, "sec", "approve pending@example.org", "Approved", "")

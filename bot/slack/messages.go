@@ -27,7 +27,7 @@ const (
 	msgHomeCoverage    = "Coverage"
 	msgHomePending     = "Registrations awaiting approval"
 	msgHomeNoPending   = "None."
-	msgHomePendingItem = "*%s* — %s, %s" // name — country, role (roleWords)
+	msgHomePendingItem = "*%s* — %s" // name — country and role, as the reader's language lists them
 	msgHomePendingMore = "…and %d more registrations: type `pending` to see them all."
 	msgHomePendingOne  = "…and one more registration: type `pending` to see them all."
 	msgButtonRegister  = "Register"

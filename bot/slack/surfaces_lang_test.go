@@ -150,11 +150,10 @@ func TestEverySlackSurfaceInTheReadersLanguage(t *testing.T) {
 		for len(fs.files) > 0 {
 			<-fs.files
 		}
-		// What the catalog's test cannot see: the words of a list. (The
-		// comma between a country and a role is the line's, whose
-		// translation is that of the lines of placeholders alone.)
+		// What the catalog's test cannot see: the words of a list, with
+		// the reader's list separator (Arabic "، ").
 		for what, want := range map[string]map[language.Tag]string{
-			"a pending registration's country and role":    {i18n.French: "*Mette Holm* — Danemark, point focal", i18n.Arabic: "*Mette Holm* — الدانمرك"},
+			"a pending registration's country and role":    {i18n.French: "*Mette Holm* — Danemark, point focal", i18n.Arabic: "*Mette Holm* — الدانمرك، منسق"},
 			"two more planned meetings (Arabic: its dual)": {i18n.French: "…et 2 autres réunions planifiées", i18n.Arabic: "…واجتماعان مُخطَّطان آخران (٢)"},
 			"the regional groups of the country list": {i18n.French: `"label":{"type":"plain_text","text":"Groupe des États d'Afrique"`,
 				i18n.Arabic: `"label":{"type":"plain_text","text":"الدول الأفريقية"`},
