@@ -71,9 +71,9 @@ func (c *Command) needsArguments() bool {
 // usageError is the answer to c run with arguments that do not fit it.
 func (c *Command) usageError() error {
 	if len(c.Examples) > 0 {
-		return model.Errorf(model.EINVALID, msgUsageExample, c.Synopsis(), c.Examples[0])
+		return model.Errorf(model.EINVALID, msgUsageExample, synopsisArg{c}, c.Examples[0])
 	}
-	return model.Errorf(model.EINVALID, msgUsage, c.Synopsis())
+	return model.Errorf(model.EINVALID, msgUsage, synopsisArg{c})
 }
 
 // declare lists every command the engine knows.

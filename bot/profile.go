@@ -21,7 +21,7 @@ func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
 			return e.unknownCommand(r.Args.Rest(0))
 		}
 		if cmd != nil && n == len(r.Args.Words) {
-			w.Printf(msgHelpSynopsis, cmd.Synopsis(), w.p.Sprintf(cmd.Description))
+			w.Printf(msgHelpSynopsis, w.usage(cmd), w.p.Sprintf(cmd.Description))
 			for _, ex := range cmd.Examples {
 				w.Printf(msgHelpExample, ex)
 			}
@@ -34,7 +34,7 @@ func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
 			shown := 0
 			for _, c := range subs {
 				if c.Access.allows(r.Person) {
-					w.Printf(msgHelpLine, c.Synopsis(), w.p.Sprintf(c.Description))
+					w.Printf(msgHelpLine, w.usage(c), w.p.Sprintf(c.Description))
 					shown++
 				}
 			}
@@ -47,7 +47,7 @@ func (e *Engine) help(ctx context.Context, w *Reply, r *Request) error {
 	w.Printf(msgHelpIntro)
 	for _, cmd := range e.commands {
 		if cmd.Access.allows(r.Person) {
-			w.Printf(msgHelpLine, cmd.Synopsis(), w.p.Sprintf(cmd.Description))
+			w.Printf(msgHelpLine, w.usage(cmd), w.p.Sprintf(cmd.Description))
 		}
 	}
 	if r.Person == nil {

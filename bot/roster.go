@@ -176,6 +176,8 @@ func (w *Reply) words(args []any) []any {
 			out[i] = w.status(a)
 		case *model.Error: // a mistake quoted by another ("Line 2: …")
 			out[i] = w.p.Sprintf(a.Format, model.Identifiers(w.words(a.Args))...)
+		case synopsisArg: // a command's usage, its prose in the reader's language
+			out[i] = w.usage(a.c)
 		case model.Moment, model.Day: // an instant or a day, in the reader's language
 			out[i] = i18n.Argument(w.lang, a)
 		default:
