@@ -3,8 +3,6 @@ package calendar
 import (
 	"bytes"
 	"io"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -161,44 +159,18 @@ func prepare(method Method, ev Event) *prepared {
 	return p
 }
 
-// writeProp writes one property as go-ical's encoder does (its parameters
-// in the order of their names, a value holding ':', ';' or ',' quoted),
-// folded; false when go-ical would refuse it (a double quote in a
-// parameter, a line break in the value).
+// writeProp writes one property with go-ical's encoder, folded: it
+// encodes a component of that property alone and keeps its line. False
+// when go-ical refuses the property (a double quote in a parameter, a line
+// break in the value).
 func writeProp(out *bytes.Buffer, prop *ical.Prop) bool {
-	line := make([]byte, 0, 160)
-	line = append(line, prop.Name...)
-	names := make([]string, 0, len(prop.Params))
-	for name := range prop.Params {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		line = append(line, ';')
-		line = append(line, name...)
-		line = append(line, '=')
-		for i, v := range prop.Params[name] {
-			if i > 0 {
-				line = append(line, ',')
-			}
-			if strings.ContainsRune(v, '"') {
-				return false
-			}
-			if strings.ContainsAny(v, ";:,") {
-				line = append(line, '"')
-				line = append(line, v...)
-				line = append(line, '"')
-			} else {
-				line = append(line, v...)
-			}
-		}
-	}
-	if strings.ContainsAny(prop.Value, "\r\n") {
+	const name = "X"
+	var raw bytes.Buffer
+	one := &ical.Component{Name: name, Props: ical.Props{prop.Name: {*prop}}}
+	if err := ical.NewEncoder(&raw).Encode(&ical.Calendar{Component: one}); err != nil {
 		return false
 	}
-	line = append(line, ':')
-	line = append(line, prop.Value...)
-	line = append(line, "\r\n"...)
-	foldTo(out, line)
+	b := raw.Bytes()
+	foldTo(out, b[len("BEGIN:"+name+"\r\n"):len(b)-len("END:"+name+"\r\n")])
 	return true
 }
