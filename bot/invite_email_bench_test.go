@@ -1,17 +1,13 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"focalbot/bot"
 	"focalbot/clock"
@@ -132,9 +128,9 @@ func benchInviteEmail(b *testing.B, dsn string) {
 		}
 		msgs := composeOutbox(b, s, m.ID, clk)
 		cpuStart = cpuTime(b)
-		plain3 += plainSend(b, srv.Addr, 3, msgs)
+		plain3 += smtptest.SendPlain(b, srv.Addr, 3, msgs)
 		cpu3 += cpuTime(b) - cpuStart
-		plain1 += plainSend(b, srv.Addr, 1, msgs)
+		plain1 += smtptest.SendPlain(b, srv.Addr, 1, msgs)
 		iter++
 		b.StartTimer()
 	}
@@ -189,24 +185,17 @@ func pendingOf(b *testing.B, s *storage.Store, meetingID int64) int {
 	return counts[model.OutboxPending]
 }
 
-// plainMail is one message as a plain client sends it.
-type plainMail struct {
-	from string
-	to   []string
-	msg  []byte
-}
-
 // composeOutbox renders a meeting's e-mail outbox items as delivery.Email
 // does, capturing the messages instead of sending them.
-func composeOutbox(b *testing.B, s *storage.Store, meetingID int64, clk clock.Clock) []plainMail {
+func composeOutbox(b *testing.B, s *storage.Store, meetingID int64, clk clock.Clock) []smtptest.Outgoing {
 	b.Helper()
 	items, err := s.Outbox(context.Background(), storage.OutboxFilter{MeetingID: meetingID, Channel: model.ChannelEmail})
 	if err != nil {
 		b.Fatal(err)
 	}
-	var msgs []plainMail
+	var msgs []smtptest.Outgoing
 	capture := &delivery.Email{Clock: clk, Mail: captureMail(func(from string, to []string, msg []byte) {
-		msgs = append(msgs, plainMail{from, to, msg})
+		msgs = append(msgs, smtptest.Outgoing{From: from, To: to, Data: msg})
 	})}
 	for _, it := range items {
 		p, err := delivery.Decode(it)
@@ -229,51 +218,4 @@ type captureMail func(from string, to []string, msg []byte)
 func (f captureMail) Send(_ context.Context, from string, to []string, msg []byte) error {
 	f(from, to, msg)
 	return nil
-}
-
-// plainSend sends msgs with bare go-smtp clients on conns connections at
-// once, dialled before the clock starts, and returns how long it took.
-func plainSend(b *testing.B, addr string, conns int, msgs []plainMail) time.Duration {
-	b.Helper()
-	clients := make([]*smtp.Client, conns)
-	for i := range clients {
-		c, err := smtp.Dial(addr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer c.Close()
-		clients[i] = c
-	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		next int
-		errs []error
-	)
-	start := time.Now()
-	for _, c := range clients {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= len(msgs) {
-					return
-				}
-				if err := c.SendMail(msgs[i].from, msgs[i].to, bytes.NewReader(msgs[i].msg)); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	took := time.Since(start)
-	if len(errs) > 0 {
-		b.Fatal(errs[0])
-	}
-	return took
 }

@@ -3,16 +3,11 @@
 package delivery_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"focalbot/clock"
 	"focalbot/delivery"
@@ -42,7 +37,7 @@ func BenchmarkDispatchVsPlain(b *testing.B) {
 			clk := clock.Fixed(benchT0)
 			s := storetest.Open(b, backend.DSN(b), clk)
 			queueReminders(b, s)
-			rcpts, msgs := composeOutbox(b, s, clk)
+			msgs := composeOutbox(b, s, clk)
 			srv := smtptest.Start(b, smtptest.Config{})
 			sender, err := mail.NewSMTP("smtp://" + srv.Addr)
 			if err != nil {
@@ -64,10 +59,12 @@ func BenchmarkDispatchVsPlain(b *testing.B) {
 					b.Fatalf("dispatched %d of %d: %v", n, benchReminders, err)
 				}
 				b.StopTimer()
-				t, c := sendPlain(b, plainClients(b, srv.Addr, 1), rcpts, msgs)
-				plain1T, plain1CPU = plain1T+t, plain1CPU+c
-				t, c = sendPlain(b, plainClients(b, srv.Addr, 3), rcpts, msgs)
-				plain3T, plain3CPU = plain3T+t, plain3CPU+c
+				cpu = cpuTime()
+				plain1T += smtptest.SendPlain(b, srv.Addr, 1, msgs)
+				plain1CPU += cpuTime() - cpu
+				cpu = cpuTime()
+				plain3T += smtptest.SendPlain(b, srv.Addr, 3, msgs)
+				plain3CPU += cpuTime() - cpu
 				b.StartTimer()
 			}
 			if got, want := len(srv.Received()), 3*b.N*benchReminders; got != want {
@@ -92,14 +89,14 @@ func BenchmarkDispatchVsPlain(b *testing.B) {
 // does, capturing the messages instead of sending them.
 func composeOutbox(b *testing.B, s interface {
 	Outbox(context.Context, model.OutboxFilter) ([]model.OutboxItem, error)
-}, clk clock.Clock) (rcpts []string, msgs [][]byte) {
+}, clk clock.Clock) (msgs []smtptest.Outgoing) {
 	b.Helper()
 	items, err := s.Outbox(ctx, model.OutboxFilter{Channel: model.ChannelEmail})
 	if err != nil {
 		b.Fatal(err)
 	}
-	capture := capturer(func(_ context.Context, _ string, to []string, msg []byte) error {
-		rcpts, msgs = append(rcpts, to[0]), append(msgs, msg)
+	capture := capturer(func(_ context.Context, from string, to []string, msg []byte) error {
+		msgs = append(msgs, smtptest.Outgoing{From: from, To: to, Data: msg})
 		return nil
 	})
 	email := &delivery.Email{Mail: capture, Clock: clk}
@@ -112,63 +109,5 @@ func composeOutbox(b *testing.B, s interface {
 			b.Fatal(err)
 		}
 	}
-	return rcpts, msgs
-}
-
-// plainClients dials n bare go-smtp clients to addr, just before they
-// send (the server closes idle connections), closed by sendPlain.
-func plainClients(b *testing.B, addr string, n int) []*smtp.Client {
-	b.Helper()
-	cs := make([]*smtp.Client, n)
-	for i := range cs {
-		c, err := smtp.Dial(addr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		cs[i] = c
-	}
-	return cs
-}
-
-// sendPlain sends msgs over the clients at once, each taking the next
-// message as it is free, and returns the wall and CPU time it took; then
-// it closes the clients.
-func sendPlain(b *testing.B, clients []*smtp.Client, rcpts []string, msgs [][]byte) (wall, cpu time.Duration) {
-	b.Helper()
-	defer func() {
-		for _, c := range clients {
-			c.Close()
-		}
-	}()
-	start, cpu0 := time.Now(), cpuTime()
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		next int
-		errs []error
-	)
-	for _, c := range clients {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= len(msgs) {
-					return
-				}
-				if err := c.SendMail(benchPlanner.Organiser.Email, rcpts[i:i+1], bytes.NewReader(msgs[i])); err != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("message %d: %w", i, err))
-					mu.Unlock()
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if len(errs) > 0 {
-		b.Fatal(errs[0])
-	}
-	return time.Since(start), cpuTime() - cpu0
+	return msgs
 }

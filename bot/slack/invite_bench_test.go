@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -11,8 +10,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"focalbot/bot"
 	"focalbot/clock"
@@ -189,7 +186,7 @@ func benchInvite(b *testing.B, dsn string) {
 		if got := files.Load(); got != wantPosts {
 			b.Fatalf("the fake Slack received %d calendar files, want %d", got, wantPosts)
 		}
-		plain += plainSMTP(b, srv.Addr, composeInvitations(b, bt.store, m.ID, bt.clock))
+		plain += smtptest.SendPlain(b, srv.Addr, 1, composeInvitations(b, bt.store, m.ID, bt.clock))
 		iter++
 		b.StartTimer()
 	}
@@ -234,15 +231,15 @@ func pending(b *testing.B, s *storage.Store, meetingID int64) int {
 
 // composeInvitations renders a meeting's e-mail outbox items as
 // delivery.Email does, capturing the messages instead of sending them.
-func composeInvitations(b *testing.B, s *storage.Store, meetingID int64, clk clock.Clock) []capturedMail {
+func composeInvitations(b *testing.B, s *storage.Store, meetingID int64, clk clock.Clock) []smtptest.Outgoing {
 	b.Helper()
 	items, err := s.Outbox(context.Background(), storage.OutboxFilter{MeetingID: meetingID})
 	if err != nil {
 		b.Fatal(err)
 	}
-	var msgs []capturedMail
+	var msgs []smtptest.Outgoing
 	capture := &delivery.Email{Clock: clk, Mail: mailCapturer(func(from string, to []string, msg []byte) {
-		msgs = append(msgs, capturedMail{from, to, msg})
+		msgs = append(msgs, smtptest.Outgoing{From: from, To: to, Data: msg})
 	})}
 	for _, it := range items {
 		if it.Channel != model.ChannelEmail {
@@ -262,36 +259,12 @@ func composeInvitations(b *testing.B, s *storage.Store, meetingID int64, clk clo
 	return msgs
 }
 
-type capturedMail struct {
-	from string
-	to   []string
-	msg  []byte
-}
-
 // mailCapturer is a mail.Sender that hands each message to a function.
 type mailCapturer func(from string, to []string, msg []byte)
 
 func (f mailCapturer) Send(_ context.Context, from string, to []string, msg []byte) error {
 	f(from, to, msg)
 	return nil
-}
-
-// plainSMTP sends msgs with a bare go-smtp client on one connection and
-// returns how long it took, the dial included.
-func plainSMTP(b *testing.B, addr string, msgs []capturedMail) time.Duration {
-	b.Helper()
-	start := time.Now()
-	c, err := smtp.Dial(addr)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	for _, m := range msgs {
-		if err := c.SendMail(m.from, m.to, bytes.NewReader(m.msg)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return time.Since(start)
 }
 
 // slackMinimum is when the last of n invitations can reach Slack at the
