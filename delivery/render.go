@@ -35,28 +35,15 @@ type spliced struct {
 func splice(s string) spliced {
 	var sp spliced
 	for {
-		i := strings.Index(s, markPrefix)
-		for i >= 0 {
-			rest := s[i:]
-			if strings.HasPrefix(rest, markName) || strings.HasPrefix(rest, markPage) || strings.HasPrefix(rest, markUnsub) {
-				break
+		i, mark := -1, ""
+		for _, m := range []string{markName, markPage, markUnsub} {
+			if j := strings.Index(s, m); j >= 0 && (i < 0 || j < i) {
+				i, mark = j, m
 			}
-			j := strings.Index(rest[1:], markPrefix)
-			if j < 0 {
-				i = -1
-				break
-			}
-			i += 1 + j
 		}
 		if i < 0 {
 			sp.lits = append(sp.lits, s)
 			return sp
-		}
-		mark := markName
-		for _, m := range []string{markPage, markUnsub} {
-			if strings.HasPrefix(s[i:], m) {
-				mark = m
-			}
 		}
 		sp.lits = append(sp.lits, s[:i])
 		sp.marks = append(sp.marks, mark)
@@ -135,7 +122,7 @@ const maxRendered = 256
 // message is rendered to be reused. Letters only, so that every escaping
 // leaves them as they are.
 const (
-	markPrefix = "QXZfocalbot"
+	markPrefix = "QXZfocalbot" // what every mark begins with
 	markName   = "QXZfocalbotNameQXZ"
 	markEmail  = "QXZfocalbotEmailQXZ"
 	markSlack  = "QXZfocalbotSlackQXZ"
@@ -164,7 +151,7 @@ var nameHTML = htmltemplate.Must(htmltemplate.New("name").Parse(`{{.}}`))
 func (c *renderCache) render(p Payload, link Link, text *template.Template, html *htmltemplate.Template) (subject, txt, htm string, err error) {
 	// A delegation's mail names the other party: it is one reader's alone.
 	delegation := p.Invitee.DelegatedTo != nil || p.Invitee.DelegatedFrom != nil
-	if p.snapshot == "" || strings.Contains(p.snapshot, "QXZfocalbot") || !linkSafe(link.Page) || !linkSafe(link.Unsubscribe) || delegation {
+	if p.snapshot == "" || strings.Contains(p.snapshot, markPrefix) || !linkSafe(link.Page) || !linkSafe(link.Unsubscribe) || delegation {
 		return renderDirect(p, link, text, html)
 	}
 	var marks Link
