@@ -10,12 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-
+	"focalbot/internal/cputime"
 	"focalbot/internal/imaptest"
 	"focalbot/mailbox"
 	"focalbot/metrics"
@@ -113,12 +111,12 @@ func BenchmarkIMAPReplies(b *testing.B) {
 				}
 				ctx, cancel := context.WithCancel(context.Background())
 				done := make(chan error, 1)
-				c0 := cpuTimeB()
+				c0 := cputime.Self()
 				b.StartTimer()
 				go func() { done <- w.Run(ctx) }()
 				<-all
 				b.StopTimer()
-				cpu += cpuTimeB() - c0
+				cpu += cputime.Self() - c0
 				cancel()
 				<-done
 				if mode == "inmail+sqlite" {
@@ -128,7 +126,7 @@ func BenchmarkIMAPReplies(b *testing.B) {
 					}
 				}
 				m.Close()
-				expunge(b, bk)
+				bk.Expunge(b, "INBOX")
 				b.StartTimer()
 			}
 			total := float64(b.N * people * rounds)
@@ -153,29 +151,4 @@ func writeBench(b *testing.B, path, s string) {
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 		b.Fatal(err)
 	}
-}
-
-// expunge empties the INBOX for the next run.
-func expunge(b *testing.B, bk imaptest.Backend) {
-	c := bk.Client(b)
-	defer c.Close()
-	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
-		b.Fatal(err)
-	}
-	all := imap.SeqSet{imap.SeqRange{Start: 1, Stop: 0}}
-	if err := c.Store(all, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
-		b.Fatal(err)
-	}
-	if err := c.Expunge().Close(); err != nil {
-		b.Fatal(err)
-	}
-}
-
-// cpuTimeB is this process's CPU time, user and system.
-func cpuTimeB() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

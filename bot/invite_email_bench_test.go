@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"focalbot/bot"
 	"focalbot/clock"
 	"focalbot/delivery"
+	"focalbot/internal/cputime"
 	"focalbot/internal/smtptest"
 	"focalbot/internal/storetest"
 	"focalbot/mail"
@@ -94,7 +94,7 @@ func benchInviteEmail(b *testing.B, dsn string) {
 		want := srv.Count() + inviteByEmail
 		b.StartTimer()
 
-		cpuStart := cpuTime(b)
+		cpuStart := cputime.Self()
 		start := time.Now()
 		firstMail := make(chan time.Duration, 1)
 		go func() { // when the first e-mail is accepted
@@ -116,7 +116,7 @@ func benchInviteEmail(b *testing.B, dsn string) {
 			time.Sleep(time.Millisecond)
 		}
 		total += time.Since(start)
-		cpu += cpuTime(b) - cpuStart
+		cpu += cputime.Self() - cpuStart
 		first += <-firstMail
 		b.StopTimer()
 
@@ -127,9 +127,9 @@ func benchInviteEmail(b *testing.B, dsn string) {
 			b.Fatalf("the SMTP server received %d messages, want %d", got, want)
 		}
 		msgs := composeOutbox(b, s, m.ID, clk)
-		cpuStart = cpuTime(b)
+		cpuStart = cputime.Self()
 		plain3 += smtptest.SendPlain(b, srv.Addr, 3, msgs)
-		cpu3 += cpuTime(b) - cpuStart
+		cpu3 += cputime.Self() - cpuStart
 		plain1 += smtptest.SendPlain(b, srv.Addr, 1, msgs)
 		iter++
 		b.StartTimer()
@@ -146,17 +146,6 @@ func benchInviteEmail(b *testing.B, dsn string) {
 	b.ReportMetric(total.Seconds()/plain1.Seconds(), "ratio1")
 	b.ReportMetric(float64(cpu.Microseconds())/n/inviteByEmail, "cpu-us/msg")
 	b.ReportMetric(float64(cpu3.Microseconds())/n/inviteByEmail, "plain3-cpu-us/msg")
-}
-
-// cpuTime is the CPU time this process has used so far (user and system,
-// all threads): the client, the SMTP server and, on SQLite, the database.
-func cpuTime(b *testing.B) time.Duration {
-	b.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // emailMeeting schedules a new meeting to invite everyone to.

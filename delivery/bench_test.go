@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 	"focalbot/clock"
 	"focalbot/delivery"
+	"focalbot/internal/cputime"
 	"focalbot/internal/smtptest"
 	"focalbot/internal/storetest"
 	"focalbot/mail"
@@ -75,9 +75,9 @@ func BenchmarkDispatchDueReminders(b *testing.B) {
 						b.StopTimer()
 						resetReminders(b, s)
 						b.StartTimer()
-						start := cpuTime()
+						start := cputime.Self()
 						n, err := d.Dispatch(ctx)
-						cpu += cpuTime() - start
+						cpu += cputime.Self() - start
 						if err != nil || n != benchReminders {
 							b.Fatalf("dispatched %d of %d: %v", n, benchReminders, err)
 						}
@@ -102,13 +102,13 @@ func BenchmarkPlainSMTP10k(b *testing.B) {
 	defer c.Close()
 	var cpu time.Duration
 	for b.Loop() {
-		start := cpuTime()
+		start := cputime.Self()
 		for i, msg := range msgs {
 			if err := c.SendMail(benchPlanner.Organiser.Email, rcpts[i:i+1], bytes.NewReader(msg)); err != nil {
 				b.Fatal(err)
 			}
 		}
-		cpu += cpuTime() - start
+		cpu += cputime.Self() - start
 	}
 	if got := len(srv.Received()); got != b.N*benchReminders {
 		b.Fatalf("the server received %d messages, want %d", got, b.N*benchReminders)
@@ -212,13 +212,4 @@ func reportRates(b *testing.B, cpu time.Duration) {
 	n := float64(b.N * benchReminders)
 	b.ReportMetric(n/b.Elapsed().Seconds(), "msgs/s")
 	b.ReportMetric(float64(cpu.Microseconds())/n, "cpu-µs/msg")
-}
-
-// cpuTime is the CPU time, user and system, this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -11,6 +11,7 @@ import (
 
 	"focalbot/clock"
 	"focalbot/delivery"
+	"focalbot/internal/cputime"
 	"focalbot/internal/smtptest"
 	"focalbot/internal/storetest"
 	"focalbot/mail"
@@ -52,19 +53,19 @@ func BenchmarkDispatchVsPlain(b *testing.B) {
 				b.StopTimer()
 				resetReminders(b, s)
 				b.StartTimer()
-				start, cpu := time.Now(), cpuTime()
+				start, cpu := time.Now(), cputime.Self()
 				n, err := d.Dispatch(ctx)
-				dispatchT, dispatchCPU = dispatchT+time.Since(start), dispatchCPU+cpuTime()-cpu
+				dispatchT, dispatchCPU = dispatchT+time.Since(start), dispatchCPU+cputime.Self()-cpu
 				if err != nil || n != benchReminders {
 					b.Fatalf("dispatched %d of %d: %v", n, benchReminders, err)
 				}
 				b.StopTimer()
-				cpu = cpuTime()
+				cpu = cputime.Self()
 				plain1T += smtptest.SendPlain(b, srv.Addr, 1, msgs)
-				plain1CPU += cpuTime() - cpu
-				cpu = cpuTime()
+				plain1CPU += cputime.Self() - cpu
+				cpu = cputime.Self()
 				plain3T += smtptest.SendPlain(b, srv.Addr, 3, msgs)
-				plain3CPU += cpuTime() - cpu
+				plain3CPU += cputime.Self() - cpu
 				b.StartTimer()
 			}
 			if got, want := len(srv.Received()), 3*b.N*benchReminders; got != want {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"focalbot/internal/cputime"
 	"focalbot/internal/smtptest"
 )
 
@@ -51,7 +52,7 @@ func BenchmarkSMTPSend(b *testing.B) {
 	ctx := context.Background()
 	b.SetBytes(int64(len(msgs[0])) * benchMessages)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Self()
 	for range b.N {
 		for i, msg := range msgs {
 			if err := s.Send(ctx, organizer, rcpts[i:i+1], msg); err != nil {
@@ -59,7 +60,7 @@ func BenchmarkSMTPSend(b *testing.B) {
 			}
 		}
 	}
-	reportRates(b, cpuTime()-cpu)
+	reportRates(b, cputime.Self()-cpu)
 }
 
 func BenchmarkPlainSMTPClient(b *testing.B) {
@@ -72,7 +73,7 @@ func BenchmarkPlainSMTPClient(b *testing.B) {
 	defer c.Close()
 	b.SetBytes(int64(len(msgs[0])) * benchMessages)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Self()
 	for range b.N {
 		for i, msg := range msgs {
 			if err := c.SendMail(organizer, rcpts[i:i+1], bytes.NewReader(msg)); err != nil {
@@ -80,7 +81,7 @@ func BenchmarkPlainSMTPClient(b *testing.B) {
 			}
 		}
 	}
-	reportRates(b, cpuTime()-cpu)
+	reportRates(b, cputime.Self()-cpu)
 }
 
 func reportRates(b *testing.B, cpu time.Duration) {

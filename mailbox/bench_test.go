@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-
+	"focalbot/internal/cputime"
 	"focalbot/internal/imaptest"
 )
 
@@ -84,7 +82,7 @@ func BenchmarkIMAPIngest(b *testing.B) {
 					}
 					ctx, cancel := context.WithCancel(context.Background())
 					done := make(chan error, 1)
-					c0 := cpuTime()
+					c0 := cputime.Self()
 					b.StartTimer()
 					go func() { done <- w.Run(ctx) }()
 					<-all
@@ -93,13 +91,13 @@ func BenchmarkIMAPIngest(b *testing.B) {
 						time.Sleep(time.Millisecond)
 					}
 					b.StopTimer()
-					cpu += cpuTime() - c0
+					cpu += cputime.Self() - c0
 					cancel()
 					<-done
 					if left := len(unflagged(b, bk)); left != 0 {
 						b.Fatalf("%d messages left unflagged", left)
 					}
-					expungeAll(b, bk)
+					bk.Expunge(b, "INBOX")
 					b.StartTimer()
 				}
 				total := float64(b.N * benchMessages)
@@ -118,29 +116,4 @@ func unflagged(b *testing.B, bk imaptest.Backend) []string {
 		}
 	}
 	return out
-}
-
-func expungeAll(b *testing.B, bk imaptest.Backend) {
-	c := bk.Client(b)
-	defer c.Close()
-	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
-		b.Fatal(err)
-	}
-	all := imap.SeqSet{imap.SeqRange{Start: 1, Stop: 0}} // 1:*
-	if err := c.Store(all, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
-		b.Fatal(err)
-	}
-	if err := c.Expunge().Close(); err != nil {
-		b.Fatal(err)
-	}
-}
-
-// cpuTime is the CPU time of this process (the watcher and, for the
-// memory server, the server too), user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

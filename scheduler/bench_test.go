@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 
 	"focalbot/clock"
 	"focalbot/delivery"
+	"focalbot/internal/cputime"
 	"focalbot/internal/storetest"
 	"focalbot/model"
 	"focalbot/recur"
@@ -72,11 +72,11 @@ func BenchmarkTickNothingDue(b *testing.B) {
 			for _, f := range []*tickFixture{small, large} {
 				b.Run(f.name, func(b *testing.B) {
 					f.ready(b)
-					cpu, server := cpuTime(), f.serverCPU(b)
+					cpu, server := cputime.Self(), f.serverCPU(b)
 					for b.Loop() {
 						f.tick(b)
 					}
-					b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+					b.ReportMetric(float64((cputime.Self()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 					if server >= 0 {
 						b.ReportMetric(float64((f.serverCPU(b)-server).Microseconds())/float64(b.N), "pg-cpu-µs/op")
 					}
@@ -94,11 +94,11 @@ func BenchmarkTickNothingDue(b *testing.B) {
 					var took [2]time.Duration
 					for k := range 2 {
 						j := (i + k) % 2 // which goes first alternates
-						w, c := time.Now(), cpuTime()
+						w, c := time.Now(), cputime.Self()
 						both[j].tick(b)
 						took[j] = time.Since(w)
 						wall[j] += took[j]
-						cpu[j] += cpuTime() - c
+						cpu[j] += cputime.Self() - c
 					}
 					pairs = append(pairs, float64(took[1])/float64(took[0]))
 					i++
@@ -547,13 +547,4 @@ func preparedCost(b *testing.B, db *sql.DB, q string, vars []any) string {
 	}
 	return fmt.Sprintf("; prepared: %s, server CPU %s, %d generic and %d custom plans%s", (took / runs).Round(time.Microsecond),
 		((after - before) / runs).Round(time.Microsecond), generic, custom, plan)
-}
-
-// cpuTime is the CPU time, user and system, this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -3,11 +3,10 @@ package storage_test
 import (
 	"fmt"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"focalbot/clock"
+	"focalbot/internal/cputime"
 	"focalbot/internal/storetest"
 	"focalbot/model"
 )
@@ -22,7 +21,7 @@ import (
 //	go test ./storage -run '^$' -bench CreatePerson -benchtime 2000x
 func BenchmarkCreatePerson(b *testing.B) {
 	s := storetest.Open(b, filepath.Join(b.TempDir(), "focalbot.db"), clock.Fixed(t0))
-	cpu0 := cpuTime()
+	cpu0 := cputime.Self()
 	b.ResetTimer()
 	for i := range b.N {
 		p := person(fmt.Sprintf("Person %06d", i), "GH", fmt.Sprintf("p%06d@example.org", i), model.RoleAlternate, model.StatusActive)
@@ -31,13 +30,5 @@ func BenchmarkCreatePerson(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-us/op")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Self()-cpu0).Microseconds())/float64(b.N), "cpu-us/op")
 }

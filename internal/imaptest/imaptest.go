@@ -476,6 +476,24 @@ func (b Backend) MarkSeen(t testing.TB, mbox, id string) {
 	c.Logout().Wait()
 }
 
+// Expunge deletes every message of mbox, for a benchmark's next run.
+func (b Backend) Expunge(t testing.TB, mbox string) {
+	t.Helper()
+	c := b.Client(t)
+	defer c.Close()
+	if _, err := c.Select(mbox, nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	all := imap.SeqSet{imap.SeqRange{Start: 1, Stop: 0}} // 1:*
+	if err := c.Store(all, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Expunge().Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// MessageID is the Message-ID of a raw message, without its angle brackets.
 func MessageID(raw []byte) string {
 	m, err := mail.ReadMessage(bytes.NewReader(append(raw, '\r', '\n')))
 	if err != nil {
