@@ -68,7 +68,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	sched := &scheduler.Scheduler{Store: a.store, Clock: a.clock, Log: a.log.With("component", "scheduler"),
 		Planner: planner, Zone: a.zone, Kick: disp.Kick, Observe: met.Tick,
 		Polls: network.New(a.store, a.clock, a.zone, planner, disp.Kick)}
-	opts := []bot.Option{bot.WithDelivery(planner, disp.Kick), bot.WithFeeds(a.cfg.PublicURL)}
+	opts := []bot.Option{bot.WithDelivery(planner, disp.Kick), bot.WithHandoff(disp), bot.WithFeeds(a.cfg.PublicURL)}
 	if sim != nil && a.cfg.Mode() == config.ModeConsole {
 		opts = append(opts, bot.WithSimulatedClock(sim, func(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error) {
 			return sched.Advance(ctx, clk, d, func(ctx context.Context) error {

@@ -55,6 +55,12 @@ func WithDelivery(pl delivery.Planner, kick func()) Option {
 	return func(e *Engine) { e.planner, e.kick = pl, kick }
 }
 
+// WithHandoff hands the messages an invitation queues to h, the dispatcher
+// of this process, as they are written (network.Service.WithHandoff).
+func WithHandoff(h network.Handoff) Option {
+	return func(e *Engine) { e.handoff = h }
+}
+
 // Caller is who wrote, as far as the transport knows.
 type Caller struct {
 	Email    string // the console's --as, or the e-mail Slack gives
@@ -172,6 +178,7 @@ type Engine struct {
 	commands []*Command
 	planner  delivery.Planner
 	kick     func()
+	handoff  network.Handoff
 	feedURL  string
 	svc      *network.Service // the typed operations commands call
 	simClock *clock.Offset
@@ -188,6 +195,9 @@ func New(store Store, clk clock.Clock, log *slog.Logger, zone *time.Location, op
 		o(e)
 	}
 	e.svc = network.New(store, clk, zone, e.planner, e.kick)
+	if e.handoff != nil {
+		e.svc.WithHandoff(e.handoff)
+	}
 	e.commands = e.declare()
 	return e
 }

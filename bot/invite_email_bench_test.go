@@ -79,7 +79,7 @@ func benchInviteEmail(b *testing.B, dsn string) {
 		Email: "secretariat@globalcentre.example.org"}, Channels: []model.Channel{model.ChannelEmail}}
 	d := &delivery.Dispatcher{Store: s, Clock: clk, Planner: planner, Log: discard,
 		Senders: map[model.Channel]delivery.Sender{model.ChannelEmail: &delivery.Email{Mail: sender, Clock: clk}}}
-	eng := bot.New(s, clk, discard, time.UTC, bot.WithDelivery(planner, d.Kick))
+	eng := bot.New(s, clk, discard, time.UTC, bot.WithDelivery(planner, d.Kick), bot.WithHandoff(d))
 	runCtx, stopRun := context.WithCancel(ctx)
 	stopped := make(chan struct{})
 	go func() { defer close(stopped); _ = d.Run(runCtx, time.Second) }()

@@ -2,12 +2,14 @@ package delivery
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"focalbot/clock"
@@ -85,16 +87,18 @@ type Dispatcher struct {
 	Zone        *time.Location // the zone of the times in notices; default UTC
 	Observer    Observer       // hears of every outcome, for metrics; may be nil
 	startOnce   sync.Once
+	runs        atomic.Int32 // Runs under way; see Reserve
 	kick        map[model.Channel]chan struct{}
 	running     map[model.Channel]*sync.Mutex // held by the one run of a lane at a time
 
 	mu        sync.Mutex
-	sent      []int64                     // sent but not yet recorded; see record
-	held      map[int64]claim             // claimed and not yet recorded; see renew
-	recording sync.Mutex                  // held while recording
-	troubled  map[model.Channel]bool      // channels with an outage under way, as far as known in this run; absent: not known yet
-	failed    map[model.Channel][]failure // given up on in a lane's run, to report at its end
-	decoder   decoder                     // reads payloads, each meeting snapshot once
+	sent      []int64                              // sent but not yet recorded; see record
+	held      map[int64]claim                      // claimed and not yet recorded; see renew
+	recording sync.Mutex                           // held while recording
+	troubled  map[model.Channel]bool               // channels with an outage under way, as far as known in this run; absent: not known yet
+	failed    map[model.Channel][]failure          // given up on in a lane's run, to report at its end
+	offered   map[model.Channel][]model.OutboxItem // written claimed for this dispatcher, not yet taken; see Offer
+	decoder   decoder                              // reads payloads, each meeting snapshot once
 }
 
 // failure is an item given up on, and why.
@@ -113,7 +117,7 @@ type claim struct {
 func (d *Dispatcher) defaults() {
 	d.startOnce.Do(func() {
 		d.kick, d.running, d.held = map[model.Channel]chan struct{}{}, map[model.Channel]*sync.Mutex{}, map[int64]claim{}
-		d.troubled, d.failed = map[model.Channel]bool{}, map[model.Channel][]failure{}
+		d.troubled, d.failed, d.offered = map[model.Channel]bool{}, map[model.Channel][]failure{}, map[model.Channel][]model.OutboxItem{}
 		for _, ch := range channels {
 			d.kick[ch], d.running[ch] = make(chan struct{}, 1), new(sync.Mutex)
 		}
@@ -159,6 +163,8 @@ func (d *Dispatcher) Kick() {
 // its retry.
 func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) error {
 	d.defaults()
+	d.runs.Add(1)
+	defer d.runs.Add(-1)
 	var wg sync.WaitGroup
 	for _, ch := range channels {
 		wg.Go(func() {
@@ -286,6 +292,67 @@ func (d *Dispatcher) lane(ctx context.Context, stop <-chan struct{}, ch model.Ch
 	return sent, handed, errors.Join(append(errs, claimErr)...)
 }
 
+// Reserve gives a claim for messages of channel ch about to be written,
+// for this dispatcher: the token to write as their ClaimedBy and the end
+// of the lease as their ClaimedUntil. Written so and handed to Offer once
+// committed, they are sent without being claimed from the store. ok is
+// false when the dispatcher is not running (Run) or has no sender for ch,
+// and for Slack: the messages are then written unclaimed, as others.
+// Slack's messages wait for their turn under its pacing, a batch at a
+// time; handed over, all of them would wait in memory, where a change
+// that supersedes them in the store (a meeting moved) would not reach
+// them.
+func (d *Dispatcher) Reserve(ch model.Channel) (token string, until time.Time, ok bool) {
+	d.defaults()
+	if d.runs.Load() == 0 || d.Senders[ch] == nil || ch != model.ChannelEmail {
+		return "", time.Time{}, false
+	}
+	return newClaimToken(), d.Clock.Now().Add(d.Lease), true
+}
+
+// Offer hands the dispatcher outbox items written, and committed, with a
+// claim that Reserve gave; it ignores those without one. They are held as
+// claimed items are, their claims renewed while they wait, and a lane takes
+// them before it claims more from the store.
+func (d *Dispatcher) Offer(items []model.OutboxItem) {
+	d.defaults()
+	d.mu.Lock()
+	n := 0
+	for _, it := range items {
+		if it.ClaimedBy == "" || it.ClaimedUntil.IsZero() {
+			continue
+		}
+		d.held[it.ID] = claim{it.ClaimedBy, it.Channel}
+		d.offered[it.Channel] = append(d.offered[it.Channel], it)
+		n++
+	}
+	d.mu.Unlock()
+	if n > 0 {
+		d.Kick()
+	}
+}
+
+// takeOffered takes the items of channel ch offered and not yet taken,
+// those that may be sent now. An item whose claim has lived more than half
+// its lease (the lane did not run for that long, the clock was moved on)
+// is not sent from here: it is let go, left to be claimed from the store
+// once its claim ends, so that it is never sent under a claim that ran out.
+func (d *Dispatcher) takeOffered(ch model.Channel, now time.Time) []model.OutboxItem {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	items := d.offered[ch]
+	delete(d.offered, ch)
+	take := items[:0]
+	for _, it := range items {
+		if it.ClaimedUntil.Sub(now) < d.Lease/2 || it.NextAttemptAt.After(now) {
+			delete(d.held, it.ID)
+			continue
+		}
+		take = append(take, it)
+	}
+	return take
+}
+
 // hold notes items just claimed, until they are recorded.
 func (d *Dispatcher) hold(items []model.OutboxItem) {
 	d.mu.Lock()
@@ -340,7 +407,8 @@ func (d *Dispatcher) renew(ctx context.Context, ch model.Channel, done <-chan st
 
 // feed claims batch after batch of a channel's items and hands them to the
 // workers, until nothing is due, stop is closed, or a worker failed to
-// record an outcome. It returns how many items it handed.
+// record an outcome; items offered (Offer) go first, unclaimed again. It
+// returns how many items it handed.
 func (d *Dispatcher) feed(ctx context.Context, stop <-chan struct{}, ch model.Channel, work chan<- model.OutboxItem, failed func() bool) (int, error) {
 	handed := 0
 	for !failed() {
@@ -349,11 +417,15 @@ func (d *Dispatcher) feed(ctx context.Context, stop <-chan struct{}, ch model.Ch
 			return handed, nil
 		default:
 		}
-		items, err := d.Store.Claim(ctx, d.Clock.Now(), ch, d.Batch, d.Lease)
-		if err != nil || len(items) == 0 {
-			return handed, err
+		items := d.takeOffered(ch, d.Clock.Now())
+		if len(items) == 0 {
+			var err error
+			items, err = d.Store.Claim(ctx, d.Clock.Now(), ch, d.Batch, d.Lease)
+			if err != nil || len(items) == 0 {
+				return handed, err
+			}
+			d.hold(items)
 		}
-		d.hold(items)
 		for _, it := range items {
 			handed++
 			work <- it
@@ -676,3 +748,7 @@ func channelWord(lang language.Tag, ch model.Channel) string {
 	}
 	return string(ch)
 }
+
+// newClaimToken is a claim's token for Reserve: random, as the store's own
+// claims' are, so that no two claims share one.
+func newClaimToken() string { return rand.Text() }

@@ -76,6 +76,10 @@ type OutboxItem struct {
 	SentAt        time.Time
 	CreatedAt     time.Time
 	ClaimedBy     string // the claim holding the item, on items a claim returned
+	// ClaimedUntil is when ClaimedBy's hold ends unless renewed. An item
+	// may be written claimed already (ClaimedBy and ClaimedUntil set), for
+	// the dispatcher that asked for it: see delivery.Dispatcher.Reserve.
+	ClaimedUntil time.Time
 }
 
 // Outage is a channel on which every attempt has failed temporarily since

@@ -22,7 +22,7 @@ type MeetingStore interface {
 	UpdateMeeting(ctx context.Context, actor model.Actor, id int64, change func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error)) (model.Meeting, error)
 	Invite(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation, plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, error)
 	InviteInBatches(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation,
-		plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem, committed func(added []model.Invitation)) ([]model.Invitation, error)
+		plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem, committed func(added []model.Invitation, queued []model.OutboxItem)) ([]model.Invitation, error)
 	Invitations(ctx context.Context, meetingID int64) ([]model.Invitation, error)
 	InvitationsOf(ctx context.Context, personID int64, email string) ([]model.Invitation, error)
 	Respond(ctx context.Context, actor model.Actor, invitationID int64, r model.Response, seq int, stamp time.Time) (model.Invitation, error)
@@ -395,8 +395,53 @@ func (s *Service) Invite(ctx context.Context, c Caller, id int64, sel Selection)
 	if err != nil {
 		return Invited{}, err
 	}
-	added, err := s.store.InviteInBatches(ctx, c.Actor(), m.ID, invitees, s.planOne(byID), func([]model.Invitation) { s.kick() })
+	plan, committed := s.planOne(byID), func([]model.Invitation, []model.OutboxItem) { s.kick() }
+	if s.handoff != nil {
+		plan, committed = s.handOver(plan)
+	}
+	added, err := s.store.InviteInBatches(ctx, c.Actor(), m.ID, invitees, plan, committed)
 	return Invited{Meeting: m, Added: added, Asked: len(invitees)}, err
+}
+
+// handOver wraps plan so that the messages due now that it plans are
+// written claimed for the dispatcher of this process (s.handoff), on the
+// channels it takes, and returns it with the function to call after each
+// batch commits, which hands those messages over: the dispatcher sends
+// them as they come, without claiming each from the store again. A
+// message the dispatcher does not take in time stays in the outbox,
+// claimed until its claim ends, and is then claimed from there as any
+// other. The claims are asked for once a channel, when first needed.
+func (s *Service) handOver(plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) (
+	func(m model.Meeting, inv model.Invitation) []model.OutboxItem, func([]model.Invitation, []model.OutboxItem)) {
+	type hold struct {
+		token string
+		until time.Time
+		ok    bool
+	}
+	holds := map[model.Channel]hold{}
+	claimed := func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
+		items := plan(m, inv)
+		now := s.clock.Now()
+		for i, it := range items {
+			if it.DueAt.After(now) || (it.Status != "" && it.Status != model.OutboxPending) {
+				continue
+			}
+			h, seen := holds[it.Channel]
+			if !seen {
+				h.token, h.until, h.ok = s.handoff.Reserve(it.Channel)
+				holds[it.Channel] = h
+			}
+			if h.ok {
+				items[i].ClaimedBy, items[i].ClaimedUntil = h.token, h.until
+			}
+		}
+		return items
+	}
+	committed := func(_ []model.Invitation, queued []model.OutboxItem) {
+		s.handoff.Offer(queued)
+		s.kick()
+	}
+	return claimed, committed
 }
 
 // selectInvitees are the invitations sel asks for, and the people on the

@@ -42,6 +42,27 @@ type Service struct {
 	zone    *time.Location // the secretariat's zone
 	planner delivery.Planner
 	kick    func() // tells the dispatcher that messages are waiting
+	handoff Handoff
+}
+
+// Handoff is the dispatcher of this process, when it can take messages as
+// they are written: delivery.Dispatcher. Reserve gives a claim on a
+// channel's messages that are about to be written (ok false when the
+// dispatcher is not running or does not send on that channel), and Offer
+// hands it the messages written with it, once committed. Messages written
+// claimed are sent once, by whoever holds their claim: the dispatcher
+// they were handed to, or, once that claim ended unrenewed, the next to
+// claim them from the store.
+type Handoff interface {
+	Reserve(ch model.Channel) (token string, until time.Time, ok bool)
+	Offer(items []model.OutboxItem)
+}
+
+// WithHandoff makes h take the messages that Invite queues as they are
+// written, and returns s.
+func (s *Service) WithHandoff(h Handoff) *Service {
+	s.handoff = h
+	return s
 }
 
 // New returns the services over store. zone is the secretariat's time zone;

@@ -203,7 +203,7 @@ func TestInviteStopsBetweenBatches(t *testing.T) {
 		all := guests(0, 320)
 		stop, cancel := context.WithCancel(ctx)
 		var batches []int
-		added, err := s.InviteInBatches(stop, admin, m.ID, all, withPayload, func(added []model.Invitation) {
+		added, err := s.InviteInBatches(stop, admin, m.ID, all, withPayload, func(added []model.Invitation, _ []model.OutboxItem) {
 			batches = append(batches, len(added))
 			if len(batches) == 2 {
 				cancel()
@@ -251,7 +251,7 @@ func TestInviteStopsBetweenBatches(t *testing.T) {
 		if err := s.CreateMeeting(ctx, admin, &c); err != nil {
 			t.Fatal(err)
 		}
-		added, err = s.InviteInBatches(ctx, admin, c.ID, all, withPayload, func([]model.Invitation) {
+		added, err = s.InviteInBatches(ctx, admin, c.ID, all, withPayload, func([]model.Invitation, []model.OutboxItem) {
 			if _, err := s.UpdateMeeting(ctx, admin, c.ID, func(m *model.Meeting, _ []model.Invitation) ([]model.OutboxItem, error) {
 				_, err := m.Cancel()
 				return nil, err

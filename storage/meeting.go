@@ -388,7 +388,9 @@ var inviteFirst, inviteBatch = 50, enqueueBatch
 // with its invitations, an audit entry for each ("invitation.create") and
 // their messages, so that the messages of the first batches can be sent
 // while the next are written: committed, when not nil, is called after
-// each batch that added someone commits, with those it added. Each batch
+// each batch that added someone commits, with those it added and the
+// messages it queued for them (those plan wrote claimed, its caller's
+// dispatcher can take without claiming them from the store). Each batch
 // reads the meeting again (on PostgreSQL, locking it), so that none
 // invites to a meeting cancelled or held meanwhile, and plans for the
 // meeting as it is then; whether someone is invited already is decided by
@@ -401,7 +403,7 @@ var inviteFirst, inviteBatch = 50, enqueueBatch
 // meeting; EINVALID for an invitee with neither person nor e-mail, before
 // anything is written; EINTERNAL.
 func (s *Store) InviteInBatches(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation,
-	plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem, committed func(added []model.Invitation)) ([]model.Invitation, error) {
+	plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem, committed func(added []model.Invitation, queued []model.OutboxItem)) ([]model.Invitation, error) {
 	var want []model.Invitation
 	byPerson, byEmail := map[int64]bool{}, map[string]bool{}
 	for _, inv := range invitees {
@@ -418,7 +420,10 @@ func (s *Store) InviteInBatches(ctx context.Context, actor model.Actor, meetingI
 	var added []model.Invitation
 	for start, size := 0, inviteFirst; ; start, size = start+size, inviteBatch {
 		batch := want[start:min(start+size, len(want))]
-		var got []model.Invitation
+		var (
+			got    []model.Invitation
+			queued []model.OutboxItem
+		)
 		err := s.transaction(ctx, func(tx *gorm.DB) error {
 			m, err := s.meeting(tx, meetingID, true)
 			if err != nil {
@@ -427,7 +432,7 @@ func (s *Store) InviteInBatches(ctx context.Context, actor model.Actor, meetingI
 			if err := m.CheckInvitable(s.now()); err != nil {
 				return err
 			}
-			got, err = s.inviteBatch(tx, actor, m, batch, plan)
+			got, queued, err = s.inviteBatch(tx, actor, m, batch, plan)
 			return err
 		})
 		if err != nil {
@@ -435,7 +440,7 @@ func (s *Store) InviteInBatches(ctx context.Context, actor model.Actor, meetingI
 		}
 		added = append(added, got...)
 		if committed != nil && len(got) > 0 {
-			committed(got)
+			committed(got, queued)
 		}
 		if start+size >= len(want) {
 			return added, nil
@@ -457,14 +462,15 @@ const sqliteYield = 3 * time.Millisecond
 
 // inviteBatch writes in tx the invitations of batch to m but those of
 // people and addresses invited already, an audit entry for each, and the
-// messages plan says for them; it returns the invitations written. The
+// messages plan says for them; it returns the invitations and the messages
+// written. The
 // invitations, the audit entries, the messages and their payloads go
 // enqueueBatch to a statement; the invitations are new, so they have no
 // messages to supersede.
 func (s *Store) inviteBatch(tx *gorm.DB, actor model.Actor, m model.Meeting, batch []model.Invitation,
-	plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, error) {
+	plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, []model.OutboxItem, error) {
 	if len(batch) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	now := s.now()
 	rows := make([]invitationRow, len(batch))
@@ -477,12 +483,12 @@ func (s *Store) inviteBatch(tx *gorm.DB, actor model.Actor, m model.Meeting, bat
 	for chunk := range slices.Chunk(rows, enqueueBatch) {
 		written, err := insertInvitations(tx, chunk)
 		if err != nil {
-			return nil, internal("invite", err)
+			return nil, nil, internal("invite", err)
 		}
 		added = append(added, written...)
 	}
 	if len(added) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	audits := make([]auditRow, len(added))
 	var items []model.OutboxItem
@@ -498,12 +504,13 @@ func (s *Store) inviteBatch(tx *gorm.DB, actor model.Actor, m model.Meeting, bat
 			return []any{a.At, a.ActorID, a.Actor, a.Action, a.Subject, a.Country, a.Before, a.After}
 		}, nil)
 	if err != nil {
-		return nil, internal("write audit log", err)
+		return nil, nil, internal("write audit log", err)
 	}
-	if _, err := s.enqueueItems(tx, items, false); err != nil {
-		return nil, err
+	queued, err := s.enqueueItems(tx, items, false)
+	if err != nil {
+		return nil, nil, err
 	}
-	return added, nil
+	return added, queued, nil
 }
 
 // insertInvitations writes rows in one statement, but those whose person

@@ -60,6 +60,9 @@ func (r outboxRow) model() model.OutboxItem {
 		InvitationID: r.InvitationID, Recipient: r.Recipient, Payload: r.Payload, Status: model.OutboxStatus(r.Status),
 		DueAt: r.DueAt.UTC(), NextAttemptAt: r.NextAttemptAt.UTC(), Attempts: r.Attempts, LastError: r.LastError,
 		CreatedAt: r.CreatedAt.UTC(), ClaimedBy: r.ClaimedBy}
+	if r.ClaimedUntil != nil {
+		o.ClaimedUntil = r.ClaimedUntil.UTC()
+	}
 	if r.SentAt != nil {
 		o.SentAt = r.SentAt.UTC()
 	}
@@ -114,6 +117,11 @@ func (s *Store) enqueueItems(tx *gorm.DB, items []model.OutboxItem, supersede bo
 		rows[i] = outboxRow{Key: it.Key, Channel: string(it.Channel), Kind: string(it.Kind), MeetingID: it.MeetingID,
 			InvitationID: it.InvitationID, Recipient: it.Recipient, Status: string(status),
 			DueAt: due.UTC(), NextAttemptAt: due.UTC(), CreatedAt: now, Payload: it.Payload}
+		if it.ClaimedBy != "" && status == model.OutboxPending && !it.ClaimedUntil.IsZero() {
+			// Written claimed, for the dispatcher that will send it.
+			until := it.ClaimedUntil.UTC()
+			rows[i].ClaimedBy, rows[i].ClaimedUntil = it.ClaimedBy, &until
+		}
 		if it.Channel == model.ChannelEmail {
 			rows[i].MailRef = model.MailRef(it.Key)
 		}
@@ -152,14 +160,15 @@ func (s *Store) enqueueItems(tx *gorm.DB, items []model.OutboxItem, supersede bo
 func insertOutboxRows(tx *gorm.DB, rows []outboxRow, ids map[string]int64) error {
 	var q strings.Builder
 	q.WriteString(`INSERT INTO outbox (key, channel, kind, meeting_id, invitation_id, recipient, status, due_at, next_attempt_at,
-		attempts, last_error, claimed_by, created_at, mail_ref) VALUES `)
-	args := make([]any, 0, 11*len(rows))
+		attempts, last_error, claimed_by, claimed_until, created_at, mail_ref) VALUES `)
+	args := make([]any, 0, 13*len(rows))
 	for i, r := range rows {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', ?, ?)")
-		args = append(args, r.Key, r.Channel, r.Kind, r.MeetingID, r.InvitationID, r.Recipient, r.Status, r.DueAt, r.NextAttemptAt, r.CreatedAt, r.MailRef)
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?)")
+		args = append(args, r.Key, r.Channel, r.Kind, r.MeetingID, r.InvitationID, r.Recipient, r.Status, r.DueAt, r.NextAttemptAt,
+			r.ClaimedBy, r.ClaimedUntil, r.CreatedAt, r.MailRef)
 	}
 	q.WriteString(" ON CONFLICT (key) DO NOTHING RETURNING id, key")
 	res, err := tx.Raw(q.String(), args...).Rows()
@@ -287,12 +296,13 @@ func (s *Store) Claim(ctx context.Context, now time.Time, channel model.Channel,
 	if s.dialect == DialectPostgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
+	until := now.Add(lease).UTC()
 	res, err := s.db.WithContext(ctx).Raw(`UPDATE outbox SET claimed_by = ?, claimed_until = ?
 		WHERE id IN (SELECT id FROM outbox
 			WHERE status = ? AND channel = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
 			ORDER BY next_attempt_at, id LIMIT ?`+lock+`)
 		RETURNING `+claimedColumns,
-		hex.EncodeToString(token), now.Add(lease).UTC(), model.OutboxPending, channel, now.UTC(), now.UTC(), limit).Rows()
+		hex.EncodeToString(token), until, model.OutboxPending, channel, now.UTC(), now.UTC(), limit).Rows()
 	if err != nil {
 		return nil, internal("claim outbox items", err)
 	}
@@ -312,6 +322,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, channel model.Channel,
 	out := make([]model.OutboxItem, len(rows))
 	for i, r := range rows {
 		out[i] = r.model()
+		out[i].ClaimedUntil = until
 	}
 	return out, nil
 }

@@ -118,7 +118,7 @@ func benchInvite(b *testing.B, dsn string) {
 			model.ChannelEmail: &delivery.Email{Mail: sender, Clock: bt.clock},
 			model.ChannelSlack: bt.tr,
 		}}
-	eng := bot.New(bt.store, bt.clock, discard, time.UTC, bot.WithDelivery(planner, d.Kick))
+	eng := bot.New(bt.store, bt.clock, discard, time.UTC, bot.WithDelivery(planner, d.Kick), bot.WithHandoff(d))
 	runCtx, stopRun := context.WithCancel(ctx)
 	stopped := make(chan struct{})
 	go func() { defer close(stopped); _ = d.Run(runCtx, time.Second) }()
