@@ -28,7 +28,7 @@ type slackUser struct{ id, name, email, tz string }
 
 // fakeWebAPI is slacktest's server answering what focalbot calls, and
 // recording every message posted as "channel: text | blocks".
-func fakeWebAPI(t *testing.T, users ...slackUser) (*slacktest.Server, chan string) {
+func fakeWebAPI(t *testing.T, users ...slackUser) (*slacktest.Server, *postbox) {
 	posts := make(chan string, 100)
 	fake := slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/users.info", func(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +64,7 @@ func fakeWebAPI(t *testing.T, users ...slackUser) (*slacktest.Server, chan strin
 	})
 	fake.Start()
 	t.Cleanup(fake.Stop)
-	return fake, posts
+	return fake, &postbox{posts: posts}
 }
 
 // slackPost sends body to focalbot's HTTP Events API, signed as Slack signs.
@@ -92,18 +92,33 @@ func slackPost(t *testing.T, addr, secret, path, contentType, body string) {
 	}
 }
 
-// waitFor returns the first post that contains want, failing after a while.
-func waitFor(t *testing.T, posts chan string, want string) string {
+// postbox holds what was posted to the fake Slack, in order.
+type postbox struct {
+	posts  chan string
+	passed []string // posted, and not yet asked for
+}
+
+// waitFor returns the first post not returned before that contains want,
+// failing after a while. Posts passed on the way are kept for later
+// calls: the dispatcher's DMs and the bot's replies come in no set order.
+func (b *postbox) waitFor(t *testing.T, want string) string {
 	t.Helper()
+	for i, p := range b.passed {
+		if strings.Contains(p, want) {
+			b.passed = append(b.passed[:i], b.passed[i+1:]...)
+			return p
+		}
+	}
 	timeout := time.After(15 * time.Second)
 	for {
 		select {
-		case p := <-posts:
+		case p := <-b.posts:
 			if strings.Contains(p, want) {
 				return p
 			}
+			b.passed = append(b.passed, p)
 		case <-timeout:
-			t.Fatalf("no message says %q", want)
+			t.Fatalf("no message says %q; posted meanwhile:\n%s", want, strings.Join(b.passed, "\n"))
 		}
 	}
 }
@@ -148,16 +163,16 @@ func TestSeedScenarioThroughSlack(t *testing.T) {
 		slackPost(t, addr, secret, "/slack/events", "application/json", string(ev))
 	}
 	say(1, "U0RUTH001", `meeting create title="Second Meeting of the Global Network of R2P Focal Points" start="2027-09-25 10:00" end=17:00 tz=America/New_York venue="New York"`)
-	waitFor(t, posts, "Meeting 1 created")
+	posts.waitFor(t, "Meeting 1 created")
 	say(2, "U0RUTH001", "invite 1 Ghana")
-	waitFor(t, posts, "Meeting 1: 2 newly invited")
-	invitation := waitFor(t, posts, "DU0KWAME01: You are invited")
+	posts.waitFor(t, "Meeting 1: 2 newly invited")
+	invitation := posts.waitFor(t, "DU0KWAME01: You are invited")
 	if !strings.Contains(invitation, `"action_id":"rsvp_yes"`) || !strings.Contains(invitation, "\\u003c!date^") {
 		t.Errorf("the invitation on Slack: %s", invitation)
 	}
 	say(3, "U0RUTH001", `meeting change 1 start="2027-09-25 11:00"`)
-	waitFor(t, posts, "version 1")
-	update := waitFor(t, posts, "DU0KWAME01: You are invited")
+	posts.waitFor(t, "version 1")
+	update := posts.waitFor(t, "DU0KWAME01: You are invited")
 	if !strings.Contains(update, "The meeting has changed") {
 		t.Errorf("the update on Slack: %s", update)
 	}
@@ -166,13 +181,13 @@ func TestSeedScenarioThroughSlack(t *testing.T) {
 		"response_url": fake.GetAPIURL() + "response/1", "message": map[string]any{"text": "You are invited", "blocks": []any{}},
 		"actions": []map[string]any{{"type": "button", "action_id": "rsvp_yes", "block_id": "rsvp", "value": "1"}}})
 	slackPost(t, addr, secret, "/slack/interactive", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode())
-	waitFor(t, posts, "your answer is coming")
+	posts.waitFor(t, "your answer is coming")
 	say(4, "U0KWAME01", "next")
-	if next := waitFor(t, posts, "DU0KWAME01: 1. Second Meeting"); !strings.Contains(next, "<!date^1821884400^{date_long_pretty} at {time}|Saturday 25 September 2027, 11:00 EDT (America/New_York)>") {
+	if next := posts.waitFor(t, "DU0KWAME01: 1. Second Meeting"); !strings.Contains(next, "<!date^1821884400^{date_long_pretty} at {time}|Saturday 25 September 2027, 11:00 EDT (America/New_York)>") {
 		t.Errorf("next on Slack does not give the time as a date token: %s", next)
 	}
 	say(5, "U0RUTH001", "status 1")
-	if status := waitFor(t, posts, "Invited: 2"); !strings.Contains(status, "coming: 1") || !strings.Contains(status, "African: 1 of 54") {
+	if status := posts.waitFor(t, "Invited: 2"); !strings.Contains(status, "coming: 1") || !strings.Contains(status, "African: 1 of 54") {
 		t.Errorf("status: %s", status)
 	}
 }

@@ -46,7 +46,7 @@ func TestSlackHTTPEndToEnd(t *testing.T) {
 
 	slackPost(t, addr, secret, "/slack/events", "application/json",
 		`{"type":"event_callback","event_id":"EvE2E1","event":{"type":"message","channel_type":"im","channel":"D0RUTH","user":"U0RUTH001","text":"me","ts":"1.1"}}`)
-	got := waitFor(t, posts, "D0RUTH: ")
+	got := posts.waitFor(t, "D0RUTH: ")
 	if !strings.Contains(got, "Role: secretariat") || !strings.Contains(got, "Slack: <@U0RUTH001>") {
 		t.Errorf("reply %q", got)
 	}

@@ -3,14 +3,12 @@
 package scheduler_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"flag"
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -177,58 +175,11 @@ func (f *tickFixture) tick(b *testing.B) {
 	}
 }
 
-// serverCPU is the CPU time, user and system, that the PostgreSQL backends
-// connected to the fixture's database have used so far, read from
-// /proc/<pid>/stat; -1 when that cannot be known (SQLite, or a server on
-// another machine or out of reach). A backend that ended in between is not
-// counted; the store keeps its connections open, so none does.
+// serverCPU is the CPU time the PostgreSQL backends connected to the
+// fixture's database have used so far; -1 when it cannot be known.
 func (f *tickFixture) serverCPU(b *testing.B) time.Duration {
 	b.Helper()
-	if f.s.Dialect() != storage.DialectPostgres {
-		return -1
-	}
-	var pids []int
-	err := f.s.DB().WithContext(ctx).Raw(`SELECT pid FROM pg_stat_activity
-		WHERE datname = current_database() AND backend_type = 'client backend'`).Scan(&pids).Error
-	if err != nil {
-		b.Logf("server CPU: %v", err)
-		return -1
-	}
-	var total time.Duration
-	for _, pid := range pids {
-		t, err := procCPU(pid)
-		if err != nil {
-			return -1 // not on this machine, or not ours to read
-		}
-		total += t
-	}
-	return total
-}
-
-// procCPU is a process's user and system CPU time from /proc/<pid>/stat
-// (fields 14 and 15, in clock ticks of 1/100 s on Linux).
-func procCPU(pid int) (time.Duration, error) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// The command name, field 2, is in parentheses and may hold spaces:
-	// count the fields from after its closing one, field 3.
-	rest := raw[bytes.LastIndexByte(raw, ')')+1:]
-	fields := strings.Fields(string(rest))
-	if len(fields) < 13 {
-		return 0, fmt.Errorf("/proc/%d/stat: %d fields after the name", pid, len(fields))
-	}
-	var ticks int64
-	for _, s := range fields[11:13] { // utime, stime
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
-		}
-		ticks += n
-	}
-	const clockTicks = 100 // USER_HZ, which /proc uses on every Linux
-	return time.Duration(ticks) * time.Second / clockTicks, nil
+	return storetest.ServerCPU(b, f.s)
 }
 
 // benchNow is a Wednesday, so that the weekly digest (Mondays) is not due.
@@ -483,7 +434,7 @@ func preparedCost(b *testing.B, db *sql.DB, q string, vars []any) string {
 	}
 	defer stmt.Close()
 	const runs = 2000
-	before, err := procCPU(pid)
+	before, err := cputime.Process(pid)
 	if err != nil {
 		return ""
 	}
@@ -498,7 +449,7 @@ func preparedCost(b *testing.B, db *sql.DB, q string, vars []any) string {
 		rows.Close()
 	}
 	took := time.Since(start)
-	after, _ := procCPU(pid)
+	after, _ := cputime.Process(pid)
 	var generic, custom int64
 	if err := conn.QueryRowContext(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements
 		WHERE statement = $1 ORDER BY generic_plans + custom_plans DESC LIMIT 1`, q).

@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"focalbot/clock"
+	"focalbot/internal/cputime"
 	"focalbot/internal/pgtest"
 	"focalbot/storage"
 )
@@ -56,4 +58,33 @@ func ForEachBackend(t *testing.T, clk clock.Clock, fn func(t *testing.T, s *stor
 			fn(t, Open(t, b.DSN(t), clk))
 		})
 	}
+}
+
+// ServerCPU is the CPU time, user and system, that the PostgreSQL backends
+// connected to s's database have used so far, read from /proc/<pid>/stat;
+// -1 when that cannot be known (SQLite, or a server on another machine or
+// out of reach). A backend that ended in between is not counted; the store
+// keeps its connections open (for a minute unused), so in a benchmark none
+// does.
+func ServerCPU(tb testing.TB, s *storage.Store) time.Duration {
+	tb.Helper()
+	if s.Dialect() != storage.DialectPostgres {
+		return -1
+	}
+	var pids []int
+	err := s.DB().WithContext(context.Background()).Raw(`SELECT pid FROM pg_stat_activity
+		WHERE datname = current_database() AND backend_type = 'client backend'`).Scan(&pids).Error
+	if err != nil {
+		tb.Logf("server CPU: %v", err)
+		return -1
+	}
+	var total time.Duration
+	for _, pid := range pids {
+		t, err := cputime.Process(pid)
+		if err != nil {
+			return -1 // not on this machine, or not ours to read
+		}
+		total += t
+	}
+	return total
 }
