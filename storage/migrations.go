@@ -152,6 +152,11 @@ func migrations() []*gormigrate.Migration {
 			Migrate:  migrate0025,
 			Rollback: rollback0025,
 		},
+		{
+			ID:       "0026_drop_delegated_from_index",
+			Migrate:  migrate0026,
+			Rollback: rollback0026,
+		},
 	}
 }
 
