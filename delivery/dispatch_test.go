@@ -84,12 +84,10 @@ func (h *heldSlack) Send(context.Context, model.OutboxItem, delivery.Payload) er
 	return nil
 }
 
-func setup(t *testing.T, s *storage.Store, clk *clock.Offset, rec *recorder) (*delivery.Dispatcher, model.Meeting) {
+// guestMeeting schedules the second meeting of the network and returns it,
+// with a planner of e-mail invitations and n guests to invite.
+func guestMeeting(t *testing.T, s *storage.Store, n int) (model.Meeting, delivery.Planner, []model.Invitation) {
 	t.Helper()
-	sec := model.Person{Name: "Ruth", Email: "ruth@example.org", Role: model.RoleSecretariat, Status: model.StatusActive}
-	if err := s.CreatePerson(ctx, model.System, &sec); err != nil {
-		t.Fatal(err)
-	}
 	ny, _ := time.LoadLocation("America/New_York")
 	m := model.Meeting{Title: "Second Meeting", Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), End: time.Date(2012, 9, 29, 17, 0, 0, 0, ny),
 		TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingScheduled}
@@ -98,9 +96,19 @@ func setup(t *testing.T, s *storage.Store, clk *clock.Offset, rec *recorder) (*d
 	}
 	pl := delivery.Planner{Organiser: delivery.Organiser{Name: "Global Centre", Email: "ruth@example.org"}, Channels: []model.Channel{model.ChannelEmail}}
 	var invitees []model.Invitation
-	for i := range 20 {
+	for i := range n {
 		invitees = append(invitees, model.Invitation{Name: fmt.Sprintf("Guest %d", i), Email: fmt.Sprintf("g%d@example.org", i)})
 	}
+	return m, pl, invitees
+}
+
+func setup(t *testing.T, s *storage.Store, clk *clock.Offset, rec *recorder) (*delivery.Dispatcher, model.Meeting) {
+	t.Helper()
+	sec := model.Person{Name: "Ruth", Email: "ruth@example.org", Role: model.RoleSecretariat, Status: model.StatusActive}
+	if err := s.CreatePerson(ctx, model.System, &sec); err != nil {
+		t.Fatal(err)
+	}
+	m, pl, invitees := guestMeeting(t, s, 20)
 	_, err := s.Invite(ctx, model.System, m.ID, invitees, func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
 		return pl.Invitation(model.KindRequest, m, inv, nil)
 	})

@@ -2,7 +2,6 @@ package delivery_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"sync/atomic"
@@ -34,17 +33,7 @@ func (c *countingStore) Claim(ctx context.Context, now time.Time, ch model.Chann
 func inviteClaimed(t *testing.T, s *storage.Store, n int, reserve func(model.Channel) (string, time.Time, bool),
 	committed func([]model.OutboxItem)) {
 	t.Helper()
-	ny, _ := time.LoadLocation("America/New_York")
-	m := model.Meeting{Title: "Second Meeting", Start: time.Date(2012, 9, 29, 10, 0, 0, 0, ny), End: time.Date(2012, 9, 29, 17, 0, 0, 0, ny),
-		TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingScheduled}
-	if err := s.CreateMeeting(ctx, model.System, &m); err != nil {
-		t.Fatal(err)
-	}
-	pl := delivery.Planner{Organiser: delivery.Organiser{Name: "Global Centre", Email: "ruth@example.org"}, Channels: []model.Channel{model.ChannelEmail}}
-	var invitees []model.Invitation
-	for i := range n {
-		invitees = append(invitees, model.Invitation{Name: fmt.Sprintf("Guest %d", i), Email: fmt.Sprintf("g%d@example.org", i)})
-	}
+	m, pl, invitees := guestMeeting(t, s, n)
 	plan := func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
 		items := pl.Invitation(model.KindRequest, m, inv, nil)
 		for i := range items {
