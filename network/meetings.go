@@ -410,7 +410,9 @@ func (s *Service) Invite(ctx context.Context, c Caller, id int64, sel Selection)
 // them as they come, without claiming each from the store again. A
 // message the dispatcher does not take in time stays in the outbox,
 // claimed until its claim ends, and is then claimed from there as any
-// other. The claims are asked for once a channel, when first needed.
+// other. The claims are asked for once a channel and batch, when first
+// needed, so that a long invite's last batches get claims as fresh as its
+// first's.
 func (s *Service) handOver(plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) (
 	func(m model.Meeting, inv model.Invitation) []model.OutboxItem, func([]model.Invitation, []model.OutboxItem)) {
 	type hold struct {
@@ -439,6 +441,7 @@ func (s *Service) handOver(plan func(m model.Meeting, inv model.Invitation) []mo
 	}
 	committed := func(_ []model.Invitation, queued []model.OutboxItem) {
 		s.handoff.Offer(queued)
+		clear(holds)
 		s.kick()
 	}
 	return claimed, committed

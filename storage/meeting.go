@@ -463,10 +463,9 @@ const sqliteYield = 3 * time.Millisecond
 // inviteBatch writes in tx the invitations of batch to m but those of
 // people and addresses invited already, an audit entry for each, and the
 // messages plan says for them; it returns the invitations and the messages
-// written. The
-// invitations, the audit entries, the messages and their payloads go
-// enqueueBatch to a statement; the invitations are new, so they have no
-// messages to supersede.
+// written. The invitations, the audit entries, the messages and their
+// payloads go enqueueBatch to a statement; the invitations are new, so they
+// have no messages to supersede.
 func (s *Store) inviteBatch(tx *gorm.DB, actor model.Actor, m model.Meeting, batch []model.Invitation,
 	plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, []model.OutboxItem, error) {
 	if len(batch) == 0 {
