@@ -2,9 +2,11 @@
 // each tick the scheduler asks the database what is due at the injected
 // clock's time — occurrences of a series to plan, reminders and nudges to
 // send, attendance to record, outreach follow-ups, the weekly digest — and
-// queues messages in the outbox. It never sends anything itself and keeps
-// nothing in memory between ticks, so several replicas and restarts are
-// safe: every message has an idempotency key, and every occurrence is
+// queues messages in the outbox; once an hour it also deletes the personal
+// links that stopped working long ago. It never sends anything itself and
+// keeps in memory only when it last did some of its rounds (to do them less
+// often, never to decide what is sent), so several replicas and restarts
+// are safe: every message has an idempotency key, and every occurrence is
 // planned once.
 package scheduler
 
@@ -39,6 +41,7 @@ type Store interface {
 	SaveCoverageSnapshot(ctx context.Context, week string, countries []string) error
 	PollsDue(ctx context.Context, now time.Time) ([]model.Poll, error)
 	FollowUpsDue(ctx context.Context, day time.Time) ([]model.Outreach, error)
+	PruneLinks(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 }
 
 // Scheduler decides what is due.
@@ -56,6 +59,7 @@ type Scheduler struct {
 
 	mu         sync.Mutex
 	followedUp map[int64]string // owner → the local day whose follow-ups were looked at
+	prunedAt   time.Time        // when links were last pruned; see pruneLinks
 }
 
 // Tick runs every job once at the clock's time. Jobs are independent: one
@@ -76,6 +80,7 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		{"polls", s.polls},
 		{"follow-ups", s.followUps},
 		{"digest", s.digest},
+		{"links", s.pruneLinks},
 	}
 	var errs []error
 	for _, j := range jobs {
@@ -127,6 +132,38 @@ func (s *Scheduler) Advance(ctx context.Context, clk *clock.Offset, d time.Durat
 		ticks++
 	}
 	return ticks, nil
+}
+
+// LinksKept is how long a personal link is kept after it stopped working
+// (its meeting ended, its poll's deadline passed): opened meanwhile, its
+// page says why it no longer works; after that the link is deleted, and
+// is simply unknown.
+const LinksKept = 30 * 24 * time.Hour
+
+// linkPruneBatch is how many links one statement of pruneLinks deletes.
+const linkPruneBatch = 1000
+
+// pruneLinks deletes the links that stopped working more than LinksKept
+// ago, once an hour at most (the first tick of a run prunes), a batch
+// at a time, so that they do not pile up: every e-mail that asks
+// something carries a link of its own.
+func (s *Scheduler) pruneLinks(ctx context.Context, now time.Time) error {
+	s.mu.Lock()
+	due := s.prunedAt.IsZero() || now.Sub(s.prunedAt) >= time.Hour || now.Before(s.prunedAt)
+	if due {
+		s.prunedAt = now
+	}
+	s.mu.Unlock()
+	for due {
+		n, err := s.Store.PruneLinks(ctx, now.Add(-LinksKept), linkPruneBatch)
+		if err != nil {
+			return err
+		}
+		if n < linkPruneBatch {
+			break
+		}
+	}
+	return nil
 }
 
 // secretariat are the active members of the secretariat.

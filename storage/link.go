@@ -132,6 +132,26 @@ func (s *Store) RevokeLinks(ctx context.Context, actor model.Actor, l model.Link
 	return n, err
 }
 
+// PruneLinks deletes, limit at a time at most, the links that stopped
+// working before cutoff: those of invitations to meetings that ended
+// before it, and those of polls whose deadline was before it. It returns
+// how many it deleted. A link opened after that is simply unknown.
+//
+// Errors: EINTERNAL only.
+func (s *Store) PruneLinks(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
+	cutoff = cutoff.UTC()
+	res := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).Exec(`DELETE FROM link_tokens WHERE id IN (
+		SELECT lt.id FROM link_tokens lt JOIN invitations i ON i.id = lt.invitation_id JOIN meetings m ON m.id = i.meeting_id
+			WHERE m.end_at < ?
+		UNION ALL
+		SELECT lt.id FROM link_tokens lt JOIN polls p ON p.id = lt.poll_id WHERE p.deadline_at < ?
+		LIMIT ?)`, cutoff, cutoff, limit)
+	if res.Error != nil {
+		return 0, internal("prune links", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
 // MuteInvitation stops (mute) or restarts the reminders of one invitation:
 // how a guest, who has no person to mute for, mutes them.
 //
