@@ -83,14 +83,35 @@ func (c *stmtConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &stmtConn{inner: ci, connector: c, byQuery: map[string]*list.Element{}, lru: list.New()}, nil
+	inner, ok := ci.(sqliteConn)
+	if !ok {
+		return nil, errors.Join(errors.New("the sqlite driver's connections lack PrepareContext or BeginTx"), ci.Close())
+	}
+	return &stmtConn{inner: inner, connector: c, byQuery: map[string]*list.Element{}, lru: list.New()}, nil
+}
+
+// sqliteConn is what the cache needs of the driver's connections, and
+// sqliteStmt of its statements: the context-taking forms, which
+// ncruces/go-sqlite3 has (Connect and prepareInner check it), so that
+// nothing here falls back to the deprecated ones.
+type sqliteConn interface {
+	driver.Conn
+	driver.ConnPrepareContext
+	driver.ConnBeginTx
+}
+
+type sqliteStmt interface {
+	driver.Stmt
+	driver.StmtExecContext
+	driver.StmtQueryContext
+	driver.NamedValueChecker
 }
 
 // stmtConn is a driver connection with its cache of prepared statements.
 // database/sql uses a connection from one goroutine at a time; mu guards
 // the cache all the same, and is never held while the driver runs.
 type stmtConn struct {
-	inner     driver.Conn
+	inner     sqliteConn
 	connector *stmtConnector
 
 	mu      sync.Mutex
@@ -103,7 +124,7 @@ type stmtConn struct {
 type cachedStmt struct {
 	conn    *stmtConn
 	query   string
-	si      driver.Stmt
+	si      sqliteStmt
 	refs    int  // handles open on it
 	busy    bool // running, or its rows are open
 	dropped bool // out of the cache: closed once neither held nor busy
@@ -122,18 +143,17 @@ var (
 	_ driver.Pinger             = (*stmtConn)(nil)
 )
 
-func (c *stmtConn) prepareInner(ctx context.Context, query string) (driver.Stmt, error) {
-	var si driver.Stmt
-	var err error
-	if pc, ok := c.inner.(driver.ConnPrepareContext); ok {
-		si, err = pc.PrepareContext(ctx, query)
-	} else {
-		si, err = c.inner.Prepare(query)
+func (c *stmtConn) prepareInner(ctx context.Context, query string) (sqliteStmt, error) {
+	si, err := c.inner.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
 	}
-	if err == nil {
-		c.connector.prepared.Add(1)
+	c.connector.prepared.Add(1)
+	ss, ok := si.(sqliteStmt)
+	if !ok {
+		return nil, errors.Join(errors.New("the sqlite driver's statements lack ExecContext, QueryContext or CheckNamedValue"), c.closeInner(si))
 	}
-	return si, err
+	return ss, nil
 }
 
 func (c *stmtConn) closeInner(si driver.Stmt) error {
@@ -149,7 +169,7 @@ func (c *stmtConn) PrepareContext(ctx context.Context, query string) (driver.Stm
 		if err != nil {
 			return nil, err
 		}
-		return &ownStmt{Stmt: si, conn: c}, nil
+		return &ownStmt{sqliteStmt: si, conn: c}, nil
 	}
 	c.mu.Lock()
 	if e, ok := c.byQuery[query]; ok {
@@ -166,7 +186,7 @@ func (c *stmtConn) PrepareContext(ctx context.Context, query string) (driver.Stm
 		return nil, err
 	}
 	cs := &cachedStmt{conn: c, query: query, si: si, refs: 1}
-	var evicted []driver.Stmt
+	var evicted []sqliteStmt
 	c.mu.Lock()
 	if c.closed {
 		cs.dropped = true
@@ -200,7 +220,7 @@ func (c *stmtConn) Close() error {
 	c.closed = true
 	// database/sql closes a connection's statements and rows before
 	// the connection; a handle still open fails from now on.
-	var kept []driver.Stmt
+	var kept []sqliteStmt
 	for e := c.lru.Front(); e != nil; e = e.Next() {
 		cs := e.Value.(*cachedStmt)
 		cs.dropped, cs.gone = true, true
@@ -226,11 +246,7 @@ func (c *stmtConn) Begin() (driver.Tx, error) {
 
 // BeginTx implements driver.ConnBeginTx.
 func (c *stmtConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	if b, ok := c.inner.(driver.ConnBeginTx); ok {
-		return b.BeginTx(ctx, opts)
-	}
-	//lint:ignore SA1019 the driver has no BeginTx
-	return c.inner.Begin()
+	return c.inner.BeginTx(ctx, opts)
 }
 
 // ExecContext implements driver.ExecerContext (for statements without
@@ -282,18 +298,6 @@ func (c *stmtConn) Ping(ctx context.Context) error {
 	return nil
 }
 
-// checkNamedValue is what database/sql would do for a statement si of
-// connection ci: the statement's checker, else the connection's.
-func checkNamedValue(si driver.Stmt, ci driver.Conn, nv *driver.NamedValue) error {
-	if n, ok := si.(driver.NamedValueChecker); ok {
-		return n.CheckNamedValue(nv)
-	}
-	if n, ok := ci.(driver.NamedValueChecker); ok {
-		return n.CheckNamedValue(nv)
-	}
-	return driver.ErrSkip
-}
-
 // stmtHandle is a statement handed out by stmtConn.PrepareContext: one use
 // of a cached statement.
 type stmtHandle struct {
@@ -334,12 +338,12 @@ func (h *stmtHandle) NumInput() int { return h.cs.si.NumInput() }
 
 // CheckNamedValue implements driver.NamedValueChecker.
 func (h *stmtHandle) CheckNamedValue(nv *driver.NamedValue) error {
-	return checkNamedValue(h.cs.si, h.cs.conn.inner, nv)
+	return h.cs.si.CheckNamedValue(nv)
 }
 
 // acquire takes the cached statement for one use, or, when it is already
 // in use, prepares one of its own for that use (own is true then).
-func (h *stmtHandle) acquire(ctx context.Context) (si driver.Stmt, own bool, err error) {
+func (h *stmtHandle) acquire(ctx context.Context) (si sqliteStmt, own bool, err error) {
 	cs := h.cs
 	c := cs.conn
 	c.mu.Lock()
@@ -358,7 +362,7 @@ func (h *stmtHandle) acquire(ctx context.Context) (si driver.Stmt, own bool, err
 }
 
 // release ends a use that acquire began.
-func (h *stmtHandle) release(si driver.Stmt, own bool) error {
+func (h *stmtHandle) release(si sqliteStmt, own bool) error {
 	cs := h.cs
 	c := cs.conn
 	if own {
@@ -383,7 +387,7 @@ func (h *stmtHandle) ExecContext(ctx context.Context, args []driver.NamedValue) 
 	if err != nil {
 		return nil, err
 	}
-	res, err := stmtExec(ctx, si, args)
+	res, err := si.ExecContext(ctx, args)
 	return res, errors.Join(err, h.release(si, own))
 }
 
@@ -393,7 +397,7 @@ func (h *stmtHandle) QueryContext(ctx context.Context, args []driver.NamedValue)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := stmtQuery(ctx, si, args)
+	rows, err := si.QueryContext(ctx, args)
 	if err != nil {
 		return nil, errors.Join(err, h.release(si, own))
 	}
@@ -422,67 +426,14 @@ func named(args []driver.Value) []driver.NamedValue {
 	return nv
 }
 
-func unnamed(args []driver.NamedValue) ([]driver.Value, error) {
-	v := make([]driver.Value, len(args))
-	for i, a := range args {
-		if a.Name != "" {
-			return nil, errors.New("the sqlite driver does not take named arguments here")
-		}
-		v[i] = a.Value
-	}
-	return v, nil
-}
-
-func stmtExec(ctx context.Context, si driver.Stmt, args []driver.NamedValue) (driver.Result, error) {
-	if e, ok := si.(driver.StmtExecContext); ok {
-		return e.ExecContext(ctx, args)
-	}
-	v, err := unnamed(args)
-	if err != nil {
-		return nil, err
-	}
-	//lint:ignore SA1019 the driver has no ExecContext
-	return si.Exec(v)
-}
-
-func stmtQuery(ctx context.Context, si driver.Stmt, args []driver.NamedValue) (driver.Rows, error) {
-	if q, ok := si.(driver.StmtQueryContext); ok {
-		return q.QueryContext(ctx, args)
-	}
-	v, err := unnamed(args)
-	if err != nil {
-		return nil, err
-	}
-	//lint:ignore SA1019 the driver has no QueryContext
-	return si.Query(v)
-}
-
 // ownStmt is a statement prepared while the cache is off (before
 // migrating): closing it closes it.
 type ownStmt struct {
-	driver.Stmt
+	sqliteStmt
 	conn *stmtConn
 }
 
-var (
-	_ driver.StmtExecContext   = ownStmt{}
-	_ driver.StmtQueryContext  = ownStmt{}
-	_ driver.NamedValueChecker = ownStmt{}
-)
-
-func (s ownStmt) Close() error { return s.conn.closeInner(s.Stmt) }
-
-func (s ownStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	return stmtExec(ctx, s.Stmt, args)
-}
-
-func (s ownStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	return stmtQuery(ctx, s.Stmt, args)
-}
-
-func (s ownStmt) CheckNamedValue(nv *driver.NamedValue) error {
-	return checkNamedValue(s.Stmt, s.conn.inner, nv)
-}
+func (s ownStmt) Close() error { return s.conn.closeInner(s.sqliteStmt) }
 
 // stmtRows are the rows of a cached statement, which is in use until they
 // are closed.
