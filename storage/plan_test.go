@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -46,15 +47,7 @@ func planOf(t *testing.T, s *storage.Store, match func(*gorm.DB) bool, run func(
 	if sql == "" {
 		t.Fatal("no statement was captured")
 	}
-	sqlDB, err := s.DB().DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := oneConn(t, s)
 	explain := "EXPLAIN QUERY PLAN "
 	if s.Dialect() == storage.DialectPostgres {
 		explain = "EXPLAIN "
@@ -87,4 +80,19 @@ func planOf(t *testing.T, s *storage.Store, match func(*gorm.DB) bool, run func(
 		t.Fatal(err)
 	}
 	return plan.String()
+}
+
+// oneConn is a connection of s's pool, for the test's length.
+func oneConn(t *testing.T, s *storage.Store) *sql.Conn {
+	t.Helper()
+	sqlDB, err := s.DB().DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
 }

@@ -173,17 +173,10 @@ func TestStatementUsedAgainWhileItsRowsAreOpen(t *testing.T) {
 func TestCachedStatementSharedByTwoHandles(t *testing.T) {
 	s := sqliteStore(t)
 	gh, dk := auditRows(t, s)
-	sqlDB, err := s.DB().DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := oneConn(t, s)
 	var stmts [2]*sql.Stmt
 	for i := range stmts {
+		var err error
 		if stmts[i], err = conn.PrepareContext(ctx, nestedQuery); err != nil {
 			t.Fatal(err)
 		}
@@ -246,15 +239,7 @@ func TestCachedStatementSharedByTwoHandles(t *testing.T) {
 // prepared is closed.
 func TestStatementCacheIsBounded(t *testing.T) {
 	s := sqliteStore(t)
-	sqlDB, err := s.DB().DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := oneConn(t, s)
 	query := func(i int) {
 		t.Helper()
 		var n int
@@ -305,15 +290,7 @@ func TestStatementsCloseWithTheStore(t *testing.T) {
 // lost behind it.
 func TestStatementCacheKeepsTheDriversInterfaces(t *testing.T) {
 	s := sqliteStore(t)
-	sqlDB, err := s.DB().DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := oneConn(t, s)
 	types := func(vs ...any) []reflect.Type {
 		ts := make([]reflect.Type, len(vs))
 		for i, v := range vs {
@@ -335,7 +312,7 @@ func TestStatementCacheKeepsTheDriversInterfaces(t *testing.T) {
 			}
 		}
 	}
-	err = conn.Raw(func(dc any) error {
+	err := conn.Raw(func(dc any) error {
 		inner, ok := storage.StmtConnInner(dc)
 		if !ok {
 			return fmt.Errorf("connection %T is not the statement cache's", dc)
