@@ -383,11 +383,15 @@ func (w *Reply) setLanguage(langs ...string) {
 // countryName is a country's short name in the reader's language.
 func (w *Reply) countryName(c model.Country) string { return i18n.CountryName(w.lang, c.Alpha2) }
 
-// group is a regional group's name in the reader's language (its English
-// name is the key of msgGroupAfrican and the others).
-func (w *Reply) group(g model.Group) string {
+// group is a regional group's name in the reader's language.
+func (w *Reply) group(g model.Group) string { return GroupName(w.p, g) }
+
+// GroupName is a regional group's name in pr's language (its English
+// name is the key of msgGroupAfrican and the others), as every reply and
+// the Slack transport's forms and App Home write it.
+func GroupName(pr *message.Printer, g model.Group) string {
 	if m, ok := groupMsgs[g]; ok {
-		return w.p.Sprintf(m)
+		return pr.Sprintf(m)
 	}
 	return g.Name()
 }

@@ -8,6 +8,8 @@ import (
 	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
+
+	"golang.org/x/text/message"
 )
 
 // Messages of the roster's pages.
@@ -149,9 +151,13 @@ var (
 )
 
 // role is a role's name in the reader's language.
-func (w *Reply) role(r model.Role) string {
+func (w *Reply) role(r model.Role) string { return RoleName(w.p, r) }
+
+// RoleName is a role's name in pr's language, in a sentence ("focal
+// point"), as every reply and the Slack transport's App Home write it.
+func RoleName(pr *message.Printer, r model.Role) string {
 	if m, ok := roleNames[r]; ok {
-		return w.p.Sprintf(m)
+		return pr.Sprintf(m)
 	}
 	return string(r)
 }

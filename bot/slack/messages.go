@@ -2,7 +2,6 @@ package slack
 
 import (
 	"focalbot/i18n"
-	"focalbot/model"
 )
 
 // Every sentence and label the Slack transport itself shows a person, in one
@@ -117,30 +116,6 @@ const (
 
 // The meeting buttons and form.
 const msgCannotDo = "I cannot do that here."
-
-// A role and a regional group, as the App Home and the forms name them in
-// a sentence or a list, in the engine's words (package bot has the same
-// sentences, so one translation serves both).
-const (
-	msgRoleWordFocalPoint  = "focal point"
-	msgRoleWordAlternate   = "alternate"
-	msgRoleWordSecretariat = "secretariat"
-	msgRoleWordObserver    = "observer"
-
-	msgGroupAfrican     = "African"
-	msgGroupAsiaPacific = "Asia-Pacific"
-	msgGroupEastern     = "Eastern European"
-	msgGroupLatin       = "Latin American and Caribbean"
-	msgGroupWestern     = "Western European and Others"
-)
-
-// roleWords names each role in a sentence.
-var roleWords = map[model.Role]string{model.RoleFocalPoint: msgRoleWordFocalPoint, model.RoleAlternate: msgRoleWordAlternate,
-	model.RoleSecretariat: msgRoleWordSecretariat, model.RoleObserver: msgRoleWordObserver}
-
-// groupNames names each regional group.
-var groupNames = map[model.Group]string{model.GroupAfrican: msgGroupAfrican, model.GroupAsiaPacific: msgGroupAsiaPacific,
-	model.GroupEastern: msgGroupEastern, model.GroupLatin: msgGroupLatin, model.GroupWestern: msgGroupWestern}
 
 // plurals are the Slack transport's messages that count something, with
 // their English text for a count of one (which the "one more" sentences

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"focalbot/bot"
 	"focalbot/i18n"
 	"focalbot/model"
 )
@@ -193,13 +194,10 @@ func countryInput(pr *message.Printer, lang language.Tag, initial string) *slack
 // groupLabel is a regional group's name in pr's language, "—" for the
 // countries of none (observers).
 func groupLabel(pr *message.Printer, g model.Group) string {
-	if m, ok := groupNames[g]; ok {
-		return pr.Sprintf(m)
+	if g == "" {
+		return "—"
 	}
-	if s := string(g); s != "" {
-		return s
-	}
-	return "—"
+	return bot.GroupName(pr, g)
 }
 
 func roleInput(pr *message.Printer, all bool) *slackapi.InputBlock {
