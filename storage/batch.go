@@ -8,6 +8,22 @@ import (
 	"gorm.io/gorm"
 )
 
+// values writes to q the placeholders of n rows of a VALUES list, columns
+// to a row, and returns their arguments: appendRow appends row i's, one a
+// column.
+func values(q *strings.Builder, columns, n int, appendRow func(args []any, i int) []any) []any {
+	placeholder := "(" + strings.TrimSuffix(strings.Repeat("?, ", columns), ", ") + ")"
+	args := make([]any, 0, columns*n)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(placeholder)
+		args = appendRow(args, i)
+	}
+	return args
+}
+
 // insertRows writes n rows into table in statements of enqueueBatch rows,
 // each one multi-row INSERT of the columns given, with the values row(i)
 // returns for row i (one per column). With returning, it reads the id of
@@ -15,19 +31,11 @@ import (
 // into ids. It is what CreateInBatches does, without reflecting on every
 // field of every row: for the thousands of rows of one invitation.
 func insertRows(tx *gorm.DB, table string, columns []string, n int, row func(i int) []any, ids []int64) error {
-	placeholder := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + ")"
 	for start := 0; start < n; start += enqueueBatch {
 		end := min(start+enqueueBatch, n)
 		var q strings.Builder
 		q.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
-		args := make([]any, 0, len(columns)*(end-start))
-		for i := start; i < end; i++ {
-			if i > start {
-				q.WriteString(", ")
-			}
-			q.WriteString(placeholder)
-			args = append(args, row(i)...)
-		}
+		args := values(&q, len(columns), end-start, func(args []any, i int) []any { return append(args, row(start+i)...) })
 		if ids == nil {
 			if err := tx.Exec(q.String(), args...).Error; err != nil {
 				return err

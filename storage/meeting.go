@@ -520,15 +520,11 @@ func insertInvitations(tx *gorm.DB, rows []invitationRow) ([]model.Invitation, e
 	var q strings.Builder
 	q.WriteString(`INSERT INTO invitations (meeting_id, person_id, name, email, country, language, title, response,
 		responded_at, response_sequence, created_at) VALUES `)
-	args := make([]any, 0, 11*len(rows))
-	for i, r := range rows {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, r.MeetingID, r.PersonID, r.Name, r.Email, r.Country, r.Language, r.Title, r.Response, r.RespondedAt,
+	args := values(&q, 11, len(rows), func(args []any, i int) []any {
+		r := &rows[i]
+		return append(args, r.MeetingID, r.PersonID, r.Name, r.Email, r.Country, r.Language, r.Title, r.Response, r.RespondedAt,
 			r.ResponseSequence, r.CreatedAt)
-	}
+	})
 	q.WriteString(" ON CONFLICT DO NOTHING RETURNING id, person_id, email")
 	res, err := tx.Raw(q.String(), args...).Rows()
 	if err != nil {

@@ -161,15 +161,11 @@ func insertOutboxRows(tx *gorm.DB, rows []outboxRow, ids map[string]int64) error
 	var q strings.Builder
 	q.WriteString(`INSERT INTO outbox (key, channel, kind, meeting_id, invitation_id, recipient, status, due_at, next_attempt_at,
 		attempts, last_error, claimed_by, claimed_until, created_at, mail_ref) VALUES `)
-	args := make([]any, 0, 13*len(rows))
-	for i, r := range rows {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?)")
-		args = append(args, r.Key, r.Channel, r.Kind, r.MeetingID, r.InvitationID, r.Recipient, r.Status, r.DueAt, r.NextAttemptAt,
-			r.ClaimedBy, r.ClaimedUntil, r.CreatedAt, r.MailRef)
-	}
+	args := values(&q, 15, len(rows), func(args []any, i int) []any {
+		r := &rows[i]
+		return append(args, r.Key, r.Channel, r.Kind, r.MeetingID, r.InvitationID, r.Recipient, r.Status, r.DueAt, r.NextAttemptAt,
+			r.Attempts, r.LastError, r.ClaimedBy, r.ClaimedUntil, r.CreatedAt, r.MailRef)
+	})
 	q.WriteString(" ON CONFLICT (key) DO NOTHING RETURNING id, key")
 	res, err := tx.Raw(q.String(), args...).Rows()
 	if err != nil {
