@@ -263,34 +263,31 @@ func crlf(msg []byte) []byte {
 		return msg
 	}
 	const (
-		begin = iota
+		data = iota // the message's start counts as data: an empty one gets a CRLF
 		beginLine
-		data
 		cr
 	)
 	out := make([]byte, 0, len(msg)+len(msg)/32+2)
-	state := begin
+	state := data
 	for _, c := range msg {
-		switch state {
-		case begin, beginLine, data:
-			state = data
-			if c == '\r' {
-				state = cr
-			}
-			if c == '\n' {
-				out = append(out, '\r')
-				state = beginLine
-			}
-		case cr:
+		switch {
+		case state == cr:
 			state = data
 			if c == '\n' {
 				state = beginLine
 			}
+		case c == '\r':
+			state = cr
+		case c == '\n':
+			out = append(out, '\r')
+			state = beginLine
+		default:
+			state = data
 		}
 		out = append(out, c)
 	}
 	switch state {
-	case begin, data:
+	case data:
 		out = append(out, "\r\n"...)
 	case cr:
 		out = append(out, '\n')
