@@ -77,8 +77,9 @@ type OutboxItem struct {
 	CreatedAt     time.Time
 	ClaimedBy     string // the claim holding the item, on items a claim returned
 	// ClaimedUntil is when ClaimedBy's hold ends unless renewed. An item
-	// may be written claimed already (ClaimedBy and ClaimedUntil set), for
-	// the dispatcher that asked for it: see delivery.Dispatcher.Reserve.
+	// pending and due may be written claimed already (ClaimedBy and
+	// ClaimedUntil set), for the dispatcher that asked for it: see
+	// delivery.Dispatcher.Reserve; the claim of any other is not written.
 	ClaimedUntil time.Time
 }
 

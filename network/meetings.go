@@ -403,9 +403,10 @@ func (s *Service) Invite(ctx context.Context, c Caller, id int64, sel Selection)
 	return Invited{Meeting: m, Added: added, Asked: len(invitees)}, err
 }
 
-// handOver wraps plan so that the messages due now that it plans are
-// written claimed for the dispatcher of this process (s.handoff), on the
-// channels it takes, and returns it with the function to call after each
+// handOver wraps plan so that the messages it plans are written claimed
+// for the dispatcher of this process (s.handoff), on the channels it takes
+// (the store keeps the claim of those pending and due now only), and
+// returns it with the function to call after each
 // batch commits, which hands those messages over: the dispatcher sends
 // them as they come, without claiming each from the store again. A
 // message the dispatcher does not take in time stays in the outbox,
@@ -423,11 +424,7 @@ func (s *Service) handOver(plan func(m model.Meeting, inv model.Invitation) []mo
 	holds := map[model.Channel]hold{}
 	claimed := func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
 		items := plan(m, inv)
-		now := s.clock.Now()
 		for i, it := range items {
-			if it.DueAt.After(now) || (it.Status != "" && it.Status != model.OutboxPending) {
-				continue
-			}
 			h, seen := holds[it.Channel]
 			if !seen {
 				h.token, h.until, h.ok = s.handoff.Reserve(it.Channel)

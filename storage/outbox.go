@@ -117,8 +117,8 @@ func (s *Store) enqueueItems(tx *gorm.DB, items []model.OutboxItem, supersede bo
 		rows[i] = outboxRow{Key: it.Key, Channel: string(it.Channel), Kind: string(it.Kind), MeetingID: it.MeetingID,
 			InvitationID: it.InvitationID, Recipient: it.Recipient, Status: string(status),
 			DueAt: due.UTC(), NextAttemptAt: due.UTC(), CreatedAt: now, Payload: it.Payload}
-		if it.ClaimedBy != "" && status == model.OutboxPending && !it.ClaimedUntil.IsZero() {
-			// Written claimed, for the dispatcher that will send it.
+		if it.ClaimedBy != "" && !it.ClaimedUntil.IsZero() && status == model.OutboxPending && !due.After(now) {
+			// Written claimed, for the dispatcher that will send it now.
 			until := it.ClaimedUntil.UTC()
 			rows[i].ClaimedBy, rows[i].ClaimedUntil = it.ClaimedBy, &until
 		}
