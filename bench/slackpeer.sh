@@ -4,7 +4,8 @@
 # ROUNDS rounds (default 3), each one run of focalbot on every database of
 # DBS and one Bolt run, in an order that turns each round, each a burst of
 # N signed message.im events (default 4,000) at concurrency C (default 32),
-# sent as fast as acks come. focalbot runs as the release binary with PEOPLE
+# sent as fast as acks come. focalbot runs as the release binary (static,
+# built as the README's "Building for production" says) with PEOPLE
 # people on its roster (default 10,000), so its idle memory is measured with
 # them. Prints each run's acks/s, ack p50/p99, 503s, replies posted (full
 # round trips: the load generator plays Slack's Web API and counts every
@@ -59,11 +60,13 @@ fi
 # initdb refuses to run as root: the cluster then runs as postgres.
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-go build -o "$work/focalbot" .
+# The release build (README, "Building for production"): static, no C library.
+release() { CGO_ENABLED=0 go build -trimpath -o "$@" .; }
+release "$work/focalbot"
 if [ -n "${BASE:-}" ]; then
   mkdir "$work/base-src"
   git archive "$BASE" | tar -x -C "$work/base-src"
-  (cd "$work/base-src" && go build -o "$work/focalbot-base" .)
+  (cd "$work/base-src" && release "$work/focalbot-base")
 fi
 go build -o "$work/loadgen" ./bench/loadgen
 (cd bench/bolt && npm ci --no-audit --no-fund --silent)
