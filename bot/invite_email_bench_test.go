@@ -48,7 +48,21 @@ func BenchmarkInviteEmail2000(b *testing.B) {
 	}
 }
 
-func benchInviteEmail(b *testing.B, dsn string) {
+// emailBench is the world of the e-mail benchmarks: a store with a member
+// of the secretariat and inviteByEmail focal points who have only an e-mail
+// address, a local SMTP server, and an engine whose delivery.Dispatcher
+// (the default settings, mail.SMTP on 3 connections) runs until the
+// benchmark ends.
+type emailBench struct {
+	store *storage.Store
+	clock clock.Clock
+	srv   *smtptest.Server
+	eng   *bot.Engine
+	sec   bot.Caller
+}
+
+func newEmailBench(b *testing.B, dsn string) *emailBench {
+	b.Helper()
 	ctx := context.Background()
 	clk := clock.Fixed(time.Date(2012, 8, 1, 13, 0, 0, 0, time.UTC))
 	s := storetest.Open(b, dsn, clk)
@@ -74,7 +88,6 @@ func benchInviteEmail(b *testing.B, dsn string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer sender.Close()
 	planner := delivery.Planner{Organiser: delivery.Organiser{Name: "Global Centre for the Responsibility to Protect",
 		Email: "secretariat@globalcentre.example.org"}, Channels: []model.Channel{model.ChannelEmail}}
 	d := &delivery.Dispatcher{Store: s, Clock: clk, Planner: planner, Log: discard,
@@ -83,7 +96,14 @@ func benchInviteEmail(b *testing.B, dsn string) {
 	runCtx, stopRun := context.WithCancel(ctx)
 	stopped := make(chan struct{})
 	go func() { defer close(stopped); _ = d.Run(runCtx, time.Second) }()
-	defer func() { stopRun(); <-stopped }()
+	b.Cleanup(func() { stopRun(); <-stopped; sender.Close() })
+	return &emailBench{store: s, clock: clk, srv: srv, eng: eng, sec: bot.Caller{Email: sec.Email}}
+}
+
+func benchInviteEmail(b *testing.B, dsn string) {
+	ctx := context.Background()
+	w := newEmailBench(b, dsn)
+	s, clk, srv, eng := w.store, w.clock, w.srv, w.eng
 
 	var total, answered, plain3, plain1, cpu, cpu3, first, srvCPU time.Duration
 	sentDuring, srvKnown := 0, true
@@ -103,7 +123,7 @@ func benchInviteEmail(b *testing.B, dsn string) {
 			}
 			firstMail <- time.Since(start)
 		}()
-		reply := eng.Handle(ctx, bot.Caller{Email: sec.Email}, fmt.Sprintf("invite %d all", m.ID))
+		reply := eng.Handle(ctx, w.sec, fmt.Sprintf("invite %d all", m.ID))
 		answered += time.Since(start)
 		sentDuring += srv.Count() - (want - inviteByEmail)
 		if reply.Code != "" || !strings.Contains(strings.ReplaceAll(reply.Text(), ",", ""), fmt.Sprintf(": %d newly invited", inviteByEmail)) {
@@ -131,7 +151,7 @@ func benchInviteEmail(b *testing.B, dsn string) {
 		if got := srv.Count(); got != want {
 			b.Fatalf("the SMTP server received %d messages, want %d", got, want)
 		}
-		msgs := composeOutbox(b, s, m.ID, clk)
+		msgs := composeOutbox(b, s, m.ID, clk, 0)
 		cpuStart = cputime.Self()
 		plain3 += smtptest.SendPlain(b, srv.Addr, 3, msgs)
 		cpu3 += cputime.Self() - cpuStart
@@ -184,11 +204,12 @@ func pendingOf(b *testing.B, s *storage.Store, meetingID int64) int {
 	return counts[model.OutboxPending]
 }
 
-// composeOutbox renders a meeting's e-mail outbox items as delivery.Email
-// does, capturing the messages instead of sending them.
-func composeOutbox(b *testing.B, s *storage.Store, meetingID int64, clk clock.Clock) []smtptest.Outgoing {
+// composeOutbox renders a meeting's e-mail outbox items (the latest so
+// many, or all for 0) as delivery.Email does, capturing the messages
+// instead of sending them.
+func composeOutbox(b *testing.B, s *storage.Store, meetingID int64, clk clock.Clock, latest int) []smtptest.Outgoing {
 	b.Helper()
-	items, err := s.Outbox(context.Background(), storage.OutboxFilter{MeetingID: meetingID, Channel: model.ChannelEmail})
+	items, err := s.Outbox(context.Background(), storage.OutboxFilter{MeetingID: meetingID, Channel: model.ChannelEmail, Latest: latest})
 	if err != nil {
 		b.Fatal(err)
 	}
