@@ -20,6 +20,7 @@ type MeetingStore interface {
 	Meeting(ctx context.Context, id int64) (model.Meeting, error)
 	Meetings(ctx context.Context, f model.MeetingFilter) ([]model.Meeting, error)
 	UpdateMeeting(ctx context.Context, actor model.Actor, id int64, change func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error)) (model.Meeting, error)
+	UpdateMeetingQueued(ctx context.Context, actor model.Actor, id int64, change func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error)) (model.Meeting, []model.OutboxItem, error)
 	Invite(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation, plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) ([]model.Invitation, error)
 	InviteInBatches(ctx context.Context, actor model.Actor, meetingID int64, invitees []model.Invitation,
 		plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem, committed func(added []model.Invitation, queued []model.OutboxItem)) ([]model.Invitation, error)
@@ -230,7 +231,7 @@ func (s *Service) ChangeMeeting(ctx context.Context, c Caller, id int64, ch Meet
 		return Changed{}, err
 	}
 	var before model.Meeting
-	after, err := s.store.UpdateMeeting(ctx, c.Actor(), id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
+	after, err := s.updateMeeting(ctx, c, id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
 		before = *m
 		before.Hosts = slices.Clone(m.Hosts)
 		if err := m.CheckOpen(); err != nil {
@@ -292,7 +293,7 @@ func (s *Service) ScheduleMeeting(ctx context.Context, c Caller, id int64) (Sche
 			return Scheduled{}, err
 		}
 	}
-	out.Meeting, err = s.store.UpdateMeeting(ctx, c.Actor(), id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
+	out.Meeting, err = s.updateMeeting(ctx, c, id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
 		out.Invited = len(invs)
 		if err := m.Schedule(s.clock.Now()); err != nil {
 			return nil, err
@@ -337,7 +338,7 @@ func (s *Service) CancelMeeting(ctx context.Context, c Caller, id int64) (model.
 	if err != nil {
 		return model.Meeting{}, err
 	}
-	m, err := s.store.UpdateMeeting(ctx, c.Actor(), id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
+	m, err := s.updateMeeting(ctx, c, id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
 		tell, err := m.Cancel()
 		if err != nil || !tell {
 			return nil, err
@@ -416,33 +417,76 @@ func (s *Service) Invite(ctx context.Context, c Caller, id int64, sel Selection)
 // first's.
 func (s *Service) handOver(plan func(m model.Meeting, inv model.Invitation) []model.OutboxItem) (
 	func(m model.Meeting, inv model.Invitation) []model.OutboxItem, func([]model.Invitation, []model.OutboxItem)) {
-	type hold struct {
-		token string
-		until time.Time
-		ok    bool
-	}
-	holds := map[model.Channel]hold{}
+	h := holds{handoff: s.handoff}
 	claimed := func(m model.Meeting, inv model.Invitation) []model.OutboxItem {
-		items := plan(m, inv)
-		for i, it := range items {
-			h, seen := holds[it.Channel]
-			if !seen {
-				h.token, h.until, h.ok = s.handoff.Reserve(it.Channel)
-				holds[it.Channel] = h
-			}
-			if h.ok {
-				items[i].ClaimedBy, items[i].ClaimedUntil = h.token, h.until
-			}
-		}
-		return items
+		return h.claim(plan(m, inv))
 	}
 	committed := func(_ []model.Invitation, queued []model.OutboxItem) {
 		s.handoff.Offer(queued)
-		clear(holds)
+		h.reset()
 		s.kick()
 	}
 	return claimed, committed
 }
+
+// updateMeeting is the store's UpdateMeeting. With the dispatcher of this
+// process (s.handoff), the messages change plans are written claimed for
+// it and handed over once the change commits, as Invite's are (handOver):
+// a meeting moved or cancelled for 2,000 invitees sends its updates
+// without claiming each from the store again.
+func (s *Service) updateMeeting(ctx context.Context, c Caller, id int64,
+	change func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error)) (model.Meeting, error) {
+	if s.handoff == nil {
+		return s.store.UpdateMeeting(ctx, c.Actor(), id, change)
+	}
+	h := holds{handoff: s.handoff}
+	m, queued, err := s.store.UpdateMeetingQueued(ctx, c.Actor(), id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
+		h.reset() // a transaction tried again claims afresh
+		items, err := change(m, invs)
+		return h.claim(items), err
+	})
+	if err == nil {
+		s.handoff.Offer(queued)
+	}
+	return m, err
+}
+
+// holds are the claims of one hand-over, asked of the dispatcher once a
+// channel, when first needed.
+type holds struct {
+	handoff Handoff
+	by      map[model.Channel]hold
+}
+
+// hold is a claim Handoff.Reserve gave, or its refusal (ok false: the
+// channel's messages are claimed from the store as usual).
+type hold struct {
+	token string
+	until time.Time
+	ok    bool
+}
+
+// claim marks items claimed for the dispatcher, on the channels it takes,
+// and returns them.
+func (h *holds) claim(items []model.OutboxItem) []model.OutboxItem {
+	for i, it := range items {
+		c, seen := h.by[it.Channel]
+		if !seen {
+			c.token, c.until, c.ok = h.handoff.Reserve(it.Channel)
+			if h.by == nil {
+				h.by = map[model.Channel]hold{}
+			}
+			h.by[it.Channel] = c
+		}
+		if c.ok {
+			items[i].ClaimedBy, items[i].ClaimedUntil = c.token, c.until
+		}
+	}
+	return items
+}
+
+// reset forgets the claims asked for, so that the next items get fresh ones.
+func (h *holds) reset() { clear(h.by) }
 
 // selectInvitees are the invitations sel asks for, and the people on the
 // roster among them, by ID (read once, for planning their messages).

@@ -58,7 +58,8 @@ type Handoff interface {
 	Offer(items []model.OutboxItem)
 }
 
-// WithHandoff makes h take the messages that Invite queues as they are
+// WithHandoff makes h take the e-mails that Invite queues, and those of a
+// meeting scheduled, changed, moved by its poll or cancelled, as they are
 // written, and returns s.
 func (s *Service) WithHandoff(h Handoff) *Service {
 	s.handoff = h

@@ -393,7 +393,7 @@ func (s *Service) moveMeeting(ctx context.Context, c Caller, id int64, start, en
 	for _, p := range people {
 		byID[p.ID] = p
 	}
-	after, err = s.store.UpdateMeeting(ctx, c.Actor(), id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
+	after, err = s.updateMeeting(ctx, c, id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
 		before = *m
 		if m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld {
 			return nil, model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)

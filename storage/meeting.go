@@ -304,7 +304,20 @@ type MeetingChange = func(m *model.Meeting, invitations []model.Invitation) ([]m
 //
 // Errors: ENOTFOUND; EINVALID for a bad result; the change's own error; EINTERNAL.
 func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, id int64, change MeetingChange) (model.Meeting, error) {
-	var out model.Meeting
+	m, _, err := s.UpdateMeetingQueued(ctx, actor, id, change)
+	return m, err
+}
+
+// UpdateMeetingQueued is UpdateMeeting, and returns the messages it wrote
+// too, once committed, as Enqueue returns them: with their IDs, and the
+// claim they were written with kept only by those pending and due now.
+//
+// Errors: as UpdateMeeting's.
+func (s *Store) UpdateMeetingQueued(ctx context.Context, actor model.Actor, id int64, change MeetingChange) (model.Meeting, []model.OutboxItem, error) {
+	var (
+		out    model.Meeting
+		queued []model.OutboxItem
+	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		before, err := s.meeting(tx, id, true)
 		if err != nil {
@@ -340,10 +353,13 @@ func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, id int64, 
 			}
 		}
 		out = after
-		_, err = s.enqueue(tx, items)
+		queued, err = s.enqueue(tx, items)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return out, nil, err
+	}
+	return out, queued, nil
 }
 
 // saveInvitations saves the answers of the invitations change edited (the
