@@ -55,8 +55,9 @@ func WithDelivery(pl delivery.Planner, kick func()) Option {
 	return func(e *Engine) { e.planner, e.kick = pl, kick }
 }
 
-// WithHandoff hands the messages an invitation queues to h, the dispatcher
-// of this process, as they are written (network.Service.WithHandoff).
+// WithHandoff hands the e-mails that an invitation, and a meeting
+// scheduled, changed, moved or cancelled, queue to h, the dispatcher of this
+// process, as they are written (network.Service.WithHandoff).
 func WithHandoff(h network.Handoff) Option {
 	return func(e *Engine) { e.handoff = h }
 }

@@ -154,16 +154,15 @@ func (s *Scheduler) pruneLinks(ctx context.Context, now time.Time) error {
 		s.prunedAt = now
 	}
 	s.mu.Unlock()
-	for due {
+	if !due {
+		return nil
+	}
+	for {
 		n, err := s.Store.PruneLinks(ctx, now.Add(-LinksKept), linkPruneBatch)
-		if err != nil {
+		if err != nil || n < linkPruneBatch {
 			return err
 		}
-		if n < linkPruneBatch {
-			break
-		}
 	}
-	return nil
 }
 
 // secretariat are the active members of the secretariat.
