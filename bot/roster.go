@@ -17,7 +17,7 @@ const (
 	msgRosterPage    = "Page %d of %d. For the next one: %s"
 	msgRosterLast    = "Page %d of %d, the last."
 	msgRosterBadPage = "A page is a number from 1, e.g. roster page 2."
-	msgRosterNoPage  = "The roster has %d pages of %d people here; there is no page %d."
+	msgRosterNoPage  = "There is no page %d: the last page of the roster here is %d (%d people to a page)."
 )
 
 // rosterPage is how many people a page of the roster shows: about a
@@ -65,7 +65,7 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 	}
 	pages := (pg.Total + rosterPage - 1) / rosterPage
 	if page > pages {
-		return model.Errorf(model.EINVALID, msgRosterNoPage, pages, rosterPage, page)
+		return model.Errorf(model.EINVALID, msgRosterNoPage, page, pages, rosterPage)
 	}
 	people := pg.People
 	if title != "" {

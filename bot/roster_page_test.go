@@ -66,6 +66,16 @@ func TestRosterPages(t *testing.T) {
 			t.Errorf("%s: %s (%s), want EINVALID", bad, r.Text(), r.Code)
 		}
 	}
+	// The page asked for and the last one, with no count of pages to
+	// agree with ("1 pages").
+	for line, want := range map[string]string{
+		"roster page 4":         "There is no page 4: the last page of the roster here is 3 (50 people to a page).",
+		"roster Denmark page 2": "There is no page 2: the last page of the roster here is 1 (50 people to a page).",
+	} {
+		if r := ask(line); r.Text() != want {
+			t.Errorf("%s: %q, want %q", line, r.Text(), want)
+		}
+	}
 }
 
 // TestStatusPages proves that status of a meeting with more invitees than
@@ -164,7 +174,7 @@ func TestStatusPages(t *testing.T) {
 		"status 1 page 0":   "A page is a number from 1, e.g. status 1 page 2.",
 		"status 1 page two": "A page is a number from 1, e.g. status 1 page 2.",
 		"status 1 page":     "A page is a number from 1, e.g. status 1 page 2.",
-		"status 1 page 4":   "The status of meeting 1 has 3 pages of 50 people here; there is no page 4.",
+		"status 1 page 4":   "There is no page 4: the last page of the status of meeting 1 here is 3 (50 people to a page).",
 		"status 1 xyzzy":    `"xyzzy" is neither an answer (yes, maybe, no, none, delegated), a regional group nor a country: see help status.`,
 	} {
 		if r := ask(line); r.Code != model.EINVALID || r.Text() != want {

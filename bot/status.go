@@ -14,7 +14,7 @@ import (
 const (
 	msgStatusPeopleOf    = "People (%s):"
 	msgStatusBadPage     = "A page is a number from 1, e.g. status %d page 2."
-	msgStatusNoPage      = "The status of meeting %d has %d pages of %d people here; there is no page %d."
+	msgStatusNoPage      = "There is no page %d: the last page of the status of meeting %d here is %d (%d people to a page)."
 	msgStatusMoreFailed  = "Not delivered and not named here: %d more; outbox %d shows the latest messages."
 	msgStatusUnknownPart = "%q is neither an answer (yes, maybe, no, none, delegated), a regional group nor a country: see help status."
 )
@@ -134,7 +134,7 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 	}
 	pages := max(1, (len(sel)+statusPage-1)/statusPage)
 	if page > pages {
-		return model.Errorf(model.EINVALID, msgStatusNoPage, id, pages, statusPage, page)
+		return model.Errorf(model.EINVALID, msgStatusNoPage, page, id, pages, statusPage)
 	}
 	e.showMeeting(w, m, r)
 	full := f.words == "" && page == 1
