@@ -276,3 +276,31 @@ func TestLanguageChangeAnswersInTheNewLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileNamesItsLanguage: the profile names its language in the
+// reader's, with the code in the standard's case ("zh-Hans", not the
+// "zh-hans" stored), and setting a language focalbot does not write says
+// that the answers stay English; setting one it writes says nothing of it.
+func TestProfileNamesItsLanguage(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	const unserved = "does not write"
+	for _, st := range []struct {
+		line, want string
+		unserved   bool
+	}{
+		{"me set language fr", "Langue : français (fr)", false},
+		{"me set language zh-Hans", "语言：简体中文（zh-Hans）", false},
+		{"me set language pt-br", "Language: Brazilian Portuguese (pt-BR)", true},
+		{"me set title Director", "Language: Brazilian Portuguese (pt-BR)", false}, // said once, when set
+		{"me set language es", "Idioma: español (es)", false},
+	} {
+		got := w.as("sec@example.org", st.line).Text()
+		if !strings.Contains(got, st.want) || strings.Contains(got, unserved) != st.unserved {
+			t.Errorf("%s answers:\n%s\nwant it to contain %q, and a note that focalbot does not write it: %v", st.line, got, st.want, st.unserved)
+		}
+	}
+	if got := w.as("sec@example.org", "me set language de").Text(); !strings.Contains(got, "focalbot does not write German yet: it answers you in English.") {
+		t.Errorf("me set language de answers:\n%s", got)
+	}
+}

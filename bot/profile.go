@@ -88,6 +88,9 @@ func (e *Engine) profileSet(ctx context.Context, w *Reply, r *Request, changes [
 	}
 	w.Printf(msgProfileUpdated)
 	e.profile(ctx, w, &up.Person, &up.Person, r)
+	if l := up.Person.Language; l != "" && l != r.Person.Language && !i18n.Supported(l) {
+		w.Printf(msgProfileLanguageUnserved, i18n.LanguageName(w.lang, l))
+	}
 	if up.EmailPending {
 		w.Printf(msgEmailConfirmSent)
 	}
@@ -222,7 +225,17 @@ func (e *Engine) profile(ctx context.Context, w *Reply, p, viewer *model.Person,
 		w.Printf(msgProfileNoZone)
 	}
 	if p.Language != "" {
-		w.Printf(msgProfileLanguage, p.Language)
+		// The code as typed to set it, its case as the standard writes it
+		// ("zh-Hans"), after the language's name in the reader's.
+		code := p.Language
+		if t, err := language.Parse(code); err == nil {
+			code = t.String()
+		}
+		if name := i18n.LanguageName(w.lang, code); name != code {
+			w.Printf(msgProfileLanguageNamed, name, code)
+		} else {
+			w.Printf(msgProfileLanguage, code)
+		}
 	}
 	if !p.AppointedOn.IsZero() {
 		w.Printf(msgProfileAppointed, i18n.Argument(w.lang, model.Day{Time: p.AppointedOn}))
