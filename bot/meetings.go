@@ -224,6 +224,13 @@ func meetingID(r *Request) (int64, error) {
 	return id, nil
 }
 
+// isMeetingNumber says whether s is written as a meeting's number ("2",
+// "#2"), as meetingID reads one.
+func isMeetingNumber(s string) bool {
+	_, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
+	return err == nil
+}
+
 // meetingArg reads the meeting number that a command starts with, and the
 // meeting.
 func (e *Engine) meetingArg(ctx context.Context, r *Request) (model.Meeting, error) {
@@ -498,6 +505,13 @@ func (e *Engine) rsvp(ctx context.Context, w *Reply, r *Request) error {
 		return errUsage
 	}
 	resp, err := model.ParseResponse(r.Args.Words[0])
+	if err != nil && len(r.Args.Words) > 1 && isMeetingNumber(r.Args.Words[0]) {
+		// "rsvp 2 yes": the meeting before the answer is taken as meant.
+		if resp2, err2 := model.ParseResponse(r.Args.Words[1]); err2 == nil {
+			r.Args.Words[0], r.Args.Words[1] = r.Args.Words[1], r.Args.Words[0]
+			resp, err = resp2, nil
+		}
+	}
 	if err != nil {
 		return err
 	}

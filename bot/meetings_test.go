@@ -36,6 +36,7 @@ func TestSeedMeeting(t *testing.T) {
 			{"sec", "status 1", "Invited: 3 — coming: 1, maybe: 1, not coming: 0, no answer yet: 1"},
 			{"sec", "status 1", "African: 1 of 54 — Ghana"},
 			{"sec", "status 1", "no answer yet: Amb. Maria Silva (Brazil)"},
+			{"alt", "rsvp 1 maybe", "your answer is maybe, for Second Meeting"}, // the meeting first, as meant
 			{"obs", "rsvp yes", "not invited to any coming meeting"},
 			{"sec", "meeting change 1 venue=Geneva tz=Europe/Zurich", "version 2"},
 			{"fp", "meetings", "Sat 29 Sep 2012, 11:00–18:00 CEST (Zurich time)"},
