@@ -66,7 +66,7 @@ func TestSeedMeeting(t *testing.T) {
 			t.Errorf("outbox by sequence = %v, want %v", bySeq, want)
 		}
 		// Cancelling tells everyone; an answer to a cancelled meeting is refused.
-		if r := w.as("sec@example.org", "meeting cancel 1"); !strings.Contains(r.Text(), "cancelled") {
+		if r := w.as("sec@example.org", "meeting cancel 1"); r.Text() != "Meeting 1, Second Meeting of the Global Network of R2P Focal Points, is cancelled; every invitee is told." {
 			t.Fatalf("cancel: %s", r.Text())
 		}
 		if r := w.as("fp@example.org", "rsvp no 1"); r.Code != model.ECONFLICT {

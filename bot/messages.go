@@ -169,7 +169,7 @@ const (
 	msgDraftChanged        = "Meeting %d changed; it is a draft, so nobody is told until you schedule it."
 	msgMeetingChanged      = "Meeting %d changed (version %d); every invitee is sent an update."
 	msgMeetingScheduled    = "Meeting %d is scheduled (%s). Invitations on their way: %d."
-	msgMeetingCancelled    = "Meeting %d is cancelled; every invitee is told. (%s)"
+	msgMeetingCancelled    = "Meeting %d, %s, is cancelled; every invitee is told."
 	msgInvited             = "Meeting %d: %d newly invited, %d invited already."
 	msgInviteStopped       = "Meeting %d: the invite stopped part-way, after %d newly invited (their invitations are on their way) of the %d selected. Run the same invite again to invite the others: nobody is invited twice."
 	msgInvitedDraft        = "Meeting %d is a draft: invitations go out when you schedule it (meeting schedule <number>)."
