@@ -221,7 +221,11 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 	}
 	names := &auditNames{e: e, ctx: ctx}
 	for _, a := range entries {
-		w.Printf(msgAuditLine, w.deadline(a.At.In(e.zone)), w.auditActor(a), w.auditAction(a.Action), w.auditSubject(names, a.Subject), e.changes(w, a.Action, a.Before, a.After))
+		subject := w.auditSubject(names, a.Subject)
+		if who := auditInvitee(a); who != "" {
+			subject = w.p.Sprintf(msgSubjectInvitee, subject, who)
+		}
+		w.Printf(msgAuditLine, w.deadline(a.At.In(e.zone)), w.auditActor(a), w.auditAction(a.Action), subject, e.changes(w, a.Action, a.Before, a.After))
 	}
 	return nil
 }
@@ -274,17 +278,18 @@ var auditLabels = map[string]string{
 	"Agenda": msgFieldAgenda, "Public": msgFieldPublic, "Occurrence": msgFieldOccurrence, "Reminders": msgFieldReminders,
 	"Rule": msgFieldRule, "Duration": msgFieldDuration, "PlanAhead": msgFieldPlanAhead, "Active": msgFieldActive,
 	"Secretariat": msgFieldSecretariat, "FacilitatingGroup": msgFieldFacilitators, "Response": msgFieldResponse,
-	"RespondedAt": msgFieldRespondedAt, "Stage": msgFieldStage, "FollowUp": msgFieldFollowUp, "Deadline": msgFieldDeadline,
+	"RespondedAt": msgFieldRespondedAt, "ResponseStamp": msgFieldResponseStamp, "Stage": msgFieldStage, "FollowUp": msgFieldFollowUp, "Deadline": msgFieldDeadline,
 	"Text": msgFieldText, "Author": msgFieldAuthor, "At": msgFieldAt,
 	"Invitees": msgFieldInvitees, "Titles": msgFieldTitles, "Agendas": msgFieldAgendas,
 }
 
 // auditHidden reports whether a field of the audit log's records is
-// bookkeeping that nobody reads: numbers that link records, and the
-// scheduler's marks.
+// bookkeeping that nobody reads: numbers that link records (a delegation's
+// two invitations: the colleague's own entry, beside it, names them), and
+// the scheduler's marks.
 func auditHidden(k string) bool {
 	switch k {
-	case "CreatedAt", "UpdatedAt", "UID", "RemindedThrough", "RemindedSequence", "ResponseSequence", "Slots":
+	case "CreatedAt", "UpdatedAt", "UID", "RemindedThrough", "RemindedSequence", "ResponseSequence", "Slots", "DelegatedTo", "DelegatedFrom":
 		return true
 	}
 	_, known := auditLabels[k]

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -46,6 +47,7 @@ const (
 	msgSubjectSeries     = "series %d"
 	msgSubjectInvitation = "invitation %d"
 	msgSubjectPollPerson = "poll %d, for %s"
+	msgSubjectInvitee    = "%s, invitee %s"
 
 	msgActorSystem    = "system"
 	msgActorUnknown   = "unknown"
@@ -174,6 +176,23 @@ func (w *Reply) auditSubject(names *auditNames, subject string) string {
 		return w.p.Sprintf(m, model.Identifier(id))
 	}
 	return subject
+}
+
+// auditInvitee is the invitee an invitation's entry is about, by the name
+// its record keeps, when its changes do not show it (the name did not
+// change); "" for other entries. The entry's subject is the meeting.
+func auditInvitee(a model.AuditEntry) string {
+	if !strings.HasPrefix(a.Action, "invitation.") {
+		return ""
+	}
+	var before, after struct{ Name string }
+	if json.Unmarshal([]byte(a.Before), &before) != nil || json.Unmarshal([]byte(a.After), &after) != nil {
+		return ""
+	}
+	if before.Name == "" || before.Name != after.Name {
+		return ""
+	}
+	return after.Name
 }
 
 // auditActor is who made a change, as the audit log recorded them: a

@@ -1,10 +1,30 @@
 package bot
 
 import (
+	"reflect"
 	"testing"
 
 	"focalbot/model"
 )
+
+// TestAuditFieldsLabelled: every field of the records the audit log keeps
+// is labelled in the catalog (so read in the reader's language) or hidden as
+// bookkeeping; a new field fails here until it is one or the other.
+func TestAuditFieldsLabelled(t *testing.T) {
+	for _, v := range []any{model.Person{}, model.Meeting{}, model.Invitation{}, model.Network{}, model.Outreach{},
+		model.OutreachNote{}, model.Poll{}, model.Vote{}, model.Series{}} {
+		tp := reflect.TypeOf(v)
+		for i := range tp.NumField() {
+			f := tp.Field(i)
+			if !f.IsExported() || f.Tag.Get("json") == "-" {
+				continue
+			}
+			if _, ok := auditLabels[f.Name]; !ok && !auditHidden(f.Name) {
+				t.Errorf("%s.%s is neither labelled (auditLabels) nor hidden (auditHidden)", tp.Name(), f.Name)
+			}
+		}
+	}
+}
 
 // TestAuditWordsKnownAndUnknown: every action the store records has its
 // phrase, the subjects and fixed actors read as words, and what the log

@@ -46,7 +46,7 @@ func TestDelegationAndAnswersForOthers(t *testing.T) {
 			{"sec", "status 1", "Countries coming: 1\nAfrican: 1 of 54 — Ghana\nCountries maybe: 1\nWestern European and Others: 1 of 29 — Denmark\nPeople:"},
 			{"sec", "status 1", "delegated: Kwame Boateng (Ghana) → Ama Owusu"},
 			{"sec", "status 1", "coming: Ama Owusu (Ghana)"},
-			{"sec", "audit", "answer recorded on the invitee's behalf meeting 1"},
+			{"sec", "audit", "answer recorded on the invitee's behalf meeting 1, invitee Anders Holm  answer:"},
 		} {
 			as := st.as
 			if !strings.Contains(as, "@") {
