@@ -211,16 +211,16 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 			return model.Errorf(model.ENOTFOUND, msgAuditNoMatch, q)
 		}
 	}
-	entries, err := e.store.Audit(ctx, f)
+	log, err := e.svc.Audit(ctx, r.caller(), f)
 	if err != nil {
 		return err
 	}
-	if len(entries) == 0 {
+	if len(log.Entries) == 0 {
 		w.Printf(msgAuditEmpty)
 		return nil
 	}
-	names := &auditNames{e: e, ctx: ctx}
-	for _, a := range entries {
+	names := auditNames(log.Names)
+	for _, a := range log.Entries {
 		subject := w.auditSubject(names, a.Subject)
 		if who := auditInvitee(a); who != "" {
 			subject = w.p.Sprintf(msgSubjectInvitee, subject, who)

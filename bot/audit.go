@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -111,29 +110,13 @@ var auditSubjectKinds = map[string]string{
 
 // auditNames finds people's names for the audit log's subjects, reading
 // the roster once, the first time a person is named.
-type auditNames struct {
-	e      *Engine
-	ctx    context.Context
-	byID   map[int64]string
-	loaded bool
-}
-
-func (n *auditNames) name(id int64) string {
-	if !n.loaded {
-		n.loaded = true
-		n.byID = map[int64]string{}
-		if people, err := n.e.store.People(n.ctx, model.PeopleFilter{}); err == nil {
-			for _, p := range people {
-				n.byID[p.ID] = p.Name
-			}
-		}
-	}
-	return n.byID[id]
-}
+// auditNames are the names of the people the audit log's subjects are,
+// by number (network.AuditLog.Names).
+type auditNames map[int64]string
 
 // person is "Ana Ruiz (#12)", or "person 12" for one no longer on the roster.
-func (n *auditNames) person(w *Reply, id int64) string {
-	if name := n.name(id); name != "" {
+func (n auditNames) person(w *Reply, id int64) string {
+	if name := n[id]; name != "" {
 		return w.p.Sprintf(msgSubjectNamed, name, model.Identifier(id))
 	}
 	return w.p.Sprintf(msgSubjectPerson, model.Identifier(id))
@@ -141,7 +124,7 @@ func (n *auditNames) person(w *Reply, id int64) string {
 
 // auditSubject is a subject of the audit log in words: "meeting 3",
 // "Ana Ruiz (#12)", "Kenya" for its outreach; one it does not know as stored.
-func (w *Reply) auditSubject(names *auditNames, subject string) string {
+func (w *Reply) auditSubject(names auditNames, subject string) string {
 	if subject == "network" {
 		return "" // the action says it: "network settings changed"
 	}

@@ -39,7 +39,7 @@ func TestAuditWordsKnownAndUnknown(t *testing.T) {
 	if got := fr.auditAction("widget.frobnicate"); got != "widget.frobnicate" {
 		t.Errorf("an unknown action reads %q", got)
 	}
-	names := &auditNames{loaded: true, byID: map[int64]string{12: "Ana Ruiz"}}
+	names := auditNames{12: "Ana Ruiz"}
 	for _, c := range []struct{ subject, want string }{
 		{"person:12", "Ana Ruiz (#12)"}, {"person:13", "personne 13"}, {"meeting:3", "réunion 3"}, {"poll:4", "sondage 4"},
 		{"series:2", "série 2"}, {"invitation:5", "invitation 5"}, {"poll:4/person:12", "sondage 4, pour Ana Ruiz (#12)"},

@@ -13,7 +13,10 @@ import (
 // returns replaces the answer; any other error is logged and apologised for.
 type HandlerFunc func(ctx context.Context, w *Reply, r *Request) error
 
-// Access is who may run a command. It is checked in one place, the engine.
+// Access is who may run a command: what help lists for a caller, and the
+// engine's first answer to one who may not, before their arguments are
+// read. It guards no data: every read and change a command makes goes
+// through a service (package network), which checks the caller itself.
 type Access int
 
 // The levels of access, from the widest.

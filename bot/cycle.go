@@ -16,11 +16,6 @@ import (
 	"focalbot/recur"
 )
 
-// CycleStore is what the outbox retry command needs beside the services.
-type CycleStore interface {
-	Requeue(ctx context.Context, now time.Time, ids ...int64) (int, error)
-}
-
 // WithSimulatedClock lets the secretariat move the bot's clock on with
 // "clock advance", ticking the scheduler on the way (console demos).
 func WithSimulatedClock(clk *clock.Offset, advance func(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error)) Option {
@@ -295,19 +290,18 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 }
 
 func (e *Engine) outbox(ctx context.Context, w *Reply, r *Request) error {
-	f := model.OutboxFilter{}
+	var id int64
 	if len(r.Args.Words) > 0 {
-		m, err := e.meetingArg(ctx, r)
-		if err != nil {
+		var err error
+		if id, err = meetingID(r); err != nil {
 			return err
 		}
-		f.MeetingID = m.ID
 	}
-	count, err := e.store.OutboxCounts(ctx, f)
+	out, err := e.svc.Outbox(ctx, r.caller(), id, 20)
 	if err != nil {
 		return err
 	}
-	total := 0
+	count, total := out.Counts, 0
 	for _, n := range count {
 		total += n
 	}
@@ -317,12 +311,7 @@ func (e *Engine) outbox(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgOutboxCounts, total, count[model.OutboxSent], count[model.OutboxPending], count[model.OutboxFailed],
 		count[model.OutboxSuperseded], count[model.OutboxSkipped])
-	f.Latest = 20
-	latest, err := e.store.Outbox(ctx, f)
-	if err != nil {
-		return err
-	}
-	for _, it := range latest {
+	for _, it := range out.Latest {
 		when := it.DueAt
 		if !it.SentAt.IsZero() {
 			when = it.SentAt
@@ -332,32 +321,18 @@ func (e *Engine) outbox(ctx context.Context, w *Reply, r *Request) error {
 	return nil
 }
 
-// outboxRetry queues failed messages again, each as the same item (same
-// idempotency key): a new attempt, never a second copy of one that went.
-// Messages that no longer matter (delivery.StillMatters) stay failed.
+// outboxRetry queues failed messages again (network.Service.RetryFailed):
+// each as the same item, a new attempt, never a second copy of one that
+// went; those that no longer matter stay failed.
 func (e *Engine) outboxRetry(ctx context.Context, w *Reply, r *Request) error {
-	f := model.OutboxFilter{Statuses: []model.OutboxStatus{model.OutboxFailed}}
+	var id int64
 	if len(r.Args.Words) > 0 && !strings.EqualFold(r.Args.Words[0], "all") {
-		m, err := e.meetingArg(ctx, r)
-		if err != nil {
+		var err error
+		if id, err = meetingID(r); err != nil {
 			return err
 		}
-		f.MeetingID = m.ID
 	}
-	failed, err := e.store.Outbox(ctx, f)
-	if err != nil {
-		return err
-	}
-	var ids []int64
-	stale := 0
-	for _, it := range failed {
-		if p, err := delivery.Decode(it); err != nil || !delivery.StillMatters(it, p, r.Now) {
-			stale++
-			continue
-		}
-		ids = append(ids, it.ID)
-	}
-	n, err := e.store.Requeue(ctx, r.Now, ids...)
+	n, stale, err := e.svc.RetryFailed(ctx, r.caller(), id, r.Now)
 	if err != nil {
 		return err
 	}
@@ -366,7 +341,6 @@ func (e *Engine) outboxRetry(ctx context.Context, w *Reply, r *Request) error {
 		return nil
 	}
 	if n > 0 {
-		e.kick()
 		w.Printf(msgOutboxRetried, n)
 	}
 	if stale > 0 {

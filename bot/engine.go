@@ -32,10 +32,6 @@ type Store interface {
 	PersonByEmail(ctx context.Context, email string) (model.Person, error)
 	PersonBySlackID(ctx context.Context, slackID string) (model.Person, error)
 	PersonBySlackIDOrEmail(ctx context.Context, slackID, email string) (model.Person, error)
-	Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error)
-	FeedToken(ctx context.Context, actor model.Actor, personID int64, reset bool) (string, error)
-
-	CycleStore
 	network.Store
 }
 

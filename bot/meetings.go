@@ -231,16 +231,6 @@ func isMeetingNumber(s string) bool {
 	return err == nil
 }
 
-// meetingArg reads the meeting number that a command starts with, and the
-// meeting.
-func (e *Engine) meetingArg(ctx context.Context, r *Request) (model.Meeting, error) {
-	id, err := meetingID(r)
-	if err != nil {
-		return model.Meeting{}, err
-	}
-	return e.store.Meeting(ctx, id)
-}
-
 // visibleMeetingArg reads the meeting number that a command starts with,
 // and the meeting, if the caller may see it.
 func (e *Engine) visibleMeetingArg(ctx context.Context, r *Request) (model.Meeting, error) {
@@ -628,7 +618,7 @@ func (e *Engine) feed(ctx context.Context, w *Reply, r *Request) error {
 	if len(r.Args.Words) > 0 && !reset {
 		return errUsage
 	}
-	token, err := e.store.FeedToken(ctx, r.Actor(), r.Person.ID, reset)
+	token, err := e.svc.FeedToken(ctx, r.caller(), reset)
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ func (e *Engine) pollCreate(ctx context.Context, w *Reply, r *Request) error {
 	// Times are read in the meeting's zone, unless tz= says another.
 	loc := e.zone
 	if id != 0 {
-		m, err := e.store.Meeting(ctx, id)
+		m, err := e.svc.Meeting(ctx, r.caller(), id)
 		if err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ func (e *Engine) Home(ctx context.Context, c Caller) (Home, error) {
 		if err != nil {
 			return Home{}, err
 		}
-		h.Drafts, err = e.store.Meetings(ctx, model.MeetingFilter{EndsAfter: e.clock.Now(), Statuses: []model.MeetingStatus{model.MeetingDraft}})
+		h.Drafts, err = e.svc.Drafts(ctx, network.Caller{Person: p})
 		if err != nil {
 			return Home{}, err
 		}

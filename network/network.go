@@ -33,6 +33,7 @@ type Store interface {
 	DelegationStore
 	MailStore
 	LinkStore
+	RecordStore
 }
 
 // Service runs the network's operations. It is safe for concurrent use.

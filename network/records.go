@@ -1,0 +1,151 @@
+package network
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"focalbot/delivery"
+	"focalbot/model"
+)
+
+// RecordStore is what the services read of the records kept beside the
+// roster and the meetings: the audit log, the outbox, the calendar feeds.
+type RecordStore interface {
+	Audit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error)
+	Requeue(ctx context.Context, now time.Time, ids ...int64) (int, error)
+	FeedToken(ctx context.Context, actor model.Actor, personID int64, reset bool) (string, error)
+}
+
+// AuditLog is the outcome of Audit: entries, newest first, and the names
+// of the people their subjects are ("person:12", "poll:4/person:12"), by
+// number.
+type AuditLog struct {
+	Entries []model.AuditEntry
+	Names   map[int64]string
+}
+
+// Audit is the audit log's entries that f selects.
+//
+// Errors: EFORBIDDEN for a caller not of the secretariat; EINTERNAL.
+func (s *Service) Audit(ctx context.Context, c Caller, f model.AuditFilter) (AuditLog, error) {
+	if err := c.requireSecretariat(); err != nil {
+		return AuditLog{}, err
+	}
+	entries, err := s.store.Audit(ctx, f)
+	if err != nil {
+		return AuditLog{}, err
+	}
+	out := AuditLog{Entries: entries, Names: map[int64]string{}}
+	for _, a := range entries {
+		if strings.Contains(a.Subject, "person:") {
+			people, err := s.store.People(ctx, model.PeopleFilter{})
+			if err != nil {
+				return AuditLog{}, err
+			}
+			for _, p := range people {
+				out.Names[p.ID] = p.Name
+			}
+			break
+		}
+	}
+	return out, nil
+}
+
+// Outbox is the outcome of Outbox: how many messages there are in each
+// state, and the latest of them.
+type Outbox struct {
+	Counts map[model.OutboxStatus]int
+	Latest []model.OutboxItem
+}
+
+// Outbox is the state of meeting id's messages (0: every message): their
+// counts by state and the latest n, newest first. The messages name their
+// recipients, so only the secretariat reads them.
+//
+// Errors: EFORBIDDEN for a caller not of the secretariat; ENOTFOUND for the
+// meeting; EINTERNAL.
+func (s *Service) Outbox(ctx context.Context, c Caller, id int64, n int) (Outbox, error) {
+	if err := c.requireSecretariat(); err != nil {
+		return Outbox{}, err
+	}
+	f := model.OutboxFilter{}
+	if id != 0 {
+		if _, err := s.store.Meeting(ctx, id); err != nil {
+			return Outbox{}, err
+		}
+		f.MeetingID = id
+	}
+	var out Outbox
+	var err error
+	if out.Counts, err = s.store.OutboxCounts(ctx, f); err != nil {
+		return Outbox{}, err
+	}
+	f.Latest = n
+	if out.Latest, err = s.store.Outbox(ctx, f); err != nil {
+		return Outbox{}, err
+	}
+	return out, nil
+}
+
+// RetryFailed queues the failed messages of meeting id (0: of every
+// meeting) again, each as the same item (same idempotency key): a new
+// attempt, never a second copy of one that went. It returns how many were
+// queued, and how many stayed failed because they no longer matter at now
+// (delivery.StillMatters).
+//
+// Errors: EFORBIDDEN for a caller not of the secretariat; ENOTFOUND for the
+// meeting; EINTERNAL.
+func (s *Service) RetryFailed(ctx context.Context, c Caller, id int64, now time.Time) (queued, stale int, err error) {
+	if err := c.requireSecretariat(); err != nil {
+		return 0, 0, err
+	}
+	f := model.OutboxFilter{Statuses: []model.OutboxStatus{model.OutboxFailed}}
+	if id != 0 {
+		if _, err := s.store.Meeting(ctx, id); err != nil {
+			return 0, 0, err
+		}
+		f.MeetingID = id
+	}
+	failed, err := s.store.Outbox(ctx, f)
+	if err != nil {
+		return 0, 0, err
+	}
+	var ids []int64
+	for _, it := range failed {
+		if p, err := delivery.Decode(it); err != nil || !delivery.StillMatters(it, p, now) {
+			stale++
+			continue
+		}
+		ids = append(ids, it.ID)
+	}
+	if queued, err = s.store.Requeue(ctx, now, ids...); err != nil {
+		return 0, 0, err
+	}
+	if queued > 0 {
+		s.kick()
+	}
+	return queued, stale, nil
+}
+
+// FeedToken is the secret token of the caller's calendar feed; reset makes
+// a new one, and the old one stops working.
+//
+// Errors: EFORBIDDEN for a caller not an active member; EINTERNAL.
+func (s *Service) FeedToken(ctx context.Context, c Caller, reset bool) (string, error) {
+	if err := c.requireMember(); err != nil {
+		return "", err
+	}
+	return s.store.FeedToken(ctx, c.Actor(), c.Person.ID, reset)
+}
+
+// Drafts are the meetings still to come that are drafts, for the
+// secretariat to schedule.
+//
+// Errors: EFORBIDDEN for a caller not of the secretariat; EINTERNAL.
+func (s *Service) Drafts(ctx context.Context, c Caller) ([]model.Meeting, error) {
+	if err := c.requireSecretariat(); err != nil {
+		return nil, err
+	}
+	return s.store.Meetings(ctx, model.MeetingFilter{EndsAfter: s.clock.Now(), Statuses: []model.MeetingStatus{model.MeetingDraft}})
+}
