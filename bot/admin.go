@@ -225,7 +225,7 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 		if who := auditInvitee(a); who != "" {
 			subject = w.p.Sprintf(msgSubjectInvitee, subject, who)
 		}
-		w.Printf(msgAuditLine, w.deadline(a.At.In(e.zone)), w.auditActor(a), w.auditAction(a.Action), subject, e.changes(w, a.Action, a.Before, a.After))
+		w.Printf(msgAuditLine, w.deadline(a.At.In(e.zone)), w.auditActor(a), w.auditAction(a.Action), subject, e.changes(w, a.Action, a.Before, a.After, log.SlotNumbers))
 	}
 	return nil
 }
@@ -234,8 +234,9 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 func personSubject(id int64) string { return "person:" + strconv.FormatInt(id, 10) }
 
 // changes summarises the fields that differ between two JSON objects of the
-// audit log, each by its label in the catalog and its value in words.
-func (e *Engine) changes(w *Reply, action, before, after string) string {
+// audit log, each by its label in the catalog and its value in words; a
+// vote's slots by their numbers in their poll (slots, by slot ID).
+func (e *Engine) changes(w *Reply, action, before, after string, slots map[int64]int) string {
 	var b, a map[string]any
 	_ = json.Unmarshal([]byte(before), &b)
 	_ = json.Unmarshal([]byte(after), &a)
@@ -255,6 +256,9 @@ func (e *Engine) changes(w *Reply, action, before, after string) string {
 			continue
 		}
 		bv, av := e.auditValue(w, k, b[k]), e.auditValue(w, k, a[k])
+		if k == "SlotIDs" {
+			bv, av = auditSlots(w, b[k], slots), auditSlots(w, a[k], slots)
+		}
 		if bv != av {
 			out = append(out, change{auditLabel(w, action, k), bv, av})
 		}
@@ -265,6 +269,26 @@ func (e *Engine) changes(w *Reply, action, before, after string) string {
 		lines[i] = w.p.Sprintf(msgAuditChange, c.label, c.before, c.after)
 	}
 	return w.semicolons(lines...)
+}
+
+// auditSlots writes a vote's slots, IDs as the audit log keeps them, by
+// their numbers in the poll ("1, 3"); a slot no longer known as "?".
+func auditSlots(w *Reply, v any, slots map[int64]int) string {
+	ids, _ := v.([]any)
+	var nums []int
+	for _, id := range ids {
+		f, _ := id.(float64)
+		nums = append(nums, slots[int64(f)])
+	}
+	slices.Sort(nums)
+	parts := make([]string, len(nums))
+	for i, n := range nums {
+		parts[i] = "?"
+		if n > 0 {
+			parts[i] = strconv.Itoa(n)
+		}
+	}
+	return strings.Join(parts, i18n.ListSeparator(w.lang))
 }
 
 // auditLabels name the fields of the audit log's records, by the names
@@ -279,7 +303,7 @@ var auditLabels = map[string]string{
 	"Rule": msgFieldRule, "Duration": msgFieldDuration, "PlanAhead": msgFieldPlanAhead, "Active": msgFieldActive,
 	"Secretariat": msgFieldSecretariat, "FacilitatingGroup": msgFieldFacilitators, "Response": msgFieldResponse,
 	"RespondedAt": msgFieldRespondedAt, "ResponseStamp": msgFieldResponseStamp, "Stage": msgFieldStage, "FollowUp": msgFieldFollowUp, "Deadline": msgFieldDeadline,
-	"Text": msgFieldText, "Author": msgFieldAuthor, "At": msgFieldAt,
+	"SlotIDs": msgFieldSlots, "Text": msgFieldText, "Author": msgFieldAuthor, "At": msgFieldAt,
 	"Invitees": msgFieldInvitees, "Titles": msgFieldTitles, "Agendas": msgFieldAgendas,
 }
 

@@ -66,3 +66,25 @@ func TestAuditWordsKnownAndUnknown(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditSlots: a vote's slots, kept by ID, read by their numbers in the
+// poll, in order, as the reader's language lists them; a slot the poll no
+// longer has reads "?".
+func TestAuditSlots(t *testing.T) {
+	numbers := map[int64]int{41: 1, 42: 2, 43: 3}
+	for _, c := range []struct {
+		lang string
+		v    any
+		want string
+	}{
+		{"en", []any{float64(43), float64(41)}, "1, 3"},
+		{"ar", []any{float64(42), float64(41)}, "1، 2"},
+		{"en", []any{float64(99)}, "?"},
+		{"en", []any{}, ""},
+		{"en", nil, ""},
+	} {
+		if got := auditSlots(newReply(c.lang), c.v, numbers); got != c.want {
+			t.Errorf("%s %v: %q, want %q", c.lang, c.v, got, c.want)
+		}
+	}
+}

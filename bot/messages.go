@@ -147,6 +147,7 @@ const (
 	msgFieldResponse      = "answer"
 	msgFieldRespondedAt   = "answered"
 	msgFieldResponseStamp = "answer's own date"
+	msgFieldSlots         = "slots"
 	msgFieldStage         = "stage"
 	msgFieldFollowUp      = "follow up"
 	msgFieldDeadline      = "deadline"

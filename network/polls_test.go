@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -363,6 +364,40 @@ func TestPickSlot(t *testing.T) {
 		again, err := w.svc.PickSlot(ctx, network.As(w.sec), p.ID, 2)
 		if err != nil || again.Meeting.Sequence != 1 {
 			t.Errorf("picking the same slot again: sequence %d, %v", again.Meeting.Sequence, err)
+		}
+	})
+}
+
+// TestAuditNumbersAVotesSlots: the audit log keeps a vote's slots by their
+// IDs; Audit gives each slot's number in its poll, so that the log can say
+// which slots were ticked as the poll shows them.
+func TestAuditNumbersAVotesSlots(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
+		w := newPollWorld(t, s)
+		p := w.createPoll(t, w.meeting.ID)
+		if _, _, err := w.svc.Vote(ctx, network.As(w.gh), p.ID, []int{3, 1}); err != nil {
+			t.Fatal(err)
+		}
+		log, err := w.svc.Audit(ctx, network.As(w.sec), model.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int
+		for _, a := range log.Entries {
+			if a.Action != "poll.vote" {
+				continue
+			}
+			var v struct{ SlotIDs []int64 }
+			if err := json.Unmarshal([]byte(a.After), &v); err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range v.SlotIDs {
+				got = append(got, log.SlotNumbers[id])
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, []int{1, 3}) {
+			t.Errorf("the vote's slots by number: %v, want [1 3] (numbers %v)", got, log.SlotNumbers)
 		}
 	})
 }

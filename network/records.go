@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,12 +18,14 @@ type RecordStore interface {
 	FeedToken(ctx context.Context, actor model.Actor, personID int64, reset bool) (string, error)
 }
 
-// AuditLog is the outcome of Audit: entries, newest first, and the names
-// of the people their subjects are ("person:12", "poll:4/person:12"), by
-// number.
+// AuditLog is the outcome of Audit: entries, newest first; the names of
+// the people their subjects are ("person:12", "poll:4/person:12"), by
+// number; and the number of each slot of their polls (from 1, as the poll
+// shows it), by the slot's ID, which a vote's entry keeps.
 type AuditLog struct {
-	Entries []model.AuditEntry
-	Names   map[int64]string
+	Entries     []model.AuditEntry
+	Names       map[int64]string
+	SlotNumbers map[int64]int
 }
 
 // Audit is the audit log's entries that f selects.
@@ -36,9 +39,10 @@ func (s *Service) Audit(ctx context.Context, c Caller, f model.AuditFilter) (Aud
 	if err != nil {
 		return AuditLog{}, err
 	}
-	out := AuditLog{Entries: entries, Names: map[int64]string{}}
+	out := AuditLog{Entries: entries, Names: map[int64]string{}, SlotNumbers: map[int64]int{}}
+	named, polls := false, map[int64]bool{}
 	for _, a := range entries {
-		if strings.Contains(a.Subject, "person:") {
+		if !named && strings.Contains(a.Subject, "person:") {
 			people, err := s.store.People(ctx, model.PeopleFilter{})
 			if err != nil {
 				return AuditLog{}, err
@@ -46,7 +50,27 @@ func (s *Service) Audit(ctx context.Context, c Caller, f model.AuditFilter) (Aud
 			for _, p := range people {
 				out.Names[p.ID] = p.Name
 			}
-			break
+			named = true
+		}
+		rest, ok := strings.CutPrefix(a.Subject, "poll:")
+		if !ok {
+			continue
+		}
+		rest, _, _ = strings.Cut(rest, "/")
+		id, err := strconv.ParseInt(rest, 10, 64)
+		if err != nil || polls[id] {
+			continue
+		}
+		polls[id] = true
+		p, err := s.store.Poll(ctx, id)
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return AuditLog{}, err
+		}
+		for i, sl := range p.Slots {
+			out.SlotNumbers[sl.ID] = i + 1
 		}
 	}
 	return out, nil
