@@ -132,3 +132,17 @@ func TestConfirmingASeriesDraftInvitesItsInvitees(t *testing.T) {
 		}
 	})
 }
+
+// TestSeriesStartTheRuleDoesNotTake: a series whose start= falls on a day
+// its rule does not take says where its first meeting goes; one that falls
+// on such a day says nothing of it.
+func TestSeriesStartTheRuleDoesNotTake(t *testing.T) {
+	w := newWorld(t, storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start)))
+	moved := w.as("sec@example.org", `series create name="Annual" rule=unga start="2012-09-24 10:00" duration=7h venue="New York"`).Text()
+	if !strings.Contains(moved, "The rule does not take 24 Sep 2012, the day start= gives: the first meeting of the series is on 29 Sep 2012.") {
+		t.Errorf("a start on a Monday, rule=unga:\n%s", moved)
+	}
+	if kept := w.as("sec@example.org", `series create name="Annual" rule=unga start="2012-09-29 10:00" duration=7h venue="New York"`).Text(); strings.Contains(kept, "does not take") {
+		t.Errorf("a start on the rule's day:\n%s", kept)
+	}
+}

@@ -226,6 +226,7 @@ const (
 	msgUnknownSeriesField = "Unknown series field %q: use name, rule, start, duration, tz, venue, address, hosts, plan, reminders, invitees."
 	msgSeriesCreated      = "Series %d created: %s"
 	msgSeriesNext         = "Next meeting: %s; its draft is planned from %s."
+	msgSeriesStartMoved   = "The rule does not take %s, the day start= gives: the first meeting of the series is on %s."
 	msgSeriesEnded        = "Its rule has no further meeting."
 	msgNoSeries           = "No series yet: see help series create."
 	msgSeriesLine         = "  %d. %s (%s) — next: %s; planning on: %s"
