@@ -38,6 +38,7 @@ const (
 	msgNotSecretariat     = "%s is not a member of the secretariat."
 	msgRevokeRole         = "After revoking, the role must be observer, focal-point or alternate."
 	msgLastSecretariat    = "%s is the last active member of the secretariat: grant the role to someone else first."
+	msgInactiveAlready    = "%s is inactive already: nothing changed."
 	msgAlreadyRegistered  = "You are already on the roster as %s (%s). Type me to see your profile."
 	msgRegisterName       = "Tell me your name too, e.g. register %s name=\"Your Name\"."
 	msgRegisterRole       = "You can register as a focal point or an alternate (role=alternate)."
@@ -149,13 +150,16 @@ func (s *Service) UpdatePerson(ctx context.Context, c Caller, id int64, changes 
 // Deactivate takes the person with the given ID off the active roster.
 //
 // Errors: EFORBIDDEN unless the caller is of the secretariat; ECONFLICT
-// when they are the last active member of the secretariat; ENOTFOUND when
-// there is no such person; EINTERNAL otherwise.
+// when they are inactive already, or the last active member of the
+// secretariat; ENOTFOUND when there is no such person; EINTERNAL otherwise.
 func (s *Service) Deactivate(ctx context.Context, c Caller, id int64) (model.Person, error) {
 	if err := c.requireSecretariat(); err != nil {
 		return model.Person{}, err
 	}
 	return s.keepingSecretariat(ctx, c, id, func(p *model.Person) error {
+		if p.Status == model.StatusInactive {
+			return model.Errorf(model.ECONFLICT, msgInactiveAlready, p.Name)
+		}
 		p.Status = model.StatusInactive
 		return nil
 	})

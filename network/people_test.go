@@ -246,3 +246,28 @@ func TestAddPersonAndProfile(t *testing.T) {
 		wantCode(t, err, model.EFORBIDDEN)
 	})
 }
+
+// TestDeactivateTwice: deactivating someone inactive already is refused,
+// saying so, and writes nothing to the audit log.
+func TestDeactivateTwice(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(peopleNow), func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		pp := newPeople(t, s)
+		jo := add(t, s, model.Person{Name: "Jo", Email: "jo@globalr2p.org", Role: model.RoleFocalPoint, Status: model.StatusActive, Country: "DK"})
+		if _, err := pp.svc.Deactivate(ctx, network.As(pp.sec), jo.ID); err != nil {
+			t.Fatal(err)
+		}
+		before, err := s.Audit(ctx, model.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = pp.svc.Deactivate(ctx, network.As(pp.sec), jo.ID)
+		wantCode(t, err, model.ECONFLICT)
+		if got := model.ErrorMessage(err); got != "Jo is inactive already: nothing changed." {
+			t.Errorf("refusal: %q", got)
+		}
+		if after, _ := s.Audit(ctx, model.AuditFilter{}); len(after) != len(before) {
+			t.Errorf("the audit log went from %d to %d entries", len(before), len(after))
+		}
+	})
+}
