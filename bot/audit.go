@@ -108,8 +108,6 @@ var auditSubjectKinds = map[string]string{
 	"meeting": msgSubjectMeeting, "poll": msgSubjectPoll, "series": msgSubjectSeries, "invitation": msgSubjectInvitation,
 }
 
-// auditNames finds people's names for the audit log's subjects, reading
-// the roster once, the first time a person is named.
 // auditNames are the names of the people the audit log's subjects are,
 // by number (network.AuditLog.Names).
 type auditNames map[int64]string

@@ -16,12 +16,6 @@ import (
 	"focalbot/recur"
 )
 
-// sameDay says whether t falls on the day y-m-d of its own zone.
-func sameDay(t time.Time, y int, m time.Month, d int) bool {
-	ty, tm, td := t.Date()
-	return ty == y && tm == m && td == d
-}
-
 // WithSimulatedClock lets the secretariat move the bot's clock on with
 // "clock advance", ticking the scheduler on the way (console demos).
 func WithSimulatedClock(clk *clock.Offset, advance func(ctx context.Context, clk *clock.Offset, d time.Duration) (int, error)) Option {
@@ -147,7 +141,7 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 	// A start the rule does not take (rule=unga, a Monday) moves to the
 	// rule's first day: said, not done silently.
 	if first, ok, err := recur.Next(sr, sr.Start.Add(-time.Second)); err == nil && ok {
-		if y, m, d := first.In(loc).Date(); !sameDay(sr.Start.In(loc), y, m, d) {
+		if first.In(loc).Format(time.DateOnly) != sr.Start.In(loc).Format(time.DateOnly) {
 			w.Printf(msgSeriesStartMoved, i18n.DateMedium(w.lang, sr.Start.In(loc)), i18n.DateMedium(w.lang, first.In(loc)))
 		}
 	}
