@@ -123,6 +123,9 @@ func (e *Engine) grant(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	w.Printf(msgGranted, p.Name)
+	if target.Status != model.StatusActive {
+		w.Printf(msgGrantedActive, p.Name, w.status(target.Status))
+	}
 	return nil
 }
 

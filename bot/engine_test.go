@@ -362,3 +362,20 @@ func TestPanicIsAnsweredAndLogged(t *testing.T) {
 		t.Errorf("the engine did not survive the panic: %s", r.Text())
 	}
 }
+
+// TestGrantSaysItActivates: granting the secretariat to someone inactive
+// or pending makes them active, and the answer says so; to someone active
+// it says nothing of it.
+func TestGrantSaysItActivates(t *testing.T) {
+	w := newWorld(t, storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start)))
+	for _, c := range []struct{ line, want, not string }{
+		{"grant secretariat inactive@example.org", "Ina Gone is now a member of the secretariat.\nIna Gone was inactive: with the role, they are active.", ""},
+		{"grant secretariat pending@example.org", "Alejandro Torres was pending approval: with the role, they are active.", ""},
+		{"grant secretariat alt@example.org", "Anders Holm is now a member of the secretariat.", "with the role"},
+	} {
+		got := w.as("sec@example.org", c.line).Text()
+		if !strings.Contains(got, c.want) || (c.not != "" && strings.Contains(got, c.not)) {
+			t.Errorf("%s:\n%s\nwant %q", c.line, got, c.want)
+		}
+	}
+}

@@ -98,6 +98,7 @@ const (
 	msgNoPending           = "No registrations are waiting."
 	msgPendingHeader       = "%d registrations waiting for approval (approve <person> or reject <person>):"
 	msgGranted             = "%s is now a member of the secretariat."
+	msgGrantedActive       = "%s was %s: with the role, they are active."
 	msgRevoked             = "%s is no longer a member of the secretariat; they are now %s."
 	msgNetworkFieldEmpty   = "The network's %s cannot be empty."
 	msgNetworkUnknownField = "Unknown network setting %q: use name=, secretariat= or address=."
