@@ -50,6 +50,10 @@ func (e *Engine) update(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
+	if p.SameDetails(target) {
+		w.Printf(msgUpdatedNothing, e.personLine(w, p, r.Person))
+		return nil
+	}
 	w.Printf(msgUpdated, e.personLine(w, p, r.Person))
 	return nil
 }

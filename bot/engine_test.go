@@ -379,3 +379,30 @@ func TestGrantSaysItActivates(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateThatChangesNothing: an update to the details someone has
+// already says so, and the log records nothing; a real change is
+// "Updated".
+func TestUpdateThatChangesNothing(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	if got := w.as("sec@example.org", "update alt@example.org role=alternate").Text(); !strings.HasPrefix(got, "Nothing to change, these are the details already: Anders Holm · alternate") {
+		t.Errorf("an update to the same role: %s", got)
+	}
+	if got := w.as("sec@example.org", "update alt@example.org title=Adviser").Text(); !strings.HasPrefix(got, "Updated: Anders Holm · alternate · Adviser") {
+		t.Errorf("a real update: %s", got)
+	}
+	entries, err := s.Audit(context.Background(), model.AuditFilter{Subject: "person:3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	updates := 0
+	for _, a := range entries {
+		if a.Action == "person.update" {
+			updates++
+		}
+	}
+	if updates != 1 {
+		t.Errorf("%d person.update entries, want 1 (the title)", updates)
+	}
+}

@@ -93,6 +93,7 @@ const (
 
 	msgAdded               = "Added: %s"
 	msgUpdated             = "Updated: %s"
+	msgUpdatedNothing      = "Nothing to change, these are the details already: %s"
 	msgApproved            = "Approved: %s"
 	msgRejected            = "Rejected the registration of %s."
 	msgNoPending           = "No registrations are waiting."

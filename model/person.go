@@ -243,6 +243,18 @@ func validLanguage(s string) bool {
 	return true
 }
 
+// SameDetails reports whether p and o hold the same data, when they were
+// created and updated aside: an update to o from p would write nothing.
+func (p Person) SameDetails(o Person) bool {
+	if !p.AppointedOn.Equal(o.AppointedOn) {
+		return false
+	}
+	p.AppointedOn, o.AppointedOn = time.Time{}, time.Time{}
+	p.CreatedAt, o.CreatedAt = time.Time{}, time.Time{}
+	p.UpdatedAt, o.UpdatedAt = time.Time{}, time.Time{}
+	return p == o
+}
+
 // IsSecretariat reports whether p may change the roster.
 func (p *Person) IsSecretariat() bool {
 	return p != nil && p.Role == RoleSecretariat && p.Status == StatusActive

@@ -128,18 +128,6 @@ func prepareAll(p *model.Person) []error {
 	return p.Problems()
 }
 
-// samePerson reports whether a and b hold the same data, ignoring when
-// they were created and updated.
-func samePerson(a, b model.Person) bool {
-	if !a.AppointedOn.Equal(b.AppointedOn) {
-		return false
-	}
-	a.AppointedOn, b.AppointedOn = time.Time{}, time.Time{}
-	a.CreatedAt, b.CreatedAt = time.Time{}, time.Time{}
-	a.UpdatedAt, b.UpdatedAt = time.Time{}, time.Time{}
-	return a == b
-}
-
 // personSubject names a person in the audit log.
 func personSubject(id int64) string { return fmt.Sprintf("person:%d", id) }
 
@@ -182,7 +170,7 @@ func (s *Store) insertPerson(tx *gorm.DB, actor model.Actor, p *model.Person) er
 // changed, and reports whether it wrote.
 func (s *Store) updatePerson(tx *gorm.DB, actor model.Actor, before model.Person, after *model.Person) (bool, error) {
 	after.ID, after.CreatedAt, after.UpdatedAt = before.ID, before.CreatedAt, before.UpdatedAt
-	if samePerson(before, *after) {
+	if before.SameDetails(*after) {
 		return false, nil
 	}
 	after.UpdatedAt = s.now()
