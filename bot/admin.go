@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"focalbot/delivery"
 	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
@@ -263,8 +264,11 @@ func (e *Engine) changes(w *Reply, action, before, after string, slots map[int64
 			continue
 		}
 		bv, av := e.auditValue(w, k, b[k]), e.auditValue(w, k, a[k])
-		if k == "SlotIDs" {
+		switch k {
+		case "SlotIDs":
 			bv, av = auditSlots(w, b[k], slots), auditSlots(w, a[k], slots)
+		case "Slots":
+			bv, av = auditPollSlots(w, b[k]), auditPollSlots(w, a[k])
 		}
 		if bv != av {
 			out = append(out, change{auditLabel(w, action, k), bv, av})
@@ -298,6 +302,27 @@ func auditSlots(w *Reply, v any, slots map[int64]int) string {
 	return strings.Join(parts, i18n.ListSeparator(w.lang))
 }
 
+// auditPollSlots writes a poll's slots as the poll shows them: by number,
+// each in the zone it was proposed in ("1. Tue 5 Jan 2027, 09:00–11:00
+// CET").
+func auditPollSlots(w *Reply, v any) string {
+	list, _ := v.([]any)
+	parts := make([]string, 0, len(list))
+	for i, x := range list {
+		raw, _ := json.Marshal(x)
+		var sl model.Slot
+		if json.Unmarshal(raw, &sl) != nil {
+			continue
+		}
+		loc := sl.Location()
+		parts = append(parts, strconv.Itoa(i+1)+". "+delivery.SpanIn(w.lang, sl.Start.In(loc), sl.End.In(loc)))
+	}
+	return w.semicolons(parts...)
+}
+
+// pollStatusNames are a poll's states as the audit log writes them.
+var pollStatusNames = map[model.PollStatus]string{model.PollOpen: msgPollStatusOpen, model.PollClosed: msgPollStatusClosed}
+
 // auditLabels name the fields of the audit log's records, by the names
 // their JSON carries.
 var auditLabels = map[string]string{
@@ -310,7 +335,7 @@ var auditLabels = map[string]string{
 	"Rule": msgFieldRule, "Duration": msgFieldDuration, "PlanAhead": msgFieldPlanAhead, "Active": msgFieldActive,
 	"Secretariat": msgFieldSecretariat, "FacilitatingGroup": msgFieldFacilitators, "Response": msgFieldResponse,
 	"RespondedAt": msgFieldRespondedAt, "ResponseStamp": msgFieldResponseStamp, "Stage": msgFieldStage, "FollowUp": msgFieldFollowUp, "Deadline": msgFieldDeadline,
-	"SlotIDs": msgFieldSlots, "Text": msgFieldText, "Author": msgFieldAuthor, "At": msgFieldAt,
+	"SlotIDs": msgFieldSlots, "Slots": msgFieldSlots, "Text": msgFieldText, "Author": msgFieldAuthor, "At": msgFieldAt,
 	"Invitees": msgFieldInvitees, "Titles": msgFieldTitles, "Agendas": msgFieldAgendas,
 }
 
@@ -320,7 +345,7 @@ var auditLabels = map[string]string{
 // the scheduler's marks.
 func auditHidden(k string) bool {
 	switch k {
-	case "CreatedAt", "UpdatedAt", "UID", "RemindedThrough", "RemindedSequence", "ResponseSequence", "Slots", "DelegatedTo", "DelegatedFrom":
+	case "CreatedAt", "UpdatedAt", "UID", "RemindedThrough", "RemindedSequence", "ResponseSequence", "DelegatedTo", "DelegatedFrom":
 		return true
 	}
 	_, known := auditLabels[k]
@@ -387,9 +412,12 @@ func (e *Engine) auditValue(w *Reply, k string, v any) string {
 			return i18n.LanguageName(w.lang, v)
 		case "Role":
 			return w.role(model.Role(v))
-		case "Status": // a person's or a meeting's
+		case "Status": // a person's, a meeting's or a poll's
 			if _, ok := meetingStatusNames[model.MeetingStatus(v)]; ok {
 				return w.meetingStatus(model.MeetingStatus(v))
+			}
+			if m, ok := pollStatusNames[model.PollStatus(v)]; ok {
+				return w.p.Sprintf(m)
 			}
 			return w.status(model.Status(v))
 		case "Response":

@@ -88,3 +88,22 @@ func TestAuditSlots(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditPollWords: a poll's state and its slots read in the reader's
+// language: the state as a word, the slots by number, each in its zone.
+func TestAuditPollWords(t *testing.T) {
+	e, fr := &Engine{}, newReply("fr")
+	for v, want := range map[string]string{"open": "ouvert aux réponses", "closed": "clos", "cancelled": "annulée", "inactive": "inactif"} {
+		if got := e.auditValue(fr, "Status", v); got != want {
+			t.Errorf("status %q reads %q in French, want %q", v, got, want)
+		}
+	}
+	slots := []any{
+		map[string]any{"ID": float64(7), "Start": "2027-01-05T08:00:00Z", "End": "2027-01-05T10:00:00Z", "TimeZone": "Europe/Zurich"},
+		map[string]any{"ID": float64(8), "Start": "2027-01-06T14:00:00Z", "End": "2027-01-06T16:00:00Z", "TimeZone": "America/New_York"},
+	}
+	want := "1. Tue 5 Jan 2027, 09:00–11:00 CET; 2. Wed 6 Jan 2027, 09:00–11:00 EST"
+	if got := auditPollSlots(newReply("en"), slots); got != want {
+		t.Errorf("slots: %q, want %q", got, want)
+	}
+}

@@ -150,6 +150,8 @@ const (
 	msgFieldRespondedAt   = "answered"
 	msgFieldResponseStamp = "answer's own date"
 	msgFieldSlots         = "slots"
+	msgPollStatusOpen     = "open for answers"
+	msgPollStatusClosed   = "closed"
 	msgFieldStage         = "stage"
 	msgFieldFollowUp      = "follow up"
 	msgFieldDeadline      = "deadline"
