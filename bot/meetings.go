@@ -217,18 +217,16 @@ func meetingID(r *Request) (int64, error) {
 	if len(r.Args.Words) == 0 {
 		return 0, model.Errorf(model.EINVALID, msgNameMeeting)
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args.Words[0], "#"), 10, 64)
+	id, err := parseNumber(r.Args.Words[0])
 	if err != nil {
 		return 0, model.Errorf(model.EINVALID, msgBadMeetingNumber, r.Args.Words[0])
 	}
 	return id, nil
 }
 
-// isMeetingNumber says whether s is written as a meeting's number ("2",
-// "#2"), as meetingID reads one.
-func isMeetingNumber(s string) bool {
-	_, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
-	return err == nil
+// parseNumber reads a meeting's or a poll's number as typed: "2" or "#2".
+func parseNumber(s string) (int64, error) {
+	return strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
 }
 
 // visibleMeetingArg reads the meeting number that a command starts with,
@@ -495,7 +493,7 @@ func (e *Engine) rsvp(ctx context.Context, w *Reply, r *Request) error {
 		return errUsage
 	}
 	resp, err := model.ParseResponse(r.Args.Words[0])
-	if err != nil && len(r.Args.Words) > 1 && isMeetingNumber(r.Args.Words[0]) {
+	if _, nerr := parseNumber(r.Args.Words[0]); err != nil && nerr == nil && len(r.Args.Words) > 1 {
 		// "rsvp 2 yes": the meeting before the answer is taken as meant.
 		if resp2, err2 := model.ParseResponse(r.Args.Words[1]); err2 == nil {
 			r.Args.Words[0], r.Args.Words[1] = r.Args.Words[1], r.Args.Words[0]

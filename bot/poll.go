@@ -84,7 +84,7 @@ func (e *Engine) pollCreate(ctx context.Context, w *Reply, r *Request) error {
 			return model.Errorf(model.EINVALID, msgPollUnknownField, k)
 		}
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args.Words[0], "#"), 10, 64)
+	id, err := parseNumber(r.Args.Words[0])
 	if err != nil || id < 0 {
 		return model.Errorf(model.EINVALID, msgBadMeetingNumber, r.Args.Words[0])
 	}
@@ -174,7 +174,7 @@ func pollNumber(r *Request) (int64, error) {
 	if len(r.Args.Words) == 0 {
 		return 0, model.Errorf(model.EINVALID, msgNamePoll)
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args.Words[0], "#"), 10, 64)
+	id, err := parseNumber(r.Args.Words[0])
 	if err != nil {
 		return 0, model.Errorf(model.EINVALID, msgBadPollNumber, r.Args.Words[0])
 	}
