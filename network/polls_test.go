@@ -395,6 +395,9 @@ func TestAuditNumbersAVotesSlots(t *testing.T) {
 				got = append(got, log.SlotNumbers[id])
 			}
 		}
+		if log.Names[w.gh.ID] != "Kwame" {
+			t.Errorf("the voter of poll:N/person:M is not named: %v", log.Names)
+		}
 		slices.Sort(got)
 		if !slices.Equal(got, []int{1, 3}) {
 			t.Errorf("the vote's slots by number: %v, want [1 3] (numbers %v)", got, log.SlotNumbers)

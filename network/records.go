@@ -39,24 +39,31 @@ func (s *Service) Audit(ctx context.Context, c Caller, f model.AuditFilter) (Aud
 	if err != nil {
 		return AuditLog{}, err
 	}
+	// Only the people and polls the entries name are read: a page of the
+	// log costs what it shows, not the roster's size.
 	out := AuditLog{Entries: entries, Names: map[int64]string{}, SlotNumbers: map[int64]int{}}
-	named, polls := false, map[int64]bool{}
+	people, polls := map[int64]bool{}, map[int64]bool{}
 	for _, a := range entries {
-		if !named && strings.Contains(a.Subject, "person:") {
-			people, err := s.store.People(ctx, model.PeopleFilter{})
-			if err != nil {
-				return AuditLog{}, err
-			}
-			for _, p := range people {
-				out.Names[p.ID] = p.Name
-			}
-			named = true
-		}
-		rest, ok := strings.CutPrefix(a.Subject, "poll:")
-		if !ok {
+		kind, rest, _ := strings.Cut(a.Subject, ":")
+		if kind != "person" && kind != "poll" {
 			continue
 		}
-		rest, _, _ = strings.Cut(rest, "/")
+		rest, person, _ := strings.Cut(rest, "/person:")
+		if kind == "person" {
+			person = rest
+		}
+		if id, err := strconv.ParseInt(person, 10, 64); err == nil && !people[id] {
+			people[id] = true
+			switch p, err := s.store.Person(ctx, id); {
+			case err == nil:
+				out.Names[id] = p.Name
+			case model.ErrorCode(err) != model.ENOTFOUND:
+				return AuditLog{}, err
+			}
+		}
+		if kind != "poll" {
+			continue
+		}
 		id, err := strconv.ParseInt(rest, 10, 64)
 		if err != nil || polls[id] {
 			continue
