@@ -320,9 +320,6 @@ func auditPollSlots(w *Reply, v any) string {
 	return w.semicolons(parts...)
 }
 
-// pollStatusNames are a poll's states as the audit log writes them.
-var pollStatusNames = map[model.PollStatus]string{model.PollOpen: msgPollStatusOpen, model.PollClosed: msgPollStatusClosed}
-
 // auditLabels name the fields of the audit log's records, by the names
 // their JSON carries.
 var auditLabels = map[string]string{

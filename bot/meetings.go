@@ -586,12 +586,13 @@ func placeOf(loc *time.Location) string {
 	return strings.ReplaceAll(name, "_", " ")
 }
 
-// The catalog's names of answers and meeting statuses.
+// The catalog's names of answers, meeting statuses and poll statuses.
 var (
 	responseNames = map[model.Response]string{model.ResponseYes: msgResponseYes, model.ResponseNo: msgResponseNo,
 		model.ResponseMaybe: msgResponseMaybe, model.ResponseNone: msgResponseNone, model.ResponseDelegate: msgResponseDelegated}
 	meetingStatusNames = map[model.MeetingStatus]string{model.MeetingDraft: msgMeetingDraft, model.MeetingScheduled: msgMeetingIsScheduled,
 		model.MeetingCancelled: msgMeetingIsCancelled, model.MeetingHeld: msgMeetingHeld}
+	pollStatusNames = map[model.PollStatus]string{model.PollOpen: msgPollStatusOpen, model.PollClosed: msgPollStatusClosed}
 )
 
 func (w *Reply) response(r model.Response) string {

@@ -150,8 +150,6 @@ const (
 	msgFieldRespondedAt   = "answered"
 	msgFieldResponseStamp = "answer's own date"
 	msgFieldSlots         = "slots"
-	msgPollStatusOpen     = "open for answers"
-	msgPollStatusClosed   = "closed"
 	msgFieldStage         = "stage"
 	msgFieldFollowUp      = "follow up"
 	msgFieldDeadline      = "deadline"
@@ -222,6 +220,8 @@ const (
 	msgMeetingIsScheduled = "scheduled"
 	msgMeetingIsCancelled = "cancelled"
 	msgMeetingHeld        = "held"
+	msgPollStatusOpen     = "open for answers"
+	msgPollStatusClosed   = "closed"
 )
 
 // Series, reminders, attendance, the outbox and the clock.
