@@ -46,25 +46,26 @@ func (e *Engine) cycleCommands() []*Command {
 }
 
 // parseSpan reads a duration with days: "14d", "2d12h", "90m", "2h".
-func parseSpan(s string) (time.Duration, error) {
-	s = strings.TrimSpace(strings.ToLower(s))
+func parseSpan(typed string) (time.Duration, error) {
+	s := strings.TrimSpace(strings.ToLower(typed))
+	bad := model.Errorf(model.EINVALID, msgBadSpan, typed)
 	var d time.Duration
 	if i := strings.IndexByte(s, 'd'); i > 0 {
 		n, err := strconv.Atoi(s[:i])
 		if err != nil || n < 0 {
-			return 0, model.Errorf(model.EINVALID, msgBadSpan, s)
+			return 0, bad
 		}
 		d, s = time.Duration(n)*24*time.Hour, s[i+1:]
 	}
 	if s != "" {
 		rest, err := time.ParseDuration(s)
 		if err != nil || rest < 0 {
-			return 0, model.Errorf(model.EINVALID, msgBadSpan, s)
+			return 0, bad
 		}
 		d += rest
 	}
 	if d <= 0 {
-		return 0, model.Errorf(model.EINVALID, msgBadSpan, s)
+		return 0, bad
 	}
 	return d, nil
 }

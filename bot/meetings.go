@@ -119,9 +119,9 @@ func meetingChangeOf(m model.Meeting, keys []string, opts map[string]string) (ne
 			}
 			ch.End = &t
 		case "duration":
-			d, err := time.ParseDuration(v)
-			if err != nil || d <= 0 {
-				return ch, model.FieldErrorf(k, model.EINVALID, msgBadDuration, v)
+			d, err := parseSpan(v)
+			if err != nil {
+				return ch, inField(err, k)
 			}
 			ch.Duration = &d
 		case "venue":

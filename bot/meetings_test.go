@@ -101,6 +101,9 @@ func TestMeetingBadInput(t *testing.T) {
 			{`invite 1 Narnia`, model.ENOTFOUND, "Narnia"},
 			{`invite 1 guest not-an-address name=X`, model.EINVALID, "e-mail address"},
 			{`invite 1 Peru`, model.ENOTFOUND, "no active focal point"},
+			{`meeting change 1 duration=2dx`, model.EINVALID, `"2dx" is not a duration`},
+			{`meeting change 1 duration=0h`, model.EINVALID, `"0h" is not a duration`},
+			{`meeting change 1 duration=15d`, model.EINVALID, "more than 14 days"},
 		} {
 			w.refuses(t, "sec", c.line, c.code, c.says)
 		}
@@ -108,6 +111,19 @@ func TestMeetingBadInput(t *testing.T) {
 			t.Errorf("rsvp perhaps not: %s", r.Text())
 		}
 	})
+}
+
+// A meeting's duration is written as a series' is, days included.
+func TestMeetingDurationInDays(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/d.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	r := w.as("sec@example.org", `meeting create title="Retreat" start="2012-09-29 10:00" duration=2d tz=America/New_York venue=NY`)
+	if r.Code != "" || !strings.Contains(r.Text(), "Mon 1 Oct 2012, 10:00") {
+		t.Fatalf("duration=2d: %s", r.Text())
+	}
+	if r := w.as("sec@example.org", "meeting change 1 duration=1d6h"); r.Code != "" || !strings.Contains(r.Text(), "Sun 30 Sep 2012, 16:00") {
+		t.Errorf("duration=1d6h: %s", r.Text())
+	}
 }
 
 func TestFeedLink(t *testing.T) {

@@ -162,7 +162,6 @@ const (
 const (
 	msgMeetingCreated      = "Meeting %d created: %s"
 	msgMeetingInviteHint   = "Invite people with: invite %d all (or a regional group, countries, people, or guest <e-mail> name=\"…\"); see who answered with: status %d"
-	msgBadDuration         = "%q is not a duration: write it like 7h or 90m."
 	msgBadWhen             = "%q is not a date and time: write it as YYYY-MM-DD HH:MM, e.g. 2012-09-29 10:00 (or HH:MM for the end)."
 	msgUnknownMeetingField = "Unknown meeting field %q: use one of %s."
 	msgNameMeeting         = "Say which meeting, by its number (see meetings)."
