@@ -8,7 +8,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"strings"
@@ -112,7 +111,7 @@ func (r *Request) Actor() model.Actor {
 	if r.Person == nil {
 		return model.Actor{Label: r.Caller.label()}
 	}
-	return model.Actor{PersonID: r.Person.ID, Label: personLabel(*r.Person)}
+	return model.ActorOf(*r.Person)
 }
 
 // caller is the request's caller for the services.
@@ -128,16 +127,6 @@ func (c Caller) label() string {
 		return "<@" + c.SlackID + ">"
 	}
 	return "unknown"
-}
-
-func personLabel(p model.Person) string {
-	switch {
-	case p.Email != "":
-		return fmt.Sprintf("%s <%s>", p.Name, p.Email)
-	case p.SlackID != "":
-		return fmt.Sprintf("%s <@%s>", p.Name, p.SlackID)
-	}
-	return p.Name
 }
 
 // Reply is what the engine answers: lines of text in the caller's language.

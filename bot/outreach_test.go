@@ -166,3 +166,19 @@ func TestOutreachBadInputChangesNothing(t *testing.T) {
 		}
 	})
 }
+
+// A member of the secretariat made from FOCALBOT_SECRETARIAT is named by
+// their address, so their notes read "boot@example.org", not the address
+// twice.
+func TestOutreachNoteByBootstrappedSecretariat(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/o.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	if err := s.EnsureSecretariat(context.Background(), []string{"boot@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	w.as("boot@example.org", "outreach log Kenya Called the mission")
+	got := w.as("boot@example.org", "outreach Kenya").Text()
+	if !strings.Contains(got, " boot@example.org: Called the mission") || strings.Contains(got, "<boot@example.org>") {
+		t.Errorf("outreach Kenya:\n%s", got)
+	}
+}

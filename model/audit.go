@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // AuditEntry records one change made by a person: who, what, when, and the
 // subject's state before and after (as JSON, empty when it did not exist).
@@ -20,6 +23,25 @@ type AuditEntry struct {
 type Actor struct {
 	PersonID int64  // 0 for the system or the command line
 	Label    string // e.g. "Ana Ruiz <ana@example.org>", "system", "import (cli)"
+}
+
+// ActorOf is p as the actor of a change: their name and address, e.g.
+// "Ana Ruiz <ana@example.org>" or "Ana Ruiz <@U024BE7LH>". Someone whose
+// name is their address (a member of the secretariat bootstrapped from
+// FOCALBOT_SECRETARIAT, before `me set name`) is named by it once.
+func ActorOf(p Person) Actor {
+	a := Actor{PersonID: p.ID, Label: p.Name}
+	switch {
+	case p.Email != "" && strings.EqualFold(p.Name, p.Email):
+		a.Label = p.Email
+	case p.Email != "":
+		a.Label = p.Name + " <" + p.Email + ">"
+	case p.SlackID != "" && p.Name == p.SlackID:
+		a.Label = "<@" + p.SlackID + ">"
+	case p.SlackID != "":
+		a.Label = p.Name + " <@" + p.SlackID + ">"
+	}
+	return a
 }
 
 // System is the actor for changes focalbot makes by itself.

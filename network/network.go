@@ -114,14 +114,7 @@ func (c Caller) actor() model.Actor {
 		}
 		return model.Actor{Label: label}
 	}
-	p := *c.Person
-	switch {
-	case p.Email != "":
-		return model.Actor{PersonID: p.ID, Label: p.Name + " <" + p.Email + ">"}
-	case p.SlackID != "":
-		return model.Actor{PersonID: p.ID, Label: p.Name + " <@" + p.SlackID + ">"}
-	}
-	return model.Actor{PersonID: p.ID, Label: p.Name}
+	return model.ActorOf(*c.Person)
 }
 
 // inField names field in a domain error that names none.
