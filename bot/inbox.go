@@ -34,7 +34,7 @@ func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
 	w.Printf(msgInboxLatest)
 	for _, m := range latest {
 		w.Printf(msgInboxLine, w.deadline(m.ReceivedAt.In(e.zone)), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
-			w.mailWord(mailKindWords, m.Kind), m.From, w.said(m.DidMsg, m.Did))
+			w.mailWord(mailKindWords, m.Kind), w.sender(m.From), w.said(m.DidMsg, m.Did))
 	}
 	stopped, err := e.svc.Inbox(ctx, r.caller(), inboxLatest, model.MailHeld, model.MailRefused)
 	if err != nil {
@@ -47,7 +47,7 @@ func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
 	w.Printf(msgInboxStopped)
 	for _, m := range stopped {
 		w.Printf(msgInboxWhy, w.deadline(m.ReceivedAt.In(e.zone)), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
-			w.mailWord(mailKindWords, m.Kind), m.From, w.said(m.ReasonMsg, m.Reason))
+			w.mailWord(mailKindWords, m.Kind), w.sender(m.From), w.said(m.ReasonMsg, m.Reason))
 	}
 	return nil
 }
@@ -59,6 +59,15 @@ func (w *Reply) mailWord(words map[string]string, v string) string {
 		return w.p.Sprintf(m)
 	}
 	return v
+}
+
+// sender is a received mail's sender as inbox shows it: a mail whose
+// From cannot be read has none.
+func (w *Reply) sender(from string) string {
+	if from == "" {
+		return w.p.Sprintf(msgMailNoSender)
+	}
+	return from
 }
 
 // said is a sentence of the inbox in the reader's language; text, as it
@@ -94,6 +103,7 @@ const (
 	msgMailKindBounce  = "delivery report"
 	msgMailKindAuto    = "automatic reply"
 	msgMailKindInvite  = "calendar"
+	msgMailNoSender    = "(sender unknown)"
 )
 
 var mailStatusWords = map[string]string{

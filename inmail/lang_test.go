@@ -64,7 +64,8 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 				"retenu pour le secrétariat ; rien n'a changé",
 				"retenu : mx.globalcentre.example.org signale l'échec de DMARC pour um.example.dk",
 				"an old reason, in English",
-				"le message est illisible : son en-tête est mal formé (",
+				"le message est illisible : son en-tête est mal formé (message: malformed MIME header line: This line is not a header field)",
+				"courriel illisible de (expéditeur inconnu) : ", // a From that cannot be read
 				"  traité  réponse d’agenda de ", // the status and kind too
 				"  refusé  réponse d’agenda de ",
 			}},
@@ -74,7 +75,8 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 				"recorded kwame.asante.gh@gmail.com's answer accepted to meeting 1 (SEQUENCE 0)",
 				"the message is from someone@else.example, who is neither the attendee kwame.asante.gh@gmail.com nor a delegate recorded for them",
 				"an old reason, in English",
-				"the message cannot be read: its header is malformed (",
+				"the message cannot be read: its header is malformed (message: malformed MIME header line: This line is not a header field)",
+				"unreadable mail from (sender unknown): ",
 			}},
 		} {
 			r := engine.Handle(ctx, bot.Caller{Email: c.who}, "inbox")

@@ -123,7 +123,7 @@ func ReadIncoming(raw []byte) (in Incoming, err error) {
 	}()
 	e, err := message.Read(bytes.NewReader(raw))
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-		return Incoming{}, model.Errorf(model.EINVALID, msgBadHeader, err.Error())
+		return Incoming{}, model.Errorf(model.EINVALID, msgBadHeader, model.Clip(strings.TrimSpace(err.Error()), 120))
 	}
 	h := gomail.Header{Header: e.Header}
 	in.MessageID, _ = h.MessageID()

@@ -97,3 +97,13 @@ func (m Msg) Render(sprintf func(format string, args ...any) string) string {
 
 // String is m in English.
 func (m Msg) String() string { return m.Render(fmt.Sprintf) }
+
+// Clip cuts s to at most n characters, an ellipsis saying where: for text
+// from outside (a user's, a library error quoting a line it could not
+// read) shown where it must stay short.
+func Clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

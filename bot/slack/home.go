@@ -131,7 +131,7 @@ func pendingBlocks(pr *message.Printer, lang language.Tag, pending []model.Perso
 		reject := button(actionReject, value, pr.Sprintf(msgButtonReject), "danger")
 		reject.Confirm = confirm(pr.Sprintf(msgConfirmTitle), pr.Sprintf(msgConfirmReject, p.Name), pr.Sprintf(msgConfirmYes), pr.Sprintf(msgConfirmNo))
 		blocks = append(blocks,
-			section(pr.Sprintf(msgHomePendingItem, clip(p.Name, maxTitleShown), i18n.CountryName(lang, c.Alpha2)+i18n.ListSeparator(lang)+bot.RoleName(pr, p.Role))),
+			section(pr.Sprintf(msgHomePendingItem, model.Clip(p.Name, maxTitleShown), i18n.CountryName(lang, c.Alpha2)+i18n.ListSeparator(lang)+bot.RoleName(pr, p.Role))),
 			slackapi.NewActionBlock("pending_"+id, button(actionApprove, value, pr.Sprintf(msgButtonApprove), "primary"), reject))
 	}
 	return blocks
@@ -154,7 +154,7 @@ func draftBlocks(pr *message.Printer, lang language.Tag, drafts []model.Meeting,
 		skip := button(actionSkip, id, pr.Sprintf(msgButtonSkip), "danger")
 		skip.Confirm = confirm(pr.Sprintf(msgConfirmSkipTitle), pr.Sprintf(msgConfirmSkip, model.Identifiers([]any{m.ID, m.Title})...), pr.Sprintf(msgConfirmSkipYes), pr.Sprintf(msgConfirmSkipNo))
 		blocks = append(blocks,
-			section(pr.Sprintf(msgHomeDraftItem, model.Identifiers([]any{m.ID, clip(m.Title, maxTitleShown), when(lang, m), m.ID})...)),
+			section(pr.Sprintf(msgHomeDraftItem, model.Identifiers([]any{m.ID, model.Clip(m.Title, maxTitleShown), when(lang, m), m.ID})...)),
 			slackapi.NewActionBlock("draft_"+id, button(actionSchedule, id, pr.Sprintf(msgButtonSchedule), "primary"), skip))
 	}
 	return blocks
@@ -170,8 +170,8 @@ func more(pr *message.Printer, n int, one, many string) string {
 
 // confirm is a confirmation dialog, each text cut to Slack's limit.
 func confirm(title, text, yes, no string) *slackapi.ConfirmationBlockObject {
-	return slackapi.NewConfirmationBlockObject(plain(clip(title, maxConfirmTitle)), plain(clip(text, maxConfirmText)),
-		plain(clip(yes, maxConfirmWord)), plain(clip(no, maxConfirmWord)))
+	return slackapi.NewConfirmationBlockObject(plain(model.Clip(title, maxConfirmTitle)), plain(model.Clip(text, maxConfirmText)),
+		plain(model.Clip(yes, maxConfirmWord)), plain(model.Clip(no, maxConfirmWord)))
 }
 
 // plain is a plain_text object: Slack shows it as it is, with no markup.
@@ -195,14 +195,6 @@ func section(text string) *slackapi.SectionBlock {
 // fallback is a message's text beside its blocks, which notifications
 // show: escaped like the blocks, and cut short.
 func fallback(text string) string { return cut(escape(text), maxSectionText) }
-
-// clip cuts text from a user to at most n characters, with an ellipsis.
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
-}
 
 // cut cuts escaped text to at most n characters, with an ellipsis, never
 // inside an escape (&lt;) or a piece of markup (<!date…>), which Slack
@@ -232,7 +224,7 @@ func lastIndex(r []rune, c rune) int {
 }
 
 func button(actionID, value, label, style string) *slackapi.ButtonBlockElement {
-	b := slackapi.NewButtonBlockElement(actionID, value, plain(clip(label, maxButtonText)))
+	b := slackapi.NewButtonBlockElement(actionID, value, plain(model.Clip(label, maxButtonText)))
 	if style != "" {
 		b.Style = slackapi.Style(style)
 	}

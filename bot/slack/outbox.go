@@ -112,15 +112,15 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 	if m.Sequence > 0 {
 		heading = msgInvitationChanged
 	}
-	lines := []string{pr.Sprintf(heading, clip(s.Title, maxTitleShown)), pr.Sprintf(msgInvitationWhen, when(lang, m))}
+	lines := []string{pr.Sprintf(heading, model.Clip(s.Title, maxTitleShown)), pr.Sprintf(msgInvitationWhen, when(lang, m))}
 	if s.Venue != "" {
-		lines = append(lines, pr.Sprintf(msgInvitationWhere, clip(s.Venue, maxTitleShown)))
+		lines = append(lines, pr.Sprintf(msgInvitationWhere, model.Clip(s.Venue, maxTitleShown)))
 	}
 	if s.Online != "" {
-		lines = append(lines, pr.Sprintf(msgInvitationOnline, clip(s.Online, maxTitleShown)))
+		lines = append(lines, pr.Sprintf(msgInvitationOnline, model.Clip(s.Online, maxTitleShown)))
 	}
 	if s.Hosts != "" {
-		lines = append(lines, pr.Sprintf(msgInvitationHosts, s.Hosts, clip(s.Organiser, maxTitleShown)))
+		lines = append(lines, pr.Sprintf(msgInvitationHosts, s.Hosts, model.Clip(s.Organiser, maxTitleShown)))
 	}
 	blocks := []slackapi.Block{section(strings.Join(lines, "\n"))} // section escapes all but the live dates
 	if s.Agenda != "" {
@@ -134,7 +134,7 @@ func invitationBlocks(p delivery.Payload) (string, []slackapi.Block) {
 			button(actionRSVPNo, id, pr.Sprintf(msgButtonDecline), "danger"),
 			button(actionDelegate, id, pr.Sprintf(msgButtonDelegate), "")),
 		slackapi.NewContextBlock(blockAnswer, mrkdwn(pr.Sprintf(msgInvitationHow, id))))
-	return fallback(pr.Sprintf(msgInvitationFallback, clip(s.Title, maxTitleShown), i18n.DateMedium(lang, m.Start.In(m.Location())))), blocks
+	return fallback(pr.Sprintf(msgInvitationFallback, model.Clip(s.Title, maxTitleShown), i18n.DateMedium(lang, m.Start.In(m.Location())))), blocks
 }
 
 // say renders a message of the catalog in the network's language, for an
@@ -172,7 +172,7 @@ func pollBlocks(p delivery.Payload) (string, []slackapi.Block) {
 	poll := p.Poll
 	pr, lang := readerPrinter(p)
 	var options []*slackapi.OptionBlockObject
-	lines := []string{pr.Sprintf(msgPollQuestion, clip(poll.Title, maxTitleShown), live(DateToken(lang, poll.Deadline, poll.Slots[0].Location())))}
+	lines := []string{pr.Sprintf(msgPollQuestion, model.Clip(poll.Title, maxTitleShown), live(DateToken(lang, poll.Deadline, poll.Slots[0].Location())))}
 	for i, sl := range poll.Slots {
 		n := strconv.Itoa(i + 1)
 		lines = append(lines, pr.Sprintf(msgPollSlotLabel, i+1, when(lang, model.Meeting{Start: sl.Start, End: sl.End, TimeZone: sl.TimeZone})))
@@ -190,7 +190,7 @@ func pollBlocks(p delivery.Payload) (string, []slackapi.Block) {
 			button(actionPollAnswer, id, pr.Sprintf(msgButtonSendAnswer), "primary")),
 		slackapi.NewContextBlock(blockAnswer, mrkdwn(pr.Sprintf(msgPollHow, id))),
 	}
-	return fallback(pr.Sprintf(msgPollFallback, clip(poll.Title, maxTitleShown))), blocks
+	return fallback(pr.Sprintf(msgPollFallback, model.Clip(poll.Title, maxTitleShown))), blocks
 }
 
 // maxOptionText is the most characters Slack allows an option's text.
@@ -260,7 +260,7 @@ func span(lang language.Tag, start, end time.Time, venue *time.Location) string 
 func outboxText(p delivery.Payload) string {
 	m := p.Meeting
 	pr, lang := readerPrinter(p)
-	title := clip(m.TitleIn(lang.String()), maxTitleShown)
+	title := model.Clip(m.TitleIn(lang.String()), maxTitleShown)
 	switch p.Kind {
 	case model.KindCancel:
 		return pr.Sprintf(msgCancelled, title, when(lang, m))
