@@ -66,7 +66,7 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 				"an old reason, in English",
 				"le message est illisible : son en-tête est mal formé (message: malformed MIME header line: This line is not a header field)",
 				"courriel illisible de (expéditeur inconnu) : ", // a From that cannot be read
-				"  traité  réponse d’agenda de ", // the status and kind too
+				"  traité  réponse d’agenda de ",                // the status and kind too
 				"  refusé  réponse d’agenda de ",
 			}},
 			{secretariatEmail, []string{
