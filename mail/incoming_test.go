@@ -1,10 +1,13 @@
 package mail
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"focalbot/i18n"
+	"focalbot/model"
 )
 
 // TestForgedReadsAuthenticationResults: only a failure the receiving
@@ -97,5 +100,22 @@ func TestReasonsInTheReadersLanguage(t *testing.T) {
 		if got := in.Auto.Render(render); !strings.Contains(got, c.auto) || c.lang != "en" && strings.Contains(got, "an automatic reply") {
 			t.Errorf("%s: Auto reads %q, want %q", c.lang, got, c.auto)
 		}
+	}
+}
+
+// TestBadHeaderSaysLittle: a header that cannot be read is said in one
+// short line, whatever the length of the line the library quotes.
+func TestBadHeaderSaysLittle(t *testing.T) {
+	raw := "From: a@b.example\r\n" + strings.Repeat("x", 5000) + "\r\n\r\nbody\r\n"
+	_, err := ReadIncoming([]byte(raw))
+	if err == nil {
+		t.Fatal("a malformed header was read")
+	}
+	var e *model.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v is no domain error", err)
+	}
+	if got := e.Msg().Render(fmt.Sprintf); strings.ContainsAny(got, "\r\n") || len([]rune(got)) > 150 || !strings.HasPrefix(got, "its header is malformed (message: malformed MIME header line: xxx") {
+		t.Errorf("error: %q", got)
 	}
 }
