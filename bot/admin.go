@@ -26,6 +26,21 @@ func (e *Engine) add(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	w.Printf(msgAdded, e.personLine(w, p, r.Person))
+	return e.notInvited(ctx, w, r, p)
+}
+
+// notInvited tells the secretariat, as someone joins the roster or is
+// approved, of the meetings to come that they are not invited to (an
+// earlier "invite <meeting> all" could not take them), with the command
+// that invites them.
+func (e *Engine) notInvited(ctx context.Context, w *Reply, r *Request, p model.Person) error {
+	meetings, err := e.svc.NotInvitedTo(ctx, r.caller(), p)
+	if err != nil {
+		return err
+	}
+	for _, m := range meetings {
+		w.Printf(msgNotInvitedYet, m.ID, m.TitleIn(w.Language()), p.Name, m.ID, p.ID)
+	}
 	return nil
 }
 
@@ -91,7 +106,7 @@ func (e *Engine) decided(ctx context.Context, w *Reply, r *Request, id int64, ap
 			return err
 		}
 		w.Printf(msgApproved, e.personLine(w, p, r.Person))
-		return nil
+		return e.notInvited(ctx, w, r, p)
 	}
 	p, err := e.svc.Reject(ctx, r.caller(), id)
 	if err != nil {

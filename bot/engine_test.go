@@ -406,3 +406,34 @@ func TestUpdateThatChangesNothing(t *testing.T) {
 		t.Errorf("%d person.update entries, want 1 (the title)", updates)
 	}
 }
+
+// TestJoiningSaysWhichMeetingsToInvite: someone approved or added as a
+// focal point or alternate while a meeting is coming, to which "invite
+// all" went before they were on the roster, is named with the command that
+// invites them; a draft, a meeting they are invited to and a role that is
+// not invited say nothing.
+func TestJoiningSaysWhichMeetingsToInvite(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
+		w := newWorld(t, s)
+		w.as("sec@example.org", `meeting create title="Second meeting" start="2012-09-29 10:00" venue=NY`)
+		w.as("sec@example.org", `meeting create title="Draft" start="2012-10-29 10:00" venue=NY draft=yes`)
+		w.as("sec@example.org", "invite 1 all")
+		got := w.as("sec@example.org", "approve pending@example.org").Text()
+		if want := "Meeting 1, Second meeting, is coming, and Alejandro Torres is not invited to it: invite 1 #5 invites them."; !strings.Contains(got, want) || strings.Contains(got, "Draft") {
+			t.Errorf("approve:\n%s\nwant %q", got, want)
+		}
+		if r := w.as("sec@example.org", "invite 1 #5"); !strings.Contains(r.Text(), "1 newly invited") {
+			t.Errorf("the command the hint gives: %s", r.Text())
+		}
+		if got := w.as("sec@example.org", "add new@example.org name=Nadia country=Peru role=alternate").Text(); !strings.Contains(got, "Nadia is not invited to it: invite 1 #8") {
+			t.Errorf("add:\n%s", got)
+		}
+		if got := w.as("sec@example.org", "add obs2@example.org name=Oscar role=observer").Text(); strings.Contains(got, "not invited") {
+			t.Errorf("an observer added:\n%s", got)
+		}
+		w.as("sec@example.org", "update new@example.org status=inactive")
+		if got := w.as("sec@example.org", "approve target@example.org").Text(); !strings.Contains(got, "invite 1 #7") {
+			t.Errorf("approve:\n%s", got)
+		}
+	})
+}

@@ -95,6 +95,7 @@ const (
 	msgUpdated             = "Updated: %s"
 	msgUpdatedNothing      = "Nothing to change, these are the details already: %s"
 	msgApproved            = "Approved: %s"
+	msgNotInvitedYet       = "Meeting %d, %s, is coming, and %s is not invited to it: invite %d #%d invites them."
 	msgRejected            = "Rejected the registration of %s."
 	msgNoPending           = "No registrations are waiting."
 	msgPendingHeader       = "%d registrations waiting for approval (approve <person> or reject <person>):"

@@ -40,7 +40,7 @@ func (e *Engine) AddPerson(ctx context.Context, caller Caller, changes []network
 			return err
 		}
 		w.Printf(msgAdded, e.personLine(w, p, r.Person))
-		return nil
+		return e.notInvited(ctx, w, r, p)
 	})
 }
 

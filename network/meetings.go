@@ -705,6 +705,42 @@ func (s *Service) NextMeeting(ctx context.Context, c Caller) (Next, error) {
 	return out, nil
 }
 
+// NotInvitedTo are the scheduled meetings not yet started that p, an
+// active focal point or alternate, is not invited to: what the secretariat
+// may want to invite someone to as they join the roster or are approved
+// (an earlier "invite <meeting> all" did not take them). Nothing for
+// anyone else.
+//
+// Errors: EFORBIDDEN for a caller not of the secretariat; EINTERNAL.
+func (s *Service) NotInvitedTo(ctx context.Context, c Caller, p model.Person) ([]model.Meeting, error) {
+	if err := c.requireSecretariat(); err != nil {
+		return nil, err
+	}
+	if p.Status != model.StatusActive || p.Role != model.RoleFocalPoint && p.Role != model.RoleAlternate {
+		return nil, nil
+	}
+	now := s.clock.Now()
+	coming, err := s.store.Meetings(ctx, model.MeetingFilter{EndsAfter: now, Statuses: []model.MeetingStatus{model.MeetingScheduled}})
+	if err != nil || len(coming) == 0 {
+		return nil, err
+	}
+	invs, err := s.store.InvitationsOf(ctx, p.ID, p.Email)
+	if err != nil {
+		return nil, err
+	}
+	invited := make(map[int64]bool, len(invs))
+	for _, inv := range invs {
+		invited[inv.MeetingID] = true
+	}
+	var out []model.Meeting
+	for _, m := range coming {
+		if m.Start.After(now) && !invited[m.ID] {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
 // Meetings are the meetings the caller may see (canSeeMeeting), earliest
 // first.
 //

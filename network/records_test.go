@@ -44,6 +44,9 @@ func TestRecordsAreTheSecretariats(t *testing.T) {
 			if _, err := f.svc.Drafts(ctx, c); model.ErrorCode(err) != model.EFORBIDDEN {
 				t.Errorf("Drafts by %s: %v, want EFORBIDDEN", name, err)
 			}
+			if _, err := f.svc.NotInvitedTo(ctx, c, *f.gh.Person); model.ErrorCode(err) != model.EFORBIDDEN {
+				t.Errorf("NotInvitedTo by %s: %v, want EFORBIDDEN", name, err)
+			}
 		}
 		if _, err := f.svc.FeedToken(ctx, stranger, false); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Errorf("FeedToken off the roster: %v, want EFORBIDDEN", err)
