@@ -279,21 +279,22 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 			}
 			codes = append(codes, c.Alpha2)
 		}
+		before := a.Countries
 		if a, err = e.svc.RecordAttendance(ctx, r.caller(), id, codes); err != nil {
 			return err
 		}
+		// A list replaces the one before: say whom it drops, so that
+		// "attendance 1 Peru", meant to add Peru, is seen for what it did.
+		if dropped := slices.DeleteFunc(slices.Clone(before), func(c string) bool { return slices.Contains(a.Countries, c) }); len(dropped) > 0 {
+			defer w.Printf(msgAttendanceDropped, len(dropped), i18n.CountryNames(w.lang, dropped), id)
+		}
 	}
 	m, codes := a.Meeting, a.Countries
-	var names []string
-	for _, code := range codes {
-		c, _ := model.CountryByCode(code)
-		names = append(names, w.countryName(c))
-	}
 	if len(codes) == 0 {
 		w.Printf(msgAttendanceNone, m.ID, m.TitleIn(w.Language()), w.meetingStatus(m.Status), m.ID)
 		return nil
 	}
-	w.Printf(msgAttendance, m.ID, m.TitleIn(w.Language()), w.meetingStatus(m.Status), len(codes), strings.Join(names, ", "))
+	w.Printf(msgAttendance, m.ID, m.TitleIn(w.Language()), w.meetingStatus(m.Status), len(codes), i18n.CountryNames(w.lang, codes))
 	return nil
 }
 

@@ -241,6 +241,7 @@ const (
 	msgUnmutedAll         = "You will get reminders again."
 	msgUnmuted            = "You will get reminders for meeting %d again."
 	msgAttendance         = "%d. %s (%s): %d countries came — %s"
+	msgAttendanceDropped  = "This list replaces the one recorded before: %d countries are no longer recorded as having come (%s). To add a country, give the whole list: attendance %d <country>, <country>, …"
 	msgAttendanceNone     = "%d. %s (%s): no attendance recorded yet. Record it with: attendance %d <country>, <country>, …"
 	msgOutboxEmpty        = "Nothing has been sent or queued."
 	msgOutboxCounts       = "%d messages: %d sent, %d waiting, %d failed, %d replaced by a newer one, %d skipped. The latest:"
@@ -295,6 +296,7 @@ var plurals = []i18n.Plural{
 	{Key: msgPendingHeader, Arg: 1, One: "%d registration waiting for approval (approve <person> or reject <person>):"},
 	{Key: msgStatusPendingMail, Arg: 1, One: "%d message is waiting to be sent."},
 	{Key: msgAttendance, Arg: 4, One: "%d. %s (%s): %d country came — %s"},
+	{Key: msgAttendanceDropped, Arg: 1, One: "This list replaces the one recorded before: %d country is no longer recorded as having come (%s). To add a country, give the whole list: attendance %d <country>, <country>, …"},
 	{Key: msgOutboxCounts, Arg: 1, One: "%d message: %d sent, %d waiting, %d failed, %d replaced by a newer one, %d skipped. The latest:"},
 	{Key: msgClockAdvanced, Arg: 2, One: "The bot's time is now %s (%d scheduler tick on the way)."},
 	{Key: msgOutreachHeader, Arg: 1, One: "Outreach: %d country without an active focal point."},

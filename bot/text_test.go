@@ -102,6 +102,22 @@ func TestAttendanceNotYetRecorded(t *testing.T) {
 	}
 }
 
+// TestAttendanceSaysWhatAListDrops: a new list replaces the one before,
+// and the answer names the countries it no longer counts, with how to add
+// one instead; a list that drops none says nothing of it.
+func TestAttendanceSaysWhatAListDrops(t *testing.T) {
+	after := clock.Fixed(start.AddDate(0, 2, 0)) // meetingNumbered's meeting is a month after start
+	s := storetest.Open(t, t.TempDir()+"/f.db", after)
+	w := newWorld(t, s)
+	meetingNumbered(t, s, 7)
+	w.engine = bot.New(s, after, slog.New(slog.DiscardHandler), time.UTC)
+	w.expect(t, "sec", "attendance 7 Ghana, Denmark, Peru", "3 countries came — Denmark, Ghana, Peru", "replaces")
+	w.expect(t, "sec", "attendance 7 Ghana, Denmark, Peru, Chile", "4 countries came", "replaces")
+	w.expect(t, "sec", "attendance 7 Chile",
+		"1 country came — Chile\nThis list replaces the one recorded before: 3 countries are no longer recorded as having come (Denmark, Ghana, Peru). To add a country, give the whole list: attendance 7 <country>", "")
+	w.expect(t, "sec", "attendance 7", "1 country came — Chile", "replaces")
+}
+
 // TestAnswersInWords: yes and no rather than true and false, and an audit
 // log with field labels, countries by name and times in the secretariat's
 // zone, never Go field names or raw timestamps.
