@@ -95,10 +95,11 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 				return err
 			}
 		case "tz":
-			if _, err := model.LoadZone(o[k]); err != nil {
+			loc, err := model.LoadZone(o[k])
+			if err != nil {
 				return err
 			}
-			sr.TimeZone = o[k]
+			sr.TimeZone = loc.String()
 		case "duration":
 			if sr.Duration, err = parseSpan(o[k]); err != nil {
 				return err

@@ -437,3 +437,21 @@ func TestJoiningSaysWhichMeetingsToInvite(t *testing.T) {
 		}
 	})
 }
+
+// TestZoneTypedLoosely: a zone typed in lower case or as its city is
+// stored as its IANA name, for a profile and a meeting alike.
+func TestZoneTypedLoosely(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/z.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	if got := w.as("fp@example.org", "me set tz accra").Text(); !strings.Contains(got, "Time zone: Africa/Accra") {
+		t.Errorf("me set tz accra:\n%s", got)
+	}
+	p, err := s.PersonByEmail(context.Background(), "fp@example.org")
+	if err != nil || p.TimeZone != "Africa/Accra" {
+		t.Errorf("stored zone %q, %v", p.TimeZone, err)
+	}
+	if got := w.as("sec@example.org", `meeting create title="M" start="2012-09-29 10:00" tz="europe/copenhagen" venue=Copenhagen`).Text(); !strings.Contains(got, "CEST (Copenhagen time)") {
+		t.Errorf("meeting create tz=europe/copenhagen:\n%s", got)
+	}
+	w.refuses(t, "fp", "me set tz geneva", model.EINVALID, `Unknown time zone "geneva"`)
+}

@@ -221,10 +221,48 @@ func LoadZone(name string) (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, Errorf(EINVALID, "Unknown time zone %q: use an IANA name such as Europe/Copenhagen or America/New_York.", name)
+		if loc = guessZone(name); loc == nil {
+			return nil, Errorf(EINVALID, "Unknown time zone %q: use an IANA name such as Europe/Copenhagen or America/New_York.", name)
+		}
 	}
 	zones.Store(name, loc)
 	return loc, nil
+}
+
+// zoneAreas are the areas of the IANA names of places ("Africa/Accra").
+var zoneAreas = []string{"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
+
+// guessZone is the zone a name typed loosely means: in another case
+// ("africa/accra", "AMERICA/NEW_YORK"), with spaces for underscores
+// ("America/New York"), or a city alone ("Accra", "new york"), written as
+// the IANA name is; nil when none is. The *time.Location it gives is named
+// by the IANA name, which is what a caller stores (Location.String).
+func guessZone(typed string) *time.Location {
+	name := strings.Join(strings.Fields(typed), "_")
+	if name == "" || strings.ContainsAny(name, ".\\") {
+		return nil
+	}
+	// Each word capitalised: "new_york" is New_York, "port-au-prince" is
+	// Port-Au-Prince (the database writes Port-au-Prince: not found, then).
+	words := []rune(strings.ToLower(name))
+	for i := range words {
+		if i == 0 || strings.ContainsRune("/_-", words[i-1]) {
+			words[i] = unicode.ToUpper(words[i])
+		}
+	}
+	cased := string(words)
+	candidates := []string{cased, strings.ToUpper(name)} // "utc", "est5edt"
+	if !strings.Contains(name, "/") {
+		for _, area := range zoneAreas {
+			candidates = append(candidates, area+"/"+cased)
+		}
+	}
+	for _, c := range candidates {
+		if loc, err := time.LoadLocation(c); err == nil && c != "Local" {
+			return loc
+		}
+	}
+	return nil
 }
 
 // validLanguage accepts a BCP 47-like tag: 2–3 letters, then optional

@@ -55,7 +55,10 @@ var Fields = []Field{
 		if v == "" {
 			return nil
 		}
-		_, err := model.LoadZone(v)
+		loc, err := model.LoadZone(v)
+		if err == nil {
+			p.TimeZone = loc.String() // the IANA name, however it was typed
+		}
 		return err
 	}},
 	{Key: "language", get: func(p *model.Person) string { return p.Language }, aliases: []string{"lang"}, clear: true, set: func(p *model.Person, v string) error {
