@@ -224,6 +224,7 @@ func LoadZone(name string) (*time.Location, error) {
 		if loc = guessZone(name); loc == nil {
 			return nil, Errorf(EINVALID, "Unknown time zone %q: use an IANA name such as Europe/Copenhagen or America/New_York.", name)
 		}
+		name = loc.String() // a loose spelling is not kept: there is no end to them
 	}
 	zones.Store(name, loc)
 	return loc, nil
