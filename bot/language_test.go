@@ -294,6 +294,9 @@ func TestProfileNamesItsLanguage(t *testing.T) {
 		{"me set language pt-br", "Language: Brazilian Portuguese (pt-BR)", true},
 		{"me set title Director", "Language: Brazilian Portuguese (pt-BR)", false}, // said once, when set
 		{"me set language es", "Idioma: español (es)", false},
+		{"me set language French", "Langue : français (fr)", false}, // a name, in any of the six
+		{"me set language русский", "Язык: русский (ru)", false},
+		{`me set language "chinois"`, "语言：简体中文（zh-Hans）", false},
 	} {
 		got := w.as("sec@example.org", st.line).Text()
 		if !strings.Contains(got, st.want) || strings.Contains(got, unserved) != st.unserved {
@@ -303,4 +306,5 @@ func TestProfileNamesItsLanguage(t *testing.T) {
 	if got := w.as("sec@example.org", "me set language de").Text(); !strings.Contains(got, "focalbot does not write German yet: it answers you in English.") {
 		t.Errorf("me set language de answers:\n%s", got)
 	}
+	w.refuses(t, "sec", "me set language Klingon", model.EINVALID, "or the name of one of the six languages focalbot writes, such as French")
 }

@@ -175,7 +175,7 @@ func (p *Person) Problems() []error {
 		add(err)
 	}
 	if p.Language != "" && !validLanguage(p.Language) {
-		add(Errorf(EINVALID, "Unknown language %q: use a code such as en, fr, es or ar.", p.Language))
+		add(Errorf(EINVALID, "Unknown language %q: use a code such as en, fr, es or ar, or the name of one of the six languages focalbot writes, such as French.", p.Language))
 	}
 	return out
 }

@@ -62,6 +62,9 @@ var Fields = []Field{
 		return err
 	}},
 	{Key: "language", get: func(p *model.Person) string { return p.Language }, aliases: []string{"lang"}, clear: true, set: func(p *model.Person, v string) error {
+		if code, ok := match.Language(v); ok { // "French", "français"
+			v = code
+		}
 		p.Language = strings.ToLower(v)
 		return nil
 	}},
