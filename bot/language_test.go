@@ -63,6 +63,11 @@ func TestReaderLanguage(t *testing.T) {
 		if after := w.snapshot(); after != before {
 			t.Error("a refused language changed something")
 		}
+		// A guest's language by its name, as a profile's.
+		w.as("sec@example.org", `invite 1 guest es@example.org name="Ana" language=español`)
+		if inv, err := s.InvitationByEmail(ctx, 1, "es@example.org"); err != nil || inv.Language != "es" {
+			t.Errorf("a guest invited with language=español: %q, %v", inv.Language, err)
+		}
 
 		// The guest's invitation goes out in French.
 		items, err := s.Outbox(ctx, model.OutboxFilter{MeetingID: 1})

@@ -363,8 +363,11 @@ func textLanguage(key, lang string) (string, error) {
 }
 
 // guestLanguage reads a guest's language=: one of the languages focalbot
-// writes.
+// writes, by its code or its name (as a profile's, match.Language).
 func guestLanguage(v string) (string, error) {
+	if code, ok := match.Language(v); ok {
+		v = code
+	}
 	if !i18n.Supported(v) {
 		return "", model.FieldErrorf("language", model.EINVALID, msgGuestLanguage, v)
 	}
