@@ -179,10 +179,16 @@ func (e *Engine) facilitators(ctx context.Context, w *Reply, r *Request) error {
 	if len(codes) == 0 {
 		return errUsage
 	}
-	if _, err := e.svc.SetFacilitators(ctx, r.caller(), codes); err != nil {
+	_, was, err := e.svc.SetFacilitators(ctx, r.caller(), codes)
+	if err != nil {
 		return err
 	}
 	w.Printf(msgFacilitatorsSet, strings.Join(names, i18n.ListSeparator(w.lang)))
+	// The list replaces the group: say whom it drops, so that "facilitators
+	// Germany", meant to add Germany, is seen for what it did.
+	if dropped := slices.DeleteFunc(slices.Clone(was), func(c string) bool { return slices.Contains(codes, c) }); len(dropped) > 0 {
+		w.Printf(msgFacilitatorsDropped, i18n.CountryNames(w.lang, dropped))
+	}
 	return nil
 }
 

@@ -455,3 +455,14 @@ func TestZoneTypedLoosely(t *testing.T) {
 	}
 	w.refuses(t, "fp", "me set tz geneva", model.EINVALID, `Unknown time zone "geneva"`)
 }
+
+// TestFacilitatorsSayWhatTheyDrop: a group replaces the one before, and
+// the answer names the countries no longer in it; a group that keeps
+// every country says nothing of it.
+func TestFacilitatorsSayWhatTheyDrop(t *testing.T) {
+	w := newWorld(t, storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start)))
+	w.expect(t, "sec", "facilitators Australia, Costa Rica, Denmark, Ghana", "The facilitating group is now: Australia, Costa Rica, Denmark, Ghana.", "No longer")
+	w.expect(t, "sec", "facilitators Australia, Costa Rica, Denmark, Ghana, Germany", "Ghana, Germany.", "No longer")
+	w.expect(t, "sec", "facilitators Germany",
+		"The facilitating group is now: Germany.\nNo longer in it: Australia, Costa Rica, Denmark, Ghana. To add a country, give the whole group: facilitators <country>", "")
+}

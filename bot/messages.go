@@ -105,6 +105,7 @@ const (
 	msgNetworkFieldEmpty   = "The network's %s cannot be empty."
 	msgNetworkUnknownField = "Unknown network setting %q: use name=, secretariat= or address=."
 	msgFacilitatorsSet     = "The facilitating group is now: %s."
+	msgFacilitatorsDropped = "No longer in it: %s. To add a country, give the whole group: facilitators <country>, <country>, …"
 
 	msgAuditEmpty   = "No changes recorded."
 	msgAuditNoMatch = "No person or country matches %q."

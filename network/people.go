@@ -374,26 +374,26 @@ func (s *Service) SetNetwork(ctx context.Context, c Caller, set NetworkSettings)
 }
 
 // SetFacilitators makes the countries, by alpha-2 code, the network's
-// facilitating group.
+// facilitating group; was is the group before.
 //
 // Errors: EFORBIDDEN unless the caller is of the secretariat; EINVALID for
 // no country or an unknown code; EINTERNAL otherwise.
-func (s *Service) SetFacilitators(ctx context.Context, c Caller, codes []string) (model.Network, error) {
+func (s *Service) SetFacilitators(ctx context.Context, c Caller, codes []string) (now model.Network, was []string, err error) {
 	if err := c.requireSecretariat(); err != nil {
-		return model.Network{}, err
+		return model.Network{}, nil, err
 	}
 	if len(codes) == 0 {
-		return model.Network{}, model.Errorf(model.EINVALID, msgNoFacilitators)
+		return model.Network{}, nil, model.Errorf(model.EINVALID, msgNoFacilitators)
 	}
 	n, err := s.store.Network(ctx)
 	if err != nil {
-		return model.Network{}, err
+		return model.Network{}, nil, err
 	}
-	n.FacilitatingGroup = codes
+	was, n.FacilitatingGroup = n.FacilitatingGroup, codes
 	if err := s.store.SetNetwork(ctx, c.Actor(), n); err != nil {
-		return model.Network{}, err
+		return model.Network{}, nil, err
 	}
-	return n, nil
+	return n, was, nil
 }
 
 // Roster lists the people of the countries given by alpha-2 code (all,

@@ -239,10 +239,10 @@ func TestAddPersonAndProfile(t *testing.T) {
 		if model.ErrorField(err) != "name" {
 			t.Fatalf("empty name: %v", err)
 		}
-		if n, err := pp.svc.SetFacilitators(ctx, network.As(pp.sec), []string{"GH", "DK"}); err != nil || len(n.FacilitatingGroup) != 2 {
+		if n, was, err := pp.svc.SetFacilitators(ctx, network.As(pp.sec), []string{"GH", "DK"}); err != nil || len(n.FacilitatingGroup) != 2 || len(was) == 0 {
 			t.Fatalf("facilitators: %+v, %v", n, err)
 		}
-		_, err = pp.svc.SetFacilitators(ctx, network.As(kofi), []string{"GH"})
+		_, _, err = pp.svc.SetFacilitators(ctx, network.As(kofi), []string{"GH"})
 		wantCode(t, err, model.EFORBIDDEN)
 	})
 }
