@@ -158,6 +158,10 @@ func (e *Engine) revoke(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
+	if r.Person != nil && p.ID == r.Person.ID {
+		w.Printf(msgRevokedSelf, w.role(p.Role))
+		return nil
+	}
 	w.Printf(msgRevoked, p.Name, w.role(p.Role))
 	return nil
 }

@@ -325,6 +325,9 @@ func TestRegistrationWorkflow(t *testing.T) {
 			{"sec@example.org", "pending", "Only the secretariat"},
 			{"alt@example.org", "facilitators australia, costa rica, DNK, GH", "Australia, Costa Rica, Denmark, Ghana"},
 			{"fp@example.org", "country Ghana", "facilitating group"},
+			{"alt@example.org", "grant secretariat obs@example.org", "is now a member"},
+			{"alt@example.org", "revoke secretariat alt@example.org role=alternate", "You are no longer a member of the secretariat; you are now alternate."},
+			{"alt@example.org", "pending", "Only the secretariat"},
 		}
 		for _, st := range steps {
 			r := w.as(st.as, st.line)

@@ -102,6 +102,7 @@ const (
 	msgGranted             = "%s is now a member of the secretariat."
 	msgGrantedActive       = "%s was %s: with the role, they are active."
 	msgRevoked             = "%s is no longer a member of the secretariat; they are now %s."
+	msgRevokedSelf         = "You are no longer a member of the secretariat; you are now %s. The secretariat's commands are closed to you from now on."
 	msgNetworkFieldEmpty   = "The network's %s cannot be empty."
 	msgNetworkUnknownField = "Unknown network setting %q: use name=, secretariat= or address=."
 	msgFacilitatorsSet     = "The facilitating group is now: %s."
