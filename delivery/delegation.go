@@ -117,7 +117,10 @@ const (
 	msgAnswerKept     = "Your answer stands: you need not answer again."
 	msgAnswerDelegate = "You sent %s in your place: their answer counts for your country."
 	msgSentBy         = "%s sends you in their place: your answer counts for your country."
-	msgCountryNudge   = "We have not had an answer from %s yet. As its alternate, please make sure your country answers: your focal point can accept or decline in their calendar, or you can write to the secretariat, who records the answer."
+	// The same, to an invitee who answers for no country (a guest).
+	msgAnswerDelegateOwn = "You sent %s in your place: their answer counts as yours."
+	msgSentByOwn         = "%s sends you in their place: your answer counts as theirs."
+	msgCountryNudge      = "We have not had an answer from %s yet. As its alternate, please make sure your country answers: your focal point can accept or decline in their calendar, or you can write to the secretariat, who records the answer."
 )
 
 // explain fills in what an update or a delegated invitation says besides
@@ -126,11 +129,15 @@ func (v *view) explain(p Payload) {
 	if p.Country != "" && p.Kind == model.KindNudge {
 		v.CountryNudge = v.T(msgCountryNudge, countryName(v.Lang, p.Country))
 	}
+	sentBy, answerDelegate := msgSentBy, msgAnswerDelegate
+	if p.Invitee.Country == "" {
+		sentBy, answerDelegate = msgSentByOwn, msgAnswerDelegateOwn
+	}
 	if d := p.Invitee.DelegatedFrom; d != nil {
-		v.SentBy = v.T(msgSentBy, d.Name)
+		v.SentBy = v.T(sentBy, d.Name)
 	}
 	if d := p.Invitee.DelegatedTo; d != nil && !v.Cancelled {
-		v.Answer = v.T(msgAnswerDelegate, d.Name)
+		v.Answer = v.T(answerDelegate, d.Name)
 	}
 	old := p.Previous
 	if old == nil || v.Cancelled {

@@ -38,6 +38,10 @@ type Invitee struct {
 	SlackID  string
 	TimeZone string // the reader's zone; empty when unknown
 	Language string
+	// Country is the country the invitee answers for (alpha-2), empty for
+	// a guest invited without one and in payloads planned before it was
+	// kept: what a delegation's sentences say the answer counts for.
+	Country string `json:",omitempty"`
 	// Answer is the invitee's answer as an update that keeps answers shows
 	// it in their calendar (their ATTENDEE's PARTSTAT); "" asks for one
 	// (NEEDS-ACTION), as every first invitation and every move does.
@@ -247,9 +251,10 @@ func (pl Planner) Reminder(kind model.OutboxKind, offset time.Duration, m model.
 // they can be reached by, keyed by key.
 func (pl Planner) forInvitee(p Payload, m model.Meeting, inv model.Invitation, person *model.Person, key func(model.Channel) string, links ...Links) []model.OutboxItem {
 	p.Meeting, p.Organiser = m, pl.Organiser
-	p.Invitee = Invitee{Name: inv.Name, Email: inv.Email, Language: inv.Language}
+	p.Invitee = Invitee{Name: inv.Name, Email: inv.Email, Language: inv.Language, Country: inv.Country}
 	if person != nil {
-		p.Invitee = Invitee{PersonID: person.ID, Name: person.Name, Email: person.Email, SlackID: person.SlackID, TimeZone: person.TimeZone, Language: person.Language}
+		p.Invitee = Invitee{PersonID: person.ID, Name: person.Name, Email: person.Email, SlackID: person.SlackID, TimeZone: person.TimeZone,
+			Language: person.Language, Country: inv.Country}
 	}
 	for _, l := range links {
 		withLinks(&p, inv, l)

@@ -197,14 +197,14 @@ func TestDelegateSendsAColleagueWhoAnswersForTheCountry(t *testing.T) {
 		if k.Params.Get(ical.ParamParticipationStatus) != "DELEGATED" || !strings.EqualFold(k.Params.Get(ical.ParamDelegatedTo), "mailto:"+ama) {
 			t.Errorf("the focal point's ATTENDEE: %v", k.Params)
 		}
-		if !strings.Contains(text, "Kofi Mensah sends you in their place") {
+		if !strings.Contains(text, "Kofi Mensah sends you in their place: your answer counts for your country.") {
 			t.Errorf("the delegate's mail does not say who sent her:\n%s", text)
 		}
 		// Kofi's calendar is told too, at the same SEQUENCE: he delegated to her.
 		mine := f.itemsTo(t, m.ID, kofi)
 		text, ev = render(t, mine[len(mine)-1])
 		if k := attendee(ev, kofi); len(mine) != 2 || k == nil || k.Params.Get(ical.ParamParticipationStatus) != "DELEGATED" ||
-			ev.Props.Get(ical.PropSequence).Value != "0" || attendee(ev, ama) == nil || !strings.Contains(text, "You sent Ama Owusu in your place") {
+			ev.Props.Get(ical.PropSequence).Value != "0" || attendee(ev, ama) == nil || !strings.Contains(text, "You sent Ama Owusu in your place: their answer counts for your country.") {
 			t.Errorf("Kofi's calendar after he sent Ama (%d messages):\n%s\n%v", len(mine), text, ev.Props.Values(ical.PropAttendee))
 		}
 
@@ -243,6 +243,36 @@ func TestDelegateSendsAColleagueWhoAnswersForTheCountry(t *testing.T) {
 		entries, err := s.Audit(ctx, model.AuditFilter{Subject: "meeting:" + itoa(m.ID)})
 		if err != nil || !hasAction(entries, "invitation.delegate") {
 			t.Errorf("no invitation.delegate in the audit log: %v", err)
+		}
+	})
+}
+
+// TestAGuestsDelegateAnswersForThem: a guest invited without a country who
+// sends a colleague is told that the colleague's answer counts as theirs,
+// and the colleague that theirs counts as the guest's: no country is
+// spoken of.
+func TestAGuestsDelegateAnswersForThem(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(meetingsNow), func(t *testing.T, s *storage.Store) {
+		f := newMeetingsFixture(t, s)
+		f.withOrganiser(s)
+		ctx := context.Background()
+		m := f.create(t, false)
+		const guest, colleague = "guest@mission.example.org", "colleague@mission.example.org"
+		if _, err := f.svc.Invite(ctx, f.sec, m.ID, network.Selection{Guest: &model.Invitation{Name: "Ana Ruiz", Email: guest}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Delegate(ctx, network.Caller{Email: guest, Label: guest}, m.ID, network.Delegate{Email: colleague, Name: "Luis Paz"}); err != nil {
+			t.Fatal(err)
+		}
+		for to, want := range map[string]string{
+			colleague: "Ana Ruiz sends you in their place: your answer counts as theirs.",
+			guest:     "You sent Luis Paz in your place: their answer counts as yours.",
+		} {
+			items := f.itemsTo(t, m.ID, to)
+			text, _ := render(t, items[len(items)-1])
+			if !strings.Contains(text, want) || strings.Contains(text, "your country") {
+				t.Errorf("to %s:\n%s\nwant %q", to, text, want)
+			}
 		}
 	})
 }

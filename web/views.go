@@ -132,6 +132,9 @@ const (
 	msgLabelDelegateTitle  = "Their title (optional)"
 	msgLabelDelegateSend   = "Send the invitation to my colleague"
 	msgLabelDelegated      = "You sent %s in your place: their answer counts for your country."
+	// The same, to an invitee who answers for no country (a guest).
+	msgLabelDelegateHintOwn = "Your colleague gets the invitation in your place, and their answer counts as yours."
+	msgLabelDelegatedOwn    = "You sent %s in your place: their answer counts as yours."
 )
 
 // The answers as the page shows them.
@@ -184,6 +187,7 @@ type invitationView struct {
 	MutePath, RevokePath  string
 	DelegatePath          string
 	Delegated             string // who was sent in the reader's place, in a sentence
+	DelegateHint          string // what sending a colleague does
 	Form                  delegateForm
 }
 
@@ -205,7 +209,7 @@ func (rd reader) labels(keys ...string) map[string]string {
 // L are the labels the templates show, by their constant's text.
 var pageLabels = []string{msgLabelWhen, msgLabelYourTime, msgLabelWhere, msgLabelOnline, msgLabelAgenda, msgLabelYourAnswer,
 	msgLabelAnswerHint, msgLabelStopReminder, msgLabelRevokeLegend, msgLabelRevoke, msgLabelPollQuestion, msgLabelPollSend,
-	msgLabelPollHint, msgLabelMuteButton, msgLabelBackToPage, msgLabelDelegateLegend, msgLabelDelegateHint,
+	msgLabelPollHint, msgLabelMuteButton, msgLabelBackToPage, msgLabelDelegateLegend,
 	msgLabelDelegateEmail, msgLabelDelegateName, msgLabelDelegateTitle, msgLabelDelegateSend}
 
 func newInvitationView(lk network.Linked, page, csrf, problem string) invitationView {
@@ -214,8 +218,13 @@ func newInvitationView(lk network.Linked, page, csrf, problem string) invitation
 	v := invitationView{frame: rd.frame(m.TitleIn(lang)), L: rd.labels(pageLabels...), Invitee: rd.p.Sprintf(msgLabelInvitee, inv.Name),
 		Where: calendar.Location(m), Online: m.OnlineURL, Agenda: m.AgendaIn(lang), CSRF: csrf, Error: problem,
 		MutePath: page + "/mute", RevokePath: page + "/revoke", DelegatePath: page + "/delegate"}
+	hint, delegated := msgLabelDelegateHint, msgLabelDelegated
+	if inv.Country == "" {
+		hint, delegated = msgLabelDelegateHintOwn, msgLabelDelegatedOwn
+	}
+	v.DelegateHint = rd.p.Sprintf(hint)
 	if lk.Delegate != nil {
-		v.Delegated = rd.p.Sprintf(msgLabelDelegated, lk.Delegate.Name)
+		v.Delegated = rd.p.Sprintf(delegated, lk.Delegate.Name)
 	}
 	v.VenueTime, v.ReaderTime = rd.times(m.Start, m.End, m.Location(), lk.Zone)
 	if inv.Response == "" || inv.Response == model.ResponseNone {
@@ -354,7 +363,7 @@ var pages = template.Must(template.New("pages").Parse(`
 <fieldset>
 <legend>{{index .L "Send a colleague instead"}}</legend>
 <input type="hidden" name="csrf" value="{{.CSRF}}">
-<p class="hint">{{index .L "Your colleague gets the invitation in your place, and their answer counts for your country."}}</p>
+<p class="hint">{{.DelegateHint}}</p>
 {{with .Form}}{{if and .Error (not .Field)}}<p class="error" role="alert" id="delegate-error">{{.Error}}</p>{{end}}{{end}}
 <div class="field"><label for="delegate-email">{{index .L "Their e-mail address"}}</label>
 <input type="email" id="delegate-email" name="email" value="{{.Form.Email}}" autocomplete="off" required{{if eq .Form.Field "email"}} aria-invalid="true" aria-describedby="delegate-email-error"{{end}}>

@@ -119,6 +119,10 @@ func TestGuestLink(t *testing.T) {
 		if !strings.Contains(page, "Invitation for Ana Ruiz") || strings.Contains(page, "Your time") {
 			t.Errorf("guest's page:\n%s", page)
 		}
+		// A guest answers for no country: a colleague's answer counts as theirs.
+		if !strings.Contains(page, "their answer counts as yours.") || strings.Contains(page, "your country") {
+			t.Errorf("guest's page, sending a colleague:\n%s", page)
+		}
 		if resp, _ := post(t, link, url.Values{"answer": {"no"}, "csrf": {csrfOf(t, page)}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("POST: %d", resp.StatusCode)
 		}
@@ -409,7 +413,8 @@ func TestDelegateOnThePage(t *testing.T) {
 		w := newWorld(t, s)
 		link := linkIn(t, w.mailTo(t, w.gh.Email, "Invitation:"))
 		_, page := get(t, link)
-		if !strings.Contains(page, "<legend>Send a colleague instead</legend>") || !strings.Contains(page, `<label for="delegate-email">`) {
+		if !strings.Contains(page, "<legend>Send a colleague instead</legend>") || !strings.Contains(page, `<label for="delegate-email">`) ||
+			!strings.Contains(page, "their answer counts for your country.") {
 			t.Fatalf("no delegation form:\n%s", page)
 		}
 		csrf := csrfOf(t, page)
