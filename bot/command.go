@@ -157,9 +157,9 @@ func (e *Engine) coreCommands() []*Command {
 			Description: "Invite focal points and alternates, or a guest, to a meeting.",
 			Examples:    []string{"invite 1 all", "invite 1 WEOG", "invite 1 Ghana, Denmark", `invite 1 guest amb@mission.example.org name="Amb. Jane Doe" country=Brazil`},
 			Access:      Secretariat, Run: e.invite},
-		{Name: "status", Usage: "<meeting> [yes | maybe | no | none | delegated | <country> | <regional group>] [page <n>]",
-			Description: "Who was invited and who answered what, by country and regional group; 50 invitees a page, or only those of one answer, country or group.",
-			Examples:    []string{"status 1", "status 1 page 2", "status 1 Ghana", "status 1 declined"}, Access: Secretariat, Run: e.meetingStatus},
+		{Name: "status", Usage: "[meeting] [yes | maybe | no | none | delegated | <country> | <regional group>] [page <n>]",
+			Description: "Who was invited and who answered what, by country and regional group; 50 invitees a page, or only those of one answer, country or group. Without a meeting, the next one the secretariat organises.",
+			Examples:    []string{"status 1", "status", "status 1 page 2", "status 1 Ghana", "status 1 declined"}, Access: Secretariat, Run: e.meetingStatus},
 		{Name: "audit", Usage: "[person | country]", Description: "Show recent changes, for one person or country.",
 			Examples: []string{"audit", "audit Ghana", "audit kofi@mfa.gov.gh"}, Access: Secretariat, Run: e.audit},
 	}

@@ -147,3 +147,21 @@ func TestFeedLink(t *testing.T) {
 		t.Errorf("feed reset: %s", reset)
 	}
 }
+
+// TestStatusAloneIsTheNextMeeting: status without a meeting is the next
+// one the secretariat organises, as next and rsvp take it; with none to
+// come it says so.
+func TestStatusAloneIsTheNextMeeting(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/s.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	if r := w.as("sec@example.org", "status"); r.Code != model.ENOTFOUND || !strings.Contains(r.Text(), "meeting create") {
+		t.Errorf("status with no meeting to come: %s %s", r.Code, r.Text())
+	}
+	w.as("sec@example.org", `meeting create title="Later" start="2012-10-29 10:00" venue=NY`)
+	w.as("sec@example.org", `meeting create title="Sooner" start="2012-09-29 10:00" venue=NY`)
+	w.as("sec@example.org", "invite 2 Ghana")
+	alone, numbered := w.as("sec@example.org", "status").Text(), w.as("sec@example.org", "status 2").Text()
+	if alone != numbered || !strings.Contains(alone, "2. Sooner") {
+		t.Errorf("status:\n%s\nstatus 2:\n%s", alone, numbered)
+	}
+}

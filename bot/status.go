@@ -113,6 +113,13 @@ func parseStatusArgs(w *Reply, r *Request) (id int64, f statusFilter, page int, 
 // (the counts are of all of them), but only the names near the page are
 // folded and sorted, and only a page of them is written.
 func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error {
+	if len(r.Args.Words) == 0 { // status alone: the next meeting the secretariat organises
+		next, err := e.svc.NextMeeting(ctx, r.caller())
+		if err != nil {
+			return err
+		}
+		r.Args.Words = []string{strconv.FormatInt(next.Meeting.ID, 10)}
+	}
 	id, f, page, err := parseStatusArgs(w, r)
 	if err != nil {
 		return err

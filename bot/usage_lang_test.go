@@ -92,7 +92,7 @@ func TestUsageInReaderLanguage(t *testing.T) {
 		for _, c := range []struct{ lang, line, want string }{
 			{"fr", "country", "Syntaxe : country <nom ou code>\n  p. ex. country Côte d'Ivoire"},
 			{"fr", "meeting change", "Syntaxe : meeting change <réunion> field=value … (champs : title, start, "},
-			{"fr", "status", "Syntaxe : status <réunion> [yes | maybe | no | none | delegated | <pays> | <groupe régional>] [page <n>]"},
+			{"fr", "attendance", "Syntaxe : attendance <réunion>"},
 			{"ar", "poll answer", "الاستخدام: poll answer <الاستطلاع> <أرقام المواعيد، مثل 1,3 | none>"},
 			{"ar", "outreach log", "الاستخدام: outreach log <البلد> <الملاحظة…> [follow up YYYY-MM-DD]"},
 			{"ru", "approve", "Синтаксис: approve <лицо>"},
