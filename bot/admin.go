@@ -273,6 +273,12 @@ func (e *Engine) changes(w *Reply, action, before, after string, slots map[int64
 	var b, a map[string]any
 	_ = json.Unmarshal([]byte(before), &b)
 	_ = json.Unmarshal([]byte(after), &a)
+	if action == auditAttendance { // the countries that came, a list
+		var bl, al []any
+		_ = json.Unmarshal([]byte(before), &bl)
+		_ = json.Unmarshal([]byte(after), &al)
+		b, a = map[string]any{"Attended": bl}, map[string]any{"Attended": al}
+	}
 	var keys []string
 	for k := range a {
 		keys = append(keys, k)
@@ -358,8 +364,12 @@ var auditLabels = map[string]string{
 	"Secretariat": msgFieldSecretariat, "FacilitatingGroup": msgFieldFacilitators, "Response": msgFieldResponse,
 	"RespondedAt": msgFieldRespondedAt, "ResponseStamp": msgFieldResponseStamp, "Stage": msgFieldStage, "FollowUp": msgFieldFollowUp, "Deadline": msgFieldDeadline,
 	"SlotIDs": msgFieldSlots, "Slots": msgFieldSlots, "Text": msgFieldText, "Author": msgFieldAuthor, "At": msgFieldAt,
-	"Invitees": msgFieldInvitees, "Titles": msgFieldTitles, "Agendas": msgFieldAgendas,
+	"Invitees": msgFieldInvitees, "Titles": msgFieldTitles, "Agendas": msgFieldAgendas, "Attended": msgFieldAttended,
 }
+
+// auditAttendance is the action of recording a meeting's attendance, whose
+// record is the list of the countries that came.
+const auditAttendance = "meeting.attendance"
 
 // auditHidden reports whether a field of the audit log's records is
 // bookkeeping that nobody reads: numbers that link records (a delegation's

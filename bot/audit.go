@@ -60,6 +60,7 @@ const (
 	msgFieldJobTitle = "job title"
 	msgFieldTitles   = "title in other languages"
 	msgFieldAgendas  = "agenda in other languages"
+	msgFieldAttended = "countries that came"
 	msgAuditInLang   = "%s: %s"
 
 	// msgSemicolons joins the parts of a line, as each language

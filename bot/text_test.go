@@ -116,6 +116,7 @@ func TestAttendanceSaysWhatAListDrops(t *testing.T) {
 	w.expect(t, "sec", "attendance 7 Chile",
 		"1 country came — Chile\nThis list replaces the one recorded before: 3 countries are no longer recorded as having come (Denmark, Ghana, Peru). To add a country, give the whole list: attendance 7 <country>", "")
 	w.expect(t, "sec", "attendance 7", "1 country came — Chile", "replaces")
+	w.expect(t, "sec", "audit", `attendance recorded meeting 7  countries that came: "Chile, Denmark, Ghana, Peru" → "Chile"`, "")
 }
 
 // TestAnswersInWords: yes and no rather than true and false, and an audit
