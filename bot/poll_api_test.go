@@ -30,7 +30,7 @@ func TestAnswerPoll(t *testing.T) {
 		}{
 			{"a focal point answers", "fp@example.org", []int{2, 1}, "", "Thank you: for poll 1, the slots you can attend are now: 1, 2."},
 			{"none", "alt@example.org", nil, "", "Thank you: for poll 1, you can attend none of the slots."},
-			{"a slot the poll lacks", "fp@example.org", []int{3}, model.EINVALID, `"3" is not a slot of poll 1: give numbers from 1 to 2, e.g. 1,3, or none.`},
+			{"a slot the poll lacks", "fp@example.org", []int{3}, model.EINVALID, `"3" is not a slot of poll 1: give numbers from 1 to 2, e.g. 1,2, or none.`},
 			{"an observer", "obs@example.org", []int{1}, model.EFORBIDDEN, "Only active focal points and alternates answer polls, for their country."},
 			{"someone not on the roster", "who@example.org", []int{1}, model.EFORBIDDEN, "You are not on the roster yet."},
 		}

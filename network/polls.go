@@ -29,7 +29,7 @@ type PollStore interface {
 
 // What the polls services answer.
 const (
-	msgBadSlotNumber = "%q is not a slot of poll %d: give numbers from 1 to %d, e.g. 1,3, or none."
+	msgBadSlotNumber = "%q is not a slot of poll %d: give numbers from 1 to %d, e.g. 1,2, or none." // a poll has 2 slots at least
 	msgPollStillOpen = "Poll %d is still open: close it first with poll close %d, and see the ranking."
 	msgPollNoMeeting = "Poll %d is not for a meeting: create one at slot %d with meeting create title=\"%s\" start=\"%s\" end=\"%s\" tz=%s venue=\"…\" draft=yes"
 	msgMeetingClosed = "Meeting %d is %s: it can no longer change."

@@ -108,7 +108,7 @@ const (
 	msgConfirmSkipNo      = "Keep it"
 	msgPollQuestion       = "*Which of these times can you attend for %s?* Tick them and send your answer by %s."
 	msgPollSlotLabel      = "%d. %s"
-	msgPollHow            = "Or answer with `/focal poll answer %s 1,3` (or `none`). You can change your answer until the poll closes."
+	msgPollHow            = "Or answer with `/focal poll answer %s 1,2` (or `none`). You can change your answer until the poll closes."
 	msgPollFallback       = "A poll: which times can you attend for %s?"
 	msgButtonSendAnswer   = "Send my answer"
 	msgNudge              = "*Reminder:* %s, %s. We have not had your answer: `/focal rsvp yes|maybe|no %d`, or `/focal mute %d`."
