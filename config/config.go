@@ -157,9 +157,11 @@ func Load(getenv func(string) string) (Config, error) {
 	if !i18n.Supported(c.Language) {
 		return Config{}, fmt.Errorf("FOCALBOT_LANGUAGE: focalbot does not write %q: use en, ar, zh-Hans, fr, ru or es", c.Language)
 	}
-	if _, err := model.LoadZone(c.TimeZone); err != nil {
+	loc, err := model.LoadZone(c.TimeZone)
+	if err != nil {
 		return Config{}, fmt.Errorf("FOCALBOT_TZ: unknown time zone %q (use an IANA name such as America/New_York)", c.TimeZone)
 	}
+	c.TimeZone = loc.String() // the IANA name, as chat reads zones ("new york": America/New_York)
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return Config{}, fmt.Errorf("FOCALBOT_LOG_FORMAT: %q is not a log format (use text or json)", c.LogFormat)
 	}

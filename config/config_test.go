@@ -31,7 +31,7 @@ func TestFileAndEnvironment(t *testing.T) {
 	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Load(env(map[string]string{"FOCALBOT_CONFIG": file, "FOCALBOT_TZ": "Africa/Accra", "FOCALBOT_LOG_LEVEL": "debug"}))
+	c, err := Load(env(map[string]string{"FOCALBOT_CONFIG": file, "FOCALBOT_TZ": "africa/accra", "FOCALBOT_LOG_LEVEL": "debug"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestFileAndEnvironment(t *testing.T) {
 		t.Errorf("the file's data dir was not used: %+v", c)
 	}
 	if c.TimeZone != "Africa/Accra" {
-		t.Errorf("the environment should win over the file: tz = %q", c.TimeZone)
+		t.Errorf("the environment should win over the file, and the zone be its IANA name: tz = %q", c.TimeZone)
 	}
 	if !reflect.DeepEqual(c.Secretariat, []string{"U0SECRET01", "ruth@example.org"}) || c.ConsoleUser() != "ruth@example.org" {
 		t.Errorf("secretariat = %v, console user %q", c.Secretariat, c.ConsoleUser())
