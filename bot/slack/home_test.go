@@ -105,8 +105,16 @@ func TestAppHome(t *testing.T) {
 	}
 	next(t, fs.homes, "Ama's refreshed home")
 
+	// A meeting is coming, to which Mette, pending, was not invited: the
+	// approval names it, with the command that invites her.
+	m := model.Meeting{Title: "Network meeting", Start: t0.AddDate(0, 1, 0), End: t0.AddDate(0, 1, 0).Add(7 * time.Hour),
+		TimeZone: "America/New_York", Venue: "New York", Status: model.MeetingScheduled}
+	if err := b.store.CreateMeeting(context.Background(), model.System, &m); err != nil {
+		t.Fatal(err)
+	}
 	b.interaction(click("U2", actionApprove, "#3"))
-	if got := next(t, fs.posts, "the approval"); got.Channel != "DU2" || !strings.Contains(got.Text, "Mette Holm") {
+	if got := next(t, fs.posts, "the approval"); got.Channel != "DU2" || !strings.Contains(got.Text, "Mette Holm") ||
+		!strings.Contains(got.Text, fmt.Sprintf("Mette Holm is not invited to it: invite %d #3 invites them.", m.ID)) {
 		t.Errorf("approval %+v", got)
 	}
 	if home := string(next(t, fs.homes, "Ruth's refreshed home")); strings.Contains(home, `"action_id":"approve"`) {
@@ -180,7 +188,8 @@ func TestModals(t *testing.T) {
 		t.Errorf("Lars = %+v, %v", lars, err)
 	}
 
-	if ack := b.interaction(submission("U1", modalProfile, map[string]string{"name": "Ama Owusu", "title": "Ambassador", "tz": "Africa/Accra"}, nil)); ack != "" {
+	// A zone typed as its city is kept as its IANA name.
+	if ack := b.interaction(submission("U1", modalProfile, map[string]string{"name": "Ama Owusu", "title": "Ambassador", "tz": "accra"}, nil)); ack != "" {
 		t.Fatalf("good profile acked with %s", ack)
 	}
 	next(t, fs.posts, "the profile's answer")
