@@ -307,12 +307,23 @@ func (e *Engine) meetingCancel(ctx context.Context, w *Reply, r *Request) error 
 	if err != nil {
 		return err
 	}
-	m, err := e.svc.CancelMeeting(ctx, r.caller(), id)
+	m, told, err := e.svc.CancelMeeting(ctx, r.caller(), id)
 	if err != nil {
 		return err
 	}
-	w.Printf(msgMeetingCancelled, m.ID, m.TitleIn(w.Language()))
+	w.cancelled(m, told)
 	return nil
+}
+
+// cancelled says that m is cancelled, and who is told: every invitee, or
+// nobody when none had been sent an invitation (a draft, or a meeting
+// nobody was invited to).
+func (w *Reply) cancelled(m model.Meeting, told int) {
+	if told == 0 {
+		w.Printf(msgMeetingCancelledUntold, m.ID, m.TitleIn(w.Language()))
+		return
+	}
+	w.Printf(msgMeetingCancelled, m.ID, m.TitleIn(w.Language()))
 }
 
 func (e *Engine) invite(ctx context.Context, w *Reply, r *Request) error {

@@ -46,11 +46,11 @@ func (e *Engine) ScheduleMeeting(ctx context.Context, c Caller, id int64) *Reply
 // does.
 func (e *Engine) CancelMeeting(ctx context.Context, c Caller, id int64) *Reply {
 	w, _ := e.call(ctx, c, "cancel meeting", func(ctx context.Context, w *Reply, r *Request) error {
-		m, err := e.svc.CancelMeeting(ctx, r.caller(), id)
+		m, told, err := e.svc.CancelMeeting(ctx, r.caller(), id)
 		if err != nil {
 			return err
 		}
-		w.Printf(msgMeetingCancelled, m.ID, m.TitleIn(w.Language()))
+		w.cancelled(m, told)
 		return nil
 	})
 	return w

@@ -236,7 +236,7 @@ func TestMeetingChangeHandsItsEmailsToTheDispatcher(t *testing.T) {
 		}
 		w.sent(t, 2*people, 2*onSlack)
 		newMail("change", people)
-		if _, err := w.svc.CancelMeeting(ctx, w.sec, m.ID); err != nil {
+		if _, _, err := w.svc.CancelMeeting(ctx, w.sec, m.ID); err != nil {
 			t.Fatal(err)
 		}
 		w.sent(t, 3*people, 3*onSlack)

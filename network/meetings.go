@@ -326,30 +326,31 @@ func (s *Service) inviteSeriesInvitees(ctx context.Context, c Caller, m model.Me
 
 // CancelMeeting cancels meeting id. A scheduled meeting's sequence rises
 // and every invitee's calendar removes it; a draft was seen by nobody, and
-// nobody is told.
+// nobody is told. told is how many invitees are told.
 //
 // Errors: EFORBIDDEN for a caller not of the secretariat; ENOTFOUND;
 // ECONFLICT for a meeting cancelled already or held; EINTERNAL.
-func (s *Service) CancelMeeting(ctx context.Context, c Caller, id int64) (model.Meeting, error) {
+func (s *Service) CancelMeeting(ctx context.Context, c Caller, id int64) (m model.Meeting, told int, err error) {
 	if err := c.requireSecretariat(); err != nil {
-		return model.Meeting{}, err
+		return model.Meeting{}, 0, err
 	}
 	people, err := s.peopleByID(ctx)
 	if err != nil {
-		return model.Meeting{}, err
+		return model.Meeting{}, 0, err
 	}
-	m, err := s.updateMeeting(ctx, c, id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
+	m, err = s.updateMeeting(ctx, c, id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
 		tell, err := m.Cancel()
 		if err != nil || !tell {
 			return nil, err
 		}
+		told = len(invs)
 		return s.planAll(model.KindCancel, *m, invs, people), nil
 	})
 	if err != nil {
-		return model.Meeting{}, err
+		return model.Meeting{}, 0, err
 	}
 	s.kick()
-	return m, nil
+	return m, told, nil
 }
 
 // Selection is whom Invite invites: every active focal point and alternate

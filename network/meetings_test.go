@@ -116,7 +116,7 @@ func TestChangeMeetingRaisesSequenceOnlyForChangesInviteesSee(t *testing.T) {
 		if err != nil || ch.After.Start.In(ny).Hour() != start.Hour() || ch.After.TimeZone != "America/New_York" {
 			t.Fatalf("new zone: %v, start %v", err, ch.After.Start.In(ny))
 		}
-		if _, err := f.svc.CancelMeeting(ctx, f.sec, m.ID); err != nil {
+		if _, _, err := f.svc.CancelMeeting(ctx, f.sec, m.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.svc.ChangeMeeting(ctx, f.sec, m.ID, network.MeetingChange{Title: ptr("Again")}); model.ErrorCode(err) != model.ECONFLICT {
@@ -141,7 +141,7 @@ func TestScheduleAndCancel(t *testing.T) {
 		if _, err := f.svc.ScheduleMeeting(ctx, f.sec, d.ID); model.ErrorCode(err) != model.ECONFLICT {
 			t.Fatalf("scheduling twice: %v", err)
 		}
-		m, err := f.svc.CancelMeeting(ctx, f.sec, d.ID)
+		m, _, err := f.svc.CancelMeeting(ctx, f.sec, d.ID)
 		if err != nil || m.Sequence != 1 || len(f.outbox(t, d.ID)) != 4 {
 			t.Fatalf("cancelling: %v, seq %d, %d messages", err, m.Sequence, len(f.outbox(t, d.ID)))
 		}
@@ -150,11 +150,11 @@ func TestScheduleAndCancel(t *testing.T) {
 		if _, err := f.svc.Invite(ctx, f.sec, d2.ID, network.Selection{All: true}); err != nil {
 			t.Fatal(err)
 		}
-		m, err = f.svc.CancelMeeting(ctx, f.sec, d2.ID)
+		m, _, err = f.svc.CancelMeeting(ctx, f.sec, d2.ID)
 		if err != nil || m.Sequence != 0 || len(f.outbox(t, d2.ID)) != 0 {
 			t.Fatalf("cancelling a draft: %v, seq %d, %d messages", err, m.Sequence, len(f.outbox(t, d2.ID)))
 		}
-		if _, err := f.svc.CancelMeeting(ctx, f.gh, d.ID); model.ErrorCode(err) != model.EFORBIDDEN {
+		if _, _, err := f.svc.CancelMeeting(ctx, f.gh, d.ID); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Fatalf("a focal point cancelled: %v", err)
 		}
 	})
@@ -239,7 +239,7 @@ func TestRespondPrecedence(t *testing.T) {
 		if _, err := f.svc.Respond(ctx, f.dk, m.ID, model.ResponseYes); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("someone not invited answered: %v", err)
 		}
-		if _, err := f.svc.CancelMeeting(ctx, f.sec, m.ID); err != nil {
+		if _, _, err := f.svc.CancelMeeting(ctx, f.sec, m.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.svc.Respond(ctx, f.gh, m.ID, model.ResponseYes); model.ErrorCode(err) != model.ECONFLICT {

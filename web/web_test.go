@@ -247,7 +247,7 @@ func TestLinkThatNoLongerWorks(t *testing.T) {
 		if resp, _ := get(t, other); resp.StatusCode != http.StatusOK {
 			t.Fatalf("another invitee's link: %d", resp.StatusCode)
 		}
-		if _, err := w.svc.CancelMeeting(ctx, network.As(w.sec), w.meeting.ID); err != nil {
+		if _, _, err := w.svc.CancelMeeting(ctx, network.As(w.sec), w.meeting.ID); err != nil {
 			t.Fatal(err)
 		}
 		resp, body = get(t, other)
