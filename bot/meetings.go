@@ -271,7 +271,11 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 		w.Printf(msgMeetingSaved, m.ID, w.yesNo(m.Public), reminderList(m))
 		return nil
 	}
-	w.Printf(msgMeetingChanged, m.ID, m.Sequence)
+	if res.Told == 0 {
+		w.Printf(msgMeetingChangedUntold, m.ID, m.Sequence)
+	} else {
+		w.Printf(msgMeetingChanged, m.ID, m.Sequence)
+	}
 	e.showMeeting(w, m, r)
 	return nil
 }

@@ -174,6 +174,7 @@ const (
 	msgMeetingUnchanged       = "Nothing changed in meeting %d."
 	msgDraftChanged           = "Meeting %d changed; it is a draft, so nobody is told until you schedule it."
 	msgMeetingChanged         = "Meeting %d changed (version %d); every invitee is sent an update."
+	msgMeetingChangedUntold   = "Meeting %d changed (version %d); nobody has been sent an invitation to it yet, so nobody is told."
 	msgMeetingScheduled       = "Meeting %d is scheduled (%s). Invitations on their way: %d."
 	msgMeetingCancelled       = "Meeting %d, %s, is cancelled; every invitee is told."
 	msgMeetingCancelledUntold = "Meeting %d, %s, is cancelled; nobody had been sent an invitation to it, so nobody is told."

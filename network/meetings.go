@@ -206,6 +206,7 @@ func (s *Service) CreateMeeting(ctx context.Context, c Caller, ch MeetingChange,
 // new version.
 type Changed struct {
 	Before, After model.Meeting
+	Told          int // the invitees sent the new version
 }
 
 // Announced reports whether the change was sent to the invitees.
@@ -231,6 +232,7 @@ func (s *Service) ChangeMeeting(ctx context.Context, c Caller, id int64, ch Meet
 		return Changed{}, err
 	}
 	var before model.Meeting
+	told := 0
 	after, err := s.updateMeeting(ctx, c, id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
 		before = *m
 		before.Hosts = slices.Clone(m.Hosts)
@@ -243,12 +245,13 @@ func (s *Service) ChangeMeeting(ctx context.Context, c Caller, id int64, ch Meet
 		if !m.Revise(before) {
 			return nil, nil
 		}
+		told = len(invs)
 		return s.planRevision(before, *m, invs, people), nil
 	})
 	if err != nil {
 		return Changed{}, err
 	}
-	out := Changed{Before: before, After: after}
+	out := Changed{Before: before, After: after, Told: told}
 	if out.Announced() {
 		s.kick()
 	}
