@@ -169,7 +169,6 @@ const (
 	msgUnknownMeetingField    = "Unknown meeting field %q: use one of %s."
 	msgNameMeeting            = "Say which meeting, by its number (see meetings)."
 	msgBadMeetingNumber       = "%q is not a meeting number: see meetings."
-	msgMeetingClosed          = "Meeting %d is %s: it can no longer change."
 	msgMeetingAlready         = "Meeting %d is %s already."
 	msgMeetingUnchanged       = "Nothing changed in meeting %d."
 	msgDraftChanged           = "Meeting %d changed; it is a draft, so nobody is told until you schedule it."

@@ -429,6 +429,9 @@ func (e *Engine) pollPick(ctx context.Context, w *Reply, r *Request) error {
 	case m.Status == model.MeetingDraft:
 		w.Printf(msgDraftChanged, m.ID)
 		e.showMeeting(w, m, r)
+	case pick.Told == 0:
+		w.Printf(msgMeetingChangedUntold, m.ID, m.Sequence)
+		e.showMeeting(w, m, r)
 	default:
 		w.Printf(msgMeetingChanged, m.ID, m.Sequence)
 		e.showMeeting(w, m, r)

@@ -59,7 +59,7 @@ func TestPollWorkflow(t *testing.T) {
 			{"fp", "poll", "No polls are open."},
 			{"fp", "poll 1", "Your answer — the slots you can attend: 1, 2.\nAnswers"},
 			{"obs", "poll 1", "Closed: it takes no more answers."},
-			{"sec", "poll pick 1 2", "Poll 1: slot 2 picked for meeting 1."},
+			{"sec", "poll pick 1 2", "Poll 1: slot 2 picked for meeting 1.\nMeeting 1 changed (version 1); every invitee is sent an update."},
 			{"fp", "next", "Tue 24 Sep 2013, 10:00–17:00 EDT (New York time)"},
 		}
 		var ranking string
@@ -162,4 +162,18 @@ func TestPollBadInputChangesNothing(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) { w.refuses(t, c.as, c.line, c.code, c.says) })
 		}
 	})
+}
+
+// TestPollPickSaysWhoIsTold: picking a slot for a meeting nobody is
+// invited to yet moves it as meeting change does, and says nobody is told.
+func TestPollPickSaysWhoIsTold(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/p.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	w.as("sec@example.org", pollMeeting)
+	w.as("sec@example.org", `poll create 1 deadline="2013-06-14 17:00" slots="2013-09-27 10:00-17:00, 2013-09-23 10:00-17:00"`)
+	w.as("sec@example.org", "poll close 1")
+	got := w.as("sec@example.org", "poll pick 1 2").Text() // the slots are in time order: 2 is the 27th
+	if want := "Poll 1: slot 2 picked for meeting 1.\nMeeting 1 changed (version 1); nobody has been sent an invitation to it yet, so nobody is told."; !strings.HasPrefix(got, want) {
+		t.Errorf("poll pick:\n%s\nwant %q", got, want)
+	}
 }

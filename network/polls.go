@@ -32,7 +32,6 @@ const (
 	msgBadSlotNumber = "%q is not a slot of poll %d: give numbers from 1 to %d, e.g. 1,2, or none." // a poll has 2 slots at least
 	msgPollStillOpen = "Poll %d is still open: close it first with poll close %d, and see the ranking."
 	msgPollNoMeeting = "Poll %d is not for a meeting: create one at slot %d with meeting create title=\"%s\" start=\"%s\" end=\"%s\" tz=%s venue=\"…\" draft=yes"
-	msgMeetingClosed = "Meeting %d is %s: it can no longer change."
 )
 
 // The lines of a poll's ranking (see Ranking.Render).
@@ -341,6 +340,7 @@ type Pick struct {
 	Number  int           // the slot picked, from 1
 	Before  model.Meeting // the meeting before it moved
 	Meeting model.Meeting // the meeting now
+	Told    int           // the invitees sent the new time
 }
 
 // PickSlot moves the meeting of a closed poll to its slot number n. The new
@@ -372,46 +372,19 @@ func (s *Service) PickSlot(ctx context.Context, c Caller, pollID int64, n int) (
 		return Pick{}, model.Errorf(model.ECONFLICT, msgPollNoMeeting, p.ID, n, p.Title,
 			typedTime(slot.Start, loc), typedTime(slot.End, loc), loc.String())
 	}
-	before, after, err := s.moveMeeting(ctx, c, p.MeetingID, slot.Start, slot.End)
+	ch, err := s.moveMeeting(ctx, c, p.MeetingID, slot.Start, slot.End)
 	if err != nil {
 		return Pick{}, err
 	}
-	return Pick{Poll: p, Number: n, Before: before, Meeting: after}, nil
+	return Pick{Poll: p, Number: n, Before: ch.Before, Meeting: ch.After, Told: ch.Told}, nil
 }
 
-// moveMeeting moves a meeting to start–end by the rule of a change of
-// time: a scheduled meeting's new time raises its sequence and sends every
-// invitee an update; a draft's is seen by nobody yet.
-//
-// TODO: call Service.ChangeMeeting (meetings.go) instead, once both are merged.
-func (s *Service) moveMeeting(ctx context.Context, c Caller, id int64, start, end time.Time) (before, after model.Meeting, err error) {
-	people, err := s.store.People(ctx, model.PeopleFilter{})
-	if err != nil {
-		return before, after, err
-	}
-	byID := make(map[int64]model.Person, len(people))
-	for _, p := range people {
-		byID[p.ID] = p
-	}
-	after, err = s.updateMeeting(ctx, c, id, func(m *model.Meeting, invs []model.Invitation) ([]model.OutboxItem, error) {
-		before = *m
-		if m.Status == model.MeetingCancelled || m.Status == model.MeetingHeld {
-			return nil, model.Errorf(model.ECONFLICT, msgMeetingClosed, m.ID, m.Status)
-		}
-		m.Start, m.End = start.UTC(), end.UTC()
-		if m.Start.Equal(before.Start) && m.End.Equal(before.End) || m.Status != model.MeetingScheduled {
-			return nil, nil
-		}
-		m.Sequence++
-		return s.planRevision(before, *m, invs, byID), nil
-	})
-	if err != nil {
-		return before, after, err
-	}
-	if after.Sequence != before.Sequence {
-		s.kick()
-	}
-	return before, after, nil
+// moveMeeting moves a meeting to start–end as a change of its time does
+// (ChangeMeeting): a scheduled meeting's new time raises its sequence and
+// sends every invitee an update; a draft's is seen by nobody yet.
+func (s *Service) moveMeeting(ctx context.Context, c Caller, id int64, start, end time.Time) (Changed, error) {
+	start, end = start.UTC(), end.UTC()
+	return s.ChangeMeeting(ctx, c, id, MeetingChange{Start: &start, End: &end})
 }
 
 // typedTime writes t as it is typed for start= and end= in loc: as the wall
