@@ -294,7 +294,8 @@ func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow o
 	loc := e.outreachZone(r)
 	w.Printf(msgOutreachLog)
 	for _, n := range notes {
-		w.Printf(msgOutreachLogLine, w.clock(n.At.In(loc)), n.Author, n.Text)
+		at := n.At.In(loc)
+		w.Printf(msgOutreachLogLine, w.clock(at)+" "+at.Format("MST"), n.Author, n.Text) // in the reader's zone, named
 	}
 	return nil
 }

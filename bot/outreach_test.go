@@ -59,7 +59,7 @@ func TestOutreachWorkflow(t *testing.T) {
 			{"due today", "sec", "outreach due",
 				[]string{"Follow-ups due by 2012-08-01 (1):", "  • Kenya — interested; owner Ruth Adler; follow up 2012-08-01"}},
 			{"the log, in the reader's time", "sec", "outreach KEN",
-				[]string{"Log:", "  • 2012-08-01 09:00 Ruth Adler <sec@example.org>: Met the deputy permanent representative; will write."}},
+				[]string{"Log:", "  • 2012-08-01 09:00 EDT Ruth Adler <sec@example.org>: Met the deputy permanent representative; will write."}},
 			{"a multi-word country and stage", "sec", "outreach stage Cote d’Ivoire not contacted",
 				[]string{"Côte d'Ivoire (African group): not contacted — no owner"}},
 			{"an owner without contact yet", "sec", "outreach owner Côte d'Ivoire sec@example.org",
