@@ -190,10 +190,16 @@ func (e *Engine) facilitators(ctx context.Context, w *Reply, r *Request) error {
 	w.Printf(msgFacilitatorsSet, strings.Join(names, i18n.ListSeparator(w.lang)))
 	// The list replaces the group: say whom it drops, so that "facilitators
 	// Germany", meant to add Germany, is seen for what it did.
-	if dropped := slices.DeleteFunc(slices.Clone(was), func(c string) bool { return slices.Contains(codes, c) }); len(dropped) > 0 {
-		w.Printf(msgFacilitatorsDropped, i18n.CountryNames(w.lang, dropped))
+	if gone := dropped(was, codes); len(gone) > 0 {
+		w.Printf(msgFacilitatorsDropped, i18n.CountryNames(w.lang, gone))
 	}
 	return nil
+}
+
+// dropped are the codes of before that after no longer has: what a list
+// given in place of another (attendance, the facilitating group) drops.
+func dropped(before, after []string) []string {
+	return slices.DeleteFunc(slices.Clone(before), func(c string) bool { return slices.Contains(after, c) })
 }
 
 func (e *Engine) networkSet(ctx context.Context, w *Reply, r *Request) error {

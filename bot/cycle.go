@@ -268,7 +268,7 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	var dropped []string // recorded before, and not in the list given
+	var gone []string // recorded before, and not in the list given
 	if list := r.Args.Rest(1); list != "" {
 		var codes []string
 		for _, part := range strings.Split(list, ",") {
@@ -287,7 +287,7 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 		}
 		// A list replaces the one before: say whom it drops, so that
 		// "attendance 1 Peru", meant to add Peru, is seen for what it did.
-		dropped = slices.DeleteFunc(slices.Clone(before), func(c string) bool { return slices.Contains(a.Countries, c) })
+		gone = dropped(before, a.Countries)
 	}
 	m, codes := a.Meeting, a.Countries
 	if len(codes) == 0 {
@@ -295,8 +295,8 @@ func (e *Engine) attendance(ctx context.Context, w *Reply, r *Request) error {
 	} else {
 		w.Printf(msgAttendance, m.ID, m.TitleIn(w.Language()), w.meetingStatus(m.Status), len(codes), i18n.CountryNames(w.lang, codes))
 	}
-	if len(dropped) > 0 {
-		w.Printf(msgAttendanceDropped, len(dropped), i18n.CountryNames(w.lang, dropped), id)
+	if len(gone) > 0 {
+		w.Printf(msgAttendanceDropped, len(gone), i18n.CountryNames(w.lang, gone), id)
 	}
 	return nil
 }

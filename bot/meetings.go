@@ -271,11 +271,7 @@ func (e *Engine) meetingChange(ctx context.Context, w *Reply, r *Request) error 
 		w.Printf(msgMeetingSaved, m.ID, w.yesNo(m.Public), reminderList(m))
 		return nil
 	}
-	if res.Told == 0 {
-		w.Printf(msgMeetingChangedUntold, m.ID, m.Sequence)
-	} else {
-		w.Printf(msgMeetingChanged, m.ID, m.Sequence)
-	}
+	w.changed(m, res.Told)
 	e.showMeeting(w, m, r)
 	return nil
 }
@@ -317,6 +313,16 @@ func (e *Engine) meetingCancel(ctx context.Context, w *Reply, r *Request) error 
 	}
 	w.cancelled(m, told)
 	return nil
+}
+
+// changed says that m has a new version, and who is told: every invitee,
+// or nobody when none has been sent an invitation yet.
+func (w *Reply) changed(m model.Meeting, told int) {
+	if told == 0 {
+		w.Printf(msgMeetingChangedUntold, m.ID, m.Sequence)
+		return
+	}
+	w.Printf(msgMeetingChanged, m.ID, m.Sequence)
 }
 
 // cancelled says that m is cancelled, and who is told: every invitee, or

@@ -429,11 +429,8 @@ func (e *Engine) pollPick(ctx context.Context, w *Reply, r *Request) error {
 	case m.Status == model.MeetingDraft:
 		w.Printf(msgDraftChanged, m.ID)
 		e.showMeeting(w, m, r)
-	case pick.Told == 0:
-		w.Printf(msgMeetingChangedUntold, m.ID, m.Sequence)
-		e.showMeeting(w, m, r)
 	default:
-		w.Printf(msgMeetingChanged, m.ID, m.Sequence)
+		w.changed(m, pick.Told)
 		e.showMeeting(w, m, r)
 	}
 	return nil

@@ -372,19 +372,13 @@ func (s *Service) PickSlot(ctx context.Context, c Caller, pollID int64, n int) (
 		return Pick{}, model.Errorf(model.ECONFLICT, msgPollNoMeeting, p.ID, n, p.Title,
 			typedTime(slot.Start, loc), typedTime(slot.End, loc), loc.String())
 	}
-	ch, err := s.moveMeeting(ctx, c, p.MeetingID, slot.Start, slot.End)
+	// The new time is a change of time, by the same rules (ChangeMeeting).
+	start, end := slot.Start.UTC(), slot.End.UTC()
+	ch, err := s.ChangeMeeting(ctx, c, p.MeetingID, MeetingChange{Start: &start, End: &end})
 	if err != nil {
 		return Pick{}, err
 	}
 	return Pick{Poll: p, Number: n, Before: ch.Before, Meeting: ch.After, Told: ch.Told}, nil
-}
-
-// moveMeeting moves a meeting to start–end as a change of its time does
-// (ChangeMeeting): a scheduled meeting's new time raises its sequence and
-// sends every invitee an update; a draft's is seen by nobody yet.
-func (s *Service) moveMeeting(ctx context.Context, c Caller, id int64, start, end time.Time) (Changed, error) {
-	start, end = start.UTC(), end.UTC()
-	return s.ChangeMeeting(ctx, c, id, MeetingChange{Start: &start, End: &end})
 }
 
 // typedTime writes t as it is typed for start= and end= in loc: as the wall
