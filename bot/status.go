@@ -22,8 +22,8 @@ const (
 // statusPage is how many invitees a page of status shows, as the roster's.
 const statusPage = rosterPage
 
-// statusFailed is how many undelivered messages status names; the rest it
-// counts, and outbox shows them.
+// statusFailed is how many undelivered messages status names, the latest;
+// the rest it counts without reading them, and outbox shows them.
 const statusFailed = 10
 
 // statusAnswers are the words that select invitees by their answer; the
@@ -124,7 +124,7 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 	if err != nil {
 		return err
 	}
-	st, err := e.svc.MeetingStatus(ctx, r.caller(), id)
+	st, err := e.svc.MeetingStatus(ctx, r.caller(), id, statusFailed)
 	if err != nil {
 		return err
 	}
@@ -229,12 +229,11 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 		}
 	}
 	if full {
-		for i, it := range st.Failed {
-			if i == statusFailed {
-				w.Printf(msgStatusMoreFailed, len(st.Failed)-statusFailed, id)
-				break
-			}
+		for _, it := range st.Failed {
 			w.Printf(msgStatusFailed, it.Channel, it.Recipient, it.LastError)
+		}
+		if more := st.FailedCount - len(st.Failed); more > 0 {
+			w.Printf(msgStatusMoreFailed, more, id)
 		}
 		if n := st.Pending; n > 0 {
 			w.Printf(msgStatusPendingMail, n)

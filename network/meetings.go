@@ -790,16 +790,18 @@ func (s *Service) Meeting(ctx context.Context, c Caller, id int64) (model.Meetin
 type Status struct {
 	Meeting     model.Meeting
 	Invitations []model.Invitation
-	Failed      []model.OutboxItem
+	Failed      []model.OutboxItem // the latest failed, at most as many as asked
+	FailedCount int                // every failed message, Failed's and the rest
 	Pending     int
 }
 
 // MeetingStatus is who was invited to meeting id and what they answered,
-// with the state of its messages.
+// with the state of its messages: the latest failed ones, at most failed
+// of them (the rest are counted, not read), and how many are waiting.
 //
 // Errors: EFORBIDDEN for a caller not of the secretariat; ENOTFOUND;
 // EINTERNAL.
-func (s *Service) MeetingStatus(ctx context.Context, c Caller, id int64) (Status, error) {
+func (s *Service) MeetingStatus(ctx context.Context, c Caller, id int64, failed int) (Status, error) {
 	if err := c.requireSecretariat(); err != nil {
 		return Status{}, err
 	}
@@ -811,14 +813,19 @@ func (s *Service) MeetingStatus(ctx context.Context, c Caller, id int64) (Status
 	if out.Invitations, err = s.store.Invitations(ctx, id); err != nil {
 		return Status{}, err
 	}
-	if out.Failed, err = s.store.Outbox(ctx, model.OutboxFilter{MeetingID: id, Statuses: []model.OutboxStatus{model.OutboxFailed}}); err != nil {
-		return Status{}, err
-	}
-	count, err := s.store.OutboxCounts(ctx, model.OutboxFilter{MeetingID: id, Statuses: []model.OutboxStatus{model.OutboxPending}})
+	count, err := s.store.OutboxCounts(ctx, model.OutboxFilter{MeetingID: id,
+		Statuses: []model.OutboxStatus{model.OutboxFailed, model.OutboxPending}})
 	if err != nil {
 		return Status{}, err
 	}
-	out.Pending = count[model.OutboxPending]
+	out.FailedCount, out.Pending = count[model.OutboxFailed], count[model.OutboxPending]
+	if out.FailedCount > 0 && failed > 0 {
+		out.Failed, err = s.store.Outbox(ctx, model.OutboxFilter{MeetingID: id,
+			Statuses: []model.OutboxStatus{model.OutboxFailed}, Latest: failed})
+		if err != nil {
+			return Status{}, err
+		}
+	}
 	return out, nil
 }
 

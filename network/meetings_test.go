@@ -270,7 +270,7 @@ func TestWhoSeesMeetings(t *testing.T) {
 				t.Fatalf("an invitee sees meeting %d: %v", id, err)
 			}
 		}
-		if _, err := f.svc.MeetingStatus(ctx, f.gh, open.ID); model.ErrorCode(err) != model.EFORBIDDEN {
+		if _, err := f.svc.MeetingStatus(ctx, f.gh, open.ID, 0); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Fatalf("an invitee read the status: %v", err)
 		}
 		next, err := f.svc.NextMeeting(ctx, f.sec)
@@ -316,6 +316,33 @@ func TestAttendanceAndMute(t *testing.T) {
 		}
 		if _, err := f.svc.Attendance(ctx, f.gh, m.ID); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Fatalf("a focal point read attendance: %v", err)
+		}
+	})
+}
+
+// TestMeetingStatusReadsTheLatestFailed proves that MeetingStatus reads only
+// as many failed messages as asked, the latest, and counts the rest.
+func TestMeetingStatusReadsTheLatestFailed(t *testing.T) {
+	storetest.ForEachBackend(t, clock.Fixed(meetingsNow), func(t *testing.T, s *storage.Store) {
+		f := newMeetingsFixture(t, s)
+		ctx := context.Background()
+		m := f.create(t, false)
+		if _, err := f.svc.Invite(ctx, f.sec, m.ID, network.Selection{Countries: []string{"GH", "DK"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DB().Exec("UPDATE outbox SET status = 'failed', last_error = '550 no such user'").Error; err != nil {
+			t.Fatal(err)
+		}
+		items := f.outbox(t, m.ID)
+		st, err := f.svc.MeetingStatus(ctx, f.sec, m.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != 2 || st.FailedCount != 2 || len(st.Failed) != 1 || st.Failed[0].ID != items[1].ID {
+			t.Fatalf("status of 2 failed messages, asked for 1: %d read (%+v), %d counted", len(st.Failed), st.Failed, st.FailedCount)
+		}
+		if st, err = f.svc.MeetingStatus(ctx, f.sec, m.ID, 0); err != nil || len(st.Failed) != 0 || st.FailedCount != 2 {
+			t.Fatalf("asked for none: %d read, %d counted, %v", len(st.Failed), st.FailedCount, err)
 		}
 	})
 }

@@ -116,7 +116,7 @@ func TestBrowserAnswers(t *testing.T) {
 	if !strings.HasPrefix(answer, "Your answer: accepted") {
 		t.Errorf("after Accept the page says %q", answer)
 	}
-	st, err := w.svc.MeetingStatus(ctx, network.As(w.sec), w.meeting.ID)
+	st, err := w.svc.MeetingStatus(ctx, network.As(w.sec), w.meeting.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

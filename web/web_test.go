@@ -86,7 +86,7 @@ func TestInvitationLink(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != strings.TrimPrefix(link, w.srv.URL) {
 			t.Fatalf("POST: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		st, err := w.svc.MeetingStatus(ctx, network.As(w.sec), w.meeting.ID)
+		st, err := w.svc.MeetingStatus(ctx, network.As(w.sec), w.meeting.ID, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
