@@ -21,7 +21,7 @@ import (
 // TestReaderLanguage shows one meeting to readers of several languages:
 // each gets the meeting's title and agenda in theirs where the secretariat
 // gave them (title.fr=…), its dates as CLDR writes them there, and the
-// hosts' names in it. A profile's language wins over a Slack locale, which
+// hosts' names in it, and the zone's city in it too. A profile's language wins over a Slack locale, which
 // wins over the network's; a guest invited with language=fr gets French
 // mail; a language focalbot does not write is refused and changes nothing.
 func TestReaderLanguage(t *testing.T) {
@@ -43,6 +43,8 @@ func TestReaderLanguage(t *testing.T) {
 			{"alt", "next", "Second Meeting"}, // no Arabic title: the meeting's own
 			{"alt", "next", "السبت، 29 سبتمبر 2012"},
 			{"alt", "next", "ألمانيا، غانا"},
+			{"alt", "next", "(بتوقيت نيويورك)"}, // the zone's city, CLDR's
+			{"fp", "next", "(heure de New York)"},
 			{"sec", `invite 1 guest amb@fr.example.org name="Amb. Claire Martin" language=fr-FR`, "1 newly invited"},
 		} {
 			r := w.as(st.as+"@example.org", st.line)

@@ -577,7 +577,7 @@ func (e *Engine) spanText(w *Reply, s delivery.Summary, m model.Meeting, r *Requ
 	if r.Caller.Span != nil {
 		return r.Caller.Span(w.lang, m.Start, m.End, m.Location())
 	}
-	text := s.VenueSpan + " " + w.p.Sprintf(msgVenueTime, placeOf(m.Location()))
+	text := s.VenueSpan + " " + w.p.Sprintf(msgVenueTime, w.place(m.Location()))
 	if s.ReaderSpan != "" {
 		text = w.semicolons(text, w.p.Sprintf(msgYourTime, s.ReaderSpan, s.ReaderZone))
 	}
@@ -601,13 +601,10 @@ func personZone(p *model.Person) string {
 	return p.TimeZone
 }
 
-// placeOf is a zone's city, e.g. "New York" for America/New_York.
-func placeOf(loc *time.Location) string {
-	name := loc.String()
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
-	}
-	return strings.ReplaceAll(name, "_", " ")
+// place is a zone's city in the reader's language, from CLDR: "New York"
+// for America/New_York, "纽约" in Chinese, "Nueva York" in Spanish.
+func (w *Reply) place(loc *time.Location) string {
+	return i18n.ZoneCity(w.lang, loc.String())
 }
 
 // The catalog's names of answers, meeting statuses and poll statuses.

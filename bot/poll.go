@@ -280,9 +280,9 @@ func (e *Engine) pollDeadline(w *Reply, r *Request, p model.Poll) string {
 	}
 	at := p.Deadline.In(venue)
 	if loc := e.readerZone(r); loc != nil && at.Format("-0700") != p.Deadline.In(loc).Format("-0700") {
-		return w.p.Sprintf(msgPollDeadlineYourTZ, w.deadline(at), placeOf(venue), w.deadline(p.Deadline.In(loc)))
+		return w.p.Sprintf(msgPollDeadlineYourTZ, w.deadline(at), w.place(venue), w.deadline(p.Deadline.In(loc)))
 	}
-	return w.p.Sprintf(msgPollDeadlineVenueTZ, w.deadline(at), placeOf(venue))
+	return w.p.Sprintf(msgPollDeadlineVenueTZ, w.deadline(at), w.place(venue))
 }
 
 func (e *Engine) pollAnswer(ctx context.Context, w *Reply, r *Request) error {
