@@ -59,6 +59,7 @@ const (
 	msgCountryHeader       = "%s (%s, %s) — %s group"
 	msgCountryObserver     = "Observer state at the United Nations."
 	msgCountryAlso         = "Also known as: %s"
+	msgCountryConfusable   = "Not to be confused with: %s."
 	msgCountryFacilitator  = "Member of the network's facilitating group."
 	msgCountryNote         = "Note: %s"
 	msgCountryNoFocalPoint = "No focal point yet."

@@ -159,6 +159,13 @@ func (e *Engine) countryShown(ctx context.Context, w *Reply, r *Request, c model
 	if len(c.AltNames) > 0 {
 		w.Printf(msgCountryAlso, strings.Join(c.AltNames, ", "))
 	}
+	if others := match.Confusable(c); len(others) > 0 {
+		codes := make([]string, len(others))
+		for i, o := range others {
+			codes[i] = o.Alpha2
+		}
+		w.Printf(msgCountryConfusable, i18n.CountryNames(w.lang, codes))
+	}
 	for _, code := range n.FacilitatingGroup {
 		if code == c.Alpha2 {
 			w.Printf(msgCountryFacilitator)

@@ -58,6 +58,7 @@ func key(s string) string {
 type index struct {
 	countries []model.Country
 	exact     map[string]int   // key of a code, name or alt name -> country
+	words     map[string][]int // a name's words, sorted and joined -> countries
 	names     [][]string       // per country, the keys of its name and alt names
 	conflicts map[string][]int // keys claimed by several countries (a data bug)
 }
@@ -66,6 +67,7 @@ var getIndex = sync.OnceValue(func() *index {
 	x := &index{
 		countries: model.Countries(),
 		exact:     map[string]int{},
+		words:     map[string][]int{},
 		conflicts: map[string][]int{},
 	}
 	x.names = make([][]string, len(x.countries))
@@ -102,8 +104,23 @@ var getIndex = sync.OnceValue(func() *index {
 			x.names[i] = append(x.names[i], k)
 		}
 	}
+	for i, keys := range x.names {
+		for _, k := range keys {
+			if w := wordSet(k); !slices.Contains(x.words[w], i) {
+				x.words[w] = append(x.words[w], i)
+			}
+		}
+	}
 	return x
 })
+
+// wordSet is a key's words in sorted order: the same for "dr congo" and
+// "congo dr".
+func wordSet(k string) string {
+	w := strings.Fields(k)
+	slices.Sort(w)
+	return strings.Join(w, " ")
+}
 
 // Country finds a country by code (alpha-2 or alpha-3), name or alternative
 // name, ignoring case, accents, punctuation and a leading "the". When nothing
@@ -119,6 +136,10 @@ func Country(query string) (model.Country, error) {
 	x := getIndex()
 	if i, ok := x.exact[k]; ok {
 		return clone(x.countries[i]), nil
+	}
+	// The words of one name, in another order: "Congo DR", "Korea South".
+	if is := x.words[wordSet(k)]; len(is) == 1 {
+		return clone(x.countries[is[0]]), nil
 	}
 	suggestions := Suggest(query, 3)
 	if len(suggestions) == 0 {
@@ -148,7 +169,8 @@ func orList(names []string) string {
 
 // Suggest returns up to n countries whose names are close to query, closest
 // first. A name is close when it or one of its words starts with a query of at
-// least three letters ("switz", "korea"), or when its edit distance to the
+// least three letters ("switz", "korea"), when each of the query's words
+// starts one of its words ("congo dem"), or when its edit distance to the
 // query is small for the query's length. Unrelated input gets no suggestions.
 func Suggest(query string, n int) []model.Country {
 	q := key(query)
@@ -163,7 +185,7 @@ func Suggest(query string, n int) []model.Country {
 		best := -1
 		for _, k := range keys {
 			var s int
-			if len(q) >= 3 && (strings.HasPrefix(k, q) || strings.Contains(k, " "+q)) {
+			if len(q) >= 3 && (strings.HasPrefix(k, q) || strings.Contains(k, " "+q) || wordsStart(k, q)) {
 				s = 0
 			} else if d := Distance(q, k); d <= limit {
 				s = d
@@ -186,6 +208,61 @@ func Suggest(query string, n int) []model.Country {
 		out = append(out, clone(x.countries[h.i]))
 	}
 	return out
+}
+
+// wordsStart says whether a query of several words has each of them at the
+// start of a different word of the key k, in any order.
+func wordsStart(k, q string) bool {
+	qs := strings.Fields(q)
+	if len(qs) < 2 {
+		return false
+	}
+	ks := strings.Fields(k)
+	used := make([]bool, len(ks))
+next:
+	for _, w := range qs {
+		for i, kw := range ks {
+			if !used[i] && strings.HasPrefix(kw, w) {
+				used[i] = true
+				continue next
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// Confusable returns the other countries whose English name holds c's as
+// the start of its words, or whose name c's holds so: Congo and the
+// Democratic Republic of the Congo, Niger and Nigeria, Guinea and
+// Guinea-Bissau, Dominica and the Dominican Republic, Sudan and South
+// Sudan. They are the names a reader may have meant instead.
+func Confusable(c model.Country) []model.Country {
+	x := getIndex()
+	name := key(c.Name)
+	var out []model.Country
+	for _, o := range x.countries {
+		if o.Alpha2 == c.Alpha2 {
+			continue
+		}
+		if other := key(o.Name); startsWords(other, name) || startsWords(name, other) {
+			out = append(out, clone(o))
+		}
+	}
+	return out
+}
+
+// startsWords says whether part's words start a run of words of k, the
+// last of them perhaps longer: "niger" starts "nigeria", "congo" starts
+// "democratic republic of the congo"'s last word, "guinea" starts
+// "guinea bissau".
+func startsWords(k, part string) bool {
+	for i := 0; i < len(k); i++ {
+		if (i == 0 || k[i-1] == ' ') && strings.HasPrefix(k[i:], part) {
+			return true
+		}
+	}
+	return false
 }
 
 // Distance is the Levenshtein distance between a and b, counted in runes.

@@ -59,6 +59,8 @@ func TestCountryFound(t *testing.T) {
 		{"formal name with parentheses", "Bolivia (Plurinational State of)", "BO"},
 		{"hyphenated alternative", "Congo-Brazzaville", "CG"},
 		{"DR Congo", "DRC", "CD"},
+		{"a name's words in another order", "congo dr", "CD"},
+		{"another order, another name", "Korea, South", "KR"},
 		{"Viet Nam", "Viet Nam", "VN"},
 		{"surrounding spaces", "  ghana ", "GH"},
 	}
@@ -108,6 +110,8 @@ func TestSuggest(t *testing.T) {
 		{"transposed letters", "Ghnaa", "GH"},
 		{"one wrong letter", "Danmark", "DK"},
 		{"missing letter", "Keny", "KE"},
+		{"each word the start of one of the name's", "congo dem", "CD"},
+		{"in another order too", "rep dem congo", "CD"},
 		{"nonsense", "xyzzy", ""},
 	}
 	for _, tt := range tests {
@@ -163,6 +167,29 @@ func TestDistance(t *testing.T) {
 	for _, tt := range tests {
 		if got := Distance(tt.a, tt.b); got != tt.want {
 			t.Errorf("Distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestConfusable proves that the countries a name may be mistaken for are
+// those whose names hold it as the start of their words, both ways, and
+// no others.
+func TestConfusable(t *testing.T) {
+	names := func(alpha2 string) string {
+		c, _ := Country(alpha2)
+		var out []string
+		for _, o := range Confusable(c) {
+			out = append(out, o.Alpha2)
+		}
+		return strings.Join(out, " ")
+	}
+	for alpha2, want := range map[string]string{
+		"CG": "CD", "CD": "CG", "NE": "NG", "NG": "NE", "DM": "DO", "DO": "DM",
+		"GN": "GQ GW PG", "GW": "GN", "SD": "SS", "SS": "SD",
+		"ML": "", "OM": "", "AT": "", "IR": "", "KR": "",
+	} {
+		if got := names(alpha2); got != want {
+			t.Errorf("Confusable(%s) = %q, want %q", alpha2, got, want)
 		}
 	}
 }
