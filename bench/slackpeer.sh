@@ -36,7 +36,9 @@
 #            smallest Slack bot built from focalbot's own libraries (slack-go,
 #            GORM on the same SQLite, robfig/cron, Prometheus, go-ical) with
 #            the same roster, none of focalbot's code in it: the floor under
-#            focalbot's idle memory.
+#            focalbot's idle memory. 2: that, and also "floorlibs", the floor
+#            built with -tags floorlibs, which links every other library
+#            focalbot links (their inits run; nothing else of them does).
 #   API_PORT, BOT_PORT    the load generator's stand-in for Slack (9901) and
 #            the bot's port (9902).
 set -euo pipefail
@@ -74,8 +76,12 @@ if [ -n "${BASE:-}" ]; then
   (cd "$work/base-src" && release "$work/focalbot-base")
 fi
 go build -o "$work/loadgen" ./bench/loadgen
-if [ "${FLOOR:-0}" = 1 ]; then
+FLOOR=${FLOOR:-0}
+if [ "$FLOOR" -ge 1 ]; then
   CGO_ENABLED=0 go build -trimpath -o "$work/floor" ./bench/floor
+fi
+if [ "$FLOOR" -ge 2 ]; then
+  CGO_ENABLED=0 go build -trimpath -tags floorlibs -o "$work/floorlibs" ./bench/floor
 fi
 (cd bench/bolt && npm ci --no-audit --no-fund --silent)
 
@@ -89,7 +95,7 @@ if [[ " $DBS " == *" sqlite "* ]]; then
   FOCALBOT_DATA_DIR="$work/seed" "$work/focalbot" import "$work/people.csv"
   [ -z "${BASE:-}" ] || FOCALBOT_DATA_DIR="$work/base-seed" "$work/focalbot-base" import "$work/people.csv"
 fi
-[ "${FLOOR:-0}" = 1 ] && SEED_ONLY=1 PEOPLE="$PEOPLE" DB="$work/floor-seed.db" "$work/floor"
+[ "$FLOOR" -ge 1 ] && SEED_ONLY=1 PEOPLE="$PEOPLE" DB="$work/floor-seed.db" "$work/floor"
 if [[ " $DBS " == *" postgres "* ]]; then
   [ -n "$initdb" ] && [ -n "$pg_ctl" ] || { echo "slackpeer: DBS has postgres but initdb and pg_ctl are not found" >&2; exit 1; }
   pgdir=$(mktemp -d)
@@ -128,15 +134,16 @@ run_focalbot() { # $1: sqlite, postgres, base-sqlite or base-postgres; $2: the r
   kill $pid; wait $pid 2>/dev/null || true
   record "focalbot-$name" "$2"
 }
+# run_floor BIN ROUND runs bench/floor's build BIN (floor or floorlibs).
 run_floor() {
   rm -f "$work"/floor.db*
   cp "$work/floor-seed.db" "$work/floor.db"
   SLACK_BOT_TOKEN=xoxb-bench SLACK_SIGNING_SECRET=$secret SLACK_API_URL="http://$api/api/" PORT=$port \
-    PEOPLE="$PEOPLE" DB="$work/floor.db" "$work/floor" >"$work/floor.log" 2>&1 &
+    PEOPLE="$PEOPLE" DB="$work/floor.db" "$work/$1" >"$work/floor.log" 2>&1 &
   local pid=$!
-  "$work/loadgen" -api "$api" -url "http://127.0.0.1:$port/slack/events" -secret $secret -n "$N" -c "$C" -pid $pid -label floor | tee "$work/out"
+  "$work/loadgen" -api "$api" -url "http://127.0.0.1:$port/slack/events" -secret $secret -n "$N" -c "$C" -pid $pid -label "$1" | tee "$work/out"
   kill $pid; wait $pid 2>/dev/null || true
-  record floor "$1"
+  record "$1" "$2"
 }
 run_bolt() {
   SLACK_SIGNING_SECRET=$secret SLACK_API_URL="http://$api/api/" PORT=$port node bench/bolt/app.js >"$work/bolt.log" 2>&1 &
@@ -154,14 +161,15 @@ record() {
 focalbots=($DBS)
 if [ -n "${BASE:-}" ]; then for db in $DBS; do focalbots+=("base-$db"); done; fi
 runs=("${focalbots[@]}" bolt)
-[ "${FLOOR:-0}" = 1 ] && runs+=(floor)
+[ "$FLOOR" -ge 1 ] && runs+=(floor)
+[ "$FLOOR" -ge 2 ] && runs+=(floorlibs)
 for r in $(seq "$ROUNDS"); do
   echo "== round $r, $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
   for i in "${!runs[@]}"; do # turn the order each round
     x=${runs[$(((i + r - 1) % ${#runs[@]}))]}
     case $x in
     bolt) run_bolt "$r" ;;
-    floor) run_floor "$r" ;;
+    floor | floorlibs) run_floor "$x" "$r" ;;
     *) run_focalbot "$x" "$r" ;;
     esac
   done
@@ -173,7 +181,9 @@ for r in $(seq "$ROUNDS"); do
     f=focalbot-$db
     echo "round $r, $db: idle RSS $(ratio "${rss[$f,$r]}" "${rss[bolt,$r]}")×, acks/s $(ratio "${acks[$f,$r]}" "${acks[bolt,$r]}")×, full round trips/s ÷ Bolt's acks/s $(ratio "${rts[$f,$r]:-}" "${acks[bolt,$r]}")×, ÷ Bolt's round trips/s $(ratio "${rts[$f,$r]:-}" "${rts[bolt,$r]:-}")×"
   done
-  if [ "${FLOOR:-0}" = 1 ]; then
-    echo "round $r, floor: idle RSS $(ratio "${rss[floor,$r]}" "${rss[bolt,$r]}")×, acks/s $(ratio "${acks[floor,$r]}" "${acks[bolt,$r]}")×"
-  fi
+  for f in floor floorlibs; do
+    if [ -n "${rss[$f,$r]:-}" ]; then
+      echo "round $r, $f: idle RSS $(ratio "${rss[$f,$r]}" "${rss[bolt,$r]}")×, acks/s $(ratio "${acks[$f,$r]}" "${acks[bolt,$r]}")×"
+    fi
+  done
 done
