@@ -99,14 +99,14 @@ func (e *Engine) statusByCountry(w *Reply, invs []model.Invitation) {
 			w.Printf(st.name, counts[st.r])
 		}
 		for _, g := range model.Groups {
-			var names []string
+			var codes []string
 			for _, c := range model.CountriesInGroup(g) {
 				if a, ok := answers[c.Alpha2]; ok && a == st.r {
-					names = append(names, w.countryName(c))
+					codes = append(codes, c.Alpha2)
 				}
 			}
-			if len(names) > 0 {
-				w.Printf(msgCoverageGroup, w.group(g), len(names), len(groupMembers(g)), strings.Join(names, i18n.ListSeparator(w.lang)))
+			if len(codes) > 0 {
+				w.Printf(msgCoverageGroup, w.group(g), len(codes), len(groupMembers(g)), i18n.CountryNames(w.lang, codes))
 			}
 		}
 	}
@@ -115,7 +115,7 @@ func (e *Engine) statusByCountry(w *Reply, invs []model.Invitation) {
 // statusLabel is how status names an invitee: with their country, and,
 // for one who sent a colleague, whom they sent.
 func statusLabel(w *Reply, inv model.Invitation, byID map[int64]model.Invitation) string {
-	label := inviteeLabel(inv)
+	label := w.inviteeLabel(inv)
 	if to, ok := byID[inv.DelegatedTo]; ok && inv.Response == model.ResponseDelegate {
 		return w.p.Sprintf(msgDelegatedLabel, label, to.Name)
 	}

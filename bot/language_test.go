@@ -315,3 +315,35 @@ func TestProfileNamesItsLanguage(t *testing.T) {
 	}
 	w.refuses(t, "sec", "me set language Klingon", model.EINVALID, "or the name of one of the six languages focalbot writes, such as French")
 }
+
+// TestCountriesInTheReaderOrder: lists of countries, the roster's and
+// status's people come in the order of the countries' names in the
+// reader's language, each country named in it: Alemania before Dinamarca
+// in Spanish, where English has Denmark before Germany.
+func TestCountriesInTheReaderOrder(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	for _, line := range []string{
+		"add hans@example.org name=\"Hans Weber\" country=Germany",
+		"add ole@example.org name=\"Ole Dam\" country=Denmark",
+		"me set language es",
+		`meeting create title="Second Meeting" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York"`,
+		"invite 1 all",
+	} {
+		if r := w.as("sec@example.org", line); r.Code != "" {
+			t.Fatalf("%s: %s", line, r.Text())
+		}
+	}
+	for _, c := range []struct{ line, first, then string }{
+		{"coverage", "Alemania, Dinamarca", ""},
+		{"roster", "Alemania (", "Dinamarca ("},
+		{"status 1", "Hans Weber (Alemania)", "Anders Holm (Dinamarca)"},
+		{"status 1", "Grupo de los Estados de Europa Occidental y otros Estados: 2 de 29 — Alemania, Dinamarca", "Hans Weber (Alemania)"},
+	} {
+		got := w.as("sec@example.org", c.line).Text()
+		i, j := strings.Index(got, c.first), strings.Index(got, c.then)
+		if i < 0 || j < 0 || c.then != "" && j < i {
+			t.Errorf("%s: want %q, then %q:\n%s", c.line, c.first, c.then, got)
+		}
+	}
+}

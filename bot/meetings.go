@@ -457,9 +457,9 @@ func (e *Engine) selection(ctx context.Context, who string) (network.Selection, 
 	return sel, nil
 }
 
-func inviteeLabel(inv model.Invitation) string {
+func (w *Reply) inviteeLabel(inv model.Invitation) string {
 	if c, ok := model.CountryByCode(inv.Country); ok {
-		return fmt.Sprintf("%s (%s)", inv.Name, c.Name)
+		return fmt.Sprintf("%s (%s)", inv.Name, w.countryName(c))
 	}
 	return inv.Name
 }

@@ -392,7 +392,8 @@ func (e *Engine) pollClose(ctx context.Context, w *Reply, r *Request) error {
 // showRanking shows a poll's ranking, each slot in the venue's time and the reader's.
 func (e *Engine) showRanking(w *Reply, r *Request, rk network.Ranking) {
 	w.Printf(msgPollRanking)
-	rk.Render(w.Printf, func(s model.Slot) string { return e.slotTime(w, r, s) })
+	rk.Render(w.Printf, func(s model.Slot) string { return e.slotTime(w, r, s) },
+		func(codes []string) string { return i18n.CountryNames(w.lang, codes) })
 }
 
 // pollPick moves the poll's meeting to the chosen slot, as a change of its

@@ -42,7 +42,7 @@ func TestPollWorkflow(t *testing.T) {
 				"Poll 1 created: Third Meeting of the Global Network, 3 slots."},
 			{"fp", "poll", "1. Third Meeting of the Global Network — answers until Fri 14 Jun 2013, 17:00 EDT (New York time)"},
 			{"fp", "poll 1", "  1. Mon 23 Sep 2013, 10:00–17:00 EDT (New York time)\n  2. Tue 24 Sep 2013"},
-			{"fp", "poll 1", "Host countries, whose presence is required: Ghana, Denmark"},
+			{"fp", "poll 1", "Host countries, whose presence is required: Denmark, Ghana"},
 			{"fp", "poll 1", "You have not answered yet"},
 			{"jp", "poll 1", "your time: Mon 23 Sep 2013, 23:00 JST – Tue 24 Sep 2013, 06:00 JST (Asia/Tokyo)"},
 			{"fp", "poll answer 1 1,2", "the slots you can attend are now: 1, 2."},
@@ -81,7 +81,7 @@ func TestPollWorkflow(t *testing.T) {
 			"  2. Slot 1, Mon 23 Sep 2013, 10:00–17:00 EDT (New York time) — can attend: 4, countries: 4, regional groups: 4 of 5",
 			"     Missing hosts: Denmark",
 			"  3. Slot 3, Fri 27 Sep 2013, 10:00–17:00 EDT (New York time) — can attend: 2, countries: 2, regional groups: 2 of 5",
-			"     Missing hosts: Ghana, Denmark",
+			"     Missing hosts: Denmark, Ghana",
 			"Pick a slot with: poll pick 1 <slot number>.",
 		}
 		if !strings.Contains(ranking, strings.Join(wantRanking, "\n")) {

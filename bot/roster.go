@@ -55,7 +55,7 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 			countries, title = []string{c.Alpha2}, w.countryName(c)
 		}
 	}
-	pg, err := e.svc.RosterPageOf(ctx, r.viewer(), countries, page, rosterPage)
+	pg, err := e.svc.RosterPageOf(ctx, r.viewer(), w.lang, countries, page, rosterPage)
 	if err != nil {
 		return err
 	}
@@ -134,12 +134,6 @@ func groupMembers(g model.Group) []model.Country {
 		}
 	}
 	return out
-}
-
-// countryName is the name of a country code, "" for none (sorted first).
-func countryName(code string) string {
-	c, _ := model.CountryByCode(code)
-	return match.Fold(c.Name)
 }
 
 // The catalog's names of roles and statuses.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"focalbot/i18n"
 	"focalbot/match"
 	"focalbot/model"
 )
@@ -162,9 +163,9 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 	}
 	w.Printf(msgStatusCounts, len(sel), counts[model.ResponseYes], counts[model.ResponseMaybe], counts[model.ResponseNo], counts[model.ResponseNone])
 
-	// Listed as shown: by answer, then by country name, then by name. The
-	// list is sorted by answer and country (each country's name folded
-	// once); only the runs of one answer and country that the page reaches
+	// Listed as shown: by answer, then by country name in the reader's
+	// language (i18n.CountryKey), then by name. The list is sorted by
+	// answer and country (each country's key looked up once); only the runs of one answer and country that the page reaches
 	// are then sorted by name, each name folded once: the cost of names
 	// grows with the page, not with the meeting.
 	rank := map[model.Response]int{}
@@ -182,7 +183,7 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 		inv := &sel[i]
 		ck, ok := countryKeys[inv.Country]
 		if !ok {
-			ck = countryName(inv.Country)
+			ck = i18n.CountryKey(w.lang, inv.Country)
 			countryKeys[inv.Country] = ck
 		}
 		rk, ok := rank[inv.Response]

@@ -42,7 +42,7 @@ func TestEmailInEachLanguage(t *testing.T) {
 		{"en", "Sat 29 Sep 2012, 10:00–17:00 EDT", "29 September 2012", "Germany, Ghana", "ltr"},
 		{"fr", "samedi 29 septembre 2012, 10:00–17:00 EDT", "29 septembre 2012", "Allemagne, Ghana", "ltr"},
 		{"es", "sábado, 29 de septiembre de 2012, 10:00–17:00 EDT", "29 de septiembre de 2012", "Alemania, Ghana", "ltr"},
-		{"ru", "суббота, 29 сентября 2012 г., 10:00–17:00 EDT", "29 сентября 2012 г.", "Германия, Гана", "ltr"},
+		{"ru", "суббота, 29 сентября 2012 г., 10:00–17:00 EDT", "29 сентября 2012 г.", "Гана, Германия", "ltr"},
 		{"zh-Hans", "2012年9月29日星期六 上午10:00–下午5:00 EDT", "2012年9月29日", "德国、加纳", "ltr"},
 		{"ar", "السبت، 29 سبتمبر 2012، 10:00 ص–5:00 م EDT", "29 سبتمبر 2012", "ألمانيا، غانا", "rtl"},
 	} {

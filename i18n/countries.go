@@ -1,10 +1,13 @@
 package i18n
 
 import (
+	"slices"
 	"strings"
+	"sync"
 
 	"focalbot/model"
 
+	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
@@ -41,15 +44,61 @@ func cldrCountry(t language.Tag, alpha2 string) string {
 	return display.Regions(t).Name(r)
 }
 
-// CountryNames lists the countries of codes by their names in t, joined
-// as t lists words: "Ghana, Danemark"; "غانا، الدانمرك"; "加纳、丹麦".
+// CountryNames lists the countries of codes by their names in t, in the
+// order of those names there (CountryKey), joined as t lists words:
+// "Danemark, Ghana"; "الدانمرك، غانا"; "丹麦、加纳". codes is not changed.
 func CountryNames(t language.Tag, codes []string) string {
-	names := make([]string, len(codes))
-	for i, c := range codes {
+	sorted := slices.Clone(codes)
+	SortCountries(t, sorted)
+	names := make([]string, len(sorted))
+	for i, c := range sorted {
 		names[i] = CountryName(t, c)
 	}
 	return strings.Join(names, ListSeparator(t))
 }
+
+// SortCountries sorts country codes by the countries' names in t, as t
+// orders words (CLDR's collation): "Alemania" before "Dinamarca" in
+// Spanish, where English has Denmark before Germany.
+func SortCountries(t language.Tag, codes []string) {
+	slices.SortStableFunc(codes, func(a, b string) int { return strings.Compare(CountryKey(t, a), CountryKey(t, b)) })
+}
+
+// CountryKey is what orders the country with the ISO code code among
+// others in t: the collation key of its name there (CountryName), so that
+// keys compare as t orders the names. "" (no country) comes first; a code
+// the data does not know, after every country, by the code.
+func CountryKey(t language.Tag, code string) string {
+	if code == "" {
+		return ""
+	}
+	i := slices.Index(Languages, Match(t.String()))
+	keys := countryKeys[i]()
+	if k, ok := keys[code]; ok {
+		return k
+	}
+	return "\xff" + code
+}
+
+// countryKeys are, for each language of Languages, the collation keys of
+// every country of the data by code, made the first time one is asked for
+// (a collate.Collator is not safe for concurrent use; the keys are).
+var countryKeys = func() []func() map[string]string {
+	out := make([]func() map[string]string, len(Languages))
+	for i, t := range Languages {
+		out[i] = sync.OnceValue(func() map[string]string {
+			c := collate.New(t)
+			var buf collate.Buffer
+			keys := map[string]string{}
+			for _, ct := range model.Countries() {
+				keys[ct.Alpha2] = string(c.KeyFromString(&buf, CountryName(t, ct.Alpha2)))
+				buf.Reset()
+			}
+			return keys
+		})
+	}
+	return out
+}()
 
 // ListSeparator is what separates the items of a list in t.
 func ListSeparator(t language.Tag) string {

@@ -21,7 +21,7 @@ func TestDatesAndCountries(t *testing.T) {
 		{"en", "Sat 29 Sep 2012", "Sat 29 Sep 2012, 10:00", "Germany", "Germany, Ghana"},
 		{"fr", "samedi 29 septembre 2012", "samedi 29 septembre 2012, 10:00", "Allemagne", "Allemagne, Ghana"},
 		{"es", "sábado, 29 de septiembre de 2012", "sábado, 29 de septiembre de 2012, 10:00", "Alemania", "Alemania, Ghana"},
-		{"ru", "суббота, 29 сентября 2012 г.", "суббота, 29 сентября 2012 г., 10:00", "Германия", "Германия, Гана"},
+		{"ru", "суббота, 29 сентября 2012 г.", "суббота, 29 сентября 2012 г., 10:00", "Германия", "Гана, Германия"},
 		{"zh-Hans", "2012年9月29日星期六", "2012年9月29日星期六 上午10:00", "德国", "德国、加纳"},
 		{"ar", "السبت، 29 سبتمبر 2012", "السبت، 29 سبتمبر 2012، 10:00 ص", "ألمانيا", "ألمانيا، غانا"},
 		{"pt", "Sat 29 Sep 2012", "Sat 29 Sep 2012, 10:00", "Germany", "Germany, Ghana"},
@@ -39,6 +39,22 @@ func TestDatesAndCountries(t *testing.T) {
 		if got := i18n.CountryNames(tag, []string{"DE", "GH"}); got != c.hosts {
 			t.Errorf("%s: CountryNames %q, want %q", c.lang, got, c.hosts)
 		}
+	}
+	// Listed in the order of the names in the reader's language.
+	for lang, want := range map[string]string{
+		"en": "Denmark, Germany, Philippines, South Korea", "es": "Alemania, Corea del Sur, Dinamarca, Filipinas",
+		"fr": "Allemagne, Corée du Sud, Danemark, Philippines", "ru": "Германия, Дания, Республика Корея, Филиппины",
+	} {
+		codes := []string{"PH", "KR", "DK", "DE"}
+		if got := i18n.CountryNames(i18n.Match(lang), codes); got != want {
+			t.Errorf("%s: CountryNames %q, want %q", lang, got, want)
+		}
+		if codes[0] != "PH" {
+			t.Errorf("CountryNames sorted its argument: %v", codes)
+		}
+	}
+	if k := i18n.CountryKey(i18n.Spanish, ""); k != "" || i18n.CountryKey(i18n.Spanish, "XX") <= i18n.CountryKey(i18n.Spanish, "ZW") {
+		t.Errorf("no country and an unknown code are not first and last: %q", k)
 	}
 	if got := i18n.CountryName(i18n.French, "XX"); got != "XX" {
 		t.Errorf("an unknown code: %q", got)

@@ -5,9 +5,11 @@ import (
 	"slices"
 	"strings"
 
-	"focalbot/match"
+	"focalbot/i18n"
 	"focalbot/model"
 	"focalbot/roster"
+
+	"golang.org/x/text/language"
 )
 
 // PeopleStore is what the people services need from storage.
@@ -418,13 +420,15 @@ type RosterPage struct {
 }
 
 // RosterPageOf is page page (from 1) of size people of the roster that
-// Roster would list, countries in the order of their folded names. It
+// Roster would list, countries in the order of their names in lang, the
+// reader's language (i18n.CountryKey: "Alemania" before "Dinamarca" in
+// Spanish), people without a country first. It
 // counts the people of each country in the database and loads only the
 // countries the page shows, so its cost grows with the page, not with the
 // roster. A page past the end has no people (and the Total).
 //
 // Errors: EINVALID for a page or size below 1; EINTERNAL.
-func (s *Service) RosterPageOf(ctx context.Context, viewer *model.Person, countries []string, page, size int) (RosterPage, error) {
+func (s *Service) RosterPageOf(ctx context.Context, viewer *model.Person, lang language.Tag, countries []string, page, size int) (RosterPage, error) {
 	if page < 1 || size < 1 {
 		return RosterPage{}, model.Errorf(model.EINVALID, msgBadPage)
 	}
@@ -443,8 +447,7 @@ func (s *Service) RosterPageOf(ctx context.Context, viewer *model.Person, countr
 	order := make([]country, 0, len(counts))
 	total := 0
 	for code, n := range counts {
-		c, _ := model.CountryByCode(code)
-		order = append(order, country{code, match.Fold(c.Name), n})
+		order = append(order, country{code, i18n.CountryKey(lang, code), n})
 		total += n
 	}
 	slices.SortFunc(order, func(a, b country) int {

@@ -261,28 +261,17 @@ func rank(p model.Poll, votes []model.Vote) Ranking {
 // Render writes the ranking, one line per printf call, through the
 // caller's message catalog: each slot with its place and number, what it
 // scores, the hosts it misses, and how to pick one. when writes a slot's
-// time as the reader's channel shows times. Every channel (chat, the
-// scheduler's notice, Slack) renders a ranking with it.
-func (r Ranking) Render(printf func(format string, args ...any), when func(model.Slot) string) {
+// time as the reader's channel shows times, and countries a list of
+// countries by code as the reader reads them (i18n.CountryNames). Every
+// channel (chat, the scheduler's notice, Slack) renders a ranking with it.
+func (r Ranking) Render(printf func(format string, args ...any), when func(model.Slot) string, countries func(codes []string) string) {
 	for i, sl := range r.Slots {
 		printf(msgPollRank, i+1, sl.Number, when(sl.Slot), sl.Headcount, sl.Countries, sl.GroupsRepresented)
 		if len(sl.HostsMissing) > 0 {
-			printf(msgPollRankMissing, CountryNames(sl.HostsMissing))
+			printf(msgPollRankMissing, countries(sl.HostsMissing))
 		}
 	}
 	printf(msgPollPickHint, r.Poll.ID)
-}
-
-// CountryNames names countries given by code, e.g. "Denmark, Ghana".
-func CountryNames(codes []string) string {
-	names := make([]string, len(codes))
-	for i, code := range codes {
-		names[i] = code
-		if c, ok := model.CountryByCode(code); ok {
-			names[i] = c.Name
-		}
-	}
-	return strings.Join(names, ", ")
 }
 
 // countries counts the countries with a vote.

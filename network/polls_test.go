@@ -265,7 +265,8 @@ func TestClosePollRanks(t *testing.T) {
 		var noticed []string
 		r, err := w.svc.ClosePoll(ctx, network.System, p.ID, func(r network.Ranking, _ model.Person) string {
 			var b strings.Builder
-			r.Render(func(f string, a ...any) { fmt.Fprintf(&b, f+"\n", a...) }, func(sl model.Slot) string { return sl.Start.In(ny).Format("Mon 2") })
+			r.Render(func(f string, a ...any) { fmt.Fprintf(&b, f+"\n", a...) }, func(sl model.Slot) string { return sl.Start.In(ny).Format("Mon 2") },
+				func(codes []string) string { return strings.Join(codes, "+") })
 			noticed = append(noticed, b.String())
 			return b.String()
 		})
@@ -280,8 +281,8 @@ func TestClosePollRanks(t *testing.T) {
 			t.Errorf("ranking %v, answers %d, countries %d, status %s", order, r.Answers, r.Countries, r.Poll.Status)
 		}
 		want := "  1. Slot 2, Tue 24 — can attend: 2, countries: 2, regional groups: 2 of 5\n" +
-			"  2. Slot 1, Mon 23 — can attend: 2, countries: 2, regional groups: 2 of 5\n     Missing hosts: Denmark\n" +
-			"  3. Slot 3, Fri 27 — can attend: 1, countries: 1, regional groups: 1 of 5\n     Missing hosts: Ghana, Denmark\n" +
+			"  2. Slot 1, Mon 23 — can attend: 2, countries: 2, regional groups: 2 of 5\n     Missing hosts: DK\n" +
+			"  3. Slot 3, Fri 27 — can attend: 1, countries: 1, regional groups: 1 of 5\n     Missing hosts: GH+DK\n" +
 			"Pick a slot with: poll pick 1 <slot number>.\n"
 		if len(noticed) != 1 || noticed[0] != want {
 			t.Errorf("rendered:\n%q\nwant:\n%q", noticed, want)

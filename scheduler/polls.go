@@ -48,6 +48,6 @@ func pollSummary(r network.Ranking, reader model.Person) string {
 	}, func(sl model.Slot) string {
 		loc := sl.Location()
 		return delivery.SpanIn(lang, sl.Start.In(loc), sl.End.In(loc))
-	})
+	}, func(codes []string) string { return i18n.CountryNames(lang, codes) })
 	return strings.TrimSuffix(b.String(), "\n")
 }
