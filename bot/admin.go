@@ -258,13 +258,13 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 		w.Printf(msgAuditEmpty)
 		return nil
 	}
-	names := auditNames(log.Names)
+	names, zone := auditNames(log.Names), e.zoneFor(r)
 	for _, a := range log.Entries {
 		subject := w.auditSubject(names, a.Subject)
 		if who := auditInvitee(a); who != "" {
 			subject = w.p.Sprintf(msgSubjectInvitee, subject, who)
 		}
-		w.Printf(msgAuditLine, w.deadline(a.At.In(e.zone)), w.auditActor(a), w.auditAction(a.Action), subject, e.changes(w, a.Action, a.Before, a.After, log.SlotNumbers))
+		w.Printf(msgAuditLine, w.deadline(a.At.In(zone)), w.auditActor(a), w.auditAction(a.Action), subject, e.changes(w, zone, a.Action, a.Before, a.After, log.SlotNumbers))
 	}
 	return nil
 }
@@ -273,9 +273,10 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 func personSubject(id int64) string { return "person:" + strconv.FormatInt(id, 10) }
 
 // changes summarises the fields that differ between two JSON objects of the
-// audit log, each by its label in the catalog and its value in words; a
-// vote's slots by their numbers in their poll (slots, by slot ID).
-func (e *Engine) changes(w *Reply, action, before, after string, slots map[int64]int) string {
+// audit log, each by its label in the catalog and its value in words
+// (times in zone); a vote's slots by their numbers in their poll (slots,
+// by slot ID).
+func (e *Engine) changes(w *Reply, zone *time.Location, action, before, after string, slots map[int64]int) string {
 	var b, a map[string]any
 	_ = json.Unmarshal([]byte(before), &b)
 	_ = json.Unmarshal([]byte(after), &a)
@@ -300,7 +301,7 @@ func (e *Engine) changes(w *Reply, action, before, after string, slots map[int64
 		if auditHidden(k) {
 			continue
 		}
-		bv, av := e.auditValue(w, k, b[k]), e.auditValue(w, k, a[k])
+		bv, av := e.auditValue(w, zone, k, b[k]), e.auditValue(w, zone, k, a[k])
 		switch k {
 		case "SlotIDs":
 			bv, av = auditSlots(w, b[k], slots), auditSlots(w, a[k], slots)
@@ -410,11 +411,11 @@ func auditLabel(w *Reply, action, k string) string {
 }
 
 // auditValue writes a value of the audit log in the reader's words: dates
-// and times as their language writes them, in the secretariat's zone (days
-// as days), yes or no, durations as "14 days" or "90 minutes", countries by
+// and times as their language writes them, in zone (the reader's, else the
+// secretariat's: Engine.zoneFor; days as days), yes or no, durations as "14 days" or "90 minutes", countries by
 // their name in the reader's language, lists as the language separates
 // them. An empty value is "".
-func (e *Engine) auditValue(w *Reply, k string, v any) string {
+func (e *Engine) auditValue(w *Reply, zone *time.Location, k string, v any) string {
 	switch v := v.(type) {
 	case nil:
 		return ""
@@ -437,7 +438,7 @@ func (e *Engine) auditValue(w *Reply, k string, v any) string {
 			case k == "AppointedOn" || k == "FollowUp":
 				return i18n.DateLong(w.lang, t.UTC())
 			}
-			return w.deadline(t.In(e.zone))
+			return w.deadline(t.In(zone))
 		}
 		switch k {
 		case "Country":

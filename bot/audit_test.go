@@ -3,6 +3,7 @@ package bot
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"focalbot/model"
 )
@@ -94,7 +95,7 @@ func TestAuditSlots(t *testing.T) {
 func TestAuditPollWords(t *testing.T) {
 	e, fr := &Engine{}, newReply("fr")
 	for v, want := range map[string]string{"open": "ouvert aux réponses", "closed": "clos", "cancelled": "annulée", "inactive": "inactif"} {
-		if got := e.auditValue(fr, "Status", v); got != want {
+		if got := e.auditValue(fr, time.UTC, "Status", v); got != want {
 			t.Errorf("status %q reads %q in French, want %q", v, got, want)
 		}
 	}

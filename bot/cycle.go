@@ -328,7 +328,8 @@ func (e *Engine) outbox(ctx context.Context, w *Reply, r *Request) error {
 		if !it.SentAt.IsZero() {
 			when = it.SentAt
 		}
-		w.Printf(msgOutboxLine, w.clock(when.In(e.zone))+" "+when.In(e.zone).Format("MST"), w.outboxStatus(it.Status), it.Key, it.Recipient)
+		when = when.In(e.zoneFor(r))
+		w.Printf(msgOutboxLine, w.clock(when)+" "+when.Format("MST"), w.outboxStatus(it.Status), it.Key, it.Recipient)
 	}
 	return nil
 }
@@ -362,7 +363,7 @@ func (e *Engine) outboxRetry(ctx context.Context, w *Reply, r *Request) error {
 }
 
 func (e *Engine) clockShow(ctx context.Context, w *Reply, r *Request) error {
-	w.Printf(msgClock, w.deadline(r.Now.In(e.zone)))
+	w.Printf(msgClock, w.deadline(r.Now.In(e.zoneFor(r))))
 	if e.simClock == nil {
 		w.Printf(msgClockReal)
 	}
@@ -384,7 +385,7 @@ func (e *Engine) clockAdvance(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return fmt.Errorf("advance the clock: %w", err)
 	}
-	w.Printf(msgClockAdvanced, w.deadline(e.simClock.Now().In(e.zone)), ticks)
+	w.Printf(msgClockAdvanced, w.deadline(e.simClock.Now().In(e.zoneFor(r))), ticks)
 	return nil
 }
 

@@ -33,7 +33,7 @@ func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgInboxLatest)
 	for _, m := range latest {
-		w.Printf(msgInboxLine, w.deadline(m.ReceivedAt.In(e.zone)), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
+		w.Printf(msgInboxLine, w.deadline(m.ReceivedAt.In(e.zoneFor(r))), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
 			w.mailWord(mailKindWords, m.Kind), w.sender(m.From), w.said(m.DidMsg, m.Did))
 	}
 	stopped, err := e.svc.Inbox(ctx, r.caller(), inboxLatest, model.MailHeld, model.MailRefused)
@@ -46,7 +46,7 @@ func (e *Engine) inbox(ctx context.Context, w *Reply, r *Request) error {
 	}
 	w.Printf(msgInboxStopped)
 	for _, m := range stopped {
-		w.Printf(msgInboxWhy, w.deadline(m.ReceivedAt.In(e.zone)), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
+		w.Printf(msgInboxWhy, w.deadline(m.ReceivedAt.In(e.zoneFor(r))), m.ID, w.mailWord(mailStatusWords, string(m.Status)),
 			w.mailWord(mailKindWords, m.Kind), w.sender(m.From), w.said(m.ReasonMsg, m.Reason))
 	}
 	return nil

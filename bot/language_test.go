@@ -180,8 +180,9 @@ func TestRefusalDatesInReaderLanguage(t *testing.T) {
 // TestAuditInReaderLanguage: the audit log reads in the reader's language:
 // its actions as phrases, its subjects as words (a person by name), the
 // labels focalbot writes for itself, countries by their names there, dates
-// as CLDR writes them and durations in words; what people wrote (names,
-// titles) stays as written.
+// as CLDR writes them, in the reader's own zone (the engine's is UTC here;
+// the reader's America/New_York), and durations in words; what people
+// wrote (names, titles) stays as written.
 func TestAuditInReaderLanguage(t *testing.T) {
 	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
 	w := newWorld(t, s)
@@ -200,6 +201,7 @@ func TestAuditInReaderLanguage(t *testing.T) {
 		`series create name="Annual meeting" rule="FREQ=YEARLY;BYMONTH=9;BYDAY=-1SA" start="2013-09-28 10:00" duration=7h tz=America/New_York venue="New York" hosts="Germany, Ghana"`,
 		"outreach stage Kenya contacted",
 		`meeting create title="Second Meeting" title.fr="Deuxième réunion" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York"`,
+		"invite 1 all",
 		"me set language fr",
 	} {
 		if r := w.as("sec@example.org", line); r.Code != "" {
@@ -209,15 +211,21 @@ func TestAuditInReaderLanguage(t *testing.T) {
 	audit := w.as("sec@example.org", "audit").Text()
 	for _, want := range []string{
 		"personne mise à jour Anders Holm (#3)", `fonction : "" → "Special Adviser" ; nommé : "" → "12 mai 2010" ; pays : "Danemark" → "Ghana"`,
-		"série créée série 1", "7 heures", "120 jours", "Allemagne, Ghana", "samedi 28 septembre 2013, 14:00 UTC", "invités",
+		"série créée série 1", "7 heures", "120 jours", "Allemagne, Ghana", "samedi 28 septembre 2013, 10:00 EDT", "invités",
 		"réunion créée réunion 1", "fr : Deuxième réunion", "programmée",
 		"démarches engagées Kenya", "contacté",
 		"système  personne ajoutée Ruth Adler (#1)", "importation de roster.csv  personne ajoutée Amira Haddad (#8)",
 		"fp@example.org (par courrier électronique)  personne ajoutée Jo Guest (#9)", "Algérie",
-		"mercredi 1 août 2012", "Annual meeting", `langue : "" → "français"`,
+		"mercredi 1 août 2012, 09:00 EDT", "Annual meeting", `langue : "" → "français"`,
 	} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("the French audit log does not say %q:\n%s", want, audit)
+		}
+	}
+	// The outbox's and the clock's times are in the reader's zone too.
+	for _, line := range []string{"outbox 1", "clock"} {
+		if got := w.as("sec@example.org", line).Text(); !strings.Contains(got, "mercredi 1 août 2012, 09:00 EDT") {
+			t.Errorf("%s does not give the reader's time:\n%s", line, got)
 		}
 	}
 	if raw := regexp.MustCompile(`person\.|series\.|outreach\.|person:|series:|outreach:|\bsystem\b|import of|by e-mail|Denmark|Germany|\d+[dhm]\b|\d{4}-\d\d-\d\d|map\[|titles`).FindString(audit); raw != "" {

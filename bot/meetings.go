@@ -594,6 +594,17 @@ func (e *Engine) readerZone(r *Request) *time.Location {
 	return nil
 }
 
+// zoneFor is the zone the times of records are shown to the caller in
+// (the audit log, the outbox, the inbox, outreach, the clock): the
+// caller's own, else the secretariat's (FOCALBOT_TZ). Each time written
+// names its zone.
+func (e *Engine) zoneFor(r *Request) *time.Location {
+	if loc := e.readerZone(r); loc != nil {
+		return loc
+	}
+	return e.zone
+}
+
 func personZone(p *model.Person) string {
 	if p == nil {
 		return ""

@@ -116,17 +116,9 @@ func (e *Engine) outreachWorld(ctx context.Context, r *Request) (outreachWorld, 
 // which then is not shown.
 func (ow outreachWorld) done() error { return *ow.err }
 
-// outreachZone is the caller's zone, else the secretariat's.
-func (e *Engine) outreachZone(r *Request) *time.Location {
-	if loc := e.readerZone(r); loc != nil {
-		return loc
-	}
-	return e.zone
-}
-
 // outreachToday is the caller's date, as midnight UTC.
 func (e *Engine) outreachToday(r *Request) time.Time {
-	return network.OutreachToday(r.Now, e.outreachZone(r))
+	return network.OutreachToday(r.Now, e.zoneFor(r))
 }
 
 // details is the owner and follow-up of o, for one line.
@@ -291,7 +283,7 @@ func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow o
 		w.Printf(msgOutreachNoNotes, w.countryName(c))
 		return nil
 	}
-	loc := e.outreachZone(r)
+	loc := e.zoneFor(r)
 	w.Printf(msgOutreachLog)
 	for _, n := range notes {
 		at := n.At.In(loc)
@@ -394,7 +386,7 @@ func (e *Engine) outreachLog(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	ch, err := e.svc.LogOutreach(ctx, r.caller(), c, strings.Join(words, " "), followUp, e.outreachZone(r))
+	ch, err := e.svc.LogOutreach(ctx, r.caller(), c, strings.Join(words, " "), followUp, e.zoneFor(r))
 	if err != nil {
 		return err
 	}
@@ -468,7 +460,7 @@ func (e *Engine) outreachFollowUp(ctx context.Context, w *Reply, r *Request) err
 		}
 	}
 	return e.showOutreachChange(ctx, w, r, func(ctx context.Context) (network.OutreachChange, error) {
-		return e.svc.SetOutreachFollowUp(ctx, r.caller(), c, day, e.outreachZone(r))
+		return e.svc.SetOutreachFollowUp(ctx, r.caller(), c, day, e.zoneFor(r))
 	})
 }
 
