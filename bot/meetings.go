@@ -577,7 +577,7 @@ func (e *Engine) spanText(w *Reply, s delivery.Summary, m model.Meeting, r *Requ
 	if r.Caller.Span != nil {
 		return r.Caller.Span(w.lang, m.Start, m.End, m.Location())
 	}
-	text := s.VenueSpan + " " + w.p.Sprintf(msgVenueTime, w.place(m.Location()))
+	text := w.p.Sprintf(msgVenueTime, s.VenueSpan, w.place(m.Location()))
 	if s.ReaderSpan != "" {
 		text = w.semicolons(text, w.p.Sprintf(msgYourTime, s.ReaderSpan, s.ReaderZone))
 	}

@@ -206,7 +206,7 @@ const (
 	msgMeetingOnline          = "Online: %s"
 	msgMeetingHosts           = "Hosts: %s, with %s"
 	msgMeetingAgenda          = "Agenda: %s"
-	msgVenueTime              = "(%s time)"
+	msgVenueTime              = "%s (%s time)" // a time, then its zone's city: one message, as Chinese writes no space before "（"
 	msgYourTime               = "your time: %s (%s)"
 
 	msgYesOrNo      = "Write %s=yes or %s=no."
