@@ -158,12 +158,7 @@ func (e *Engine) seriesCreate(ctx context.Context, w *Reply, r *Request) error {
 	case v.Group != "":
 		w.Printf(msgSeriesInviteesGroup, w.group(v.Group))
 	default:
-		var names []string
-		for _, code := range v.Countries {
-			c, _ := model.CountryByCode(code)
-			names = append(names, w.countryName(c))
-		}
-		w.Printf(msgSeriesInviteesCountries, strings.Join(names, ", "))
+		w.Printf(msgSeriesInviteesCountries, i18n.CountryNames(w.lang, v.Countries))
 	}
 	return nil
 }

@@ -347,6 +347,8 @@ func TestCountriesInTheReaderOrder(t *testing.T) {
 		{"roster", "Alemania (", "Dinamarca ("},
 		{"status 1", "Hans Weber (Alemania)", "Anders Holm (Dinamarca)"},
 		{"status 1", "Grupo de los Estados de Europa Occidental y otros Estados: 2 de 29 — Alemania, Dinamarca", "Hans Weber (Alemania)"},
+		{"outreach WEOG", "Noruega", "Países Bajos"}, // Norway after the Netherlands in English
+		{"network", "Australia, Costa Rica, Dinamarca, Ghana", ""},
 	} {
 		got := w.as("sec@example.org", c.line).Text()
 		i, j := strings.Index(got, c.first), strings.Index(got, c.then)

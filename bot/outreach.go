@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -212,7 +213,7 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 				switch {
 				case en.Outreach.Stage != st:
 				case st == model.StageNotContacted && en.Outreach.OwnerID == 0 && en.Outreach.FollowUp.IsZero():
-					bare = append(bare, w.countryName(en.Country))
+					bare = append(bare, en.Country.Alpha2)
 				default:
 					listed = append(listed, en)
 				}
@@ -228,11 +229,15 @@ func (e *Engine) outreachPipeline(ctx context.Context, w *Reply, r *Request, ow 
 			if summarise {
 				continue
 			}
+			// Each list in the order of the countries' names in the reader's language.
+			slices.SortStableFunc(listed, func(a, b network.OutreachChange) int {
+				return strings.Compare(i18n.CountryKey(w.lang, a.Country.Alpha2), i18n.CountryKey(w.lang, b.Country.Alpha2))
+			})
 			for _, en := range listed {
 				w.Printf(msgOutreachItem, w.countryName(en.Country), ow.details(w, en.Outreach))
 			}
 			if len(bare) > 0 && full {
-				w.Printf(msgOutreachNames, strings.Join(bare, ", "))
+				w.Printf(msgOutreachNames, i18n.CountryNames(w.lang, bare))
 			}
 		}
 	}

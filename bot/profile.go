@@ -188,12 +188,7 @@ func (e *Engine) network(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	var hosts []string
-	for _, code := range n.FacilitatingGroup {
-		c, _ := model.CountryByCode(code)
-		hosts = append(hosts, w.countryName(c))
-	}
-	w.Printf(msgNetwork, n.Name, n.Secretariat, strings.ReplaceAll(n.Address, "\n", ", "), strings.Join(hosts, ", "))
+	w.Printf(msgNetwork, n.Name, n.Secretariat, strings.ReplaceAll(n.Address, "\n", ", "), i18n.CountryNames(w.lang, n.FacilitatingGroup))
 	return nil
 }
 
