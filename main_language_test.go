@@ -41,7 +41,7 @@ invite 1 all
 		mustRun(t, "update neo.sebego@bw.example.org language=\ninvite 1 Botswana\n", "--now", now)
 		setenv(t, "FOCALBOT_LANGUAGE", "ru")
 		out := mustRun(t, "next\n", "--as", "neo.sebego@bw.example.org", "--now", now)
-		if !strings.Contains(out, "суббота, 29 сентября 2012 г.") || !strings.Contains(out, "Германия, Гана") {
+		if !strings.Contains(out, "суббота, 29 сентября 2012 г.") || !strings.Contains(out, "Гана, Германия") {
 			t.Errorf("FOCALBOT_LANGUAGE=ru: %s", out)
 		}
 	})
