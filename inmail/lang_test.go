@@ -56,7 +56,7 @@ func TestInboxInTheReadersLanguage(t *testing.T) {
 		}{
 			{claire.Email, []string{
 				"Les derniers courriers électroniques reçus :",
-				"  samedi 1 juin 2030, 09:00 UTC  courrier ", // when, as French writes dates
+				"  samedi 1 juin 2030, 09:00 CEST  courrier ", // when, as French writes dates, in her zone
 				"réponse acceptée de kwame.asante.gh@gmail.com à la réunion 1 enregistrée (SEQUENCE 0)",
 				"Retenus ou refusés, et pourquoi :",
 				"le message provient de someone@else.example, qui n'est ni le participant kwame.asante.gh@gmail.com ni un délégué enregistré pour celui-ci",
