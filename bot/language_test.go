@@ -327,7 +327,8 @@ func TestProfileNamesItsLanguage(t *testing.T) {
 // TestCountriesInTheReaderOrder: lists of countries, the roster's and
 // status's people come in the order of the countries' names in the
 // reader's language, each country named in it: Alemania before Dinamarca
-// in Spanish, where English has Denmark before Germany.
+// in Spanish, where English has Denmark before Germany. A refusal names
+// its countries in the reader's language as well.
 func TestCountriesInTheReaderOrder(t *testing.T) {
 	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
 	w := newWorld(t, s)
@@ -349,6 +350,10 @@ func TestCountriesInTheReaderOrder(t *testing.T) {
 		{"status 1", "Grupo de los Estados de Europa Occidental y otros Estados: 2 de 29 — Alemania, Dinamarca", "Hans Weber (Alemania)"},
 		{"outreach WEOG", "Noruega", "Países Bajos"}, // Norway after the Netherlands in English
 		{"network", "Australia, Costa Rica, Dinamarca, Ghana", ""},
+		// Countries named in a refusal are in the reader's language too.
+		{"country Korea", "¿Quiso decir Corea del Norte o Corea del Sur?", ""},
+		{"invite 1 Alemanai", "Alemania", ""},
+		{"outreach log Alemania", "Alemania", ""},
 	} {
 		got := w.as("sec@example.org", c.line).Text()
 		i, j := strings.Index(got, c.first), strings.Index(got, c.then)

@@ -444,11 +444,7 @@ func (e *Engine) selection(ctx context.Context, who string) (network.Selection, 
 		p, err := e.findPerson(ctx, part)
 		if err != nil {
 			if close := match.Suggest(part, 3); len(close) > 0 {
-				names := make([]string, len(close))
-				for i, c := range close {
-					names[i] = c.Name
-				}
-				return sel, model.Errorf(model.ENOTFOUND, msgNoInviteeDidYouMean, part, strings.Join(names, ", "))
+				return sel, model.Errorf(model.ENOTFOUND, msgNoInviteeDidYouMean, part, model.CountryChoice(close))
 			}
 			return sel, model.Errorf(model.ENOTFOUND, msgNoInvitee, part)
 		}

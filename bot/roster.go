@@ -178,7 +178,7 @@ func (w *Reply) words(args []any) []any {
 			out[i] = w.p.Sprintf(a.Format, model.Identifiers(w.words(a.Args))...)
 		case synopsisArg: // a command's usage, its prose in the reader's language
 			out[i] = w.usage(a.c)
-		case model.Moment, model.Day: // an instant or a day, in the reader's language
+		case model.Moment, model.Day, model.Country, model.CountryChoice: // in the reader's language
 			out[i] = i18n.Argument(w.lang, a)
 		default:
 			out[i] = a

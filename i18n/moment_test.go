@@ -1,6 +1,7 @@
 package i18n_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -38,6 +39,32 @@ func TestArgument(t *testing.T) {
 		}
 		if got := i18n.Argument(tag, int64(7)); got != int64(7) {
 			t.Errorf("%s: an identifier became %v", c.lang, got)
+		}
+	}
+}
+
+// TestCountryArguments: a country in a message is named in the reader's
+// language, a choice of countries offered as that language offers one;
+// English keeps the argument, which says the same.
+func TestCountryArguments(t *testing.T) {
+	ne, _ := model.CountryByCode("NE")
+	ng, _ := model.CountryByCode("NG")
+	de, _ := model.CountryByCode("DE")
+	for _, c := range []struct {
+		lang string
+		arg  any
+		want string
+	}{
+		{"fr", de, "Allemagne"},
+		{"fr", model.CountryChoice{ne, ng}, "Niger ou Nigéria"},
+		{"zh-Hans", model.CountryChoice{ne, ng}, "尼日尔或尼日利亚"},
+		{"es", model.CountryChoice{de, ne, ng}, "Alemania, Níger o Nigeria"},
+		{"ru", model.CountryChoice{de}, "Германия"},
+		{"en", model.CountryChoice{de, ne, ng}, "Germany, Niger or Nigeria"},
+		{"en", de, "Germany"},
+	} {
+		if got := fmt.Sprint(i18n.Argument(i18n.Match(c.lang), c.arg)); got != c.want {
+			t.Errorf("%s: %v is %q, want %q", c.lang, c.arg, got, c.want)
 		}
 	}
 }

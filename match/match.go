@@ -146,25 +146,13 @@ func Country(query string) (model.Country, error) {
 		return model.Country{}, model.Errorf(model.ENOTFOUND,
 			"Unknown country %q. Use its name or its ISO code, such as %q or %q.", query, "Ghana", "GH")
 	}
-	names := make([]string, len(suggestions))
-	for i, c := range suggestions {
-		names[i] = c.Name
-	}
-	return model.Country{}, model.Errorf(model.ENOTFOUND, "Unknown country %q. Did you mean %s?", query, orList(names))
+	return model.Country{}, model.Errorf(model.ENOTFOUND, "Unknown country %q. Did you mean %s?", query, model.CountryChoice(suggestions))
 }
 
 // clone copies c so that callers cannot change the index through AltNames.
 func clone(c model.Country) model.Country {
 	c.AltNames = slices.Clone(c.AltNames)
 	return c
-}
-
-// orList joins names as "A", "A or B", "A, B or C".
-func orList(names []string) string {
-	if len(names) == 1 {
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // Suggest returns up to n countries whose names are close to query, closest

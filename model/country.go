@@ -97,6 +97,28 @@ type Country struct {
 	Note                 string
 }
 
+// String is the country's name, as an argument of a message in English;
+// i18n.Argument writes it in a reader's language.
+func (c Country) String() string { return c.Name }
+
+// CountryChoice is a few countries offered to choose from, as an argument
+// of a message: "Niger or Nigeria" in English (String), "Niger ou Nigéria"
+// in French (i18n.Argument).
+type CountryChoice []Country
+
+// String lists the countries' names as English offers a choice: "A",
+// "A or B", "A, B or C".
+func (cs CountryChoice) String() string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
 func (c Country) clone() Country {
 	c.AltNames = slices.Clone(c.AltNames)
 	return c

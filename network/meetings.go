@@ -536,7 +536,7 @@ func (s *Service) selectInvitees(ctx context.Context, sel Selection) ([]model.In
 			return nil, nil, err
 		}
 		if len(people) == 0 {
-			return nil, nil, model.Errorf(model.ENOTFOUND, msgNoFocalPointIn, country.Name)
+			return nil, nil, model.Errorf(model.ENOTFOUND, msgNoFocalPointIn, country)
 		}
 		add(people)
 	}

@@ -51,7 +51,7 @@ func (s *Service) LogOutreach(ctx context.Context, c Caller, country model.Count
 		return OutreachChange{}, err
 	}
 	if strings.TrimSpace(note) == "" {
-		return OutreachChange{}, model.FieldErrorf("note", model.EINVALID, msgOutreachNoNote, country.Name)
+		return OutreachChange{}, model.FieldErrorf("note", model.EINVALID, msgOutreachNoNote, country)
 	}
 	focal, err := s.focalPoints(ctx, country)
 	if err != nil {
@@ -136,7 +136,7 @@ func (s *Service) changeOutreach(ctx context.Context, c Caller, country model.Co
 		return OutreachChange{}, err
 	}
 	if len(focal) > 0 {
-		return OutreachChange{}, model.Errorf(model.ECONFLICT, msgOutreachHasFocalPoint, country.Name, strings.Join(focal, ", "))
+		return OutreachChange{}, model.Errorf(model.ECONFLICT, msgOutreachHasFocalPoint, country, strings.Join(focal, ", "))
 	}
 	o, err := s.store.UpdateOutreach(ctx, c.Actor(), country.Alpha2, change)
 	if err != nil {

@@ -97,9 +97,9 @@ func (s *Service) Register(ctx context.Context, c Caller, country string, who Ap
 	if err := apply(&p, changes, registerFields); err != nil {
 		return model.Person{}, err
 	}
-	cn := country
+	var cn any = country // the country as the command names it: by name in the reader's language
 	if cc, ok := model.CountryByCode(country); ok {
-		cn = cc.Name
+		cn = cc
 	}
 	if p.Role != model.RoleFocalPoint && p.Role != model.RoleAlternate {
 		return model.Person{}, model.FieldErrorf("role", model.EINVALID, msgRegisterRole)
