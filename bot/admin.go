@@ -412,9 +412,9 @@ func auditLabel(w *Reply, action, k string) string {
 
 // auditValue writes a value of the audit log in the reader's words: dates
 // and times as their language writes them, in zone (the reader's, else the
-// secretariat's: Engine.zoneFor; days as days), yes or no, durations as "14 days" or "90 minutes", countries by
-// their name in the reader's language, lists as the language separates
-// them. An empty value is "".
+// secretariat's: Engine.zoneFor; days as days), yes or no, durations as
+// "14 days" or "90 minutes", countries by their name in the reader's
+// language, lists as the language separates them. An empty value is "".
 func (e *Engine) auditValue(w *Reply, zone *time.Location, k string, v any) string {
 	switch v := v.(type) {
 	case nil:

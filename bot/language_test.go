@@ -21,9 +21,10 @@ import (
 // TestReaderLanguage shows one meeting to readers of several languages:
 // each gets the meeting's title and agenda in theirs where the secretariat
 // gave them (title.fr=…), its dates as CLDR writes them there, and the
-// hosts' names in it, and the zone's city in it too. A profile's language wins over a Slack locale, which
-// wins over the network's; a guest invited with language=fr gets French
-// mail; a language focalbot does not write is refused and changes nothing.
+// hosts' names and the zone's city in it. A profile's language wins over a
+// Slack locale, which wins over the network's; a guest invited with
+// language=fr gets French mail; a language focalbot does not write is
+// refused and changes nothing.
 func TestReaderLanguage(t *testing.T) {
 	storetest.ForEachBackend(t, clock.Fixed(start), func(t *testing.T, s *storage.Store) {
 		w := newWorld(t, s)
