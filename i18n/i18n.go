@@ -50,10 +50,27 @@ var Languages = []language.Tag{English, Arabic, SimplifiedChinese, French, Russi
 
 var matcher = language.NewMatcher(Languages)
 
+// languageNames are Languages' tags as written ("zh-Hans"): what Match
+// returns at once for a tag that is one of them, as every reader's
+// language is once matched, without parsing it again (a match costs a
+// microsecond, and a country list in an e-mail asks for dozens).
+var languageNames = func() []string {
+	out := make([]string, len(Languages))
+	for i, t := range Languages {
+		out[i] = t.String()
+	}
+	return out
+}()
+
 // Match returns the language of Languages that best serves s, a BCP 47 tag
 // as a profile or a Slack locale gives it ("fr", "fr-FR", "zh-CN", "es-419",
 // "ar_SA"), or English when none does (or s is empty or not a tag).
 func Match(s string) language.Tag {
+	for i, n := range languageNames {
+		if s == n {
+			return Languages[i]
+		}
+	}
 	s = strings.TrimSpace(strings.ReplaceAll(s, "_", "-"))
 	if s == "" {
 		return English
