@@ -167,6 +167,9 @@ for r in $(seq "$ROUNDS"); do
   echo "== round $r, $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
   for i in "${!runs[@]}"; do # turn the order each round
     x=${runs[$(((i + r - 1) % ${#runs[@]}))]}
+    # The previous run's writes (SQLite's file and WAL, PostgreSQL's) go to
+    # disk now, not during this run's burst.
+    sync
     case $x in
     bolt) run_bolt "$r" ;;
     floor | floorlibs) run_floor "$x" "$r" ;;
