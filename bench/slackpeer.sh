@@ -110,6 +110,9 @@ if [[ " $DBS " == *" postgres "* ]]; then
     psql -q "$(pgurl postgres)" -c "CREATE DATABASE base_seed"
     FOCALBOT_DB="$(pgurl base_seed)" FOCALBOT_DATA_DIR="$work/pgseed" "$work/focalbot-base" import "$work/people.csv"
   fi
+  # Vacuumed and analysed now, so that autovacuum has no work left on the
+  # seeds for the first round's burst.
+  for db in seed ${BASE:+base_seed}; do psql -q "$(pgurl "$db")" -c "VACUUM ANALYZE"; done
 fi
 
 declare -A rss acks rts
