@@ -237,10 +237,14 @@ func (s *Store) supersede(tx *gorm.DB, items []model.OutboxItem) error {
 			for i, it := range chunk {
 				invitations[i], keys[i] = it.InvitationID, it.Key
 			}
-			err := tx.Model(&outboxRow{}).
-				Where("invitation_id IN ? AND channel = ? AND status = ? AND kind IN ? AND key NOT IN ?",
-					invitations, g.channel, model.OutboxPending, kindStrings(g.kind.Supersedes()), keys).
-				Updates(map[string]any{"status": model.OutboxSuperseded, "last_error": ""}).Error
+			// The dispatcher may be recording sends of these rows (MarkSent),
+			// locking them in another order.
+			err := s.againOnDeadlock(tx, true, func(tx *gorm.DB) error {
+				return tx.Model(&outboxRow{}).
+					Where("invitation_id IN ? AND channel = ? AND status = ? AND kind IN ? AND key NOT IN ?",
+						invitations, g.channel, model.OutboxPending, kindStrings(g.kind.Supersedes()), keys).
+					Updates(map[string]any{"status": model.OutboxSuperseded, "last_error": ""}).Error
+			})
 			if err != nil {
 				return internal("supersede outbox items", err)
 			}
@@ -360,9 +364,11 @@ func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error 
 	if len(ids) == 0 {
 		return nil
 	}
-	err := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).
-		Exec("UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', claimed_until = NULL WHERE id IN ?",
+	// A change superseding these rows may lock them in another order.
+	err := s.againOnDeadlock(s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}), false, func(tx *gorm.DB) error {
+		return tx.Exec("UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', claimed_until = NULL WHERE id IN ?",
 			model.OutboxSent, at.UTC(), ids).Error
+	})
 	if err != nil {
 		return internal("mark sent", err)
 	}

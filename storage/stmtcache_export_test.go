@@ -1,5 +1,7 @@
 package storage
 
+import "gorm.io/gorm"
+
 // StmtCounts reports how many statements the SQLite driver has prepared and
 // closed for s; ok is false on PostgreSQL, which has no such cache.
 func StmtCounts(s *Store) (prepared, closed int64, ok bool) {
@@ -24,4 +26,9 @@ func StmtConnInner(dc any) (inner any, ok bool) {
 		return nil, false
 	}
 	return c.inner, true
+}
+
+// AgainOnDeadlock is Store.againOnDeadlock, for its test.
+func AgainOnDeadlock(s *Store, tx *gorm.DB, inTx bool, stmt func(*gorm.DB) error) error {
+	return s.againOnDeadlock(tx, inTx, stmt)
 }

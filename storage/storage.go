@@ -296,6 +296,53 @@ func isUniqueViolation(err error) (what string, ok bool) {
 	return "", false
 }
 
+// isDeadlock reports whether err is PostgreSQL breaking a deadlock by
+// failing this statement (SQLSTATE 40P01). SQLite locks the whole database
+// and has none.
+func isDeadlock(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "40P01"
+}
+
+// deadlockTries is how many times a statement that PostgreSQL failed to
+// break a deadlock is tried in all.
+const deadlockTries = 3
+
+// againOnDeadlock runs stmt, one statement that changes rows others may
+// lock in another order (the dispatcher's record of sends, a change's
+// supersede), and runs it again when PostgreSQL chose it to break a
+// deadlock: by then the other side has gone on. Inside a transaction (tx
+// in one) the statement runs from a savepoint, which it rolls back to, so
+// that the transaction goes on too; outside one it is run again as it is.
+// Either way it must be safe to run twice: an UPDATE whose WHERE says what
+// it changes.
+func (s *Store) againOnDeadlock(tx *gorm.DB, inTx bool, stmt func(tx *gorm.DB) error) error {
+	if s.dialect != DialectPostgres {
+		return stmt(tx)
+	}
+	for try := 1; ; try++ {
+		if inTx {
+			if err := tx.SavePoint("again").Error; err != nil {
+				return err
+			}
+		}
+		err := stmt(tx)
+		switch {
+		case err == nil && inTx:
+			return tx.Exec("RELEASE SAVEPOINT again").Error
+		case err == nil:
+			return nil
+		case !isDeadlock(err) || try == deadlockTries:
+			return err
+		}
+		if inTx {
+			if err := tx.RollbackTo("again").Error; err != nil {
+				return err
+			}
+		}
+	}
+}
+
 // errNotFound reports whether err is GORM's "record not found".
 func errNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
 
