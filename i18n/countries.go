@@ -49,7 +49,7 @@ func cldrCountry(t language.Tag, alpha2 string) string {
 // "Danemark, Ghana"; "الدانمرك، غانا"; "丹麦、加纳". codes is not changed.
 func CountryNames(t language.Tag, codes []string) string {
 	sorted := slices.Clone(codes)
-	SortCountries(t, sorted)
+	sortCountries(t, sorted)
 	names := make([]string, len(sorted))
 	for i, c := range sorted {
 		names[i] = CountryName(t, c)
@@ -57,10 +57,10 @@ func CountryNames(t language.Tag, codes []string) string {
 	return strings.Join(names, ListSeparator(t))
 }
 
-// SortCountries sorts country codes by the countries' names in t, as t
+// sortCountries sorts country codes by the countries' names in t, as t
 // orders words (CLDR's collation): "Alemania" before "Dinamarca" in
 // Spanish, where English has Denmark before Germany.
-func SortCountries(t language.Tag, codes []string) {
+func sortCountries(t language.Tag, codes []string) {
 	slices.SortStableFunc(codes, func(a, b string) int { return strings.Compare(CountryKey(t, a), CountryKey(t, b)) })
 }
 

@@ -40,7 +40,7 @@ func TestAgainOnDeadlock(t *testing.T) {
 	tries := 0
 	done := make(chan error, 1)
 	go func() {
-		err := storage.AgainOnDeadlock(s, mine, true, func(tx *gorm.DB) error {
+		err := storage.AgainOnDeadlock(s, mine, func(tx *gorm.DB) error {
 			tries++
 			return tx.Exec("UPDATE locks SET v = v + 10 WHERE id = 2").Error
 		})

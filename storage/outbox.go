@@ -239,7 +239,7 @@ func (s *Store) supersede(tx *gorm.DB, items []model.OutboxItem) error {
 			}
 			// The dispatcher may be recording sends of these rows (MarkSent),
 			// locking them in another order.
-			err := s.againOnDeadlock(tx, true, func(tx *gorm.DB) error {
+			err := s.againOnDeadlock(tx, func(tx *gorm.DB) error {
 				return tx.Model(&outboxRow{}).
 					Where("invitation_id IN ? AND channel = ? AND status = ? AND kind IN ? AND key NOT IN ?",
 						invitations, g.channel, model.OutboxPending, kindStrings(g.kind.Supersedes()), keys).
@@ -365,7 +365,7 @@ func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error 
 		return nil
 	}
 	// A change superseding these rows may lock them in another order.
-	err := s.againOnDeadlock(s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}), false, func(tx *gorm.DB) error {
+	err := s.againOnDeadlock(s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}), func(tx *gorm.DB) error {
 		return tx.Exec("UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', claimed_until = NULL WHERE id IN ?",
 			model.OutboxSent, at.UTC(), ids).Error
 	})

@@ -29,6 +29,6 @@ func StmtConnInner(dc any) (inner any, ok bool) {
 }
 
 // AgainOnDeadlock is Store.againOnDeadlock, for its test.
-func AgainOnDeadlock(s *Store, tx *gorm.DB, inTx bool, stmt func(*gorm.DB) error) error {
-	return s.againOnDeadlock(tx, inTx, stmt)
+func AgainOnDeadlock(s *Store, tx *gorm.DB, stmt func(*gorm.DB) error) error {
+	return s.againOnDeadlock(tx, stmt)
 }

@@ -311,15 +311,15 @@ const deadlockTries = 3
 // againOnDeadlock runs stmt, one statement that changes rows others may
 // lock in another order (the dispatcher's record of sends, a change's
 // supersede), and runs it again when PostgreSQL chose it to break a
-// deadlock: by then the other side has gone on. Inside a transaction (tx
-// in one) the statement runs from a savepoint, which it rolls back to, so
-// that the transaction goes on too; outside one it is run again as it is.
-// Either way it must be safe to run twice: an UPDATE whose WHERE says what
-// it changes.
-func (s *Store) againOnDeadlock(tx *gorm.DB, inTx bool, stmt func(tx *gorm.DB) error) error {
+// deadlock: by then the other side has gone on. When tx is a transaction
+// the statement runs from a savepoint, which it rolls back to, so that the
+// transaction goes on too; otherwise it is run again as it is. Either way
+// it must be safe to run twice: an UPDATE whose WHERE says what it changes.
+func (s *Store) againOnDeadlock(tx *gorm.DB, stmt func(tx *gorm.DB) error) error {
 	if s.dialect != DialectPostgres {
 		return stmt(tx)
 	}
+	_, inTx := tx.Statement.ConnPool.(gorm.TxCommitter)
 	for try := 1; ; try++ {
 		if inTx {
 			if err := tx.SavePoint("again").Error; err != nil {
