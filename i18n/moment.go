@@ -45,5 +45,18 @@ func countryChoice(t language.Tag, cs model.CountryChoice) string {
 	if len(names) < 2 {
 		return strings.Join(names, "")
 	}
-	return Printer(t).Sprintf(msgOr, strings.Join(names[:len(names)-1], ListSeparator(t)), names[len(names)-1])
+	first, last := strings.Join(names[:len(names)-1], ListSeparator(t)), names[len(names)-1]
+	if Match(t.String()) == Spanish && soundsO(last) {
+		// Spanish writes "u" for "o" before the sound o, written o or ho:
+		// "Rumanía u Omán", "Guatemala u Honduras".
+		return first + " u " + last
+	}
+	return Printer(t).Sprintf(msgOr, first, last)
+}
+
+// soundsO reports whether a Spanish word begins with the sound o: with o
+// or ó, after a silent h or not.
+func soundsO(word string) bool {
+	w := strings.TrimPrefix(strings.ToLower(word), "h")
+	return strings.HasPrefix(w, "o") || strings.HasPrefix(w, "ó")
 }

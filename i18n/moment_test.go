@@ -50,6 +50,11 @@ func TestCountryArguments(t *testing.T) {
 	ne, _ := model.CountryByCode("NE")
 	ng, _ := model.CountryByCode("NG")
 	de, _ := model.CountryByCode("DE")
+	ro, _ := model.CountryByCode("RO")
+	om, _ := model.CountryByCode("OM")
+	gt, _ := model.CountryByCode("GT")
+	hn, _ := model.CountryByCode("HN")
+	ht, _ := model.CountryByCode("HT")
 	for _, c := range []struct {
 		lang string
 		arg  any
@@ -59,6 +64,10 @@ func TestCountryArguments(t *testing.T) {
 		{"fr", model.CountryChoice{ne, ng}, "Niger ou Nigéria"},
 		{"zh-Hans", model.CountryChoice{ne, ng}, "尼日尔或尼日利亚"},
 		{"es", model.CountryChoice{de, ne, ng}, "Alemania, Níger o Nigeria"},
+		{"es", model.CountryChoice{ro, om}, "Rumanía u Omán"},                     // "u" before the sound o
+		{"es", model.CountryChoice{de, gt, hn}, "Alemania, Guatemala u Honduras"}, // and before ho
+		{"es", model.CountryChoice{hn, ht}, "Honduras o Haití"},                   // but not before ha
+		{"fr", model.CountryChoice{ro, om}, "Roumanie ou Oman"},
 		{"ru", model.CountryChoice{de}, "Германия"},
 		{"en", model.CountryChoice{de, ne, ng}, "Germany, Niger or Nigeria"},
 		{"en", de, "Germany"},
