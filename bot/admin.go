@@ -364,7 +364,7 @@ var auditLabels = map[string]string{
 	"Name": msgFieldName, "Email": msgFieldEmail, "Country": msgFieldCountry, "Role": msgFieldRole,
 	"Status": msgFieldStatus, "Title": msgFieldTitle, "Organisation": msgFieldMinistry, "Phone": msgFieldPhone,
 	"SlackID": msgFieldSlack, "TimeZone": msgFieldZone, "Language": msgFieldLanguage, "AppointedOn": msgFieldAppointed,
-	"Sequence": msgFieldVersion, "Start": msgFieldStart, "End": msgFieldEnd, "Venue": msgFieldVenue,
+	"Sequence": msgFieldVersion, "ResponseSequence": msgFieldAnswerVersion, "Start": msgFieldStart, "End": msgFieldEnd, "Venue": msgFieldVenue,
 	"Address": msgFieldAddress, "OnlineURL": msgFieldOnline, "Hosts": msgFieldHosts, "Organiser": msgFieldOrganiser,
 	"Agenda": msgFieldAgenda, "Public": msgFieldPublic, "Occurrence": msgFieldOccurrence, "Reminders": msgFieldReminders,
 	"Rule": msgFieldRule, "Duration": msgFieldDuration, "PlanAhead": msgFieldPlanAhead, "Active": msgFieldActive,
@@ -384,7 +384,7 @@ const auditAttendance = "meeting.attendance"
 // the scheduler's marks.
 func auditHidden(k string) bool {
 	switch k {
-	case "CreatedAt", "UpdatedAt", "UID", "RemindedThrough", "RemindedSequence", "ResponseSequence", "DelegatedTo", "DelegatedFrom":
+	case "CreatedAt", "UpdatedAt", "UID", "RemindedThrough", "RemindedSequence", "DelegatedTo", "DelegatedFrom":
 		return true
 	}
 	_, known := auditLabels[k]
@@ -418,6 +418,9 @@ func auditLabel(w *Reply, action, k string) string {
 func (e *Engine) auditValue(w *Reply, zone *time.Location, k string, v any) string {
 	switch v := v.(type) {
 	case nil:
+		if k == "Sequence" || k == "ResponseSequence" {
+			return "0" // a version's first number, which JSON leaves out
+		}
 		return ""
 	case bool:
 		return w.yesNo(v)
@@ -426,7 +429,7 @@ func (e *Engine) auditValue(w *Reply, zone *time.Location, k string, v any) stri
 		case "Duration", "PlanAhead":
 			return w.duration(time.Duration(v))
 		}
-		if v == 0 {
+		if v == 0 && k != "Sequence" && k != "ResponseSequence" {
 			return ""
 		}
 		return strconv.FormatFloat(v, 'f', -1, 64)

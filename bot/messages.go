@@ -133,6 +133,7 @@ const (
 	msgFieldLanguage      = "language"
 	msgFieldAppointed     = "appointed"
 	msgFieldVersion       = "version"
+	msgFieldAnswerVersion = "version of the answer"
 	msgFieldStart         = "start"
 	msgFieldEnd           = "end"
 	msgFieldVenue         = "venue"

@@ -153,6 +153,26 @@ func TestAnswersInWords(t *testing.T) {
 	}
 }
 
+// TestAuditVersions: a meeting moved says its version went from 0 to 1,
+// and each invitation it asked to answer again says which version its
+// answer is now for, rather than an empty "invitation updated".
+func TestAuditVersions(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	meetingNumbered(t, s, 1)
+	w.expect(t, "sec", "invite 1 all", "2 newly invited", "")
+	w.expect(t, "fp", "rsvp yes 1", "your answer is coming", "")
+	w.expect(t, "sec", `meeting change 1 start="2012-09-02 10:00"`, "changed", "")
+	audit := w.expect(t, "sec", "audit", `meeting changed meeting 1  end:`, "")
+	for _, want := range []string{`version: "0" → "1"`,
+		`invitation updated meeting 1, invitee Kwame Boateng  answer: "coming" → "no answer yet"; answered: "Wed 1 Aug 2012, 09:00 EDT" → ""; version of the answer: "0" → "1"`,
+		`invitation updated meeting 1, invitee Anders Holm  version of the answer: "0" → "1"`} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("the audit log does not say %q:\n%s", want, audit)
+		}
+	}
+}
+
 // TestStatusByShownNames: status lists invitees by the country names it
 // shows, and a guest's country is not counted as a country coming.
 func TestStatusByShownNames(t *testing.T) {
