@@ -363,3 +363,32 @@ func TestCountriesInTheReaderOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestChineseParentheses: a reader in Chinese sees parentheses as Chinese
+// writes them, full-width, in the lines that are only placeholders and
+// parentheses: a meeting's title and state, an invitee and their country,
+// a named subject of the audit log.
+func TestChineseParentheses(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	for _, line := range []string{
+		"me set language zh-Hans",
+		`meeting create title="Second Meeting" start="2012-09-29 10:00" end=17:00 tz=America/New_York venue="New York"`,
+		"invite 1 all",
+		"update alt@example.org title=Ambassador",
+	} {
+		if r := w.as("sec@example.org", line); r.Code != "" {
+			t.Fatalf("%s: %s", line, r.Text())
+		}
+	}
+	for _, c := range []struct{ line, want string }{
+		{"meetings", "EDT（纽约时间）（已安排）"},
+		{"status 1", "1. Second Meeting（已安排）"},
+		{"status 1", "Kwame Boateng（加纳）"},
+		{"audit", "Anders Holm（#3）"},
+	} {
+		if got := w.as("sec@example.org", c.line).Text(); !strings.Contains(got, c.want) {
+			t.Errorf("%s: want %q:\n%s", c.line, c.want, got)
+		}
+	}
+}

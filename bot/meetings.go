@@ -455,7 +455,7 @@ func (e *Engine) selection(ctx context.Context, who string) (network.Selection, 
 
 func (w *Reply) inviteeLabel(inv model.Invitation) string {
 	if c, ok := model.CountryByCode(inv.Country); ok {
-		return fmt.Sprintf("%s (%s)", inv.Name, w.countryName(c))
+		return w.p.Sprintf(msgInviteeCountry, inv.Name, w.countryName(c))
 	}
 	return inv.Name
 }

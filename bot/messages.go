@@ -202,6 +202,7 @@ const (
 	msgNotInvited             = "You are not invited to meeting %d."
 	msgAnswered               = "Thank you: your answer is %s, for %s."
 	msgMeetingTitle           = "%d. %s (%s)"
+	msgInviteeCountry         = "%s (%s)" // an invitee and their country
 	msgMeetingWhen            = "When: %s"
 	msgMeetingWhere           = "Where: %s"
 	msgMeetingOnline          = "Online: %s"

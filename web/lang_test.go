@@ -53,7 +53,8 @@ func contains(t *testing.T, what, page string, wants ...string) {
 // French writes them; pressing Accepter answers yes (the buttons' values
 // are not translated); the page that says a link no longer works is in
 // the owner's language too, and the one for an unknown link in the
-// network's. An Arabic reader's page runs right to left; a guest invited
+// network's. An Arabic reader's page runs right to left; a Chinese
+// reader's writes its zones in full-width parentheses; a guest invited
 // with language=es reads Spanish.
 func TestPageInReadersLanguage(t *testing.T) {
 	storetest.ForEachBackend(t, clock.Fixed(t0), func(t *testing.T, s *storage.Store) {
@@ -106,6 +107,10 @@ func TestPageInReadersLanguage(t *testing.T) {
 		if inv := w.invitation(t, "layla@mofa.example.eg"); inv.Response != model.ResponseNo {
 			t.Fatalf("pressing Decline in Arabic recorded %q", inv.Response)
 		}
+
+		_, zh := w.readerLink(t, "Wang Fang", "wang.fang@mfa.example.cn", "CN", "Asia/Shanghai", "zh-Hans")
+		_, page = get(t, zh)
+		contains(t, "the Chinese page", page, `<html lang="zh-Hans" dir="ltr">`, "（America/New_York）", "（Asia/Shanghai）")
 
 		es := "invitada@mision.example.org"
 		if _, err := w.svc.Invite(ctx, network.As(w.sec), w.meeting.ID, network.Selection{Guest: &model.Invitation{Name: "Lucía Gómez", Email: es, Language: "es"}}); err != nil {

@@ -81,6 +81,7 @@ func (rd reader) at(t time.Time, zone *time.Location) string {
 
 // The pages' sentences.
 const (
+	msgSpanZone         = "%s (%s)" // a time and its zone
 	msgTitleProblem     = "Something is wrong"
 	msgTitleUnknownLink = "This link is not known"
 	msgTitleGone        = "This link no longer works"
@@ -163,9 +164,9 @@ type problemView struct {
 // meetingTimes are a meeting's (or slot's) times as the page shows them:
 // in the venue's zone, and in the reader's when their clocks differ.
 func (rd reader) times(s, e time.Time, venue *time.Location, readerZone string) (venueTime, readerTime string) {
-	venueTime = fmt.Sprintf("%s (%s)", delivery.SpanIn(rd.tag, s.In(venue), e.In(venue)), venue)
+	venueTime = rd.p.Sprintf(msgSpanZone, delivery.SpanIn(rd.tag, s.In(venue), e.In(venue)), venue.String())
 	if loc, err := model.LoadZone(readerZone); err == nil && !delivery.SameClocks(s, e, venue, loc) {
-		readerTime = fmt.Sprintf("%s (%s)", delivery.SpanIn(rd.tag, s.In(loc), e.In(loc)), loc)
+		readerTime = rd.p.Sprintf(msgSpanZone, delivery.SpanIn(rd.tag, s.In(loc), e.In(loc)), loc.String())
 	}
 	return venueTime, readerTime
 }
@@ -277,7 +278,7 @@ func newPollView(lk network.Linked, csrf, problem string) pollView {
 			zone = sl.Location()
 		}
 	}
-	v.Deadline = rd.p.Sprintf(msgLabelPollOpen, fmt.Sprintf("%s (%s)", rd.at(p.Deadline, zone), zone))
+	v.Deadline = rd.p.Sprintf(msgLabelPollOpen, rd.p.Sprintf(msgSpanZone, rd.at(p.Deadline, zone), zone.String()))
 	switch {
 	case lk.Vote == nil:
 		v.Answer = rd.p.Sprintf(msgLabelPollNot)

@@ -19,8 +19,8 @@
 // A format with no word outside its placeholders ("  %d. %s") is not a
 // message: there is nothing in it to translate; unless it holds a mark
 // that languages punctuate differently (":", ";", "?", "!": French puts a
-// space before them, "%s : %s"; Chinese writes "%s：%s"), which makes it
-// one.
+// space before them, "%s : %s"; Chinese writes "%s：%s"; and parentheses,
+// which Chinese writes full-width, "%s（%s）"), which makes it one.
 package extract
 
 import (
@@ -430,7 +430,7 @@ func isMessage(format string) bool {
 }
 
 // punctuated are the marks that make a format of placeholders a message.
-const punctuated = ":;?!"
+const punctuated = ":;?!()"
 
 // hasWords reports whether a format has a letter outside its placeholders.
 func hasWords(format string) bool {

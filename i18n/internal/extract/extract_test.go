@@ -37,7 +37,8 @@ const (
 	notAMessage = "internal"
 	msgNoWords = "  %d. %s"
 	msgColon = "%s: %s"
-	msgDash = "%s — %s (%d)"
+	msgDash = "%s — %s %d"
+	msgParens = "%s (%d)"
 )
 
 var plurals = []i18n.Plural{{Key: msgCount, Arg: 1, One: "%d person"}}
@@ -70,7 +71,7 @@ const msgInTest = "Only in a test."
 	for k := range got {
 		keys = append(keys, k)
 	}
-	want := []string{"%s: %s", "Dear %s,", `in "quotes"`, "%d people", "Bad %q.", "Hello, %s.", "Part one, part two.", "Printed %d.", "Too long (%d).", "what I can do"}
+	want := []string{"%s: %s", "%s (%d)", "Dear %s,", `in "quotes"`, "%d people", "Bad %q.", "Hello, %s.", "Part one, part two.", "Printed %d.", "Too long (%d).", "what I can do"}
 	if !sameSet(keys, want) {
 		t.Errorf("keys %q, want %q", keys, want)
 	}
