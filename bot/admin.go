@@ -505,7 +505,7 @@ func (e *Engine) findPerson(ctx context.Context, ref string) (model.Person, erro
 	case ref == "":
 		return model.Person{}, model.Errorf(model.EINVALID, msgNamePerson)
 	case strings.HasPrefix(ref, "#"):
-		id, err := strconv.ParseInt(ref[1:], 10, 64)
+		id, err := strconv.ParseInt(model.ASCIIDigits(ref[1:]), 10, 64)
 		if err != nil {
 			return model.Person{}, model.Errorf(model.EINVALID, msgBadPersonID, ref)
 		}

@@ -47,7 +47,7 @@ func (e *Engine) cycleCommands() []*Command {
 
 // parseSpan reads a duration with days: "14d", "2d12h", "90m", "2h".
 func parseSpan(typed string) (time.Duration, error) {
-	s := strings.TrimSpace(strings.ToLower(typed))
+	s := strings.TrimSpace(strings.ToLower(model.ASCIIDigits(typed)))
 	bad := model.Errorf(model.EINVALID, msgBadSpan, typed)
 	var d time.Duration
 	if i := strings.IndexByte(s, 'd'); i > 0 {
@@ -214,7 +214,7 @@ func (e *Engine) seriesList(ctx context.Context, w *Reply, r *Request) error {
 
 func (e *Engine) seriesActive(active bool) HandlerFunc {
 	return func(ctx context.Context, w *Reply, r *Request) error {
-		id, err := strconv.ParseInt(r.Args.Rest(0), 10, 64)
+		id, err := parseNumber(r.Args.Rest(0))
 		if err != nil {
 			return model.Errorf(model.EINVALID, msgBadSeriesNumber, r.Args.Rest(0))
 		}

@@ -392,3 +392,31 @@ func TestChineseParentheses(t *testing.T) {
 		}
 	}
 }
+
+// TestDigitsOfAnyScript: a number, a date, a time or a duration may be
+// typed with the digits the reader's keyboard gives, Arabic-Indic or
+// full-width, and is read as if typed in ASCII; the refusal of a bad one
+// quotes it as typed. A list of names in Arabic is separated as Arabic
+// separates one.
+func TestDigitsOfAnyScript(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	w.expect(t, "sec", "me set language ar", "", "")
+	w.expect(t, "sec", `meeting create title="Second Meeting" start="٢٠١٢-٠٩-٢٩ ١٠:٠٠" duration=٧h tz=America/New_York venue="New York"`,
+		"29 سبتمبر 2012، 10:00 ص–5:00 م EDT", "")
+	w.expect(t, "sec", "invite ١ all", "", "")
+	w.expect(t, "fp", "rsvp yes ١", "", "")
+	w.expect(t, "sec", "status ١", "Kwame Boateng (غانا)", "")
+	w.expect(t, "sec", "status ١ page ١", "لم يرد بعد: Anders Holm (الدانمرك)", "")
+	w.expect(t, "sec", "roster page ١", "Kwame Boateng", "")
+	w.expect(t, "sec", "meeting change ١ duration=٣h", "10:00 ص–1:00 م", "")
+	w.expect(t, "sec", "outreach follow-up Chile ٢٠١٢-٠٨-٢٠", "", "")
+	w.expect(t, "sec", "status ١x", `"١x"`, "")
+	w.expect(t, "sec", "me set language zh-Hans", "", "")
+	w.expect(t, "sec", "status １", "Kwame Boateng（加纳）", "")
+
+	w.expect(t, "sec", "me set language ar", "", "")
+	w.expect(t, "alt", "rsvp no 1", "", "")
+	w.expect(t, "sec", "invite 1 guest amb@br.example.org name=\"Maria Silva\" country=Brazil", "", "")
+	w.expect(t, "sec", "status 1", "لم يرد بعد: Maria Silva (البرازيل)، Kwame Boateng (غانا)", "), ")
+}

@@ -192,7 +192,8 @@ func inField(err error, field string) error {
 // parseWhen reads a date and time in loc; a time alone is on the day of base.
 // A time written with its offset is that instant; any other is a wall time
 // in loc, which model.WallTime refuses when loc's clocks skip it or show it twice.
-func parseWhen(s string, loc *time.Location, base time.Time) (time.Time, error) {
+func parseWhen(typed string, loc *time.Location, base time.Time) (time.Time, error) {
+	s := model.ASCIIDigits(typed)
 	for _, layout := range []string{model.WallOffsetLayout, time.RFC3339} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t, nil
@@ -209,7 +210,7 @@ func parseWhen(s string, loc *time.Location, base time.Time) (time.Time, error) 
 			return model.WallTime(b.Year(), b.Month(), b.Day(), t.Hour(), t.Minute(), 0, loc)
 		}
 	}
-	return time.Time{}, model.Errorf(model.EINVALID, msgBadWhen, s)
+	return time.Time{}, model.Errorf(model.EINVALID, msgBadWhen, typed)
 }
 
 // meetingID reads the meeting number that a command starts with.
@@ -224,9 +225,10 @@ func meetingID(r *Request) (int64, error) {
 	return id, nil
 }
 
-// parseNumber reads a meeting's or a poll's number as typed: "2" or "#2".
+// parseNumber reads a meeting's or a poll's number as typed: "2" or "#2",
+// in any script's digits ("٢").
 func parseNumber(s string) (int64, error) {
-	return strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
+	return strconv.ParseInt(strings.TrimPrefix(model.ASCIIDigits(s), "#"), 10, 64)
 }
 
 // visibleMeetingArg reads the meeting number that a command starts with,

@@ -280,7 +280,7 @@ func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow o
 	}
 	o, notes := v.Outreach, v.Notes
 	if names := v.FocalPoints; len(names) > 0 {
-		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), strings.Join(names, ", "))
+		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), strings.Join(names, i18n.ListSeparator(w.lang)))
 	} else {
 		w.Printf(msgOutreachCountry, w.countryName(c), w.group(c.Group), w.stage(o.Stage), ow.details(w, o))
 	}
@@ -340,7 +340,7 @@ func leadingCountry(words []string) (model.Country, []string, error) {
 // parseOutreachDay reads a follow-up day; whether it has passed is the
 // service's to judge.
 func parseOutreachDay(s string) (time.Time, error) {
-	d, err := time.Parse("2006-01-02", s)
+	d, err := time.Parse("2006-01-02", model.ASCIIDigits(s))
 	if err != nil {
 		return time.Time{}, model.FieldErrorf("follow_up", model.EINVALID, msgOutreachBadDate, s)
 	}
@@ -488,7 +488,7 @@ func (e *Engine) showOutreachChange(ctx context.Context, w *Reply, r *Request, c
 func outreachSummary(w *Reply, ow outreachWorld, ch network.OutreachChange) {
 	c, o := ch.Country, ch.Outreach
 	if names := ch.FocalPoints; len(names) > 0 {
-		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), strings.Join(names, ", "))
+		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), strings.Join(names, i18n.ListSeparator(w.lang)))
 		return
 	}
 	w.Printf(msgOutreachCountry, w.countryName(c), w.group(c.Group), w.stage(o.Stage), ow.details(w, o))

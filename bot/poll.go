@@ -335,7 +335,7 @@ func slotChoice(s string) ([]int, bool) {
 	}
 	var nums []int
 	for _, word := range slotWords(s) {
-		n, err := strconv.Atoi(word)
+		n, err := strconv.Atoi(model.ASCIIDigits(word))
 		if err != nil {
 			return nil, false
 		}
@@ -347,7 +347,7 @@ func slotChoice(s string) ([]int, bool) {
 // badSlotChoice is the error for the first word of s that is not a slot of p.
 func badSlotChoice(p model.Poll, s string) error {
 	for _, word := range slotWords(s) {
-		if n, err := strconv.Atoi(word); err != nil || n < 1 || n > len(p.Slots) {
+		if n, err := strconv.Atoi(model.ASCIIDigits(word)); err != nil || n < 1 || n > len(p.Slots) {
 			return network.BadSlotNumber(p, word)
 		}
 	}
@@ -408,7 +408,7 @@ func (e *Engine) pollPick(ctx context.Context, w *Reply, r *Request) error {
 		return err
 	}
 	c, word := r.caller(), r.Args.Words[1]
-	n, nan := strconv.Atoi(word)
+	n, nan := strconv.Atoi(model.ASCIIDigits(word))
 	if nan != nil {
 		n = 0 // no slot has it: the service answers what comes first (the poll is open, say)
 	}

@@ -33,7 +33,7 @@ func (e *Engine) roster(ctx context.Context, w *Reply, r *Request) error {
 		return model.Errorf(model.EINVALID, msgRosterBadPage)
 	}
 	if n := len(words); n >= 2 && strings.EqualFold(words[n-2], "page") {
-		p, err := strconv.Atoi(words[n-1])
+		p, err := strconv.Atoi(model.ASCIIDigits(words[n-1]))
 		if err != nil || p < 1 {
 			return model.Errorf(model.EINVALID, msgRosterBadPage)
 		}

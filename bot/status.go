@@ -70,7 +70,7 @@ func parseStatusArgs(w *Reply, r *Request) (id int64, f statusFilter, page int, 
 		return 0, f, 0, model.Errorf(model.EINVALID, msgStatusBadPage, id)
 	}
 	if n := len(words); n >= 2 && strings.EqualFold(words[n-2], "page") {
-		p, err := strconv.Atoi(words[n-1])
+		p, err := strconv.Atoi(model.ASCIIDigits(words[n-1]))
 		if err != nil || p < 1 {
 			return 0, f, 0, model.Errorf(model.EINVALID, msgStatusBadPage, id)
 		}
@@ -226,7 +226,7 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 			}
 		}
 		if len(names) > 0 {
-			w.Printf(msgStatusList, w.response(resp), strings.Join(names, ", "))
+			w.Printf(msgStatusList, w.response(resp), strings.Join(names, i18n.ListSeparator(w.lang)))
 		}
 	}
 	if full {

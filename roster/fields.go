@@ -81,7 +81,7 @@ var Fields = []Field{
 			p.AppointedOn = time.Time{}
 			return nil
 		}
-		d, err := time.Parse(time.DateOnly, v)
+		d, err := time.Parse(time.DateOnly, model.ASCIIDigits(v))
 		if err != nil {
 			return model.Errorf(model.EINVALID, msgBadDate, v)
 		}
