@@ -264,7 +264,12 @@ func (e *Engine) audit(ctx context.Context, w *Reply, r *Request) error {
 		if who := auditInvitee(a); who != "" {
 			subject = w.p.Sprintf(msgSubjectInvitee, subject, who)
 		}
-		w.Printf(msgAuditLine, w.deadline(a.At.In(zone)), w.auditActor(a), w.auditAction(a.Action), subject, e.changes(w, zone, a.Action, a.Before, a.After, log.SlotNumbers))
+		when, who, what := w.deadline(a.At.In(zone)), w.auditActor(a), w.auditAction(a.Action)
+		if changes := e.changes(w, zone, a.Action, a.Before, a.After, log.SlotNumbers); changes != "" {
+			w.Printf(msgAuditLine, when, who, what, subject, changes)
+		} else {
+			w.Printf(msgAuditLineBare, when, who, what, subject) // nothing shown changed: no trailing gap
+		}
 	}
 	return nil
 }

@@ -109,10 +109,11 @@ const (
 	msgFacilitatorsSet     = "The facilitating group is now: %s."
 	msgFacilitatorsDropped = "No longer in it: %s. To add a country, give the whole group: facilitators <country>, <country>, …"
 
-	msgAuditEmpty   = "No changes recorded."
-	msgAuditNoMatch = "No person or country matches %q."
-	msgAuditLine    = "%s  %s  %s %s  %s"
-	msgAuditChange  = "%s: %q → %q"
+	msgAuditEmpty    = "No changes recorded."
+	msgAuditNoMatch  = "No person or country matches %q."
+	msgAuditLine     = "%s  %s  %s %s  %s"
+	msgAuditLineBare = "%s  %s  %s %s"
+	msgAuditChange   = "%s: %q → %q"
 
 	msgYes = "yes"
 	msgNo  = "no"

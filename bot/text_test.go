@@ -234,3 +234,23 @@ func TestNextForTheSecretariat(t *testing.T) {
 	w.expect(t, "sec", "next", "You organise it: see who answered with status 1422.", "")
 	w.refuses(t, "fp", "next", model.ENOTFOUND, "not invited to any coming meeting")
 }
+
+// TestAuditLineWithoutChanges: an entry with no field to show (a feed's
+// address renewed) ends with its subject, with no gap after it.
+func TestAuditLineWithoutChanges(t *testing.T) {
+	s := storetest.Open(t, t.TempDir()+"/f.db", clock.Fixed(start))
+	w := newWorld(t, s)
+	fp, err := s.PersonByEmail(context.Background(), "fp@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FeedToken(context.Background(), model.System, fp.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	audit := w.expect(t, "sec", "audit", "calendar feed address renewed Kwame Boateng (#2)\n", "")
+	for line := range strings.Lines(audit) {
+		if strings.HasSuffix(strings.TrimSuffix(line, "\n"), " ") {
+			t.Errorf("an audit line ends in a space: %q", line)
+		}
+	}
+}
