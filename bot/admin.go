@@ -419,13 +419,15 @@ func auditLabel(w *Reply, action, k string) string {
 // and times as their language writes them, in zone (the reader's, else the
 // secretariat's: Engine.zoneFor; days as days), yes or no, durations as
 // "14 days" or "90 minutes", countries by their name in the reader's
-// language, lists as the language separates them. An empty value is "".
+// language, lists as the language separates them, versions as numbers
+// from 0. An empty value is "".
 func (e *Engine) auditValue(w *Reply, zone *time.Location, k string, v any) string {
+	version := k == "Sequence" || k == "ResponseSequence"
+	if version && v == nil {
+		v = float64(0) // a version's first number, which JSON leaves out
+	}
 	switch v := v.(type) {
 	case nil:
-		if k == "Sequence" || k == "ResponseSequence" {
-			return "0" // a version's first number, which JSON leaves out
-		}
 		return ""
 	case bool:
 		return w.yesNo(v)
@@ -434,7 +436,7 @@ func (e *Engine) auditValue(w *Reply, zone *time.Location, k string, v any) stri
 		case "Duration", "PlanAhead":
 			return w.duration(time.Duration(v))
 		}
-		if v == 0 && k != "Sequence" && k != "ResponseSequence" {
+		if v == 0 && !version {
 			return ""
 		}
 		return strconv.FormatFloat(v, 'f', -1, 64)

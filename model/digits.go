@@ -12,10 +12,7 @@ import (
 // a number, a date, a time or a duration is asked for; free text keeps its
 // digits as written.
 func ASCIIDigits(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r > unicode.MaxASCII && unicode.IsDigit(r) }) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
+	return strings.Map(func(r rune) rune { // s itself when nothing changes
 		if r <= unicode.MaxASCII || !unicode.IsDigit(r) {
 			return r
 		}
