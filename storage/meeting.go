@@ -535,8 +535,8 @@ func (s *Store) inviteBatch(tx *gorm.DB, actor model.Actor, m model.Meeting, bat
 func insertInvitations(tx *gorm.DB, rows []invitationRow) ([]model.Invitation, error) {
 	var q strings.Builder
 	q.WriteString(`INSERT INTO invitations (meeting_id, person_id, name, email, country, language, title, response,
-		responded_at, response_sequence, created_at) VALUES `)
-	args := values(&q, 11, len(rows), func(args []any, i int) []any {
+		responded_at, response_sequence, created_at) `)
+	args := values(tx, &q, 11, len(rows), func(args []any, i int) []any {
 		r := &rows[i]
 		return append(args, r.MeetingID, r.PersonID, r.Name, r.Email, r.Country, r.Language, r.Title, r.Response, r.RespondedAt,
 			r.ResponseSequence, r.CreatedAt)

@@ -160,8 +160,8 @@ func (s *Store) enqueueItems(tx *gorm.DB, items []model.OutboxItem, supersede bo
 func insertOutboxRows(tx *gorm.DB, rows []outboxRow, ids map[string]int64) error {
 	var q strings.Builder
 	q.WriteString(`INSERT INTO outbox (key, channel, kind, meeting_id, invitation_id, recipient, status, due_at, next_attempt_at,
-		attempts, last_error, claimed_by, claimed_until, created_at, mail_ref) VALUES `)
-	args := values(&q, 15, len(rows), func(args []any, i int) []any {
+		attempts, last_error, claimed_by, claimed_until, created_at, mail_ref) `)
+	args := values(tx, &q, 15, len(rows), func(args []any, i int) []any {
 		r := &rows[i]
 		return append(args, r.Key, r.Channel, r.Kind, r.MeetingID, r.InvitationID, r.Recipient, r.Status, r.DueAt, r.NextAttemptAt,
 			r.Attempts, r.LastError, r.ClaimedBy, r.ClaimedUntil, r.CreatedAt, r.MailRef)
@@ -337,13 +337,14 @@ func (s *Store) Renew(ctx context.Context, claim string, until time.Time, ids ..
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	res := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).Model(&outboxRow{}).
-		Where("id IN ? AND claimed_by = ? AND status = ?", ids, claim, model.OutboxPending).
-		Update("claimed_until", until.UTC())
-	if res.Error != nil {
-		return 0, internal("renew outbox claim", res.Error)
+	db := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true})
+	in, arg := inIDs(db, "id", ids)
+	n, err := execFresh(db, "UPDATE outbox SET claimed_until = ? WHERE "+in+" AND claimed_by = ? AND status = ?",
+		until.UTC(), arg, claim, string(model.OutboxPending))
+	if err != nil {
+		return 0, internal("renew outbox claim", err)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }
 
 // mark updates one outbox row in a single statement, outside any
@@ -366,8 +367,10 @@ func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error 
 	}
 	// A change superseding these rows may lock them in another order.
 	err := s.againOnDeadlock(s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}), func(tx *gorm.DB) error {
-		return tx.Exec("UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', claimed_until = NULL WHERE id IN ?",
-			model.OutboxSent, at.UTC(), ids).Error
+		in, arg := inIDs(tx, "id", ids)
+		_, err := execFresh(tx, "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', claimed_until = NULL WHERE "+in,
+			string(model.OutboxSent), at.UTC(), arg)
+		return err
 	})
 	if err != nil {
 		return internal("mark sent", err)
@@ -557,7 +560,8 @@ func (s *Store) loadPayloads(ctx context.Context, rows []outboxRow) error {
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	res, err := s.db.WithContext(ctx).Raw("SELECT outbox_id, payload FROM outbox_payloads WHERE outbox_id IN ?", ids).Rows()
+	in, arg := inIDs(s.db, "outbox_id", ids)
+	res, err := s.db.WithContext(ctx).Raw("SELECT outbox_id, payload FROM outbox_payloads WHERE "+in, arg).Rows()
 	if err != nil {
 		return internal("read outbox payloads", err)
 	}
