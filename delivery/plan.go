@@ -384,19 +384,35 @@ func encode(p Payload) string {
 	if err != nil {
 		panic("delivery: payload does not marshal: " + err.Error())
 	}
-	b, err := json.Marshal(encodedPayload{Kind: p.Kind, Meeting: meeting, Invitee: p.Invitee, Organiser: p.Organiser,
+	kind, err := json.Marshal(p.Kind)
+	if err != nil {
+		panic("delivery: payload does not marshal: " + err.Error())
+	}
+	rest, err := json.Marshal(encodedPayload{Kind: p.Kind, Invitee: p.Invitee, Organiser: p.Organiser,
 		Text: p.Text, Texts: p.Texts, Offset: p.Offset, Poll: p.Poll, Previous: p.Previous, AskAgain: p.AskAgain, Country: p.Country})
 	if err != nil {
 		panic("delivery: payload does not marshal: " + err.Error())
 	}
-	return string(b)
+	// The meeting goes in after Kind, where Payload's JSON has it, as it
+	// was marshalled: not through json.Marshal again, which would check
+	// and compact its bytes once for every payload.
+	head := `{"Kind":` + string(kind) + `,`
+	var b strings.Builder
+	b.Grow(len(rest) + len(meeting) + len(`"Meeting":,`))
+	b.WriteString(head)
+	b.WriteString(`"Meeting":`)
+	b.Write(meeting)
+	b.WriteString(",")
+	b.Write(rest[len(head):]) // Kind is marshalled first, and Invitee always follows
+	return b.String()
 }
 
-// encodedPayload is Payload as encode writes it, its meeting marshalled
-// already: the same JSON as Payload's, field for field.
+// encodedPayload is Payload as encode writes it but for its meeting,
+// marshalled already, which encode writes in after Kind: the same JSON as
+// Payload's, field for field.
 type encodedPayload struct {
 	Kind      model.OutboxKind
-	Meeting   json.RawMessage
+	Meeting   json.RawMessage `json:"-"`
 	Invitee   Invitee
 	Organiser Organiser
 	Text      string            `json:",omitempty"`
