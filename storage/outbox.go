@@ -338,13 +338,13 @@ func (s *Store) Renew(ctx context.Context, claim string, until time.Time, ids ..
 		return 0, nil
 	}
 	db := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true})
-	in, arg := inIDs(db, "id", ids)
-	n, err := execFresh(db, "UPDATE outbox SET claimed_until = ? WHERE "+in+" AND claimed_by = ? AND status = ?",
-		until.UTC(), arg, claim, string(model.OutboxPending))
-	if err != nil {
-		return 0, internal("renew outbox claim", err)
+	in, args := inIDs(db, "id", ids)
+	res := db.Model(&outboxRow{}).Where(in+" AND claimed_by = ? AND status = ?", append(args, claim, model.OutboxPending)...).
+		Update("claimed_until", until.UTC())
+	if res.Error != nil {
+		return 0, internal("renew outbox claim", res.Error)
 	}
-	return n, nil
+	return res.RowsAffected, nil
 }
 
 // mark updates one outbox row in a single statement, outside any
@@ -367,10 +367,9 @@ func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error 
 	}
 	// A change superseding these rows may lock them in another order.
 	err := s.againOnDeadlock(s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}), func(tx *gorm.DB) error {
-		in, arg := inIDs(tx, "id", ids)
-		_, err := execFresh(tx, "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', claimed_until = NULL WHERE "+in,
-			string(model.OutboxSent), at.UTC(), arg)
-		return err
+		in, args := inIDs(tx, "id", ids)
+		return tx.Exec("UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', claimed_until = NULL WHERE "+in,
+			append([]any{model.OutboxSent, at.UTC()}, args...)...).Error
 	})
 	if err != nil {
 		return internal("mark sent", err)
@@ -560,8 +559,8 @@ func (s *Store) loadPayloads(ctx context.Context, rows []outboxRow) error {
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	in, arg := inIDs(s.db, "outbox_id", ids)
-	res, err := s.db.WithContext(ctx).Raw("SELECT outbox_id, payload FROM outbox_payloads WHERE "+in, arg).Rows()
+	in, args := inIDs(s.db, "outbox_id", ids)
+	res, err := s.db.WithContext(ctx).Raw("SELECT outbox_id, payload FROM outbox_payloads WHERE "+in, args...).Rows()
 	if err != nil {
 		return internal("read outbox payloads", err)
 	}
