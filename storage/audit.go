@@ -75,6 +75,16 @@ func (s *Store) auditEntry(actor model.Actor, action, subject, country, before, 
 	}
 }
 
+// insertAudits writes audit entries, enqueueBatch to a statement: the
+// entries of an invite or an import, one for each person.
+func insertAudits(tx *gorm.DB, audits []auditRow) error {
+	return insertRows(tx, "audit_log", []string{"at", "actor_id", "actor", "action", "subject", "country", `"before"`, `"after"`},
+		len(audits), func(i int) []any {
+			a := audits[i]
+			return []any{a.At, a.ActorID, a.Actor, a.Action, a.Subject, a.Country, a.Before, a.After}
+		}, nil)
+}
+
 // toJSON is v as JSON for the audit log. The model's values always marshal.
 func toJSON(v any) string {
 	b, err := json.Marshal(v)

@@ -231,17 +231,23 @@ func (s *Store) insertPeople(tx *gorm.DB, actor model.Actor, people []model.Pers
 			rows[i] = toPersonRow(chunk[i])
 			emails[i] = chunk[i].Email
 		}
-		if err := tx.Omit("id").Create(&rows).Error; err != nil {
-			return writeError("create people", err, chunk[0])
-		}
+		var q strings.Builder
+		q.WriteString(`INSERT INTO people (name, title, organisation, country, email, phone, slack_id, time_zone, language,
+			role, status, appointed_on, created_at, updated_at) `)
+		args := values(tx, &q, 14, len(rows), func(args []any, i int) []any {
+			r := &rows[i]
+			return append(args, r.Name, r.Title, r.Organisation, r.Country, r.Email, r.Phone, r.SlackID, r.TimeZone, r.Language,
+				r.Role, r.Status, r.AppointedOn, r.CreatedAt, r.UpdatedAt)
+		})
 		// The new IDs, by e-mail: the order RETURNING gives them in is
 		// not promised.
+		q.WriteString(" RETURNING id, email")
 		var ids []struct {
 			ID    int64
 			Email string
 		}
-		if err := tx.Model(&personRow{}).Select("id", "email").Where(clause.IN{Column: clause.Column{Name: "email"}, Values: emails}).Scan(&ids).Error; err != nil {
-			return internal("read new people's IDs", err)
+		if err := tx.Raw(q.String(), args...).Scan(&ids).Error; err != nil {
+			return writeError("create people", err, chunk[0])
 		}
 		byEmail := make(map[string]int64, len(ids))
 		for _, r := range ids {
@@ -253,7 +259,8 @@ func (s *Store) insertPeople(tx *gorm.DB, actor model.Actor, people []model.Pers
 			audits[i] = auditRow{At: now, ActorID: actor.PersonID, Actor: actor.Label, Action: "person.create",
 				Subject: personSubject(chunk[i].ID), Country: chunk[i].Country, After: toJSON(chunk[i])}
 		}
-		if err := tx.Create(&audits).Error; err != nil {
+		err := insertAudits(tx, audits)
+		if err != nil {
 			return internal("write audit log", err)
 		}
 	}

@@ -513,11 +513,7 @@ func (s *Store) inviteBatch(tx *gorm.DB, actor model.Actor, m model.Meeting, bat
 			items = append(items, plan(m, inv)...)
 		}
 	}
-	err := insertRows(tx, "audit_log", []string{"at", "actor_id", "actor", "action", "subject", "country", `"before"`, `"after"`},
-		len(audits), func(i int) []any {
-			a := audits[i]
-			return []any{a.At, a.ActorID, a.Actor, a.Action, a.Subject, a.Country, a.Before, a.After}
-		}, nil)
+	err := insertAudits(tx, audits)
 	if err != nil {
 		return nil, nil, internal("write audit log", err)
 	}
