@@ -584,6 +584,17 @@ func TestImportPeople(t *testing.T) {
 		if es := audit(t, s, storage.AuditFilter{Limit: 1}); es[0].Actor != "import (cli)" || es[0].Action != "person.create" {
 			t.Errorf("audit entry %+v", es[0])
 		}
+		// Each new person has their own ID, and their entry names them.
+		for _, e := range audit(t, s, storage.AuditFilter{}) {
+			var p model.Person
+			if err := json.Unmarshal([]byte(e.After), &p); err != nil {
+				t.Fatalf("audit entry %+v: %v", e, err)
+			}
+			got, err := s.PersonByEmail(ctx, p.Email)
+			if err != nil || e.Subject != fmt.Sprintf("person:%d", got.ID) || p.ID != got.ID {
+				t.Errorf("audit entry %s for %s (ID %d), whose ID is %d (%v)", e.Subject, p.Email, p.ID, got.ID, err)
+			}
+		}
 
 		t.Run("the same again changes nothing", func(t *testing.T) {
 			before := snapshot()
