@@ -187,7 +187,7 @@ func (e *Engine) facilitators(ctx context.Context, w *Reply, r *Request) error {
 	if err != nil {
 		return err
 	}
-	w.Printf(msgFacilitatorsSet, strings.Join(names, i18n.ListSeparator(w.lang)))
+	w.Printf(msgFacilitatorsSet, i18n.JoinList(w.lang, names))
 	// The list replaces the group: say whom it drops, so that "facilitators
 	// Germany", meant to add Germany, is seen for what it did.
 	if gone := dropped(was, codes); len(gone) > 0 {
@@ -342,7 +342,7 @@ func auditSlots(w *Reply, v any, slots map[int64]int) string {
 			parts[i] = strconv.Itoa(n)
 		}
 	}
-	return strings.Join(parts, i18n.ListSeparator(w.lang))
+	return i18n.JoinList(w.lang, parts)
 }
 
 // auditPollSlots writes a poll's slots as the poll shows them: by number,
@@ -491,7 +491,7 @@ func (e *Engine) auditValue(w *Reply, zone *time.Location, k string, v any) stri
 				parts = append(parts, fmt.Sprint(x))
 			}
 		}
-		return strings.Join(parts, i18n.ListSeparator(w.lang))
+		return i18n.JoinList(w.lang, parts)
 	}
 	return fmt.Sprint(v)
 }

@@ -237,7 +237,7 @@ func (w *Reply) invitees(v map[string]any) string {
 	for i, c := range cs {
 		names[i] = i18n.CountryName(w.lang, fmt.Sprint(c))
 	}
-	return strings.Join(names, i18n.ListSeparator(w.lang))
+	return i18n.JoinList(w.lang, names)
 }
 
 // inLanguages writes a text the secretariat gave in several languages
@@ -252,7 +252,7 @@ func (w *Reply) inLanguages(v map[string]any) string {
 	for i, l := range langs {
 		parts[i] = w.p.Sprintf(msgAuditInLang, l, fmt.Sprint(v[l]))
 	}
-	return strings.Join(parts, i18n.ListSeparator(w.lang))
+	return i18n.JoinList(w.lang, parts)
 }
 
 // semicolons joins parts with semicolons, as the reader's language writes them.

@@ -279,11 +279,7 @@ func (e *Engine) outreachCountry(ctx context.Context, w *Reply, r *Request, ow o
 		return err
 	}
 	o, notes := v.Outreach, v.Notes
-	if names := v.FocalPoints; len(names) > 0 {
-		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), strings.Join(names, i18n.ListSeparator(w.lang)))
-	} else {
-		w.Printf(msgOutreachCountry, w.countryName(c), w.group(c.Group), w.stage(o.Stage), ow.details(w, o))
-	}
+	outreachLine(w, ow, c, o, v.FocalPoints)
 	if len(notes) == 0 {
 		w.Printf(msgOutreachNoNotes, w.countryName(c))
 		return nil
@@ -483,15 +479,25 @@ func (e *Engine) showOutreachChange(ctx context.Context, w *Reply, r *Request, c
 	return ow.done()
 }
 
+// outreachLine shows a country's line: appointed, with its focal points,
+// when it has any (whatever its outreach records), else its stage and
+// details. It reports whether the country is appointed.
+func outreachLine(w *Reply, ow outreachWorld, c model.Country, o model.Outreach, focalPoints []string) bool {
+	if len(focalPoints) > 0 {
+		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), i18n.JoinList(w.lang, focalPoints))
+		return true
+	}
+	w.Printf(msgOutreachCountry, w.countryName(c), w.group(c.Group), w.stage(o.Stage), ow.details(w, o))
+	return false
+}
+
 // outreachSummary shows a country's outreach in one line, and a hint when a
 // follow-up has no owner to be reminded.
 func outreachSummary(w *Reply, ow outreachWorld, ch network.OutreachChange) {
 	c, o := ch.Country, ch.Outreach
-	if names := ch.FocalPoints; len(names) > 0 {
-		w.Printf(msgOutreachAppointed, w.countryName(c), w.group(c.Group), strings.Join(names, i18n.ListSeparator(w.lang)))
+	if outreachLine(w, ow, c, o, ch.FocalPoints) {
 		return
 	}
-	w.Printf(msgOutreachCountry, w.countryName(c), w.group(c.Group), w.stage(o.Stage), ow.details(w, o))
 	if o.OwnerID == 0 && !o.FollowUp.IsZero() && o.Stage.Open() {
 		w.Printf(msgOutreachNoOwnerHint, w.countryName(c), w.countryName(c))
 	}

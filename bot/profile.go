@@ -157,7 +157,7 @@ func (e *Engine) countryShown(ctx context.Context, w *Reply, r *Request, c model
 		w.Printf(msgCountryObserver)
 	}
 	if len(c.AltNames) > 0 {
-		w.Printf(msgCountryAlso, strings.Join(c.AltNames, i18n.ListSeparator(w.lang)))
+		w.Printf(msgCountryAlso, i18n.JoinList(w.lang, c.AltNames))
 	}
 	if others := match.Confusable(c); len(others) > 0 {
 		codes := make([]string, len(others))

@@ -226,7 +226,7 @@ func (e *Engine) meetingStatus(ctx context.Context, w *Reply, r *Request) error 
 			}
 		}
 		if len(names) > 0 {
-			w.Printf(msgStatusList, w.response(resp), strings.Join(names, i18n.ListSeparator(w.lang)))
+			w.Printf(msgStatusList, w.response(resp), i18n.JoinList(w.lang, names))
 		}
 	}
 	if full {

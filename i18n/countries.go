@@ -54,7 +54,7 @@ func CountryNames(t language.Tag, codes []string) string {
 	for i, c := range sorted {
 		names[i] = CountryName(t, c)
 	}
-	return strings.Join(names, ListSeparator(t))
+	return JoinList(t, names)
 }
 
 // sortCountries sorts country codes by the countries' names in t, as t
@@ -99,6 +99,12 @@ var countryKeys = func() []func() map[string]string {
 	}
 	return out
 }()
+
+// JoinList joins items as a list in t: "Australia, Ghana", "Australie, Ghana",
+// "澳大利亚、加纳", "أستراليا، غانا".
+func JoinList(t language.Tag, items []string) string {
+	return strings.Join(items, ListSeparator(t))
+}
 
 // ListSeparator is what separates the items of a list in t.
 func ListSeparator(t language.Tag) string {

@@ -45,7 +45,7 @@ func countryChoice(t language.Tag, cs model.CountryChoice) string {
 	if len(names) < 2 {
 		return strings.Join(names, "")
 	}
-	first, last := strings.Join(names[:len(names)-1], ListSeparator(t)), names[len(names)-1]
+	first, last := JoinList(t, names[:len(names)-1]), names[len(names)-1]
 	if Match(t.String()) == Spanish && soundsO(last) {
 		// Spanish writes "u" for "o" before the sound o, written o or ho:
 		// "Rumanía u Omán", "Guatemala u Honduras".

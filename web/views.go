@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
-	"strings"
 	"time"
 
 	"focalbot/calendar"
@@ -289,7 +288,7 @@ func newPollView(lk network.Linked, csrf, problem string) pollView {
 		for _, n := range ticked {
 			nums = append(nums, fmt.Sprint(n))
 		}
-		v.Answer = rd.p.Sprintf(msgLabelPollAnswered, strings.Join(nums, i18n.ListSeparator(rd.tag)))
+		v.Answer = rd.p.Sprintf(msgLabelPollAnswered, i18n.JoinList(rd.tag, nums))
 	}
 	return v
 }

@@ -131,7 +131,7 @@ func pendingBlocks(pr *message.Printer, lang language.Tag, pending []model.Perso
 		reject := button(actionReject, value, pr.Sprintf(msgButtonReject), "danger")
 		reject.Confirm = confirm(pr.Sprintf(msgConfirmTitle), pr.Sprintf(msgConfirmReject, p.Name), pr.Sprintf(msgConfirmYes), pr.Sprintf(msgConfirmNo))
 		blocks = append(blocks,
-			section(pr.Sprintf(msgHomePendingItem, model.Clip(p.Name, maxTitleShown), i18n.CountryName(lang, c.Alpha2)+i18n.ListSeparator(lang)+bot.RoleName(pr, p.Role))),
+			section(pr.Sprintf(msgHomePendingItem, model.Clip(p.Name, maxTitleShown), i18n.JoinList(lang, []string{i18n.CountryName(lang, c.Alpha2), bot.RoleName(pr, p.Role)}))),
 			slackapi.NewActionBlock("pending_"+id, button(actionApprove, value, pr.Sprintf(msgButtonApprove), "primary"), reject))
 	}
 	return blocks
