@@ -82,7 +82,7 @@ func insertAudits(tx *gorm.DB, audits []auditRow) error {
 		len(audits), func(i int) []any {
 			a := audits[i]
 			return []any{a.At, a.ActorID, a.Actor, a.Action, a.Subject, a.Country, a.Before, a.After}
-		}, nil)
+		})
 }
 
 // toJSON is v as JSON for the audit log. The model's values always marshal.

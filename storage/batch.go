@@ -58,25 +58,23 @@ func pgColumns(args []any, columns int) (arrays []any, types []string, ok bool) 
 		col := func(i int) any { return args[i*columns+j] }
 		switch col(0).(type) {
 		case string:
-			arrays[j], types[j], ok = column[string](n, col), "text", true
+			arrays[j], types[j] = column[string](n, col), "text"
 		case *string:
-			arrays[j], types[j], ok = column[*string](n, col), "text", true
+			arrays[j], types[j] = column[*string](n, col), "text"
 		case int64:
-			arrays[j], types[j], ok = column[int64](n, col), "bigint", true
+			arrays[j], types[j] = column[int64](n, col), "bigint"
 		case int:
-			arrays[j], types[j], ok = column[int](n, col), "bigint", true
+			arrays[j], types[j] = column[int](n, col), "bigint"
 		case *int64:
-			arrays[j], types[j], ok = column[*int64](n, col), "bigint", true
+			arrays[j], types[j] = column[*int64](n, col), "bigint"
 		case bool:
-			arrays[j], types[j], ok = column[bool](n, col), "boolean", true
+			arrays[j], types[j] = column[bool](n, col), "boolean"
 		case time.Time:
-			arrays[j], types[j], ok = column[time.Time](n, col), "timestamptz", true
+			arrays[j], types[j] = column[time.Time](n, col), "timestamptz"
 		case *time.Time:
-			arrays[j], types[j], ok = column[*time.Time](n, col), "timestamptz", true
-		default:
-			ok = false
+			arrays[j], types[j] = column[*time.Time](n, col), "timestamptz"
 		}
-		if !ok || arrays[j] == nil {
+		if arrays[j] == nil { // a type not mapped, or not the same in every row
 			return nil, nil, false
 		}
 	}
@@ -107,42 +105,17 @@ func (a pgArray[T]) Value() (driver.Value, error) { return []T(a), nil }
 
 // insertRows writes n rows into table in statements of enqueueBatch rows,
 // each one multi-row INSERT of the columns given, with the values row(i)
-// returns for row i (one per column). With returning, it reads the id of
-// each row written, in the order of the rows (as GORM's own batches do),
-// into ids. It is what CreateInBatches does, without reflecting on every
-// field of every row: for the thousands of rows of one invitation.
-func insertRows(tx *gorm.DB, table string, columns []string, n int, row func(i int) []any, ids []int64) error {
+// returns for row i (one per column). It is what CreateInBatches does,
+// without reflecting on every field of every row: for the thousands of rows
+// of one invitation.
+func insertRows(tx *gorm.DB, table string, columns []string, n int, row func(i int) []any) error {
 	for start := 0; start < n; start += enqueueBatch {
 		end := min(start+enqueueBatch, n)
 		var q strings.Builder
 		q.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") ")
 		args := values(tx, &q, len(columns), end-start, func(args []any, i int) []any { return append(args, row(start+i)...) })
-		if ids == nil {
-			if err := tx.Exec(q.String(), args...).Error; err != nil {
-				return err
-			}
-			continue
-		}
-		q.WriteString(" RETURNING id")
-		res, err := tx.Raw(q.String(), args...).Rows()
-		if err != nil {
+		if err := tx.Exec(q.String(), args...).Error; err != nil {
 			return err
-		}
-		got := ids[start:start]
-		for res.Next() {
-			var id int64
-			if err := res.Scan(&id); err != nil {
-				res.Close()
-				return err
-			}
-			got = append(got, id)
-		}
-		res.Close()
-		if err := res.Err(); err != nil {
-			return err
-		}
-		if len(got) != end-start || slices.Contains(got, 0) {
-			return errShortInsert
 		}
 	}
 	return nil

@@ -225,11 +225,9 @@ func (s *Store) insertPeople(tx *gorm.DB, actor model.Actor, people []model.Pers
 	now := s.now()
 	for chunk := range slices.Chunk(people, importBatch) {
 		rows := make([]personRow, len(chunk))
-		emails := make([]any, len(chunk))
 		for i := range chunk {
 			chunk[i].ID, chunk[i].CreatedAt, chunk[i].UpdatedAt = 0, now, now
 			rows[i] = toPersonRow(chunk[i])
-			emails[i] = chunk[i].Email
 		}
 		var q strings.Builder
 		q.WriteString(`INSERT INTO people (name, title, organisation, country, email, phone, slack_id, time_zone, language,
@@ -259,8 +257,7 @@ func (s *Store) insertPeople(tx *gorm.DB, actor model.Actor, people []model.Pers
 			audits[i] = auditRow{At: now, ActorID: actor.PersonID, Actor: actor.Label, Action: "person.create",
 				Subject: personSubject(chunk[i].ID), Country: chunk[i].Country, After: toJSON(chunk[i])}
 		}
-		err := insertAudits(tx, audits)
-		if err != nil {
+		if err := insertAudits(tx, audits); err != nil {
 			return internal("write audit log", err)
 		}
 	}

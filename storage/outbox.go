@@ -148,7 +148,7 @@ func (s *Store) enqueueItems(tx *gorm.DB, items []model.OutboxItem, supersede bo
 	}
 	err := insertRows(tx, "outbox_payloads", []string{"outbox_id", "payload"}, len(payloads), func(i int) []any {
 		return []any{payloads[i].OutboxID, payloads[i].Payload}
-	}, nil)
+	})
 	if err != nil {
 		return nil, internal("enqueue payloads", err)
 	}
